@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/ftls-dev/ftls/engine"
+	"github.com/ftls-dev/ftls/report"
+)
+
+func runCheck(args []string, stdout, stderr io.Writer) int {
+	fs := pflag.NewFlagSet("check", pflag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var lf lintFlags
+	lf.register(fs)
+	format := fs.String("format", "text", "output format: "+strings.Join(report.Formats, ", "))
+	quiet := fs.BoolP("quiet", "q", false, "do not print the summary line")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: ftls check [flags] PATH...\n\nReports problems in datasets (.jsonl, .json arrays, or folders of them).\nExit status: 0 no errors, 1 errors found, 2 usage or I/O error.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return flagError(err)
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return exitUsage
+	}
+	if !contains(report.Formats, *format) {
+		return fail(stderr, fmt.Errorf("unknown --format %q (want %s)", *format, strings.Join(report.Formats, ", ")))
+	}
+	paths, err := expandPaths(fs.Args())
+	if err != nil {
+		return fail(stderr, err)
+	}
+	cache := newSettingsCache(&lf)
+	var results []*engine.Result
+	status := exitOK
+	for _, p := range paths {
+		opts, err := cache.options(p)
+		if err != nil {
+			return fail(stderr, err)
+		}
+		res, err := engine.CheckFile(context.Background(), p, opts)
+		if err != nil {
+			fmt.Fprintln(stderr, "ftls:", err)
+			status = exitUsage
+			continue
+		}
+		results = append(results, res)
+	}
+	if err := report.Write(stdout, *format, results, version); err != nil {
+		return fail(stderr, err)
+	}
+	sum := report.Summarize(results)
+	if !*quiet {
+		fmt.Fprintln(stderr, sum)
+	}
+	if status == exitOK && sum.Errors > 0 {
+		status = exitFindings
+	}
+	return status
+}
+
+func flagError(err error) int {
+	if errors.Is(err, pflag.ErrHelp) {
+		return exitOK
+	}
+	return exitUsage
+}
+
+// expandPaths turns files and folders into the dataset files to read. A
+// folder contributes its .jsonl and .ndjson files, and .json files that
+// hold an array; hidden folders and node_modules are skipped.
+func expandPaths(args []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		st, err := os.Stat(a)
+		if err != nil {
+			return nil, err
+		}
+		if !st.IsDir() {
+			out = append(out, a)
+			continue
+		}
+		err = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				if p != a && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules") {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if isDataset(p) {
+				out = append(out, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func isDataset(p string) bool {
+	switch strings.ToLower(filepath.Ext(p)) {
+	case ".jsonl", ".ndjson":
+		return true
+	case ".json":
+		return startsWithArray(p)
+	}
+	return false
+}
+
+func startsWithArray(p string) bool {
+	f, err := os.Open(p)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	buf := make([]byte, 512)
+	n, _ := f.Read(buf)
+	t := strings.TrimLeft(strings.TrimPrefix(string(buf[:n]), "\uFEFF"), " \t\r\n")
+	return strings.HasPrefix(t, "[")
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,89 @@
+// Command ftls checks, fixes and builds LLM fine-tuning datasets.
+//
+// This package only parses flags and wires commands to the engine; every
+// finding comes from the same engine the language server uses.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// Exit codes of every command.
+const (
+	exitOK       = 0
+	exitFindings = 1 // check found errors
+	exitUsage    = 2 // bad flags, unreadable files
+)
+
+type command struct {
+	summary string
+	run     func(args []string, stdout, stderr io.Writer) int
+}
+
+var commands = map[string]command{
+	"check":   {"report problems in datasets (files or folders)", runCheck},
+	"fix":     {"apply safe fixes to datasets", runFix},
+	"export":  {"write a dataset as JSON Lines ready for a provider", runExport},
+	"rules":   {"list the rule catalog", runRules},
+	"explain": {"show a rule's documentation", runExplain},
+	"version": {"print the version", func(_ []string, stdout, _ io.Writer) int {
+		fmt.Fprintln(stdout, "ftls", version)
+		return exitOK
+	}},
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stdout)
+		return exitOK
+	}
+	if args[0] == "--version" {
+		args[0] = "version"
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "ftls: unknown command %q\n\n", args[0])
+		usage(stderr)
+		return exitUsage
+	}
+	return cmd.run(args[1:], stdout, stderr)
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "ftls: a linter and language server for LLM fine-tuning datasets")
+	fmt.Fprintln(w, "\nUsage: ftls COMMAND [flags] [arguments]\n\nCommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun `ftls COMMAND --help` for a command's flags.")
+}
+
+// errUsage marks errors that are the caller's mistake (exit code 2 with the
+// command's usage).
+var errUsage = errors.New("usage")
+
+func fail(stderr io.Writer, err error) int {
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "ftls") {
+		msg = "ftls: " + msg
+	}
+	fmt.Fprintln(stderr, msg)
+	return exitUsage
+}

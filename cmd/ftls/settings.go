@@ -1,0 +1,97 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/ftls-dev/ftls/config"
+	"github.com/ftls-dev/ftls/diagnostics"
+	"github.com/ftls-dev/ftls/engine"
+)
+
+// lintFlags are the flags every command that checks rows shares.
+type lintFlags struct {
+	configPath  string
+	target      string
+	model       string
+	maxTokens   int
+	metadataKey string
+	rules       []string // CODE=SEVERITY
+	disable     []string
+	workers     int
+}
+
+func (f *lintFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.configPath, "config", "", "configuration file (default: ftls.yaml in the dataset's folder or a parent)")
+	fs.StringVar(&f.target, "target", "", "rule profile: openai or generic (default openai)")
+	fs.StringVar(&f.model, "model", "", "model whose tokenizer and token limit apply (default "+diagnostics.DefaultModel+")")
+	fs.IntVar(&f.maxTokens, "max-tokens", 0, "token limit of one example (default: the model's)")
+	fs.StringVar(&f.metadataKey, "metadata-key", "", `top-level key holding ftls's per-row metadata (default "metadata")`)
+	fs.StringArrayVar(&f.rules, "rule", nil, "set a rule's severity, e.g. --rule C010=off or --rule Q=info (repeatable)")
+	fs.StringArrayVar(&f.disable, "disable", nil, "turn a rule or family off, e.g. --disable Q008 (repeatable)")
+	fs.IntVar(&f.workers, "workers", 0, "rows checked in parallel (default: one per CPU)")
+}
+
+// settingsCache builds the settings for each dataset, reading each
+// configuration file once.
+type settingsCache struct {
+	flags *lintFlags
+	byCfg map[string]*diagnostics.Settings
+}
+
+func newSettingsCache(f *lintFlags) *settingsCache {
+	return &settingsCache{flags: f, byCfg: map[string]*diagnostics.Settings{}}
+}
+
+// options returns the engine options for the dataset at path.
+func (c *settingsCache) options(path string) (engine.Options, error) {
+	cfg := c.flags.configPath
+	if cfg == "" {
+		cfg = config.Find(filepath.Dir(path))
+	}
+	s, ok := c.byCfg[cfg]
+	if !ok {
+		var err error
+		if s, err = c.flags.settings(cfg); err != nil {
+			return engine.Options{}, err
+		}
+		c.byCfg[cfg] = s
+	}
+	return engine.Options{Settings: s, Workers: c.flags.workers}, nil
+}
+
+// settings layers defaults, the configuration file and the flags.
+func (f *lintFlags) settings(cfgPath string) (*diagnostics.Settings, error) {
+	s := diagnostics.DefaultSettings()
+	if cfgPath != "" {
+		l, err := config.Load(cfgPath)
+		if err != nil {
+			return nil, err
+		}
+		if err := l.Apply(s); err != nil {
+			return nil, fmt.Errorf("%s: %w", cfgPath, err)
+		}
+	}
+	over := &config.Lint{Target: f.target, Model: f.model, MaxTokensPerExample: f.maxTokens, MetadataKey: f.metadataKey, Rules: map[string]string{}}
+	if err := over.Apply(s); err != nil {
+		return nil, err
+	}
+	for _, r := range f.rules {
+		code, sev, ok := strings.Cut(r, "=")
+		if !ok {
+			return nil, fmt.Errorf("--rule %q: want CODE=SEVERITY", r)
+		}
+		if err := config.SetSeverity(s, code, sev); err != nil {
+			return nil, err
+		}
+	}
+	for _, code := range f.disable {
+		if err := config.SetSeverity(s, code, "off"); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}

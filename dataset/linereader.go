@@ -1,0 +1,116 @@
+package dataset
+
+import (
+	"bytes"
+	"errors"
+	"io"
+)
+
+// DefaultChunkSize is the amount of a JSON Lines file read at a time. It is
+// large enough to amortise the cost of handing a chunk to a worker and small
+// enough that a few chunks in flight stay far below the memory budget.
+const DefaultChunkSize = 4 << 20
+
+var bom = []byte{0xEF, 0xBB, 0xBF}
+
+// Chunk is a run of complete lines of a JSON Lines file. Its rows point into
+// one buffer owned by the chunk.
+type Chunk struct {
+	Seq  int // position of the chunk in the file, from 0
+	Rows []Row
+	// BOM is set on the first chunk when the file starts with a UTF-8 byte
+	// order mark, which is not part of the first row's text.
+	BOM bool
+}
+
+// LineReader splits a JSON Lines stream into chunks of whole lines. A line
+// longer than the chunk size makes that chunk's buffer grow to hold it, so
+// the reader keeps at most one copy of any line.
+type LineReader struct {
+	r         io.Reader
+	chunkSize int
+	carry     []byte // start of a line that did not fit in the last chunk
+	line      int
+	offset    int64
+	seq       int
+	eof       bool
+}
+
+// NewLineReader returns a reader of chunks of about chunkSize bytes, or of
+// DefaultChunkSize when chunkSize is not positive.
+func NewLineReader(r io.Reader, chunkSize int) *LineReader {
+	if chunkSize <= 0 {
+		chunkSize = DefaultChunkSize
+	}
+	return &LineReader{r: r, chunkSize: chunkSize}
+}
+
+// Next returns the next chunk, or io.EOF after the last one.
+func (lr *LineReader) Next() (*Chunk, error) {
+	if lr.eof && len(lr.carry) == 0 {
+		return nil, io.EOF
+	}
+	buf := make([]byte, len(lr.carry), max(lr.chunkSize, 2*len(lr.carry)))
+	copy(buf, lr.carry)
+	lr.carry = nil
+	scanned := 0
+	for {
+		if i := bytes.LastIndexByte(buf[scanned:], '\n'); i >= 0 && len(buf) >= lr.chunkSize/2 {
+			cut := scanned + i + 1
+			lr.carry = append([]byte(nil), buf[cut:]...)
+			return lr.split(buf[:cut]), nil
+		}
+		if lr.eof {
+			if len(buf) == 0 {
+				return nil, io.EOF
+			}
+			return lr.split(buf), nil
+		}
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), 2*cap(buf))
+			copy(grown, buf)
+			buf = grown
+		}
+		// Only the bytes read now can hold a newline not yet looked at, but a
+		// chunk must also reach half its size before it is cut, so remember
+		// where the unscanned part begins rather than rescanning.
+		if bytes.IndexByte(buf[scanned:], '\n') < 0 {
+			scanned = len(buf)
+		}
+		n, err := lr.r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if errors.Is(err, io.EOF) {
+			lr.eof = true
+		} else if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// split cuts buf, which holds whole lines (the last one possibly without a
+// terminator), into rows.
+func (lr *LineReader) split(buf []byte) *Chunk {
+	c := &Chunk{Seq: lr.seq, Rows: make([]Row, 0, len(buf)/1024+1)}
+	lr.seq++
+	if lr.offset == 0 && bytes.HasPrefix(buf, bom) {
+		c.BOM = true
+		buf = buf[len(bom):]
+		lr.offset = int64(len(bom))
+	}
+	for len(buf) > 0 {
+		i := bytes.IndexByte(buf, '\n')
+		text, term := buf, 0
+		if i >= 0 {
+			text, term = buf[:i], 1
+			if i > 0 && buf[i-1] == '\r' {
+				text, term = buf[:i-1], 2
+			}
+		}
+		c.Rows = append(c.Rows, Row{Line: lr.line, Offset: lr.offset, Text: text, Term: term})
+		lr.line++
+		adv := len(text) + term
+		lr.offset += int64(adv)
+		buf = buf[adv:]
+	}
+	return c
+}

@@ -1,0 +1,164 @@
+package diagnostics
+
+import (
+	"fmt"
+
+	"github.com/ftls-dev/ftls/dataset"
+	"github.com/ftls-dev/ftls/jsonpos"
+	"github.com/ftls-dev/ftls/textpos"
+)
+
+// RowContext is what a row rule sees: the row, its parse, its format and a
+// view of its messages, all computed once before any rule runs.
+type RowContext struct {
+	Row      *dataset.Row
+	Settings *Settings
+	// Blank is set for rows holding only whitespace; nothing else is set.
+	Blank bool
+	// BOM is set on the first row of a file that starts with a byte order
+	// mark.
+	BOM bool
+	// InvalidUTF8 is the offset of the first byte that is not UTF-8, or -1.
+	InvalidUTF8 int
+	// ParseErr is set when the row is not valid JSON; Root is then invalid.
+	ParseErr *jsonpos.SyntaxError
+	// MultiLine is set when the row is a JSON value spread over several
+	// lines of a JSON Lines file.
+	MultiLine bool
+	Root      jsonpos.Value
+	Format    dataset.Format
+	// Schema and Messages describe the turns of chat and ShareGPT rows whose
+	// turn list is an array; Messages is nil otherwise.
+	Schema   *Schema
+	Messages []Message
+
+	diags []Diagnostic
+}
+
+// Message is one turn of a conversation, with the values rules look at.
+// Role and Content are invalid Values when the turn lacks them.
+type Message struct {
+	Index   int
+	Value   jsonpos.Value
+	Role    jsonpos.Value
+	Content jsonpos.Value
+}
+
+// Path names the message in messages, e.g. "messages[2]".
+func (c *RowContext) Path(m Message) string {
+	return fmt.Sprintf("%s[%d]", c.Schema.List, m.Index)
+}
+
+// RoleName returns the message's role, or "" when it has none.
+func (m Message) RoleName() string {
+	if m.Role.Kind() != jsonpos.String {
+		return ""
+	}
+	return m.Role.Str()
+}
+
+// NewRowContext parses row and prepares it for the row rules. The parser is
+// reused between rows by the caller.
+func NewRowContext(row *dataset.Row, p *jsonpos.Parser, s *Settings) *RowContext {
+	c := &RowContext{Row: row, Settings: s, InvalidUTF8: -1}
+	if row.Blank() {
+		c.Blank = true
+		return c
+	}
+	c.InvalidUTF8 = invalidUTF8(row.Text)
+	root, err := p.Parse(row.Text)
+	if err != nil {
+		c.ParseErr = asSyntaxError(err)
+		return c
+	}
+	c.Root = root
+	c.Format = dataset.Detect(root)
+	c.Schema = schemaFor(c.Format)
+	if c.Schema != nil {
+		if list := root.Get(c.Schema.List); list.Kind() == jsonpos.Array {
+			c.Messages = make([]Message, 0, list.Len())
+			for i, v := range list.Elems() {
+				c.Messages = append(c.Messages, Message{
+					Index: i, Value: v,
+					Role:    v.Get(c.Schema.Role),
+					Content: v.Get(c.Schema.Content),
+				})
+			}
+		}
+	}
+	return c
+}
+
+func asSyntaxError(err error) *jsonpos.SyntaxError {
+	if se, ok := err.(*jsonpos.SyntaxError); ok {
+		return se
+	}
+	return &jsonpos.SyntaxError{Msg: err.Error()}
+}
+
+// Run applies every enabled row rule and returns the diagnostics found.
+func (c *RowContext) Run() []Diagnostic {
+	for _, r := range rowRules {
+		if c.Settings.Severity(r.Code) != Off {
+			r.Row(c)
+		}
+	}
+	return c.diags
+}
+
+// Diagnostics returns what the rules reported so far.
+func (c *RowContext) Diagnostics() []Diagnostic { return c.diags }
+
+// Report records a finding on the bytes [start, end) of the row.
+func (c *RowContext) Report(code string, start, end int, fix *Fix, format string, args ...any) {
+	sev := c.Settings.Severity(code)
+	if sev == Off {
+		return
+	}
+	c.diags = append(c.diags, Diagnostic{
+		Code:     code,
+		Severity: sev,
+		Message:  fmt.Sprintf(format, args...),
+		Range:    c.Row.Range(start, end),
+		Offset:   c.Row.Offset + int64(start),
+		Fix:      fix,
+	})
+}
+
+// ReportValue records a finding on a JSON value or key of the row.
+func (c *RowContext) ReportValue(code string, v interface {
+	Start() int
+	End() int
+}, fix *Fix, format string, args ...any) {
+	c.Report(code, v.Start(), v.End(), fix, format, args...)
+}
+
+// ReportRow records a finding on the whole row.
+func (c *RowContext) ReportRow(code string, fix *Fix, format string, args ...any) {
+	c.Report(code, 0, len(c.Row.Text), fix, format, args...)
+}
+
+// ReplaceRow returns a fix that replaces the whole row with text.
+func (c *RowContext) ReplaceRow(title string, text []byte) *Fix {
+	return &Fix{Title: title, Start: c.Row.Offset, End: c.Row.End(), NewText: text}
+}
+
+// Splice returns a fix that replaces the bytes [start, end) of the row.
+func (c *RowContext) Splice(title string, start, end int, repl []byte) *Fix {
+	t := c.Row.Text
+	out := make([]byte, 0, len(t)-(end-start)+len(repl))
+	out = append(append(append(out, t[:start]...), repl...), t[end:]...)
+	return c.ReplaceRow(title, out)
+}
+
+// DeleteRow returns a fix that removes the row's line, terminator included.
+func DeleteRow(title string, row *dataset.Row) *Fix {
+	start, end := row.Offset, row.End()+int64(row.Term)
+	if row.Term == 0 && start > 0 {
+		start-- // the last line: take the newline before it instead
+	}
+	return &Fix{Title: title, Start: start, End: end, NewText: []byte{}}
+}
+
+// RowRange returns the range of a whole row.
+func RowRange(row *dataset.Row) textpos.Range { return row.FullRange() }

@@ -1,0 +1,130 @@
+package diagnostics
+
+import (
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/ftls-dev/ftls/dataset"
+	"github.com/ftls-dev/ftls/jsonpos"
+	"github.com/ftls-dev/ftls/textpos"
+)
+
+// RowInfo is the part of a row that file rules need, small enough to keep
+// for every row of a file with millions of them.
+type RowInfo struct {
+	Offset      int64
+	Range       textpos.Range
+	Len         int32
+	Format      dataset.Format
+	Blank       bool
+	Object      bool // the row parsed as a JSON object
+	HasMetadata bool // the row carries the configured metadata key
+}
+
+// Info summarises the row for file rules.
+func (c *RowContext) Info() RowInfo {
+	info := RowInfo{
+		Offset: c.Row.Offset,
+		Len:    int32(len(c.Row.Text)),
+		Format: c.Format,
+		Blank:  c.Blank,
+		Object: c.Root.Kind() == jsonpos.Object,
+	}
+	if c.InvalidUTF8 < 0 && !c.MultiLine {
+		start := c.Row.Start()
+		info.Range = textpos.Range{Start: start, End: textpos.Position{Line: start.Line, Character: start.Character + textpos.UTF16Len(c.Row.Text)}}
+	} else {
+		info.Range = c.Row.FullRange()
+	}
+	if info.Object && c.Settings.MetadataKey != "" {
+		info.HasMetadata = c.Root.Get(c.Settings.MetadataKey).Exists()
+	}
+	return info
+}
+
+// FileContext is what a file rule sees once every row has been read.
+type FileContext struct {
+	Settings     *Settings
+	Rows         []RowInfo
+	FormatCounts [dataset.NumFormats]int
+	// Dominant is the most frequent recognised format.
+	Dominant dataset.Format
+
+	diags []Diagnostic
+}
+
+// NewFileContext summarises rows for the file rules.
+func NewFileContext(s *Settings, rows []RowInfo) *FileContext {
+	f := &FileContext{Settings: s, Rows: rows}
+	for _, r := range rows {
+		if r.Object {
+			f.FormatCounts[r.Format]++
+		}
+	}
+	f.Dominant = dataset.Dominant(f.FormatCounts[:])
+	return f
+}
+
+// Examples returns the number of rows that are JSON objects.
+func (f *FileContext) Examples() int {
+	n := 0
+	for _, c := range f.FormatCounts {
+		n += c
+	}
+	return n
+}
+
+// Run applies every enabled file rule and returns the diagnostics found.
+func (f *FileContext) Run() []Diagnostic {
+	for _, r := range fileRules {
+		if f.Settings.Severity(r.Code) != Off {
+			r.File(f)
+		}
+	}
+	return f.diags
+}
+
+// ReportRow records a finding on row i.
+func (f *FileContext) ReportRow(code string, i int, fix *Fix, format string, args ...any) {
+	r := f.Rows[i]
+	f.report(code, r.Range, r.Offset, fix, format, args...)
+}
+
+// ReportFile records a finding about the whole file, placed on its first
+// row (or at the top of an empty file).
+func (f *FileContext) ReportFile(code string, format string, args ...any) {
+	for _, r := range f.Rows {
+		if !r.Blank {
+			f.report(code, r.Range, r.Offset, nil, format, args...)
+			return
+		}
+	}
+	f.report(code, textpos.Range{}, 0, nil, format, args...)
+}
+
+func (f *FileContext) report(code string, rng textpos.Range, off int64, fix *Fix, format string, args ...any) {
+	sev := f.Settings.Severity(code)
+	if sev == Off {
+		return
+	}
+	f.diags = append(f.diags, Diagnostic{
+		Code: code, Severity: sev, Message: fmt.Sprintf(format, args...),
+		Range: rng, Offset: off, Fix: fix,
+	})
+}
+
+// invalidUTF8 returns the offset of the first byte of b that is not part of
+// valid UTF-8, or -1.
+func invalidUTF8(b []byte) int {
+	if utf8.Valid(b) {
+		return -1
+	}
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
+}

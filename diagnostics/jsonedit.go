@@ -1,0 +1,47 @@
+package diagnostics
+
+import "github.com/ftls-dev/ftls/jsonpos"
+
+// memberEdit says what happens to one member of an object being rewritten:
+// drop it, or keep it with a (possibly new) key and value, given as JSON
+// text.
+type memberEdit struct {
+	drop       bool
+	key, value []byte
+}
+
+// rewriteObject returns the source text of obj with each member passed
+// through edit, then extra members appended. Members are written with no
+// whitespace between them; the text of values is kept byte for byte.
+func rewriteObject(obj jsonpos.Value, edit func(k jsonpos.Key, v jsonpos.Value) memberEdit, extra ...[2][]byte) []byte {
+	out := make([]byte, 0, len(obj.Raw())+32)
+	out = append(out, '{')
+	first := true
+	add := func(k, v []byte) {
+		if !first {
+			out = append(out, ',')
+		}
+		first = false
+		out = append(append(append(out, k...), ':'), v...)
+	}
+	for k, v := range obj.Members() {
+		e := edit(k, v)
+		if e.drop {
+			continue
+		}
+		if e.key == nil {
+			e.key = k.Raw()
+		}
+		if e.value == nil {
+			e.value = v.Raw()
+		}
+		add(e.key, e.value)
+	}
+	for _, kv := range extra {
+		add(kv[0], kv[1])
+	}
+	return append(out, '}')
+}
+
+// quoted returns s as a JSON string literal.
+func quoted(s string) []byte { return jsonpos.AppendQuote(nil, s) }

@@ -1,0 +1,78 @@
+package diagnostics
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Rule is one check in the catalog.
+type Rule struct {
+	Code     string // stable: never reused for another meaning
+	Name     string // kebab-case, for people and SARIF
+	Severity Severity
+	Summary  string // one line for `ftls rules`
+	Doc      Doc
+	Fixable  bool
+	// Row checks one row. It is nil for file rules.
+	Row func(*RowContext)
+	// File checks the whole file once every row is read. It is nil for row
+	// rules.
+	File func(*FileContext)
+}
+
+// Doc is a rule's documentation, in the sections `ftls explain` prints.
+type Doc struct {
+	What string // what the rule finds
+	Why  string // why it matters
+	Bad  string // an example that triggers it
+	Good string // the same example, corrected
+	Fix  string // what the automatic fix does, or how to fix it by hand
+}
+
+var (
+	rules     = map[string]*Rule{}
+	rowRules  []*Rule
+	fileRules []*Rule
+)
+
+// register adds rules to the catalog. It is called from the init function
+// of each family's file.
+func register(rs ...*Rule) {
+	for _, r := range rs {
+		if _, dup := rules[r.Code]; dup {
+			panic(fmt.Sprintf("diagnostics: rule %s registered twice", r.Code))
+		}
+		rules[r.Code] = r
+		if r.Row != nil {
+			rowRules = append(rowRules, r)
+		}
+		if r.File != nil {
+			fileRules = append(fileRules, r)
+		}
+	}
+	sortByCode(rowRules)
+	sortByCode(fileRules)
+}
+
+func sortByCode(rs []*Rule) {
+	sort.Slice(rs, func(i, j int) bool { return rs[i].Code < rs[j].Code })
+}
+
+// Lookup returns the rule with code, or nil.
+func Lookup(code string) *Rule { return rules[code] }
+
+// All returns every rule, ordered by code.
+func All() []*Rule {
+	all := make([]*Rule, 0, len(rules))
+	for _, r := range rules {
+		all = append(all, r)
+	}
+	sortByCode(all)
+	return all
+}
+
+// DocURL is where a rule's documentation lives on the web, for LSP's
+// codeDescription and SARIF's helpUri.
+func DocURL(code string) string {
+	return "https://github.com/ftls-dev/ftls/blob/main/docs/rules.md#" + code
+}

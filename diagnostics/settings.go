@@ -1,0 +1,113 @@
+package diagnostics
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/ftls-dev/ftls/tokens"
+)
+
+// Target is the trainer a dataset is checked for.
+type Target string
+
+const (
+	// TargetOpenAI adds what OpenAI's fine-tuning endpoint enforces: its
+	// top-level keys, answered tool calls, at least 10 examples and the
+	// model's token limit.
+	TargetOpenAI Target = "openai"
+	// TargetGeneric checks the chat structure any trainer needs.
+	TargetGeneric Target = "generic"
+)
+
+// ParseTarget reads a target name.
+func ParseTarget(s string) (Target, error) {
+	switch t := Target(strings.ToLower(strings.TrimSpace(s))); t {
+	case TargetOpenAI, TargetGeneric:
+		return t, nil
+	}
+	return "", fmt.Errorf("unknown target %q (want openai or generic)", s)
+}
+
+// Settings are the knobs rules read. The zero value is not ready for use;
+// start from DefaultSettings.
+type Settings struct {
+	Target Target
+	// Model decides the tokenizer and, unless MaxTokens is set, the token
+	// limit.
+	Model string
+	// MaxTokens is the token limit of one example; 0 takes the model's.
+	MaxTokens int
+	// MetadataKey is the top-level key that holds ftls's own per-row data.
+	MetadataKey string
+	// CategoryField is the dotted path of a row's category.
+	CategoryField string
+	// Severities overrides rules' default severities; Off disables a rule.
+	Severities map[string]Severity
+
+	tokensOnce sync.Once
+	tokens     *tokens.Counter
+}
+
+// DefaultModel is the model whose tokenizer and limit apply when none is
+// configured.
+const DefaultModel = "gpt-4o-mini"
+
+// DefaultSettings returns the settings used when nothing is configured.
+func DefaultSettings() *Settings {
+	return &Settings{
+		Target:        TargetOpenAI,
+		Model:         DefaultModel,
+		MetadataKey:   "metadata",
+		CategoryField: "metadata.category",
+		Severities:    map[string]Severity{},
+	}
+}
+
+// Severity returns the severity in force for code.
+func (s *Settings) Severity(code string) Severity {
+	if sev, ok := s.Severities[code]; ok {
+		return sev
+	}
+	if r := rules[code]; r != nil {
+		return r.Severity
+	}
+	return Off
+}
+
+// TokenLimit returns the token limit of one example.
+func (s *Settings) TokenLimit() int {
+	if s.MaxTokens > 0 {
+		return s.MaxTokens
+	}
+	if n, ok := tokens.Limit(s.Model); ok {
+		return n
+	}
+	return 65536
+}
+
+// Tokens returns the token counter for the configured model, creating it on
+// first use.
+func (s *Settings) Tokens() *tokens.Counter {
+	s.tokensOnce.Do(func() {
+		c, err := tokens.ForModel(s.Model)
+		if err != nil {
+			c, _ = tokens.ForEncoding("o200k_base")
+		}
+		s.tokens = c
+	})
+	return s.tokens
+}
+
+// Validate reports settings that cannot work, such as an unknown rule code.
+func (s *Settings) Validate() error {
+	for code := range s.Severities {
+		if rules[code] == nil {
+			return fmt.Errorf("unknown rule %q", code)
+		}
+	}
+	if s.MaxTokens < 0 {
+		return fmt.Errorf("max_tokens_per_example must not be negative, got %d", s.MaxTokens)
+	}
+	return nil
+}

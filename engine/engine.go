@@ -1,0 +1,297 @@
+// Package engine runs the rule catalog over dataset files. It is the one
+// place where rows are read, checked in parallel and summarised, so the
+// command line and the language server report exactly the same findings.
+//
+// A JSON Lines file is streamed in chunks (dataset.LineReader); each chunk
+// is checked by one of several workers and the results are put back in
+// file order. Memory therefore grows with the number of rows (a small
+// summary each), never with the size of a row or of the file.
+package engine
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sort"
+	"sync"
+
+	"github.com/ftls-dev/ftls/dataset"
+	"github.com/ftls-dev/ftls/diagnostics"
+	"github.com/ftls-dev/ftls/jsonpos"
+	"github.com/ftls-dev/ftls/textpos"
+)
+
+// Result is what checking one file found.
+type Result struct {
+	Path        string
+	Rows        []diagnostics.RowInfo
+	Formats     [dataset.NumFormats]int
+	Dominant    dataset.Format
+	Diagnostics []diagnostics.Diagnostic
+}
+
+// Count returns the number of diagnostics at severity sev.
+func (r *Result) Count(sev diagnostics.Severity) int {
+	n := 0
+	for _, d := range r.Diagnostics {
+		if d.Severity == sev {
+			n++
+		}
+	}
+	return n
+}
+
+// Options tune a check.
+type Options struct {
+	Settings *diagnostics.Settings
+	// Workers is the number of rows checked in parallel; 0 means one per
+	// CPU.
+	Workers int
+	// ChunkSize is how much of a JSON Lines file a worker takes at a time;
+	// 0 means dataset.DefaultChunkSize.
+	ChunkSize int
+}
+
+func (o Options) workers() int {
+	if o.Workers > 0 {
+		return o.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// CheckFile checks the dataset at path. A .json file holding an array is
+// read as an array of rows; anything else as JSON Lines.
+func CheckFile(ctx context.Context, path string, opts Options) (*Result, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	res, err := Check(ctx, path, f, opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return res, nil
+}
+
+// Check checks the dataset read from r; name is used in the result only.
+func Check(ctx context.Context, name string, r io.Reader, opts Options) (*Result, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	if isArray(br) {
+		data, err := io.ReadAll(br)
+		if err != nil {
+			return nil, err
+		}
+		return checkArray(ctx, name, data, opts)
+	}
+	return checkLines(ctx, name, br, opts)
+}
+
+// isArray peeks at the first non-space byte: a JSON array file starts with
+// "[", a JSON Lines file with "{" (or with garbage, which the line checks
+// report).
+func isArray(br interface{ Peek(int) ([]byte, error) }) bool {
+	for n := 1; n <= 4096; n++ {
+		b, err := br.Peek(n)
+		if len(b) < n || err != nil {
+			return false
+		}
+		b = bytes.TrimPrefix(b, []byte{0xEF, 0xBB, 0xBF})
+		if trimmed := bytes.TrimLeft(b, " \t\r\n"); len(trimmed) > 0 {
+			return trimmed[0] == '['
+		}
+	}
+	return false
+}
+
+// checked is the outcome for one row.
+type checked struct {
+	row   dataset.Row
+	info  diagnostics.RowInfo
+	diags []diagnostics.Diagnostic
+	// truncated is set when the row is invalid JSON only because it ends
+	// before its value does.
+	truncated bool
+}
+
+func checkLines(ctx context.Context, name string, r io.Reader, opts Options) (*Result, error) {
+	res := &Result{Path: name}
+	var all []diagnostics.Diagnostic
+	err := ScanRows(ctx, r, opts, func(rows []checked) {
+		for i := range rows {
+			res.Rows = append(res.Rows, rows[i].info)
+			all = append(all, rows[i].diags...)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.Diagnostics = all
+	finish(res, opts.Settings)
+	return res, nil
+}
+
+func checkArray(ctx context.Context, name string, data []byte, opts Options) (*Result, error) {
+	res := &Result{Path: name}
+	rows, hadBOM, err := dataset.ReadArray(data)
+	if err != nil {
+		res.Diagnostics = append(res.Diagnostics, arrayError(data, err, opts.Settings))
+		return res, nil
+	}
+	var p jsonpos.Parser
+	for i := range rows {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		c := checkRow(&rows[i], &p, opts.Settings, rowFlags{bom: hadBOM && i == 0})
+		res.Rows = append(res.Rows, c.info)
+		res.Diagnostics = append(res.Diagnostics, c.diags...)
+	}
+	finish(res, opts.Settings)
+	return res, nil
+}
+
+// arrayError turns the failure to read a JSON array file into a diagnostic
+// at its place in the file.
+func arrayError(data []byte, err error, s *diagnostics.Settings) diagnostics.Diagnostic {
+	code, off, msg := "J001", 0, err.Error()
+	switch e := err.(type) {
+	case *jsonpos.SyntaxError:
+		off, msg = e.Offset, "invalid JSON: "+e.Msg
+	case *dataset.NotArrayError:
+		code, off = "J002", e.At
+	}
+	idx := textpos.NewLineIndex(data)
+	end := min(off+1, len(data))
+	return diagnostics.Diagnostic{
+		Code: code, Severity: s.Severity(code), Message: msg,
+		Range: idx.Range(off, end), Offset: int64(off),
+	}
+}
+
+// finish runs the file rules and orders the diagnostics.
+func finish(res *Result, s *diagnostics.Settings) {
+	fc := diagnostics.NewFileContext(s, res.Rows)
+	res.Formats = fc.FormatCounts
+	res.Dominant = fc.Dominant
+	res.Diagnostics = append(res.Diagnostics, fc.Run()...)
+	ds := res.Diagnostics[:0]
+	for _, d := range res.Diagnostics {
+		if d.Severity != diagnostics.Off {
+			ds = append(ds, d)
+		}
+	}
+	res.Diagnostics = ds
+	sort.SliceStable(res.Diagnostics, func(i, j int) bool {
+		a, b := res.Diagnostics[i], res.Diagnostics[j]
+		if a.Range.Start != b.Range.Start {
+			return a.Range.Start.Before(b.Range.Start)
+		}
+		return a.Code < b.Code
+	})
+}
+
+// ScanRows streams the JSON Lines rows of r through the row rules on
+// several workers and hands each chunk's results to emit, in file order.
+func ScanRows(ctx context.Context, r io.Reader, opts Options, emit func([]checked)) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	lr := dataset.NewLineReader(r, opts.ChunkSize)
+	workers := opts.workers()
+	chunks := make(chan *dataset.Chunk, workers)
+	results := make(chan chunkResult, workers)
+
+	var readErr error
+	go func() {
+		defer close(chunks)
+		for {
+			c, err := lr.Next()
+			if err != nil {
+				if err != io.EOF {
+					readErr = err
+				}
+				return
+			}
+			select {
+			case chunks <- c:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var p jsonpos.Parser
+			for c := range chunks {
+				out := checkChunk(c, &p, opts.Settings)
+				select {
+				case results <- chunkResult{seq: c.Seq, rows: out}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(results) }()
+
+	pending := map[int][]checked{}
+	next := 0
+	for cr := range results {
+		pending[cr.seq] = cr.rows
+		for rows, ok := pending[next]; ok; rows, ok = pending[next] {
+			delete(pending, next)
+			emit(rows)
+			next++
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return readErr
+}
+
+type chunkResult struct {
+	seq  int
+	rows []checked
+}
+
+// checkChunk checks the rows of one chunk, joining a JSON value spread over
+// several lines into one row first.
+func checkChunk(c *dataset.Chunk, p *jsonpos.Parser, s *diagnostics.Settings) []checked {
+	out := make([]checked, 0, len(c.Rows))
+	for i := 0; i < len(c.Rows); i++ {
+		row := &c.Rows[i]
+		bom := c.BOM && i == 0
+		ck := checkRow(row, p, s, rowFlags{bom: bom})
+		if joined, n := joinLines(c.Rows[i:], ck, p); n > 0 {
+			ck = checkRow(joined, p, s, rowFlags{bom: bom, multiLine: true})
+			i += n
+		}
+		out = append(out, ck)
+	}
+	return out
+}
+
+// rowFlags are facts about a row that only its reader knows.
+type rowFlags struct{ bom, multiLine bool }
+
+func checkRow(row *dataset.Row, p *jsonpos.Parser, s *diagnostics.Settings, f rowFlags) checked {
+	ctx := diagnostics.NewRowContext(row, p, s)
+	ctx.BOM, ctx.MultiLine = f.bom, f.multiLine
+	diags := ctx.Run()
+	return checked{
+		row: *row, info: ctx.Info(), diags: diags,
+		truncated: ctx.ParseErr != nil && ctx.ParseErr.Offset >= len(row.Text),
+	}
+}

@@ -1,0 +1,180 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+
+	"github.com/ftls-dev/ftls/atomicfile"
+	"github.com/ftls-dev/ftls/dataset"
+	"github.com/ftls-dev/ftls/diagnostics"
+	"github.com/ftls-dev/ftls/jsonpos"
+)
+
+// Change is one fix applied to one row.
+type Change struct {
+	Line  int // zero-based line of the row
+	Code  string
+	Title string
+}
+
+// RowEdit is the net change to one row, for diffs.
+type RowEdit struct {
+	Line     int
+	Old, New []byte // New is nil when the row was deleted
+}
+
+// FixResult is what fixing one file did.
+type FixResult struct {
+	Path    string
+	Changes []Change
+	Edits   []RowEdit
+}
+
+// maxFixRounds bounds how many fixes are applied to one row in a row, as
+// one fix can uncover another (a ShareGPT row converted to messages may
+// still carry a misspelled role).
+const maxFixRounds = 8
+
+// FixFile applies every safe fix to the dataset at path. With write false
+// it only reports what it would change. The file is replaced atomically,
+// and only when something changed.
+func FixFile(ctx context.Context, path string, opts Options, write bool) (*FixResult, error) {
+	// File rules (a row in the wrong format) need the whole file, so a
+	// first pass finds their fixes and the second applies everything.
+	first, err := CheckFile(ctx, path, opts)
+	if err != nil {
+		return nil, err
+	}
+	fileFixes := map[int64]diagnostics.Diagnostic{}
+	for _, d := range first.Diagnostics {
+		if d.Fix != nil && isFileRule(d.Code) {
+			if _, seen := fileFixes[d.Fix.Start]; !seen {
+				fileFixes[d.Fix.Start] = d
+			}
+		}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	res := &FixResult{Path: path}
+	var out []byte
+	if isArray(newPeekReader(data)) {
+		out, err = fixArray(data, fileFixes, opts.Settings, res)
+	} else {
+		out, err = fixLines(ctx, data, fileFixes, opts, res)
+	}
+	if err != nil || !write || len(res.Changes) == 0 {
+		return res, err
+	}
+	return res, atomicfile.WriteFile(path, out)
+}
+
+func isFileRule(code string) bool {
+	r := diagnostics.Lookup(code)
+	return r != nil && r.File != nil
+}
+
+func fixLines(ctx context.Context, data []byte, fileFixes map[int64]diagnostics.Diagnostic, opts Options, res *FixResult) ([]byte, error) {
+	out := make([]byte, 0, len(data)+len(data)/16)
+	if bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}) {
+		out = append(out, data[:3]...)
+	}
+	var p jsonpos.Parser
+	err := ScanRows(ctx, bytes.NewReader(data), opts, func(rows []checked) {
+		for _, ck := range rows {
+			text, deleted, dropBOM := fixRow(ck, fileFixes, &p, opts.Settings, res)
+			if dropBOM && ck.row.Offset == 3 {
+				out = out[3:]
+			}
+			if deleted {
+				continue
+			}
+			out = append(out, text...)
+			out = append(out, data[ck.row.End():ck.row.End()+int64(ck.row.Term)]...)
+		}
+	})
+	return out, err
+}
+
+func fixArray(data []byte, fileFixes map[int64]diagnostics.Diagnostic, s *diagnostics.Settings, res *FixResult) ([]byte, error) {
+	rows, _, err := dataset.ReadArray(data)
+	if err != nil {
+		return data, nil // nothing a fix can do; the check reports why
+	}
+	var p jsonpos.Parser
+	out := make([]byte, 0, len(data))
+	prev := int64(0)
+	for i := range rows {
+		ck := checkRow(&rows[i], &p, s, rowFlags{})
+		text, _, _ := fixRow(ck, fileFixes, &p, s, res)
+		out = append(out, data[prev:rows[i].Offset]...)
+		out = append(out, text...)
+		prev = rows[i].End()
+	}
+	return append(out, data[prev:]...), nil
+}
+
+// fixRow applies the fixes of one row until none is left, and returns its
+// new text, or deleted when a fix removes the row.
+func fixRow(ck checked, fileFixes map[int64]diagnostics.Diagnostic, p *jsonpos.Parser, s *diagnostics.Settings, res *FixResult) (text []byte, deleted, dropBOM bool) {
+	row := ck.row
+	text = row.Text
+	diags := ck.diags
+	if d, ok := fileFixes[row.Offset]; ok {
+		diags = append([]diagnostics.Diagnostic{d}, diags...)
+	}
+	changed := false
+	for round := 0; round < maxFixRounds; round++ {
+		d, ok := firstFix(diags)
+		if !ok {
+			break
+		}
+		f := d.Fix
+		res.Changes = append(res.Changes, Change{Line: row.Line, Code: d.Code, Title: f.Title})
+		switch {
+		case f.Start < row.Offset: // the byte order mark before the first row
+			dropBOM = true
+		case f.End > row.End(): // the row and its line end
+			res.Edits = append(res.Edits, RowEdit{Line: row.Line, Old: row.Text})
+			return nil, true, dropBOM
+		default:
+			next, err := f.Replacement(text)
+			if err != nil || bytes.Equal(next, text) {
+				return text, false, dropBOM
+			}
+			text, changed = next, true
+		}
+		cur := row
+		cur.Text = text
+		rc := diagnostics.NewRowContext(&cur, p, s)
+		diags = rc.Run()
+	}
+	if changed {
+		res.Edits = append(res.Edits, RowEdit{Line: row.Line, Old: row.Text, New: text})
+	}
+	return text, false, dropBOM
+}
+
+func firstFix(diags []diagnostics.Diagnostic) (diagnostics.Diagnostic, bool) {
+	for _, d := range diags {
+		if d.Fix != nil {
+			return d, true
+		}
+	}
+	return diagnostics.Diagnostic{}, false
+}
+
+func newPeekReader(data []byte) *peekReader { return &peekReader{data} }
+
+// peekReader lets isArray look at bytes already in memory.
+type peekReader struct{ data []byte }
+
+func (r *peekReader) Peek(n int) ([]byte, error) {
+	if n > len(r.data) {
+		return r.data, io.EOF
+	}
+	return r.data[:n], nil
+}

@@ -1,0 +1,120 @@
+// Package export writes a dataset in the form a provider accepts: JSON
+// Lines, one chat example per line, without ftls's own bookkeeping keys.
+package export
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/ftls-dev/ftls/dataset"
+	"github.com/ftls-dev/ftls/jsonpos"
+)
+
+// Options say what to change while exporting.
+type Options struct {
+	// Convert rewrites rows in other formats as chat messages.
+	Convert bool
+	// StripKey is a top-level key to remove from every row; "" keeps all.
+	StripKey string
+	// SkipInvalid leaves out rows that are not JSON objects; otherwise the
+	// first one stops the export, so that no row is lost silently.
+	SkipInvalid bool
+}
+
+// Stats count what an export did.
+type Stats struct {
+	Rows, Converted, Stripped, Skipped int
+}
+
+// Write exports the dataset held in data (JSON Lines or a JSON array) to w.
+func Write(ctx context.Context, w io.Writer, data []byte, opts Options) (Stats, error) {
+	rows, err := readRows(data)
+	if err != nil {
+		return Stats{}, err
+	}
+	bw := bufio.NewWriterSize(w, 1<<20)
+	var (
+		st Stats
+		p  jsonpos.Parser
+	)
+	for i := range rows {
+		if i%4096 == 0 && ctx.Err() != nil {
+			return st, ctx.Err()
+		}
+		r := &rows[i]
+		if r.Blank() {
+			continue
+		}
+		out, converted, stripped, err := exportRow(&p, r.Text, opts)
+		if err != nil {
+			if opts.SkipInvalid {
+				st.Skipped++
+				continue
+			}
+			return st, fmt.Errorf("line %d: %w (fix it, or pass --skip-invalid)", r.Line+1, err)
+		}
+		if converted {
+			st.Converted++
+		}
+		if stripped {
+			st.Stripped++
+		}
+		st.Rows++
+		bw.Write(out)
+		bw.WriteByte('\n')
+	}
+	return st, bw.Flush()
+}
+
+func readRows(data []byte) ([]dataset.Row, error) {
+	if t := bytes.TrimLeft(bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF}), " \t\r\n"); len(t) > 0 && t[0] == '[' {
+		rows, _, err := dataset.ReadArray(data)
+		return rows, err
+	}
+	lr := dataset.NewLineReader(bytes.NewReader(data), 0)
+	var rows []dataset.Row
+	for {
+		c, err := lr.Next()
+		if errors.Is(err, io.EOF) {
+			return rows, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, c.Rows...)
+	}
+}
+
+func exportRow(p *jsonpos.Parser, text []byte, opts Options) (out []byte, converted, stripped bool, err error) {
+	root, err := p.Parse(text)
+	if err != nil {
+		return nil, false, false, fmt.Errorf("invalid JSON: %w", err)
+	}
+	if root.Kind() != jsonpos.Object {
+		return nil, false, false, fmt.Errorf("row is a JSON %s, not an object", root.Kind())
+	}
+	out = text
+	if f := dataset.Detect(root); opts.Convert && f != dataset.Chat {
+		if out, err = dataset.ToChat(root, f); err != nil {
+			return nil, false, false, err
+		}
+		converted = true
+		if root, err = p.Parse(out); err != nil {
+			return nil, false, false, err
+		}
+	}
+	if opts.StripKey != "" && root.Get(opts.StripKey).Exists() {
+		out = dataset.WithoutKey(root, opts.StripKey)
+		stripped = true
+	}
+	if !converted && !stripped {
+		// A row from a JSON array may be pretty-printed; JSON Lines needs it
+		// on one line.
+		out = dataset.Compact(out)
+	}
+	return out, converted, stripped, nil
+}

@@ -1,0 +1,362 @@
+package jsonpos
+
+import (
+	"slices"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// unsafeString returns b as a string without copying. The caller must not
+// let the string outlive a modification of b.
+func unsafeString(b []byte) string {
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// getu4 decodes the four hex digits of a \uXXXX escape at s[0:6] ("\uXXXX"),
+// or returns -1.
+func getu4(s []byte) rune {
+	if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
+		return -1
+	}
+	var r rune
+	for _, c := range s[2:6] {
+		h := hexVal(c)
+		if h < 0 {
+			return -1
+		}
+		r = r<<4 | rune(h)
+	}
+	return r
+}
+
+// appendUnescape appends the decoded form of raw (the body of a valid
+// string token, without quotes) to dst. Surrogate pairs are combined and
+// lone surrogates become U+FFFD, as in encoding/json; other bytes are copied
+// as they are.
+func appendUnescape(dst, raw []byte) []byte {
+	for len(raw) > 0 {
+		k := indexByte(raw, '\\')
+		if k < 0 {
+			return append(dst, raw...)
+		}
+		dst = append(dst, raw[:k]...)
+		raw = raw[k:]
+		if len(raw) < 2 {
+			// Cannot happen for validated input.
+			return append(dst, raw...)
+		}
+		switch c := raw[1]; c {
+		case '"', '\\', '/':
+			dst = append(dst, c)
+			raw = raw[2:]
+		case 'b':
+			dst = append(dst, '\b')
+			raw = raw[2:]
+		case 'f':
+			dst = append(dst, '\f')
+			raw = raw[2:]
+		case 'n':
+			dst = append(dst, '\n')
+			raw = raw[2:]
+		case 'r':
+			dst = append(dst, '\r')
+			raw = raw[2:]
+		case 't':
+			dst = append(dst, '\t')
+			raw = raw[2:]
+		case 'u':
+			r := getu4(raw)
+			if r < 0 {
+				// Cannot happen for validated input.
+				dst = append(dst, raw[:2]...)
+				raw = raw[2:]
+				continue
+			}
+			raw = raw[6:]
+			if utf16.IsSurrogate(r) {
+				if r2 := getu4(raw); r2 >= 0 {
+					if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+						dst = utf8.AppendRune(dst, dec)
+						raw = raw[6:]
+						continue
+					}
+				}
+				r = utf8.RuneError
+			}
+			dst = utf8.AppendRune(dst, r)
+		default:
+			// Cannot happen for validated input.
+			dst = append(dst, raw[:2]...)
+			raw = raw[2:]
+		}
+	}
+	return dst
+}
+
+func indexByte(b []byte, c byte) int {
+	return strings.IndexByte(unsafeString(b), c)
+}
+
+// AppendQuote appends s to dst as a JSON string literal in canonical form:
+// only '"', '\\' and control characters (< 0x20) are escaped, as \", \\,
+// \b, \f, \n, \r, \t or \u00XX (lowercase hex). Unlike encoding/json, HTML
+// characters and U+2028/U+2029 are not escaped, and bytes that are not valid
+// UTF-8 are copied as they are rather than replaced.
+func AppendQuote(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' {
+			continue
+		}
+		dst = append(dst, s[start:i]...)
+		dst = appendEscapedByte(dst, c)
+		start = i + 1
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+func appendEscapedByte(dst []byte, c byte) []byte {
+	switch c {
+	case '"':
+		return append(dst, '\\', '"')
+	case '\\':
+		return append(dst, '\\', '\\')
+	case '\b':
+		return append(dst, '\\', 'b')
+	case '\f':
+		return append(dst, '\\', 'f')
+	case '\n':
+		return append(dst, '\\', 'n')
+	case '\r':
+		return append(dst, '\\', 'r')
+	case '\t':
+		return append(dst, '\\', 't')
+	}
+	const hex = "0123456789abcdef"
+	return append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
+}
+
+// appendCanonicalString appends the canonical form of the string token tok
+// (quotes included).
+func appendCanonicalString(dst, tok []byte, esc bool) []byte {
+	if !esc {
+		// A valid string without escapes contains no '"', '\\' or
+		// control characters: it is already canonical.
+		return append(dst, tok...)
+	}
+	raw := tok[1 : len(tok)-1]
+	// Decode in place at the end of dst, then re-quote the decoded part.
+	n := len(dst)
+	dst = appendUnescape(dst, raw)
+	dec := dst[n:]
+	needs := false
+	for _, c := range dec {
+		if c < 0x20 || c == '"' || c == '\\' {
+			needs = true
+			break
+		}
+	}
+	if !needs {
+		dst = append(dst, 0)
+		copy(dst[n+1:], dst[n:len(dst)-1])
+		dst[n] = '"'
+		return append(dst, '"')
+	}
+	var buf [256]byte
+	tmp := append(buf[:0], dec...)
+	return AppendQuote(dst[:n], unsafeString(tmp))
+}
+
+// AppendCanonical appends the canonical encoding of v to dst. Two values
+// that decode to the same data have the same canonical encoding, so it can
+// be used to detect exact duplicates:
+//
+//   - no insignificant whitespace;
+//   - object members sorted by decoded key (bytewise); for duplicate keys
+//     only the last member is kept, as most JSON decoders do;
+//   - strings decoded and re-encoded with AppendQuote (minimal escapes;
+//     bytes that are not valid UTF-8 are kept as they are);
+//   - numbers as their source text (1.0 and 1 differ);
+//   - null, true and false as themselves.
+//
+// Nothing is appended for the zero Value.
+func (v Value) AppendCanonical(dst []byte) []byte {
+	if v.d == nil {
+		return dst
+	}
+	return v.d.appendCanonical(dst, v.i)
+}
+
+type canonMember struct {
+	key string // decoded key; aliases the input or dst scratch
+	idx uint32 // member node
+}
+
+func (d *doc) appendCanonical(dst []byte, i uint32) []byte {
+	n := &d.nodes[i]
+	switch n.kind {
+	case Null, False, True, Number:
+		return append(dst, d.data[n.start:n.end]...)
+	case String:
+		return appendCanonicalString(dst, d.data[n.start:n.end], n.flags&flagEsc != 0)
+	case Array:
+		dst = append(dst, '[')
+		for k := uint32(0); k < n.n; k++ {
+			if k > 0 {
+				dst = append(dst, ',')
+			}
+			dst = d.appendCanonical(dst, n.child+k)
+		}
+		return append(dst, ']')
+	case Object:
+		var buf [16]canonMember
+		ms := buf[:0]
+		for k := uint32(0); k < n.n; k++ {
+			m := &d.nodes[n.child+k]
+			raw := d.data[m.keyStart+1 : m.keyEnd-1]
+			var key string
+			if m.flags&flagKeyEsc == 0 {
+				key = unsafeString(raw)
+			} else {
+				key = string(appendUnescape(make([]byte, 0, len(raw)), raw))
+			}
+			ms = append(ms, canonMember{key, n.child + k})
+		}
+		slices.SortStableFunc(ms, func(a, b canonMember) int {
+			return strings.Compare(a.key, b.key)
+		})
+		dst = append(dst, '{')
+		first := true
+		for k := range ms {
+			if k+1 < len(ms) && ms[k+1].key == ms[k].key {
+				continue // a later duplicate wins
+			}
+			if !first {
+				dst = append(dst, ',')
+			}
+			first = false
+			m := &d.nodes[ms[k].idx]
+			dst = appendCanonicalString(dst, d.data[m.keyStart:m.keyEnd], m.flags&flagKeyEsc != 0)
+			dst = append(dst, ':')
+			dst = d.appendCanonical(dst, ms[k].idx)
+		}
+		return append(dst, '}')
+	}
+	return dst
+}
+
+// Duplicate describes an object member whose key repeats the key of an
+// earlier member of the same object.
+type Duplicate struct {
+	Key    Key   // the repeated key
+	First  Key   // the first member with the same decoded key
+	Object Value // the object containing both
+}
+
+// smallObject is the size up to which Duplicates compares keys pairwise
+// instead of using a map.
+const smallObject = 16
+
+// Duplicates returns every object member in v (v itself and all nested
+// objects) whose decoded key equals that of an earlier member of the same
+// object, ordered by key offset. It returns nil when there are none.
+func (v Value) Duplicates() []Duplicate {
+	if v.d == nil {
+		return nil
+	}
+	d := v.d
+	root := &d.nodes[v.i]
+	if root.kind != Array && root.kind != Object {
+		return nil
+	}
+	var out []Duplicate
+	out = d.objectDuplicates(out, v.i)
+	// All descendants of a container are at [desc, child+n).
+	lo, hi := root.desc, root.child+root.n
+	for i := lo; i < hi; i++ {
+		if d.nodes[i].kind == Object {
+			out = d.objectDuplicates(out, i)
+		}
+	}
+	slices.SortFunc(out, func(a, b Duplicate) int {
+		return int(d.nodes[a.Key.i].keyStart) - int(d.nodes[b.Key.i].keyStart)
+	})
+	return out
+}
+
+func (d *doc) keyName(m *node) string {
+	raw := d.data[m.keyStart+1 : m.keyEnd-1]
+	if m.flags&flagKeyEsc == 0 {
+		return unsafeString(raw)
+	}
+	return string(appendUnescape(make([]byte, 0, len(raw)), raw))
+}
+
+func (d *doc) objectDuplicates(out []Duplicate, i uint32) []Duplicate {
+	n := &d.nodes[i]
+	if n.kind != Object || n.n < 2 {
+		return out
+	}
+	members := d.nodes[n.child : n.child+n.n]
+	obj := Value{d: d, i: i}
+	if n.n <= smallObject {
+		anyEsc := false
+		for k := range members {
+			if members[k].flags&flagKeyEsc != 0 {
+				anyEsc = true
+				break
+			}
+		}
+		if !anyEsc {
+			for k := 1; k < len(members); k++ {
+				kk := d.data[members[k].keyStart:members[k].keyEnd]
+				for j := 0; j < k; j++ {
+					if string(d.data[members[j].keyStart:members[j].keyEnd]) == string(kk) {
+						out = append(out, Duplicate{
+							Key:    Key{d: d, i: n.child + uint32(k)},
+							First:  Key{d: d, i: n.child + uint32(j)},
+							Object: obj,
+						})
+						break
+					}
+				}
+			}
+			return out
+		}
+		var buf [smallObject]string
+		names := buf[:len(members)]
+		for k := range members {
+			names[k] = d.keyName(&members[k])
+			for j := 0; j < k; j++ {
+				if names[j] == names[k] {
+					out = append(out, Duplicate{
+						Key:    Key{d: d, i: n.child + uint32(k)},
+						First:  Key{d: d, i: n.child + uint32(j)},
+						Object: obj,
+					})
+					break
+				}
+			}
+		}
+		return out
+	}
+	seen := make(map[string]uint32, len(members))
+	for k := range members {
+		name := d.keyName(&members[k])
+		if j, ok := seen[name]; ok {
+			out = append(out, Duplicate{
+				Key:    Key{d: d, i: n.child + uint32(k)},
+				First:  Key{d: d, i: j},
+				Object: obj,
+			})
+			continue
+		}
+		seen[name] = n.child + uint32(k)
+	}
+	return out
+}
