@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"sync"
 )
 
-// DefaultChunkSize is the amount of a JSON Lines file read at a time. It is
-// large enough to amortise the cost of handing a chunk to a worker and small
-// enough that a few chunks in flight stay far below the memory budget.
-const DefaultChunkSize = 4 << 20
+// DefaultChunkSize is the amount of a JSON Lines file read at a time.
+// Measured on 2.3 KB rows: 1 MB chunks beat 256 KB (more hand-offs) and
+// 4 MB (the chunk no longer sits in cache while a worker parses it, and the
+// reader holds more memory).
+const DefaultChunkSize = 1 << 20
 
 var bom = []byte{0xEF, 0xBB, 0xBF}
 
@@ -21,6 +23,29 @@ type Chunk struct {
 	// BOM is set on the first chunk when the file starts with a UTF-8 byte
 	// order mark, which is not part of the first row's text.
 	BOM bool
+
+	buf []byte
+}
+
+// bufPool recycles chunk buffers. Fresh buffers cost more than their
+// allocation: the kernel faults in every page of a new buffer while read
+// copies into it, which showed up as the largest cost of reading.
+var bufPool sync.Pool
+
+// Release hands the chunk's buffer back for reuse. The rows' Text must not
+// be used afterwards.
+func (c *Chunk) Release() {
+	if c.buf != nil && cap(c.buf) <= 4*DefaultChunkSize {
+		bufPool.Put(c.buf[:0])
+	}
+	c.buf, c.Rows = nil, nil
+}
+
+func getBuf(size int) []byte {
+	if b, ok := bufPool.Get().([]byte); ok && cap(b) >= size {
+		return b[:0]
+	}
+	return make([]byte, 0, size)
 }
 
 // LineReader splits a JSON Lines stream into chunks of whole lines. A line
@@ -50,21 +75,24 @@ func (lr *LineReader) Next() (*Chunk, error) {
 	if lr.eof && len(lr.carry) == 0 {
 		return nil, io.EOF
 	}
-	buf := make([]byte, len(lr.carry), max(lr.chunkSize, 2*len(lr.carry)))
-	copy(buf, lr.carry)
+	buf := append(getBuf(max(lr.chunkSize, 2*len(lr.carry))), lr.carry...)
 	lr.carry = nil
 	scanned := 0
 	for {
 		if i := bytes.LastIndexByte(buf[scanned:], '\n'); i >= 0 && len(buf) >= lr.chunkSize/2 {
 			cut := scanned + i + 1
 			lr.carry = append([]byte(nil), buf[cut:]...)
-			return lr.split(buf[:cut]), nil
+			c := lr.split(buf[:cut])
+			c.buf = buf
+			return c, nil
 		}
 		if lr.eof {
 			if len(buf) == 0 {
 				return nil, io.EOF
 			}
-			return lr.split(buf), nil
+			c := lr.split(buf)
+			c.buf = buf
+			return c, nil
 		}
 		if len(buf) == cap(buf) {
 			grown := make([]byte, len(buf), 2*cap(buf))

@@ -704,8 +704,23 @@ func checkEmptyContent(c *RowContext) {
 // isBlank reports whether a raw JSON string literal holds only whitespace,
 // written directly or as escapes.
 func isBlank(raw []byte) bool {
-	s := strings.NewReplacer(`\n`, "", `\t`, "", `\r`, "", " ", "", `"`, "").Replace(string(raw))
-	return s == ""
+	if len(raw) < 2 {
+		return false
+	}
+	body := raw[1 : len(raw)-1]
+	for i := 0; i < len(body); i++ {
+		switch body[i] {
+		case ' ', '\t':
+		case '\\':
+			if i+1 >= len(body) || (body[i+1] != 'n' && body[i+1] != 't' && body[i+1] != 'r') {
+				return false
+			}
+			i++
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func checkOtherFormat(f *FileContext) {

@@ -42,6 +42,7 @@ type Message struct {
 	Value   jsonpos.Value
 	Role    jsonpos.Value
 	Content jsonpos.Value
+	role    string // Role's text, decoded once for all rules
 }
 
 // Path names the message in messages, e.g. "messages[2]".
@@ -50,12 +51,7 @@ func (c *RowContext) Path(m Message) string {
 }
 
 // RoleName returns the message's role, or "" when it has none.
-func (m Message) RoleName() string {
-	if m.Role.Kind() != jsonpos.String {
-		return ""
-	}
-	return m.Role.Str()
-}
+func (m Message) RoleName() string { return m.role }
 
 // NewRowContext parses row and prepares it for the row rules. The parser is
 // reused between rows by the caller.
@@ -78,11 +74,11 @@ func NewRowContext(row *dataset.Row, p *jsonpos.Parser, s *Settings) *RowContext
 		if list := root.Get(c.Schema.List); list.Kind() == jsonpos.Array {
 			c.Messages = make([]Message, 0, list.Len())
 			for i, v := range list.Elems() {
-				c.Messages = append(c.Messages, Message{
-					Index: i, Value: v,
-					Role:    v.Get(c.Schema.Role),
-					Content: v.Get(c.Schema.Content),
-				})
+				m := Message{Index: i, Value: v, Role: v.Get(c.Schema.Role), Content: v.Get(c.Schema.Content)}
+				if m.Role.Kind() == jsonpos.String {
+					m.role = internRole(m.Role)
+				}
+				c.Messages = append(c.Messages, m)
 			}
 		}
 	}
@@ -162,3 +158,20 @@ func DeleteRow(title string, row *dataset.Row) *Fix {
 
 // RowRange returns the range of a whole row.
 func RowRange(row *dataset.Row) textpos.Range { return row.FullRange() }
+
+// commonRoles are returned without allocating, since nearly every message
+// has one of them.
+var commonRoles = []string{"system", "user", "assistant", "tool", "human", "gpt"}
+
+func internRole(v jsonpos.Value) string {
+	raw := v.Raw()
+	if len(raw) >= 2 && !v.HasEscapes() {
+		body := raw[1 : len(raw)-1]
+		for _, r := range commonRoles {
+			if string(body) == r {
+				return r
+			}
+		}
+	}
+	return v.Str()
+}

@@ -32,7 +32,7 @@ func (c *RowContext) Info() RowInfo {
 	}
 	if c.InvalidUTF8 < 0 && !c.MultiLine {
 		start := c.Row.Start()
-		info.Range = textpos.Range{Start: start, End: textpos.Position{Line: start.Line, Character: start.Character + textpos.UTF16Len(c.Row.Text)}}
+		info.Range = textpos.Range{Start: start, End: textpos.Position{Line: start.Line, Character: start.Character + textpos.UTF16LenValid(c.Row.Text)}}
 	} else {
 		info.Range = c.Row.FullRange()
 	}

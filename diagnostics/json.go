@@ -75,9 +75,9 @@ func init() {
 }
 
 func checkInvalidJSON(c *RowContext) {
-	lines := c.Row.FullRange()
 	switch {
 	case c.MultiLine && c.ParseErr == nil:
+		lines := c.Row.FullRange()
 		compact := dataset.Compact(c.Row.Text)
 		c.Report("J001", 0, 1, c.ReplaceRow("Join the object onto one line", compact),
 			"JSON object spans lines %d-%d; JSON Lines needs each row on one line", lines.Start.Line+1, lines.End.Line+1)
@@ -85,6 +85,7 @@ func checkInvalidJSON(c *RowContext) {
 		off := min(c.ParseErr.Offset, len(c.Row.Text))
 		where := ""
 		if c.MultiLine {
+			lines := c.Row.FullRange()
 			where = fmt.Sprintf(" in the object spanning lines %d-%d", lines.Start.Line+1, lines.End.Line+1)
 		}
 		c.Report("J001", off, min(off+1, len(c.Row.Text)), nil, "invalid JSON%s: %s", where, c.ParseErr.Msg)

@@ -132,7 +132,7 @@ func thousands(n int) string {
 }
 
 func checkSurroundingWhitespace(c *RowContext) {
-	check := func(v jsonpos.Value, path string) {
+	check := func(v jsonpos.Value, path func() string) {
 		if v.Kind() != jsonpos.String || !maybePadded(v.Raw()) || isBlank(v.Raw()) {
 			return
 		}
@@ -142,19 +142,19 @@ func checkSurroundingWhitespace(c *RowContext) {
 			return
 		}
 		fix := c.Splice("Trim whitespace", v.Start(), v.End(), quoted(trimmed))
-		c.ReportValue("Q008", v, fix, "%s starts or ends with whitespace", path)
+		c.ReportValue("Q008", v, fix, "%s starts or ends with whitespace", path())
 	}
 	for _, m := range c.Messages {
-		check(m.Content, c.Path(m)+"."+c.Schema.Content)
+		check(m.Content, func() string { return c.Path(m) + "." + c.Schema.Content })
 	}
 	switch c.Format {
 	case dataset.Alpaca:
 		for _, k := range []string{"instruction", "input", "output"} {
-			check(c.Root.Get(k), `"`+k+`"`)
+			check(c.Root.Get(k), func() string { return `"` + k + `"` })
 		}
 	case dataset.PromptCompletion:
 		for _, k := range []string{"prompt", "completion"} {
-			check(c.Root.Get(k), `"`+k+`"`)
+			check(c.Root.Get(k), func() string { return `"` + k + `"` })
 		}
 	}
 }

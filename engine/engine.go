@@ -197,6 +197,7 @@ func finish(res *Result, s *diagnostics.Settings) {
 
 // ScanRows streams the JSON Lines rows of r through the row rules on
 // several workers and hands each chunk's results to emit, in file order.
+// The rows' text is valid only until emit returns.
 func ScanRows(ctx context.Context, r io.Reader, opts Options, emit func([]checked)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -233,7 +234,7 @@ func ScanRows(ctx context.Context, r io.Reader, opts Options, emit func([]checke
 			for c := range chunks {
 				out := checkChunk(c, &p, opts.Settings)
 				select {
-				case results <- chunkResult{seq: c.Seq, rows: out}:
+				case results <- chunkResult{seq: c.Seq, rows: out, chunk: c}:
 				case <-ctx.Done():
 					return
 				}
@@ -242,13 +243,14 @@ func ScanRows(ctx context.Context, r io.Reader, opts Options, emit func([]checke
 	}
 	go func() { wg.Wait(); close(results) }()
 
-	pending := map[int][]checked{}
+	pending := map[int]chunkResult{}
 	next := 0
 	for cr := range results {
-		pending[cr.seq] = cr.rows
-		for rows, ok := pending[next]; ok; rows, ok = pending[next] {
+		pending[cr.seq] = cr
+		for done, ok := pending[next]; ok; done, ok = pending[next] {
 			delete(pending, next)
-			emit(rows)
+			emit(done.rows)
+			done.chunk.Release()
 			next++
 		}
 		if ctx.Err() != nil {
@@ -262,8 +264,9 @@ func ScanRows(ctx context.Context, r io.Reader, opts Options, emit func([]checke
 }
 
 type chunkResult struct {
-	seq  int
-	rows []checked
+	seq   int
+	rows  []checked
+	chunk *dataset.Chunk
 }
 
 // checkChunk checks the rows of one chunk, joining a JSON value spread over

@@ -42,6 +42,7 @@ package jsonpos
 import (
 	"iter"
 	"math"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 )
@@ -205,6 +206,7 @@ func (p *Parser) parse(data []byte) error {
 		end              int
 		esc              bool
 		err              *SyntaxError
+		nd               *node
 	)
 
 	i = skipWS(data, 0)
@@ -226,7 +228,17 @@ value:
 		if esc {
 			f |= flagEsc
 		}
-		stack = append(stack, node{start: uint32(i), end: uint32(end), keyStart: keyStart, keyEnd: keyEnd, kind: String, flags: f})
+		if len(stack) == cap(stack) {
+			stack = slices.Grow(stack, 1)
+		}
+		stack = stack[:len(stack)+1]
+		nd = &stack[len(stack)-1]
+		nd.start = uint32(i)
+		nd.end = uint32(end)
+		nd.keyStart = keyStart
+		nd.keyEnd = keyEnd
+		nd.kind = String
+		nd.flags = f
 		i = end
 	case '{':
 		if len(frames) >= maxDepth {
@@ -234,7 +246,17 @@ value:
 			goto fail
 		}
 		frames = append(frames, uint32(len(stack)))
-		stack = append(stack, node{start: uint32(i), keyStart: keyStart, keyEnd: keyEnd, desc: uint32(len(arena)), kind: Object, flags: keyFlags})
+		if len(stack) == cap(stack) {
+			stack = slices.Grow(stack, 1)
+		}
+		stack = stack[:len(stack)+1]
+		nd = &stack[len(stack)-1]
+		nd.start = uint32(i)
+		nd.keyStart = keyStart
+		nd.keyEnd = keyEnd
+		nd.desc = uint32(len(arena))
+		nd.kind = Object
+		nd.flags = keyFlags
 		i++
 		if i < len(data) && data[i] <= ' ' {
 			i = skipWS(data, i)
@@ -249,7 +271,17 @@ value:
 			goto fail
 		}
 		frames = append(frames, uint32(len(stack)))
-		stack = append(stack, node{start: uint32(i), keyStart: keyStart, keyEnd: keyEnd, desc: uint32(len(arena)), kind: Array, flags: keyFlags})
+		if len(stack) == cap(stack) {
+			stack = slices.Grow(stack, 1)
+		}
+		stack = stack[:len(stack)+1]
+		nd = &stack[len(stack)-1]
+		nd.start = uint32(i)
+		nd.keyStart = keyStart
+		nd.keyEnd = keyEnd
+		nd.desc = uint32(len(arena))
+		nd.kind = Array
+		nd.flags = keyFlags
 		i++
 		if i < len(data) && data[i] <= ' ' {
 			i = skipWS(data, i)
@@ -264,21 +296,51 @@ value:
 		if err != nil {
 			goto fail
 		}
-		stack = append(stack, node{start: uint32(i), end: uint32(end), keyStart: keyStart, keyEnd: keyEnd, kind: True, flags: keyFlags})
+		if len(stack) == cap(stack) {
+			stack = slices.Grow(stack, 1)
+		}
+		stack = stack[:len(stack)+1]
+		nd = &stack[len(stack)-1]
+		nd.start = uint32(i)
+		nd.end = uint32(end)
+		nd.keyStart = keyStart
+		nd.keyEnd = keyEnd
+		nd.kind = True
+		nd.flags = keyFlags
 		i = end
 	case 'f':
 		end, err = scanLiteral(data, i, "false")
 		if err != nil {
 			goto fail
 		}
-		stack = append(stack, node{start: uint32(i), end: uint32(end), keyStart: keyStart, keyEnd: keyEnd, kind: False, flags: keyFlags})
+		if len(stack) == cap(stack) {
+			stack = slices.Grow(stack, 1)
+		}
+		stack = stack[:len(stack)+1]
+		nd = &stack[len(stack)-1]
+		nd.start = uint32(i)
+		nd.end = uint32(end)
+		nd.keyStart = keyStart
+		nd.keyEnd = keyEnd
+		nd.kind = False
+		nd.flags = keyFlags
 		i = end
 	case 'n':
 		end, err = scanLiteral(data, i, "null")
 		if err != nil {
 			goto fail
 		}
-		stack = append(stack, node{start: uint32(i), end: uint32(end), keyStart: keyStart, keyEnd: keyEnd, kind: Null, flags: keyFlags})
+		if len(stack) == cap(stack) {
+			stack = slices.Grow(stack, 1)
+		}
+		stack = stack[:len(stack)+1]
+		nd = &stack[len(stack)-1]
+		nd.start = uint32(i)
+		nd.end = uint32(end)
+		nd.keyStart = keyStart
+		nd.keyEnd = keyEnd
+		nd.kind = Null
+		nd.flags = keyFlags
 		i = end
 	default:
 		if c == '-' || c-'0' <= 9 {
@@ -286,7 +348,17 @@ value:
 			if err != nil {
 				goto fail
 			}
-			stack = append(stack, node{start: uint32(i), end: uint32(end), keyStart: keyStart, keyEnd: keyEnd, kind: Number, flags: keyFlags})
+			if len(stack) == cap(stack) {
+				stack = slices.Grow(stack, 1)
+			}
+			stack = stack[:len(stack)+1]
+			nd = &stack[len(stack)-1]
+			nd.start = uint32(i)
+			nd.end = uint32(end)
+			nd.keyStart = keyStart
+			nd.keyEnd = keyEnd
+			nd.kind = Number
+			nd.flags = keyFlags
 			i = end
 			break
 		}

@@ -16,13 +16,13 @@ const (
 // swarConst holds the SWAR constants in memory so that the compiler keeps
 // them in registers across the scanning loop instead of rematerialising a
 // 10-byte immediate for every use.
-var swarConst = [4]uint64{lsb * 2, backslashes, 1<<64 - lsb, 1<<64 - lsb*0x21}
+var swarConst = [5]uint64{lsb * 2, backslashes, 1<<64 - lsb, 1<<64 - lsb*0x21, msb}
 
 // load64 loads the eight bytes at p+i as a little-endian word (so that the
 // first byte is the least significant). The caller guarantees that they are
 // in bounds.
 func load64(p unsafe.Pointer, i int) uint64 {
-	return binary.LittleEndian.Uint64(unsafe.Slice((*byte)(unsafe.Add(p, i)), 8))
+	return binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, i))[:])
 }
 
 // In the scanning loops below, for each byte b of a word x,
@@ -41,12 +41,12 @@ func scanString(data []byte, i int) (int, bool, *SyntaxError) {
 	esc := false
 	p := unsafe.Pointer(unsafe.SliceData(data))
 	n := len(data)
-	c2, cb, cl, c21 := swarConst[0], swarConst[1], swarConst[2], swarConst[3]
+	c2, cb, cl, c21, ch := swarConst[0], swarConst[1], swarConst[2], swarConst[3], swarConst[4]
 	for {
 		if i+8 <= n {
 			// One word first: most keys and short values end in it.
 			x := load64(p, i)
-			m := (((x ^ c2) + c21) | ((x ^ cb) + cl)) &^ x & msb
+			m := (((x ^ c2) + c21) | ((x ^ cb) + cl)) &^ x & ch
 			if m != 0 {
 				i += bits.TrailingZeros64(m) >> 3
 				goto special
@@ -62,16 +62,16 @@ func scanString(data []byte, i int) (int, bool, *SyntaxError) {
 				m1 := (((x1 ^ c2) + c21) | ((x1 ^ cb) + cl)) &^ x1
 				m2 := (((x2 ^ c2) + c21) | ((x2 ^ cb) + cl)) &^ x2
 				m3 := (((x3 ^ c2) + c21) | ((x3 ^ cb) + cl)) &^ x3
-				if (m0|m1|m2|m3)&msb != 0 {
+				if (m0|m1|m2|m3)&ch != 0 {
 					switch {
-					case m0&msb != 0:
-						i += bits.TrailingZeros64(m0&msb) >> 3
-					case m1&msb != 0:
-						i += 8 + bits.TrailingZeros64(m1&msb)>>3
-					case m2&msb != 0:
-						i += 16 + bits.TrailingZeros64(m2&msb)>>3
+					case m0&ch != 0:
+						i += bits.TrailingZeros64(m0&ch) >> 3
+					case m1&ch != 0:
+						i += 8 + bits.TrailingZeros64(m1&ch)>>3
+					case m2&ch != 0:
+						i += 16 + bits.TrailingZeros64(m2&ch)>>3
 					default:
-						i += 24 + bits.TrailingZeros64(m3&msb)>>3
+						i += 24 + bits.TrailingZeros64(m3&ch)>>3
 					}
 					goto special
 				}
@@ -97,11 +97,15 @@ func scanString(data []byte, i int) (int, bool, *SyntaxError) {
 			if i >= n {
 				return 0, false, eofError(data, "in string escape code")
 			}
-			switch data[i] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+			switch escapes[data[i]] {
+			case escSimple:
 				i++
-			case 'u':
+			case escUnicode:
 				i++
+				if i+4 <= n && hexVal(data[i])|hexVal(data[i+1])|hexVal(data[i+2])|hexVal(data[i+3]) >= 0 {
+					i += 4
+					break
+				}
 				for k := 0; k < 4; k++ {
 					if i >= n {
 						return 0, false, eofError(data, "in \\u hexadecimal character escape")
@@ -118,4 +122,17 @@ func scanString(data []byte, i int) (int, bool, *SyntaxError) {
 			return 0, false, charError(data, i, "in string literal")
 		}
 	}
+}
+
+// Escape kinds, indexed by the byte after a backslash.
+const (
+	escInvalid = iota
+	escSimple
+	escUnicode
+)
+
+var escapes = [256]uint8{
+	'"': escSimple, '\\': escSimple, '/': escSimple, 'b': escSimple,
+	'f': escSimple, 'n': escSimple, 'r': escSimple, 't': escSimple,
+	'u': escUnicode,
 }

@@ -2,7 +2,6 @@ package tokens
 
 import (
 	"sync"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -24,9 +23,12 @@ import (
 //	[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|
 //	\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+
 //
-// Character classes come from Go's unicode package (Unicode 15.0); \s is
-// the White_Space property, as in Rust's regex crate. An invalid UTF-8 byte
-// is classified as U+FFFD (a symbol) and BPE then sees the raw byte.
+// Character classes come from Unicode 16.0 (unicode_tables.go, made by
+// gen_unicode.go), the version in the regex engine of tiktoken's current
+// builds, rather than from Go's unicode package (15.0), so counts don't
+// change with the Go version. \s is the White_Space property, as in Rust's
+// regex crate. An invalid UTF-8 byte is classified as U+FFFD (a symbol) and
+// BPE then sees the raw byte.
 
 // Character class bits.
 const (
@@ -43,36 +45,36 @@ var (
 	bmpClass     []uint8 // classes of U+0000..U+FFFF
 )
 
+// computeClass looks r up in classRuns.
 func computeClass(r rune) uint8 {
-	var c uint8
-	if unicode.IsLetter(r) {
-		c |= cL
-		if unicode.In(r, unicode.Lu, unicode.Lt, unicode.Lm, unicode.Lo) {
-			c |= cU
+	// Find the last run starting at or before r.
+	lo, hi := 0, len(classRuns)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if rune(classRuns[m]>>8) <= r {
+			lo = m + 1
+		} else {
+			hi = m
 		}
-		if unicode.In(r, unicode.Ll, unicode.Lm, unicode.Lo) {
-			c |= cW
-		}
-	} else if unicode.Is(unicode.M, r) {
-		c |= cU | cW
 	}
-	if unicode.IsNumber(r) {
-		c |= cN
-	}
-	if unicode.IsSpace(r) {
-		c |= cS
-	}
-	if r == '\r' || r == '\n' {
-		c |= cNL
-	}
-	return c
+	return uint8(classRuns[lo-1])
 }
 
 func initClasses() {
 	bmpClassOnce.Do(func() {
 		t := make([]uint8, 0x10000)
-		for r := range rune(0x10000) {
-			t[r] = computeClass(r)
+		for i, run := range classRuns {
+			first := int(run >> 8)
+			if first >= len(t) {
+				break
+			}
+			end := len(t)
+			if i+1 < len(classRuns) {
+				end = min(end, int(classRuns[i+1]>>8))
+			}
+			for c := first; c < end; c++ {
+				t[c] = uint8(run)
+			}
 		}
 		bmpClass = t
 	})

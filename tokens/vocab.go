@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/maphash"
 	"math/bits"
 )
 
@@ -22,16 +21,26 @@ var (
 
 const vocabMagic = "FTLSBPE1"
 
-// vocab maps token bytes to ranks with an open-addressing hash table. Each
-// slot holds the upper 32 bits of the key's hash (a tag that rejects most
-// mismatches without touching the token bytes) and rank+1; 0 marks an empty
-// slot. It is read-only after construction and safe for concurrent use.
+// vocab maps token bytes to ranks with an open-addressing hash table
+// (linear probing, load factor <= 0.4). A slot keeps a token's first 8
+// bytes, its length, rank and 24 bits of its hash, so most lookups touch
+// one slot and no token bytes; only tokens longer than 8 bytes compare
+// their tails against blob. Two-byte keys, the most frequent in BPE, are
+// looked up in a direct table. It is read-only after construction and safe
+// for concurrent use.
 type vocab struct {
 	blob  string   // token bytes concatenated in rank order
 	off   []uint32 // token of rank r is blob[off[r]:off[r+1]]
-	slots []uint64
+	tags  []uint8 // per slot: 0 if empty, else a 7-bit hash tag | 0x80
+	slots []slot
 	mask  uint64
-	seed  maphash.Seed
+	pairs []uint32 // rank of two-byte token b0<<8|b1, or noRank
+	max   int      // length of the longest token
+}
+
+type slot struct {
+	head uint64 // first 8 bytes, little-endian, zero-padded
+	meta uint64 // hash>>40<<40 | length<<32 | rank+1; 0 when empty
 }
 
 func parseVocab(data string) (*vocab, error) {
@@ -58,7 +67,7 @@ func parseVocab(data string) (*vocab, error) {
 	if err != nil {
 		return nil, err
 	}
-	if n == 0 || n > 1<<24 {
+	if n == 0 || n >= 1<<31 {
 		return nil, fmt.Errorf("tokens: corrupt embedded vocabulary (%d tokens)", n)
 	}
 	v := &vocab{off: make([]uint32, n+1)}
@@ -67,6 +76,9 @@ func parseVocab(data string) (*vocab, error) {
 		l, err := readUvarint()
 		if err != nil {
 			return nil, err
+		}
+		if l > 255 {
+			return nil, fmt.Errorf("tokens: corrupt embedded vocabulary (token of %d bytes)", l)
 		}
 		v.off[r] = uint32(total)
 		total += l
@@ -77,19 +89,28 @@ func parseVocab(data string) (*vocab, error) {
 	}
 	v.blob = p
 
-	size := uint64(1) << bits.Len64(n*5/2) // load factor <= 0.4
-	v.slots = make([]uint64, size)
+	size := uint64(1) << bits.Len64(n*5/2)
+	v.slots = make([]slot, size)
+	v.tags = make([]uint8, size)
 	v.mask = size - 1
-	v.seed = maphash.MakeSeed()
+	v.pairs = make([]uint32, 1<<16)
+	for i := range v.pairs {
+		v.pairs[i] = noRank
+	}
 	for r := range uint32(n) {
 		tok := v.token(r)
 		if tok == "" {
 			continue // unused rank
 		}
-		h := maphash.String(v.seed, tok)
+		v.max = max(v.max, len(tok))
+		if len(tok) == 2 {
+			v.pairs[uint16(tok[0])<<8|uint16(tok[1])] = r
+		}
+		h := hashString(tok)
 		for i := h & v.mask; ; i = (i + 1) & v.mask {
-			if v.slots[i] == 0 {
-				v.slots[i] = h&^0xffffffff | uint64(r+1)
+			if v.tags[i] == 0 {
+				v.tags[i] = tag(h)
+				v.slots[i] = slot{head: load8(tok), meta: h>>40<<40 | uint64(len(tok))<<32 | uint64(r+1)}
 				break
 			}
 		}
@@ -103,16 +124,31 @@ func (v *vocab) token(r uint32) string {
 
 // rank returns the rank of the token whose bytes are s.
 func (v *vocab) rank(s string) (uint32, bool) {
-	h := maphash.String(v.seed, s)
-	tag := h &^ 0xffffffff
+	if len(s) > v.max {
+		return 0, false
+	}
+	if len(s) == 2 {
+		r := v.pairs[uint16(s[0])<<8|uint16(s[1])]
+		return r, r != noRank
+	}
+	h := hashString(s)
+	t := tag(h)
+	want := h>>40<<40 | uint64(len(s))<<32
+	head := load8(s)
+	// The tags (a byte per slot, small enough to stay in cache) settle
+	// most misses without reading the slots.
 	for i := h & v.mask; ; i = (i + 1) & v.mask {
-		e := v.slots[i]
-		if e == 0 {
+		switch v.tags[i] {
+		case 0:
 			return 0, false
+		case t:
+		default:
+			continue
 		}
-		if e&^0xffffffff == tag {
-			r := uint32(e) - 1
-			if v.blob[v.off[r]:v.off[r+1]] == s {
+		sl := &v.slots[i]
+		if sl.meta&^0xffffffff == want && sl.head == head {
+			r := uint32(sl.meta) - 1
+			if len(s) <= 8 || v.blob[v.off[r]+8:v.off[r+1]] == s[8:] {
 				return r, true
 			}
 		}
@@ -121,3 +157,48 @@ func (v *vocab) rank(s string) (uint32, bool) {
 
 // numTokens is the number of ranks in the vocabulary.
 func (v *vocab) numTokens() int { return len(v.off) - 1 }
+
+// load8 returns the first 8 bytes of s, little-endian, zero-padded.
+func load8(s string) uint64 {
+	switch n := len(s); {
+	case n >= 8:
+		_ = s[7]
+		return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	case n >= 4:
+		// Two overlapping 4-byte loads; the overlap ORs equal bytes.
+		return uint64(load4(s)) | uint64(load4(s[n-4:]))<<((n-4)*8)
+	case n > 0:
+		return uint64(s[0]) | uint64(s[n/2])<<(n/2*8) | uint64(s[n-1])<<((n-1)*8)
+	}
+	return 0
+}
+
+func load4(s string) uint32 {
+	_ = s[3]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+}
+
+// tag is the slot tag of hash h: 7 bits not used to pick the slot, with
+// the high bit set so that no tag is 0.
+func tag(h uint64) uint8 { return uint8(h>>33) | 0x80 }
+
+// mix64 is the splitmix64 finalizer.
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x
+}
+
+// hashString hashes a token-sized string. It needs no seed: the table is
+// fixed, and a query cannot lengthen probe sequences beyond the table's own.
+func hashString(s string) uint64 {
+	h := mix64(load8(s) ^ uint64(len(s))*0x9e3779b97f4a7c15)
+	for s = s[min(len(s), 8):]; len(s) > 0; s = s[min(len(s), 8):] {
+		h = mix64(h ^ load8(s))
+	}
+	return h
+}

@@ -23,6 +23,8 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	lf.register(fs)
 	format := fs.String("format", "text", "output format: "+strings.Join(report.Formats, ", "))
 	quiet := fs.BoolP("quiet", "q", false, "do not print the summary line")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to this file (for performance work)")
+	_ = fs.MarkHidden("cpuprofile")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: ftls check [flags] PATH...\n\nReports problems in datasets (.jsonl, .json arrays, or folders of them).\nExit status: 0 no errors, 1 errors found, 2 usage or I/O error.\n\nFlags:")
 		fs.PrintDefaults()
@@ -40,6 +42,13 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	paths, err := expandPaths(fs.Args())
 	if err != nil {
 		return fail(stderr, err)
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return fail(stderr, err)
+		}
+		defer stop()
 	}
 	cache := newSettingsCache(&lf)
 	var results []*engine.Result

@@ -1,0 +1,506 @@
+package diagnostics_test
+
+// Golden tests for every rule of the catalog, run through the real engine.
+//
+// Each rule has a fixture file testdata/rules/<CODE>.txt holding cases in a
+// small marker format (see testdata/rules/README.md):
+//
+//	# comment
+//	target: generic          <- headers before the first case apply to all
+//	=== name of the case
+//	rules: C018=off Q008=off <- per-case headers
+//	-- input.jsonl --
+//	{"messages": ...}
+//	-- want --
+//	0:12-0:23 C005 messages[1].role "asistant" is not a role; did you mean "assistant"?
+//	    fix: Change role to "assistant"
+//	-- fixed --
+//	{"messages": ...}
+//
+// Positions are 0-based line:character, characters in UTF-16 code units (as
+// LSP). `want` lists every diagnostic of the file, in engine order. `fixed`
+// is the file after applying, round after round, the fixes of the file's
+// rule (the code in the file name) until none is left; the fixed file must
+// then no longer trigger that rule.
+//
+// go test ./diagnostics -run TestRules -update rewrites the want and fixed
+// sections from what the engine reports; review the diff before committing.
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/ftls-dev/ftls/config"
+	"github.com/ftls-dev/ftls/diagnostics"
+	"github.com/ftls-dev/ftls/engine"
+)
+
+var update = flag.Bool("update", false, "rewrite the want and fixed sections of testdata/rules/*.txt")
+
+// ruleCase is one case of a fixture file.
+type ruleCase struct {
+	name    string
+	headers []string // raw "key: value" lines, the file's preamble first
+	ownHdr  []string // the case's own header lines, for rewriting
+	input   string   // raw section text (with ${...} escapes)
+	inName  string   // section name of the input, e.g. input.jsonl
+	want    []string // lines of the want section
+	fixed   *string  // raw text of the fixed section, if any
+}
+
+// fixture is a parsed fixture file.
+type fixture struct {
+	code     string
+	preamble []string // raw lines before the first case
+	cases    []*ruleCase
+}
+
+var (
+	caseHeader    = regexp.MustCompile(`^=== (.+)$`)
+	sectionHeader = regexp.MustCompile(`^-- (\S+) --$`)
+)
+
+func parseFixture(code string, data []byte) (*fixture, error) {
+	fx := &fixture{code: code}
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	var (
+		cur     *ruleCase
+		section string
+		body    []string
+	)
+	var defaults []string
+	flush := func() error {
+		if cur == nil || section == "" {
+			return nil
+		}
+		switch {
+		case strings.HasPrefix(section, "input"):
+			cur.input, cur.inName = joinSection(body), section
+		case section == "want":
+			for _, l := range body {
+				if strings.TrimSpace(l) != "" {
+					cur.want = append(cur.want, l)
+				}
+			}
+		case section == "fixed":
+			s := joinSection(body)
+			cur.fixed = &s
+		default:
+			return fmt.Errorf("case %q: unknown section %q", cur.name, section)
+		}
+		section, body = "", nil
+		return nil
+	}
+	for _, l := range lines {
+		if m := caseHeader.FindStringSubmatch(l); m != nil {
+			if err := flush(); err != nil {
+				return nil, err
+			}
+			cur = &ruleCase{name: m[1], headers: append([]string(nil), defaults...)}
+			fx.cases = append(fx.cases, cur)
+			continue
+		}
+		if m := sectionHeader.FindStringSubmatch(l); m != nil && cur != nil {
+			if err := flush(); err != nil {
+				return nil, err
+			}
+			section = m[1]
+			continue
+		}
+		switch {
+		case cur == nil:
+			fx.preamble = append(fx.preamble, l)
+			if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "#") {
+				defaults = append(defaults, t)
+			}
+		case section == "":
+			if t := strings.TrimSpace(l); t != "" {
+				if !strings.HasPrefix(t, "#") {
+					cur.headers = append(cur.headers, t)
+				}
+				cur.ownHdr = append(cur.ownHdr, l)
+			} else if len(cur.ownHdr) > 0 {
+				cur.ownHdr = append(cur.ownHdr, l)
+			}
+		default:
+			body = append(body, l)
+		}
+	}
+	if err := flush(); err != nil {
+		return nil, err
+	}
+	return fx, nil
+}
+
+// joinSection turns the lines of a section into its text: trailing blank
+// lines are dropped (they separate cases) and every line ends in "\n". A
+// ${EOF} marker ends the text where it stands, which keeps trailing blank
+// lines or leaves the last line without a newline.
+func joinSection(body []string) string {
+	s := strings.Join(body, "\n") + "\n"
+	if i := strings.Index(s, "${EOF}"); i >= 0 {
+		return s[:i+len("${EOF}")]
+	}
+	return strings.TrimRight(s, "\n") + "\n"
+}
+
+// settings and decoding of a case
+
+type caseConfig struct {
+	crlf     bool
+	target   string
+	rules    []string
+	maxTok   int
+	model    string
+	metadata string
+}
+
+func (c *ruleCase) config() (caseConfig, error) {
+	var cfg caseConfig
+	for _, h := range c.headers {
+		key, val, ok := strings.Cut(h, ":")
+		if !ok {
+			return cfg, fmt.Errorf("bad header line %q", h)
+		}
+		val = strings.TrimSpace(val)
+		switch strings.TrimSpace(key) {
+		case "crlf":
+			cfg.crlf = val == "true"
+		case "target":
+			cfg.target = val
+		case "rules":
+			cfg.rules = append(cfg.rules, strings.Fields(strings.ReplaceAll(val, ",", " "))...)
+		case "max_tokens":
+			n, err := strconv.Atoi(val)
+			if err != nil {
+				return cfg, err
+			}
+			cfg.maxTok = n
+		case "model":
+			cfg.model = val
+		case "metadata_key":
+			cfg.metadata = val
+		default:
+			return cfg, fmt.Errorf("unknown header %q", key)
+		}
+	}
+	return cfg, nil
+}
+
+func (cfg caseConfig) settings() (*diagnostics.Settings, error) {
+	s := diagnostics.DefaultSettings()
+	l := &config.Lint{Target: cfg.target, Model: cfg.model, MaxTokensPerExample: cfg.maxTok, MetadataKey: cfg.metadata}
+	if err := l.Apply(s); err != nil {
+		return nil, err
+	}
+	for _, r := range cfg.rules {
+		code, sev, ok := strings.Cut(r, "=")
+		if !ok {
+			return nil, fmt.Errorf("rules: want CODE=SEVERITY, got %q", r)
+		}
+		if err := config.SetSeverity(s, code, sev); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+var escape = regexp.MustCompile(`\$\{(CR|BOM|NUL|TAB|EOF|x[0-9A-Fa-f]{2})\}`)
+
+// decode expands the escapes of a section into the bytes of the file.
+func decode(raw string, crlf bool) []byte {
+	if crlf {
+		raw = strings.ReplaceAll(raw, "\n", "\r\n")
+	}
+	var out []byte
+	last := 0
+	for _, m := range escape.FindAllStringSubmatchIndex(raw, -1) {
+		out = append(out, raw[last:m[0]]...)
+		last = m[1]
+		switch name := raw[m[2]:m[3]]; name {
+		case "CR":
+			out = append(out, '\r')
+		case "BOM":
+			out = append(out, 0xEF, 0xBB, 0xBF)
+		case "NUL":
+			out = append(out, 0)
+		case "TAB":
+			out = append(out, '\t')
+		case "EOF":
+			return out
+		default:
+			b, _ := strconv.ParseUint(name[1:], 16, 8)
+			out = append(out, byte(b))
+		}
+	}
+	return append(out, raw[last:]...)
+}
+
+// encode is decode's inverse, for -update.
+func encode(data []byte, crlf bool) string {
+	var b strings.Builder
+	if bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}) {
+		b.WriteString("${BOM}")
+		data = data[3:]
+	}
+	for len(data) > 0 {
+		r, size := utf8.DecodeRune(data)
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, "${x%02X}", data[0])
+		case r == 0:
+			b.WriteString("${NUL}")
+		case r == '\r' && crlf && len(data) > 1 && data[1] == '\n':
+			// written back by decode
+		case r == '\r':
+			b.WriteString("${CR}")
+		default:
+			b.Write(data[:size])
+		}
+		data = data[size:]
+	}
+	s := b.String()
+	if !strings.HasSuffix(s, "\n") || strings.HasSuffix(s, "\n\n") {
+		s += "${EOF}\n"
+	}
+	return s
+}
+
+// formatDiag renders a diagnostic as a want line, plus its fix title.
+func formatDiag(d diagnostics.Diagnostic) []string {
+	r := d.Range
+	out := []string{fmt.Sprintf("%d:%d-%d:%d %s %s", r.Start.Line, r.Start.Character, r.End.Line, r.End.Character, d.Code, d.Message)}
+	if d.Fix != nil {
+		out = append(out, "    fix: "+d.Fix.Title)
+	}
+	return out
+}
+
+func check(t *testing.T, name string, data []byte, s *diagnostics.Settings) *engine.Result {
+	t.Helper()
+	res, err := engine.Check(context.Background(), name, bytes.NewReader(data), engine.Options{Settings: s})
+	if err != nil {
+		t.Fatalf("engine.Check: %v", err)
+	}
+	return res
+}
+
+// applyFixes applies the fixes of code, round after round, until the file
+// has none left. Fixes that overlap one applied in the same round wait for
+// the next round, when they are computed again from the new text.
+func applyFixes(t *testing.T, name, code string, data []byte, newSettings func() *diagnostics.Settings) []byte {
+	t.Helper()
+	for round := 0; round < 20; round++ {
+		res := check(t, name, data, newSettings())
+		var fixes []*diagnostics.Fix
+		for _, d := range res.Diagnostics {
+			if d.Code == code && d.Fix != nil {
+				fixes = append(fixes, d.Fix)
+			}
+		}
+		if len(fixes) == 0 {
+			return data
+		}
+		sort.SliceStable(fixes, func(i, j int) bool { return fixes[i].Start < fixes[j].Start })
+		var picked []*diagnostics.Fix
+		end := int64(-1)
+		for _, f := range fixes {
+			if f.Start < 0 || f.End > int64(len(data)) || f.Start > f.End {
+				t.Fatalf("fix %q has span [%d,%d) outside the file of %d bytes", f.Title, f.Start, f.End, len(data))
+			}
+			if f.Start >= end {
+				picked = append(picked, f)
+				end = f.End
+			}
+		}
+		for i := len(picked) - 1; i >= 0; i-- {
+			f := picked[i]
+			repl, err := f.Replacement(data[f.Start:f.End])
+			if err != nil {
+				t.Fatalf("fix %q: %v", f.Title, err)
+			}
+			out := append([]byte(nil), data[:f.Start]...)
+			out = append(out, repl...)
+			data = append(out, data[f.End:]...)
+		}
+	}
+	t.Fatalf("fixes of %s still pending after 20 rounds", code)
+	return nil
+}
+
+func TestRules(t *testing.T) {
+	dir := filepath.Join("testdata", "rules")
+	for _, rule := range diagnostics.All() {
+		t.Run(rule.Code, func(t *testing.T) {
+			path := filepath.Join(dir, rule.Code+".txt")
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("rule %s has no fixture: %v", rule.Code, err)
+			}
+			fx, err := parseFixture(rule.Code, data)
+			if err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+			triggers, clean := 0, 0
+			for _, c := range fx.cases {
+				t.Run(c.name, func(t *testing.T) { runCase(t, rule, c) })
+				hit := false
+				for _, w := range c.want {
+					if f := strings.Fields(w); len(f) > 1 && f[1] == rule.Code {
+						hit = true
+					}
+				}
+				if hit {
+					triggers++
+				} else {
+					clean++
+				}
+			}
+			if triggers == 0 || clean == 0 {
+				t.Errorf("%s: want at least one case that triggers %s and one that does not, have %d and %d", path, rule.Code, triggers, clean)
+			}
+			if rule.Fixable {
+				hasFix := false
+				for _, c := range fx.cases {
+					hasFix = hasFix || c.fixed != nil
+				}
+				if !hasFix {
+					t.Errorf("%s: %s is fixable but no case has a fixed section", path, rule.Code)
+				}
+			}
+			if *update {
+				if err := os.WriteFile(path, fx.render(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+	// Every fixture must belong to a registered rule.
+	files, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
+	for _, f := range files {
+		code := strings.TrimSuffix(filepath.Base(f), ".txt")
+		if diagnostics.Lookup(code) == nil {
+			t.Errorf("%s: no rule %s is registered", f, code)
+		}
+	}
+}
+
+func runCase(t *testing.T, rule *diagnostics.Rule, c *ruleCase) {
+	cfg, err := c.config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	newSettings := func() *diagnostics.Settings {
+		s, err := cfg.settings()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	input := decode(c.input, cfg.crlf)
+	res := check(t, c.inName, input, newSettings())
+	var got []string
+	fixable := false
+	for _, d := range res.Diagnostics {
+		got = append(got, formatDiag(d)...)
+		if d.Code == rule.Code && d.Fix != nil {
+			fixable = true
+		}
+		if diagnostics.Lookup(d.Code) == nil {
+			t.Errorf("diagnostic with unregistered code %q", d.Code)
+		}
+		if d.Fix != nil && !rule.Fixable && d.Code == rule.Code {
+			t.Errorf("%s is not marked Fixable but offers fix %q", d.Code, d.Fix.Title)
+		}
+	}
+	if *update {
+		c.want = got
+	} else if !equalLines(got, c.want) {
+		t.Errorf("diagnostics differ\n got:\n\t%s\nwant:\n\t%s", strings.Join(got, "\n\t"), strings.Join(c.want, "\n\t"))
+	}
+
+	if !fixable {
+		if c.fixed != nil && !*update {
+			t.Errorf("case has a fixed section but no %s diagnostic offers a fix", rule.Code)
+		}
+		if *update {
+			c.fixed = nil
+		}
+		return
+	}
+	fixed := applyFixes(t, c.inName, rule.Code, input, newSettings)
+	if *update {
+		s := encode(fixed, cfg.crlf)
+		c.fixed = &s
+	} else if c.fixed == nil {
+		t.Errorf("%s offers a fix; the case needs a fixed section", rule.Code)
+	} else if want := decode(*c.fixed, cfg.crlf); !bytes.Equal(fixed, want) {
+		t.Errorf("fixed file differs\n got: %q\nwant: %q", fixed, want)
+	}
+	after := check(t, c.inName, fixed, newSettings())
+	for _, d := range after.Diagnostics {
+		if d.Code == rule.Code {
+			t.Errorf("fixed file still triggers %s: %s", d.Code, strings.Join(formatDiag(d), " "))
+		}
+	}
+}
+
+func equalLines(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if strings.TrimRight(a[i], " ") != strings.TrimRight(b[i], " ") {
+			return false
+		}
+	}
+	return true
+}
+
+// render writes the fixture back, with the want and fixed sections taken
+// from the cases.
+func (fx *fixture) render() []byte {
+	var b strings.Builder
+	for _, l := range fx.preamble {
+		b.WriteString(l + "\n")
+	}
+	for i, c := range fx.cases {
+		if i > 0 || len(fx.preamble) > 0 && strings.TrimSpace(fx.preamble[len(fx.preamble)-1]) != "" {
+			if !strings.HasSuffix(b.String(), "\n\n") {
+				b.WriteString("\n")
+			}
+		}
+		b.WriteString("=== " + c.name + "\n")
+		hdr := c.ownHdr
+		for len(hdr) > 0 && strings.TrimSpace(hdr[len(hdr)-1]) == "" {
+			hdr = hdr[:len(hdr)-1]
+		}
+		for _, l := range hdr {
+			b.WriteString(l + "\n")
+		}
+		b.WriteString("-- " + c.inName + " --\n")
+		b.WriteString(c.input)
+		if !strings.HasSuffix(c.input, "\n") {
+			b.WriteString("\n")
+		}
+		b.WriteString("-- want --\n")
+		for _, l := range c.want {
+			b.WriteString(l + "\n")
+		}
+		if c.fixed != nil {
+			b.WriteString("-- fixed --\n")
+			b.WriteString(*c.fixed)
+		}
+	}
+	return []byte(b.String())
+}

@@ -1,0 +1,122 @@
+package textpos
+
+import (
+	"math/rand/v2"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestUTF16Len(t *testing.T) {
+	tests := []struct {
+		in   string
+		want int
+	}{
+		{"", 0},
+		{"hello", 5},
+		{"café", 4},
+		{"中文", 2},
+		{"😀", 2},
+		{"a😀b", 4},
+		{"\xff", 1}, // invalid byte: one replacement character
+		{"héllo wörld, this is longer than eight bytes 😀😀", 49},
+	}
+	for _, tt := range tests {
+		if got := UTF16Len([]byte(tt.in)); got != tt.want {
+			t.Errorf("UTF16Len(%q) = %d, want %d", tt.in, got, tt.want)
+		}
+		if utf8.ValidString(tt.in) {
+			if got := UTF16LenValid([]byte(tt.in)); got != tt.want {
+				t.Errorf("UTF16LenValid(%q) = %d, want %d", tt.in, got, tt.want)
+			}
+		}
+	}
+}
+
+// TestUTF16LenValidRandom checks the eight-bytes-at-a-time count against the
+// rune-by-rune one on random mixes of one- to four-byte characters.
+func TestUTF16LenValidRandom(t *testing.T) {
+	alphabet := []rune{'a', 'Z', ' ', 'é', 'ß', '中', '文', '😀', '𝄞', '\n'}
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := 0; i < 2000; i++ {
+		var b []byte
+		for n := r.IntN(40); n > 0; n-- {
+			b = utf8.AppendRune(b, alphabet[r.IntN(len(alphabet))])
+		}
+		if got, want := UTF16LenValid(b), UTF16Len(b); got != want {
+			t.Fatalf("UTF16LenValid(%q) = %d, want %d", b, got, want)
+		}
+	}
+}
+
+func TestLineIndex(t *testing.T) {
+	text := []byte("ab\r\ncafé😀x\n\nlast")
+	x := NewLineIndex(text)
+	if x.Lines() != 4 {
+		t.Fatalf("Lines() = %d, want 4", x.Lines())
+	}
+	tests := []struct {
+		off  int
+		want Position
+	}{
+		{0, Position{0, 0}},
+		{2, Position{0, 2}}, // before \r\n: the \r is not a character
+		{4, Position{1, 0}},
+		{9, Position{1, 4}},  // after "café" (é is two bytes)
+		{13, Position{1, 6}}, // after the emoji: two UTF-16 units
+		{15, Position{2, 0}},
+		{16, Position{3, 0}},
+		{20, Position{3, 4}},
+		{99, Position{3, 4}}, // past the end clamps
+	}
+	for _, tt := range tests {
+		if got := x.Position(tt.off); got != tt.want {
+			t.Errorf("Position(%d) = %v, want %v", tt.off, got, tt.want)
+		}
+		if tt.off <= len(text) {
+			if off, _ := x.Offset(tt.want); off != tt.off && !(tt.off == 2 && off == 2) {
+				t.Errorf("Offset(%v) = %d, want %d", tt.want, off, tt.off)
+			}
+		}
+	}
+	// A column inside a surrogate pair resolves to the character's start;
+	// one past the end of a line stays on that line.
+	if off, _ := x.Offset(Position{1, 5}); off != 9 {
+		t.Errorf("Offset inside surrogate pair = %d, want 9", off)
+	}
+	if off, ok := x.Offset(Position{0, 10}); off != 2 || ok {
+		t.Errorf("Offset past line end = %d, %v; want 2, false", off, ok)
+	}
+	if got := string(x.Line(0)); got != "ab" {
+		t.Errorf("Line(0) = %q, want %q", got, "ab")
+	}
+}
+
+func TestAdvance(t *testing.T) {
+	got := Advance(Position{Line: 3, Character: 2}, []byte("é😀\r\nab"))
+	if want := (Position{Line: 4, Character: 2}); got != want {
+		t.Errorf("Advance = %v, want %v", got, want)
+	}
+}
+
+func FuzzLineIndex(f *testing.F) {
+	f.Add([]byte("ab\r\ncafé😀x\n\nlast"), 3, 2)
+	f.Add([]byte("\xff\xfe\n\x00"), 1, 1)
+	f.Fuzz(func(t *testing.T, text []byte, line, char int) {
+		x := NewLineIndex(text)
+		p := Position{Line: line % (x.Lines() + 2), Character: char % 64}
+		if p.Line < 0 || p.Character < 0 {
+			return
+		}
+		off, _ := x.Offset(p)
+		if off < 0 || off > len(text) {
+			t.Fatalf("Offset(%v) = %d out of range", p, off)
+		}
+		back := x.Position(off)
+		if back.Line > p.Line && p.Line < x.Lines() {
+			t.Fatalf("Offset(%v) = %d maps back to later line %v", p, off, back)
+		}
+		if x.Position(len(text)).Line != x.Lines()-1 {
+			t.Fatalf("end of text is not on the last line")
+		}
+	})
+}
