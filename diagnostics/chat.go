@@ -612,14 +612,31 @@ func moveIntoMetadata(c *RowContext, k jsonpos.Key, meta string) *Fix {
 	return c.ReplaceRow(`Move "`+k.Name()+`" into "`+meta+`"`, row)
 }
 
-func checkNoAssistant(c *RowContext) {
-	if len(c.Messages) == 0 {
-		return
+// rolesKnown reports whether every message has a role the format knows;
+// when one does not, C005 explains the row and the rules that reason about
+// the order of roles stay quiet rather than repeat it.
+func rolesKnown(c *RowContext) bool {
+	allowed := c.roles()
+	for _, m := range c.Messages {
+		if !contains(allowed, m.RoleName()) {
+			return false
+		}
 	}
+	return true
+}
+
+func hasAssistant(c *RowContext) bool {
 	for _, m := range c.Messages {
 		if m.RoleName() == c.Schema.Assistant {
-			return
+			return true
 		}
+	}
+	return false
+}
+
+func checkNoAssistant(c *RowContext) {
+	if len(c.Messages) == 0 || hasAssistant(c) || !rolesKnown(c) {
+		return
 	}
 	list := c.Root.Get(c.Schema.List)
 	c.ReportValue("C009", list, nil, "conversation has no %q message, so nothing in it is trained", c.Schema.Assistant)
@@ -627,7 +644,7 @@ func checkNoAssistant(c *RowContext) {
 
 func checkLastTurn(c *RowContext) {
 	n := len(c.Messages)
-	if n == 0 {
+	if n == 0 || !hasAssistant(c) || !rolesKnown(c) {
 		return
 	}
 	last := c.Messages[n-1]

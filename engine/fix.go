@@ -127,35 +127,52 @@ func fixRow(ck checked, fileFixes map[int64]diagnostics.Diagnostic, p *jsonpos.P
 		diags = append([]diagnostics.Diagnostic{d}, diags...)
 	}
 	changed := false
+	cur := row // the row as rewritten so far; fixes are relative to it
 	for round := 0; round < maxFixRounds; round++ {
 		d, ok := firstFix(diags)
 		if !ok {
 			break
 		}
 		f := d.Fix
-		res.Changes = append(res.Changes, Change{Line: row.Line, Code: d.Code, Title: f.Title})
 		switch {
-		case f.Start < row.Offset: // the byte order mark before the first row
+		case f.Start < cur.Offset: // the byte order mark before the first row
 			dropBOM = true
-		case f.End > row.End(): // the row and its line end
+		case f.End > cur.End(): // the row and its line end
+			res.Changes = append(res.Changes, Change{Line: row.Line, Code: d.Code, Title: f.Title})
 			res.Edits = append(res.Edits, RowEdit{Line: row.Line, Old: row.Text})
 			return nil, true, dropBOM
 		default:
 			next, err := f.Replacement(text)
 			if err != nil || bytes.Equal(next, text) {
-				return text, false, dropBOM
+				round = maxFixRounds // a fix that cannot apply ends the row's fixing
+				continue
 			}
 			text, changed = next, true
 		}
-		cur := row
+		res.Changes = append(res.Changes, Change{Line: row.Line, Code: d.Code, Title: f.Title})
 		cur.Text = text
 		rc := diagnostics.NewRowContext(&cur, p, s)
 		diags = rc.Run()
+		if dropBOM {
+			diags = withoutBOMFix(diags, cur.Offset)
+		}
 	}
 	if changed {
 		res.Edits = append(res.Edits, RowEdit{Line: row.Line, Old: row.Text, New: text})
 	}
 	return text, false, dropBOM
+}
+
+// withoutBOMFix drops the byte-order-mark fix once it is applied, since the
+// row context cannot know that the mark is gone.
+func withoutBOMFix(diags []diagnostics.Diagnostic, rowStart int64) []diagnostics.Diagnostic {
+	out := diags[:0]
+	for _, d := range diags {
+		if d.Fix == nil || d.Fix.Start >= rowStart {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 func firstFix(diags []diagnostics.Diagnostic) (diagnostics.Diagnostic, bool) {

@@ -16,7 +16,7 @@ const (
 
 	// scanMax is the longest piece merged with the quadratic scan that
 	// tiktoken itself uses; it runs on the stack and wins on short pieces.
-	scanMax = 64
+	scanMax = 128
 
 	// MaxExactPiece is the longest piece, in bytes, whose count is exact.
 	// A longer piece (a run of letters, digits' neighbours or symbols with

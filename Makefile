@@ -1,0 +1,31 @@
+# The targets the README and CI use. `make test` is the whole test suite.
+GO ?= go
+FUZZTIME ?= 10s
+
+.PHONY: build test vet unit fuzz bench install
+
+build:
+	$(GO) build -o bin/ftls ./cmd/ftls
+
+test: vet unit fuzz
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
+
+unit:
+	$(GO) test -count=1 ./...
+
+# A short run of every fuzz target on top of its committed corpus.
+fuzz:
+	@for target in $$($(GO) run ./internal/fuzztargets); do \
+		pkg=$${target%%:*}; name=$${target##*:}; \
+		echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	done
+
+bench:
+	bash bench/check.sh
+
+install:
+	$(GO) install ./cmd/ftls
