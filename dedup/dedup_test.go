@@ -1,0 +1,159 @@
+package dedup
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// corpus builds n texts of 100 words from a large vocabulary, so that
+// any two are far apart.
+func corpus(n int, r *rand.Rand) []string {
+	out := make([]string, n)
+	for i := range out {
+		words := make([]string, 100)
+		for j := range words {
+			words[j] = fmt.Sprintf("w%d", r.IntN(50000))
+		}
+		out[i] = strings.Join(words, " ")
+	}
+	return out
+}
+
+// perturb replaces k of the words of s.
+func perturb(s string, k int, r *rand.Rand) string {
+	words := strings.Fields(s)
+	for i := 0; i < k; i++ {
+		words[r.IntN(len(words))] = fmt.Sprintf("x%d", r.IntN(1000))
+	}
+	return strings.Join(words, " ")
+}
+
+func sketch(t testing.TB, texts ...string) *Signature {
+	var k Sketcher
+	for _, s := range texts {
+		k.Add([]byte(s))
+	}
+	sig, ok := k.Sum()
+	if !ok {
+		t.Fatalf("no signature for %q", texts)
+	}
+	return &sig
+}
+
+func TestSimilarityEstimate(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 1))
+	base := corpus(1, r)[0]
+	tests := []struct {
+		name     string
+		other    string
+		min, max float64
+	}{
+		{"identical", base, 1, 1},
+		{"case and punctuation", strings.ToUpper(base) + "!!", 1, 1},
+		{"one word changed", perturb(base, 1, rand.New(rand.NewPCG(2, 2))), 0.75, 1},
+		{"unrelated", corpus(1, rand.New(rand.NewPCG(3, 3)))[0], 0, 0.1},
+	}
+	for _, tt := range tests {
+		got := sketch(t, base).Similarity(sketch(t, tt.other))
+		if got < tt.min || got > tt.max {
+			t.Errorf("%s: similarity %.3f, want in [%.2f, %.2f]", tt.name, got, tt.min, tt.max)
+		}
+	}
+}
+
+// TestNearFindsPlanted plants near-duplicates among unrelated rows and
+// checks that every one is found and nothing else is.
+func TestNearFindsPlanted(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	texts := corpus(5000, r)
+	planted := map[[2]int32]bool{}
+	origin := map[int32]int32{}
+	for i := 0; i < 200; i++ {
+		src := int32(r.IntN(5000))
+		texts = append(texts, perturb(texts[src], 2, r)) // 2 of 100 words: Jaccard about 0.88
+		planted[[2]int32{src, int32(len(texts) - 1)}] = true
+		origin[int32(len(texts)-1)] = src
+	}
+	sigs := make([]*Signature, len(texts))
+	for i, s := range texts {
+		sigs[i] = sketch(t, s)
+	}
+	pairs := Near(sigs, 0.7, nil)
+	found := map[[2]int32]bool{}
+	for _, p := range pairs {
+		// Two copies of one source resemble each other too.
+		sameSource := origin[p.B] == p.A || (origin[p.A] != 0 && origin[p.A] == origin[p.B])
+		if !sameSource {
+			t.Errorf("false positive: rows %d and %d (%.2f)", p.A, p.B, p.Similarity)
+		}
+		found[[2]int32{p.A, p.B}] = true
+	}
+	missed := 0
+	for p := range planted {
+		if !found[p] {
+			t.Logf("missed rows %d and %d: similarity %.2f", p[0], p[1], sigs[p[0]].Similarity(sigs[p[1]]))
+			missed++
+		}
+	}
+	if missed > 0 {
+		t.Errorf("missed %d of %d planted near-duplicates", missed, len(planted))
+	}
+}
+
+func TestClusters(t *testing.T) {
+	got := Clusters(6, []Pair{{A: 1, B: 3}, {A: 3, B: 5}, {A: 0, B: 2}})
+	want := []int32{0, 1, 0, 1, 4, 1}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("Clusters = %v, want %v", got, want)
+		}
+	}
+}
+
+func TestFingerprintNormalisesWhitespace(t *testing.T) {
+	fp := func(fields ...string) uint64 {
+		f := NewFingerprint()
+		for _, s := range fields {
+			f.Add([]byte(s))
+		}
+		return f.Sum()
+	}
+	if fp("user", "hello   world\n") != fp("user", " hello world") {
+		t.Error("whitespace runs should not change the fingerprint")
+	}
+	if fp("user", "hello world") == fp("user", "helloworld") {
+		t.Error("removing a space between words must change the fingerprint")
+	}
+	if fp("user", "ab") == fp("user", "a", "b") {
+		t.Error("field boundaries must matter")
+	}
+	if fp() != 0 {
+		t.Error("empty fingerprint should be 0")
+	}
+}
+
+func BenchmarkSketch(b *testing.B) {
+	text := []byte(strings.Repeat("The quick brown fox jumps over the lazy dog, again and again. ", 35))
+	var k Sketcher
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		k.Reset()
+		k.Add(text)
+		k.Sum()
+	}
+}
+
+func BenchmarkNear(b *testing.B) {
+	r := rand.New(rand.NewPCG(9, 9))
+	texts := corpus(100000, r)
+	sigs := make([]*Signature, len(texts))
+	for i, s := range texts {
+		sigs[i] = sketch(b, s)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		Near(sigs, 0.85, nil)
+	}
+}
