@@ -96,6 +96,9 @@ func (l *Lint) Apply(s *diagnostics.Settings) error {
 	if l.MetadataKey != "" {
 		s.MetadataKey = l.MetadataKey
 	}
+	if l.NearDuplicateThreshold != 0 {
+		s.NearDuplicate = l.NearDuplicateThreshold
+	}
 	if l.CategoryField != "" {
 		s.CategoryField = l.CategoryField
 	}

@@ -56,6 +56,11 @@ var (
 		"<|start_header_id|>", "<|end_header_id|>", "<|begin_of_text|>", "<|end_of_text|>"}
 )
 
+// openAIPartTypes are the content part types of OpenAI's chat format;
+// others, such as LLaMA-Factory's "reasoning" and "tool_call" parts, are
+// rejected.
+var openAIPartTypes = []string{"text", "image_url", "input_audio", "file", "refusal"}
+
 func (c *RowContext) roles() []string {
 	if c.Format == dataset.ShareGPT {
 		return shareGPTFroms
@@ -320,7 +325,8 @@ func checkNoMessages(c *RowContext) {
 	if len(keys) > 5 {
 		keys = append(keys[:5], "…")
 	}
-	c.ReportRow("C001", nil, `row has no "messages" and matches no known format (keys: %s)`, strings.Join(keys, ", "))
+	// Keys are the row's text, which may not be UTF-8; messages must be.
+	c.ReportRow("C001", nil, `row has no "messages" and matches no known format (keys: %s)`, strings.ToValidUTF8(strings.Join(keys, ", "), "\uFFFD"))
 }
 
 func checkMessagesList(c *RowContext) {
@@ -330,7 +336,7 @@ func checkMessagesList(c *RowContext) {
 	list := c.Root.Get(c.Schema.List)
 	switch {
 	case list.Kind() != jsonpos.Array:
-		c.ReportValue("C002", list, nil, "%q is a %s, not a list of messages", c.Schema.List, list.Kind())
+		c.ReportValue("C002", list, nil, "%q is %s, not a list of messages", c.Schema.List, aKind(list.Kind()))
 	case list.Len() == 0:
 		c.ReportValue("C002", list, nil, "%q is empty", c.Schema.List)
 	}
@@ -339,7 +345,7 @@ func checkMessagesList(c *RowContext) {
 func checkMessageObjects(c *RowContext) {
 	for _, m := range c.Messages {
 		if m.Value.Kind() != jsonpos.Object {
-			c.ReportValue("C003", m.Value, nil, "%s is a %s, not an object with %q and %q", c.Path(m), m.Value.Kind(), c.Schema.Role, c.Schema.Content)
+			c.ReportValue("C003", m.Value, nil, "%s is %s, not an object with %q and %q", c.Path(m), aKind(m.Value.Kind()), c.Schema.Role, c.Schema.Content)
 		}
 	}
 }
@@ -351,7 +357,7 @@ func checkMissingRole(c *RowContext) {
 		case !m.Role.Exists():
 			c.ReportValue("C004", m.Value, nil, "%s has no %q", c.Path(m), c.Schema.Role)
 		case m.Role.Kind() != jsonpos.String:
-			c.ReportValue("C004", m.Role, nil, "%s.%s is a %s, not a string", c.Path(m), c.Schema.Role, m.Role.Kind())
+			c.ReportValue("C004", m.Role, nil, "%s.%s is %s, not a string", c.Path(m), c.Schema.Role, aKind(m.Role.Kind()))
 		}
 	}
 }
@@ -414,10 +420,14 @@ func checkTypes(c *RowContext) {
 	case dataset.ShareGPT:
 		for _, m := range c.Messages {
 			if m.Content.Exists() && m.Content.Kind() != jsonpos.String && m.Content.Kind() != jsonpos.Null {
-				c.ReportValue("C007", m.Content, nil, "%s.value is a %s, not a string", c.Path(m), m.Content.Kind())
+				c.ReportValue("C007", m.Content, nil, "%s.value is %s, not a string", c.Path(m), aKind(m.Content.Kind()))
 			}
 		}
-		checkToolsString(c)
+		// LLaMA-Factory's ShareGPT format defines "tools" as a JSON string;
+		// only a chat row for OpenAI needs it as a list.
+		if c.Settings.Target == TargetOpenAI {
+			checkToolsString(c)
+		}
 	case dataset.Alpaca:
 		checkStringFields(c, "instruction", "input", "output", "system")
 	case dataset.PromptCompletion:
@@ -430,7 +440,7 @@ func checkTypes(c *RowContext) {
 func checkStringFields(c *RowContext, keys ...string) {
 	for _, k := range keys {
 		if v := c.Root.Get(k); v.Exists() && v.Kind() != jsonpos.String {
-			c.ReportValue("C007", v, nil, "%q is a %s, not a string", k, v.Kind())
+			c.ReportValue("C007", v, nil, "%q is %s, not a string", k, aKind(v.Kind()))
 		}
 	}
 }
@@ -451,7 +461,7 @@ func checkChatTypes(c *RowContext) {
 			for i, part := range m.Content.Elems() {
 				path := c.Path(m) + ".content[" + itoa(i) + "]"
 				if part.Kind() != jsonpos.Object {
-					c.ReportValue("C007", part, nil, "%s is a %s, not a content part object", path, part.Kind())
+					c.ReportValue("C007", part, nil, "%s is %s, not a content part object", path, aKind(part.Kind()))
 					continue
 				}
 				typ := part.Get("type")
@@ -460,6 +470,9 @@ func checkChatTypes(c *RowContext) {
 					continue
 				}
 				if typ.Str() != "text" {
+					if c.Settings.Target == TargetOpenAI && !contains(openAIPartTypes, typ.Str()) {
+						c.ReportValue("C007", typ, nil, "%s has type %q, which OpenAI fine-tuning does not accept", path, typ.Str())
+					}
 					continue
 				}
 				text := part.Get("text")
@@ -471,11 +484,11 @@ func checkChatTypes(c *RowContext) {
 				case !text.Exists():
 					c.ReportValue("C007", part, nil, `%s is a text part without "text"`, path)
 				default:
-					c.ReportValue("C007", text, nil, "%s.text is a %s, not a string", path, text.Kind())
+					c.ReportValue("C007", text, nil, "%s.text is %s, not a string", path, aKind(text.Kind()))
 				}
 			}
 		default:
-			c.ReportValue("C007", m.Content, nil, "%s.content is a %s; it must be a string or a list of content parts", c.Path(m), m.Content.Kind())
+			c.ReportValue("C007", m.Content, nil, "%s.content is %s; it must be a string or a list of content parts", c.Path(m), aKind(m.Content.Kind()))
 		}
 	}
 	if valueParts {
@@ -781,7 +794,7 @@ func checkTooFew(f *FileContext) {
 		return
 	}
 	if n := f.Examples(); n > 0 && n < minExamples {
-		f.ReportFile("C018", "file has %d examples; OpenAI fine-tuning requires at least %d", n, minExamples)
+		f.ReportFile("C018", "file has %s; OpenAI fine-tuning requires at least %d", plural(n, "example"), minExamples)
 	}
 }
 
@@ -796,7 +809,11 @@ func checkMetadataNote(f *FileContext) {
 		}
 	}
 	if n > 0 {
-		f.ReportFile("C019", "%d rows carry %q, which OpenAI rejects; upload the output of `ftls export --target openai FILE -o OUT`", n, f.Settings.MetadataKey)
+		verb := "carry"
+		if n == 1 {
+			verb = "carries"
+		}
+		f.ReportFile("C019", "%s %s %q, which OpenAI rejects; upload the output of `ftls export --target openai FILE -o OUT`", plural(n, "row"), verb, f.Settings.MetadataKey)
 	}
 }
 
@@ -832,6 +849,28 @@ func contains(list []string, s string) bool {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// plural writes a count with its noun: "1 example", "9 examples".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return itoa(n) + " " + noun + "s"
+}
+
+// aKind names a JSON kind with its article, for messages: "an object",
+// "a string", "null".
+func aKind(k jsonpos.Kind) string {
+	switch k {
+	case jsonpos.Array, jsonpos.Object:
+		return "an " + k.String()
+	case jsonpos.Null:
+		return "null"
+	case jsonpos.True, jsonpos.False:
+		return "a boolean"
+	}
+	return "a " + k.String()
+}
 
 func checkToolCalls(c *RowContext) {
 	if c.Format != dataset.Chat {
@@ -890,14 +929,14 @@ func checkCallList(c *RowContext, m Message) []*toolCall {
 	}
 	path := c.Path(m) + ".tool_calls"
 	if calls.Kind() != jsonpos.Array {
-		c.ReportValue("C013", calls, nil, "%s is a %s, not a list", path, calls.Kind())
+		c.ReportValue("C013", calls, nil, "%s is %s, not a list", path, aKind(calls.Kind()))
 		return nil
 	}
 	var out []*toolCall
 	for i, tc := range calls.Elems() {
 		p := path + "[" + itoa(i) + "]"
 		if tc.Kind() != jsonpos.Object {
-			c.ReportValue("C013", tc, nil, "%s is a %s, not an object", p, tc.Kind())
+			c.ReportValue("C013", tc, nil, "%s is %s, not an object", p, aKind(tc.Kind()))
 			continue
 		}
 		if id := tc.Get("id"); id.Kind() == jsonpos.String {

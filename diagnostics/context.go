@@ -33,6 +33,7 @@ type RowContext struct {
 	Messages []Message
 
 	diags []Diagnostic
+	turns []Turn
 }
 
 // Message is one turn of a conversation, with the values rules look at.

@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ftls-dev/ftls/dataset"
+	"github.com/ftls-dev/ftls/dedup"
 	"github.com/ftls-dev/ftls/jsonpos"
 	"github.com/ftls-dev/ftls/textpos"
 )
@@ -16,9 +17,17 @@ type RowInfo struct {
 	Range       textpos.Range
 	Len         int32
 	Format      dataset.Format
+	Term        int8 // length of the line terminator after the row
 	Blank       bool
 	Object      bool // the row parsed as a JSON object
 	HasMetadata bool // the row carries the configured metadata key
+
+	// Fingerprint identifies the conversation for exact duplicates; Prompt
+	// and Answer identify its non-assistant and assistant turns. Zero when
+	// not computed.
+	Fingerprint, Prompt, Answer uint64
+	// Sig is the conversation's MinHash signature for near duplicates.
+	Sig *dedup.Signature
 }
 
 // Info summarises the row for file rules.
@@ -26,6 +35,7 @@ func (c *RowContext) Info() RowInfo {
 	info := RowInfo{
 		Offset: c.Row.Offset,
 		Len:    int32(len(c.Row.Text)),
+		Term:   int8(c.Row.Term),
 		Format: c.Format,
 		Blank:  c.Blank,
 		Object: c.Root.Kind() == jsonpos.Object,
@@ -39,6 +49,9 @@ func (c *RowContext) Info() RowInfo {
 	if info.Object && c.Settings.MetadataKey != "" {
 		info.HasMetadata = c.Root.Get(c.Settings.MetadataKey).Exists()
 	}
+	if info.Object {
+		c.summarize(&info)
+	}
 	return info
 }
 
@@ -49,6 +62,9 @@ type FileContext struct {
 	FormatCounts [dataset.NumFormats]int
 	// Dominant is the most frequent recognised format.
 	Dominant dataset.Format
+	// Array is set for JSON array files, whose rows are not lines and so
+	// cannot be deleted by removing a line.
+	Array bool
 
 	diags []Diagnostic
 }
@@ -88,6 +104,36 @@ func (f *FileContext) Run() []Diagnostic {
 func (f *FileContext) ReportRow(code string, i int, fix *Fix, format string, args ...any) {
 	r := f.Rows[i]
 	f.report(code, r.Range, r.Offset, fix, format, args...)
+}
+
+// ReportRelated records a finding on row i that points at other rows.
+func (f *FileContext) ReportRelated(code string, i int, fix *Fix, related []Related, format string, args ...any) {
+	f.ReportRow(code, i, fix, format, args...)
+	if n := len(f.diags); n > 0 && f.diags[n-1].Offset == f.Rows[i].Offset {
+		f.diags[n-1].Related = related
+	}
+}
+
+// RelatedRow points at row i.
+func (f *FileContext) RelatedRow(i int, msg string) Related {
+	return Related{Range: f.Rows[i].Range, Message: msg}
+}
+
+// Line returns the one-based line of row i, for messages.
+func (f *FileContext) Line(i int) int { return f.Rows[i].Range.Start.Line + 1 }
+
+// DeleteRowFix returns a fix that removes row i's line, or nil in a JSON
+// array file.
+func (f *FileContext) DeleteRowFix(title string, i int) *Fix {
+	if f.Array {
+		return nil
+	}
+	r := f.Rows[i]
+	start, end := r.Offset, r.Offset+int64(r.Len)+int64(r.Term)
+	if r.Term == 0 && start > 0 {
+		start--
+	}
+	return &Fix{Title: title, Start: start, End: end, NewText: []byte{}}
 }
 
 // ReportFile records a finding about the whole file, placed on its first

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ftls-dev/ftls/dataset"
 	"github.com/ftls-dev/ftls/jsonpos"
+	"github.com/ftls-dev/ftls/textpos"
 )
 
 func init() {
@@ -107,8 +108,13 @@ func checkBlank(c *RowContext) {
 
 func checkUTF8(c *RowContext) {
 	if c.BOM {
-		fix := &Fix{Title: "Remove the byte order mark", Start: c.Row.Offset - 3, End: c.Row.Offset, NewText: []byte{}}
+		// The mark is the file's first 3 bytes, which in a JSON array file
+		// are not next to the first row: the fix and the range point there.
+		fix := &Fix{Title: "Remove the byte order mark", Start: 0, End: 3, NewText: []byte{}}
 		c.Report("J004", 0, 0, fix, "file starts with a UTF-8 byte order mark")
+		if n := len(c.diags); n > 0 && c.diags[n-1].Fix == fix {
+			c.diags[n-1].Range, c.diags[n-1].Offset = textpos.Range{}, 0
+		}
 	}
 	if c.InvalidUTF8 >= 0 {
 		off := c.InvalidUTF8

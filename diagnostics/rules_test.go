@@ -157,6 +157,7 @@ func joinSection(body []string) string {
 // settings and decoding of a case
 
 type caseConfig struct {
+	bug      string // a known bug makes the case differ from want: skip it
 	crlf     bool
 	target   string
 	rules    []string
@@ -176,6 +177,8 @@ func (c *ruleCase) config() (caseConfig, error) {
 		switch strings.TrimSpace(key) {
 		case "crlf":
 			cfg.crlf = val == "true"
+		case "bug":
+			cfg.bug = val
 		case "target":
 			cfg.target = val
 		case "rules":
@@ -298,7 +301,7 @@ func check(t *testing.T, name string, data []byte, s *diagnostics.Settings) *eng
 // applyFixes applies the fixes of code, round after round, until the file
 // has none left. Fixes that overlap one applied in the same round wait for
 // the next round, when they are computed again from the new text.
-func applyFixes(t *testing.T, name, code string, data []byte, newSettings func() *diagnostics.Settings) []byte {
+func applyFixes(t *testing.T, name, code string, data []byte, newSettings func() *diagnostics.Settings) ([]byte, error) {
 	t.Helper()
 	for round := 0; round < 20; round++ {
 		res := check(t, name, data, newSettings())
@@ -309,14 +312,14 @@ func applyFixes(t *testing.T, name, code string, data []byte, newSettings func()
 			}
 		}
 		if len(fixes) == 0 {
-			return data
+			return data, nil
 		}
 		sort.SliceStable(fixes, func(i, j int) bool { return fixes[i].Start < fixes[j].Start })
 		var picked []*diagnostics.Fix
 		end := int64(-1)
 		for _, f := range fixes {
 			if f.Start < 0 || f.End > int64(len(data)) || f.Start > f.End {
-				t.Fatalf("fix %q has span [%d,%d) outside the file of %d bytes", f.Title, f.Start, f.End, len(data))
+				return nil, fmt.Errorf("fix %q has span [%d,%d) outside the file of %d bytes", f.Title, f.Start, f.End, len(data))
 			}
 			if f.Start >= end {
 				picked = append(picked, f)
@@ -327,21 +330,25 @@ func applyFixes(t *testing.T, name, code string, data []byte, newSettings func()
 			f := picked[i]
 			repl, err := f.Replacement(data[f.Start:f.End])
 			if err != nil {
-				t.Fatalf("fix %q: %v", f.Title, err)
+				return nil, fmt.Errorf("fix %q: %v", f.Title, err)
 			}
 			out := append([]byte(nil), data[:f.Start]...)
 			out = append(out, repl...)
 			data = append(out, data[f.End:]...)
 		}
 	}
-	t.Fatalf("fixes of %s still pending after 20 rounds", code)
-	return nil
+	return nil, fmt.Errorf("fixes of %s still pending after 20 rounds", code)
 }
 
 func TestRules(t *testing.T) {
 	dir := filepath.Join("testdata", "rules")
 	for _, rule := range diagnostics.All() {
 		t.Run(rule.Code, func(t *testing.T) {
+			if rule.Row == nil && rule.File == nil {
+				// Plan rules (P) and plan-side balance rules are reported by
+				// package plan on YAML files; engine.Check cannot produce them.
+				t.Skipf("%s has no row or file check, so the dataset engine never reports it", rule.Code)
+			}
 			path := filepath.Join(dir, rule.Code+".txt")
 			data, err := os.ReadFile(path)
 			if err != nil {
@@ -400,6 +407,23 @@ func runCase(t *testing.T, rule *diagnostics.Rule, c *ruleCase) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if cfg.bug != "" && *update {
+		t.Skipf("known bug, want and fixed are kept as written: %s", cfg.bug)
+	}
+	var fails []string
+	fail := func(format string, args ...any) { fails = append(fails, fmt.Sprintf(format, args...)) }
+	defer func() {
+		switch {
+		case cfg.bug == "":
+			for _, f := range fails {
+				t.Error(f)
+			}
+		case len(fails) > 0:
+			t.Skipf("known bug: %s\n%s", cfg.bug, strings.Join(fails, "\n"))
+		default:
+			t.Errorf("the case is marked \"bug: %s\" but passes; remove the header", cfg.bug)
+		}
+	}()
 	newSettings := func() *diagnostics.Settings {
 		s, err := cfg.settings()
 		if err != nil {
@@ -417,40 +441,44 @@ func runCase(t *testing.T, rule *diagnostics.Rule, c *ruleCase) {
 			fixable = true
 		}
 		if diagnostics.Lookup(d.Code) == nil {
-			t.Errorf("diagnostic with unregistered code %q", d.Code)
+			fail("diagnostic with unregistered code %q", d.Code)
 		}
 		if d.Fix != nil && !rule.Fixable && d.Code == rule.Code {
-			t.Errorf("%s is not marked Fixable but offers fix %q", d.Code, d.Fix.Title)
+			fail("%s is not marked Fixable but offers fix %q", d.Code, d.Fix.Title)
 		}
 	}
 	if *update {
 		c.want = got
 	} else if !equalLines(got, c.want) {
-		t.Errorf("diagnostics differ\n got:\n\t%s\nwant:\n\t%s", strings.Join(got, "\n\t"), strings.Join(c.want, "\n\t"))
+		fail("diagnostics differ\n got:\n\t%s\nwant:\n\t%s", strings.Join(got, "\n\t"), strings.Join(c.want, "\n\t"))
 	}
 
 	if !fixable {
 		if c.fixed != nil && !*update {
-			t.Errorf("case has a fixed section but no %s diagnostic offers a fix", rule.Code)
+			fail("case has a fixed section but no %s diagnostic offers a fix", rule.Code)
 		}
 		if *update {
 			c.fixed = nil
 		}
 		return
 	}
-	fixed := applyFixes(t, c.inName, rule.Code, input, newSettings)
+	fixed, err := applyFixes(t, c.inName, rule.Code, input, newSettings)
+	if err != nil {
+		fail("%v", err)
+		return
+	}
 	if *update {
 		s := encode(fixed, cfg.crlf)
 		c.fixed = &s
 	} else if c.fixed == nil {
-		t.Errorf("%s offers a fix; the case needs a fixed section", rule.Code)
+		fail("%s offers a fix; the case needs a fixed section", rule.Code)
 	} else if want := decode(*c.fixed, cfg.crlf); !bytes.Equal(fixed, want) {
-		t.Errorf("fixed file differs\n got: %q\nwant: %q", fixed, want)
+		fail("fixed file differs\n got: %q\nwant: %q", fixed, want)
 	}
 	after := check(t, c.inName, fixed, newSettings())
 	for _, d := range after.Diagnostics {
 		if d.Code == rule.Code {
-			t.Errorf("fixed file still triggers %s: %s", d.Code, strings.Join(formatDiag(d), " "))
+			fail("fixed file still triggers %s: %s", d.Code, strings.Join(formatDiag(d), " "))
 		}
 	}
 }

@@ -42,6 +42,9 @@ type Settings struct {
 	MetadataKey string
 	// CategoryField is the dotted path of a row's category.
 	CategoryField string
+	// NearDuplicate is the estimated Jaccard similarity of word 3-grams
+	// above which two rows are near duplicates (D002, D004).
+	NearDuplicate float64
 	// Severities overrides rules' default severities; Off disables a rule.
 	Severities map[string]Severity
 
@@ -53,6 +56,9 @@ type Settings struct {
 // configured.
 const DefaultModel = "gpt-4o-mini"
 
+// DefaultNearDuplicate is the default near-duplicate threshold.
+const DefaultNearDuplicate = 0.85
+
 // DefaultSettings returns the settings used when nothing is configured.
 func DefaultSettings() *Settings {
 	return &Settings{
@@ -60,6 +66,7 @@ func DefaultSettings() *Settings {
 		Model:         DefaultModel,
 		MetadataKey:   "metadata",
 		CategoryField: "metadata.category",
+		NearDuplicate: DefaultNearDuplicate,
 		Severities:    map[string]Severity{},
 	}
 }
@@ -105,6 +112,9 @@ func (s *Settings) Validate() error {
 		if rules[code] == nil {
 			return fmt.Errorf("unknown rule %q", code)
 		}
+	}
+	if s.NearDuplicate <= 0 || s.NearDuplicate > 1 {
+		return fmt.Errorf("near_duplicate_threshold must be in (0, 1], got %g", s.NearDuplicate)
 	}
 	if s.MaxTokens < 0 {
 		return fmt.Errorf("max_tokens_per_example must not be negative, got %d", s.MaxTokens)

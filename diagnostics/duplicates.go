@@ -1,0 +1,137 @@
+package diagnostics
+
+// The D family: examples that repeat other examples.
+
+import (
+	"fmt"
+
+	"github.com/ftls-dev/ftls/dedup"
+)
+
+func init() {
+	register(
+		&Rule{
+			Code: "D001", Name: "exact-duplicate", Severity: Warning, Fixable: true,
+			Summary: "the same conversation appears earlier in the file",
+			Doc: Doc{
+				What: "Reports a row whose conversation (roles, text and tool definitions) equals an earlier row's once whitespace is normalised; JSON key order and metadata do not matter. The diagnostic points at the first copy.",
+				Why:  "A repeated example is trained on twice as hard, skewing the model towards it, and it tells you nothing new; copies usually come from merging files or re-running a generator.",
+				Bad:  "line 3 and line 9 both hold {\"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}, {\"role\": \"assistant\", \"content\": \"Hello!\"}]}",
+				Good: "keep line 3, delete line 9",
+				Fix:  "Deletes the later copy.",
+			},
+			File: checkExactDuplicates,
+		},
+		&Rule{
+			Code: "D002", Name: "near-duplicate", Severity: Warning,
+			Summary: "a conversation nearly the same as another",
+			Doc: Doc{
+				What: "Reports rows whose user and assistant text share most of their word 3-grams with another row (estimated Jaccard similarity at or above `near_duplicate_threshold`, 0.85 by default), grouped into clusters. System prompts are left out because they are usually shared by every row. Uses MinHash with locality-sensitive hashing, so the cost grows linearly with the file.",
+				Why:  "Near copies, such as the same answer with a different name, or a template filled twice, add little and teach the model a pattern instead of a skill; they also make a validation split optimistic.",
+				Bad:  `"Where is my order 123?" / "Your order 123 ships today."  and  "Where is my order 456?" / "Your order 456 ships today."`,
+				Good: "one of them, or two genuinely different conversations",
+				Fix:  "Rewrite or delete all but one row of each cluster; `ftls split` keeps a cluster on one side.",
+			},
+			File: checkNearDuplicates,
+		},
+		&Rule{
+			Code: "D003", Name: "conflicting-answers", Severity: Info,
+			Summary: "the same prompt with a different answer",
+			Doc: Doc{
+				What: "Notes rows whose turns before the answer (system and user messages) equal an earlier row's while the assistant's answer differs.",
+				Why:  "Different answers to one prompt teach the model that either is right. That is fine for deliberate variety, and a bug when one answer is outdated.",
+				Bad:  `"What is your refund window?" answered "30 days" on line 4 and "14 days" on line 80`,
+				Good: "one consistent answer",
+				Fix:  "Keep the answer you want the model to give, or make the prompts differ.",
+			},
+			File: checkConflictingAnswers,
+		},
+	)
+}
+
+func checkExactDuplicates(f *FileContext) {
+	first := map[uint64]int{}
+	for i, r := range f.Rows {
+		if r.Fingerprint == 0 {
+			continue
+		}
+		j, seen := first[r.Fingerprint]
+		if !seen {
+			first[r.Fingerprint] = i
+			continue
+		}
+		f.ReportRelated("D001", i, f.DeleteRowFix("Delete this duplicate", i),
+			[]Related{f.RelatedRow(j, "first copy")},
+			"duplicate of line %d", f.Line(j))
+	}
+}
+
+func checkNearDuplicates(f *FileContext) {
+	sigs := make([]*dedup.Signature, len(f.Rows))
+	for i := range f.Rows {
+		sigs[i] = f.Rows[i].Sig
+	}
+	exact := func(a, b int32) bool {
+		fa, fb := f.Rows[a].Fingerprint, f.Rows[b].Fingerprint
+		return fa != 0 && fa == fb
+	}
+	pairs := dedup.Near(sigs, f.Settings.NearDuplicate, exact)
+	if len(pairs) == 0 {
+		return
+	}
+	root := dedup.Clusters(len(f.Rows), pairs)
+	members := map[int32][]int{}
+	for i, r := range root {
+		if int(r) != i || hasPair(pairs, int32(i)) {
+			members[r] = append(members[r], i)
+		}
+	}
+	best := map[int32]dedup.Pair{} // the strongest link of each row to an earlier one
+	for _, p := range pairs {
+		if b, ok := best[p.B]; !ok || p.Similarity > b.Similarity {
+			best[p.B] = p
+		}
+	}
+	for i, r := range root {
+		p, ok := best[int32(i)]
+		if !ok {
+			continue
+		}
+		group := members[r]
+		related := []Related{f.RelatedRow(int(p.A), fmt.Sprintf("similar (%.2f)", p.Similarity))}
+		for _, m := range group {
+			if m != i && m != int(p.A) && len(related) < 5 {
+				related = append(related, f.RelatedRow(m, "same cluster"))
+			}
+		}
+		f.ReportRelated("D002", i, nil, related, "near-duplicate of line %d (similarity %.2f; cluster of %d rows)",
+			f.Line(int(p.A)), p.Similarity, len(group))
+	}
+}
+
+func hasPair(pairs []dedup.Pair, row int32) bool {
+	for _, p := range pairs {
+		if p.A == row || p.B == row {
+			return true
+		}
+	}
+	return false
+}
+
+func checkConflictingAnswers(f *FileContext) {
+	first := map[uint64]int{}
+	for i, r := range f.Rows {
+		if r.Prompt == 0 || r.Answer == 0 {
+			continue
+		}
+		j, seen := first[r.Prompt]
+		if !seen {
+			first[r.Prompt] = i
+			continue
+		}
+		if f.Rows[j].Answer != r.Answer {
+			f.ReportRelated("D003", i, nil, []Related{f.RelatedRow(j, "same prompt, other answer")},
+				"same prompt as line %d with a different answer", f.Line(j))
+		}
+	}
+}

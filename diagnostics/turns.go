@@ -1,0 +1,128 @@
+package diagnostics
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/ftls-dev/ftls/dataset"
+	"github.com/ftls-dev/ftls/dedup"
+	"github.com/ftls-dev/ftls/jsonpos"
+)
+
+// Turn is one turn of a row's conversation in chat terms, whatever the
+// row's format: ShareGPT speakers and Alpaca fields are mapped to chat
+// roles, so duplicates are found across formats.
+type Turn struct {
+	Role string
+	Text []byte // the turn's text, aliasing the row where it has no escapes
+}
+
+// Turns returns the row's conversation. It is empty for rows that have
+// none (invalid JSON, plain text).
+func (c *RowContext) Turns() []Turn {
+	if c.turns != nil || c.Root.Kind() != jsonpos.Object {
+		return c.turns
+	}
+	var turns []Turn
+	add := func(role string, v jsonpos.Value) {
+		if v.Kind() == jsonpos.String {
+			turns = append(turns, Turn{role, v.StrBytes()})
+		}
+	}
+	switch c.Format {
+	case dataset.Chat:
+		for _, m := range c.Messages {
+			switch m.Content.Kind() {
+			case jsonpos.String:
+				turns = append(turns, Turn{m.role, m.Content.StrBytes()})
+			case jsonpos.Array:
+				turns = append(turns, Turn{m.role, []byte(ContentText(m.Content))})
+			default:
+				turns = append(turns, Turn{Role: m.role})
+			}
+		}
+	case dataset.ShareGPT:
+		for _, m := range c.Messages {
+			role := dataset.ShareGPTRoles[strings.ToLower(m.role)]
+			if role == "" {
+				role = m.role
+			}
+			add(role, m.Content)
+		}
+	case dataset.Alpaca:
+		prompt := c.Root.Get("instruction").Str()
+		if in := c.Root.Get("input").Str(); strings.TrimSpace(in) != "" {
+			prompt += "\n\n" + in
+		}
+		add("system", c.Root.Get("system"))
+		turns = append(turns, Turn{"user", []byte(prompt)})
+		add("assistant", c.Root.Get("output"))
+	case dataset.PromptCompletion:
+		add("user", c.Root.Get("prompt"))
+		add("assistant", c.Root.Get("completion"))
+	case dataset.ChatMLText:
+		if segs, err := dataset.ParseChatML(c.Root.Get("text").Str()); err == nil {
+			for _, s := range segs {
+				turns = append(turns, Turn{s.Role, []byte(s.Content)})
+			}
+		}
+	}
+	if turns == nil {
+		turns = []Turn{}
+	}
+	c.turns = turns
+	return turns
+}
+
+var sketchers = sync.Pool{New: func() any { return new(dedup.Sketcher) }}
+
+// summarize fills the fields of info that duplicate and balance rules use.
+// Each is computed only when a rule that needs it is enabled.
+func (c *RowContext) summarize(info *RowInfo) {
+	s := c.Settings
+	turns := c.Turns()
+	if len(turns) == 0 {
+		return
+	}
+	if s.anyEnabled("D001", "D003", "D004") {
+		all, prompt, answer := dedup.NewFingerprint(), dedup.NewFingerprint(), dedup.NewFingerprint()
+		for _, t := range turns {
+			all.Add([]byte(t.Role))
+			all.Add(t.Text)
+			if t.Role == "assistant" {
+				answer.Add(t.Text)
+			} else {
+				prompt.Add([]byte(t.Role))
+				prompt.Add(t.Text)
+			}
+		}
+		if tools := c.Root.Get("tools"); tools.Exists() {
+			all.Add(tools.Raw())
+		}
+		info.Fingerprint, info.Prompt, info.Answer = all.Sum(), prompt.Sum(), answer.Sum()
+	}
+	if s.anyEnabled("D002", "D004") {
+		// The system prompt is left out: it is usually shared by every row
+		// and would make short, different conversations look alike.
+		k := sketchers.Get().(*dedup.Sketcher)
+		k.Reset()
+		for _, t := range turns {
+			if t.Role == "user" || t.Role == "assistant" {
+				k.Add(t.Text)
+			}
+		}
+		if sig, ok := k.Sum(); ok {
+			info.Sig = &sig
+		}
+		sketchers.Put(k)
+	}
+}
+
+func (s *Settings) anyEnabled(codes ...string) bool {
+	for _, c := range codes {
+		if s.Severity(c) != Off {
+			return true
+		}
+	}
+	return false
+}
