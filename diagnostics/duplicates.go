@@ -135,3 +135,74 @@ func checkConflictingAnswers(f *FileContext) {
 		}
 	}
 }
+
+func init() {
+	register(&Rule{
+		Code: "D004", Name: "train-validation-leak", Severity: Error,
+		Summary: "a validation example also in the training file",
+		Doc: Doc{
+			What: "Reports a row of a validation file that is an exact or near duplicate (see D001 and D002) of a row of its training file. Files are paired when `ftls check` is given both (a name containing valid, val, eval, dev or test marks the validation file) or by a plan's `output` section.",
+			Why:  "The model has already seen a leaked example, so the validation loss flatters it and hides overfitting: the one number meant to tell you when to stop training is wrong.",
+			Bad:  "validation_data.jsonl line 12 repeats training_data.jsonl line 431",
+			Good: "every validation example is new to the training run",
+			Fix:  "Delete the row from one of the files, or split again with `ftls split`, which keeps duplicates on one side.",
+		},
+	})
+}
+
+// Leakage returns the D004 diagnostics of a validation file whose rows are
+// valid against a training file at trainPath with rows train.
+func Leakage(s *Settings, trainPath string, train, valid []RowInfo) []Diagnostic {
+	sev := s.Severity("D004")
+	if sev == Off {
+		return nil
+	}
+	byPrint := map[uint64]int{}
+	for i, r := range train {
+		if r.Fingerprint != 0 {
+			if _, ok := byPrint[r.Fingerprint]; !ok {
+				byPrint[r.Fingerprint] = i
+			}
+		}
+	}
+	var out []Diagnostic
+	report := func(v, t int, msg string) {
+		out = append(out, Diagnostic{
+			Code: "D004", Severity: sev, Message: msg,
+			Range: valid[v].Range, Offset: valid[v].Offset,
+			Related: []Related{{Path: trainPath, Range: train[t].Range, Message: "the training example"}},
+		})
+	}
+	leaked := map[int]bool{}
+	for i, r := range valid {
+		if t, ok := byPrint[r.Fingerprint]; ok && r.Fingerprint != 0 {
+			leaked[i] = true
+			report(i, t, fmt.Sprintf("also in the training file at line %d", train[t].Range.Start.Line+1))
+		}
+	}
+	// Near duplicates: one LSH pass over both files, keeping only pairs
+	// that cross from validation to training.
+	sigs := make([]*dedup.Signature, 0, len(train)+len(valid))
+	for _, r := range train {
+		sigs = append(sigs, r.Sig)
+	}
+	for _, r := range valid {
+		sigs = append(sigs, r.Sig)
+	}
+	n := int32(len(train))
+	cross := func(a, b int32) bool { return (a < n) == (b < n) || leaked[int(max(a, b)-n)] }
+	best := map[int32]dedup.Pair{}
+	for _, p := range dedup.Near(sigs, s.NearDuplicate, cross) {
+		v := max(p.A, p.B) - n
+		if b, ok := best[v]; !ok || p.Similarity > b.Similarity {
+			best[v] = p
+		}
+	}
+	for i := range valid {
+		if p, ok := best[int32(i)]; ok {
+			t := int(min(p.A, p.B))
+			report(i, t, fmt.Sprintf("near-duplicate of the training file's line %d (similarity %.2f)", train[t].Range.Start.Line+1, p.Similarity))
+		}
+	}
+	return out
+}

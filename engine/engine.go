@@ -131,7 +131,7 @@ func checkLines(ctx context.Context, name string, r io.Reader, opts Options) (*R
 		return nil, err
 	}
 	res.Diagnostics = all
-	finish(res, opts.Settings)
+	finish(res, opts.Settings, false)
 	return res, nil
 }
 
@@ -151,7 +151,7 @@ func checkArray(ctx context.Context, name string, data []byte, opts Options) (*R
 		res.Rows = append(res.Rows, c.info)
 		res.Diagnostics = append(res.Diagnostics, c.diags...)
 	}
-	finish(res, opts.Settings)
+	finish(res, opts.Settings, true)
 	return res, nil
 }
 
@@ -173,9 +173,21 @@ func arrayError(data []byte, err error, s *diagnostics.Settings) diagnostics.Dia
 	}
 }
 
+// AddLeakage checks valid against train for examples they share (D004)
+// and adds the findings to valid, in order.
+func AddLeakage(train, valid *Result, s *diagnostics.Settings) {
+	extra := diagnostics.Leakage(s, train.Path, train.Rows, valid.Rows)
+	if len(extra) == 0 {
+		return
+	}
+	valid.Diagnostics = append(valid.Diagnostics, extra...)
+	sortDiagnostics(valid.Diagnostics)
+}
+
 // finish runs the file rules and orders the diagnostics.
-func finish(res *Result, s *diagnostics.Settings) {
+func finish(res *Result, s *diagnostics.Settings, array bool) {
 	fc := diagnostics.NewFileContext(s, res.Rows)
+	fc.Array = array
 	res.Formats = fc.FormatCounts
 	res.Dominant = fc.Dominant
 	res.Diagnostics = append(res.Diagnostics, fc.Run()...)
@@ -186,8 +198,12 @@ func finish(res *Result, s *diagnostics.Settings) {
 		}
 	}
 	res.Diagnostics = ds
-	sort.SliceStable(res.Diagnostics, func(i, j int) bool {
-		a, b := res.Diagnostics[i], res.Diagnostics[j]
+	sortDiagnostics(res.Diagnostics)
+}
+
+func sortDiagnostics(ds []diagnostics.Diagnostic) {
+	sort.SliceStable(ds, func(i, j int) bool {
+		a, b := ds[i], ds[j]
 		if a.Range.Start != b.Range.Start {
 			return a.Range.Start.Before(b.Range.Start)
 		}

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -51,9 +52,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		defer stop()
 	}
 	cache := newSettingsCache(&lf)
-	var results []*engine.Result
+	results := make([]*engine.Result, len(paths))
 	status := exitOK
-	for _, p := range paths {
+	for i, p := range paths {
 		opts, err := cache.options(p)
 		if err != nil {
 			return fail(stderr, err)
@@ -64,8 +65,17 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			status = exitUsage
 			continue
 		}
-		results = append(results, res)
+		results[i] = res
 	}
+	for v, trains := range trainValidationPairs(paths) {
+		for _, t := range trains {
+			if results[v] != nil && results[t] != nil {
+				opts, _ := cache.options(paths[v])
+				engine.AddLeakage(results[t], results[v], opts.Settings)
+			}
+		}
+	}
+	results = slices.DeleteFunc(results, func(r *engine.Result) bool { return r == nil })
 	if err := report.Write(stdout, *format, results, version); err != nil {
 		return fail(stderr, err)
 	}
