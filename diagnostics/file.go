@@ -28,6 +28,10 @@ type RowInfo struct {
 	Fingerprint, Prompt, Answer uint64
 	// Sig is the conversation's MinHash signature for near duplicates.
 	Sig *dedup.Signature
+	// Words is the conversation's length in words (user and assistant).
+	Words int32
+	// Opening is the first four words of the first answer, lower-cased.
+	Opening string
 }
 
 // Info summarises the row for file rules.

@@ -45,6 +45,9 @@ type Settings struct {
 	// NearDuplicate is the estimated Jaccard similarity of word 3-grams
 	// above which two rows are near duplicates (D002, D004).
 	NearDuplicate float64
+	// ResponseLength is the plan's style.response_length (brief, moderate,
+	// detailed, step-by-step), or "" without a plan.
+	ResponseLength string
 	// Severities overrides rules' default severities; Off disables a rule.
 	Severities map[string]Severity
 

@@ -101,6 +101,16 @@ func (c *RowContext) summarize(info *RowInfo) {
 		}
 		info.Fingerprint, info.Prompt, info.Answer = all.Sum(), prompt.Sum(), answer.Sum()
 	}
+	if s.anyEnabled("Q005", "Q006") {
+		for _, t := range turns {
+			if t.Role == "user" || t.Role == "assistant" {
+				info.Words += int32(words(t.Text))
+			}
+			if t.Role == "assistant" && info.Opening == "" {
+				info.Opening = opening(t.Text)
+			}
+		}
+	}
 	if s.anyEnabled("D002", "D004") {
 		// The system prompt is left out: it is usually shared by every row
 		// and would make short, different conversations look alike.

@@ -1,0 +1,318 @@
+package diagnostics
+
+// More of the Q family: what the text of a conversation says. Thresholds
+// and phrase lists were chosen by running them over the public datasets in
+// the repository's test corpus; see docs/rules.md for each default.
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+func init() {
+	register(
+		&Rule{
+			Code: "Q002", Name: "response-length", Severity: Info,
+			Summary: "answer length does not match the plan's style",
+			Doc: Doc{
+				What: "Compares each assistant answer's length in words with the plan's `style.response_length`: brief answers over 150 words, moderate ones under 15 or over 400, detailed ones under 60 and step-by-step ones under 40 words are noted. Without a plan the rule is silent.",
+				Why:  "The model copies the length of its examples. A few long answers in a brief dataset teach it to ramble sometimes, which is worse than either style.",
+				Bad:  "style.response_length: brief, and a 600-word answer",
+				Good: "answers of a few sentences",
+				Fix:  "Shorten or regenerate the answer, or change the plan's style.",
+			},
+			Row: checkResponseLength,
+		},
+		&Rule{
+			Code: "Q003", Name: "refusal-boilerplate", Severity: Warning,
+			Summary: "refusal or AI boilerplate in an answer",
+			Doc: Doc{
+				What: "Reports assistant turns containing phrases generated text leaves behind: \"as an AI language model\", \"I'm sorry, but I can't\", \"I cannot assist with\", \"as of my last knowledge update\", \"I don't have personal opinions\" and similar.",
+				Why:  "Fine-tuning on them teaches the model to refuse or hedge where it should answer, the most common defect of LLM-generated datasets.",
+				Bad:  `{"role": "assistant", "content": "As an AI language model, I cannot check orders."}`,
+				Good: `{"role": "assistant", "content": "I can't see orders from here, but the tracking link in your email shows its status."}`,
+				Fix:  "Rewrite the answer. When refusals are intended (negative examples), set Q003 to info.",
+			},
+			Row: checkBoilerplate,
+		},
+		&Rule{
+			Code: "Q004", Name: "placeholder", Severity: Warning,
+			Summary: "template placeholder left in the text",
+			Doc: Doc{
+				What: "Reports placeholders left from templates or generators: `{{name}}`, `[INSERT ...]`, `[Your Name]`, `<placeholder>`, `lorem ipsum`, a `TODO` or `TBD` as a word, and `{name}`-style fields outside code.",
+				Why:  "The model learns to print the placeholder itself, as a template variable, to real users.",
+				Bad:  `{"role": "assistant", "content": "Hello! I am {{name}}, developed by {{author}}."}`,
+				Good: `{"role": "assistant", "content": "Hello! I am Sam, Northwind's support assistant."}`,
+				Fix:  "Fill in the value.",
+			},
+			Row: checkPlaceholders,
+		},
+		&Rule{
+			Code: "Q005", Name: "over-templating", Severity: Warning,
+			Summary: "many answers start the same way",
+			Doc: Doc{
+				What: "Reports, once per opening, when more than 20 % of the assistant answers in a file of at least 20 rows begin with the same four words.",
+				Why:  "Generated datasets drift into a template (\"Certainly! Here is...\"); the model learns the template rather than the task, and every answer it gives will start the same way.",
+				Bad:  `400 of 1,000 answers start with "Great question! Here is"`,
+				Good: "openings as varied as the questions",
+				Fix:  "Regenerate part of the answers with varied openings, or edit them.",
+			},
+			File: checkOverTemplating,
+		},
+		&Rule{
+			Code: "Q006", Name: "length-outlier", Severity: Info,
+			Summary: "an example far longer or shorter than the rest",
+			Doc: Doc{
+				What: "Notes rows whose conversation is more than 8 times longer, or 8 times shorter, than the file's median (in words), in files of at least 30 rows.",
+				Why:  "Outliers are often broken rows: a pasted document, a truncated answer, a conversation that never ends. Long ones also dominate the token budget.",
+				Bad:  "a 12,000-word conversation in a file whose median is 150 words",
+				Good: "lengths within an order of magnitude of each other, or outliers you meant",
+				Fix:  "Look at the row; split, shorten or delete it.",
+			},
+			File: checkLengthOutliers,
+		},
+		&Rule{
+			Code: "Q007", Name: "secret", Severity: Error,
+			Summary: "an API key, token or private key in the text",
+			Doc: Doc{
+				What: "Reports text that looks like a credential: OpenAI (`sk-...`), Anthropic, AWS (`AKIA...`), GitHub (`ghp_...`, `github_pat_...`), Slack (`xox...`), Google (`AIza...`), Stripe live keys, JSON Web Tokens and PEM private keys.",
+				Why:  "A model can memorise and repeat what it is trained on; a key in a training file is also a key shared with everyone who gets the file.",
+				Bad:  `{"role": "user", "content": "my key is sk-proj-abcdEFGH1234ijklMNOP5678qrst"}`,
+				Good: `{"role": "user", "content": "my key is sk-...redacted"}`,
+				Fix:  "Remove the secret and revoke it: it has been exposed.",
+			},
+			Row: checkSecrets,
+		},
+	)
+}
+
+// words counts the words of text: runs of non-space bytes.
+func words(text []byte) int {
+	n, in := 0, false
+	for _, c := range text {
+		space := c == ' ' || c == '\n' || c == '\t' || c == '\r'
+		if !space && !in {
+			n++
+		}
+		in = !space
+	}
+	return n
+}
+
+// lengthLimits are the answer lengths, in words, outside which Q002 speaks
+// up for each response_length of the plan.
+var lengthLimits = map[string][2]int{
+	"brief":        {0, 150},
+	"moderate":     {15, 400},
+	"detailed":     {60, math.MaxInt},
+	"step-by-step": {40, math.MaxInt},
+}
+
+func checkResponseLength(c *RowContext) {
+	limits, ok := lengthLimits[c.Settings.ResponseLength]
+	if !ok {
+		return
+	}
+	for i, t := range c.Turns() {
+		if t.Role != "assistant" {
+			continue
+		}
+		n := words(t.Text)
+		if n < limits[0] || n > limits[1] {
+			c.reportTurn("Q002", i, "answer has %d words; the plan asks for %s answers (%s)", n, c.Settings.ResponseLength, limitText(limits))
+		}
+	}
+}
+
+func limitText(l [2]int) string {
+	switch {
+	case l[1] == math.MaxInt:
+		return fmt.Sprintf("at least %d words", l[0])
+	case l[0] == 0:
+		return fmt.Sprintf("at most %d words", l[1])
+	}
+	return fmt.Sprintf("%d to %d words", l[0], l[1])
+}
+
+// reportTurn reports on the content of turn i of a chat or ShareGPT row, or
+// on the whole row for formats whose turns are not messages.
+func (c *RowContext) reportTurn(code string, i int, format string, args ...any) {
+	if len(c.Messages) == len(c.Turns()) && i < len(c.Messages) && c.Messages[i].Content.Exists() {
+		c.ReportValue(code, c.Messages[i].Content, nil, format, args...)
+		return
+	}
+	c.ReportRow(code, nil, format, args...)
+}
+
+var boilerplate = []string{
+	"as an ai language model", "as a large language model", "as an ai assistant", "as an ai,",
+	"i'm sorry, but i can't", "i am sorry, but i cannot", "i'm sorry, but i cannot", "i cannot assist with",
+	"i can't assist with", "i'm unable to provide", "i am unable to provide", "i don't have personal opinions",
+	"i do not have personal opinions", "as of my last knowledge update", "as of my knowledge cutoff",
+	"my training data only goes", "i don't have access to real-time", "i do not have access to real-time",
+}
+
+// boilerplateHint holds bytes that every phrase above contains one of, so
+// most answers are dismissed without lower-casing them.
+var boilerplateHint = [][]byte{[]byte("AI"), []byte("sorry"), []byte("Sorry"), []byte("unable"), []byte("assist"),
+	[]byte("opinions"), []byte("knowledge"), []byte("training data"), []byte("real-time"), []byte("language model")}
+
+func checkBoilerplate(c *RowContext) {
+	for i, t := range c.Turns() {
+		if t.Role != "assistant" || !containsAny(t.Text, boilerplateHint) {
+			continue
+		}
+		lower := strings.ToLower(strings.ReplaceAll(string(t.Text), "’", "'"))
+		for _, p := range boilerplate {
+			if strings.Contains(lower, p) {
+				c.reportTurn("Q003", i, "answer contains %q, boilerplate that teaches the model to refuse or hedge", p)
+				break
+			}
+		}
+	}
+}
+
+func containsAny(text []byte, subs [][]byte) bool {
+	for _, s := range subs {
+		if bytes.Contains(text, s) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	placeholderHint = [][]byte{[]byte("{"), []byte("["), []byte("<"), []byte("TODO"), []byte("TBD"), []byte("orem ipsum")}
+	placeholderRes  = []*regexp.Regexp{
+		regexp.MustCompile(`\{\{\s*[A-Za-z_][\w.]*\s*\}\}`),
+		regexp.MustCompile(`(?i)\[(insert|your|enter|add|placeholder)\b[^\]]{0,40}\]`),
+		regexp.MustCompile(`(?i)<(insert|your|placeholder)\b[^>]{0,40}>`),
+		regexp.MustCompile(`(?i)\blorem ipsum\b`),
+		regexp.MustCompile(`\b(TODO|TBD|FIXME)\b`),
+	}
+	// A lone {field} is only a placeholder outside code, where braces are
+	// syntax.
+	braceField = regexp.MustCompile(`(^|[^$\w{])\{[a-z_]{2,24}\}($|[^}])`)
+)
+
+func checkPlaceholders(c *RowContext) {
+	for i, t := range c.Turns() {
+		if t.Role == "system" && len(c.Turns()) > 1 || !containsAny(t.Text, placeholderHint) {
+			continue
+		}
+		for _, re := range placeholderRes {
+			if m := re.Find(t.Text); m != nil {
+				c.reportTurn("Q004", i, "%s text contains the placeholder %q", t.Role, m)
+				goto next
+			}
+		}
+		if !bytes.Contains(t.Text, []byte("```")) && !bytes.Contains(t.Text, []byte("def ")) {
+			if m := braceField.Find(t.Text); m != nil {
+				c.reportTurn("Q004", i, "%s text contains the placeholder %q", t.Role, bytes.Trim(m, " \n\t.,;:!?\"'()"))
+			}
+		}
+	next:
+	}
+}
+
+var (
+	secretHint = [][]byte{[]byte("sk-"), []byte("AKIA"), []byte("ASIA"), []byte("ghp_"), []byte("gho_"), []byte("github_pat_"),
+		[]byte("xox"), []byte("AIza"), []byte("sk_live_"), []byte("rk_live_"), []byte("eyJ"), []byte("PRIVATE KEY")}
+	secretRes = []struct {
+		name string
+		re   *regexp.Regexp
+	}{
+		{"an Anthropic API key", regexp.MustCompile(`\bsk-ant-[A-Za-z0-9_-]{20,}`)},
+		{"an OpenAI API key", regexp.MustCompile(`\bsk-(proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}`)},
+		{"an AWS access key", regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`)},
+		{"a GitHub token", regexp.MustCompile(`\b(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{40,})`)},
+		{"a Slack token", regexp.MustCompile(`\bxox[abprs]-[A-Za-z0-9-]{10,}`)},
+		{"a Google API key", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}`)},
+		{"a Stripe live key", regexp.MustCompile(`\b[sr]k_live_[0-9A-Za-z]{20,}`)},
+		{"a JSON Web Token", regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}`)},
+		{"a private key", regexp.MustCompile(`-----BEGIN ([A-Z]+ )?PRIVATE KEY-----`)},
+	}
+)
+
+func checkSecrets(c *RowContext) {
+	if !containsAny(c.Row.Text, secretHint) {
+		return
+	}
+	for i, t := range c.Turns() {
+		for _, s := range secretRes {
+			if m := s.re.Find(t.Text); m != nil {
+				c.reportTurn("Q007", i, "%s text contains what looks like %s (%s…)", t.Role, s.name, m[:min(len(m), 8)])
+				break
+			}
+		}
+	}
+}
+
+func checkOverTemplating(f *FileContext) {
+	const minRows, maxShare = 20, 0.20
+	counts := map[string][]int{}
+	total := 0
+	for i, r := range f.Rows {
+		if r.Opening != "" {
+			counts[r.Opening] = append(counts[r.Opening], i)
+			total++
+		}
+	}
+	if total < minRows {
+		return
+	}
+	openings := make([]string, 0, len(counts))
+	for o, rows := range counts {
+		if float64(len(rows)) > maxShare*float64(total) {
+			openings = append(openings, o)
+		}
+	}
+	slices.Sort(openings)
+	for _, o := range openings {
+		rows := counts[o]
+		var related []Related
+		for _, i := range rows[:min(len(rows), 5)] {
+			related = append(related, f.RelatedRow(i, "starts the same way"))
+		}
+		f.ReportRelated("Q005", rows[0], nil, related, "%d of %d answers (%.0f %%) start with %q; vary the openings",
+			len(rows), total, 100*float64(len(rows))/float64(total), o)
+	}
+}
+
+func checkLengthOutliers(f *FileContext) {
+	const minRows, factor = 30, 8
+	var lengths []int
+	for _, r := range f.Rows {
+		if r.Words > 0 {
+			lengths = append(lengths, int(r.Words))
+		}
+	}
+	if len(lengths) < minRows {
+		return
+	}
+	slices.Sort(lengths)
+	median := lengths[len(lengths)/2]
+	for i, r := range f.Rows {
+		switch w := int(r.Words); {
+		case w == 0:
+		case w > factor*median:
+			f.ReportRow("Q006", i, nil, "conversation has %d words, %.0f times the file's median of %d", w, float64(w)/float64(median), median)
+		case w*factor < median:
+			f.ReportRow("Q006", i, nil, "conversation has %d words, far below the file's median of %d", w, median)
+		}
+	}
+}
+
+// opening returns the first four words of text, lower-cased, or "" when it
+// has fewer.
+func opening(text []byte) string {
+	fields := strings.Fields(string(text[:min(len(text), 200)]))
+	if len(fields) < 4 {
+		return ""
+	}
+	return strings.ToLower(strings.Join(fields[:4], " "))
+}
