@@ -32,6 +32,16 @@ type RowInfo struct {
 	Words int32
 	// Opening is the first four words of the first answer, lower-cased.
 	Opening string
+	// Category is the value at the settings' CategoryField, "" if none.
+	Category string
+	// UserTurns counts the user turns; more than one makes a multi-turn
+	// conversation.
+	UserTurns int16
+	// System identifies the system prompt, 0 when there is none.
+	System uint64
+	// Tokens are exact token counts, filled only when Settings.CountTokens
+	// is set: the whole example, its user turns and its assistant turns.
+	Tokens, UserTokens, AssistantTokens int32
 }
 
 // Info summarises the row for file rules.

@@ -48,6 +48,9 @@ type Settings struct {
 	// ResponseLength is the plan's style.response_length (brief, moderate,
 	// detailed, step-by-step), or "" without a plan.
 	ResponseLength string
+	// CountTokens makes every row's tokens be counted exactly, for
+	// statistics; checks only count rows that may exceed the limit.
+	CountTokens bool
 	// Severities overrides rules' default severities; Off disables a rule.
 	Severities map[string]Severity
 

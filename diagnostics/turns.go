@@ -80,9 +80,25 @@ var sketchers = sync.Pool{New: func() any { return new(dedup.Sketcher) }}
 // Each is computed only when a rule that needs it is enabled.
 func (c *RowContext) summarize(info *RowInfo) {
 	s := c.Settings
+	info.Category = c.Category()
 	turns := c.Turns()
 	if len(turns) == 0 {
 		return
+	}
+	for _, t := range turns {
+		switch t.Role {
+		case "user":
+			info.UserTurns++
+		case "system":
+			if info.System == 0 {
+				fp := dedup.NewFingerprint()
+				fp.Add(t.Text)
+				info.System = fp.Sum()
+			}
+		}
+	}
+	if s.CountTokens {
+		c.countTokens(info, turns)
 	}
 	if s.anyEnabled("D001", "D003", "D004") {
 		all, prompt, answer := dedup.NewFingerprint(), dedup.NewFingerprint(), dedup.NewFingerprint()
@@ -135,4 +151,34 @@ func (s *Settings) anyEnabled(codes ...string) bool {
 		}
 	}
 	return false
+}
+
+// Category returns the row's category, read at the settings' dotted
+// CategoryField path, or "" when it has none.
+func (c *RowContext) Category() string {
+	v := c.Root
+	for _, key := range strings.Split(c.Settings.CategoryField, ".") {
+		if key == "" {
+			return ""
+		}
+		v = v.Get(key)
+	}
+	if v.Kind() != jsonpos.String {
+		return ""
+	}
+	return v.Str()
+}
+
+func (c *RowContext) countTokens(info *RowInfo, turns []Turn) {
+	tc := c.Settings.Tokens()
+	info.Tokens = int32(tc.CountChat(TokenMessages(c)).Total)
+	for _, t := range turns {
+		n := int32(tc.Count(string(t.Text)))
+		switch t.Role {
+		case "user":
+			info.UserTokens += n
+		case "assistant":
+			info.AssistantTokens += n
+		}
+	}
 }

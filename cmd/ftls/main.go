@@ -32,7 +32,9 @@ var commands = map[string]command{
 	"check":   {"report problems in datasets (files or folders)", runCheck},
 	"fix":     {"apply safe fixes to datasets", runFix},
 	"export":  {"write a dataset as JSON Lines ready for a provider", runExport},
+	"init":    {"write a commented starter plan (asks the requirement questions on a terminal)", runInit},
 	"rules":   {"list the rule catalog", runRules},
+	"stats":   {"print dataset statistics (--json for machines)", runStats},
 	"explain": {"show a rule's documentation", runExplain},
 	"version": {"print the version", func(_ []string, stdout, _ io.Writer) int {
 		fmt.Fprintln(stdout, "ftls", version)

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/spf13/pflag"
+
+	"github.com/ftls-dev/ftls/engine"
+	"github.com/ftls-dev/ftls/stats"
+)
+
+func runStats(args []string, stdout, stderr io.Writer) int {
+	fs := pflag.NewFlagSet("stats", pflag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var lf lintFlags
+	lf.register(fs)
+	asJSON := fs.Bool("json", false, "print JSON")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: ftls stats [flags] PATH...\n\nPrints each dataset's size, formats, categories, exact token counts,\nsystem prompt variety, multi-turn share and duplicates.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return flagError(err)
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return exitUsage
+	}
+	paths, err := expandPaths(fs.Args())
+	if err != nil {
+		return fail(stderr, err)
+	}
+	cache := newSettingsCache(&lf)
+	var all []*stats.Stats
+	for _, p := range paths {
+		opts, err := cache.options(p)
+		if err != nil {
+			return fail(stderr, err)
+		}
+		opts.Settings.CountTokens = true
+		res, err := engine.CheckFile(context.Background(), p, opts)
+		if err != nil {
+			return fail(stderr, err)
+		}
+		all = append(all, stats.FromResult(res, opts.Settings.Tokens().Encoding()))
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(all); err != nil {
+			return fail(stderr, err)
+		}
+		return exitOK
+	}
+	for i, s := range all {
+		if i > 0 {
+			fmt.Fprintln(stdout)
+		}
+		s.WriteText(stdout)
+	}
+	return exitOK
+}
