@@ -1,6 +1,11 @@
 package diagnostics
 
-import "github.com/ftls-dev/ftls/jsonpos"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ftls-dev/ftls/jsonpos"
+)
 
 // memberEdit says what happens to one member of an object being rewritten:
 // drop it, or keep it with a (possibly new) key and value, given as JSON
@@ -45,3 +50,23 @@ func rewriteObject(obj jsonpos.Value, edit func(k jsonpos.Key, v jsonpos.Value) 
 
 // quoted returns s as a JSON string literal.
 func quoted(s string) []byte { return jsonpos.AppendQuote(nil, s) }
+
+// replaceCategory rewrites the string at the dotted path field of a row
+// from one category to another.
+func replaceCategory(row []byte, field, from, to string) ([]byte, error) {
+	var p jsonpos.Parser
+	root, err := p.Parse(row)
+	if err != nil {
+		return nil, err
+	}
+	v := root
+	for _, key := range strings.Split(field, ".") {
+		v = v.Get(key)
+	}
+	if v.Kind() != jsonpos.String || v.Str() != from {
+		return nil, fmt.Errorf("category at %s is no longer %q", field, from)
+	}
+	out := append([]byte{}, row[:v.Start()]...)
+	out = append(out, quoted(to)...)
+	return append(out, row[v.End():]...), nil
+}

@@ -48,6 +48,9 @@ type Settings struct {
 	// ResponseLength is the plan's style.response_length (brief, moderate,
 	// detailed, step-by-step), or "" without a plan.
 	ResponseLength string
+	// Plan holds the governing plan's targets for the balance rules; nil
+	// without a plan.
+	Plan *PlanTargets
 	// CountTokens makes every row's tokens be counted exactly, for
 	// statistics; checks only count rows that may exceed the limit.
 	CountTokens bool
