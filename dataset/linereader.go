@@ -81,10 +81,16 @@ func (lr *LineReader) Next() (*Chunk, error) {
 	for {
 		if i := bytes.LastIndexByte(buf[scanned:], '\n'); i >= 0 && len(buf) >= lr.chunkSize/2 {
 			cut := scanned + i + 1
-			lr.carry = append([]byte(nil), buf[cut:]...)
-			c := lr.split(buf[:cut])
-			c.buf = buf
-			return c, nil
+			b := rowBoundary(buf, cut)
+			if b > 0 || len(buf) >= maxChunkGrowth {
+				if b > 0 {
+					cut = b
+				}
+				lr.carry = append([]byte(nil), buf[cut:]...)
+				c := lr.split(buf[:cut])
+				c.buf = buf
+				return c, nil
+			}
 		}
 		if lr.eof {
 			if len(buf) == 0 {
@@ -113,6 +119,27 @@ func (lr *LineReader) Next() (*Chunk, error) {
 			return nil, err
 		}
 	}
+}
+
+// maxChunkGrowth bounds how far a chunk grows while looking for a row
+// boundary; past it the chunk is cut at its last newline regardless.
+const maxChunkGrowth = 4 << 20
+
+// rowBoundary moves a cut after a newline back, if needed, to just before
+// a line that starts with "{" or "[" at its first column, so that a JSON
+// value pretty-printed over several lines (a common mistake that the
+// engine reports as one row) is not split between chunks. It returns 0
+// when the buffer has no such line.
+func rowBoundary(buf []byte, cut int) int {
+	if cut == len(buf) || buf[cut] == '{' || buf[cut] == '[' {
+		return cut
+	}
+	for k := cut - 2; k >= 0; k-- {
+		if buf[k] == '\n' && (buf[k+1] == '{' || buf[k+1] == '[') {
+			return k + 1
+		}
+	}
+	return 0
 }
 
 // split cuts buf, which holds whole lines (the last one possibly without a

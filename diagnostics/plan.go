@@ -57,7 +57,7 @@ func init() {
 			},
 		},
 		&Rule{
-			Code: "P005", Name: "plan-path-outside-workspace", Severity: Error,
+			Code: "P005", Name: "plan-output-escapes", Severity: Error,
 			Summary: "output path leaves the plan's folder",
 			Doc: Doc{
 				What: "Reports an `output` path (train, validation or info file) that is absolute, that climbs out of the plan's folder with `..`, or that goes through a symbolic link pointing outside that folder.",

@@ -21,7 +21,7 @@ package diagnostics_test
 // LSP). `want` lists every diagnostic of the file, in engine order. `fixed`
 // is the file after applying, round after round, the fixes of the file's
 // rule (the code in the file name) until none is left; the fixed file must
-// then no longer trigger that rule.
+// then no longer trigger that rule (but for findings that had no fix).
 //
 // go test ./diagnostics -run TestRules -update rewrites the want and fixed
 // sections from what the engine reports; review the diff before committing.
@@ -164,6 +164,18 @@ type caseConfig struct {
 	maxTok   int
 	model    string
 	metadata string
+	respLen  string  // a plan's style.response_length
+	nearDup  float64 // near_duplicate_threshold
+	plan     *diagnostics.PlanTargets
+}
+
+// planOf returns the case's plan, creating it on first use; its path is
+// support.plan.yaml and its ranges are zero.
+func (cfg *caseConfig) planOf() *diagnostics.PlanTargets {
+	if cfg.plan == nil {
+		cfg.plan = &diagnostics.PlanTargets{Path: "support.plan.yaml"}
+	}
+	return cfg.plan
 }
 
 func (c *ruleCase) config() (caseConfig, error) {
@@ -193,6 +205,38 @@ func (c *ruleCase) config() (caseConfig, error) {
 			cfg.model = val
 		case "metadata_key":
 			cfg.metadata = val
+		case "response_length":
+			cfg.respLen = val
+		case "near_duplicate_threshold":
+			f, err := strconv.ParseFloat(val, 64)
+			if err != nil {
+				return cfg, err
+			}
+			cfg.nearDup = f
+		case "plan_categories": // name=weight ...
+			var sum float64
+			var cats []diagnostics.CategoryTarget
+			for _, f := range strings.Fields(val) {
+				name, w, _ := strings.Cut(f, "=")
+				weight, err := strconv.ParseFloat(w, 64)
+				if err != nil {
+					return cfg, fmt.Errorf("plan_categories: %v", err)
+				}
+				sum += weight
+				cats = append(cats, diagnostics.CategoryTarget{Name: name, Share: weight})
+			}
+			for i := range cats {
+				cats[i].Share /= sum
+			}
+			cfg.planOf().Categories = cats
+		case "plan_multi_turn":
+			f, err := strconv.ParseFloat(val, 64)
+			if err != nil {
+				return cfg, err
+			}
+			cfg.planOf().MultiTurn, cfg.planOf().HasMultiTurn = f, true
+		case "plan_system_mode":
+			cfg.planOf().SystemMode = val
 		default:
 			return cfg, fmt.Errorf("unknown header %q", key)
 		}
@@ -202,10 +246,12 @@ func (c *ruleCase) config() (caseConfig, error) {
 
 func (cfg caseConfig) settings() (*diagnostics.Settings, error) {
 	s := diagnostics.DefaultSettings()
-	l := &config.Lint{Target: cfg.target, Model: cfg.model, MaxTokensPerExample: cfg.maxTok, MetadataKey: cfg.metadata}
+	l := &config.Lint{Target: cfg.target, Model: cfg.model, MaxTokensPerExample: cfg.maxTok, MetadataKey: cfg.metadata, NearDuplicateThreshold: cfg.nearDup}
 	if err := l.Apply(s); err != nil {
 		return nil, err
 	}
+	s.ResponseLength = cfg.respLen
+	s.Plan = cfg.plan
 	for _, r := range cfg.rules {
 		code, sev, ok := strings.Cut(r, "=")
 		if !ok {
@@ -285,6 +331,14 @@ func formatDiag(d diagnostics.Diagnostic) []string {
 	out := []string{fmt.Sprintf("%d:%d-%d:%d %s %s", r.Start.Line, r.Start.Character, r.End.Line, r.End.Character, d.Code, d.Message)}
 	if d.Fix != nil {
 		out = append(out, "    fix: "+d.Fix.Title)
+	}
+	for _, rel := range d.Related {
+		r := rel.Range
+		where := fmt.Sprintf("%d:%d-%d:%d", r.Start.Line, r.Start.Character, r.End.Line, r.End.Character)
+		if rel.Path != "" {
+			where = rel.Path + ":" + where
+		}
+		out = append(out, "    related: "+where+" "+rel.Message)
 	}
 	return out
 }
@@ -475,11 +529,26 @@ func runCase(t *testing.T, rule *diagnostics.Rule, c *ruleCase) {
 	} else if want := decode(*c.fixed, cfg.crlf); !bytes.Equal(fixed, want) {
 		fail("fixed file differs\n got: %q\nwant: %q", fixed, want)
 	}
+	// The fixed file no longer triggers the rule, except where the input
+	// had findings of it without a fix.
+	unfixable := 0
+	for _, d := range res.Diagnostics {
+		if d.Code == rule.Code && d.Fix == nil {
+			unfixable++
+		}
+	}
 	after := check(t, c.inName, fixed, newSettings())
+	var left []string
 	for _, d := range after.Diagnostics {
 		if d.Code == rule.Code {
-			fail("fixed file still triggers %s: %s", d.Code, strings.Join(formatDiag(d), " "))
+			left = append(left, strings.Join(formatDiag(d), " "))
+			if d.Fix != nil {
+				fail("fixed file still offers a fix for %s: %s", d.Code, left[len(left)-1])
+			}
 		}
+	}
+	if len(left) > unfixable {
+		fail("fixed file still triggers %s %d times, the input had %d findings without a fix:\n\t%s", rule.Code, len(left), unfixable, strings.Join(left, "\n\t"))
 	}
 }
 

@@ -65,3 +65,50 @@ func BenchmarkFastjsonValidate(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkAppendCanonical(b *testing.B) {
+	data := []byte(chatRow)
+	var p Parser
+	v, err := p.Parse(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	buf := make([]byte, 0, 4096)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = v.AppendCanonical(buf[:0])
+	}
+}
+
+func BenchmarkDuplicates(b *testing.B) {
+	data := []byte(chatRow)
+	var p Parser
+	v, err := p.Parse(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if v.Duplicates() != nil {
+			b.Fatal("duplicates")
+		}
+	}
+}
+
+func BenchmarkStr(b *testing.B) {
+	data := []byte(chatRow)
+	var p Parser
+	v, err := p.Parse(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	content := v.Path("messages", 2, "content")
+	buf := make([]byte, 0, 4096)
+	b.SetBytes(int64(len(content.Raw())))
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = content.AppendStr(buf[:0])
+	}
+}

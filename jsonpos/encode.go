@@ -31,68 +31,62 @@ func getu4(s []byte) rune {
 	return r
 }
 
+// unescapeOne decodes the escape sequence at the start of s (s[0] is a
+// backslash) of a validated string and returns the rune and the number of
+// bytes consumed. A \uXXXX surrogate pair is combined; a lone surrogate
+// decodes to U+FFFD, as in encoding/json.
+func unescapeOne(s []byte) (rune, int) {
+	if len(s) < 2 {
+		return utf8.RuneError, len(s) // cannot happen for validated input
+	}
+	switch c := s[1]; c {
+	case 'b':
+		return '\b', 2
+	case 'f':
+		return '\f', 2
+	case 'n':
+		return '\n', 2
+	case 'r':
+		return '\r', 2
+	case 't':
+		return '\t', 2
+	case 'u':
+		r := getu4(s)
+		if r < 0 {
+			return utf8.RuneError, 2 // cannot happen for validated input
+		}
+		if !utf16.IsSurrogate(r) {
+			return r, 6
+		}
+		if r2 := getu4(s[6:]); r2 >= 0 {
+			if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
+				return dec, 12
+			}
+		}
+		return utf8.RuneError, 6
+	default: // '"', '\\', '/'
+		return rune(c), 2
+	}
+}
+
 // appendUnescape appends the decoded form of raw (the body of a valid
-// string token, without quotes) to dst. Surrogate pairs are combined and
-// lone surrogates become U+FFFD, as in encoding/json; other bytes are copied
-// as they are.
+// string token, without quotes) to dst. Bytes outside escapes, including
+// invalid UTF-8, are copied as they are.
 func appendUnescape(dst, raw []byte) []byte {
-	for len(raw) > 0 {
+	for {
 		k := indexByte(raw, '\\')
 		if k < 0 {
 			return append(dst, raw...)
 		}
 		dst = append(dst, raw[:k]...)
-		raw = raw[k:]
-		if len(raw) < 2 {
-			// Cannot happen for validated input.
-			return append(dst, raw...)
-		}
-		switch c := raw[1]; c {
-		case '"', '\\', '/':
-			dst = append(dst, c)
-			raw = raw[2:]
-		case 'b':
-			dst = append(dst, '\b')
-			raw = raw[2:]
-		case 'f':
-			dst = append(dst, '\f')
-			raw = raw[2:]
-		case 'n':
-			dst = append(dst, '\n')
-			raw = raw[2:]
-		case 'r':
-			dst = append(dst, '\r')
-			raw = raw[2:]
-		case 't':
-			dst = append(dst, '\t')
-			raw = raw[2:]
-		case 'u':
-			r := getu4(raw)
-			if r < 0 {
-				// Cannot happen for validated input.
-				dst = append(dst, raw[:2]...)
-				raw = raw[2:]
-				continue
-			}
-			raw = raw[6:]
-			if utf16.IsSurrogate(r) {
-				if r2 := getu4(raw); r2 >= 0 {
-					if dec := utf16.DecodeRune(r, r2); dec != utf8.RuneError {
-						dst = utf8.AppendRune(dst, dec)
-						raw = raw[6:]
-						continue
-					}
-				}
-				r = utf8.RuneError
-			}
+		r, size := unescapeOne(raw[k:])
+		if r < utf8.RuneSelf {
+			dst = append(dst, byte(r))
+		} else {
 			dst = utf8.AppendRune(dst, r)
-		default:
-			// Cannot happen for validated input.
-			dst = append(dst, raw[:2]...)
-			raw = raw[2:]
 		}
+		raw = raw[k+size:]
 	}
-	return dst
 }
 
 func indexByte(b []byte, c byte) int {
@@ -142,7 +136,8 @@ func appendEscapedByte(dst []byte, c byte) []byte {
 }
 
 // appendCanonicalString appends the canonical form of the string token tok
-// (quotes included).
+// (quotes included): escapes are decoded, and only '"', '\\' and control
+// characters are escaped again, as AppendQuote does.
 func appendCanonicalString(dst, tok []byte, esc bool) []byte {
 	if !esc {
 		// A valid string without escapes contains no '"', '\\' or
@@ -150,26 +145,25 @@ func appendCanonicalString(dst, tok []byte, esc bool) []byte {
 		return append(dst, tok...)
 	}
 	raw := tok[1 : len(tok)-1]
-	// Decode in place at the end of dst, then re-quote the decoded part.
-	n := len(dst)
-	dst = appendUnescape(dst, raw)
-	dec := dst[n:]
-	needs := false
-	for _, c := range dec {
-		if c < 0x20 || c == '"' || c == '\\' {
-			needs = true
-			break
+	dst = append(dst, '"')
+	for {
+		k := indexByte(raw, '\\')
+		if k < 0 {
+			dst = append(dst, raw...)
+			return append(dst, '"')
 		}
+		dst = append(dst, raw[:k]...)
+		r, size := unescapeOne(raw[k:])
+		switch {
+		case r < 0x20 || r == '"' || r == '\\':
+			dst = appendEscapedByte(dst, byte(r))
+		case r < utf8.RuneSelf:
+			dst = append(dst, byte(r))
+		default:
+			dst = utf8.AppendRune(dst, r)
+		}
+		raw = raw[k+size:]
 	}
-	if !needs {
-		dst = append(dst, 0)
-		copy(dst[n+1:], dst[n:len(dst)-1])
-		dst[n] = '"'
-		return append(dst, '"')
-	}
-	var buf [256]byte
-	tmp := append(buf[:0], dec...)
-	return AppendQuote(dst[:n], unsafeString(tmp))
 }
 
 // AppendCanonical appends the canonical encoding of v to dst. Two values
@@ -193,7 +187,7 @@ func (v Value) AppendCanonical(dst []byte) []byte {
 }
 
 type canonMember struct {
-	key string // decoded key; aliases the input or dst scratch
+	key string // decoded key; aliases the input unless it has escapes
 	idx uint32 // member node
 }
 

@@ -6,37 +6,39 @@
 // once, and every diagnostic the linter reports must point at an exact byte
 // range of the row. General-purpose decoders throw positions away (and
 // encoding/json reports syntax errors one byte past the offending byte), so
-// this package builds a compact tree in which each node records the [Start,
-// End) byte span of its value and, for object members, of its key.
-//
-// Design:
+// this package builds a compact tree in which each node records the
+// [Start, End) byte span of its value and, for object members, of its key.
 //
 //   - Speed. Parsing is a single iterative pass (no recursion, so deeply
-//     nested input cannot exhaust the stack) that writes fixed-size nodes into
-//     a flat arena owned by the [Parser]. The arena is reused by the next
-//     Parse, so steady-state parsing allocates nothing. Strings are scanned
-//     eight bytes at a time and are not decoded during parsing; decoding
-//     happens lazily in [Value.Str] and friends, and is skipped entirely for
-//     strings without escapes. Numbers are validated but kept as raw text.
+//     nested input cannot exhaust the stack) that writes fixed-size nodes
+//     into a flat arena owned by the [Parser]. The arena is reused by the
+//     next Parse, so steady-state parsing allocates nothing. Strings are
+//     validated 32 bytes at a time with word-wide bit tricks and are not
+//     decoded during parsing: decoding happens on demand in [Value.Str] and
+//     friends, and is a plain copy for strings without escapes. Numbers are
+//     validated and kept as raw text.
 //
 //   - Exact diagnostics. A [SyntaxError] carries the byte offset of the
-//     offending byte (len(data) for unexpected end of input) and a short
+//     offending byte (len(data) for an unexpected end of input) and a short
 //     message in the style of encoding/json.
 //
-//   - Duplicate keys. Objects keep all members in source order, including
-//     repeated keys, which most decoders silently collapse.
+//   - Duplicate keys. Objects keep all their members in source order,
+//     including repeated keys, which most decoders silently collapse;
 //     [Value.Duplicates] lists them with the positions of both keys.
 //
 //   - Exact-duplicate detection. [Value.AppendCanonical] writes a canonical
 //     encoding of a value, so that two rows which decode to the same data
 //     have byte-identical canonical forms.
 //
-// The accepted grammar is RFC 8259, exactly as encoding/json's json.Valid,
-// with two differences: bytes >= 0x80 inside strings are accepted as they are,
-// even when they are not valid UTF-8 (callers report invalid UTF-8
-// separately; json.Valid behaves the same way), and nesting is limited to
-// [Parser.MaxDepth] levels (default 1000). A leading byte order mark is not
-// skipped.
+// The accepted grammar is RFC 8259 as checked by encoding/json's json.Valid,
+// including its leniency about bytes that are not valid UTF-8 inside strings
+// (they are accepted as they are; callers report invalid UTF-8 separately).
+// The one difference is the nesting limit, [Parser.MaxDepth] (1000 levels by
+// default, where encoding/json allows 10000). Whitespace is space, tab, CR
+// and LF; a leading byte order mark is not skipped (it is a syntax error).
+//
+// A Parser must not be used by several goroutines at once, but the Values
+// it returns are read-only and may be shared until its next Parse.
 package jsonpos
 
 import (
@@ -84,11 +86,12 @@ func (k Kind) String() string {
 }
 
 // DefaultMaxDepth is the nesting limit used when Parser.MaxDepth is 0.
+// (encoding/json's limit is 10000.)
 const DefaultMaxDepth = 1000
 
 // maxLen is the largest input the parser accepts: offsets are stored as
 // uint32.
-const maxLen = math.MaxUint32 - 1
+const maxLen = math.MaxUint32
 
 // Node flags.
 const (
@@ -100,6 +103,8 @@ const (
 // stored contiguously at [child, child+n); all its descendants occupy the
 // contiguous range [desc, child+n), because a container's child block is
 // appended when it is closed, after the blocks of all its descendants.
+// child, n and desc are only set (and only read) for containers, and the key
+// span is 0, 0 for values that are not object members.
 type node struct {
 	start, end       uint32 // value span
 	keyStart, keyEnd uint32 // key token span (quotes included), object members only
@@ -121,8 +126,8 @@ type doc struct {
 // previous call. A Parser is not safe for concurrent use; use one Parser per
 // goroutine. The zero Parser is ready to use.
 type Parser struct {
-	// MaxDepth is the maximum nesting depth of arrays and objects.
-	// 0 means DefaultMaxDepth (1000).
+	// MaxDepth is the maximum nesting depth of arrays and objects;
+	// 0 (or a negative value) means DefaultMaxDepth (1000).
 	MaxDepth int
 
 	d      *doc
@@ -184,35 +189,52 @@ func skipWS(data []byte, i int) int {
 	return i
 }
 
+// push appends an uninitialised node to stack.
+func push(stack []node) []node {
+	if len(stack) == cap(stack) {
+		stack = slices.Grow(stack, 1)
+	}
+	return stack[:len(stack)+1]
+}
+
+// parse is a state machine written with gotos, so that the hot state (the
+// input position and the three slices) stays in local variables.
+//
+// Nodes are first pushed on stack: an open container is followed by its
+// children parsed so far. When a container closes, its children are moved
+// to the arena as one contiguous block, so that Index is O(1), and the
+// container stays on the stack as a child of its own parent. frames holds
+// the stack indexes of the open containers.
 func (p *Parser) parse(data []byte) error {
-	if len(data) > maxLen {
-		return &SyntaxError{Offset: maxLen, Msg: "input too large"}
+	if uint64(len(data)) > maxLen {
+		return &SyntaxError{Offset: 0, Msg: "input larger than 4 GiB"}
 	}
 	maxDepth := p.MaxDepth
 	if maxDepth <= 0 {
 		maxDepth = DefaultMaxDepth
 	}
 	d := p.d
-	arena := d.nodes[:0]
-	arena = append(arena, node{}) // slot 0 is the root
+	arena := append(d.nodes[:0], node{}) // slot 0 is the root
 	stack := p.stack[:0]
 	frames := p.frames[:0]
 
 	var (
 		i                int
 		c                byte
-		keyStart, keyEnd uint32
+		keyStart, keyEnd uint32 // key of the value being parsed (0, 0 if none)
 		keyFlags         uint8
 		end              int
 		esc              bool
+		kind             Kind
 		err              *SyntaxError
 		nd               *node
+		inArray          bool // the innermost open container is an array
 	)
 
 	i = skipWS(data, 0)
 
 value:
-	// Parse a value starting at data[i] (whitespace already skipped).
+	// A value starts at data[i] (whitespace already skipped).
 	if i >= len(data) {
 		err = eofError(data, "looking for beginning of value")
 		goto fail
@@ -220,36 +242,32 @@ value:
 	c = data[i]
 	switch c {
 	case '"':
-		end, esc, err = scanString(data, i+1)
-		if err != nil {
+		if end = shortString(data, i+1); end > 0 {
+			esc = false
+		} else if end, esc, err = scanString(data, i+1); err != nil {
 			goto fail
 		}
-		f := keyFlags
-		if esc {
-			f |= flagEsc
-		}
-		if len(stack) == cap(stack) {
-			stack = slices.Grow(stack, 1)
-		}
-		stack = stack[:len(stack)+1]
+		stack = push(stack)
 		nd = &stack[len(stack)-1]
 		nd.start = uint32(i)
 		nd.end = uint32(end)
 		nd.keyStart = keyStart
 		nd.keyEnd = keyEnd
 		nd.kind = String
-		nd.flags = f
+		nd.flags = keyFlags
+		if esc {
+			nd.flags |= flagEsc
+		}
 		i = end
+		goto afterValue
 	case '{':
 		if len(frames) >= maxDepth {
 			err = depthError(i, maxDepth)
 			goto fail
 		}
 		frames = append(frames, uint32(len(stack)))
-		if len(stack) == cap(stack) {
-			stack = slices.Grow(stack, 1)
-		}
-		stack = stack[:len(stack)+1]
+		inArray = false
+		stack = push(stack)
 		nd = &stack[len(stack)-1]
 		nd.start = uint32(i)
 		nd.keyStart = keyStart
@@ -271,10 +289,8 @@ value:
 			goto fail
 		}
 		frames = append(frames, uint32(len(stack)))
-		if len(stack) == cap(stack) {
-			stack = slices.Grow(stack, 1)
-		}
-		stack = stack[:len(stack)+1]
+		inArray = true
+		stack = push(stack)
 		nd = &stack[len(stack)-1]
 		nd.start = uint32(i)
 		nd.keyStart = keyStart
@@ -293,78 +309,34 @@ value:
 		goto value
 	case 't':
 		end, err = scanLiteral(data, i, "true")
-		if err != nil {
-			goto fail
-		}
-		if len(stack) == cap(stack) {
-			stack = slices.Grow(stack, 1)
-		}
-		stack = stack[:len(stack)+1]
-		nd = &stack[len(stack)-1]
-		nd.start = uint32(i)
-		nd.end = uint32(end)
-		nd.keyStart = keyStart
-		nd.keyEnd = keyEnd
-		nd.kind = True
-		nd.flags = keyFlags
-		i = end
+		kind = True
 	case 'f':
 		end, err = scanLiteral(data, i, "false")
-		if err != nil {
-			goto fail
-		}
-		if len(stack) == cap(stack) {
-			stack = slices.Grow(stack, 1)
-		}
-		stack = stack[:len(stack)+1]
-		nd = &stack[len(stack)-1]
-		nd.start = uint32(i)
-		nd.end = uint32(end)
-		nd.keyStart = keyStart
-		nd.keyEnd = keyEnd
-		nd.kind = False
-		nd.flags = keyFlags
-		i = end
+		kind = False
 	case 'n':
 		end, err = scanLiteral(data, i, "null")
-		if err != nil {
+		kind = Null
+	default:
+		if c != '-' && c-'0' > 9 {
+			err = charError(data, i, "looking for beginning of value")
 			goto fail
 		}
-		if len(stack) == cap(stack) {
-			stack = slices.Grow(stack, 1)
-		}
-		stack = stack[:len(stack)+1]
-		nd = &stack[len(stack)-1]
-		nd.start = uint32(i)
-		nd.end = uint32(end)
-		nd.keyStart = keyStart
-		nd.keyEnd = keyEnd
-		nd.kind = Null
-		nd.flags = keyFlags
-		i = end
-	default:
-		if c == '-' || c-'0' <= 9 {
-			end, err = scanNumber(data, i)
-			if err != nil {
-				goto fail
-			}
-			if len(stack) == cap(stack) {
-				stack = slices.Grow(stack, 1)
-			}
-			stack = stack[:len(stack)+1]
-			nd = &stack[len(stack)-1]
-			nd.start = uint32(i)
-			nd.end = uint32(end)
-			nd.keyStart = keyStart
-			nd.keyEnd = keyEnd
-			nd.kind = Number
-			nd.flags = keyFlags
-			i = end
-			break
-		}
-		err = charError(data, i, "looking for beginning of value")
+		end, err = scanNumber(data, i)
+		kind = Number
+	}
+	// A literal or a number.
+	if err != nil {
 		goto fail
 	}
+	stack = push(stack)
+	nd = &stack[len(stack)-1]
+	nd.start = uint32(i)
+	nd.end = uint32(end)
+	nd.keyStart = keyStart
+	nd.keyEnd = keyEnd
+	nd.kind = kind
+	nd.flags = keyFlags
+	i = end
 
 afterValue:
 	// A value has just ended at data[i].
@@ -382,15 +354,15 @@ afterValue:
 		i = skipWS(data, i)
 	}
 	if i >= len(data) {
-		if stack[frames[len(frames)-1]].kind == Array {
+		if inArray {
 			err = eofError(data, "in array")
-			goto fail
+		} else {
+			err = eofError(data, "in object")
 		}
-		err = eofError(data, "in object")
 		goto fail
 	}
 	c = data[i]
-	if stack[frames[len(frames)-1]].kind == Array {
+	if inArray {
 		if c == ',' {
 			i++
 			if i < len(data) && data[i] <= ' ' {
@@ -428,8 +400,9 @@ key:
 		err = charError(data, i, "looking for beginning of object key string")
 		goto fail
 	}
-	end, esc, err = scanString(data, i+1)
-	if err != nil {
+	if end = shortString(data, i+1); end > 0 {
+		esc = false
+	} else if end, esc, err = scanString(data, i+1); err != nil {
 		goto fail
 	}
 	keyStart, keyEnd, keyFlags = uint32(i), uint32(end), 0
@@ -466,6 +439,9 @@ closeContainer:
 		cn.n = uint32(len(children))
 		arena = append(arena, children...)
 		stack = stack[:pos+1]
+		if len(frames) > 0 {
+			inArray = stack[frames[len(frames)-1]].kind == Array
+		}
 		i++
 	}
 	goto afterValue

@@ -519,9 +519,9 @@ var agreementInputs = []string{
 	`"` + strings.Repeat("abcdefgh", 10) + `\u00`,
 }
 
-// stdParser is the parser used for comparisons with encoding/json: its
-// depth limit is encoding/json's.
-var stdMaxDepth = 10000
+// stdMaxDepth is encoding/json's nesting limit; comparisons with
+// encoding/json use a Parser with this MaxDepth.
+const stdMaxDepth = 10000
 
 func decodeStd(data []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -594,7 +594,23 @@ func checkDoc(t testing.TB, data []byte) {
 	}
 
 	validUTF8 := utf8.Valid(data)
-	checkValue(t, data, v, validUTF8)
+	// Duplicates: sorted, consistent; counted per object by checkValue.
+	dupCount := map[Value]int{}
+	prev := -1
+	for _, d := range v.Duplicates() {
+		if d.Key.Start() <= prev {
+			t.Fatalf("%.60q: duplicates not sorted", data)
+		}
+		prev = d.Key.Start()
+		if d.Key.Name() != d.First.Name() || d.First.Start() >= d.Key.Start() || d.Object.Kind() != Object {
+			t.Fatalf("%.60q: bad duplicate %q / %q", data, d.Key.Raw(), d.First.Raw())
+		}
+		if d.First.Value() != d.Object.Get(d.Key.Name()) {
+			t.Fatalf("%.60q: duplicate's First is not the first member", data)
+		}
+		dupCount[d.Object]++
+	}
+	checkValue(t, data, v, validUTF8, dupCount)
 
 	// Canonical form: valid, idempotent, same data as the input.
 	c := v.AppendCanonical(nil)
@@ -641,7 +657,7 @@ func checkDoc(t testing.TB, data []byte) {
 }
 
 // checkValue checks v and its descendants.
-func checkValue(t testing.TB, data []byte, v Value, validUTF8 bool) {
+func checkValue(t testing.TB, data []byte, v Value, validUTF8 bool, dupCount map[Value]int) {
 	s, e := v.Start(), v.End()
 	if s < 0 || s > e || e > len(data) {
 		t.Fatalf("%.60q: bad span [%d,%d)", data, s, e)
@@ -694,7 +710,7 @@ func checkValue(t testing.TB, data []byte, v Value, validUTF8 bool) {
 			if el.Start() < s || el.End() > e {
 				t.Fatalf("%.60q: element outside its array", data)
 			}
-			checkValue(t, data, el, validUTF8)
+			checkValue(t, data, el, validUTF8, dupCount)
 			n++
 		}
 		if n != v.Len() {
@@ -736,31 +752,13 @@ func checkValue(t testing.TB, data []byte, v Value, validUTF8 bool) {
 					t.Fatalf("%.60q: Get(%q) is not the first member", data, name)
 				}
 			}
-			checkValue(t, data, m, validUTF8)
+			checkValue(t, data, m, validUTF8, dupCount)
 			n++
 		}
 		if n != v.Len() {
 			t.Fatalf("%.60q: Len %d, %d members", data, v.Len(), n)
 		}
-		// Duplicates directly in this object.
-		got := 0
-		prev := -1
-		for _, d := range v.Duplicates() {
-			if d.Key.Start() <= prev {
-				t.Fatalf("%.60q: duplicates not sorted", data)
-			}
-			prev = d.Key.Start()
-			if d.Key.Name() != d.First.Name() || d.First.Start() >= d.Key.Start() {
-				t.Fatalf("%.60q: bad duplicate %q / %q", data, d.Key.Raw(), d.First.Raw())
-			}
-			if d.First.Value() != d.Object.Get(d.Key.Name()) {
-				t.Fatalf("%.60q: duplicate's First is not the first member", data)
-			}
-			if d.Object == v {
-				got++
-			}
-		}
-		if got != wantDups {
+		if got := dupCount[v]; got != wantDups {
 			t.Fatalf("%.60q: %d duplicates in object at %d, want %d", data, got, s, wantDups)
 		}
 	}
@@ -807,4 +805,21 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkDoc(t, data)
 	})
+}
+
+// TestStringBoundaries moves special bytes across the word and block
+// boundaries of the string scanner.
+func TestStringBoundaries(t *testing.T) {
+	specials := []string{`\n`, `\"`, `\\`, `\u00e9`, `\ud83d\ude00`, "\x01", "\x1f", `\x`, `\u12`, `\`, "é", "\xff", "\x7f", `"`, " ", "#", "]", "]\\"}
+	for _, sp := range specials {
+		for pre := 0; pre < 70; pre++ {
+			for _, post := range []int{0, 1, 7, 8, 31, 40} {
+				s := `"` + strings.Repeat("a", pre) + sp + strings.Repeat("b", post) + `"`
+				checkDoc(t, []byte(s))
+				checkDoc(t, []byte(`[`+s+`,1]`))
+				checkDoc(t, []byte(`{`+s+`:`+s+`}`))
+				checkDoc(t, []byte(s[:len(s)-1])) // unterminated
+			}
+		}
+	}
 }

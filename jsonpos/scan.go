@@ -25,103 +25,145 @@ func load64(p unsafe.Pointer, i int) uint64 {
 	return binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, i))[:])
 }
 
-// In the scanning loops below, for each byte b of a word x,
+// In the scanning loops, for each byte b of a word x,
 //
 //	((b^2)-0x21 | (b^'\\')-1) &^ b
 //
-// has its high bit set iff b is '"', '\\' or < 0x20: b^2 < 0x21 iff b < 0x20
-// or b == '"' (0x22), and b < 0x80 is implied by &^ b. Subtraction borrows only propagate upwards and only out of a byte
-// that matches, so the lowest flagged byte of a word is exact and a word has
-// no flagged byte iff none of its bytes matches.
+// has its high bit set iff b is '"', '\\' or a control character: b^2 < 0x21
+// iff b < 0x20 or b == '"' (0x22), and &^ b excludes bytes >= 0x80. Computed
+// on whole words, the subtractions can borrow from one byte into the next,
+// but a borrow only starts at a byte that matches, so every matching byte is
+// flagged, the lowest flagged byte of a word matches, and a word has no
+// flagged byte iff none of its bytes matches. Flags above a matching byte
+// may be spurious; callers look at the byte itself.
+
+// movemask gathers the high bits of the eight bytes of m (which must have
+// no other bits set) into the low eight bits of the result.
+func movemask(m uint64) uint32 {
+	return uint32((m * 0x0002040810204081) >> 56)
+}
 
 // scanString scans a string whose opening quote is at data[i-1]. It returns
 // the index just after the closing quote and whether the string contains
 // escapes.
+//
+// The string is scanned 32 bytes at a time. A block without special bytes
+// costs a few instructions per word; in a block with special bytes, each
+// flagged byte is handled in turn without leaving the block.
 func scanString(data []byte, i int) (int, bool, *SyntaxError) {
 	esc := false
 	p := unsafe.Pointer(unsafe.SliceData(data))
 	n := len(data)
 	c2, cb, cl, c21, ch := swarConst[0], swarConst[1], swarConst[2], swarConst[3], swarConst[4]
-	for {
-		if i+8 <= n {
-			// One word first: most keys and short values end in it.
-			x := load64(p, i)
-			m := (((x ^ c2) + c21) | ((x ^ cb) + cl)) &^ x & ch
-			if m != 0 {
-				i += bits.TrailingZeros64(m) >> 3
-				goto special
-			}
-			i += 8
-			// Long string: four words at a time.
-			for i+32 <= n {
-				x0 := load64(p, i)
-				x1 := load64(p, i+8)
-				x2 := load64(p, i+16)
-				x3 := load64(p, i+24)
-				m0 := (((x0 ^ c2) + c21) | ((x0 ^ cb) + cl)) &^ x0
-				m1 := (((x1 ^ c2) + c21) | ((x1 ^ cb) + cl)) &^ x1
-				m2 := (((x2 ^ c2) + c21) | ((x2 ^ cb) + cl)) &^ x2
-				m3 := (((x3 ^ c2) + c21) | ((x3 ^ cb) + cl)) &^ x3
-				if (m0|m1|m2|m3)&ch != 0 {
-					switch {
-					case m0&ch != 0:
-						i += bits.TrailingZeros64(m0&ch) >> 3
-					case m1&ch != 0:
-						i += 8 + bits.TrailingZeros64(m1&ch)>>3
-					case m2&ch != 0:
-						i += 16 + bits.TrailingZeros64(m2&ch)>>3
-					default:
-						i += 24 + bits.TrailingZeros64(m3&ch)>>3
-					}
-					goto special
-				}
-				i += 32
-			}
-			continue
+	if i+16 <= n {
+		// Strings of up to 15 bytes without escapes (most keys).
+		x0 := load64(p, i)
+		x1 := load64(p, i+8)
+		m0 := (((x0 ^ c2) + c21) | ((x0 ^ cb) + cl)) &^ x0 & ch
+		m1 := (((x1 ^ c2) + c21) | ((x1 ^ cb) + cl)) &^ x1 & ch
+		k := i
+		if m0 == 0 {
+			m0 = m1
+			k += 8
 		}
-		// Fewer than eight bytes left.
-		for ; i < n; i++ {
-			if c := data[i]; c == '"' || c == '\\' || c < 0x20 {
-				goto special
+		if m0 != 0 {
+			if k += bits.TrailingZeros64(m0) >> 3; data[k] == '"' {
+				return k + 1, false, nil
 			}
-		}
-		return 0, false, eofError(data, "in string literal")
-
-	special:
-		switch data[i] {
-		case '"':
-			return i + 1, esc, nil
-		case '\\':
-			esc = true
-			i++
-			if i >= n {
-				return 0, false, eofError(data, "in string escape code")
-			}
-			switch escapes[data[i]] {
-			case escSimple:
-				i++
-			case escUnicode:
-				i++
-				if i+4 <= n && hexVal(data[i])|hexVal(data[i+1])|hexVal(data[i+2])|hexVal(data[i+3]) >= 0 {
-					i += 4
-					break
-				}
-				for k := 0; k < 4; k++ {
-					if i >= n {
-						return 0, false, eofError(data, "in \\u hexadecimal character escape")
-					}
-					if hexVal(data[i]) < 0 {
-						return 0, false, charError(data, i, "in \\u hexadecimal character escape")
-					}
-					i++
-				}
-			default:
-				return 0, false, charError(data, i, "in string escape code")
-			}
-		default:
-			return 0, false, charError(data, i, "in string literal")
 		}
 	}
+	for i+32 <= n {
+		x0 := load64(p, i)
+		x1 := load64(p, i+8)
+		x2 := load64(p, i+16)
+		x3 := load64(p, i+24)
+		m0 := (((x0 ^ c2) + c21) | ((x0 ^ cb) + cl)) &^ x0
+		m1 := (((x1 ^ c2) + c21) | ((x1 ^ cb) + cl)) &^ x1
+		m2 := (((x2 ^ c2) + c21) | ((x2 ^ cb) + cl)) &^ x2
+		m3 := (((x3 ^ c2) + c21) | ((x3 ^ cb) + cl)) &^ x3
+		if (m0|m1|m2|m3)&ch == 0 {
+			i += 32
+			continue
+		}
+		base := i
+		flagged := movemask(m0&ch) | movemask(m1&ch)<<8 | movemask(m2&ch)<<16 | movemask(m3&ch)<<24
+		for flagged != 0 {
+			k := base + bits.TrailingZeros32(flagged)
+			flagged &= flagged - 1
+			if k < i {
+				continue // consumed by an escape
+			}
+			switch c := data[k]; {
+			case c == '"':
+				return k + 1, esc, nil
+			case c == '\\':
+				esc = true
+				// The escaped byte may be flagged itself ('"' or '\\').
+				flagged &^= 2 << uint(k-base)
+				if k+1 < n && escapes[data[k+1]] == escSimple {
+					i = k + 2
+					break
+				}
+				var err *SyntaxError
+				if i, err = scanEscape(data, k); err != nil {
+					return 0, false, err
+				}
+			case c < 0x20:
+				return 0, false, charError(data, k, "in string literal")
+			}
+			// Otherwise a spurious flag above a special byte.
+		}
+		if i < base+32 {
+			i = base + 32
+		}
+	}
+	// Fewer than 32 bytes left in data.
+	for i < n {
+		switch c := data[i]; {
+		case c == '"':
+			return i + 1, esc, nil
+		case c == '\\':
+			esc = true
+			var err *SyntaxError
+			if i, err = scanEscape(data, i); err != nil {
+				return 0, false, err
+			}
+		case c < 0x20:
+			return 0, false, charError(data, i, "in string literal")
+		default:
+			i++
+		}
+	}
+	return 0, false, eofError(data, "in string literal")
+}
+
+// scanEscape validates the escape sequence whose backslash is at data[i]
+// and returns the index just after it.
+func scanEscape(data []byte, i int) (int, *SyntaxError) {
+	i++
+	if i >= len(data) {
+		return 0, eofError(data, "in string escape code")
+	}
+	switch escapes[data[i]] {
+	case escSimple:
+		return i + 1, nil
+	case escUnicode:
+		i++
+		if i+4 <= len(data) && hexVal(data[i])|hexVal(data[i+1])|hexVal(data[i+2])|hexVal(data[i+3]) >= 0 {
+			return i + 4, nil
+		}
+		for k := 0; k < 4; k++ {
+			if i >= len(data) {
+				return 0, eofError(data, "in \\u hexadecimal character escape")
+			}
+			if hexVal(data[i]) < 0 {
+				return 0, charError(data, i, "in \\u hexadecimal character escape")
+			}
+			i++
+		}
+		return i, nil
+	}
+	return 0, charError(data, i, "in string escape code")
 }
 
 // Escape kinds, indexed by the byte after a backslash.
@@ -135,4 +177,23 @@ var escapes = [256]uint8{
 	'"': escSimple, '\\': escSimple, '/': escSimple, 'b': escSimple,
 	'f': escSimple, 'n': escSimple, 'r': escSimple, 't': escSimple,
 	'u': escUnicode,
+}
+
+// shortString returns the index just after the closing quote of a string
+// whose opening quote is at data[i-1], if the string has no escapes and
+// ends within the next 8 bytes, and -1 otherwise (then scanString must be
+// used). It is small enough to be inlined, which saves a call for most keys
+// and short values.
+func shortString(data []byte, i int) int {
+	if i+8 <= len(data) {
+		x := load64(unsafe.Pointer(unsafe.SliceData(data)), i)
+		m := ((((x ^ (lsb * 2)) + (1<<64 - lsb*0x21)) | ((x ^ backslashes) + (1<<64 - lsb))) &^ x) & msb
+		if m != 0 {
+			i += bits.TrailingZeros64(m) >> 3
+			if data[i] == '"' {
+				return i + 1
+			}
+		}
+	}
+	return -1
 }

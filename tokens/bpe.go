@@ -1,9 +1,6 @@
 package tokens
 
-import (
-	"sync"
-	"unicode/utf8"
-)
+import "sync"
 
 // Byte-pair encoding of one piece, counting the tokens only. The merge order
 // is tiktoken's: repeatedly merge the adjacent pair of parts whose
@@ -16,16 +13,20 @@ const (
 
 	// scanMax is the longest piece merged with the quadratic scan that
 	// tiktoken itself uses; it runs on the stack and wins on short pieces.
-	scanMax = 128
+	scanMax = 64
 
-	// MaxExactPiece is the longest piece, in bytes, whose count is exact.
-	// A longer piece (a run of letters, digits' neighbours or symbols with
-	// no break the pre-tokenizer recognises, e.g. a multi-megabyte word) is
-	// counted in windows of MaxExactPiece bytes cut at rune boundaries, so
-	// its count is approximate. Exact counting of a piece of n bytes takes
-	// O(n log n) time and about 20n bytes of transient memory, so the window
-	// bounds memory at about 160 MB per goroutine.
-	MaxExactPiece = 8 << 20
+	// Pieces longer than window bytes (a multi-megabyte run of letters,
+	// say) are merged a window at a time, to bound memory: merging n bytes
+	// takes about 28n bytes of transient memory. Each window is merged
+	// alone; the tokens up to its last token boundary at least margin bytes
+	// before its end are counted, and the next window starts at that
+	// boundary. The count is exact whenever that boundary is a boundary of
+	// the piece's own BPE, which holds unless the effect of the window's
+	// end on the merge order carries back more than margin bytes: BPE
+	// merges interact only through neighbouring pairs, so that takes input
+	// built for the purpose. See TestLongPieceWindows.
+	window = 1 << 20
+	margin = 32 << 10
 )
 
 func (e *encoding) bpeCount(piece string) int {
@@ -38,23 +39,20 @@ func (e *encoding) bpeCount(piece string) int {
 	if len(piece) <= scanMax {
 		return e.mergeScan(piece)
 	}
-	if len(piece) <= MaxExactPiece {
-		return e.mergeHeap(piece)
-	}
+	return e.mergeLong(piece, window, margin)
+}
+
+// mergeLong counts a piece of any length with mergeHeap, in windows of w
+// bytes with the given margin (see window).
+func (e *encoding) mergeLong(piece string, w, margin int) int {
 	n := 0
-	for len(piece) > 0 {
-		w := min(len(piece), MaxExactPiece)
-		// Cut at a rune boundary (the start of a rune) when possible.
-		for k := w; k > w-utf8.UTFMax && k > 0 && k < len(piece); k-- {
-			if utf8.RuneStart(piece[k]) {
-				w = k
-				break
-			}
-		}
-		n += e.mergeHeap(piece[:w])
-		piece = piece[w:]
+	for len(piece) > w {
+		k, end := e.mergeHeap(piece[:w], w-margin)
+		n += k
+		piece = piece[end:]
 	}
-	return n
+	k, _ := e.mergeHeap(piece, len(piece))
+	return n + k
 }
 
 // mergeScan is tiktoken's O(n^2) merge loop for pieces of at most scanMax
@@ -129,13 +127,15 @@ type heapBufs struct {
 
 var heapPool = sync.Pool{New: func() any { return new(heapBufs) }}
 
-// mergeHeap returns the same count as mergeScan in O(n log n), ordering
-// candidates by (rank, start): the lowest rank, leftmost on ties.
-func (e *encoding) mergeHeap(piece string) int {
+// mergeHeap merges like mergeScan in O(n log n), ordering candidates by
+// (rank, start): the lowest rank, leftmost on ties. It returns end, the
+// last token boundary at or before cut (but past 0), and the number of
+// tokens before end.
+func (e *encoding) mergeHeap(piece string, cut int) (count, end int) {
 	n := int32(len(piece))
 	bufs := heapPool.Get().(*heapBufs)
 	defer func() {
-		if cap(bufs.nodes) <= 1<<20 { // don't keep huge buffers alive
+		if cap(bufs.nodes) <= window+1 { // keep at most window-sized buffers
 			heapPool.Put(bufs)
 		}
 	}()
@@ -171,7 +171,6 @@ func (e *encoding) mergeHeap(piece string) int {
 		}
 	}
 	heapInit(h)
-	count := int(n)
 	for len(h) > 0 {
 		var top candidate
 		top, h = heapPop(h)
@@ -187,7 +186,6 @@ func (e *encoding) mergeHeap(piece string) int {
 		if k >= 0 {
 			nodes[k].prev = i
 		}
-		count--
 		for _, b := range [2]int32{i, nodes[i].prev} {
 			if b < 0 {
 				continue
@@ -200,7 +198,11 @@ func (e *encoding) mergeHeap(piece string) int {
 		}
 	}
 	bufs.heap = h[:0]
-	return count
+	for b := nodes[0].next; b >= 0 && (int(b) <= cut || end == 0); b = nodes[b].next {
+		count++
+		end = int(b)
+	}
+	return count, end
 }
 
 func candLess(a, b candidate) bool {

@@ -10,10 +10,14 @@
 // Special tokens such as "<|endoftext|>" get no special treatment: they are
 // counted as the ordinary text they are.
 //
-// Counts are exact except for pathological inputs: a single piece (a run of
-// letters, or of symbols, with no break) longer than MaxExactPiece bytes is
-// counted in windows of that size, which can differ slightly from the exact
-// count. Text of any size is counted without copying it.
+// Text of any size is counted in one pass without copying it; memory stays
+// small except for single pieces (runs of letters or of symbols with no
+// break), which take about 28 bytes per byte of piece. A piece longer than
+// 1 MiB, which real text does not have, is merged in overlapping windows
+// to bound that memory. The windowed count equals the exact one unless the
+// input is built to make BPE merges interact across more than 32 KiB, so
+// for practical purposes counts are exact; in any case every token still
+// covers at least one byte, so UpperBound holds.
 //
 // A Counter caches counts by a 64-bit hash of the text, so identical system
 // prompts and repeated messages are tokenized once. ForModel and
@@ -46,7 +50,7 @@ type encoding struct {
 	next func(s string, i int) int // end of the piece starting at i
 }
 
-// count returns the exact token count of s (see MaxExactPiece).
+// count returns the token count of s.
 func (e *encoding) count(s string) int {
 	n := 0
 	for i := 0; i < len(s); {
@@ -164,8 +168,7 @@ func (c *Counter) Encoding() string { return c.enc.name }
 const minCached = 24
 
 // Count returns the number of tokens tiktoken produces for text with
-// encode_ordinary: special-token strings are ordinary text. It is exact
-// except for pieces longer than MaxExactPiece.
+// encode_ordinary: special-token strings are ordinary text.
 func (c *Counter) Count(text string) int {
 	if len(text) < minCached {
 		return c.enc.count(text)

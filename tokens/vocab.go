@@ -31,7 +31,7 @@ const vocabMagic = "FTLSBPE1"
 type vocab struct {
 	blob  string   // token bytes concatenated in rank order
 	off   []uint32 // token of rank r is blob[off[r]:off[r+1]]
-	tags  []uint8 // per slot: 0 if empty, else a 7-bit hash tag | 0x80
+	tags  []uint8  // per slot: 0 if empty, else a 7-bit hash tag | 0x80
 	slots []slot
 	mask  uint64
 	pairs []uint32 // rank of two-byte token b0<<8|b1, or noRank
