@@ -88,6 +88,7 @@ func init() {
 				Good: "size: {examples: 2000, complexity: complex}",
 				Fix:  "Raise `size.examples`, or set `size.complexity` to what the task really is. Grow the dataset in batches and review each one.",
 			},
+			File: checkDatasetSize,
 		},
 		&Rule{
 			Code: "B006", Name: "validation-split-off", Severity: Warning,
@@ -101,4 +102,40 @@ func init() {
 			},
 		},
 	)
+}
+
+// checkDatasetSize is B005 on a dataset governed by a plan: the examples
+// the file holds against the recommendation for the plan's complexity.
+func checkDatasetSize(f *FileContext) {
+	p := f.Settings.Plan
+	if p == nil || p.MinExamples == 0 {
+		return
+	}
+	if n := f.Examples(); n < p.MinExamples {
+		f.reportFileRelated("B005", f.planRelated(p.SizeRange, "size.examples"),
+			"dataset has %d examples; a %s task needs at least %d (the plan asks for %d)", n, p.Complexity, p.MinExamples, p.Examples)
+	}
+}
+
+// ValidationShare returns B006 for a validation file of validN examples
+// next to a training file of trainN, placed on the validation file's first
+// row.
+func ValidationShare(s *Settings, trainN int, valid []RowInfo) []Diagnostic {
+	sev := s.Severity("B006")
+	validN := 0
+	for _, r := range valid {
+		if r.Object {
+			validN++
+		}
+	}
+	if sev == Off || trainN+validN == 0 || validN == 0 {
+		return nil
+	}
+	share := float64(validN) / float64(trainN+validN)
+	if share >= 0.10 && share <= 0.20 {
+		return nil
+	}
+	f := &FileContext{Settings: s, Rows: valid}
+	f.ReportFile("B006", "validation holds %d of %d examples (%s); hold out 10-20 %%", validN, trainN+validN, pct(share))
+	return f.diags
 }

@@ -237,6 +237,14 @@ func (c *ruleCase) config() (caseConfig, error) {
 			cfg.planOf().MultiTurn, cfg.planOf().HasMultiTurn = f, true
 		case "plan_system_mode":
 			cfg.planOf().SystemMode = val
+		case "plan_size": // complexity, planned examples, recommended minimum
+			var c string
+			var n, minimum int
+			if _, err := fmt.Sscanf(val, "%s %d %d", &c, &n, &minimum); err != nil {
+				return cfg, fmt.Errorf("plan_size %q: want COMPLEXITY EXAMPLES MINIMUM", val)
+			}
+			p := cfg.planOf()
+			p.Complexity, p.Examples, p.MinExamples = c, n, minimum
 		default:
 			return cfg, fmt.Errorf("unknown header %q", key)
 		}

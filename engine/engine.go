@@ -34,6 +34,15 @@ type Result struct {
 	Diagnostics []diagnostics.Diagnostic
 }
 
+// Examples returns the number of rows that are JSON objects.
+func (r *Result) Examples() int {
+	n := 0
+	for _, c := range r.Formats {
+		n += c
+	}
+	return n
+}
+
 // Count returns the number of diagnostics at severity sev.
 func (r *Result) Count(sev diagnostics.Severity) int {
 	n := 0
@@ -174,9 +183,11 @@ func arrayError(data []byte, err error, s *diagnostics.Settings) diagnostics.Dia
 }
 
 // AddLeakage checks valid against train for examples they share (D004)
-// and adds the findings to valid, in order.
+// and for the validation share (B006), and adds the findings to valid, in
+// order.
 func AddLeakage(train, valid *Result, s *diagnostics.Settings) {
 	extra := diagnostics.Leakage(s, train.Path, train.Rows, valid.Rows)
+	extra = append(extra, diagnostics.ValidationShare(s, train.Examples(), valid.Rows)...)
 	if len(extra) == 0 {
 		return
 	}

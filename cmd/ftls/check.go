@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ftls-dev/ftls/engine"
+	"github.com/ftls-dev/ftls/plan"
 	"github.com/ftls-dev/ftls/report"
 )
 
@@ -59,7 +60,12 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(stderr, err)
 		}
-		res, err := engine.CheckFile(context.Background(), p, opts)
+		var res *engine.Result
+		if strings.HasSuffix(p, plan.Suffix) {
+			res, err = checkPlan(p, opts)
+		} else {
+			res, err = engine.CheckFile(context.Background(), p, opts)
+		}
 		if err != nil {
 			fmt.Fprintln(stderr, "ftls:", err)
 			status = exitUsage
@@ -67,13 +73,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		}
 		results[i] = res
 	}
-	for v, trains := range trainValidationPairs(paths) {
-		for _, t := range trains {
-			if results[v] != nil && results[t] != nil {
-				opts, _ := cache.options(paths[v])
-				engine.AddLeakage(results[t], results[v], opts.Settings)
-			}
-		}
+	if err := addLeakage(paths, results, cache); err != nil {
+		fmt.Fprintln(stderr, "ftls:", err)
+		status = exitUsage
 	}
 	results = slices.DeleteFunc(results, func(r *engine.Result) bool { return r == nil })
 	if err := report.Write(stdout, *format, results, version); err != nil {
@@ -87,6 +89,86 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		status = exitFindings
 	}
 	return status
+}
+
+// checkPlan reports the findings of a plan file.
+func checkPlan(path string, opts engine.Options) (*engine.Result, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	p, _ := plan.Parse(path, data)
+	s, err := p.LintSettings(opts.Settings)
+	if err != nil {
+		s = opts.Settings
+	}
+	return &engine.Result{Path: path, Diagnostics: p.Diagnostics(s)}, nil
+}
+
+// addLeakage checks each validation file against its training file: the
+// one a plan names next to it, or, for files given together, by name
+// (trainValidationPairs). A training file named by a plan but not given on
+// the command line is read to compare with, and its own findings are not
+// reported.
+func addLeakage(paths []string, results []*engine.Result, cache *settingsCache) error {
+	pairs := trainValidationPairs(paths)
+	extra := map[string]*engine.Result{}
+	for v, p := range paths {
+		if results[v] == nil || results[v].Rows == nil {
+			continue
+		}
+		pl, err := cache.plan(p)
+		if err != nil || pl == nil {
+			continue
+		}
+		if _, isValid := pl.Governs(p); !isValid {
+			continue
+		}
+		train := pl.OutputPath(pl.Output.Train)
+		if i := indexOfPath(paths, train); i >= 0 {
+			pairs[v] = []int{i}
+			continue
+		}
+		if _, err := os.Stat(train); err != nil {
+			continue
+		}
+		opts, err := cache.options(train)
+		if err != nil {
+			return err
+		}
+		res, err := engine.CheckFile(context.Background(), train, opts)
+		if err != nil {
+			return err
+		}
+		extra[p] = res
+	}
+	for v, trains := range pairs {
+		opts, err := cache.options(paths[v])
+		if err != nil {
+			return err
+		}
+		for _, t := range trains {
+			if results[v] != nil && results[t] != nil {
+				engine.AddLeakage(results[t], results[v], opts.Settings)
+			}
+		}
+	}
+	for v, p := range paths {
+		if train, ok := extra[p]; ok {
+			opts, _ := cache.options(p)
+			engine.AddLeakage(train, results[v], opts.Settings)
+		}
+	}
+	return nil
+}
+
+func indexOfPath(paths []string, abs string) int {
+	for i, p := range paths {
+		if a, err := filepath.Abs(p); err == nil && a == abs {
+			return i
+		}
+	}
+	return -1
 }
 
 func flagError(err error) int {
@@ -133,6 +215,9 @@ func expandPaths(args []string) ([]string, error) {
 }
 
 func isDataset(p string) bool {
+	if strings.HasSuffix(p, plan.Suffix) {
+		return true
+	}
 	switch strings.ToLower(filepath.Ext(p)) {
 	case ".jsonl", ".ndjson":
 		return true

@@ -10,6 +10,7 @@ import (
 	"github.com/ftls-dev/ftls/config"
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/engine"
+	"github.com/ftls-dev/ftls/plan"
 )
 
 // lintFlags are the flags every command that checks rows shares.
@@ -22,6 +23,7 @@ type lintFlags struct {
 	rules       []string // CODE=SEVERITY
 	disable     []string
 	workers     int
+	planPath    string
 }
 
 func (f *lintFlags) register(fs *pflag.FlagSet) {
@@ -33,38 +35,75 @@ func (f *lintFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.rules, "rule", nil, "set a rule's severity, e.g. --rule C010=off or --rule Q=info (repeatable)")
 	fs.StringArrayVar(&f.disable, "disable", nil, "turn a rule or family off, e.g. --disable Q008 (repeatable)")
 	fs.IntVar(&f.workers, "workers", 0, "rows checked in parallel (default: one per CPU)")
+	fs.StringVar(&f.planPath, "plan", "", "plan file governing the datasets (default: the *.plan.yaml whose output names the dataset, in its folder or a parent)")
 }
 
 // settingsCache builds the settings for each dataset, reading each
-// configuration file once.
+// configuration file and plan once.
 type settingsCache struct {
 	flags *lintFlags
-	byCfg map[string]*diagnostics.Settings
+	byKey map[[2]string]*diagnostics.Settings
+	plans map[string]*plan.Plan
 }
 
 func newSettingsCache(f *lintFlags) *settingsCache {
-	return &settingsCache{flags: f, byCfg: map[string]*diagnostics.Settings{}}
+	return &settingsCache{flags: f, byKey: map[[2]string]*diagnostics.Settings{}, plans: map[string]*plan.Plan{}}
 }
 
-// options returns the engine options for the dataset at path.
+// options returns the engine options for the dataset at path: defaults,
+// then ftls.yaml, then the governing plan, then the flags.
 func (c *settingsCache) options(path string) (engine.Options, error) {
 	cfg := c.flags.configPath
 	if cfg == "" {
 		cfg = config.Find(filepath.Dir(path))
 	}
-	s, ok := c.byCfg[cfg]
+	p, err := c.plan(path)
+	if err != nil {
+		return engine.Options{}, err
+	}
+	key := [2]string{cfg, ""}
+	if p != nil {
+		key[1] = p.Path
+	}
+	s, ok := c.byKey[key]
 	if !ok {
-		var err error
-		if s, err = c.flags.settings(cfg); err != nil {
+		if s, err = c.flags.settings(cfg, p); err != nil {
 			return engine.Options{}, err
 		}
-		c.byCfg[cfg] = s
+		c.byKey[key] = s
 	}
 	return engine.Options{Settings: s, Workers: c.flags.workers}, nil
 }
 
-// settings layers defaults, the configuration file and the flags.
-func (f *lintFlags) settings(cfgPath string) (*diagnostics.Settings, error) {
+// plan returns the plan governing the dataset at path, or nil.
+func (c *settingsCache) plan(path string) (*plan.Plan, error) {
+	if strings.HasSuffix(path, plan.Suffix) {
+		return nil, nil
+	}
+	found := c.flags.planPath
+	if found == "" {
+		var err error
+		if found, err = plan.Discover(path); err != nil {
+			return nil, err
+		}
+	}
+	if found == "" {
+		return nil, nil
+	}
+	if p, ok := c.plans[found]; ok {
+		return p, nil
+	}
+	p, err := plan.LoadFor(path, found)
+	if err != nil {
+		return nil, err
+	}
+	c.plans[found] = p
+	return p, nil
+}
+
+// settings layers defaults, the configuration file, the plan and the
+// flags.
+func (f *lintFlags) settings(cfgPath string, p *plan.Plan) (*diagnostics.Settings, error) {
 	s := diagnostics.DefaultSettings()
 	if cfgPath != "" {
 		l, err := config.Load(cfgPath)
@@ -73,6 +112,12 @@ func (f *lintFlags) settings(cfgPath string) (*diagnostics.Settings, error) {
 		}
 		if err := l.Apply(s); err != nil {
 			return nil, fmt.Errorf("%s: %w", cfgPath, err)
+		}
+	}
+	if p != nil {
+		var err error
+		if s, err = p.Apply(s); err != nil {
+			return nil, fmt.Errorf("%s: %w", p.Path, err)
 		}
 	}
 	over := &config.Lint{Target: f.target, Model: f.model, MaxTokensPerExample: f.maxTokens, MetadataKey: f.metadataKey, Rules: map[string]string{}}
