@@ -770,7 +770,7 @@ func checkOtherFormat(f *FileContext) {
 			why = "OpenAI fine-tuning needs chat messages"
 		}
 		var fix *Fix
-		if want == dataset.Chat && r.Format != dataset.PlainText {
+		if want == dataset.Chat && r.Convertible {
 			fix = &Fix{Title: "Convert to chat messages", Start: r.Offset, End: r.Offset + int64(r.Len), convert: convertRow}
 		}
 		f.ReportRow("C016", i, fix, "row is in %s format; %s", r.Format.Title(), why)

@@ -302,7 +302,7 @@ func checkLengthOutliers(f *FileContext) {
 		case w > factor*median:
 			f.ReportRow("Q006", i, nil, "conversation has %d words, %.0f times the file's median of %d", w, float64(w)/float64(median), median)
 		case w*factor < median:
-			f.ReportRow("Q006", i, nil, "conversation has %d words, far below the file's median of %d", w, median)
+			f.ReportRow("Q006", i, nil, "conversation has %s, far below the file's median of %d", plural(w, "word"), median)
 		}
 	}
 }

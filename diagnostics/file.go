@@ -1,6 +1,7 @@
 package diagnostics
 
 import (
+	"bytes"
 	"fmt"
 	"unicode/utf8"
 
@@ -21,6 +22,9 @@ type RowInfo struct {
 	Blank       bool
 	Object      bool // the row parsed as a JSON object
 	HasMetadata bool // the row carries the configured metadata key
+	// Convertible is set for rows in another format that convert to chat
+	// messages without guessing (C016's fix).
+	Convertible bool
 
 	// Fingerprint identifies the conversation for exact duplicates; Prompt
 	// and Answer identify its non-assistant and assistant turns. Zero when
@@ -54,7 +58,10 @@ func (c *RowContext) Info() RowInfo {
 		Blank:  c.Blank,
 		Object: c.Root.Kind() == jsonpos.Object,
 	}
-	if c.InvalidUTF8 < 0 && !c.MultiLine {
+	// A row of a JSON Lines file is one line, and counting its UTF-16 units
+	// is enough; rows joined from several lines and the elements of a JSON
+	// array file may span lines.
+	if c.InvalidUTF8 < 0 && !c.MultiLine && bytes.IndexByte(c.Row.Text, '\n') < 0 {
 		start := c.Row.Start()
 		info.Range = textpos.Range{Start: start, End: textpos.Position{Line: start.Line, Character: start.Character + textpos.UTF16LenValid(c.Row.Text)}}
 	} else {
@@ -65,6 +72,10 @@ func (c *RowContext) Info() RowInfo {
 	}
 	if info.Object {
 		c.summarize(&info)
+		if c.Format != dataset.Chat && c.Settings.Severity("C016") != Off {
+			_, err := dataset.ToChat(c.Root, c.Format)
+			info.Convertible = err == nil
+		}
 	}
 	return info
 }

@@ -80,6 +80,22 @@ func DefaultSettings() *Settings {
 	}
 }
 
+// Clone returns a copy of s that can be changed without affecting s. The
+// token counter is not copied; the clone makes its own on first use.
+func (s *Settings) Clone() *Settings {
+	c := &Settings{
+		Target: s.Target, Model: s.Model, MaxTokens: s.MaxTokens,
+		MetadataKey: s.MetadataKey, CategoryField: s.CategoryField,
+		NearDuplicate: s.NearDuplicate, ResponseLength: s.ResponseLength,
+		Plan: s.Plan, CountTokens: s.CountTokens,
+		Severities: make(map[string]Severity, len(s.Severities)),
+	}
+	for k, v := range s.Severities {
+		c.Severities[k] = v
+	}
+	return c
+}
+
 // Severity returns the severity in force for code.
 func (s *Settings) Severity(code string) Severity {
 	if sev, ok := s.Severities[code]; ok {

@@ -91,10 +91,9 @@ var datasetCases = []datasetCase{
 	{file: "llamafactory__glaive_toolcall_en_demo.json", rows: 300,
 		openai:  map[string]int{"C007": 300, "C016": 300, "D001": 35, "D002": 9, "D003": 29, "Q003": 17, "Q004": 1, "Q006": 36},
 		generic: map[string]int{"D001": 35, "D002": 9, "D003": 29, "Q003": 17, "Q004": 1, "Q006": 36},
-		spots:   []string{`36:13-36:327 C007 "tools" is a JSON-encoded string; chat rows carry the tool definitions as a list`},
-		// Known bug: C016 offers a conversion fix on rows that
-		// dataset.ToChat refuses (ShareGPT rows with tools).
-		fixLeft: map[string]map[string]int{"openai": {"C016:Convert to chat messages": 300}}},
+		// C016 offers no conversion: ShareGPT rows with tools cannot be
+		// converted without guessing.
+		spots: []string{`36:13-36:327 C007 "tools" is a JSON-encoded string; chat rows carry the tool definitions as a list`}},
 	// Alpaca in a JSON array: every row must be converted for OpenAI (C016, fixable); 587 empty "input" fields are allowed; 14 exact duplicates; "As an AI" answers (Q003) and "[Your Name]" letters (Q004); 8 one-line answers far below the median (Q006).
 	{file: "llamafactory__alpaca_en_demo.json", rows: 999,
 		openai:  map[string]int{"C016": 999, "D001": 14, "Q003": 22, "Q004": 6, "Q006": 8},
@@ -115,17 +114,12 @@ var datasetCases = []datasetCase{
 		openai:  map[string]int{"C016": 100},
 		generic: map[string]int{}},
 	// prompt/completion rows: converted for OpenAI (C016, fixable); the same questions recur with several completions (1288 D003 notes), 437 rows are exact copies and 224 near ones.
-	// Known bug: FixFile applies one file-rule fix per row, so a
-	// duplicate that also needs converting (C016 and D001) is converted
-	// and only deleted by a second `ftls fix`.
 	{file: "mlx-examples__wwdc25-train.jsonl", rows: 1800,
 		openai:  map[string]int{"C016": 1800, "D001": 437, "D002": 224, "D003": 1288},
-		generic: map[string]int{"D001": 437, "D002": 224, "D003": 1288},
-		fixLeft: map[string]map[string]int{"openai": {"D001:Delete this duplicate": 437}}},
+		generic: map[string]int{"D001": 437, "D002": 224, "D003": 1288}},
 	{file: "mlx-examples__wwdc25-valid.jsonl", rows: 144,
 		openai:  map[string]int{"C016": 144, "D001": 21, "D002": 1, "D003": 84},
-		generic: map[string]int{"D001": 21, "D002": 1, "D003": 84},
-		fixLeft: map[string]map[string]int{"openai": {"D001:Delete this duplicate": 21}}},
+		generic: map[string]int{"D001": 21, "D002": 1, "D003": 84}},
 }
 
 func datasetSettings(target diagnostics.Target) *diagnostics.Settings {

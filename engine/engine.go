@@ -104,17 +104,10 @@ func Check(ctx context.Context, name string, r io.Reader, opts Options) (*Result
 // "[", a JSON Lines file with "{" (or with garbage, which the line checks
 // report).
 func isArray(br interface{ Peek(int) ([]byte, error) }) bool {
-	for n := 1; n <= 4096; n++ {
-		b, err := br.Peek(n)
-		if len(b) < n || err != nil {
-			return false
-		}
-		b = bytes.TrimPrefix(b, []byte{0xEF, 0xBB, 0xBF})
-		if trimmed := bytes.TrimLeft(b, " \t\r\n"); len(trimmed) > 0 {
-			return trimmed[0] == '['
-		}
-	}
-	return false
+	b, _ := br.Peek(4096)
+	b = bytes.TrimPrefix(b, []byte{0xEF, 0xBB, 0xBF})
+	trimmed := bytes.TrimLeft(b, " \t\r\n")
+	return len(trimmed) > 0 && trimmed[0] == '['
 }
 
 // checked is the outcome for one row.

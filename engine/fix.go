@@ -47,11 +47,15 @@ func FixFile(ctx context.Context, path string, opts Options, write bool) (*FixRe
 	if err != nil {
 		return nil, err
 	}
-	fileFixes := map[int64]diagnostics.Diagnostic{}
+	fileFixes := map[int64][]diagnostics.Diagnostic{}
 	for _, d := range first.Diagnostics {
 		if d.Fix != nil && isFileRule(d.Code) {
-			if _, seen := fileFixes[d.Fix.Start]; !seen {
-				fileFixes[d.Fix.Start] = d
+			// Deleting a row (a duplicate) makes every other fix of the row
+			// moot, so deletions go first.
+			if isDeletion(d.Fix) {
+				fileFixes[d.Offset] = append([]diagnostics.Diagnostic{d}, fileFixes[d.Offset]...)
+			} else {
+				fileFixes[d.Offset] = append(fileFixes[d.Offset], d)
 			}
 		}
 	}
@@ -72,12 +76,14 @@ func FixFile(ctx context.Context, path string, opts Options, write bool) (*FixRe
 	return res, atomicfile.WriteFile(path, out)
 }
 
+func isDeletion(f *diagnostics.Fix) bool { return f.NewText != nil && len(f.NewText) == 0 }
+
 func isFileRule(code string) bool {
 	r := diagnostics.Lookup(code)
 	return r != nil && r.File != nil
 }
 
-func fixLines(ctx context.Context, data []byte, fileFixes map[int64]diagnostics.Diagnostic, opts Options, res *FixResult) ([]byte, error) {
+func fixLines(ctx context.Context, data []byte, fileFixes map[int64][]diagnostics.Diagnostic, opts Options, res *FixResult) ([]byte, error) {
 	out := make([]byte, 0, len(data)+len(data)/16)
 	if bytes.HasPrefix(data, []byte{0xEF, 0xBB, 0xBF}) {
 		out = append(out, data[:3]...)
@@ -99,7 +105,7 @@ func fixLines(ctx context.Context, data []byte, fileFixes map[int64]diagnostics.
 	return out, err
 }
 
-func fixArray(data []byte, fileFixes map[int64]diagnostics.Diagnostic, s *diagnostics.Settings, res *FixResult) ([]byte, error) {
+func fixArray(data []byte, fileFixes map[int64][]diagnostics.Diagnostic, s *diagnostics.Settings, res *FixResult) ([]byte, error) {
 	rows, _, err := dataset.ReadArray(data)
 	if err != nil {
 		return data, nil // nothing a fix can do; the check reports why
@@ -119,13 +125,11 @@ func fixArray(data []byte, fileFixes map[int64]diagnostics.Diagnostic, s *diagno
 
 // fixRow applies the fixes of one row until none is left, and returns its
 // new text, or deleted when a fix removes the row.
-func fixRow(ck checked, fileFixes map[int64]diagnostics.Diagnostic, p *jsonpos.Parser, s *diagnostics.Settings, res *FixResult) (text []byte, deleted, dropBOM bool) {
+func fixRow(ck checked, fileFixes map[int64][]diagnostics.Diagnostic, p *jsonpos.Parser, s *diagnostics.Settings, res *FixResult) (text []byte, deleted, dropBOM bool) {
 	row := ck.row
 	text = row.Text
 	diags := ck.diags
-	if d, ok := fileFixes[row.Offset]; ok {
-		diags = append([]diagnostics.Diagnostic{d}, diags...)
-	}
+	diags = append(append([]diagnostics.Diagnostic{}, fileFixes[row.Offset]...), diags...)
 	changed := false
 	cur := row // the row as rewritten so far; fixes are relative to it
 	for round := 0; round < maxFixRounds; round++ {
@@ -137,14 +141,15 @@ func fixRow(ck checked, fileFixes map[int64]diagnostics.Diagnostic, p *jsonpos.P
 		switch {
 		case f.Start < cur.Offset: // the byte order mark before the first row
 			dropBOM = true
-		case f.End > cur.End(): // the row and its line end
+		case f.End > cur.End() || isDeletion(f) && f.Start == cur.Offset && f.End >= cur.End(): // the row and its line end
 			res.Changes = append(res.Changes, Change{Line: row.Line, Code: d.Code, Title: f.Title})
 			res.Edits = append(res.Edits, RowEdit{Line: row.Line, Old: row.Text})
 			return nil, true, dropBOM
 		default:
 			next, err := f.Replacement(text)
 			if err != nil || bytes.Equal(next, text) {
-				round = maxFixRounds // a fix that cannot apply ends the row's fixing
+				// A fix that cannot apply is dropped; the others still may.
+				diags = withoutFix(diags, d)
 				continue
 			}
 			text, changed = next, true
@@ -161,6 +166,17 @@ func fixRow(ck checked, fileFixes map[int64]diagnostics.Diagnostic, p *jsonpos.P
 		res.Edits = append(res.Edits, RowEdit{Line: row.Line, Old: row.Text, New: text})
 	}
 	return text, false, dropBOM
+}
+
+// withoutFix returns diags without d's fix.
+func withoutFix(diags []diagnostics.Diagnostic, d diagnostics.Diagnostic) []diagnostics.Diagnostic {
+	out := make([]diagnostics.Diagnostic, 0, len(diags))
+	for _, x := range diags {
+		if x.Fix != d.Fix {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // withoutBOMFix drops the byte-order-mark fix once it is applied, since the

@@ -16,8 +16,12 @@ func RuleMarkdown(r *diagnostics.Rule) string {
 	fmt.Fprintf(&b, "Default severity: %s. Automatic fix: %s.\n\n", r.Severity, yesNo(r.Fixable))
 	fmt.Fprintf(&b, "### What it finds\n\n%s\n\n", r.Doc.What)
 	fmt.Fprintf(&b, "### Why it matters\n\n%s\n\n", r.Doc.Why)
-	fmt.Fprintf(&b, "### Example\n\n```json\n%s\n```\n\n", r.Doc.Bad)
-	fmt.Fprintf(&b, "### Instead\n\n```json\n%s\n```\n\n", r.Doc.Good)
+	lang := "json"
+	if strings.HasPrefix(r.Code, "P") || strings.HasPrefix(r.Code, "B") {
+		lang = "yaml" // plan rules show plan snippets
+	}
+	fmt.Fprintf(&b, "### Example\n\n```%s\n%s\n```\n\n", lang, r.Doc.Bad)
+	fmt.Fprintf(&b, "### Instead\n\n```%s\n%s\n```\n\n", lang, r.Doc.Good)
 	fmt.Fprintf(&b, "### Fix\n\n%s\n", r.Doc.Fix)
 	return b.String()
 }

@@ -32,7 +32,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		return flagError(err)
+		return flagError(stderr, err)
 	}
 	if fs.NArg() == 0 {
 		fs.Usage()
@@ -171,10 +171,13 @@ func indexOfPath(paths []string, abs string) int {
 	return -1
 }
 
-func flagError(err error) int {
+// flagError turns a flag parsing error into an exit code, printing it:
+// pflag's ContinueOnError mode leaves that to the caller.
+func flagError(stderr io.Writer, err error) int {
 	if errors.Is(err, pflag.ErrHelp) {
 		return exitOK
 	}
+	fmt.Fprintf(stderr, "ftls: %v (see --help)\n", err)
 	return exitUsage
 }
 

@@ -27,7 +27,7 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		return flagError(err)
+		return flagError(stderr, err)
 	}
 	if fs.NArg() != 1 || *out == "" {
 		fs.Usage()

@@ -24,7 +24,7 @@ func runFix(args []string, stdout, stderr io.Writer) int {
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		return flagError(err)
+		return flagError(stderr, err)
 	}
 	if fs.NArg() == 0 {
 		fs.Usage()
@@ -85,7 +85,11 @@ func writeDiff(w io.Writer, path string, edits []engine.RowEdit) {
 		}
 		a, b, arr := dmp.DiffLinesToChars(strings.Join(old, ""), strings.Join(neu, ""))
 		diffs := dmp.DiffCharsToLines(dmp.DiffMain(a, b, false), arr)
-		fmt.Fprintf(w, "@@ -%d,%d +%d,%d @@\n", e.Line+1, len(old), e.Line+1+shift, len(neu))
+		newStart := e.Line + 1 + shift
+		if len(neu) == 0 {
+			newStart-- // an empty range names the line before it
+		}
+		fmt.Fprintf(w, "@@ -%d,%d +%d,%d @@\n", e.Line+1, len(old), newStart, len(neu))
 		for _, d := range diffs {
 			prefix := " "
 			switch d.Type {
@@ -102,14 +106,16 @@ func writeDiff(w io.Writer, path string, edits []engine.RowEdit) {
 	}
 }
 
-// lines splits text into lines that each end in "\n".
+// lines splits text into lines that each end in "\n". An empty row (a
+// blank line) is one empty line; nil text has none.
 func lines(b []byte) []string {
-	if len(b) == 0 {
+	if b == nil {
 		return nil
 	}
 	s := string(b)
 	if !strings.HasSuffix(s, "\n") {
 		s += "\n"
 	}
-	return strings.SplitAfter(strings.TrimSuffix(s, "\n"), "\n")
+	out := strings.SplitAfter(s, "\n")
+	return out[:len(out)-1] // SplitAfter leaves "" after the final newline
 }

@@ -64,7 +64,7 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 		if !errors.Is(err, pflag.ErrHelp) {
 			fmt.Fprintf(stderr, "ftls init: %v (see `ftls init --help`)\n", err)
 		}
-		return flagError(err)
+		return flagError(stderr, err)
 	}
 	if fs.NArg() > 1 {
 		fs.Usage()

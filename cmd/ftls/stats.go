@@ -23,7 +23,7 @@ func runStats(args []string, stdout, stderr io.Writer) int {
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		return flagError(err)
+		return flagError(stderr, err)
 	}
 	if fs.NArg() == 0 {
 		fs.Usage()
