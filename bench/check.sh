@@ -117,7 +117,7 @@ measure() {
   (( $(filesize "$file") <= SMALL_LIMIT )) && runs=$RUNS
   # ftls's report is discarded, as a user piping it somewhere would; the
   # peers print only a few summary lines, kept for the findings section.
-  [[ "$name" == ftls ]] && dest=/dev/null
+  [[ "$name" == ftls* ]] && dest=/dev/null
   tf="$LOGS/$CUR-$name.time"
   : >"$LOGS/$CUR-$name.runs"
   R_SECS="" R_RSS=0 R_RC=0 R_N=$runs R_LAST=0
@@ -143,7 +143,7 @@ measure() {
 # accepted NAME RC: ftls check exits 1 when it finds problems (expected
 # here); only 2 (usage/internal error) or a crash/signal is a failure.
 accepted() {
-  if [[ "$1" == ftls ]]; then [[ "$2" == 0 || "$2" == 1 ]]; else [[ "$2" == 0 ]]; fi
+  if [[ "$1" == ftls* ]]; then [[ "$2" == 0 || "$2" == 1 ]]; else [[ "$2" == 0 ]]; fi
 }
 
 FAILED=0
@@ -207,9 +207,15 @@ bench_file() {
   add floor "floor (fastjson.ValidateBytes, $workers workers)" "$size"
 
   if (( HAVE_FTLS )); then
-    echo "measuring: ftls check"
-    measure ftls "$file" "$OUT/ftls" check "$file" --format json "${FTLS_EXTRA[@]}"
-    add ftls "ftls check --format json${FTLS_CHECK_ARGS:+ $FTLS_CHECK_ARGS}" "$size"
+    # The row-level rules of issue 2 (J, C and the token limit), then every
+    # rule, near-duplicate detection included.
+    local jc=(--rule Q=off --rule Q001=warning --disable D --disable B)
+    echo "measuring: ftls check (J, C, Q001)"
+    measure ftls "$file" "$OUT/ftls" check "$file" --format json "${jc[@]}" "${FTLS_EXTRA[@]}"
+    add ftls "ftls check --format json ${jc[*]}${FTLS_CHECK_ARGS:+ $FTLS_CHECK_ARGS}" "$size"
+    echo "measuring: ftls check (all rules)"
+    measure ftls-all "$file" "$OUT/ftls" check "$file" --format json "${FTLS_EXTRA[@]}"
+    add ftls-all "ftls check --format json (all rules)${FTLS_CHECK_ARGS:+ $FTLS_CHECK_ARGS}" "$size"
   else
     skip ftls "ftls check (not built)" "$size"
   fi
@@ -226,7 +232,7 @@ bench_file() {
     mbpss+=("$mbps"); rssmbs+=("$rssmb")
     if [[ "${rcs[$i]}" == 0 ]]; then
       status="ok"
-      [[ "${names[$i]}" == ftls ]] && status="ok (exit ${lasts[$i]})"
+      [[ "${names[$i]}" == ftls* ]] && status="ok (exit ${lasts[$i]})"
     else
       status="FAILED (exit ${rcs[$i]})"
       FAILED=1
@@ -249,7 +255,7 @@ bench_file() {
     printf '%-8s %9s %9s %12s %10s  %-16s %s\n' "${names[$i]}" "${secs[$i]:--}" "${mbpss[$i]}" \
       "${rssmbs[$i]}" "${ratios[$i]}" "${statuses[$i]}" "${descs[$i]}"
   done
-  echo "ftls/peer = ftls MB/s / peer MB/s (above 1: ftls is faster than that peer)."
+  echo "ftls/peer = ftls MB/s (J, C, Q001) / peer MB/s (above 1: ftls is faster than that peer)."
   (( HAVE_FTLS )) || echo "ftls: not built — no ratios."
   echo "jq read $(basename "$valid") ($vsize bytes): malformed and blank lines removed, since jq stops at the first syntax error."
   echo "findings:"

@@ -60,6 +60,17 @@ func (k *Sketcher) Add(text []byte) {
 	k.words = append(k.words, 0) // a break between messages
 }
 
+// Words returns the number of words added since the last Reset.
+func (k *Sketcher) Words() int {
+	n := 0
+	for _, w := range k.words {
+		if w != 0 {
+			n++
+		}
+	}
+	return n
+}
+
 // Reset starts a new sketch.
 func (k *Sketcher) Reset() { k.words = k.words[:0] }
 
@@ -131,6 +142,29 @@ func mix(x uint64) uint64 {
 	x ^= x >> 27
 	x *= 0x94D049BB133111EB
 	return x ^ x>>31
+}
+
+// CountWords returns the number of words in text, as Sketcher counts them:
+// runs of letters and digits.
+func CountWords(text []byte) int {
+	n, in := 0, false
+	for i := 0; i < len(text); {
+		c := text[i]
+		var letter bool
+		if c < utf8.RuneSelf {
+			letter = wordByte[c] != 0
+			i++
+		} else {
+			r, size := utf8.DecodeRune(text[i:])
+			letter = unicode.IsLetter(r) || unicode.IsDigit(r)
+			i += size
+		}
+		if letter && !in {
+			n++
+		}
+		in = letter
+	}
+	return n
 }
 
 // wordByte maps an ASCII byte to its lower-case form when it belongs to a

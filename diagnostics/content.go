@@ -31,7 +31,7 @@ func init() {
 			Code: "Q003", Name: "refusal-boilerplate", Severity: Warning,
 			Summary: "refusal or AI boilerplate in an answer",
 			Doc: Doc{
-				What: "Reports assistant turns containing phrases generated text leaves behind: \"as an AI language model\", \"I'm sorry, but I can't\", \"I cannot assist with\", \"as of my last knowledge update\", \"I don't have personal opinions\" and similar.",
+				What: "Reports assistant turns that open (within their first 400 bytes) with phrases generated text leaves behind: \"as an AI language model\", \"I'm sorry, but I can't\", \"I cannot assist with\", \"as of my last knowledge update\", \"I don't have personal opinions\" and similar.",
 				Why:  "Fine-tuning on them teaches the model to refuse or hedge where it should answer, the most common defect of LLM-generated datasets.",
 				Bad:  `{"role": "assistant", "content": "As an AI language model, I cannot check orders."}`,
 				Good: `{"role": "assistant", "content": "I can't see orders from here, but the tracking link in your email shows its status."}`,
@@ -67,7 +67,7 @@ func init() {
 			Code: "Q006", Name: "length-outlier", Severity: Info,
 			Summary: "an example far longer or shorter than the rest",
 			Doc: Doc{
-				What: "Notes rows whose conversation is more than 8 times longer, or 8 times shorter, than the file's median (in words), in files of at least 30 rows.",
+				What: "Notes rows whose conversation is more than 8 times longer, or 8 times shorter, than the file's median, counting words as runs of letters and digits in user and assistant turns, in files of at least 30 rows.",
 				Why:  "Outliers are often broken rows: a pasted document, a truncated answer, a conversation that never ends. Long ones also dominate the token budget.",
 				Bad:  "a 12,000-word conversation in a file whose median is 150 words",
 				Good: "lengths within an order of magnitude of each other, or outliers you meant",
@@ -158,15 +158,25 @@ var boilerplate = []string{
 
 // boilerplateHint holds bytes that every phrase above contains one of, so
 // most answers are dismissed without lower-casing them.
-var boilerplateHint = [][]byte{[]byte("AI"), []byte("sorry"), []byte("Sorry"), []byte("unable"), []byte("assist"),
-	[]byte("opinions"), []byte("knowledge"), []byte("training data"), []byte("real-time"), []byte("language model")}
+var boilerplateHint = [][]byte{[]byte(" AI"), []byte("orry"), []byte("nable"), []byte("ssist with"),
+	[]byte("opinions"), []byte("knowledge"), []byte("data only"), []byte("real-time"), []byte("language model")}
+
+// boilerplateSpan is how much of the start of an answer Q003 reads: the
+// phrases it looks for open an answer ("As an AI language model, ...",
+// "I'm sorry, but ..."), and reading only the opening keeps the rule cheap
+// on long answers.
+const boilerplateSpan = 400
 
 func checkBoilerplate(c *RowContext) {
 	for i, t := range c.Turns() {
-		if t.Role != "assistant" || !containsAny(t.Text, boilerplateHint) {
+		if t.Role != "assistant" {
 			continue
 		}
-		lower := strings.ToLower(strings.ReplaceAll(string(t.Text), "’", "'"))
+		head := t.Text[:min(len(t.Text), boilerplateSpan)]
+		if !containsAny(head, boilerplateHint) {
+			continue
+		}
+		lower := strings.ToLower(strings.ReplaceAll(string(head), "’", "'"))
 		for _, p := range boilerplate {
 			if strings.Contains(lower, p) {
 				c.reportTurn("Q003", i, "answer contains %q, boilerplate that teaches the model to refuse or hedge", p)
@@ -186,42 +196,69 @@ func containsAny(text []byte, subs [][]byte) bool {
 }
 
 var (
-	placeholderHint = [][]byte{[]byte("{"), []byte("["), []byte("<"), []byte("TODO"), []byte("TBD"), []byte("orem ipsum")}
-	placeholderRes  = []*regexp.Regexp{
-		regexp.MustCompile(`\{\{\s*[A-Za-z_][\w.]*\s*\}\}`),
-		regexp.MustCompile(`(?i)\[(insert|your|enter|add|placeholder)\b[^\]]{0,40}\]`),
-		regexp.MustCompile(`(?i)<(insert|your|placeholder)\b[^>]{0,40}>`),
-		regexp.MustCompile(`(?i)\blorem ipsum\b`),
-		regexp.MustCompile(`\b(TODO|TBD|FIXME)\b`),
+	placeholderRes = []*regexp.Regexp{
+		regexp.MustCompile(`^\{\{\s*[A-Za-z_][\w.]*\s*\}\}`),
+		regexp.MustCompile(`(?i)^\[(insert|your|enter|add|placeholder)\b[^\]\n]{0,40}\]`),
+		regexp.MustCompile(`(?i)^<(insert|your|placeholder)\b[^>\n]{0,40}>`),
 	}
 	// A lone {field} is only a placeholder outside code, where braces are
 	// syntax.
-	braceField = regexp.MustCompile(`(^|[^$\w{])\{[a-z_]{2,24}\}($|[^}])`)
+	braceField = regexp.MustCompile(`^\{[a-z_]{2,24}\}`)
+	todoWord   = regexp.MustCompile(`\b(TODO|TBD|FIXME)\b`)
 )
+
+// findPlaceholder returns the first placeholder in text, or nil. Rather
+// than running every pattern over the whole text, it jumps from one
+// opening bracket to the next and tries the patterns there, which keeps
+// the rule cheap on text that has none.
+func findPlaceholder(text []byte) []byte {
+	code := bytes.Contains(text, []byte("```"))
+	for i := 0; i < len(text); i++ {
+		j := bytes.IndexAny(text[i:], "{[<")
+		if j < 0 {
+			break
+		}
+		i += j
+		rest := text[i:min(len(text), i+64)]
+		for _, re := range placeholderRes {
+			if m := re.Find(rest); m != nil {
+				return m
+			}
+		}
+		if !code && rest[0] == '{' && (i == 0 || !fieldPrefix(text[i-1])) {
+			if m := braceField.Find(rest); m != nil && (len(rest) == len(m) || rest[len(m)] != '}') {
+				return m
+			}
+		}
+	}
+	if i := bytes.Index(text, []byte("orem ipsum")); i > 0 && (text[i-1] == 'l' || text[i-1] == 'L') {
+		return text[i-1 : i+10]
+	}
+	if bytes.Contains(text, []byte("TODO")) || bytes.Contains(text, []byte("TBD")) || bytes.Contains(text, []byte("FIXME")) {
+		return todoWord.Find(text)
+	}
+	return nil
+}
+
+// fieldPrefix reports whether c before a brace makes it syntax rather than
+// a placeholder: ${x}, \\begin{x}, name{x}, {{x}}.
+func fieldPrefix(c byte) bool {
+	return c == '$' || c == '{' || c == '\\' || c == '_' ||
+		'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
 
 func checkPlaceholders(c *RowContext) {
 	for i, t := range c.Turns() {
-		if t.Role == "system" && len(c.Turns()) > 1 || !containsAny(t.Text, placeholderHint) {
+		if t.Role == "system" && len(c.Turns()) > 1 {
 			continue
 		}
-		for _, re := range placeholderRes {
-			if m := re.Find(t.Text); m != nil {
-				c.reportTurn("Q004", i, "%s text contains the placeholder %q", t.Role, m)
-				goto next
-			}
+		if m := findPlaceholder(t.Text); m != nil {
+			c.reportTurn("Q004", i, "%s text contains the placeholder %q", t.Role, m)
 		}
-		if !bytes.Contains(t.Text, []byte("```")) && !bytes.Contains(t.Text, []byte("def ")) {
-			if m := braceField.Find(t.Text); m != nil {
-				c.reportTurn("Q004", i, "%s text contains the placeholder %q", t.Role, bytes.Trim(m, " \n\t.,;:!?\"'()"))
-			}
-		}
-	next:
 	}
 }
 
 var (
-	secretHint = [][]byte{[]byte("sk-"), []byte("AKIA"), []byte("ASIA"), []byte("ghp_"), []byte("gho_"), []byte("github_pat_"),
-		[]byte("xox"), []byte("AIza"), []byte("sk_live_"), []byte("rk_live_"), []byte("eyJ"), []byte("PRIVATE KEY")}
 	secretRes = []struct {
 		name string
 		re   *regexp.Regexp
@@ -239,7 +276,7 @@ var (
 )
 
 func checkSecrets(c *RowContext) {
-	if !containsAny(c.Row.Text, secretHint) {
+	if !mayHoldSecret(c.Row.Text) {
 		return
 	}
 	for i, t := range c.Turns() {
@@ -250,6 +287,33 @@ func checkSecrets(c *RowContext) {
 			}
 		}
 	}
+}
+
+// mayHoldSecret looks for the prefixes of the credentials secretRes
+// matches, anchored on bytes that are rare in prose ('-', '_', 'K', 'z',
+// 'J'), so that a row without any is dismissed with a few vectorised scans.
+func mayHoldSecret(text []byte) bool {
+	before := func(b byte, ok func(pre []byte) bool) bool {
+		for off := 0; ; {
+			i := bytes.IndexByte(text[off:], b)
+			if i < 0 {
+				return false
+			}
+			off += i
+			if ok(text[:off]) {
+				return true
+			}
+			off++
+		}
+	}
+	return before('-', func(p []byte) bool {
+		return bytes.HasSuffix(p, []byte("sk")) || bytes.HasSuffix(p, []byte("----")) || len(p) >= 4 && bytes.HasSuffix(p[:len(p)-1], []byte("xox"))
+	}) || before('_', func(p []byte) bool {
+		return bytes.HasSuffix(p, []byte("gh")) || len(p) >= 3 && bytes.HasSuffix(p[:len(p)-1], []byte("gh")) ||
+			bytes.HasSuffix(p, []byte("github")) || bytes.HasSuffix(p, []byte("k_live"))
+	}) || bytes.Contains(text, []byte("AKIA")) || bytes.Contains(text, []byte("ASIA")) ||
+		before('z', func(p []byte) bool { return bytes.HasSuffix(p, []byte("AI")) }) ||
+		before('J', func(p []byte) bool { return bytes.HasSuffix(p, []byte("ey")) })
 }
 
 func checkOverTemplating(f *FileContext) {

@@ -80,20 +80,28 @@ var sketchers = sync.Pool{New: func() any { return new(dedup.Sketcher) }}
 // Each is computed only when a rule that needs it is enabled.
 func (c *RowContext) summarize(info *RowInfo) {
 	s := c.Settings
-	info.Category = c.Category()
+	if s.CountTokens || s.anyEnabled("B001", "B002") {
+		info.Category = c.Category()
+	}
+	// Decoding every turn's text costs as much as parsing the row; only do
+	// it for the rules and statistics that read it.
+	if !s.CountTokens && !s.anyEnabled("B003", "B004", "D001", "D002", "D003", "D004", "Q005", "Q006") {
+		return
+	}
 	turns := c.Turns()
 	if len(turns) == 0 {
 		return
 	}
 	for _, t := range turns {
-		switch t.Role {
-		case "user":
+		if t.Role == "user" {
 			info.UserTurns++
-		case "system":
-			if info.System == 0 {
-				fp := dedup.NewFingerprint()
-				fp.Add(t.Text)
-				info.System = fp.Sum()
+		}
+	}
+	if s.CountTokens || s.anyEnabled("B004") {
+		for _, t := range turns {
+			if t.Role == "system" {
+				info.System = dedup.HashText(t.Text) | 1
+				break
 			}
 		}
 	}
@@ -101,15 +109,17 @@ func (c *RowContext) summarize(info *RowInfo) {
 		c.countTokens(info, turns)
 	}
 	if s.anyEnabled("D001", "D003", "D004") {
+		// Each turn's text is hashed once and combined three ways.
 		all, prompt, answer := dedup.NewFingerprint(), dedup.NewFingerprint(), dedup.NewFingerprint()
 		for _, t := range turns {
-			all.Add([]byte(t.Role))
-			all.Add(t.Text)
+			role, text := roleHash(t.Role), dedup.HashText(t.Text)
+			all.AddHash(role)
+			all.AddHash(text)
 			if t.Role == "assistant" {
-				answer.Add(t.Text)
+				answer.AddHash(text)
 			} else {
-				prompt.Add([]byte(t.Role))
-				prompt.Add(t.Text)
+				prompt.AddHash(role)
+				prompt.AddHash(text)
 			}
 		}
 		if tools := c.Root.Get("tools"); tools.Exists() {
@@ -117,16 +127,7 @@ func (c *RowContext) summarize(info *RowInfo) {
 		}
 		info.Fingerprint, info.Prompt, info.Answer = all.Sum(), prompt.Sum(), answer.Sum()
 	}
-	if s.anyEnabled("Q005", "Q006") {
-		for _, t := range turns {
-			if t.Role == "user" || t.Role == "assistant" {
-				info.Words += int32(words(t.Text))
-			}
-			if t.Role == "assistant" && info.Opening == "" {
-				info.Opening = opening(t.Text)
-			}
-		}
-	}
+	sketched := false
 	if s.anyEnabled("D002", "D004") {
 		// The system prompt is left out: it is usually shared by every row
 		// and would make short, different conversations look alike.
@@ -140,8 +141,34 @@ func (c *RowContext) summarize(info *RowInfo) {
 		if sig, ok := k.Sum(); ok {
 			info.Sig = &sig
 		}
+		info.Words, sketched = int32(k.Words()), true
 		sketchers.Put(k)
 	}
+	if s.anyEnabled("Q005", "Q006") {
+		for _, t := range turns {
+			if !sketched && (t.Role == "user" || t.Role == "assistant") {
+				info.Words += int32(dedup.CountWords(t.Text))
+			}
+			if t.Role == "assistant" && info.Opening == "" {
+				info.Opening = opening(t.Text)
+			}
+		}
+	}
+}
+
+var commonRoleHashes = func() map[string]uint64 {
+	m := map[string]uint64{}
+	for _, r := range commonRoles {
+		m[r] = dedup.HashText([]byte(r))
+	}
+	return m
+}()
+
+func roleHash(role string) uint64 {
+	if h, ok := commonRoleHashes[role]; ok {
+		return h
+	}
+	return dedup.HashText([]byte(role))
 }
 
 func (s *Settings) anyEnabled(codes ...string) bool {

@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 
@@ -41,14 +42,48 @@ const maxFixRounds = 8
 // it only reports what it would change. The file is replaced atomically,
 // and only when something changed.
 func FixFile(ctx context.Context, path string, opts Options, write bool) (*FixResult, error) {
-	// File rules (a row in the wrong format) need the whole file, so a
-	// first pass finds their fixes and the second applies everything.
-	first, err := CheckFile(ctx, path, opts)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
+	out, res, err := FixEdits(ctx, data, opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	res.Path = path
+	if !write || len(res.Changes) == 0 {
+		return res, nil
+	}
+	return res, atomicfile.WriteFile(path, out)
+}
+
+// FixEdits applies every safe fix to a dataset held in memory and returns
+// the fixed text, the fixes applied and each row's net change. File rules
+// (a row in the wrong format, a duplicate) need the whole file, so a first
+// pass finds their fixes and the second applies everything.
+func FixEdits(ctx context.Context, data []byte, opts Options) ([]byte, *FixResult, error) {
+	first, err := Check(ctx, "", bytes.NewReader(data), opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	res := &FixResult{}
+	fileFixes := fileFixIndex(first.Diagnostics)
+	var out []byte
+	if isArray(newPeekReader(data)) {
+		out, err = fixArray(data, fileFixes, opts.Settings, res)
+	} else {
+		out, err = fixLines(ctx, data, fileFixes, opts, res)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, res, nil
+}
+
+// fileFixIndex collects the fixes of file rules by the offset of their row.
+func fileFixIndex(diags []diagnostics.Diagnostic) map[int64][]diagnostics.Diagnostic {
 	fileFixes := map[int64][]diagnostics.Diagnostic{}
-	for _, d := range first.Diagnostics {
+	for _, d := range diags {
 		if d.Fix != nil && isFileRule(d.Code) {
 			// Deleting a row (a duplicate) makes every other fix of the row
 			// moot, so deletions go first.
@@ -59,21 +94,7 @@ func FixFile(ctx context.Context, path string, opts Options, write bool) (*FixRe
 			}
 		}
 	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	res := &FixResult{Path: path}
-	var out []byte
-	if isArray(newPeekReader(data)) {
-		out, err = fixArray(data, fileFixes, opts.Settings, res)
-	} else {
-		out, err = fixLines(ctx, data, fileFixes, opts, res)
-	}
-	if err != nil || !write || len(res.Changes) == 0 {
-		return res, err
-	}
-	return res, atomicfile.WriteFile(path, out)
+	return fileFixes
 }
 
 func isDeletion(f *diagnostics.Fix) bool { return f.NewText != nil && len(f.NewText) == 0 }
