@@ -802,13 +802,7 @@ func checkMetadataNote(f *FileContext) {
 	if f.Settings.Target != TargetOpenAI || f.Settings.MetadataKey == "" {
 		return
 	}
-	n := 0
-	for _, r := range f.Rows {
-		if r.HasMetadata {
-			n++
-		}
-	}
-	if n > 0 {
+	if n := f.Tally.Metadata; n > 0 {
 		verb := "carry"
 		if n == 1 {
 			verb = "carries"

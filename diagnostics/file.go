@@ -80,10 +80,47 @@ func (c *RowContext) Info() RowInfo {
 	return info
 }
 
+// Tally counts the rows of a file as they are read, so that file rules can
+// know the totals even when not every row is kept (see NeedsAllRows).
+type Tally struct {
+	Rows     int                     // rows read, blank ones included
+	Formats  [dataset.NumFormats]int // rows that are JSON objects, by format
+	Metadata int                     // rows carrying the metadata key
+}
+
+// Add counts one row.
+func (t *Tally) Add(r RowInfo) {
+	t.Rows++
+	if r.Object {
+		t.Formats[r.Format]++
+	}
+	if r.HasMetadata {
+		t.Metadata++
+	}
+}
+
+// NeedsAllRows reports whether the enabled rules compare rows with each
+// other (duplicates, balance, statistics, the dominant format of a generic
+// file), so that every row's summary must be kept. Otherwise only rows that
+// a file rule may report on are kept and memory stays flat whatever the
+// size of the file.
+func (s *Settings) NeedsAllRows() bool {
+	return s.CountTokens || s.Target != TargetOpenAI ||
+		s.anyEnabled("D001", "D002", "D003", "D004", "B001", "B002", "B003", "B004", "B006", "Q005", "Q006")
+}
+
+// Keep reports whether a row must be kept for the file rules when not all
+// rows are (see NeedsAllRows): rows that are not chat objects, for C016, and
+// the first row, where file-level findings are placed.
+func (t *Tally) Keep(r RowInfo, s *Settings) bool {
+	return s.NeedsAllRows() || t.Rows == 1 || !r.Object || r.Format != dataset.Chat
+}
+
 // FileContext is what a file rule sees once every row has been read.
 type FileContext struct {
 	Settings     *Settings
 	Rows         []RowInfo
+	Tally        Tally
 	FormatCounts [dataset.NumFormats]int
 	// Dominant is the most frequent recognised format.
 	Dominant dataset.Format
@@ -94,16 +131,21 @@ type FileContext struct {
 	diags []Diagnostic
 }
 
-// NewFileContext summarises rows for the file rules.
-func NewFileContext(s *Settings, rows []RowInfo) *FileContext {
-	f := &FileContext{Settings: s, Rows: rows}
-	for _, r := range rows {
-		if r.Object {
-			f.FormatCounts[r.Format]++
-		}
-	}
+// NewFileContext prepares the file rules for the rows kept of a file and
+// its tally.
+func NewFileContext(s *Settings, rows []RowInfo, t Tally) *FileContext {
+	f := &FileContext{Settings: s, Rows: rows, Tally: t, FormatCounts: t.Formats}
 	f.Dominant = dataset.Dominant(f.FormatCounts[:])
 	return f
+}
+
+// TallyOf counts rows that were all kept.
+func TallyOf(rows []RowInfo) Tally {
+	var t Tally
+	for _, r := range rows {
+		t.Add(r)
+	}
+	return t
 }
 
 // Examples returns the number of rows that are JSON objects.

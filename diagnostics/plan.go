@@ -135,7 +135,7 @@ func ValidationShare(s *Settings, trainN int, valid []RowInfo) []Diagnostic {
 	if share >= 0.10 && share <= 0.20 {
 		return nil
 	}
-	f := &FileContext{Settings: s, Rows: valid}
+	f := NewFileContext(s, valid, TallyOf(valid))
 	f.ReportFile("B006", "validation holds %d of %d examples (%s); hold out 10-20 %%", validN, trainN+validN, pct(share))
 	return f.diags
 }

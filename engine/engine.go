@@ -27,8 +27,13 @@ import (
 
 // Result is what checking one file found.
 type Result struct {
-	Path        string
+	Path string
+	// Rows summarises the rows for cross-row work. It holds every row when
+	// the settings need them all (diagnostics.Settings.NeedsAllRows), and
+	// otherwise only the rows that file rules may report on; Tally counts
+	// them all.
 	Rows        []diagnostics.RowInfo
+	Tally       diagnostics.Tally
 	Formats     [dataset.NumFormats]int
 	Dominant    dataset.Format
 	Diagnostics []diagnostics.Diagnostic
@@ -125,7 +130,10 @@ func checkLines(ctx context.Context, name string, r io.Reader, opts Options) (*R
 	var all []diagnostics.Diagnostic
 	err := ScanRows(ctx, r, opts, func(rows []checked) {
 		for i := range rows {
-			res.Rows = append(res.Rows, rows[i].info)
+			res.Tally.Add(rows[i].info)
+			if res.Tally.Keep(rows[i].info, opts.Settings) {
+				res.Rows = append(res.Rows, rows[i].info)
+			}
 			all = append(all, rows[i].diags...)
 		}
 	})
@@ -150,6 +158,7 @@ func checkArray(ctx context.Context, name string, data []byte, opts Options) (*R
 			return nil, err
 		}
 		c := checkRow(&rows[i], &p, opts.Settings, rowFlags{bom: hadBOM && i == 0})
+		res.Tally.Add(c.info)
 		res.Rows = append(res.Rows, c.info)
 		res.Diagnostics = append(res.Diagnostics, c.diags...)
 	}
@@ -190,7 +199,7 @@ func AddLeakage(train, valid *Result, s *diagnostics.Settings) {
 
 // finish runs the file rules and orders the diagnostics.
 func finish(res *Result, s *diagnostics.Settings, array bool) {
-	fc := diagnostics.NewFileContext(s, res.Rows)
+	fc := diagnostics.NewFileContext(s, res.Rows, res.Tally)
 	fc.Array = array
 	res.Formats = fc.FormatCounts
 	res.Dominant = fc.Dominant

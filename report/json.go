@@ -53,7 +53,7 @@ type jsonSummary struct {
 func writeJSON(w io.Writer, results []*engine.Result) error {
 	out := jsonOutput{Files: []jsonFile{}, Diagnostics: []jsonDiagnostic{}}
 	for _, r := range results {
-		f := jsonFile{Path: r.Path, Rows: len(r.Rows), Dominant: r.Dominant.String(), Formats: map[string]int{}}
+		f := jsonFile{Path: r.Path, Rows: r.Tally.Rows, Dominant: r.Dominant.String(), Formats: map[string]int{}}
 		for format, n := range r.Formats {
 			if n > 0 {
 				f.Formats[dataset.Format(format).String()] = n

@@ -56,7 +56,7 @@ func Summarize(results []*engine.Result) Summary {
 	var s Summary
 	for _, r := range results {
 		s.Files++
-		s.Rows += len(r.Rows)
+		s.Rows += r.Tally.Rows
 		for _, d := range r.Diagnostics {
 			switch d.Severity {
 			case diagnostics.Error:

@@ -70,7 +70,7 @@ func (s *Stats) MultiTurnShare() float64 {
 // only filled when the check ran with Settings.CountTokens.
 func FromResult(res *engine.Result, encoding string) *Stats {
 	s := &Stats{
-		Path: res.Path, Rows: len(res.Rows), Formats: map[string]int{},
+		Path: res.Path, Rows: res.Tally.Rows, Formats: map[string]int{},
 		Dominant: res.Dominant.String(), Encoding: encoding, Findings: map[string]int{},
 	}
 	for f, n := range res.Formats {
