@@ -32,6 +32,9 @@ type RowContext struct {
 	Schema   *Schema
 	Messages []Message
 
+	// Rules are the row rules Run applies; nil means every enabled one.
+	Rules []*Rule
+
 	diags []Diagnostic
 	turns []Turn
 }
@@ -95,12 +98,27 @@ func asSyntaxError(err error) *jsonpos.SyntaxError {
 
 // Run applies every enabled row rule and returns the diagnostics found.
 func (c *RowContext) Run() []Diagnostic {
-	for _, r := range rowRules {
-		if c.Settings.Severity(r.Code) != Off {
-			r.Row(c)
-		}
+	rules := c.Rules
+	if rules == nil {
+		rules = c.Settings.EnabledRowRules()
+	}
+	for _, r := range rules {
+		r.Row(c)
 	}
 	return c.diags
+}
+
+// EnabledRowRules returns the row rules that s does not turn off. A caller
+// checking many rows computes it once and sets RowContext.Rules, which
+// saves a lookup per rule and row.
+func (s *Settings) EnabledRowRules() []*Rule {
+	var out []*Rule
+	for _, r := range rowRules {
+		if s.Severity(r.Code) != Off {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // Diagnostics returns what the rules reported so far.

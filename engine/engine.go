@@ -302,12 +302,13 @@ type chunkResult struct {
 // several lines into one row first.
 func checkChunk(c *dataset.Chunk, p *jsonpos.Parser, s *diagnostics.Settings) []checked {
 	out := make([]checked, 0, len(c.Rows))
+	rules := s.EnabledRowRules()
 	for i := 0; i < len(c.Rows); i++ {
 		row := &c.Rows[i]
 		bom := c.BOM && i == 0
-		ck := checkRow(row, p, s, rowFlags{bom: bom})
+		ck := checkRow(row, p, s, rowFlags{bom: bom, rules: rules})
 		if joined, n := joinLines(c.Rows[i:], ck, p); n > 0 {
-			ck = checkRow(joined, p, s, rowFlags{bom: bom, multiLine: true})
+			ck = checkRow(joined, p, s, rowFlags{bom: bom, multiLine: true, rules: rules})
 			i += n
 		}
 		out = append(out, ck)
@@ -316,11 +317,14 @@ func checkChunk(c *dataset.Chunk, p *jsonpos.Parser, s *diagnostics.Settings) []
 }
 
 // rowFlags are facts about a row that only its reader knows.
-type rowFlags struct{ bom, multiLine bool }
+type rowFlags struct {
+	bom, multiLine bool
+	rules          []*diagnostics.Rule // the enabled row rules, computed once per chunk
+}
 
 func checkRow(row *dataset.Row, p *jsonpos.Parser, s *diagnostics.Settings, f rowFlags) checked {
 	ctx := diagnostics.NewRowContext(row, p, s)
-	ctx.BOM, ctx.MultiLine = f.bom, f.multiLine
+	ctx.BOM, ctx.MultiLine, ctx.Rules = f.bom, f.multiLine, f.rules
 	diags := ctx.Run()
 	return checked{
 		row: *row, info: ctx.Info(), diags: diags,
