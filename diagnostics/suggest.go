@@ -11,15 +11,17 @@ func suggest(s string, candidates []string) string {
 		bestDist = 2
 	}
 	for _, c := range candidates {
-		if d := editDistance(s, c); d < bestDist {
+		if d := EditDistance(s, c); d < bestDist {
 			best, bestDist = c, d
 		}
 	}
 	return best
 }
 
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
+// EditDistance is the Levenshtein distance between a and b, in bytes;
+// strings longer than 64 bytes are not compared (the result is then 64).
+// Did-you-mean suggestions here and in plan files use it.
+func EditDistance(a, b string) int {
 	if len(a) > 64 || len(b) > 64 {
 		return 64
 	}

@@ -1,6 +1,10 @@
 package plan
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/ftls-dev/ftls/diagnostics"
+)
 
 // normalizeKey folds the spelling differences that are not typos: case,
 // and dashes or spaces written for underscores.
@@ -31,7 +35,7 @@ func suggest(s string, candidates []string) string {
 		if cn == n {
 			return c
 		}
-		if d := editDistance(n, cn); d < bestDist {
+		if d := diagnostics.EditDistance(n, cn); d < bestDist {
 			best, bestDist = c, d
 		}
 	}
@@ -46,31 +50,6 @@ func suggest(s string, candidates []string) string {
 		}
 	}
 	return ""
-}
-
-// editDistance is the Levenshtein distance between a and b, counting
-// bytes; very long strings are not compared.
-func editDistance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return 64
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // orList renders values as "a, b or c".
