@@ -303,6 +303,57 @@ bench_file() {
     echo '```'
   } >"$md"
   echo "wrote $md"
+
+  # ================================================================
+  # ftls split vs ftls check (issue 7). `ftls split` rewrites its input,
+  # so each run splits a fresh copy, made outside the timed part. Compared
+  # with `ftls check --format json` (all rules) on the same file, from the
+  # table above. Target: ratio (split seconds / check seconds) <= 1.5.
+  if (( HAVE_FTLS )); then
+    local scopy="$OUT/split-$label.jsonl" svalid="$OUT/split-$label.valid.jsonl"
+    local check_secs="" split_secs="" split_rss=0 split_rc=0 sruns=$RUNS j st0 st1 s m sratio
+    for ((j = 0; j < n; j++)); do
+      [[ "${names[$j]}" == ftls-all && "${rcs[$j]}" == 0 ]] && check_secs=${secs[$j]}
+    done
+    (( size > SMALL_LIMIT )) && sruns=1
+    echo "measuring: ftls split ($sruns run(s), each on a fresh copy)"
+    for ((j = 1; j <= sruns; j++)); do
+      cp "$file" "$scopy"
+      rm -f "$svalid"
+      st0=${EPOCHREALTIME/[.,]/}
+      set +e
+      /usr/bin/time -f '%M' -o "$LOGS/$label-split.time" "$OUT/ftls" split "$scopy" -o "$svalid" --seed 1 \
+        >"$LOGS/$label-split.out" 2>"$LOGS/$label-split.err"
+      (( $? == 0 )) || split_rc=1
+      set -e
+      st1=${EPOCHREALTIME/[.,]/}
+      s=$(awk -v a="$st0" -v b="$st1" 'BEGIN { printf "%.3f", (b - a) / 1e6 }')
+      m=$(tail -n1 "$LOGS/$label-split.time")
+      [[ "$m" =~ ^[0-9]+$ ]] && (( m > split_rss )) && split_rss=$m
+      if [[ -z "$split_secs" ]] || awk -v a="$s" -v b="$split_secs" 'BEGIN { exit !(a < b) }'; then split_secs=$s; fi
+    done
+    rm -f "$scopy" "$svalid"
+    if (( split_rc )); then
+      FAILED=1
+      echo "split: ftls split FAILED (see bench/out/logs/$label-split.err)"
+      sratio="n/a"
+    elif [[ -n "$check_secs" ]]; then
+      sratio=$(awk -v a="$split_secs" -v b="$check_secs" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
+    else
+      sratio="n/a"
+    fi
+    echo "split: ftls split ${split_secs}s (peak RSS $(awk -v k="$split_rss" 'BEGIN { printf "%.1f", k * 1024 / 1e6 }') MB)" \
+      "vs ftls check (all rules) ${check_secs:-?}s: ratio $sratio (target <= 1.5)"
+    {
+      echo
+      echo "## ftls split vs ftls check"
+      echo
+      echo "| command | seconds | ratio to check (target <= 1.5) |"
+      echo "|---|---:|---:|"
+      echo "| ftls split FILE -o VALID --seed 1 (fresh copy each run) | ${split_secs} | ${sratio} |"
+      echo "| ftls check --format json (all rules) | ${check_secs:--} | 1.00 |"
+    } >>"$md"
+  fi
 }
 
 bench_file "$ROWS"

@@ -29,13 +29,17 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"check":   {"report problems in datasets (files or folders)", runCheck},
-	"fix":     {"apply safe fixes to datasets", runFix},
-	"export":  {"write a dataset as JSON Lines ready for a provider", runExport},
-	"init":    {"write a commented starter plan (asks the requirement questions on a terminal)", runInit},
-	"rules":   {"list the rule catalog", runRules},
-	"stats":   {"print dataset statistics (--json for machines)", runStats},
-	"explain": {"show a rule's documentation", runExplain},
+	"check":    {"report problems in datasets (files or folders)", runCheck},
+	"fix":      {"apply safe fixes to datasets", runFix},
+	"export":   {"write a dataset as JSON Lines ready for a provider", runExport},
+	"init":     {"write a commented starter plan (asks the requirement questions on a terminal)", runInit},
+	"rules":    {"list the rule catalog", runRules},
+	"stats":    {"print dataset statistics (--json for machines)", runStats},
+	"explain":  {"show a rule's documentation", runExplain},
+	"generate": {"write new examples with an LLM, as the plan describes", runGenerate},
+	"split":    {"move a stratified, leak-free validation set out of a dataset", runSplit},
+	"info":     {"write the dataset's statistics document (dataset_info.txt, --html for charts)", runInfo},
+	"serve":    {"run the language server on standard input and output", runServe},
 	"version": {"print the version", func(_ []string, stdout, _ io.Writer) int {
 		fmt.Fprintln(stdout, "ftls", version)
 		return exitOK

@@ -1,0 +1,338 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/ftls-dev/ftls/atomicfile"
+	"github.com/ftls-dev/ftls/diagnostics"
+	"github.com/ftls-dev/ftls/engine"
+	"github.com/ftls-dev/ftls/plan"
+	"github.com/ftls-dev/ftls/split"
+)
+
+const splitHelp = `Usage: ftls split [flags] FILE
+
+Moves a share of FILE's examples into a validation file and rewrites FILE
+with the rest. Each category gives the same share (categories too small to
+give one row stay in training); exact and near duplicates stay on one side,
+so the two files share no example; rows that are not valid JSON objects
+stay in training. The same seed and input always give the same split.
+
+The ratio is --ratio, else the governing plan's validation.split, else 0.1.
+The seed is --seed, else the plan's validation.seed, else 42. The
+validation file is -o, else the plan's output.validation, else a name made
+from FILE's: training_data.jsonl -> validation_data.jsonl,
+train.jsonl -> validation.jsonl, data.jsonl -> data_validation.jsonl.
+
+Flags:`
+
+func runSplit(args []string, stdout, stderr io.Writer) int {
+	fs := pflag.NewFlagSet("split", pflag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var lf lintFlags
+	lf.register(fs)
+	ratio := fs.Float64("ratio", 0, "share of each category moved to validation, between 0 and 1 (default: the plan's validation.split, else 0.1)")
+	seed := fs.Int64("seed", 0, "random seed (default: the plan's validation.seed, else 42)")
+	out := fs.StringP("output", "o", "", "validation file to write (default: the plan's output.validation, else derived from FILE)")
+	force := fs.Bool("force", false, "replace an existing validation file")
+	dryRun := fs.Bool("dry-run", false, "print the counts without writing anything")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, splitHelp)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return flagError(stderr, err)
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	in := fs.Arg(0)
+	if err := refuseArray(in); err != nil {
+		return fail(stderr, err)
+	}
+	cache := newSettingsCache(&lf)
+	opts, err := cache.options(in)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	p, err := cache.plan(in)
+	if err != nil {
+		return fail(stderr, err)
+	}
+
+	r := 0.1
+	switch {
+	case fs.Changed("ratio"):
+		r = *ratio
+	case p != nil:
+		r = p.Validation.Split
+	}
+	if !(r > 0 && r < 1) {
+		return fail(stderr, fmt.Errorf("--ratio %g: the share moved to validation must be between 0 and 1, e.g. 0.1", r))
+	}
+	sd := int64(plan.DefaultSeed)
+	switch {
+	case fs.Changed("seed"):
+		sd = *seed
+	case p != nil:
+		sd = p.Validation.Seed
+	}
+	valid := *out
+	if valid == "" {
+		if p != nil && p.Output.Validation != "" {
+			valid = relToCwd(p.OutputPath(p.Output.Validation))
+		} else {
+			valid = validationNameFor(in)
+		}
+	}
+	if samePath(in, valid) {
+		return fail(stderr, fmt.Errorf("the validation file %s is the file being split; choose another with -o", valid))
+	}
+	if _, err := os.Stat(valid); err == nil && !*force && !*dryRun {
+		return fail(stderr, fmt.Errorf("%s exists; pass --force to replace it (its rows would be lost: to re-split everything, append it to %s first)", valid, in))
+	}
+
+	before, err := os.Stat(in)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	opts.Settings = splitSettings(opts.Settings)
+	res, err := engine.CheckFile(context.Background(), in, opts)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	dec, err := split.Assign(res.Rows, split.Options{Ratio: r, Seed: sd, Threshold: opts.Settings.NearDuplicate})
+	if err != nil {
+		return fail(stderr, err)
+	}
+
+	printSplit(stdout, in, r, sd, dec)
+	if dec.Valid == 0 {
+		fmt.Fprintf(stderr, "ftls: nothing to move: at %s no category has enough rows to give one to validation; %s is unchanged\n", splitPct(r), in)
+		return exitFindings
+	}
+	if *dryRun {
+		fmt.Fprintf(stdout, "dry run: would write %s (%d rows) and rewrite %s (%d rows)\n", valid, dec.Valid, in, dec.Train)
+		return exitOK
+	}
+	if err := writeSplit(in, valid, before, res.Rows, dec); err != nil {
+		return fail(stderr, err)
+	}
+	fmt.Fprintf(stdout, "wrote %s (%d rows) and rewrote %s (%d rows)\n", valid, dec.Valid, in, dec.Train)
+	return exitOK
+}
+
+// splitSettings are the user's settings with only the rules that fill what
+// the split reads turned on: B002 for each row's category, D004 for the
+// fingerprints and near-duplicate signatures. Findings are not reported,
+// so the other rules would only cost time.
+func splitSettings(s *diagnostics.Settings) *diagnostics.Settings {
+	c := s.Clone()
+	for _, r := range diagnostics.All() {
+		c.Severities[r.Code] = diagnostics.Off
+	}
+	c.Severities["B002"] = diagnostics.Hint
+	c.Severities["D004"] = diagnostics.Hint
+	c.CountTokens = false
+	return c
+}
+
+// refuseArray rejects JSON array files: their rows are not lines, so they
+// cannot be moved byte for byte.
+func refuseArray(path string) error {
+	if strings.EqualFold(filepath.Ext(path), ".json") {
+		return errArray(path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	head := make([]byte, 4096)
+	n, _ := io.ReadFull(f, head)
+	head = bytes.TrimLeft(bytes.TrimPrefix(head[:n], []byte("\uFEFF")), " \t\r\n")
+	if len(head) > 0 && head[0] == '[' {
+		return errArray(path)
+	}
+	return nil
+}
+
+func errArray(path string) error {
+	return fmt.Errorf("%s is a JSON array; split works on JSON Lines. Convert it first: ftls export %s -o %s",
+		path, path, strings.TrimSuffix(path, filepath.Ext(path))+".jsonl")
+}
+
+// validationNameFor derives the validation file's name from the training
+// file's: the word "training" or "train" becomes "validation"
+// (training_data.jsonl -> validation_data.jsonl, TrainSet.jsonl ->
+// ValidationSet.jsonl); a name without that word gets "_validation"
+// before its extension (data.jsonl -> data_validation.jsonl).
+func validationNameFor(path string) string {
+	dir, base := filepath.Split(path)
+	ext := filepath.Ext(base)
+	stem := strings.TrimSuffix(base, ext)
+	lower := strings.ToLower(stem)
+	for _, word := range []string{"training", "train"} {
+		for from := 0; ; {
+			i := strings.Index(lower[from:], word)
+			if i < 0 {
+				break
+			}
+			i += from
+			end := i + len(word)
+			before := i == 0 || !isLetter(stem[i-1])
+			after := end == len(stem) || !isLetter(stem[end]) || isUpper(stem[end]) && !isUpper(stem[end-1])
+			if before && after {
+				repl := "validation"
+				switch {
+				case strings.ToUpper(stem[i:end]) == stem[i:end]:
+					repl = "VALIDATION"
+				case isUpper(stem[i]):
+					repl = "Validation"
+				}
+				return dir + stem[:i] + repl + stem[end:] + ext
+			}
+			from = i + 1
+		}
+	}
+	return dir + stem + "_validation" + ext
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isUpper(c byte) bool  { return c >= 'A' && c <= 'Z' }
+
+func samePath(a, b string) bool {
+	aa, err1 := filepath.Abs(a)
+	bb, err2 := filepath.Abs(b)
+	if err1 != nil || err2 != nil {
+		return a == b
+	}
+	if aa == bb {
+		return true
+	}
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
+}
+
+// commit moves a finished file into place; tests replace it to simulate a
+// failure.
+var commit = (*atomicfile.File).Commit
+
+// writeSplit writes the validation file and the new training file, each to
+// a temporary file first; it then renames the validation file into place,
+// then the training file. A failure before the first rename leaves both
+// files as they were.
+func writeSplit(in, valid string, before os.FileInfo, rows []diagnostics.RowInfo, dec *split.Result) error {
+	if dir := filepath.Dir(valid); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	src, err := os.Open(in)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	if now, err := src.Stat(); err != nil || now.Size() != before.Size() || !now.ModTime().Equal(before.ModTime()) {
+		return fmt.Errorf("%s changed while it was being split; nothing was written, run the split again", in)
+	}
+	vf, err := atomicfile.Create(valid)
+	if err != nil {
+		return err
+	}
+	defer vf.Abort()
+	tf, err := atomicfile.Create(in)
+	if err != nil {
+		return err
+	}
+	defer tf.Abort()
+	if err := split.Write(src, rows, dec.Validation, split.Terminator(rows), tf, vf); err != nil {
+		if errors.Is(err, split.ErrChanged) {
+			return fmt.Errorf("%s changed while it was being split; nothing was written, run the split again", in)
+		}
+		return fmt.Errorf("split %s: %w; nothing was written", in, err)
+	}
+	if err := commit(vf); err != nil {
+		return fmt.Errorf("writing %s: %w; nothing was changed", valid, err)
+	}
+	if err := commit(tf); err != nil {
+		return fmt.Errorf("wrote %s (%d rows) but could not replace %s: %w.\n"+
+			"%s is unchanged and still holds those %d rows, so they are now in both files;\n"+
+			"delete %s to undo, or fix the problem and run the split again with --force",
+			valid, dec.Valid, in, err, in, dec.Valid, valid)
+	}
+	return nil
+}
+
+// printSplit prints the counts per category and what stayed in training.
+func printSplit(w io.Writer, in string, ratio float64, seed int64, dec *split.Result) {
+	fmt.Fprintf(w, "%s: %s of each category to validation, seed %d\n\n", in, splitPct(ratio), seed)
+	width := len("(no category)")
+	for _, c := range dec.Categories {
+		width = max(width, len(c.Name))
+	}
+	fmt.Fprintf(w, "%-*s %8s %11s %8s\n", width, "category", "train", "validation", "share")
+	var rows, train, validation int
+	var small []string
+	for _, c := range dec.Categories {
+		name := c.Name
+		if name == "" {
+			name = "(no category)"
+		}
+		fmt.Fprintf(w, "%-*s %8d %11d %8s\n", width, name, c.Train, c.Validation, splitPct(c.Share()))
+		rows, train, validation = rows+c.Rows, train+c.Train, validation+c.Validation
+		if c.TooSmall {
+			small = append(small, fmt.Sprintf("%s (%d %s)", name, c.Rows, splitPlural(c.Rows, "row", "rows")))
+		}
+	}
+	share := 0.0
+	if rows > 0 {
+		share = float64(validation) / float64(rows)
+	}
+	fmt.Fprintf(w, "%-*s %8d %11d %8s\n\n", width, "total", train, validation, splitPct(share))
+	if len(small) > 0 {
+		fmt.Fprintf(w, "too small to split at %s, kept in training: %s\n", splitPct(ratio), strings.Join(small, ", "))
+	}
+	var kept []string
+	if dec.Invalid > 0 {
+		kept = append(kept, fmt.Sprintf("%d %s not a valid JSON object", dec.Invalid, splitPlural(dec.Invalid, "row that is", "rows that are")))
+	}
+	if dec.MultiLine > 0 {
+		kept = append(kept, fmt.Sprintf("%d %s over several lines", dec.MultiLine, splitPlural(dec.MultiLine, "object", "objects")))
+	}
+	if dec.Blank > 0 {
+		kept = append(kept, fmt.Sprintf("%d blank %s", dec.Blank, splitPlural(dec.Blank, "line", "lines")))
+	}
+	if len(kept) > 0 {
+		fmt.Fprintf(w, "kept in training as they are: %s (see `ftls check %s`)\n", strings.Join(kept, ", "), in)
+	}
+	if dec.Clusters > 0 {
+		fmt.Fprintf(w, "kept together on one side: %d %s of duplicates or near-duplicates (%d rows)\n",
+			dec.Clusters, splitPlural(dec.Clusters, "group", "groups"), dec.ClusterRows)
+	}
+	if ratio < plan.RecommendedMinSplit || ratio > plan.RecommendedMaxSplit {
+		fmt.Fprintf(w, "note: %s is outside the usual 10-20 %% held out for validation (B006)\n", splitPct(ratio))
+	}
+}
+
+func splitPct(x float64) string {
+	return fmt.Sprintf("%.1f %%", 100*x)
+}
+
+func splitPlural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,229 @@
+package lsp
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sergi/go-diff/diffmatchpatch"
+	"github.com/tliron/glsp"
+
+	"github.com/ftls-dev/ftls/diagnostics"
+	"github.com/ftls-dev/ftls/engine"
+)
+
+// Code actions: a quickfix for every diagnostic in the requested range
+// whose rule has a fix, and source.fixAll.ftls, which applies every safe
+// fix as `ftls fix` does. Every edit names the document version it was
+// computed for, so an editor refuses it once the text has moved on. Fixes
+// rewrite a whole row; go-diff turns the rewrite into the few characters
+// that actually change, so that undo, cursors and other diagnostics stay
+// put.
+
+// fixAllInline is the document size up to which "fix all" is computed in
+// the code action request; larger documents get a command that computes it
+// in the background and applies it with workspace/applyEdit.
+const fixAllInline = 8 << 20
+
+// maxDiffBytes is the span size past which a fix is one replacement
+// instead of a character diff.
+const maxDiffBytes = 1 << 20
+
+func (s *Server) codeAction(ctx *glsp.Context) (any, error) {
+	p, err := decode[codeActionParams](ctx)
+	if err != nil {
+		return nil, err
+	}
+	actions := []codeAction{}
+	snap, r := s.current(p.TextDocument.URI)
+	if snap == nil || snap.kind != kindDataset || r == nil || r.snap != snap {
+		// Nothing checked for this version yet: fixes would be stale.
+		return actions, nil
+	}
+	if wants(p.Context.Only, kindQuickFix) {
+		picked := map[int]bool{}
+		// The diagnostics the client sends back name their fix in data.
+		for _, cd := range p.Context.Diagnostics {
+			var data diagnosticData
+			if json.Unmarshal(cd.Data, &data) == nil && data.Version == snap.version && data.Fix >= 0 && data.Fix < len(r.res.Diagnostics) {
+				picked[data.Fix] = true
+			}
+		}
+		for i, d := range r.res.Diagnostics {
+			if d.Fix != nil && overlaps(d.Range, p.Range) {
+				picked[i] = true
+			}
+		}
+		for i, d := range r.res.Diagnostics {
+			if !picked[i] || d.Fix == nil {
+				continue
+			}
+			edits, err := fixTextEdits(snap, d.Fix)
+			if err != nil {
+				s.log.Warningf("fix %s at line %d: %v", d.Code, d.Range.Start.Line+1, err)
+				continue
+			}
+			if len(edits) == 0 {
+				continue
+			}
+			actions = append(actions, codeAction{
+				Title:       fmt.Sprintf("%s (%s)", d.Fix.Title, d.Code),
+				Kind:        kindQuickFix,
+				Diagnostics: []lspDiagnostic{toLSP(r, i, d)},
+				IsPreferred: true,
+				Edit:        versionedEdit(snap, edits),
+			})
+		}
+	}
+	if wants(p.Context.Only, kindFixAll) && hasFix(r) {
+		a := codeAction{Title: "Fix all safe problems (ftls)", Kind: kindFixAll}
+		if snap.Size() <= fixAllInline {
+			edits, err := fixAllEdits(s.ctx, snap, r.settings)
+			if err != nil {
+				return nil, err
+			}
+			if len(edits) > 0 {
+				a.Edit = versionedEdit(snap, edits)
+				actions = append(actions, a)
+			}
+		} else {
+			a.Command = &command{Title: a.Title, Command: cmdFixAll, Arguments: []any{versionedTextDocumentIdentifier{URI: snap.uri, Version: snap.version}}}
+			actions = append(actions, a)
+		}
+	}
+	return actions, nil
+}
+
+// wants reports whether a code action of kind is asked for by only (a
+// list of kinds or kind prefixes; empty asks for everything).
+func wants(only []string, kind string) bool {
+	if len(only) == 0 {
+		return true
+	}
+	for _, o := range only {
+		if kind == o || strings.HasPrefix(kind, o+".") {
+			return true
+		}
+	}
+	return false
+}
+
+func overlaps(a, b Range) bool {
+	return !b.End.Before(a.Start) && !a.End.Before(b.Start)
+}
+
+func hasFix(r *result) bool {
+	for _, d := range r.res.Diagnostics {
+		if d.Fix != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func versionedEdit(snap *snapshot, edits []textEdit) *workspaceEdit {
+	return &workspaceEdit{DocumentChanges: []textDocumentEdit{{
+		TextDocument: versionedTextDocumentIdentifier{URI: snap.uri, Version: snap.version},
+		Edits:        edits,
+	}}}
+}
+
+// fixTextEdits turns a fix into minimal edits of snap.
+func fixTextEdits(snap *snapshot, f *diagnostics.Fix) ([]textEdit, error) {
+	old := snap.Slice(f.Start, f.End)
+	repl, err := f.Replacement(old)
+	if err != nil {
+		return nil, err
+	}
+	return diffEdits(snap, f.Start, old, repl), nil
+}
+
+// diffEdits returns the edits that turn old, found at byte offset base of
+// snap, into repl: one edit per run of changed characters.
+func diffEdits(snap *snapshot, base int64, old, repl []byte) []textEdit {
+	if bytes.Equal(old, repl) {
+		return nil
+	}
+	type span struct {
+		start, end int
+		text       strings.Builder
+	}
+	var spans []*span
+	if len(old) > maxDiffBytes || len(repl) > maxDiffBytes {
+		sp := &span{start: 0, end: len(old)}
+		sp.text.Write(repl)
+		spans = append(spans, sp)
+	} else {
+		dmp := diffmatchpatch.New()
+		dmp.DiffTimeout = 200 * time.Millisecond
+		diffs := dmp.DiffMain(string(old), string(repl), false)
+		off := 0
+		var cur *span
+		for _, d := range diffs {
+			switch d.Type {
+			case diffmatchpatch.DiffEqual:
+				cur = nil
+				off += len(d.Text)
+			case diffmatchpatch.DiffDelete:
+				if cur == nil {
+					cur = &span{start: off, end: off}
+					spans = append(spans, cur)
+				}
+				off += len(d.Text)
+				cur.end = off
+			case diffmatchpatch.DiffInsert:
+				if cur == nil {
+					cur = &span{start: off, end: off}
+					spans = append(spans, cur)
+				}
+				cur.text.WriteString(d.Text)
+			}
+		}
+	}
+	edits := make([]textEdit, 0, len(spans))
+	for _, sp := range spans {
+		edits = append(edits, textEdit{
+			Range:   Range{Start: snap.Position(base + int64(sp.start)), End: snap.Position(base + int64(sp.end))},
+			NewText: sp.text.String(),
+		})
+	}
+	return edits
+}
+
+// fixAllEdits applies every safe fix to the document's text in memory, as
+// `ftls fix` does, and returns the edits row by row.
+func fixAllEdits(ctx context.Context, snap *snapshot, st *diagnostics.Settings) ([]textEdit, error) {
+	data := snap.Text()
+	_, fr, err := engine.FixEdits(ctx, data, engine.Options{Settings: st})
+	if err != nil {
+		return nil, err
+	}
+	starts := snap.lineStarts()
+	var edits []textEdit
+	for _, e := range fr.Edits {
+		if e.Line < 0 || e.Line >= len(snap.lines) {
+			continue
+		}
+		start := starts[e.Line]
+		if e.Line == 0 && bytes.HasPrefix(data, bomBytes) {
+			start += int64(len(bomBytes))
+		}
+		end := start + int64(len(e.Old))
+		if e.New == nil { // the row and its line end are removed
+			rest := data[min(end, int64(len(data))):]
+			switch {
+			case bytes.HasPrefix(rest, []byte("\r\n")):
+				end += 2
+			case bytes.HasPrefix(rest, []byte("\n")):
+				end++
+			}
+			edits = append(edits, textEdit{Range: Range{Start: snap.Position(start), End: snap.Position(end)}})
+			continue
+		}
+		edits = append(edits, diffEdits(snap, start, e.Old, e.New)...)
+	}
+	return edits, nil
+}

@@ -1,0 +1,228 @@
+package lsp
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/tliron/glsp"
+
+	"github.com/ftls-dev/ftls/config"
+	"github.com/ftls-dev/ftls/diagnostics"
+)
+
+// clientSettings are the editor's settings for ftls, from
+// initializationOptions or the "ftls" section of workspace/configuration.
+// They override ftls.yaml, which overrides the defaults.
+type clientSettings struct {
+	Target                 string            `json:"target"`
+	Model                  string            `json:"model"`
+	MaxTokens              int               `json:"maxTokens"`
+	NearDuplicateThreshold float64           `json:"nearDuplicateThreshold"`
+	MetadataKey            string            `json:"metadataKey"`
+	CategoryField          string            `json:"categoryField"`
+	Rules                  map[string]string `json:"rules"`
+	// DebounceMs is how long the server waits after an edit before it
+	// checks; nil keeps the default.
+	DebounceMs *int `json:"debounceMs"`
+}
+
+// defaultDebounce is the pause after the last edit before the rows are
+// checked again. Re-checking touched rows costs a few milliseconds, so the
+// pause only has to merge a burst of keystrokes.
+const defaultDebounce = 20 * time.Millisecond
+
+func (c *clientSettings) lint() *config.Lint {
+	return &config.Lint{
+		Target: c.Target, Model: c.Model, MaxTokensPerExample: c.MaxTokens,
+		MetadataKey: c.MetadataKey, CategoryField: c.CategoryField,
+		NearDuplicateThreshold: c.NearDuplicateThreshold, Rules: c.Rules,
+	}
+}
+
+// parseClientSettings reads the settings object; it may also be wrapped in
+// {"ftls": {...}}, as didChangeConfiguration sends it. It validates every
+// value so that a mistake is reported once, when the settings arrive.
+func parseClientSettings(raw json.RawMessage) (*clientSettings, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return &clientSettings{}, nil
+	}
+	var wrapped struct {
+		FTLS json.RawMessage `json:"ftls"`
+	}
+	if err := json.Unmarshal(raw, &wrapped); err == nil && len(wrapped.FTLS) > 0 && string(wrapped.FTLS) != "null" {
+		raw = wrapped.FTLS
+	}
+	var c clientSettings
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return nil, err
+	}
+	if err := c.lint().Apply(diagnostics.DefaultSettings()); err != nil {
+		return nil, err
+	}
+	if c.DebounceMs != nil && (*c.DebounceMs < 0 || *c.DebounceMs > 10000) {
+		return nil, fmt.Errorf("debounceMs must be between 0 and 10000, got %d", *c.DebounceMs)
+	}
+	return &c, nil
+}
+
+// configState layers the settings and caches them per ftls.yaml, so that
+// the row cache (keyed by the settings' identity) survives edits.
+type configState struct {
+	mu     sync.Mutex
+	client *clientSettings
+	cache  map[string]*cachedSettings // by ftls.yaml path ("" for none)
+}
+
+type cachedSettings struct {
+	modTime  time.Time
+	size     int64
+	settings *diagnostics.Settings
+	err      error
+}
+
+func newConfigState() *configState {
+	return &configState{client: &clientSettings{}, cache: map[string]*cachedSettings{}}
+}
+
+// setClient replaces the client settings; on error the previous ones stay.
+func (c *configState) setClient(raw json.RawMessage) error {
+	cs, err := parseClientSettings(raw)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.client = cs
+	c.cache = map[string]*cachedSettings{}
+	c.mu.Unlock()
+	return nil
+}
+
+func (c *configState) debounce() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.client.DebounceMs != nil {
+		return time.Duration(*c.client.DebounceMs) * time.Millisecond
+	}
+	return defaultDebounce
+}
+
+// settingsFor returns the settings for the dataset at path (which may be
+// "" for documents that are not files): defaults, then the ftls.yaml found
+// from its folder upwards, then the client's settings. A broken ftls.yaml
+// is reported in err and skipped.
+func (c *configState) settingsFor(path string) (*diagnostics.Settings, error) {
+	cfg := ""
+	if path != "" {
+		cfg = config.Find(filepath.Dir(path))
+	}
+	var mod time.Time
+	var size int64
+	if cfg != "" {
+		if st, err := os.Stat(cfg); err == nil {
+			mod, size = st.ModTime(), st.Size()
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cs := c.cache[cfg]; cs != nil && cs.modTime.Equal(mod) && cs.size == size {
+		return cs.settings, cs.err
+	}
+	s, fileErr := c.build(cfg)
+	c.cache[cfg] = &cachedSettings{modTime: mod, size: size, settings: s, err: fileErr}
+	return s, fileErr
+}
+
+// freshSettings returns new settings for path that the caller may change
+// (to count tokens, say); they share no cache with the row checks.
+func (c *configState) freshSettings(path string) *diagnostics.Settings {
+	cfg := ""
+	if path != "" {
+		cfg = config.Find(filepath.Dir(path))
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s, _ := c.build(cfg)
+	return s
+}
+
+// build layers the settings; c.mu is held.
+func (c *configState) build(cfg string) (*diagnostics.Settings, error) {
+	s := diagnostics.DefaultSettings()
+	var fileErr error
+	if cfg != "" {
+		l, err := config.Load(cfg)
+		if err == nil {
+			err = l.Apply(s)
+		}
+		if err != nil {
+			fileErr = fmt.Errorf("%s: %w", cfg, err)
+			s = diagnostics.DefaultSettings()
+		}
+	}
+	if err := c.client.lint().Apply(s); err != nil {
+		// Validated when it arrived; only a combination with ftls.yaml can
+		// fail here.
+		fileErr = err
+	}
+	return s, fileErr
+}
+
+// pullConfiguration asks the client for the "ftls" section, from a
+// goroutine: a call made from a handler would deadlock glsp's read loop.
+func (s *Server) pullConfiguration() {
+	s.mu.Lock()
+	pull := s.pullConfig
+	s.mu.Unlock()
+	if !pull {
+		return
+	}
+	var out []json.RawMessage
+	s.callAsync("workspace/configuration", configurationParams{Items: []configurationItem{{Section: "ftls"}}}, &out, func() {
+		if len(out) == 0 || len(bytes.TrimSpace(out[0])) == 0 || string(bytes.TrimSpace(out[0])) == "null" {
+			return // no "ftls" section: keep initializationOptions
+		}
+		s.applyClientSettings(out[0], "workspace/configuration")
+	})
+}
+
+// applyClientSettings takes new client settings, or keeps the previous
+// ones and warns when they are invalid, and re-checks open documents.
+func (s *Server) applyClientSettings(raw json.RawMessage, from string) {
+	if err := s.cfg.setClient(raw); err != nil {
+		s.log.Warningf("%s: invalid settings: %v", from, err)
+		s.showMessage(messageWarning, "ftls: invalid settings ignored, keeping the previous ones: "+err.Error())
+		return
+	}
+	s.log.Infof("%s: settings updated", from)
+	s.stats.clear()
+	for _, d := range s.docs.all() {
+		s.diags.schedule(d.uri, true)
+	}
+}
+
+func (s *Server) didChangeConfiguration(ctx *glsp.Context) (any, error) {
+	var p struct {
+		Settings json.RawMessage `json:"settings"`
+	}
+	if len(ctx.Params) > 0 {
+		if err := json.Unmarshal(ctx.Params, &p); err != nil {
+			return nil, &paramsError{err}
+		}
+	}
+	s.mu.Lock()
+	pull := s.pullConfig
+	s.mu.Unlock()
+	if pull {
+		s.pullConfiguration()
+		return nil, nil
+	}
+	raw := p.Settings
+	s.goSafe("didChangeConfiguration", func() { s.applyClientSettings(raw, "didChangeConfiguration") })
+	return nil, nil
+}

@@ -1,0 +1,554 @@
+package lsp
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ftls-dev/ftls/diagnostics"
+	"github.com/ftls-dev/ftls/engine"
+)
+
+// This file is the one place that checks documents and publishes their
+// diagnostics. Every open document has a worker goroutine. An edit kicks
+// it; after a short pause without edits (debounce) it checks the newest
+// snapshot in two phases, as gopls splits cheap and expensive diagnostics:
+//
+//  1. rows: the rows an edit touched are checked again (analysis.go) and the
+//     file rules' findings of the last full check are carried over to the
+//     lines that still hold them. Milliseconds, even on 100k rows.
+//  2. file rules: duplicates, near duplicates, balance and formats over all
+//     rows, plus train/validation leakage, in a goroutine of its own so that
+//     the next keystroke never waits for it.
+//
+// A phase whose snapshot is no longer the newest publishes nothing: a newer
+// run is already on its way. Small documents run both phases at once and
+// publish once.
+
+// inlineFileRules is the size (lines) below which both phases run
+// together.
+const inlineFileRules = 5000
+
+// firstBatch is how many lines of a large document just opened are
+// checked and published before the others.
+const firstBatch = 10000
+
+// fileRulesDelay is how long the typing must pause before the file rules
+// run again on a large document.
+const fileRulesDelay = 250 * time.Millisecond
+
+// planDiagnostics checks a plan file (*.plan.yaml). The plan package will
+// provide it; until then plans are stored and get no diagnostics.
+var planDiagnostics = func(uri string, text []byte) []diagnostics.Diagnostic { return nil }
+
+// result is the outcome of checking one version of a document.
+type result struct {
+	snap     *snapshot
+	res      *engine.Result
+	settings *diagnostics.Settings
+	// full is set when the file rules ran on this very version; otherwise
+	// their findings are carried over from an earlier one.
+	full bool
+}
+
+// publisher owns the document workers and their latest results.
+type publisher struct {
+	s       *Server
+	mu      sync.Mutex
+	workers map[string]*worker
+	results map[string]*result
+	// onDisk caches training files that are not open, read for leakage.
+	onDisk map[string]*diskResult
+	// afterPublish, when set (tests), is called after every publish.
+	afterPublish func(uri string, version int32, full bool)
+}
+
+type diskResult struct {
+	mod      time.Time
+	size     int64
+	settings *diagnostics.Settings
+	res      *engine.Result
+}
+
+func newPublisher(s *Server) *publisher {
+	return &publisher{s: s, workers: map[string]*worker{}, results: map[string]*result{}, onDisk: map[string]*diskResult{}}
+}
+
+// worker checks one document.
+type worker struct {
+	p     *publisher
+	uri   string
+	kick  chan struct{}
+	stop  chan struct{}
+	force atomic.Bool
+
+	last  *snapshot // the snapshot checked last (worker goroutine only)
+	gen   uint64    // numbering of lines for carried findings (idem)
+	freed bool
+
+	mu          sync.Mutex
+	carried     []carried
+	fileRunning bool
+	fileNext    *fileJob
+}
+
+type fileJob struct {
+	snap     *snapshot
+	settings *diagnostics.Settings
+}
+
+// schedule asks for uri to be checked; force checks it again even if its
+// version was checked already (settings changed, a paired file changed).
+func (p *publisher) schedule(uri string, force bool) {
+	p.mu.Lock()
+	w := p.workers[uri]
+	if w == nil {
+		w = &worker{p: p, uri: uri, kick: make(chan struct{}, 1), stop: make(chan struct{})}
+		p.workers[uri] = w
+		p.s.goSafe("check "+uri, w.loop)
+	}
+	p.mu.Unlock()
+	if force {
+		w.force.Store(true)
+	}
+	select {
+	case w.kick <- struct{}{}:
+	default:
+	}
+}
+
+// forget stops checking a closed document and clears its diagnostics.
+func (p *publisher) forget(uri string) {
+	p.mu.Lock()
+	w := p.workers[uri]
+	delete(p.workers, uri)
+	delete(p.results, uri)
+	p.mu.Unlock()
+	if w != nil {
+		close(w.stop)
+	}
+	p.s.Notify("textDocument/publishDiagnostics", publishDiagnosticsParams{URI: uri, Diagnostics: []lspDiagnostic{}})
+}
+
+func (p *publisher) stopAll() {
+	p.mu.Lock()
+	ws := p.workers
+	p.workers = map[string]*worker{}
+	p.mu.Unlock()
+	for _, w := range ws {
+		close(w.stop)
+	}
+}
+
+// result returns the latest result published for uri, or nil.
+func (p *publisher) result(uri string) *result {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.results[uri]
+}
+
+func (w *worker) loop() {
+	s := w.p.s
+	for {
+		select {
+		case <-w.kick:
+		case <-w.stop:
+			return
+		}
+		// Debounce: wait until the edits pause.
+		for d := s.cfg.debounce(); d > 0; {
+			t := time.NewTimer(d)
+			select {
+			case <-w.kick:
+				t.Stop()
+				continue
+			case <-w.stop:
+				t.Stop()
+				return
+			case <-t.C:
+			}
+			break
+		}
+		snap := s.docs.get(w.uri)
+		if snap == nil {
+			continue
+		}
+		if !w.force.Swap(false) && snap == w.last {
+			continue
+		}
+		w.last = snap
+		w.check(snap)
+	}
+}
+
+// check checks one snapshot; a panic is logged and the worker goes on with
+// the next version.
+func (w *worker) check(snap *snapshot) {
+	defer func() {
+		if p := recover(); p != nil {
+			w.p.s.log.Errorf("panic checking %s v%d: %v\n%s", snap.uri, snap.version, p, debug.Stack())
+		}
+	}()
+	switch snap.kind {
+	case kindDataset:
+		w.checkDataset(snap)
+	case kindPlan:
+		w.p.publish(&result{snap: snap, res: &engine.Result{Path: snap.path, Diagnostics: planDiagnostics(snap.uri, snap.Text())}, full: true})
+	}
+}
+
+// stale reports whether a newer version of the document has arrived.
+func (w *worker) stale(snap *snapshot) bool { return w.p.s.docs.get(w.uri) != snap }
+
+func (w *worker) checkDataset(snap *snapshot) {
+	s := w.p.s
+	st, err := s.cfg.settingsFor(snap.path)
+	if err != nil {
+		s.log.Warningf("%s: %v", snap.uri, err)
+	}
+	first := w.p.result(w.uri) == nil
+	if first && snap.Lines() > 2*firstBatch {
+		defer func(start time.Time) {
+			s.log.Noticef("%s: %d lines, %.1f MB: rows checked %.0f ms after the text arrived (%.0f ms of checking)",
+				snap.uri, snap.Lines(), float64(snap.Size())/1e6, ms(time.Since(snap.received)), ms(time.Since(start)))
+		}(time.Now())
+		// A large document just opened: show the findings of its first rows
+		// while the rest is checked.
+		head := &snapshot{uri: snap.uri, path: snap.path, kind: snap.kind, version: snap.version, lines: snap.lines[:firstBatch], received: snap.received}
+		if err := checkRows(s.ctx, head, st); err != nil {
+			return
+		}
+		diags, tally := rowDiagnostics(head)
+		if !w.stale(snap) {
+			w.p.publish(&result{snap: snap, settings: st, res: &engine.Result{Path: snap.path, Tally: tally, Diagnostics: finishDiagnostics(diags)}})
+		}
+	}
+	if err := checkRows(s.ctx, snap, st); err != nil {
+		return
+	}
+	if needsEngine(snap) {
+		// A JSON array file, or a value spread over several lines: the
+		// engine reads those whole.
+		res, err := engine.Check(s.ctx, snap.path, snap.Reader(), engine.Options{Settings: st})
+		if err != nil {
+			s.log.Errorf("%s: %v", snap.uri, err)
+			return
+		}
+		w.p.addLeakage(snap, res, st)
+		w.setCarried(nil)
+		if !w.stale(snap) {
+			w.p.publish(&result{snap: snap, res: res, settings: st, full: true})
+		}
+		return
+	}
+	if snap.Lines() <= inlineFileRules {
+		a := assemble(snap)
+		res := runFileRules(snap.path, a, st)
+		w.p.addLeakage(snap, res, st)
+		w.setCarried(carryFileFindings(snap, res))
+		if !w.stale(snap) {
+			w.p.publish(&result{snap: snap, res: res, settings: st, full: true})
+		}
+		return
+	}
+	// Phase 1: the row findings of this version and the file findings
+	// carried over from the last file check. The row summaries of the
+	// previous result stand in for statistics until phase 2.
+	w.gen++
+	number(snap, w.gen)
+	rowDiags, tally := rowDiagnostics(snap)
+	all := make([]diagnostics.Diagnostic, 0, len(rowDiags)+64)
+	all = append(all, rowDiags...)
+	all = append(all, placeCarried(w.getCarried(), snap, w.gen)...)
+	fc := diagnostics.NewFileContext(st, nil, tally)
+	res := &engine.Result{Path: snap.path, Tally: tally, Formats: fc.FormatCounts, Dominant: fc.Dominant, Diagnostics: finishDiagnostics(all)}
+	if prev := w.p.result(w.uri); prev != nil {
+		res.Rows = prev.res.Rows
+	}
+	if w.stale(snap) {
+		return
+	}
+	w.p.publish(&result{snap: snap, res: res, settings: st})
+	w.runFileRules(&fileJob{snap: snap, settings: st})
+	if !w.freed && snap.Size() > bigDocument {
+		// Opening a large document leaves several copies of its text behind
+		// in the JSON-RPC layer; hand that memory back once.
+		w.freed = true
+		debug.FreeOSMemory()
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// bigDocument is the size past which the memory freed after opening is
+// returned to the system at once.
+const bigDocument = 64 << 20
+
+func (w *worker) getCarried() []carried {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.carried
+}
+
+func (w *worker) setCarried(c []carried) {
+	w.mu.Lock()
+	w.carried = c
+	w.mu.Unlock()
+}
+
+// runFileRules runs phase 2 for job in the background; one run at a time
+// per document, always on the newest job.
+func (w *worker) runFileRules(job *fileJob) {
+	w.mu.Lock()
+	w.fileNext = job
+	if w.fileRunning {
+		w.mu.Unlock()
+		return
+	}
+	w.fileRunning = true
+	w.mu.Unlock()
+	s := w.p.s
+	s.goSafe("file rules "+w.uri, func() {
+		defer func() {
+			w.mu.Lock()
+			w.fileRunning = false
+			w.mu.Unlock()
+		}()
+		for {
+			w.mu.Lock()
+			job := w.fileNext
+			w.mu.Unlock()
+			if job == nil || s.ctx.Err() != nil {
+				return
+			}
+			// Wait for a pause in the typing: a file check started now
+			// would only compete with the next keystroke for the CPU.
+			if wait := fileRulesDelay - time.Since(job.snap.received); wait > 0 {
+				t := time.NewTimer(wait)
+				select {
+				case <-w.stop:
+					t.Stop()
+					return
+				case <-t.C:
+				}
+				continue // a newer job may have replaced this one
+			}
+			w.mu.Lock()
+			if w.fileNext != job {
+				w.mu.Unlock()
+				continue
+			}
+			w.fileNext = nil
+			w.mu.Unlock()
+			res := runFileRules(job.snap.path, assemble(job.snap), job.settings)
+			w.p.addLeakage(job.snap, res, job.settings)
+			// Even a stale outcome is the best guess for the lines it still
+			// shares with the newest version.
+			w.setCarried(carryFileFindings(job.snap, res))
+			if w.stale(job.snap) {
+				continue
+			}
+			w.p.publish(&result{snap: job.snap, res: res, settings: job.settings, full: true})
+		}
+	})
+}
+
+// publish records r as the latest result of its document and sends its
+// diagnostics.
+func (p *publisher) publish(r *result) {
+	uri := r.snap.uri
+	p.mu.Lock()
+	if p.workers[uri] == nil { // closed meanwhile
+		p.mu.Unlock()
+		return
+	}
+	prev := p.results[uri]
+	p.results[uri] = r
+	hook := p.afterPublish
+	p.mu.Unlock()
+	v := r.snap.version
+	params := publishDiagnosticsParams{URI: uri, Version: &v, Diagnostics: toLSPDiagnostics(r)}
+	p.s.Notify("textDocument/publishDiagnostics", params)
+	elapsed := ms(time.Since(r.snap.received))
+	p.s.Notify("ftls/checked", checkedParams{URI: uri, Version: v, Full: r.full, Rows: r.res.Tally.Rows, Diagnostics: len(params.Diagnostics), Millis: elapsed})
+	p.s.log.Debugf("published %s v%d (full %v): %d diagnostics, %.1f ms after the version arrived", uri, v, r.full, len(params.Diagnostics), elapsed)
+	if hook != nil {
+		hook(uri, v, r.full)
+	}
+	if r.full && r.snap.kind == kindDataset && (prev == nil || !prev.full || prev.snap != r.snap) && !isValidationFile(r.snap.path) {
+		p.rescheduleValidation(r.snap)
+	}
+}
+
+// checkedParams is the custom notification ftls/checked, sent after each
+// publish: clients that show progress (and the tests) learn whether the
+// file rules ran on that version.
+type checkedParams struct {
+	URI         string `json:"uri"`
+	Version     int32  `json:"version"`
+	Full        bool   `json:"full"`
+	Rows        int    `json:"rows"`
+	Diagnostics int    `json:"diagnostics"`
+	// Millis is the time from the version's arrival to this publish.
+	Millis float64 `json:"millis"`
+}
+
+// toLSPDiagnostics converts a result's findings. Data carries the rule
+// code, the version and the index of a fix, for code actions.
+func toLSPDiagnostics(r *result) []lspDiagnostic {
+	out := make([]lspDiagnostic, 0, len(r.res.Diagnostics))
+	for i, d := range r.res.Diagnostics {
+		out = append(out, toLSP(r, i, d))
+	}
+	return out
+}
+
+func toLSP(r *result, i int, d diagnostics.Diagnostic) lspDiagnostic {
+	ld := lspDiagnostic{
+		Range: d.Range, Severity: int(d.Severity), Code: d.Code, Source: "ftls", Message: d.Message,
+		Data: &diagnosticData{Code: d.Code, Version: r.snap.version, Fix: -1},
+	}
+	if diagnostics.Lookup(d.Code) != nil {
+		ld.CodeDescription = &codeDescription{Href: diagnostics.DocURL(d.Code)}
+	}
+	if d.Fix != nil {
+		ld.Data.Fix = i
+	}
+	for _, rel := range d.Related {
+		uri := r.snap.uri
+		if rel.Path != "" {
+			uri = pathURI(rel.Path)
+		}
+		ld.RelatedInformation = append(ld.RelatedInformation, relatedInformation{
+			Location: location{URI: uri, Range: rel.Range}, Message: rel.Message,
+		})
+	}
+	return ld
+}
+
+// validationName matches the names people give validation sets
+// (validation_data.jsonl, valid.jsonl, eval.jsonl, dev.jsonl, test.jsonl),
+// as `ftls check` pairs files.
+var validationName = regexp.MustCompile(`(^|[^a-z])(valid|validation|val|eval|evaluation|dev|test)([^a-z]|$)`)
+
+func isValidationFile(path string) bool {
+	if path == "" {
+		return false
+	}
+	base := strings.ToLower(strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)))
+	return validationName.MatchString(base)
+}
+
+// trainingPartners returns the training files for the validation file at
+// path: the other JSON Lines files of its folder whose names are not
+// validation-like.
+func trainingPartners(path string) []string {
+	if !isValidationFile(path) {
+		return nil
+	}
+	dir := filepath.Dir(path)
+	entries, err := os.ReadDir(dir)
+	var out []string
+	if err == nil {
+		for _, e := range entries {
+			name := e.Name()
+			lower := strings.ToLower(name)
+			if e.IsDir() || !(strings.HasSuffix(lower, ".jsonl") || strings.HasSuffix(lower, ".ndjson")) {
+				continue
+			}
+			p := filepath.Join(dir, name)
+			if p != path && !isValidationFile(p) {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// addLeakage adds train/validation leakage (D004, B006) to the result of a
+// validation file, comparing it with each training file of its folder: the
+// open document's latest full result, or the file on disk.
+func (p *publisher) addLeakage(snap *snapshot, valid *engine.Result, st *diagnostics.Settings) {
+	if snap.path == "" || !isValidationFile(snap.path) {
+		return
+	}
+	partners := trainingPartners(snap.path)
+	// Open documents not yet saved count too.
+	for _, d := range p.s.docs.all() {
+		if d.kind == kindDataset && d.path != "" && d.path != snap.path && filepath.Dir(d.path) == filepath.Dir(snap.path) && !isValidationFile(d.path) {
+			partners = append(partners, d.path)
+		}
+	}
+	sort.Strings(partners)
+	partners = uniq(partners)
+	for _, tp := range partners {
+		train := p.trainingResult(tp)
+		if train != nil {
+			engine.AddLeakage(train, valid, st)
+		}
+	}
+}
+
+func uniq(ss []string) []string {
+	out := ss[:0]
+	for i, s := range ss {
+		if i == 0 || s != ss[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// trainingResult returns the check of the training file at path: its open
+// document's latest full result, or the file read from disk.
+func (p *publisher) trainingResult(path string) *engine.Result {
+	uri := pathURI(path)
+	p.mu.Lock()
+	r := p.results[uri]
+	p.mu.Unlock()
+	if r != nil && r.full {
+		return r.res
+	}
+	if p.s.docs.get(uri) != nil {
+		return nil // open but not checked yet: it reschedules us when it is
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil
+	}
+	settings, _ := p.s.cfg.settingsFor(path)
+	p.mu.Lock()
+	if c := p.onDisk[path]; c != nil && c.mod.Equal(st.ModTime()) && c.size == st.Size() && c.settings == settings {
+		p.mu.Unlock()
+		return c.res
+	}
+	p.mu.Unlock()
+	res, err := engine.CheckFile(p.s.ctx, path, engine.Options{Settings: settings})
+	if err != nil {
+		p.s.log.Warningf("reading training file %s: %v", path, err)
+		return nil
+	}
+	p.mu.Lock()
+	p.onDisk[path] = &diskResult{mod: st.ModTime(), size: st.Size(), settings: settings, res: res}
+	p.mu.Unlock()
+	return res
+}
+
+// rescheduleValidation re-checks the open validation files paired with the
+// training document just checked.
+func (p *publisher) rescheduleValidation(train *snapshot) {
+	if train.path == "" {
+		return
+	}
+	for _, d := range p.s.docs.all() {
+		if d.kind == kindDataset && d.path != "" && filepath.Dir(d.path) == filepath.Dir(train.path) && isValidationFile(d.path) {
+			p.schedule(d.uri, true)
+		}
+	}
+}

@@ -1,0 +1,428 @@
+// Package lsp is ftls's language server: the Language Server Protocol
+// plumbing between an editor and the engine.
+//
+// It follows gopls and terraform-ls: one file per LSP feature (hover.go,
+// codeaction.go, codelens.go, symbols.go), a method table in this file,
+// diagnostics published from one place (diagnostics.go), and no rule logic:
+// every finding comes from the engine and the diagnostics package, so the
+// editor shows what `ftls check` prints.
+//
+// glsp v0.2.2 carries the JSON-RPC connection, but the server is its own
+// glsp.Handler and decodes every request itself, because glsp's protocol
+// types decode some fields wrongly. glsp handles one message at a time, so
+// handlers only read snapshots and cached results; checking, statistics and
+// every request the server sends to the client run in goroutines.
+//
+// The files:
+//
+//	server.go       method table, lifecycle, panics, logging
+//	document.go     documents as immutable snapshots of shared lines; edits
+//	textsync.go     fast decoding of large didOpen/didChange ahead of glsp
+//	analysis.go     per-line row cache assembled into an engine.Result
+//	diagnostics.go  debounced two-phase checking and publishing, leakage
+//	hover.go        row breakdown, ChatML rendering, dataset statistics
+//	codeaction.go   quick fixes and fix-all as minimal versioned edits
+//	codelens.go     symbols.go  config.go  commands.go
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"runtime/debug"
+	"strings"
+	"sync"
+
+	"github.com/tliron/commonlog"
+	"github.com/tliron/commonlog/simple"
+	"github.com/tliron/glsp"
+	glspserver "github.com/tliron/glsp/server"
+)
+
+// Options configure the server.
+type Options struct {
+	// LogFile receives the log; "" logs to standard error. Standard output
+	// is the protocol and never gets a byte of log.
+	LogFile string
+	// Debug logs every message exchanged with the client.
+	Debug bool
+	// Version is reported to the client in serverInfo.
+	Version string
+}
+
+// Commands the server executes (workspace/executeCommand).
+const (
+	cmdFixAll = "ftls.fixAll"
+	cmdStats  = "ftls.stats"
+)
+
+// Code action kinds offered.
+const (
+	kindQuickFix = "quickfix"
+	kindFixAll   = "source.fixAll.ftls"
+)
+
+// handlerFunc answers one method; raw holds the request's params.
+type handlerFunc func(s *Server, ctx *glsp.Context) (any, error)
+
+// methods is the server's method table.
+var methods = map[string]handlerFunc{
+	"initialize":                       (*Server).initialize,
+	"initialized":                      (*Server).initializedNotification,
+	"shutdown":                         (*Server).shutdownRequest,
+	"exit":                             (*Server).exit,
+	"textDocument/didOpen":             (*Server).didOpen,
+	"textDocument/didChange":           (*Server).didChange,
+	"textDocument/didClose":            (*Server).didClose,
+	"textDocument/didSave":             noop,
+	"textDocument/hover":               (*Server).hover,
+	"textDocument/codeAction":          (*Server).codeAction,
+	"textDocument/codeLens":            (*Server).codeLens,
+	"textDocument/documentSymbol":      (*Server).documentSymbol,
+	"workspace/executeCommand":         (*Server).executeCommand,
+	"workspace/didChangeConfiguration": (*Server).didChangeConfiguration,
+	"workspace/didChangeWatchedFiles":  noop,
+	"$/cancelRequest":                  noop,
+	"$/setTrace":                       noop,
+}
+
+func noop(*Server, *glsp.Context) (any, error) { return nil, nil }
+
+// Server is the state of one language server session.
+type Server struct {
+	log     commonlog.Logger
+	version string
+
+	mu          sync.Mutex
+	initialized bool
+	shutdown    bool
+	exited      bool
+	notify      glsp.NotifyFunc
+	call        glsp.CallFunc
+	pullConfig  bool // the client answers workspace/configuration
+
+	ctx    context.Context // background work; cancelled at shutdown
+	cancel context.CancelFunc
+
+	docs  *store
+	cfg   *configState
+	diags *publisher
+	stats *statsCache
+	stash stash // large messages decoded ahead of glsp (textsync.go)
+}
+
+// New returns a server ready to be handed to glsp.
+func New(opts Options) *Server {
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Server{
+		log:     commonlog.GetLogger("ftls.lsp"),
+		version: opts.Version,
+		ctx:     ctx,
+		cancel:  cancel,
+		docs:    newStore(),
+	}
+	s.cfg = newConfigState()
+	s.diags = newPublisher(s)
+	s.stats = newStatsCache()
+	return s
+}
+
+// Run serves LSP on standard input and output until the client exits or
+// closes the stream, and returns the process exit code: 0 after a
+// shutdown request, 1 otherwise.
+func Run(opts Options) int {
+	if err := configureLog(opts); err != nil {
+		fmt.Fprintln(os.Stderr, "ftls serve:", err)
+		return 2
+	}
+	s := New(opts)
+	if err := s.interceptStdin(); err != nil {
+		s.log.Errorf("standard input: %v", err)
+		return 2
+	}
+	srv := glspserver.NewServer(s, "ftls", opts.Debug)
+	s.log.Noticef("ftls %s language server starting", opts.Version)
+	if err := srv.RunStdio(); err != nil {
+		s.log.Errorf("serve: %v", err)
+	}
+	return s.close()
+}
+
+// configureLog sends commonlog's output to a file or to standard error,
+// unbuffered so that nothing is lost when the process exits.
+func configureLog(opts Options) error {
+	backend := simple.NewBackend()
+	backend.Buffered = false
+	verbosity := 0
+	if opts.Debug {
+		verbosity = 2
+	}
+	var path *string
+	if opts.LogFile != "" {
+		// simple's backend exits the process when it cannot open the file:
+		// find out first.
+		f, err := os.OpenFile(opts.LogFile, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+		if err != nil {
+			return err
+		}
+		f.Close()
+		path = &opts.LogFile
+	}
+	backend.Configure(verbosity, path)
+	commonlog.SetBackend(backend)
+	return nil
+}
+
+// close ends background work and returns the exit code.
+func (s *Server) close() int {
+	s.cancel()
+	s.diags.stopAll()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.shutdown {
+		s.log.Notice("exiting after shutdown")
+		return 0
+	}
+	s.log.Warning("exiting without a shutdown request")
+	return 1
+}
+
+// paramsError marks a request whose params do not decode.
+type paramsError struct{ err error }
+
+func (e *paramsError) Error() string { return "invalid params: " + e.err.Error() }
+
+func decode[T any](ctx *glsp.Context) (T, error) {
+	var v T
+	if len(ctx.Params) == 0 || string(ctx.Params) == "null" {
+		return v, nil
+	}
+	if err := json.Unmarshal(ctx.Params, &v); err != nil {
+		return v, &paramsError{err}
+	}
+	return v, nil
+}
+
+// Handle implements glsp.Handler: it looks the method up in the table,
+// enforces the lifecycle, and turns a panic into an error response.
+func (s *Server) Handle(ctx *glsp.Context) (r any, validMethod, validParams bool, err error) {
+	validMethod, validParams = true, true
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Errorf("panic in %s: %v\n%s", ctx.Method, p, debug.Stack())
+			r, err = nil, fmt.Errorf("ftls: internal error in %s: %v", ctx.Method, p)
+		}
+	}()
+	s.mu.Lock()
+	if s.notify == nil {
+		s.notify, s.call = ctx.Notify, ctx.Call
+	}
+	initialized, shutdown := s.initialized, s.shutdown
+	s.mu.Unlock()
+
+	h, ok := methods[ctx.Method]
+	if !ok {
+		if strings.HasPrefix(ctx.Method, "$/") {
+			return nil, true, true, nil // optional notifications may be ignored
+		}
+		s.log.Infof("method not supported: %s", ctx.Method)
+		return nil, false, true, nil
+	}
+	switch {
+	case shutdown && ctx.Method != "exit":
+		return nil, true, true, errors.New("the server is shut down; only exit is accepted")
+	case !initialized && ctx.Method != "initialize" && ctx.Method != "exit":
+		return nil, true, true, errors.New("the server is not initialized")
+	}
+	r, err = h(s, ctx)
+	var pe *paramsError
+	if errors.As(err, &pe) {
+		s.log.Warningf("%s: %v", ctx.Method, err)
+		return nil, true, false, err
+	}
+	if err != nil {
+		s.log.Warningf("%s: %v", ctx.Method, err)
+	}
+	return r, true, true, err
+}
+
+// Notify sends a notification to the client; it is safe from any goroutine.
+func (s *Server) Notify(method string, params any) {
+	s.mu.Lock()
+	n := s.notify
+	s.mu.Unlock()
+	if n != nil {
+		n(method, params)
+	}
+}
+
+// callAsync sends a request to the client from a new goroutine, since a
+// call from a handler would wait for a reply that only the (busy) read loop
+// can deliver.
+func (s *Server) callAsync(method string, params any, result any, done func()) {
+	s.mu.Lock()
+	c := s.call
+	s.mu.Unlock()
+	if c == nil {
+		return
+	}
+	s.goSafe(method, func() {
+		c(method, params, result)
+		if done != nil {
+			done()
+		}
+	})
+}
+
+// goSafe runs fn in a goroutine that logs a panic instead of ending the
+// server.
+func (s *Server) goSafe(name string, fn func()) {
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				s.log.Errorf("panic in background %s: %v\n%s", name, p, debug.Stack())
+			}
+		}()
+		fn()
+	}()
+}
+
+func (s *Server) showMessage(typ int, msg string) {
+	s.Notify("window/showMessage", showMessageParams{Type: typ, Message: msg})
+}
+
+// --- lifecycle ---
+
+func (s *Server) initialize(ctx *glsp.Context) (any, error) {
+	p, err := decode[initializeParams](ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if s.initialized {
+		s.mu.Unlock()
+		return nil, errors.New("initialize was already received")
+	}
+	s.initialized = true
+	s.pullConfig = p.Capabilities.Workspace.Configuration
+	s.mu.Unlock()
+	if len(p.InitializationOptions) > 0 {
+		if err := s.cfg.setClient(p.InitializationOptions); err != nil {
+			s.log.Warningf("initializationOptions: %v", err)
+			msg := "ftls: invalid initializationOptions, using defaults: " + err.Error()
+			s.goSafe("showMessage", func() { s.showMessage(messageWarning, msg) })
+		}
+	}
+	return initializeResult{
+		Capabilities: serverCapabilities{
+			PositionEncoding:       "utf-16",
+			TextDocumentSync:       textDocumentSyncOptions{OpenClose: true, Change: syncIncremental},
+			HoverProvider:          true,
+			CodeActionProvider:     codeActionOptions{CodeActionKinds: []string{kindQuickFix, kindFixAll}},
+			CodeLensProvider:       codeLensOptions{},
+			DocumentSymbolProvider: true,
+			ExecuteCommandProvider: executeCommandOptions{Commands: []string{cmdFixAll, cmdStats}},
+		},
+		ServerInfo: serverInfo{Name: "ftls", Version: s.version},
+	}, nil
+}
+
+func (s *Server) initializedNotification(*glsp.Context) (any, error) {
+	s.pullConfiguration()
+	return nil, nil
+}
+
+func (s *Server) shutdownRequest(*glsp.Context) (any, error) {
+	s.mu.Lock()
+	s.shutdown = true
+	s.mu.Unlock()
+	s.cancel()
+	s.diags.stopAll()
+	return nil, nil
+}
+
+func (s *Server) exit(*glsp.Context) (any, error) {
+	s.mu.Lock()
+	s.exited = true
+	s.mu.Unlock()
+	return nil, nil // glsp closes the connection, which ends Run
+}
+
+// --- text synchronization ---
+
+func (s *Server) didOpen(ctx *glsp.Context) (any, error) {
+	p, err := s.decodeDidOpen(ctx)
+	if err != nil {
+		return nil, err
+	}
+	td := p.TextDocument
+	text := td.data
+	if text == nil {
+		text = stringBytes(td.Text)
+	}
+	snap := openBytes(td.URI, td.LanguageID, td.Version, text)
+	if !p.arrived.IsZero() {
+		snap.received = p.arrived
+	}
+	if snap.kind == kindOther {
+		s.log.Infof("didOpen %s (%s): not a dataset or plan, ignored", td.URI, td.LanguageID)
+		return nil, nil
+	}
+	s.docs.put(snap)
+	s.log.Infof("didOpen %s v%d: %d lines", td.URI, td.Version, snap.Lines())
+	s.diags.schedule(td.URI, false)
+	return nil, nil
+}
+
+func (s *Server) didChange(ctx *glsp.Context) (any, error) {
+	p, err := s.decodeDidChange(ctx)
+	if err != nil {
+		return nil, err
+	}
+	uri := p.TextDocument.URI
+	cur := s.docs.get(uri)
+	if cur == nil {
+		s.log.Warningf("didChange for %s, which is not open: ignored", uri)
+		return nil, nil
+	}
+	if p.TextDocument.Version <= cur.version {
+		s.log.Warningf("didChange %s: version %d after %d; applied in arrival order", uri, p.TextDocument.Version, cur.version)
+	}
+	next, clamped := cur.change(p.TextDocument.Version, p.ContentChanges)
+	if !p.arrived.IsZero() {
+		next.received = p.arrived
+	}
+	if clamped > 0 {
+		s.log.Warningf("didChange %s v%d: %d change(s) had a range outside the document and were clamped", uri, p.TextDocument.Version, clamped)
+	}
+	s.docs.put(next)
+	s.diags.schedule(uri, false)
+	return nil, nil
+}
+
+func (s *Server) didClose(ctx *glsp.Context) (any, error) {
+	p, err := decode[didCloseParams](ctx)
+	if err != nil {
+		return nil, err
+	}
+	uri := p.TextDocument.URI
+	if s.docs.get(uri) == nil {
+		return nil, nil
+	}
+	s.docs.remove(uri)
+	s.diags.forget(uri)
+	s.stats.forget(uri)
+	return nil, nil
+}
+
+// current returns the open dataset at uri and its latest result, or
+// errors for documents the server does not know.
+func (s *Server) current(uri string) (*snapshot, *result) {
+	snap := s.docs.get(uri)
+	if snap == nil {
+		return nil, nil
+	}
+	return snap, s.diags.result(uri)
+}

@@ -1,0 +1,350 @@
+package lsp
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/tliron/glsp"
+
+	"github.com/ftls-dev/ftls/jsonpos"
+)
+
+// didOpen and didChange carry whole documents, hundreds of megabytes for a
+// large dataset. jsonrpc2 v0.2.0, under glsp, decodes a message with
+// encoding/json four times over (into a message, into a map, back to raw
+// params) before a handler sees it: about 30 s for a 230 MB document. So
+// the server reads its standard input itself first (interceptStdin): a
+// large didOpen or didChange is decoded once with ftls's positional JSON
+// parser, kept aside, and glsp gets a small stand-in that names it. Other
+// messages pass through byte for byte, and the order of messages is kept.
+
+// largeMessage is the body size from which didOpen and didChange take the
+// fast path.
+const largeMessage = 256 << 10
+
+// stash holds the params of large messages until their handler runs.
+type stash struct {
+	mu   sync.Mutex
+	next int64
+	m    map[int64]any
+}
+
+func (st *stash) put(v any) int64 {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.m == nil {
+		st.m = map[int64]any{}
+	}
+	st.next++
+	st.m[st.next] = v
+	return st.next
+}
+
+func (st *stash) take(key int64) (any, bool) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	v, ok := st.m[key]
+	delete(st.m, key)
+	return v, ok
+}
+
+// interceptStdin puts a pipe in place of os.Stdin, which glsp reads, and
+// feeds it from the real standard input through pump.
+func (s *Server) interceptStdin() error {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	in := os.Stdin
+	os.Stdin = r
+	s.goSafe("stdin", func() { s.pump(in, w) })
+	return nil
+}
+
+// pump copies LSP frames from in to out, replacing large document
+// messages with stand-ins.
+func (s *Server) pump(in io.Reader, out io.WriteCloser) {
+	defer out.Close()
+	br := bufio.NewReaderSize(in, 64<<10)
+	for {
+		header, n, err := readHeader(br)
+		arrived := time.Now()
+		if err != nil {
+			if err != io.EOF {
+				s.log.Errorf("reading standard input: %v", err)
+			}
+			return
+		}
+		body := make([]byte, n)
+		if _, err := io.ReadFull(br, body); err != nil {
+			s.log.Errorf("reading standard input: %v", err)
+			return
+		}
+		if n >= largeMessage {
+			if repl, ok := s.standIn(body, arrived); ok {
+				s.log.Noticef("read a %.1f MB message in %.0f ms", float64(n)/1e6, ms(time.Since(arrived)))
+				body = repl
+				header = []byte(fmt.Sprintf("Content-Length: %d\r\n\r\n", len(repl)))
+			}
+		}
+		if _, err := out.Write(header); err != nil {
+			return
+		}
+		if _, err := out.Write(body); err != nil {
+			return
+		}
+	}
+}
+
+// readHeader reads the header of a frame, returning it verbatim and the
+// body's length.
+func readHeader(br *bufio.Reader) ([]byte, int, error) {
+	var header []byte
+	n := -1
+	for {
+		line, err := br.ReadSlice('\n')
+		if err != nil {
+			if err == io.EOF && len(header) == 0 && len(line) == 0 {
+				return nil, 0, io.EOF
+			}
+			return nil, 0, err
+		}
+		header = append(header, line...)
+		l := strings.TrimRight(string(line), "\r\n")
+		if l == "" {
+			break
+		}
+		if name, value, ok := strings.Cut(l, ":"); ok && strings.EqualFold(strings.TrimSpace(name), "Content-Length") {
+			v, err := strconv.Atoi(strings.TrimSpace(value))
+			if err != nil || v < 0 {
+				return nil, 0, fmt.Errorf("bad Content-Length %q", value)
+			}
+			n = v
+		}
+	}
+	if n < 0 {
+		return nil, 0, errors.New("frame without Content-Length")
+	}
+	return header, n, nil
+}
+
+// standIn decodes a large didOpen or didChange and returns the small
+// message that replaces it.
+func (s *Server) standIn(body []byte, arrived time.Time) ([]byte, bool) {
+	var p jsonpos.Parser
+	root, err := p.Parse(body)
+	if err != nil || root.Get("id").Exists() {
+		return nil, false
+	}
+	method := root.Get("method").Str()
+	var v any
+	switch method {
+	case "textDocument/didOpen":
+		var p didOpenParams
+		p, err = didOpenFrom(root.Get("params"))
+		p.arrived = arrived
+		v = p
+	case "textDocument/didChange":
+		var p didChangeParams
+		p, err = didChangeFrom(root.Get("params"))
+		p.arrived = arrived
+		v = p
+	default:
+		return nil, false
+	}
+	if err != nil {
+		return nil, false // glsp and the handler report it
+	}
+	key := s.stash.put(v)
+	return []byte(fmt.Sprintf(`{"jsonrpc":"2.0","method":%q,"params":{"ftlsStash":%d}}`, method, key)), true
+}
+
+// stashed returns the params kept aside for this message, if any.
+func (s *Server) stashed(ctx *glsp.Context) (any, bool) {
+	if len(ctx.Params) > 64 || !bytes.Contains(ctx.Params, []byte(`"ftlsStash"`)) {
+		return nil, false
+	}
+	var p jsonpos.Parser
+	root, err := p.Parse(ctx.Params)
+	if err != nil {
+		return nil, false
+	}
+	key, ok := root.Get("ftlsStash").Int()
+	if !ok {
+		return nil, false
+	}
+	return s.stash.take(key)
+}
+
+func (s *Server) decodeDidOpen(ctx *glsp.Context) (didOpenParams, error) {
+	if v, ok := s.stashed(ctx); ok {
+		if p, ok := v.(didOpenParams); ok {
+			return p, nil
+		}
+	}
+	var parser jsonpos.Parser
+	root, err := parser.Parse(ctx.Params)
+	if err != nil {
+		return didOpenParams{}, &paramsError{err}
+	}
+	return didOpenFrom(root)
+}
+
+func (s *Server) decodeDidChange(ctx *glsp.Context) (didChangeParams, error) {
+	if v, ok := s.stashed(ctx); ok {
+		if p, ok := v.(didChangeParams); ok {
+			return p, nil
+		}
+	}
+	var parser jsonpos.Parser
+	root, err := parser.Parse(ctx.Params)
+	if err != nil {
+		return didChangeParams{}, &paramsError{err}
+	}
+	return didChangeFrom(root)
+}
+
+func didOpenFrom(root jsonpos.Value) (didOpenParams, error) {
+	var p didOpenParams
+	td := root.Get("textDocument")
+	if td.Kind() != jsonpos.Object {
+		return p, &paramsError{errors.New("textDocument: want an object")}
+	}
+	p.TextDocument.URI = td.Get("uri").Str()
+	p.TextDocument.LanguageID = td.Get("languageId").Str()
+	v, _ := td.Get("version").Int()
+	p.TextDocument.Version = int32(v)
+	text := td.Get("text")
+	if p.TextDocument.URI == "" || text.Kind() != jsonpos.String {
+		return p, &paramsError{errors.New("textDocument: want uri and text")}
+	}
+	p.TextDocument.data = decodeString(text)
+	return p, nil
+}
+
+func didChangeFrom(root jsonpos.Value) (didChangeParams, error) {
+	var p didChangeParams
+	td := root.Get("textDocument")
+	p.TextDocument.URI = td.Get("uri").Str()
+	v, _ := td.Get("version").Int()
+	p.TextDocument.Version = int32(v)
+	if p.TextDocument.URI == "" {
+		return p, &paramsError{errors.New("textDocument: want a uri")}
+	}
+	for _, c := range root.Get("contentChanges").Elems() {
+		text := c.Get("text")
+		if text.Kind() != jsonpos.String {
+			return p, &paramsError{errors.New("contentChanges: want text")}
+		}
+		cc := contentChange{Text: text.Str()}
+		if r := c.Get("range"); r.Kind() == jsonpos.Object {
+			cc.Range = &Range{Start: position(r.Get("start")), End: position(r.Get("end"))}
+		}
+		p.ContentChanges = append(p.ContentChanges, cc)
+	}
+	return p, nil
+}
+
+// decodeString returns the text of a JSON string value, decoded in place
+// in the message's buffer: a decoded string is never longer than its
+// escaped form, and the buffer is not read again. On a document of
+// hundreds of megabytes a second buffer costs more than the decoding (its
+// pages have to be faulted in).
+func decodeString(v jsonpos.Value) []byte {
+	raw := v.Raw()
+	if len(raw) < 2 {
+		return nil
+	}
+	raw = raw[1 : len(raw)-1 : len(raw)-1]
+	if !v.HasEscapes() {
+		return raw
+	}
+	w := 0
+	for r := 0; r < len(raw); {
+		k := bytes.IndexByte(raw[r:], '\\')
+		if k < 0 {
+			w += copy(raw[w:], raw[r:])
+			break
+		}
+		w += copy(raw[w:], raw[r:r+k])
+		r += k
+		c, n := unescapeAt(raw[r:])
+		w += utf8.EncodeRune(raw[w:w+utf8.RuneLen(c)], c)
+		r += n
+	}
+	return raw[:w]
+}
+
+// unescapeAt decodes the escape at the start of s (which jsonpos has
+// validated) and returns the character and the escape's length.
+func unescapeAt(s []byte) (rune, int) {
+	if len(s) < 2 {
+		return utf8.RuneError, len(s)
+	}
+	switch s[1] {
+	case 'b':
+		return '\b', 2
+	case 'f':
+		return '\f', 2
+	case 'n':
+		return '\n', 2
+	case 'r':
+		return '\r', 2
+	case 't':
+		return '\t', 2
+	case 'u':
+		r := hex4(s[2:])
+		if r < 0 {
+			return utf8.RuneError, 2
+		}
+		if !utf16.IsSurrogate(r) {
+			return r, 6
+		}
+		if len(s) >= 12 && s[6] == '\\' && s[7] == 'u' {
+			if r2 := hex4(s[8:]); r2 >= 0 {
+				if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
+					return d, 12
+				}
+			}
+		}
+		return utf8.RuneError, 6
+	}
+	return rune(s[1]), 2 // '"', '\\', '/'
+}
+
+func hex4(s []byte) rune {
+	if len(s) < 4 {
+		return -1
+	}
+	var r rune
+	for _, c := range s[:4] {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return -1
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
+}
+
+func position(v jsonpos.Value) Position {
+	l, _ := v.Get("line").Int()
+	c, _ := v.Get("character").Int()
+	return Position{Line: int(l), Character: int(c)}
+}
