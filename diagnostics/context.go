@@ -37,6 +37,7 @@ type RowContext struct {
 
 	diags []Diagnostic
 	turns []Turn
+	units int // the row's length in UTF-16 code units, when it is valid UTF-8
 }
 
 // Message is one turn of a conversation, with the values rules look at.
@@ -65,7 +66,11 @@ func NewRowContext(row *dataset.Row, p *jsonpos.Parser, s *Settings) *RowContext
 		c.Blank = true
 		return c
 	}
-	c.InvalidUTF8 = invalidUTF8(row.Text)
+	if units, ok := textpos.CheckUTF8(row.Text); ok {
+		c.units = units
+	} else {
+		c.InvalidUTF8 = invalidUTF8(row.Text)
+	}
 	root, err := p.Parse(row.Text)
 	if err != nil {
 		c.ParseErr = asSyntaxError(err)

@@ -63,7 +63,7 @@ func (c *RowContext) Info() RowInfo {
 	// array file may span lines.
 	if c.InvalidUTF8 < 0 && !c.MultiLine && bytes.IndexByte(c.Row.Text, '\n') < 0 {
 		start := c.Row.Start()
-		info.Range = textpos.Range{Start: start, End: textpos.Position{Line: start.Line, Character: start.Character + textpos.UTF16LenValid(c.Row.Text)}}
+		info.Range = textpos.Range{Start: start, End: textpos.Position{Line: start.Line, Character: start.Character + c.units}}
 	} else {
 		info.Range = c.Row.FullRange()
 	}
@@ -229,9 +229,6 @@ func (f *FileContext) report(code string, rng textpos.Range, off int64, fix *Fix
 // invalidUTF8 returns the offset of the first byte of b that is not part of
 // valid UTF-8, or -1.
 func invalidUTF8(b []byte) int {
-	if utf8.Valid(b) {
-		return -1
-	}
 	for i := 0; i < len(b); {
 		r, size := utf8.DecodeRune(b[i:])
 		if r == utf8.RuneError && size == 1 {

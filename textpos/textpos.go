@@ -89,6 +89,38 @@ func UTF16LenValid(b []byte) int {
 	return n
 }
 
+// CheckUTF8 reports whether b is valid UTF-8 and, if so, its length in
+// UTF-16 code units, in one pass: rows are validated and measured anyway,
+// and doing both at once reads them once.
+func CheckUTF8(b []byte) (units int, valid bool) {
+	const high = 0x8080808080808080
+	i := 0
+	for i < len(b) {
+		if i+8 <= len(b) && binary.LittleEndian.Uint64(b[i:])&high == 0 {
+			i += 8
+			units += 8
+			continue
+		}
+		c := b[i]
+		if c < utf8.RuneSelf {
+			i++
+			units++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return 0, false
+		}
+		i += size
+		if r >= 0x10000 {
+			units += 2
+		} else {
+			units++
+		}
+	}
+	return units, true
+}
+
 // Advance returns the position reached by moving from p over text.
 func Advance(p Position, text []byte) Position {
 	for {

@@ -120,3 +120,15 @@ func FuzzLineIndex(f *testing.F) {
 		}
 	})
 }
+
+func TestCheckUTF8(t *testing.T) {
+	for _, s := range []string{"", "plain ascii text that is long", "café 中文 😀 mixed", "\xff", "ok\xc3", "abcdefgh\xe2\x82"} {
+		units, valid := CheckUTF8([]byte(s))
+		if valid != utf8.ValidString(s) {
+			t.Errorf("CheckUTF8(%q) valid = %v, want %v", s, valid, utf8.ValidString(s))
+		}
+		if valid && units != UTF16Len([]byte(s)) {
+			t.Errorf("CheckUTF8(%q) = %d units, want %d", s, units, UTF16Len([]byte(s)))
+		}
+	}
+}
