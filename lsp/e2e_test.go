@@ -234,3 +234,60 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Errorf("the server panicked:\n%s", c.stderr.String())
 	}
 }
+
+// TestServeLargeDocumentPhases covers the path of large documents: the
+// first rows published early, row findings at once after an edit with the
+// file findings carried over, then the file rules, all equal to the
+// engine's findings for the same text.
+func TestServeLargeDocumentPhases(t *testing.T) {
+	var rows []string
+	for i := 0; i < 25000; i++ {
+		rows = append(rows, fmt.Sprintf(`{"messages":[{"role":"user","content":"Question %d about é 😀 item %d"},{"role":"assistant","content":"Answer %d"}]}`, i, i*7, i))
+	}
+	rows[20] = rows[10]    // a duplicate
+	rows[30000%25000] = "" // a blank line
+	text := strings.Join(rows, "\n") + "\n"
+	c := startServer(t)
+	c.initialize(map[string]any{"debounceMs": 0}, false)
+	uri := "file:///nowhere/big.jsonl"
+	d := c.open(uri, "jsonl", text)
+	want := func() string {
+		res, err := engine.Check(context.Background(), "", strings.NewReader(d.text), engine.Options{Settings: diagnostics.DefaultSettings()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, w := range res.Diagnostics {
+			out = append(out, fmt.Sprintf("%s %d:%d-%d:%d", w.Code, w.Range.Start.Line, w.Range.Start.Character, w.Range.End.Line, w.Range.End.Character))
+		}
+		return strings.Join(out, "\n")
+	}
+	got := c.waitFull(uri, 1)
+	if codes(got) != want() {
+		t.Fatalf("full diagnostics of version 1:\n%s\nwant:\n%s", codes(got), want())
+	}
+	c.mu.Lock()
+	first := c.firstMs[uri][1]
+	full := c.fullMs[uri][1]
+	c.mu.Unlock()
+	if first >= full {
+		t.Errorf("first rows were not published before the rest (%.0f ms, full %.0f ms)", first, full)
+	}
+	// Make line 101 a copy of line 50: at once, the row findings and the
+	// carried duplicate of line 21; then the new duplicate too.
+	d.edit(Range{Start: Position{Line: 100}, End: Position{Line: 101}}, rows[50]+"\n")
+	c.waitFor("row findings of version 2", func() bool {
+		p := c.diags[uri]
+		return p.Version != nil && *p.Version == 2
+	})
+	c.mu.Lock()
+	early := codes(c.diags[uri].Diagnostics)
+	c.mu.Unlock()
+	if !strings.Contains(early, "D001 20:") || !strings.Contains(early, "J003 5000:") {
+		t.Errorf("first diagnostics of version 2 lack the carried or row findings:\n%s", early)
+	}
+	got = c.waitFull(uri, 2)
+	if codes(got) != want() || !strings.Contains(codes(got), "D001 100:") {
+		t.Errorf("full diagnostics of version 2:\n%s\nwant:\n%s", codes(got), want())
+	}
+}
