@@ -672,6 +672,24 @@ func (v Value) AppendStr(dst []byte) []byte {
 	return appendUnescape(dst, raw)
 }
 
+// UnescapeInPlace decodes a String value into its own source bytes and
+// returns them: a decoded string is never longer than its escaped form, so
+// it fits, and writing never overtakes reading. It saves a copy of huge
+// strings (a whole document sent by an editor). The parsed data is changed:
+// neither v nor any Value overlapping it may be used afterwards. It returns
+// nil for other kinds.
+func (v Value) UnescapeInPlace() []byte {
+	if v.Kind() != String {
+		return nil
+	}
+	n := v.node()
+	raw := v.d.data[n.start+1 : n.end-1 : n.end-1]
+	if n.flags&flagEsc == 0 {
+		return raw
+	}
+	return appendUnescape(raw[:0], raw)
+}
+
 // StrEqual reports whether v is a String whose decoded value is s. It does
 // not allocate when the string has no escapes.
 func (v Value) StrEqual(s string) bool {

@@ -11,8 +11,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/tliron/glsp"
 
@@ -256,92 +254,9 @@ func didChangeFrom(root jsonpos.Value) (didChangeParams, error) {
 }
 
 // decodeString returns the text of a JSON string value, decoded in place
-// in the message's buffer: a decoded string is never longer than its
-// escaped form, and the buffer is not read again. On a document of
-// hundreds of megabytes a second buffer costs more than the decoding (its
-// pages have to be faulted in).
-func decodeString(v jsonpos.Value) []byte {
-	raw := v.Raw()
-	if len(raw) < 2 {
-		return nil
-	}
-	raw = raw[1 : len(raw)-1 : len(raw)-1]
-	if !v.HasEscapes() {
-		return raw
-	}
-	w := 0
-	for r := 0; r < len(raw); {
-		k := bytes.IndexByte(raw[r:], '\\')
-		if k < 0 {
-			w += copy(raw[w:], raw[r:])
-			break
-		}
-		w += copy(raw[w:], raw[r:r+k])
-		r += k
-		c, n := unescapeAt(raw[r:])
-		w += utf8.EncodeRune(raw[w:w+utf8.RuneLen(c)], c)
-		r += n
-	}
-	return raw[:w]
-}
-
-// unescapeAt decodes the escape at the start of s (which jsonpos has
-// validated) and returns the character and the escape's length.
-func unescapeAt(s []byte) (rune, int) {
-	if len(s) < 2 {
-		return utf8.RuneError, len(s)
-	}
-	switch s[1] {
-	case 'b':
-		return '\b', 2
-	case 'f':
-		return '\f', 2
-	case 'n':
-		return '\n', 2
-	case 'r':
-		return '\r', 2
-	case 't':
-		return '\t', 2
-	case 'u':
-		r := hex4(s[2:])
-		if r < 0 {
-			return utf8.RuneError, 2
-		}
-		if !utf16.IsSurrogate(r) {
-			return r, 6
-		}
-		if len(s) >= 12 && s[6] == '\\' && s[7] == 'u' {
-			if r2 := hex4(s[8:]); r2 >= 0 {
-				if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
-					return d, 12
-				}
-			}
-		}
-		return utf8.RuneError, 6
-	}
-	return rune(s[1]), 2 // '"', '\\', '/'
-}
-
-func hex4(s []byte) rune {
-	if len(s) < 4 {
-		return -1
-	}
-	var r rune
-	for _, c := range s[:4] {
-		switch {
-		case c >= '0' && c <= '9':
-			c -= '0'
-		case c >= 'a' && c <= 'f':
-			c = c - 'a' + 10
-		case c >= 'A' && c <= 'F':
-			c = c - 'A' + 10
-		default:
-			return -1
-		}
-		r = r<<4 | rune(c)
-	}
-	return r
-}
+// in the message's buffer: on a document of hundreds of megabytes a second
+// buffer costs more than the decoding (its pages have to be faulted in).
+func decodeString(v jsonpos.Value) []byte { return v.UnescapeInPlace() }
 
 func position(v jsonpos.Value) Position {
 	l, _ := v.Get("line").Int()
