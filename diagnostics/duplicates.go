@@ -80,9 +80,13 @@ func checkNearDuplicates(f *FileContext) {
 		return
 	}
 	root := dedup.Clusters(len(f.Rows), pairs)
+	paired := make(map[int32]bool, 2*len(pairs))
+	for _, p := range pairs {
+		paired[p.A], paired[p.B] = true, true
+	}
 	members := map[int32][]int{}
 	for i, r := range root {
-		if int(r) != i || hasPair(pairs, int32(i)) {
+		if paired[int32(i)] {
 			members[r] = append(members[r], i)
 		}
 	}
@@ -107,15 +111,6 @@ func checkNearDuplicates(f *FileContext) {
 		f.ReportRelated("D002", i, nil, related, "near-duplicate of line %d (similarity %.2f; cluster of %d rows)",
 			f.Line(int(p.A)), p.Similarity, len(group))
 	}
-}
-
-func hasPair(pairs []dedup.Pair, row int32) bool {
-	for _, p := range pairs {
-		if p.A == row || p.B == row {
-			return true
-		}
-	}
-	return false
 }
 
 func checkConflictingAnswers(f *FileContext) {
