@@ -82,6 +82,8 @@ type configState struct {
 type cachedSettings struct {
 	modTime  time.Time
 	size     int64
+	planMod  time.Time // the governing plan's (plan.go)
+	planSize int64
 	settings *diagnostics.Settings
 	err      error
 }
@@ -114,8 +116,9 @@ func (c *configState) debounce() time.Duration {
 
 // settingsFor returns the settings for the dataset at path (which may be
 // "" for documents that are not files): defaults, then the ftls.yaml found
-// from its folder upwards, then the client's settings. A broken ftls.yaml
-// is reported in err and skipped.
+// from its folder upwards, then the plan that governs it (plan.go), then
+// the client's settings. A broken ftls.yaml or plan is reported in err and
+// skipped.
 func (c *configState) settingsFor(path string) (*diagnostics.Settings, error) {
 	cfg := ""
 	if path != "" {
@@ -128,13 +131,15 @@ func (c *configState) settingsFor(path string) (*diagnostics.Settings, error) {
 			mod, size = st.ModTime(), st.Size()
 		}
 	}
+	pp, pmod, psize := governingPlan(path)
+	key := cfg + "\x00" + pp
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if cs := c.cache[cfg]; cs != nil && cs.modTime.Equal(mod) && cs.size == size {
+	if cs := c.cache[key]; cs != nil && cs.modTime.Equal(mod) && cs.size == size && cs.planMod.Equal(pmod) && cs.planSize == psize {
 		return cs.settings, cs.err
 	}
-	s, fileErr := c.build(cfg)
-	c.cache[cfg] = &cachedSettings{modTime: mod, size: size, settings: s, err: fileErr}
+	s, fileErr := c.build(cfg, pp)
+	c.cache[key] = &cachedSettings{modTime: mod, size: size, planMod: pmod, planSize: psize, settings: s, err: fileErr}
 	return s, fileErr
 }
 
@@ -145,14 +150,15 @@ func (c *configState) freshSettings(path string) *diagnostics.Settings {
 	if path != "" {
 		cfg = config.Find(filepath.Dir(path))
 	}
+	pp, _, _ := governingPlan(path)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	s, _ := c.build(cfg)
+	s, _ := c.build(cfg, pp)
 	return s
 }
 
 // build layers the settings; c.mu is held.
-func (c *configState) build(cfg string) (*diagnostics.Settings, error) {
+func (c *configState) build(cfg, planPath string) (*diagnostics.Settings, error) {
 	s := diagnostics.DefaultSettings()
 	var fileErr error
 	if cfg != "" {
@@ -164,6 +170,11 @@ func (c *configState) build(cfg string) (*diagnostics.Settings, error) {
 			fileErr = fmt.Errorf("%s: %w", cfg, err)
 			s = diagnostics.DefaultSettings()
 		}
+	}
+	if ps, err := applyPlan(s, planPath); err != nil {
+		fileErr = err
+	} else {
+		s = ps
 	}
 	if err := c.client.lint().Apply(s); err != nil {
 		// Validated when it arrived; only a combination with ftls.yaml can

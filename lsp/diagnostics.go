@@ -43,10 +43,6 @@ const firstBatch = 10000
 // run again on a large document.
 const fileRulesDelay = 250 * time.Millisecond
 
-// planDiagnostics checks a plan file (*.plan.yaml). The plan package will
-// provide it; until then plans are stored and get no diagnostics.
-var planDiagnostics = func(uri string, text []byte) []diagnostics.Diagnostic { return nil }
-
 // result is the outcome of checking one version of a document.
 type result struct {
 	snap     *snapshot
@@ -199,7 +195,7 @@ func (w *worker) check(snap *snapshot) {
 	case kindDataset:
 		w.checkDataset(snap)
 	case kindPlan:
-		w.p.publish(&result{snap: snap, res: &engine.Result{Path: snap.path, Diagnostics: planDiagnostics(snap.uri, snap.Text())}, full: true})
+		w.p.publish(w.p.s.checkPlan(snap)) // plan.go
 	}
 }
 

@@ -109,6 +109,7 @@ type serverCapabilities struct {
 	CodeLensProvider       codeLensOptions         `json:"codeLensProvider"`
 	DocumentSymbolProvider bool                    `json:"documentSymbolProvider"`
 	ExecuteCommandProvider executeCommandOptions   `json:"executeCommandProvider"`
+	CompletionProvider     *completionOptions      `json:"completionProvider,omitempty"`
 }
 
 // Text document sync kinds.

@@ -22,6 +22,8 @@
 //	diagnostics.go  debounced two-phase checking and publishing, leakage
 //	hover.go        row breakdown, ChatML rendering, dataset statistics
 //	codeaction.go   quick fixes and fix-all as minimal versioned edits
+//	plan.go         *.plan.yaml: diagnostics, hover with actual figures,
+//	                completion, code lens; plan settings for datasets
 //	codelens.go     symbols.go  config.go  commands.go
 package lsp
 
@@ -76,10 +78,11 @@ var methods = map[string]handlerFunc{
 	"textDocument/didOpen":             (*Server).didOpen,
 	"textDocument/didChange":           (*Server).didChange,
 	"textDocument/didClose":            (*Server).didClose,
-	"textDocument/didSave":             noop,
-	"textDocument/hover":               (*Server).hover,
-	"textDocument/codeAction":          (*Server).codeAction,
-	"textDocument/codeLens":            (*Server).codeLens,
+	"textDocument/didSave":             (*Server).didSave,
+	"textDocument/hover":               planAware((*Server).hover, (*Server).planHover),
+	"textDocument/codeAction":          planAware((*Server).codeAction, (*Server).planCodeAction),
+	"textDocument/codeLens":            planAware((*Server).codeLens, (*Server).planCodeLens),
+	"textDocument/completion":          (*Server).completion,
 	"textDocument/documentSymbol":      (*Server).documentSymbol,
 	"workspace/executeCommand":         (*Server).executeCommand,
 	"workspace/didChangeConfiguration": (*Server).didChangeConfiguration,
@@ -320,7 +323,8 @@ func (s *Server) initialize(ctx *glsp.Context) (any, error) {
 			PositionEncoding:       "utf-16",
 			TextDocumentSync:       textDocumentSyncOptions{OpenClose: true, Change: syncIncremental},
 			HoverProvider:          true,
-			CodeActionProvider:     codeActionOptions{CodeActionKinds: []string{kindQuickFix, kindFixAll}},
+			CodeActionProvider:     codeActionOptions{CodeActionKinds: []string{kindQuickFix, kindFixAll, kindInsertSections}},
+			CompletionProvider:     &completionOptions{TriggerCharacters: []string{":", " "}},
 			CodeLensProvider:       codeLensOptions{},
 			DocumentSymbolProvider: true,
 			ExecuteCommandProvider: executeCommandOptions{Commands: []string{cmdFixAll, cmdStats}},

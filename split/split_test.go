@@ -357,7 +357,7 @@ func TestSplitRatio(t *testing.T) {
 	}
 }
 
-func TestWriteTerminatorsAndBOM(t *testing.T) {
+func TestSplitWriteTerminatorsAndBOM(t *testing.T) {
 	data := []byte("\uFEFF{\"a\":1}\r\n{\"a\":2}\r\n{\"a\":3}")
 	in := check(t, "x.jsonl", data)
 	if term := split.Terminator(in.Rows); term != "\r\n" {
@@ -372,7 +372,7 @@ func TestWriteTerminatorsAndBOM(t *testing.T) {
 	}
 }
 
-func TestWriteRefusesAChangedFile(t *testing.T) {
+func TestSplitWriteRefusesAChangedFile(t *testing.T) {
 	data := []byte("{\"a\":1}\n{\"a\":2}\n")
 	in := check(t, "x.jsonl", data)
 	for _, changed := range []string{"{\"a\":1}\nX{\"a\":2}\n", "{\"a\":1}\n{\"a\":2}\nmore\n", "{\"a\":1}\n{\"a\""} {

@@ -45,6 +45,11 @@ func runSplit(args []string, stdout, stderr io.Writer) int {
 	out := fs.StringP("output", "o", "", "validation file to write (default: the plan's output.validation, else derived from FILE)")
 	force := fs.Bool("force", false, "replace an existing validation file")
 	dryRun := fs.Bool("dry-run", false, "print the counts without writing anything")
+	// The split reports no findings: the rule and token flags change
+	// nothing, so they are accepted but not listed.
+	for _, name := range []string{"rule", "disable", "target", "model", "max-tokens"} {
+		_ = fs.MarkHidden(name)
+	}
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, splitHelp)
 		fs.PrintDefaults()
