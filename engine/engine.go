@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 
@@ -68,6 +69,9 @@ type Options struct {
 	// ChunkSize is how much of a JSON Lines file a worker takes at a time;
 	// 0 means dataset.DefaultChunkSize.
 	ChunkSize int
+	// SizeHint is the size of the input in bytes, if known. It lets the
+	// row summaries be allocated once instead of grown by copying.
+	SizeHint int64
 }
 
 func (o Options) workers() int {
@@ -85,6 +89,9 @@ func CheckFile(ctx context.Context, path string, opts Options) (*Result, error) 
 		return nil, err
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err == nil && opts.SizeHint == 0 {
+		opts.SizeHint = st.Size()
+	}
 	res, err := Check(ctx, path, f, opts)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -128,8 +135,16 @@ type checked struct {
 func checkLines(ctx context.Context, name string, r io.Reader, opts Options) (*Result, error) {
 	res := &Result{Path: name}
 	var all []diagnostics.Diagnostic
+	var read int64 // bytes of the rows seen so far
+	keepAll := opts.Settings.NeedsAllRows()
 	err := ScanRows(ctx, r, opts, func(rows []checked) {
 		for i := range rows {
+			read += int64(len(rows[i].row.Text) + rows[i].row.Term)
+			if keepAll && len(res.Rows) == cap(res.Rows) && opts.SizeHint > read && res.Tally.Rows > 0 {
+				// Extrapolate the number of rows from those read so far.
+				est := int(float64(opts.SizeHint) / float64(read) * float64(res.Tally.Rows) * 1.05)
+				res.Rows = slices.Grow(res.Rows, max(est-len(res.Rows), 1024))
+			}
 			res.Tally.Add(rows[i].info)
 			if res.Tally.Keep(rows[i].info, opts.Settings) {
 				res.Rows = append(res.Rows, rows[i].info)
