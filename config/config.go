@@ -33,6 +33,9 @@ type Lint struct {
 	MetadataKey            string            `yaml:"metadata_key"`
 	CategoryField          string            `yaml:"category_field"`
 	NearDuplicateThreshold float64           `yaml:"near_duplicate_threshold"`
+	OverTemplatingShare    float64           `yaml:"over_templating_share"`
+	LengthOutlierFactor    float64           `yaml:"length_outlier_factor"`
+	BalanceTolerance       float64           `yaml:"balance_tolerance"`
 	Rules                  map[string]string `yaml:"rules"`
 }
 
@@ -98,6 +101,15 @@ func (l *Lint) Apply(s *diagnostics.Settings) error {
 	}
 	if l.NearDuplicateThreshold != 0 {
 		s.NearDuplicate = l.NearDuplicateThreshold
+	}
+	if l.OverTemplatingShare != 0 {
+		s.OverTemplatingShare = l.OverTemplatingShare
+	}
+	if l.LengthOutlierFactor != 0 {
+		s.LengthOutlierFactor = l.LengthOutlierFactor
+	}
+	if l.BalanceTolerance != 0 {
+		s.BalanceTolerance = l.BalanceTolerance
 	}
 	if l.CategoryField != "" {
 		s.CategoryField = l.CategoryField

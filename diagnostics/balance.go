@@ -41,11 +41,10 @@ type CategoryTarget struct {
 	Range textpos.Range // the category's entry in the plan
 }
 
-// Tolerances of the balance rules: a share is off target when it is more
-// than shareSlack percentage points and more than shareRelative of the
-// target away from it. Small files are not judged at all.
+// A share is off target when it misses it by more than the settings'
+// BalanceTolerance (in share points) and by more than shareRelative of the
+// target. Small files are not judged at all.
 const (
-	shareSlack     = 0.05
 	shareRelative  = 0.25
 	minBalanceRows = 20
 )
@@ -56,7 +55,7 @@ func init() {
 			Code: "B001", Name: "category-imbalance", Severity: Warning,
 			Summary: "a category's share is off its planned target",
 			Doc: Doc{
-				What: "Compares each category's share of the categorised rows with the plan's target (its weight over the sum of weights, or its count over size.examples), and with an even split when there is no plan. A share is off when it misses the target by more than 5 percentage points and by more than a quarter of the target. Files under 20 categorised rows are not judged.",
+				What: "Compares each category's share of the categorised rows with the plan's target (its weight over the sum of weights, or its count over size.examples), and with an even split when there is no plan. A share is off when it misses the target by more than 5 percentage points (`balance_tolerance`, 0.05) and by more than a quarter of the target. Files under 20 categorised rows are not judged.",
 				Why:  "The model's behaviour follows the mix of its examples: an under-represented category is handled worse, an over-represented one crowds out the rest.",
 				Bad:  "returns: 41 of 600 (6.8 %), planned 33 %",
 				Good: "returns: 198 of 600 (33 %), planned 33 %",
@@ -105,9 +104,9 @@ func init() {
 
 // offTarget reports whether share misses target by more than the
 // tolerance.
-func offTarget(share, target float64) bool {
+func offTarget(share, target, tolerance float64) bool {
 	d := math.Abs(share - target)
-	return d > shareSlack && d > shareRelative*target
+	return d > tolerance && d > shareRelative*target
 }
 
 func pct(x float64) string { return fmt.Sprintf("%.1f %%", 100*x) }
@@ -139,7 +138,7 @@ func checkCategoryBalance(f *FileContext) {
 	targets := f.categoryTargets(counts)
 	for _, t := range targets {
 		share := float64(counts[t.Name]) / float64(total)
-		if !offTarget(share, t.Share) {
+		if !offTarget(share, t.Share, f.Settings.BalanceTolerance) {
 			continue
 		}
 		planned := "an even share of " + pct(t.Share)
@@ -240,7 +239,7 @@ func checkMultiTurnShare(f *FileContext) {
 		return
 	}
 	share := float64(multi) / float64(n)
-	if offTarget(share, plan.MultiTurn) {
+	if offTarget(share, plan.MultiTurn, f.Settings.BalanceTolerance) {
 		f.reportFileRelated("B003", f.planRelated(plan.MultiTurnRange, "planned here"),
 			"multi-turn conversations: %d of %d (%s), planned %s", multi, n, pct(share), pct(plan.MultiTurn))
 	}

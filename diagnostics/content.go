@@ -55,7 +55,7 @@ func init() {
 			Code: "Q005", Name: "over-templating", Severity: Warning,
 			Summary: "many answers start the same way",
 			Doc: Doc{
-				What: "Reports, once per opening, when more than 20 % of the assistant answers in a file of at least 20 rows begin with the same four words.",
+				What: "Reports, once per opening, when more than 20 % (`over_templating_share`) of the assistant answers in a file of at least 20 rows begin with the same four words.",
 				Why:  "Generated datasets drift into a template (\"Certainly! Here is...\"); the model learns the template rather than the task, and every answer it gives will start the same way.",
 				Bad:  `400 of 1,000 answers start with "Great question! Here is"`,
 				Good: "openings as varied as the questions",
@@ -67,7 +67,7 @@ func init() {
 			Code: "Q006", Name: "length-outlier", Severity: Info,
 			Summary: "an example far longer or shorter than the rest",
 			Doc: Doc{
-				What: "Notes rows whose conversation is more than 8 times longer, or 8 times shorter, than the file's median, counting words as runs of letters and digits in user and assistant turns, in files of at least 30 rows.",
+				What: "Notes rows whose conversation is more than 8 times (`length_outlier_factor`) longer, or 8 times shorter, than the file's median, counting words as runs of letters and digits in user and assistant turns, in files of at least 30 rows.",
 				Why:  "Outliers are often broken rows: a pasted document, a truncated answer, a conversation that never ends. Long ones also dominate the token budget.",
 				Bad:  "a 12,000-word conversation in a file whose median is 150 words",
 				Good: "lengths within an order of magnitude of each other, or outliers you meant",
@@ -317,7 +317,8 @@ func mayHoldSecret(text []byte) bool {
 }
 
 func checkOverTemplating(f *FileContext) {
-	const minRows, maxShare = 20, 0.20
+	const minRows = 20
+	maxShare := f.Settings.OverTemplatingShare
 	counts := map[string][]int{}
 	total := 0
 	for i, r := range f.Rows {
@@ -348,7 +349,8 @@ func checkOverTemplating(f *FileContext) {
 }
 
 func checkLengthOutliers(f *FileContext) {
-	const minRows, factor = 30, 8
+	const minRows = 30
+	factor := f.Settings.LengthOutlierFactor
 	var lengths []int
 	for _, r := range f.Rows {
 		if r.Words > 0 {
@@ -363,9 +365,9 @@ func checkLengthOutliers(f *FileContext) {
 	for i, r := range f.Rows {
 		switch w := int(r.Words); {
 		case w == 0:
-		case w > factor*median:
+		case float64(w) > factor*float64(median):
 			f.ReportRow("Q006", i, nil, "conversation has %d words, %.0f times the file's median of %d", w, float64(w)/float64(median), median)
-		case w*factor < median:
+		case float64(w)*factor < float64(median):
 			f.ReportRow("Q006", i, nil, "conversation has %s, far below the file's median of %d", plural(w, "word"), median)
 		}
 	}

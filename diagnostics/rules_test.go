@@ -166,6 +166,7 @@ type caseConfig struct {
 	metadata string
 	respLen  string  // a plan's style.response_length
 	nearDup  float64 // near_duplicate_threshold
+	overTpl  float64 // over_templating_share
 	plan     *diagnostics.PlanTargets
 }
 
@@ -213,6 +214,12 @@ func (c *ruleCase) config() (caseConfig, error) {
 				return cfg, err
 			}
 			cfg.nearDup = f
+		case "over_templating_share":
+			f, err := strconv.ParseFloat(val, 64)
+			if err != nil {
+				return cfg, err
+			}
+			cfg.overTpl = f
 		case "plan_categories": // name=weight ...
 			var sum float64
 			var cats []diagnostics.CategoryTarget
@@ -254,7 +261,7 @@ func (c *ruleCase) config() (caseConfig, error) {
 
 func (cfg caseConfig) settings() (*diagnostics.Settings, error) {
 	s := diagnostics.DefaultSettings()
-	l := &config.Lint{Target: cfg.target, Model: cfg.model, MaxTokensPerExample: cfg.maxTok, MetadataKey: cfg.metadata, NearDuplicateThreshold: cfg.nearDup}
+	l := &config.Lint{Target: cfg.target, Model: cfg.model, MaxTokensPerExample: cfg.maxTok, MetadataKey: cfg.metadata, NearDuplicateThreshold: cfg.nearDup, OverTemplatingShare: cfg.overTpl}
 	if err := l.Apply(s); err != nil {
 		return nil, err
 	}

@@ -45,6 +45,16 @@ type Settings struct {
 	// NearDuplicate is the estimated Jaccard similarity of word 3-grams
 	// above which two rows are near duplicates (D002, D004).
 	NearDuplicate float64
+	// OverTemplatingShare is the share of answers opening with the same
+	// four words above which Q005 reports them.
+	OverTemplatingShare float64
+	// LengthOutlierFactor is how many times longer or shorter than the
+	// median a conversation must be for Q006.
+	LengthOutlierFactor float64
+	// BalanceTolerance is how far, in share points (0.05 = 5 %), a
+	// category or multi-turn share may miss its target before B001 or B003
+	// reports it (it must also miss by a quarter of the target).
+	BalanceTolerance float64
 	// ResponseLength is the plan's style.response_length (brief, moderate,
 	// detailed, step-by-step), or "" without a plan.
 	ResponseLength string
@@ -76,7 +86,11 @@ func DefaultSettings() *Settings {
 		MetadataKey:   "metadata",
 		CategoryField: "metadata.category",
 		NearDuplicate: DefaultNearDuplicate,
-		Severities:    map[string]Severity{},
+
+		OverTemplatingShare: 0.20,
+		LengthOutlierFactor: 8,
+		BalanceTolerance:    0.05,
+		Severities:          map[string]Severity{},
 	}
 }
 
@@ -87,7 +101,9 @@ func (s *Settings) Clone() *Settings {
 		Target: s.Target, Model: s.Model, MaxTokens: s.MaxTokens,
 		MetadataKey: s.MetadataKey, CategoryField: s.CategoryField,
 		NearDuplicate: s.NearDuplicate, ResponseLength: s.ResponseLength,
-		Plan: s.Plan, CountTokens: s.CountTokens,
+		OverTemplatingShare: s.OverTemplatingShare, LengthOutlierFactor: s.LengthOutlierFactor,
+		BalanceTolerance: s.BalanceTolerance,
+		Plan:             s.Plan, CountTokens: s.CountTokens,
 		Severities: make(map[string]Severity, len(s.Severities)),
 	}
 	for k, v := range s.Severities {
@@ -140,6 +156,15 @@ func (s *Settings) Validate() error {
 	}
 	if s.NearDuplicate <= 0 || s.NearDuplicate > 1 {
 		return fmt.Errorf("near_duplicate_threshold must be in (0, 1], got %g", s.NearDuplicate)
+	}
+	if s.OverTemplatingShare <= 0 || s.OverTemplatingShare > 1 {
+		return fmt.Errorf("over_templating_share must be in (0, 1], got %g", s.OverTemplatingShare)
+	}
+	if s.LengthOutlierFactor <= 1 {
+		return fmt.Errorf("length_outlier_factor must be above 1, got %g", s.LengthOutlierFactor)
+	}
+	if s.BalanceTolerance < 0 || s.BalanceTolerance >= 1 {
+		return fmt.Errorf("balance_tolerance must be in [0, 1), got %g", s.BalanceTolerance)
 	}
 	if s.MaxTokens < 0 {
 		return fmt.Errorf("max_tokens_per_example must not be negative, got %d", s.MaxTokens)

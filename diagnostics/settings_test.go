@@ -12,6 +12,7 @@ func TestCloneCopiesEveryField(t *testing.T) {
 	s.Target, s.Model, s.MaxTokens = TargetGeneric, "gpt-3.5-turbo", 123
 	s.MetadataKey, s.CategoryField, s.NearDuplicate = "meta", "meta.cat", 0.5
 	s.ResponseLength, s.Plan, s.CountTokens = "brief", &PlanTargets{Path: "x.plan.yaml"}, true
+	s.OverTemplatingShare, s.LengthOutlierFactor, s.BalanceTolerance = 0.3, 5, 0.1
 	s.Severities["C010"] = Off
 	c := s.Clone()
 	v, cv := reflect.ValueOf(s).Elem(), reflect.ValueOf(c).Elem()

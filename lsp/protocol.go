@@ -69,6 +69,9 @@ type initializeParams struct {
 	Capabilities          struct {
 		Workspace struct {
 			Configuration bool `json:"configuration"`
+			WorkspaceEdit struct {
+				ResourceOperations []string `json:"resourceOperations"`
+			} `json:"workspaceEdit"`
 		} `json:"workspace"`
 	} `json:"capabilities"`
 }
@@ -262,4 +265,40 @@ type applyWorkspaceEditParams struct {
 type applyWorkspaceEditResult struct {
 	Applied       bool   `json:"applied"`
 	FailureReason string `json:"failureReason,omitempty"`
+}
+
+// Resource operations in workspace edits (the split and info source
+// actions, split.go).
+
+type optionalVersionedTextDocumentIdentifier struct {
+	URI string `json:"uri"`
+	// Version is null for a file the editor has not open (or creates).
+	Version *int32 `json:"version"`
+}
+
+type optionalTextDocumentEdit struct {
+	TextDocument optionalVersionedTextDocumentIdentifier `json:"textDocument"`
+	Edits        []textEdit                              `json:"edits"`
+}
+
+type createFileOptions struct {
+	Overwrite      bool `json:"overwrite"`
+	IgnoreIfExists bool `json:"ignoreIfExists"`
+}
+
+type createFile struct {
+	Kind    string             `json:"kind"` // "create"
+	URI     string             `json:"uri"`
+	Options *createFileOptions `json:"options,omitempty"`
+}
+
+// resourceWorkspaceEdit is a workspace edit whose documentChanges mix
+// createFile, textDocumentEdit and optionalTextDocumentEdit, in order.
+type resourceWorkspaceEdit struct {
+	DocumentChanges []any `json:"documentChanges"`
+}
+
+type applyResourceEditParams struct {
+	Label string                `json:"label,omitempty"`
+	Edit  resourceWorkspaceEdit `json:"edit"`
 }

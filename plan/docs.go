@@ -247,6 +247,18 @@ var schema = section("", Doc{
 			Summary: "How similar two examples must be (estimated Jaccard similarity of their word shingles) to be reported as near-duplicates (D002).",
 			Default: "0.85",
 		}},
+		&field{name: "over_templating_share", kind: kindFloat, min: 0, max: 1, hasMin: true, hasMax: true, minOpen: true, doc: Doc{
+			Summary: "Share of answers opening with the same four words above which Q005 reports over-templating.",
+			Default: "0.2",
+		}},
+		&field{name: "length_outlier_factor", kind: kindFloat, min: 1, hasMin: true, minOpen: true, doc: Doc{
+			Summary: "How many times longer or shorter than the median a conversation must be to be noted as an outlier (Q006).",
+			Default: "8",
+		}},
+		&field{name: "balance_tolerance", kind: kindFloat, min: 0, max: 1, hasMin: true, hasMax: true, doc: Doc{
+			Summary: "How far (0.05 = 5 points) a category or multi-turn share may miss its target before B001 or B003 reports it; it must also miss by a quarter of the target.",
+			Default: "0.05",
+		}},
 		&field{name: "rules", kind: kindRules, doc: Doc{
 			Summary: "Severity per rule code, or per family letter (`Q: info`).",
 			Advice:  "Turn a rule off with `off` rather than deleting findings by hand.",
