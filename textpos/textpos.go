@@ -9,7 +9,6 @@ package textpos
 
 import (
 	"encoding/binary"
-	"math/bits"
 	"unicode/utf8"
 )
 
@@ -52,37 +51,6 @@ func UTF16Len(b []byte) int {
 		if r >= 0x10000 {
 			n += 2
 		} else {
-			n++
-		}
-	}
-	return n
-}
-
-// UTF16LenValid is UTF16Len for text known to be valid UTF-8, several
-// times faster: it counts eight bytes at a time, as every byte but a
-// continuation byte starts a character and four-byte characters need two
-// units.
-func UTF16LenValid(b []byte) int {
-	const high = 0x8080808080808080
-	n, i := 0, 0
-	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		if x&high == 0 {
-			n += 8
-			continue
-		}
-		cont := x &^ (x << 1) & high                      // 10xxxxxx
-		four := x & (x << 1) & (x << 2) & (x << 3) & high // 1111xxxx
-		n += 8 - bits.OnesCount64(cont) + bits.OnesCount64(four)
-	}
-	// The tail may start inside a character, so count it byte by byte
-	// with the same rule rather than by decoding.
-	for _, c := range b[i:] {
-		switch {
-		case c&0xC0 == 0x80:
-		case c >= 0xF0:
-			n += 2
-		default:
 			n++
 		}
 	}

@@ -25,16 +25,16 @@ func TestUTF16Len(t *testing.T) {
 			t.Errorf("UTF16Len(%q) = %d, want %d", tt.in, got, tt.want)
 		}
 		if utf8.ValidString(tt.in) {
-			if got := UTF16LenValid([]byte(tt.in)); got != tt.want {
-				t.Errorf("UTF16LenValid(%q) = %d, want %d", tt.in, got, tt.want)
+			if got, _ := CheckUTF8([]byte(tt.in)); got != tt.want {
+				t.Errorf("CheckUTF8(%q) = %d, want %d", tt.in, got, tt.want)
 			}
 		}
 	}
 }
 
-// TestUTF16LenValidRandom checks the eight-bytes-at-a-time count against the
+// TestCheckUTF8Random checks the eight-bytes-at-a-time count against the
 // rune-by-rune one on random mixes of one- to four-byte characters.
-func TestUTF16LenValidRandom(t *testing.T) {
+func TestCheckUTF8Random(t *testing.T) {
 	alphabet := []rune{'a', 'Z', ' ', 'é', 'ß', '中', '文', '😀', '𝄞', '\n'}
 	r := rand.New(rand.NewPCG(1, 2))
 	for i := 0; i < 2000; i++ {
@@ -42,8 +42,8 @@ func TestUTF16LenValidRandom(t *testing.T) {
 		for n := r.IntN(40); n > 0; n-- {
 			b = utf8.AppendRune(b, alphabet[r.IntN(len(alphabet))])
 		}
-		if got, want := UTF16LenValid(b), UTF16Len(b); got != want {
-			t.Fatalf("UTF16LenValid(%q) = %d, want %d", b, got, want)
+		if got, valid := CheckUTF8(b); !valid || got != UTF16Len(b) {
+			t.Fatalf("CheckUTF8(%q) = %d, %v; want %d, true", b, got, valid, UTF16Len(b))
 		}
 	}
 }
