@@ -179,3 +179,20 @@ func DeleteRow(title string, row *dataset.Row) *Fix {
 	}
 	return &Fix{Title: title, Start: start, End: end, NewText: []byte{}}
 }
+
+// commonRoles are returned without allocating, since nearly every message
+// has one of them.
+var commonRoles = []string{"system", "user", "assistant", "tool", "human", "gpt"}
+
+func internRole(v jsonpos.Value) string {
+	raw := v.Raw()
+	if len(raw) >= 2 && !v.HasEscapes() {
+		body := raw[1 : len(raw)-1]
+		for _, r := range commonRoles {
+			if string(body) == r {
+				return r
+			}
+		}
+	}
+	return v.Str()
+}
