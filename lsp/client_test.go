@@ -74,6 +74,7 @@ type client struct {
 	messages        []showMessageParams
 	config          json.RawMessage // answer to workspace/configuration
 	applied         []applyWorkspaceEditParams
+	appliedRaw      []json.RawMessage // the same edits as sent (resource operations)
 }
 
 type syncBuffer struct {
@@ -217,6 +218,7 @@ func (c *client) handle(_ context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.Reque
 		var p applyWorkspaceEditParams
 		json.Unmarshal(params, &p)
 		c.applied = append(c.applied, p)
+		c.appliedRaw = append(c.appliedRaw, params)
 		return applyWorkspaceEditResult{Applied: true}, nil
 	}
 	return nil, nil

@@ -39,6 +39,8 @@ func (s *Server) codeAction(ctx *glsp.Context) (any, error) {
 	}
 	actions := []codeAction{}
 	snap, r := s.current(p.TextDocument.URI)
+	// Split and info (split.go) need no checked result: they check the text.
+	actions = append(actions, s.sourceActions(snap, p.Context.Only)...)
 	if snap == nil || snap.kind != kindDataset || r == nil || r.snap != snap {
 		// Nothing checked for this version yet: fixes would be stale.
 		return actions, nil

@@ -27,6 +27,8 @@ func (s *Server) executeCommand(ctx *glsp.Context) (any, error) {
 		return nil, fmt.Errorf("%s: document not open", doc.URI)
 	}
 	switch p.Command {
+	case cmdSplit, cmdInfo:
+		return nil, s.sourceCommand(p.Command, snap, doc.Version)
 	case cmdStats:
 		return s.statsHover(snap, r), nil
 	case cmdFixAll:

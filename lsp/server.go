@@ -34,6 +34,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 
@@ -105,6 +106,7 @@ type Server struct {
 	notify      glsp.NotifyFunc
 	call        glsp.CallFunc
 	pullConfig  bool // the client answers workspace/configuration
+	createFiles bool // the client's workspace edits may create files (split.go)
 
 	ctx    context.Context // background work; cancelled at shutdown
 	cancel context.CancelFunc
@@ -310,6 +312,7 @@ func (s *Server) initialize(ctx *glsp.Context) (any, error) {
 	}
 	s.initialized = true
 	s.pullConfig = p.Capabilities.Workspace.Configuration
+	s.createFiles = slices.Contains(p.Capabilities.Workspace.WorkspaceEdit.ResourceOperations, "create")
 	s.mu.Unlock()
 	if len(p.InitializationOptions) > 0 {
 		if err := s.cfg.setClient(p.InitializationOptions); err != nil {
@@ -323,11 +326,11 @@ func (s *Server) initialize(ctx *glsp.Context) (any, error) {
 			PositionEncoding:       "utf-16",
 			TextDocumentSync:       textDocumentSyncOptions{OpenClose: true, Change: syncIncremental},
 			HoverProvider:          true,
-			CodeActionProvider:     codeActionOptions{CodeActionKinds: []string{kindQuickFix, kindFixAll, kindInsertSections}},
+			CodeActionProvider:     codeActionOptions{CodeActionKinds: []string{kindQuickFix, kindFixAll, kindInsertSections, kindSplit, kindInfo}},
 			CompletionProvider:     &completionOptions{TriggerCharacters: []string{":", " "}},
 			CodeLensProvider:       codeLensOptions{},
 			DocumentSymbolProvider: true,
-			ExecuteCommandProvider: executeCommandOptions{Commands: []string{cmdFixAll, cmdStats}},
+			ExecuteCommandProvider: executeCommandOptions{Commands: []string{cmdFixAll, cmdStats, cmdSplit, cmdInfo}},
 		},
 		ServerInfo: serverInfo{Name: "ftls", Version: s.version},
 	}, nil

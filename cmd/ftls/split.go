@@ -97,7 +97,7 @@ func runSplit(args []string, stdout, stderr io.Writer) int {
 		if p != nil && p.Output.Validation != "" {
 			valid = relToCwd(p.OutputPath(p.Output.Validation))
 		} else {
-			valid = validationNameFor(in)
+			valid = split.ValidationName(in)
 		}
 	}
 	if samePath(in, valid) {
@@ -111,7 +111,7 @@ func runSplit(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	opts.Settings = splitSettings(opts.Settings)
+	opts.Settings = split.CheckSettings(opts.Settings)
 	res, err := engine.CheckFile(context.Background(), in, opts)
 	if err != nil {
 		return fail(stderr, err)
@@ -135,21 +135,6 @@ func runSplit(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "wrote %s (%d rows) and rewrote %s (%d rows)\n", valid, dec.Valid, in, dec.Train)
 	return exitOK
-}
-
-// splitSettings are the user's settings with only the rules that fill what
-// the split reads turned on: B002 for each row's category, D004 for the
-// fingerprints and near-duplicate signatures. Findings are not reported,
-// so the other rules would only cost time.
-func splitSettings(s *diagnostics.Settings) *diagnostics.Settings {
-	c := s.Clone()
-	for _, r := range diagnostics.All() {
-		c.Severities[r.Code] = diagnostics.Off
-	}
-	c.Severities["B002"] = diagnostics.Hint
-	c.Severities["D004"] = diagnostics.Hint
-	c.CountTokens = false
-	return c
 }
 
 // refuseArray rejects JSON array files: their rows are not lines, so they
@@ -176,45 +161,6 @@ func errArray(path string) error {
 	return fmt.Errorf("%s is a JSON array; split works on JSON Lines. Convert it first: ftls export %s -o %s",
 		path, path, strings.TrimSuffix(path, filepath.Ext(path))+".jsonl")
 }
-
-// validationNameFor derives the validation file's name from the training
-// file's: the word "training" or "train" becomes "validation"
-// (training_data.jsonl -> validation_data.jsonl, TrainSet.jsonl ->
-// ValidationSet.jsonl); a name without that word gets "_validation"
-// before its extension (data.jsonl -> data_validation.jsonl).
-func validationNameFor(path string) string {
-	dir, base := filepath.Split(path)
-	ext := filepath.Ext(base)
-	stem := strings.TrimSuffix(base, ext)
-	lower := strings.ToLower(stem)
-	for _, word := range []string{"training", "train"} {
-		for from := 0; ; {
-			i := strings.Index(lower[from:], word)
-			if i < 0 {
-				break
-			}
-			i += from
-			end := i + len(word)
-			before := i == 0 || !isLetter(stem[i-1])
-			after := end == len(stem) || !isLetter(stem[end]) || isUpper(stem[end]) && !isUpper(stem[end-1])
-			if before && after {
-				repl := "validation"
-				switch {
-				case strings.ToUpper(stem[i:end]) == stem[i:end]:
-					repl = "VALIDATION"
-				case isUpper(stem[i]):
-					repl = "Validation"
-				}
-				return dir + stem[:i] + repl + stem[end:] + ext
-			}
-			from = i + 1
-		}
-	}
-	return dir + stem + "_validation" + ext
-}
-
-func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
-func isUpper(c byte) bool  { return c >= 'A' && c <= 'Z' }
 
 func samePath(a, b string) bool {
 	aa, err1 := filepath.Abs(a)

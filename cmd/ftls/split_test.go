@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/ftls-dev/ftls/atomicfile"
+
+	"github.com/ftls-dev/ftls/split"
 )
 
 // examplesDir is the repository's examples folder.
@@ -237,8 +239,8 @@ func TestSplitValidationName(t *testing.T) {
 		"retrain-notes.jsonl":   "retrain-notes_validation.jsonl",
 		"constraints_set.jsonl": "constraints_set_validation.jsonl",
 	} {
-		if got := validationNameFor(in); got != want {
-			t.Errorf("validationNameFor(%q) = %q, want %q", in, got, want)
+		if got := split.ValidationName(in); got != want {
+			t.Errorf("split.ValidationName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -1,0 +1,364 @@
+package lsp
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/ftls-dev/ftls/atomicfile"
+	"github.com/ftls-dev/ftls/diagnostics"
+	"github.com/ftls-dev/ftls/engine"
+	"github.com/ftls-dev/ftls/info"
+	"github.com/ftls-dev/ftls/plan"
+	"github.com/ftls-dev/ftls/split"
+	"github.com/ftls-dev/ftls/stats"
+)
+
+// Source actions on a dataset that write other files, as `ftls split` and
+// `ftls info` do:
+//
+//   - "Split validation set (N %)" moves a stratified, leak-free share of
+//     the document's rows into a new validation file;
+//   - "Write dataset_info.txt" creates or replaces the statistics document.
+//
+// Both are computed from the document's current text, not the file on
+// disk. The code action carries only a command naming the document and its
+// version: a split or a token count of a large dataset takes too long for
+// a code action request (clients ask for code actions on every cursor
+// move, and glsp answers one message at a time). The command checks the
+// version, returns at once, and a goroutine computes the result and sends
+// ONE workspace/applyEdit. Every edit of the training document is
+// versioned, so the editor refuses it if the text changed meanwhile, and
+// the whole split is one undoable edit.
+//
+// When the client announces the "create" resource operation, the new file
+// is a createFile operation followed by an edit inserting its text (with a
+// null version: the file is new). Otherwise the file is written atomically
+// on disk, only the training document's edit is sent, and a
+// window/showMessage says so.
+
+const (
+	cmdSplit = "ftls.splitValidation"
+	cmdInfo  = "ftls.writeInfo"
+
+	kindSplit = "source.split.ftls"
+	kindInfo  = "source.info.ftls"
+)
+
+// sourceActions are the split and info actions for a dataset document
+// with a file path.
+func (s *Server) sourceActions(snap *snapshot, only []string) []codeAction {
+	if snap == nil || snap.kind != kindDataset || snap.path == "" {
+		return nil
+	}
+	arg := versionedTextDocumentIdentifier{URI: snap.uri, Version: snap.version}
+	if !wants(only, kindSplit) && !wants(only, kindInfo) {
+		return nil
+	}
+	p, _ := governing(snap.path)
+	var out []codeAction
+	if wants(only, kindSplit) {
+		title := fmt.Sprintf("Split validation set (%s %%)", pctTitle(splitRatio(p)))
+		out = append(out, codeAction{Title: title, Kind: kindSplit, Command: &command{Title: title, Command: cmdSplit, Arguments: []any{arg}}})
+	}
+	if wants(only, kindInfo) {
+		title := "Write " + filepath.Base(infoPath(snap.path, p))
+		out = append(out, codeAction{Title: title, Kind: kindInfo, Command: &command{Title: title, Command: cmdInfo, Arguments: []any{arg}}})
+	}
+	return out
+}
+
+// pctTitle formats a ratio as a percentage for a title: 0.15 -> "15".
+func pctTitle(r float64) string {
+	return strconv.FormatFloat(float64(int64(r*1000+0.5))/10, 'f', -1, 64)
+}
+
+// governing loads the plan that governs the dataset at path; nil without
+// one. A plan that does not load is an error (as in `ftls split`).
+func governing(path string) (*plan.Plan, error) {
+	pp, _, _ := governingPlan(path)
+	if pp == "" {
+		return nil, nil
+	}
+	return plan.Load(pp)
+}
+
+func splitRatio(p *plan.Plan) float64 {
+	if p != nil && p.Validation.Split > 0 && p.Validation.Split < 1 {
+		return p.Validation.Split
+	}
+	return plan.DefaultSplit
+}
+
+// infoPath is the plan's output.info, else dataset_info.txt next to the
+// dataset.
+func infoPath(dataset string, p *plan.Plan) string {
+	if p != nil && p.Output.Info != "" {
+		return p.OutputPath(p.Output.Info)
+	}
+	return filepath.Join(filepath.Dir(dataset), plan.DefaultInfo)
+}
+
+// validationPath is the plan's output.validation, else a name derived from
+// the dataset's, as `ftls split` does.
+func validationPath(dataset string, p *plan.Plan) string {
+	if p != nil && p.Output.Validation != "" {
+		return p.OutputPath(p.Output.Validation)
+	}
+	return split.ValidationName(dataset)
+}
+
+// sourceCommand runs cmdSplit or cmdInfo for snap, which must still be at
+// version: the work runs in the background and ends in one applyEdit.
+func (s *Server) sourceCommand(name string, snap *snapshot, version int32) error {
+	if snap.version != version {
+		return fmt.Errorf("%s changed since version %d; ask for the action again", snap.uri, version)
+	}
+	if snap.kind != kindDataset || snap.path == "" {
+		return fmt.Errorf("%s is not a dataset file", snap.uri)
+	}
+	s.mu.Lock()
+	create := s.createFiles
+	s.mu.Unlock()
+	s.goSafe(name, func() {
+		var err error
+		if name == cmdSplit {
+			err = s.runSplit(snap, create)
+		} else {
+			err = s.runInfo(snap, create)
+		}
+		if err != nil {
+			s.log.Warningf("%s %s: %v", name, snap.uri, err)
+			s.showMessage(messageError, "ftls: "+err.Error())
+		}
+	})
+	return nil
+}
+
+// runSplit computes the split of snap and applies it.
+func (s *Server) runSplit(snap *snapshot, create bool) error {
+	path := snap.path
+	p, err := governing(path)
+	if err != nil {
+		return fmt.Errorf("the plan governing %s: %w", filepath.Base(path), err)
+	}
+	ratio := splitRatio(p)
+	seed := int64(plan.DefaultSeed)
+	if p != nil {
+		seed = p.Validation.Seed
+	}
+	valid := validationPath(path, p)
+	if sameFile(path, valid) {
+		return fmt.Errorf("the validation file %s is the file being split; set output.validation in the plan", valid)
+	}
+	validURI := pathURI(valid)
+	if _, err := os.Stat(valid); err == nil || s.docs.get(validURI) != nil {
+		return fmt.Errorf("%s exists; not replaced (its rows would be lost). To re-split everything, append it to %s and delete it first, or use `ftls split --force`", valid, filepath.Base(path))
+	}
+	data := snap.Text()
+	if t := bytes.TrimLeft(bytes.TrimPrefix(data, bomBytes), " \t\r\n"); len(t) > 0 && t[0] == '[' {
+		return fmt.Errorf("%s is a JSON array; split works on JSON Lines (convert it with `ftls export`)", filepath.Base(path))
+	}
+	st := split.CheckSettings(s.cfg.freshSettings(path))
+	res, err := engine.Check(s.ctx, path, bytes.NewReader(data), engine.Options{Settings: st, SizeHint: int64(len(data))})
+	if err != nil {
+		return err
+	}
+	dec, err := split.Assign(res.Rows, split.Options{Ratio: ratio, Seed: seed, Threshold: st.NearDuplicate})
+	if err != nil {
+		return err
+	}
+	if dec.Valid == 0 {
+		s.showMessage(messageInfo, fmt.Sprintf("ftls: nothing to move: at %s %% no category of %s has enough rows to give one to validation", pctTitle(ratio), filepath.Base(path)))
+		return nil
+	}
+	_, validText, err := split.Bytes(data, res.Rows, dec.Validation, split.Terminator(res.Rows))
+	if err != nil {
+		return err
+	}
+	trainEdit := textDocumentEdit{
+		TextDocument: versionedTextDocumentIdentifier{URI: snap.uri, Version: snap.version},
+		Edits:        removeRowEdits(snap, res.Rows, dec.Validation),
+	}
+	label := fmt.Sprintf("ftls: split %d rows into %s", dec.Valid, filepath.Base(valid))
+	summary := fmt.Sprintf("%d of %d rows (%s %%, seed %d) to %s", dec.Valid, dec.Valid+dec.Train, pctTitle(ratio), seed, filepath.Base(valid))
+	if create {
+		edit := resourceWorkspaceEdit{DocumentChanges: []any{
+			createFile{Kind: "create", URI: validURI, Options: &createFileOptions{Overwrite: false, IgnoreIfExists: false}},
+			optionalTextDocumentEdit{TextDocument: optionalVersionedTextDocumentIdentifier{URI: validURI}, Edits: []textEdit{{NewText: string(validText)}}},
+			trainEdit,
+		}}
+		s.applyResourceEdit(label, edit, func(ok bool, reason string) {
+			if !ok {
+				s.showMessage(messageWarning, "ftls: the split was not applied: "+orUnknown(reason))
+				return
+			}
+			s.log.Infof("split %s: %s", snap.uri, summary)
+		})
+		return nil
+	}
+	// Fallback: the client cannot create files in an edit.
+	if dir := filepath.Dir(valid); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	if err := atomicfile.WriteFile(valid, validText); err != nil {
+		return fmt.Errorf("writing %s: %w", valid, err)
+	}
+	edit := resourceWorkspaceEdit{DocumentChanges: []any{trainEdit}}
+	s.applyResourceEdit(label, edit, func(ok bool, reason string) {
+		if !ok {
+			// The rows would be in both files: take the new file back.
+			os.Remove(valid)
+			s.showMessage(messageWarning, fmt.Sprintf("ftls: the split was not applied (%s); %s was removed again", orUnknown(reason), valid))
+			return
+		}
+		s.showMessage(messageInfo, fmt.Sprintf("ftls: moved %s. This editor cannot create files in an edit, so %s was written on disk directly; undo in the editor restores the training rows but does not delete it", summary, valid))
+	})
+	return nil
+}
+
+// removeRowEdits deletes every row moved to validation, with its line
+// terminator: one edit per row.
+func removeRowEdits(snap *snapshot, rows []diagnostics.RowInfo, toValid []bool) []textEdit {
+	edits := []textEdit{}
+	for i := range rows {
+		if !toValid[i] {
+			continue
+		}
+		r := &rows[i]
+		start := r.Offset
+		end := start + int64(r.Len) + int64(r.Term)
+		edits = append(edits, textEdit{Range: Range{Start: snap.Position(start), End: snap.Position(end)}})
+	}
+	return edits
+}
+
+// runInfo builds the statistics document of snap and writes it.
+func (s *Server) runInfo(snap *snapshot, create bool) error {
+	path := snap.path
+	p, err := governing(path)
+	if err != nil {
+		return fmt.Errorf("the plan governing %s: %w", filepath.Base(path), err)
+	}
+	docPath := infoPath(path, p)
+	docDir := filepath.Dir(docPath)
+	st := s.cfg.freshSettings(path)
+	st.CountTokens = true
+	res, err := engine.Check(s.ctx, path, snap.Reader(), engine.Options{Settings: st, SizeHint: snap.Size()})
+	if err != nil {
+		return err
+	}
+	enc := st.Tokens().Encoding()
+	role := info.Training
+	isTrain := true
+	if p != nil {
+		if _, v := p.Governs(path); v {
+			role, isTrain = info.Validation, false
+		}
+	} else if isValidationFile(path) {
+		role, isTrain = info.Validation, false
+	}
+	files := []info.File{{Name: relPath(docDir, path), Role: role, Result: res}}
+	// The plan's validation file, when this is its training file: from the
+	// editor if open, else from disk.
+	if isTrain && p != nil && p.Output.Validation != "" {
+		vp := p.OutputPath(p.Output.Validation)
+		if !sameFile(vp, path) {
+			var vres *engine.Result
+			if vs := s.docs.get(pathURI(vp)); vs != nil {
+				vres, err = engine.Check(s.ctx, vp, vs.Reader(), engine.Options{Settings: st, SizeHint: vs.Size()})
+			} else if _, serr := os.Stat(vp); serr == nil {
+				vres, err = engine.CheckFile(s.ctx, vp, engine.Options{Settings: st})
+			}
+			if err != nil {
+				return err
+			}
+			if vres != nil {
+				engine.AddLeakage(res, vres, st)
+				files = append(files, info.File{Name: relPath(docDir, vp), Role: info.Validation, Result: vres})
+			} else {
+				files = append(files, info.File{Name: relPath(docDir, vp), Role: info.Validation, Missing: true})
+			}
+		}
+	}
+	for i := range files {
+		if files[i].Result != nil {
+			files[i].Stats = stats.FromResult(files[i].Result, enc)
+		}
+	}
+	iopts := info.Options{
+		Plan: p, Model: st.Model, Encoding: enc, TokenLimit: st.TokenLimit(),
+		NearDuplicate: st.NearDuplicate, MetadataKey: st.MetadataKey, CategoryField: st.CategoryField,
+		InfoName: relPath(docDir, docPath), Generate: true, Prices: info.DefaultPrices(),
+	}
+	if p != nil {
+		iopts.PlanName = relPath(docDir, p.Path)
+	}
+	rep := info.Build(files, iopts)
+	var text bytes.Buffer
+	if err := rep.WriteText(&text); err != nil {
+		return err
+	}
+	label := "ftls: write " + filepath.Base(docPath)
+	if create {
+		uri := pathURI(docPath)
+		edit := resourceWorkspaceEdit{DocumentChanges: []any{
+			createFile{Kind: "create", URI: uri, Options: &createFileOptions{Overwrite: true}},
+			optionalTextDocumentEdit{TextDocument: optionalVersionedTextDocumentIdentifier{URI: uri}, Edits: []textEdit{{NewText: text.String()}}},
+		}}
+		s.applyResourceEdit(label, edit, func(ok bool, reason string) {
+			if !ok {
+				s.showMessage(messageWarning, fmt.Sprintf("ftls: %s was not written: %s", docPath, orUnknown(reason)))
+			}
+		})
+		return nil
+	}
+	if err := os.MkdirAll(docDir, 0o755); err != nil {
+		return err
+	}
+	if err := atomicfile.WriteFile(docPath, text.Bytes()); err != nil {
+		return fmt.Errorf("writing %s: %w", docPath, err)
+	}
+	s.showMessage(messageInfo, fmt.Sprintf("ftls: wrote %s on disk (%d training, %d validation examples); this editor cannot create files in an edit", docPath, rep.TrainExamples, rep.ValidExamples))
+	return nil
+}
+
+// applyResourceEdit sends workspace/applyEdit (from a goroutine, as every
+// call to the client) and reports the outcome to done.
+func (s *Server) applyResourceEdit(label string, edit resourceWorkspaceEdit, done func(ok bool, reason string)) {
+	var res applyWorkspaceEditResult
+	s.callAsync("workspace/applyEdit", applyResourceEditParams{Label: label, Edit: edit}, &res, func() {
+		done(res.Applied, res.FailureReason)
+	})
+}
+
+func orUnknown(reason string) string {
+	if reason == "" {
+		return "the editor gave no reason"
+	}
+	return reason
+}
+
+// relPath names path relative to dir, or as given when it cannot be.
+func relPath(dir, path string) string {
+	rel, err := filepath.Rel(dir, path)
+	if err != nil {
+		return path
+	}
+	return filepath.ToSlash(rel)
+}
+
+func sameFile(a, b string) bool {
+	aa, err1 := filepath.Abs(a)
+	bb, err2 := filepath.Abs(b)
+	if err1 == nil && err2 == nil && aa == bb {
+		return true
+	}
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
+}
