@@ -19,31 +19,19 @@ import (
 )
 
 func runCheck(args []string, stdout, stderr io.Writer) int {
-	fs := pflag.NewFlagSet("check", pflag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("check", "Usage: ftls check [flags] PATH...\n\nReports problems in datasets (.jsonl, .json arrays, or folders of them).\nExit status: 0 no errors, 1 errors found, 2 usage or I/O error.", stderr)
 	var lf lintFlags
 	lf.register(fs)
 	format := fs.String("format", "text", "output format: "+strings.Join(report.Formats, ", "))
 	quiet := fs.BoolP("quiet", "q", false, "do not print the summary line")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to this file (for performance work)")
 	_ = fs.MarkHidden("cpuprofile")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: ftls check [flags] PATH...\n\nReports problems in datasets (.jsonl, .json arrays, or folders of them).\nExit status: 0 no errors, 1 errors found, 2 usage or I/O error.\n\nFlags:")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		return flagError(stderr, err)
-	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return exitUsage
+	paths, code, ok := parsePaths(fs, args, stderr)
+	if !ok {
+		return code
 	}
 	if !contains(report.Formats, *format) {
 		return fail(stderr, fmt.Errorf("unknown --format %q (want %s)", *format, strings.Join(report.Formats, ", ")))
-	}
-	paths, err := expandPaths(fs.Args())
-	if err != nil {
-		return fail(stderr, err)
 	}
 	if *cpuProfile != "" {
 		stop, err := startCPUProfile(*cpuProfile)

@@ -7,32 +7,19 @@ import (
 	"strings"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
-	"github.com/spf13/pflag"
 
 	"github.com/ftls-dev/ftls/engine"
 )
 
 func runFix(args []string, stdout, stderr io.Writer) int {
-	fs := pflag.NewFlagSet("fix", pflag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("fix", "Usage: ftls fix [flags] PATH...\n\nApplies every safe fix and rewrites each file atomically (a temporary file\nrenamed over the original). Prints what it changed.", stderr)
 	var lf lintFlags
 	lf.register(fs)
 	diff := fs.Bool("diff", false, "print the changes as a unified diff instead of writing them")
 	dryRun := fs.BoolP("dry-run", "n", false, "list the fixes without writing them")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: ftls fix [flags] PATH...\n\nApplies every safe fix and rewrites each file atomically (a temporary file\nrenamed over the original). Prints what it changed.\n\nFlags:")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		return flagError(stderr, err)
-	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return exitUsage
-	}
-	paths, err := expandPaths(fs.Args())
-	if err != nil {
-		return fail(stderr, err)
+	paths, code, ok := parsePaths(fs, args, stderr)
+	if !ok {
+		return code
 	}
 	write := !*diff && !*dryRun
 	cache := newSettingsCache(&lf)

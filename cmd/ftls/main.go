@@ -11,6 +11,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/spf13/pflag"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -92,4 +94,35 @@ func fail(stderr io.Writer, err error) int {
 	}
 	fmt.Fprintln(stderr, msg)
 	return exitUsage
+}
+
+// newFlagSet returns the flag set of a command whose usage is the text
+// usage followed by the flags.
+func newFlagSet(name, usage string, stderr io.Writer) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, usage+"\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parsePaths parses the arguments of a command that takes files or folders
+// and returns the dataset files they name. When ok is false the command
+// returns code: the flags were wrong, help was asked for, or no path was
+// given.
+func parsePaths(fs *pflag.FlagSet, args []string, stderr io.Writer) (paths []string, code int, ok bool) {
+	if err := fs.Parse(args); err != nil {
+		return nil, flagError(stderr, err), false
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return nil, exitUsage, false
+	}
+	paths, err := expandPaths(fs.Args())
+	if err != nil {
+		return nil, fail(stderr, err), false
+	}
+	return paths, exitOK, true
 }

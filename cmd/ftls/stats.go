@@ -6,32 +6,18 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/spf13/pflag"
-
 	"github.com/ftls-dev/ftls/engine"
 	"github.com/ftls-dev/ftls/stats"
 )
 
 func runStats(args []string, stdout, stderr io.Writer) int {
-	fs := pflag.NewFlagSet("stats", pflag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("stats", "Usage: ftls stats [flags] PATH...\n\nPrints each dataset's size, formats, categories, exact token counts,\nsystem prompt variety, multi-turn share and duplicates.", stderr)
 	var lf lintFlags
 	lf.register(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: ftls stats [flags] PATH...\n\nPrints each dataset's size, formats, categories, exact token counts,\nsystem prompt variety, multi-turn share and duplicates.\n\nFlags:")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		return flagError(stderr, err)
-	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return exitUsage
-	}
-	paths, err := expandPaths(fs.Args())
-	if err != nil {
-		return fail(stderr, err)
+	paths, code, ok := parsePaths(fs, args, stderr)
+	if !ok {
+		return code
 	}
 	cache := newSettingsCache(&lf)
 	var all []*stats.Stats
