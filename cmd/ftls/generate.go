@@ -58,6 +58,9 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	prices := fs.StringArray("price", nil, "price of a model in dollars per million tokens, MODEL=INPUT/OUTPUT, e.g. gpt-4o-mini=0.15/0.60 (repeatable)")
 	dryRun := fs.Bool("dry-run", false, "print the first request's prompts and the estimated cost, and send nothing")
 	asJSON := fs.Bool("json", false, "print the final report as JSON")
+	batchAPI := fs.Bool("batch-api", false, "submit all requests at once through the provider's Batch API (half price, results within 24h)")
+	batchID := fs.String("batch-id", "", "resume waiting for a Batch API batch submitted earlier (implies --batch-api)")
+	pollInterval := fs.Duration("poll-interval", 30*time.Second, "time between status checks of a Batch API batch")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, `Usage: ftls generate [flags] [DATASET]
 
@@ -161,7 +164,16 @@ Flags:
 	}
 	fmt.Fprintf(stderr, "ftls: generating with %s (%s)\n", provider, provider.Source)
 	prog := newGenerateProgress(stderr, stderrIsTerminal(stderr))
-	rep, runErr := generator.Run(ctx, job, prog.event)
+	var rep generator.Report
+	var runErr error
+	if *batchAPI || *batchID != "" {
+		if *pollInterval <= 0 {
+			return fail(stderr, fmt.Errorf("--poll-interval must be positive"))
+		}
+		rep, runErr = generator.RunBatch(ctx, job, generator.BatchOptions{BatchID: *batchID, PollInterval: *pollInterval}, prog.event)
+	} else {
+		rep, runErr = generator.Run(ctx, job, prog.event)
+	}
 	prog.close()
 	if rep.Dataset == "" && runErr != nil {
 		// The run did not start (unreadable dataset, unknown category).
@@ -173,11 +185,18 @@ Flags:
 		enc.Encode(rep)
 	} else {
 		printReport(stdout, &rep)
+		if (*batchAPI || *batchID != "") && rep.CostKnown {
+			fmt.Fprintln(stdout, "          (Batch API: half the synchronous price)")
+		}
 	}
 	if runErr != nil {
 		what := "stopped"
 		if errors.Is(runErr, context.Canceled) {
 			what = "interrupted"
+		}
+		if st, _ := generator.ReadBatchState(rep.Dataset); st != nil && (*batchAPI || *batchID != "") {
+			fmt.Fprintf(stderr, "ftls: generation %s: %v\nftls: batch %s goes on at the provider; collect its results with: ftls generate --batch-id %s\n", what, runErr, st.BatchID, st.BatchID)
+			return exitFindings
 		}
 		fmt.Fprintf(stderr, "ftls: generation %s: %v\nftls: %d rows were written; run the same command again to continue\n", what, runErr, rep.Accepted)
 		return exitFindings
@@ -385,6 +404,13 @@ func (g *generateProgress) event(e generator.Event) {
 		g.message(fmt.Sprintf("retry %d in %s: %s", e.Attempt, e.Wait.Round(time.Millisecond), e.Message))
 	case generator.EventFallback:
 		g.message(e.Message)
+	case generator.EventSubmitted:
+		g.message(fmt.Sprintf("submitted batch %s (resume with --batch-id %s)", e.Message, e.Message))
+	case generator.EventPoll:
+		g.last = fmt.Sprintf("batch status %s, %d/%d requests", e.Message, e.Count, e.Requested)
+		if !g.tty {
+			fmt.Fprintln(g.w, g.last)
+		}
 	case generator.EventDone:
 		g.done = e.Total
 	}

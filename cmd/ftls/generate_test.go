@@ -4,15 +4,18 @@ package main
 // 127.0.0.1; nothing leaves the machine.
 
 import (
+	"context"
 	"encoding/json"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ftls-dev/ftls/generator"
 	"github.com/ftls-dev/ftls/generator/fakeopenai"
+	"github.com/ftls-dev/ftls/plan"
 )
 
 const generateKey = "sk-test-cli-0a1b2c3d4e5f6789SECRET"
@@ -238,5 +241,81 @@ func TestGenerateDocsPrompt(t *testing.T) {
 			return
 		}
 		t.Errorf("docs/generation.md shows an outdated dry run; run go test ./cmd/ftls -run TestGenerateDocsPrompt -update")
+	}
+}
+
+// --batch-api submits every request as one batch, prints its id at once,
+// polls it and appends its results; --batch-id collects a batch submitted
+// by an interrupted run.
+func TestGenerateBatchAPI(t *testing.T) {
+	srv := fakeopenai.New(nil)
+	defer srv.Close()
+	generateSandbox(t, map[string]string{"OPENAI_BASE_URL": srv.URL, "OPENAI_API_KEY": generateKey})
+	r := ftls(t, "generate", "--batch-api", "--poll-interval", "1ms")
+	r.wantCode(t, exitOK)
+	for _, want := range []string{"Added 24 of 24 examples to training_data.jsonl", "Batch API: half the synchronous price"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	for _, want := range []string{"submitted batch batch_1 (resume with --batch-id batch_1)", "batch status completed"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if strings.Contains(r.stdout+r.stderr, generateKey) {
+		t.Error("the key was printed")
+	}
+	if n := len(jsonLines(t, "training_data.jsonl")); n != 30 {
+		t.Errorf("%d rows, want 30", n)
+	}
+	if len(srv.Uploads()) != 1 || len(srv.BatchCreates()) != 1 {
+		t.Errorf("%d uploads, %d batches", len(srv.Uploads()), len(srv.BatchCreates()))
+	}
+	if _, err := os.Stat(generator.BatchStatePath("training_data.jsonl")); !os.IsNotExist(err) {
+		t.Errorf("state file left: %v", err)
+	}
+}
+
+func TestGenerateBatchAPIResume(t *testing.T) {
+	srv := fakeopenai.New(nil)
+	defer srv.Close()
+	srv.SetBatchScript([]string{"validating", "in_progress", "in_progress", "completed"}, nil)
+	dir := generateSandbox(t, map[string]string{"OPENAI_BASE_URL": srv.URL, "OPENAI_API_KEY": generateKey})
+	// A run interrupted right after submitting leaves the state file.
+	p, err := plan.Load(filepath.Join(dir, "shop.plan.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	job := generator.Job{Plan: p, Provider: generator.Provider{BaseURL: srv.URL, APIKey: generateKey, Model: "gpt-4o-mini"}, Seed: 1}
+	_, err = generator.RunBatch(ctx, job, generator.BatchOptions{PollInterval: time.Millisecond}, func(e generator.Event) {
+		if e.Kind == generator.EventSubmitted {
+			cancel()
+		}
+	})
+	cancel()
+	if err == nil {
+		t.Fatal("the run was not interrupted")
+	}
+	state, err := os.ReadFile(generator.BatchStatePath(filepath.Join(dir, "training_data.jsonl")))
+	if err != nil || !strings.Contains(string(state), "batch_1") || strings.Contains(string(state), generateKey) {
+		t.Fatalf("state %s, %v", state, err)
+	}
+	// Submitting again is refused while the batch is pending.
+	r := ftls(t, "generate", "--batch-api", "--poll-interval", "1ms")
+	if r.code == exitOK || !strings.Contains(r.stderr, "--batch-id batch_1") {
+		t.Errorf("second submission: %d\n%s", r.code, r.stderr)
+	}
+	r = ftls(t, "generate", "--batch-id", "batch_1", "--poll-interval", "1ms")
+	r.wantCode(t, exitOK)
+	if !strings.Contains(r.stdout, "Added 24 of 24 examples") || len(srv.BatchCreates()) != 1 {
+		t.Errorf("resume:\n%s\n%s", r.stdout, r.stderr)
+	}
+	if n := len(jsonLines(t, "training_data.jsonl")); n != 30 {
+		t.Errorf("%d rows, want 30", n)
+	}
+	if strings.Contains(r.stdout+r.stderr, generateKey) {
+		t.Error("the key was printed")
 	}
 }

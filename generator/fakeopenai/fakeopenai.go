@@ -3,7 +3,9 @@
 // as a script says: well-formed batches, fenced or JSON Lines answers,
 // errors with Retry-After, slow answers, answers cut off by the token
 // limit. Without a script it writes as many distinct, valid conversations
-// as the request asks for.
+// as the request asks for. It also serves the Batch API (files and
+// batches endpoints; see batches.go), answering each line of a batch's
+// input file as it would answer the request on its own.
 package fakeopenai
 
 import (
@@ -121,6 +123,7 @@ type Server struct {
 	reqs                  []*Request
 	inFlight, maxInFlight int
 	seed                  uint64
+	batchAPI
 }
 
 // New starts a server on 127.0.0.1. Close it when done.
@@ -172,6 +175,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	json.Unmarshal(raw, &req.Body)
 	json.Unmarshal(raw, &req.Fields)
 
+	if s.serveBatchAPI(w, r, req) {
+		return
+	}
 	if !strings.HasSuffix(r.URL.Path, "/chat/completions") {
 		http.Error(w, `{"error":{"message":"not found","type":"invalid_request_error"}}`, http.StatusNotFound)
 		return
@@ -194,6 +200,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set(k, v)
 	}
 	w.Header().Set("Content-Type", "application/json")
+	status, body := completion(req, rep)
+	w.WriteHeader(status)
+	io.WriteString(w, body)
+}
+
+// completion returns the status and body of the answer rep to req.
+func completion(req *Request, rep *Reply) (int, string) {
 	status := rep.Status
 	if status == 0 {
 		status = http.StatusOK
@@ -219,8 +232,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		b, _ := json.Marshal(resp)
 		body = string(b)
 	}
-	w.WriteHeader(status)
-	io.WriteString(w, body)
+	return status, body
 }
 
 // Default answers a generation request with as many distinct, valid
