@@ -277,7 +277,7 @@ func (c *chatClient) classify(err error, meta *respMeta, timedOut bool, f Respon
 		(strings.Contains(lower, "response_format") || strings.Contains(lower, "json_schema") || strings.Contains(lower, "json_object") || strings.Contains(lower, "response format")):
 		e.formatRejected = true
 	case e.status == http.StatusUnauthorized, e.status == http.StatusForbidden:
-		e.msg += fmt.Sprintf(" (check the API key in %s)", EnvAPIKey)
+		e.msg += fmt.Sprintf(" (check the API key: %s, or the editor setting ftls.generation.apiKey)", EnvAPIKey)
 	case e.status == http.StatusNotFound:
 		e.msg += fmt.Sprintf(" (check the model %q and the base URL)", c.model)
 	}

@@ -75,6 +75,19 @@ type client struct {
 	config          json.RawMessage // answer to workspace/configuration
 	applied         []applyWorkspaceEditParams
 	appliedRaw      []json.RawMessage // the same edits as sent (resource operations)
+
+	// window/showMessageRequest: the requests received and the title of
+	// the action to answer with ("" answers null).
+	msgRequests []json.RawMessage
+	msgAnswer   string
+	// window/workDoneProgress/create tokens and $/progress notifications,
+	// as sent.
+	progressCreated []json.RawMessage
+	progress        []json.RawMessage
+	// onApply, when set, answers workspace/applyEdit instead of the
+	// default (applied), outside c.mu: it may send didChange first, as an
+	// editor does.
+	onApply func(params json.RawMessage) applyWorkspaceEditResult
 }
 
 type syncBuffer struct {
@@ -157,10 +170,37 @@ func (c *client) handle(_ context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.Reque
 	if req.Params != nil {
 		params = *req.Params
 	}
+	if req.Method == "workspace/applyEdit" {
+		c.mu.Lock()
+		h := c.onApply
+		c.mu.Unlock()
+		if h != nil {
+			res := h(params)
+			c.mu.Lock()
+			var p applyWorkspaceEditParams
+			json.Unmarshal(params, &p)
+			c.applied = append(c.applied, p)
+			c.appliedRaw = append(c.appliedRaw, params)
+			c.changed.Broadcast()
+			c.mu.Unlock()
+			return res, nil
+		}
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	defer c.changed.Broadcast()
 	switch req.Method {
+	case "window/showMessageRequest":
+		c.msgRequests = append(c.msgRequests, params)
+		if c.msgAnswer == "" {
+			return nil, nil
+		}
+		return map[string]string{"title": c.msgAnswer}, nil
+	case "window/workDoneProgress/create":
+		c.progressCreated = append(c.progressCreated, params)
+		return nil, nil
+	case "$/progress":
+		c.progress = append(c.progress, params)
 	case "textDocument/publishDiagnostics":
 		var p publishDiagnosticsParams
 		if err := json.Unmarshal(params, &p); err != nil {

@@ -41,6 +41,8 @@ func (s *Server) codeAction(ctx *glsp.Context) (any, error) {
 	snap, r := s.current(p.TextDocument.URI)
 	// Split and info (split.go) need no checked result: they check the text.
 	actions = append(actions, s.sourceActions(snap, p.Context.Only)...)
+	// Generate N examples (generate.go).
+	actions = append(actions, s.datasetGenerateActions(snap, r, p)...)
 	if snap == nil || snap.kind != kindDataset || r == nil || r.snap != snap {
 		// Nothing checked for this version yet: fixes would be stale.
 		return actions, nil

@@ -16,6 +16,12 @@ func (s *Server) executeCommand(ctx *glsp.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if p.Command == cmdGenerate {
+		if len(p.Arguments) == 0 {
+			return nil, &paramsError{errors.New("ftls.generate needs an argument")}
+		}
+		return nil, s.generateCommand(p.Arguments[0])
+	}
 	var doc versionedTextDocumentIdentifier
 	if len(p.Arguments) > 0 {
 		if err := json.Unmarshal(p.Arguments[0], &doc); err != nil {

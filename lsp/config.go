@@ -13,6 +13,7 @@ import (
 
 	"github.com/ftls-dev/ftls/config"
 	"github.com/ftls-dev/ftls/diagnostics"
+	"github.com/ftls-dev/ftls/generator"
 )
 
 // clientSettings are the editor's settings for ftls, from
@@ -29,6 +30,39 @@ type clientSettings struct {
 	// DebounceMs is how long the server waits after an edit before it
 	// checks; nil keeps the default.
 	DebounceMs *int `json:"debounceMs"`
+
+	// The model provider that generates examples (generate.go). Model
+	// above is the fine-tuning target; the generating model is
+	// generation.model (or generationModel). The key is never logged.
+	BaseURL         string `json:"baseUrl"`
+	APIKey          string `json:"apiKey"`
+	GenerationModel string `json:"generationModel"`
+	Generation      *struct {
+		BaseURL string `json:"baseUrl"`
+		Model   string `json:"model"`
+		APIKey  string `json:"apiKey"`
+	} `json:"generation"`
+}
+
+// clientProvider returns the provider settings of the client (empty fields
+// unset).
+func (c *configState) clientProvider() generator.ProviderConfig {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cs := c.client
+	pc := generator.ProviderConfig{BaseURL: cs.BaseURL, APIKey: cs.APIKey, Model: cs.GenerationModel}
+	if g := cs.Generation; g != nil {
+		if g.BaseURL != "" {
+			pc.BaseURL = g.BaseURL
+		}
+		if g.APIKey != "" {
+			pc.APIKey = g.APIKey
+		}
+		if g.Model != "" {
+			pc.Model = g.Model
+		}
+	}
+	return pc
 }
 
 // defaultDebounce is the pause after the last edit before the rows are

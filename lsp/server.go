@@ -49,7 +49,8 @@ type Options struct {
 	// LogFile receives the log; "" logs to standard error. Standard output
 	// is the protocol and never gets a byte of log.
 	LogFile string
-	// Debug logs every message exchanged with the client.
+	// Debug makes the log verbose (the methods handled and their timing;
+	// never message contents, which may hold the API key).
 	Debug bool
 	// Version is reported to the client in serverInfo.
 	Version string
@@ -81,7 +82,7 @@ var methods = map[string]handlerFunc{
 	"textDocument/didClose":            (*Server).didClose,
 	"textDocument/didSave":             (*Server).didSave,
 	"textDocument/hover":               planAware((*Server).hover, (*Server).planHover),
-	"textDocument/codeAction":          planAware((*Server).codeAction, (*Server).planCodeAction),
+	"textDocument/codeAction":          planAware((*Server).codeAction, (*Server).planCodeActionGenerate),
 	"textDocument/codeLens":            planAware((*Server).codeLens, (*Server).planCodeLens),
 	"textDocument/completion":          (*Server).completion,
 	"textDocument/documentSymbol":      (*Server).documentSymbol,
@@ -90,6 +91,7 @@ var methods = map[string]handlerFunc{
 	"workspace/didChangeWatchedFiles":  noop,
 	"$/cancelRequest":                  noop,
 	"$/setTrace":                       noop,
+	"window/workDoneProgress/cancel":   (*Server).workDoneProgressCancel,
 }
 
 func noop(*Server, *glsp.Context) (any, error) { return nil, nil }
@@ -107,6 +109,10 @@ type Server struct {
 	call        glsp.CallFunc
 	pullConfig  bool // the client answers workspace/configuration
 	createFiles bool // the client's workspace edits may create files (split.go)
+	// workDoneProgress: the client accepts window/workDoneProgress/create
+	// (generate.go).
+	workDoneProgress bool
+	gens             generations // generation runs by progress token (generate.go)
 
 	ctx    context.Context // background work; cancelled at shutdown
 	cancel context.CancelFunc
@@ -147,7 +153,10 @@ func Run(opts Options) int {
 		s.log.Errorf("standard input: %v", err)
 		return 2
 	}
-	srv := glspserver.NewServer(s, "ftls", opts.Debug)
+	// glsp's own message log is never turned on: messages carry settings,
+	// and settings can carry the provider's API key, which must not reach a
+	// log. Debug raises the verbosity of ftls's own log instead.
+	srv := glspserver.NewServer(s, "ftls", false)
 	s.log.Noticef("ftls %s language server starting", opts.Version)
 	if err := srv.RunStdio(); err != nil {
 		s.log.Errorf("serve: %v", err)
@@ -313,6 +322,15 @@ func (s *Server) initialize(ctx *glsp.Context) (any, error) {
 	s.initialized = true
 	s.pullConfig = p.Capabilities.Workspace.Configuration
 	s.createFiles = slices.Contains(p.Capabilities.Workspace.WorkspaceEdit.ResourceOperations, "create")
+	var win struct {
+		Capabilities struct {
+			Window struct {
+				WorkDoneProgress bool `json:"workDoneProgress"`
+			} `json:"window"`
+		} `json:"capabilities"`
+	}
+	_ = json.Unmarshal(ctx.Params, &win)
+	s.workDoneProgress = win.Capabilities.Window.WorkDoneProgress
 	s.mu.Unlock()
 	if len(p.InitializationOptions) > 0 {
 		if err := s.cfg.setClient(p.InitializationOptions); err != nil {
@@ -326,11 +344,11 @@ func (s *Server) initialize(ctx *glsp.Context) (any, error) {
 			PositionEncoding:       "utf-16",
 			TextDocumentSync:       textDocumentSyncOptions{OpenClose: true, Change: syncIncremental},
 			HoverProvider:          true,
-			CodeActionProvider:     codeActionOptions{CodeActionKinds: []string{kindQuickFix, kindFixAll, kindInsertSections, kindSplit, kindInfo}},
+			CodeActionProvider:     codeActionOptions{CodeActionKinds: []string{kindQuickFix, kindFixAll, kindInsertSections, kindSplit, kindInfo, kindGenerate}},
 			CompletionProvider:     &completionOptions{TriggerCharacters: []string{":", " "}},
 			CodeLensProvider:       codeLensOptions{},
 			DocumentSymbolProvider: true,
-			ExecuteCommandProvider: executeCommandOptions{Commands: []string{cmdFixAll, cmdStats, cmdSplit, cmdInfo}},
+			ExecuteCommandProvider: executeCommandOptions{Commands: []string{cmdFixAll, cmdStats, cmdSplit, cmdInfo, cmdGenerate}},
 		},
 		ServerInfo: serverInfo{Name: "ftls", Version: s.version},
 	}, nil

@@ -18,7 +18,7 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("serve", pflag.ContinueOnError)
 	fs.SetOutput(stderr)
 	logFile := fs.String("log", "", "write the log to FILE instead of standard error")
-	debug := fs.Bool("debug", false, "log every message exchanged with the editor")
+	debug := fs.Bool("debug", false, "verbose log (never message contents, which may hold the API key)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: ftls serve [--log FILE] [--debug]\n\nRuns the language server on standard input and output, for editors.\nIt exits with 0 after a shutdown request and exit, 1 otherwise.\n\nFlags:")
 		fs.PrintDefaults()
