@@ -3,6 +3,8 @@ package dataset
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"os"
 
 	"github.com/ftls-dev/ftls/jsonpos"
 	"github.com/ftls-dev/ftls/textpos"
@@ -47,4 +49,25 @@ func ReadArray(data []byte) (rows []Row, hadBOM bool, err error) {
 		prev = start
 	}
 	return rows, hadBOM, nil
+}
+
+// IsArrayStart reports whether head, the start of a file, opens a JSON
+// array (after an optional byte order mark and whitespace): such a file is
+// read with ReadArray, anything else as JSON Lines.
+func IsArrayStart(head []byte) bool {
+	t := bytes.TrimLeft(bytes.TrimPrefix(head, bom), " \t\r\n")
+	return len(t) > 0 && t[0] == '['
+}
+
+// FileIsArray reports whether the file at path holds a JSON array, reading
+// only its first bytes.
+func FileIsArray(path string) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	head := make([]byte, 4096)
+	n, _ := io.ReadFull(f, head)
+	return IsArrayStart(head[:n]), nil
 }

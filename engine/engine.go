@@ -10,7 +10,6 @@ package engine
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -117,9 +116,7 @@ func Check(ctx context.Context, name string, r io.Reader, opts Options) (*Result
 // report).
 func isArray(br interface{ Peek(int) ([]byte, error) }) bool {
 	b, _ := br.Peek(4096)
-	b = bytes.TrimPrefix(b, []byte{0xEF, 0xBB, 0xBF})
-	trimmed := bytes.TrimLeft(b, " \t\r\n")
-	return len(trimmed) > 0 && trimmed[0] == '['
+	return dataset.IsArrayStart(b)
 }
 
 // checked is the outcome for one row.

@@ -71,7 +71,7 @@ func Write(ctx context.Context, w io.Writer, data []byte, opts Options) (Stats, 
 }
 
 func readRows(data []byte) ([]dataset.Row, error) {
-	if t := bytes.TrimLeft(bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF}), " \t\r\n"); len(t) > 0 && t[0] == '[' {
+	if dataset.IsArrayStart(data) {
 		rows, _, err := dataset.ReadArray(data)
 		return rows, err
 	}

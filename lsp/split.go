@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/ftls-dev/ftls/atomicfile"
+	"github.com/ftls-dev/ftls/dataset"
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/engine"
 	"github.com/ftls-dev/ftls/info"
@@ -158,7 +159,7 @@ func (s *Server) runSplit(snap *snapshot, create bool) error {
 		return fmt.Errorf("%s exists; not replaced (its rows would be lost). To re-split everything, append it to %s and delete it first, or use `ftls split --force`", valid, filepath.Base(path))
 	}
 	data := snap.Text()
-	if t := bytes.TrimLeft(bytes.TrimPrefix(data, bomBytes), " \t\r\n"); len(t) > 0 && t[0] == '[' {
+	if dataset.IsArrayStart(data) {
 		return fmt.Errorf("%s is a JSON array; split works on JSON Lines (convert it with `ftls export`)", filepath.Base(path))
 	}
 	st := split.CheckSettings(s.cfg.freshSettings(path))

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/ftls-dev/ftls/dataset"
 	"github.com/ftls-dev/ftls/engine"
 	"github.com/ftls-dev/ftls/plan"
 	"github.com/ftls-dev/ftls/report"
@@ -219,15 +220,8 @@ func isDataset(p string) bool {
 }
 
 func startsWithArray(p string) bool {
-	f, err := os.Open(p)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	buf := make([]byte, 512)
-	n, _ := f.Read(buf)
-	t := strings.TrimLeft(strings.TrimPrefix(string(buf[:n]), "\uFEFF"), " \t\r\n")
-	return strings.HasPrefix(t, "[")
+	ok, _ := dataset.FileIsArray(p)
+	return ok
 }
 
 func contains(list []string, s string) bool {

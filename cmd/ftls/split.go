@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/ftls-dev/ftls/atomicfile"
+	"github.com/ftls-dev/ftls/dataset"
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/engine"
 	"github.com/ftls-dev/ftls/plan"
@@ -143,15 +143,11 @@ func refuseArray(path string) error {
 	if strings.EqualFold(filepath.Ext(path), ".json") {
 		return errArray(path)
 	}
-	f, err := os.Open(path)
+	isArray, err := dataset.FileIsArray(path)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	head := make([]byte, 4096)
-	n, _ := io.ReadFull(f, head)
-	head = bytes.TrimLeft(bytes.TrimPrefix(head[:n], []byte("\uFEFF")), " \t\r\n")
-	if len(head) > 0 && head[0] == '[' {
+	if isArray {
 		return errArray(path)
 	}
 	return nil
