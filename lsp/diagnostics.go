@@ -13,6 +13,7 @@ import (
 
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/engine"
+	"github.com/ftls-dev/ftls/plan"
 )
 
 // This file is the one place that checks documents and publishes their
@@ -471,7 +472,18 @@ func trainingPartners(path string) []string {
 // validation file, comparing it with each training file of its folder: the
 // open document's latest full result, or the file on disk.
 func (p *publisher) addLeakage(snap *snapshot, valid *engine.Result, st *diagnostics.Settings) {
-	if snap.path == "" || !isValidationFile(snap.path) {
+	if snap.path == "" {
+		return
+	}
+	// A plan that names this file as its validation output pairs it with
+	// its training output, whatever the names; otherwise names decide.
+	if train := planTrainingPartner(snap.path); train != "" {
+		if t := p.trainingResult(train); t != nil {
+			engine.AddLeakage(t, valid, st)
+		}
+		return
+	}
+	if !isValidationFile(snap.path) {
 		return
 	}
 	partners := trainingPartners(snap.path)
@@ -489,6 +501,23 @@ func (p *publisher) addLeakage(snap *snapshot, valid *engine.Result, st *diagnos
 			engine.AddLeakage(train, valid, st)
 		}
 	}
+}
+
+// planTrainingPartner returns the training output of the plan that names
+// path as its validation output, or "".
+func planTrainingPartner(path string) string {
+	pp, _, _ := governingPlan(path)
+	if pp == "" {
+		return ""
+	}
+	pl, err := plan.Load(pp)
+	if err != nil {
+		return ""
+	}
+	if _, isValid := pl.Governs(path); !isValid || pl.Output.Train == "" {
+		return ""
+	}
+	return pl.OutputPath(pl.Output.Train)
 }
 
 func uniq(ss []string) []string {

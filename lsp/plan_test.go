@@ -400,3 +400,45 @@ func TestPlanDatasetBackground(t *testing.T) {
 		t.Errorf("actuals: pending %v, %d examples, %v, valid %v", a.pending, a.examples, a.perCat, a.valid != nil)
 	}
 }
+
+// TestServePlanPairsTrainingAndValidation: a plan pairs its output files
+// whatever their names, so a validation file called heldout.jsonl that
+// repeats a training row gets D004 pointing into the training file.
+func TestServePlanPairsTrainingAndValidation(t *testing.T) {
+	dir := t.TempDir()
+	row := func(q, a string) string {
+		return `{"messages":[{"role":"user","content":"` + q + `"},{"role":"assistant","content":"` + a + `"}]}`
+	}
+	var train []string
+	for i := 0; i < 12; i++ {
+		train = append(train, row(fmt.Sprintf("Question number %d about parcels", i), fmt.Sprintf("Answer number %d about parcels", i)))
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.WriteFile(filepath.Join(dir, "train.jsonl"), []byte(strings.Join(train, "\n")+"\n"), 0o644))
+	must(os.WriteFile(filepath.Join(dir, "p.plan.yaml"), []byte("version: 1\noutput: {train: train.jsonl, validation: heldout.jsonl}\n"), 0o644))
+	held := train[3] + "\n" + row("A question nobody asked before", "An answer nobody gave before") + "\n"
+	must(os.WriteFile(filepath.Join(dir, "heldout.jsonl"), []byte(held), 0o644))
+
+	c := startServer(t)
+	c.initialize(map[string]any{"debounceMs": 5, "rules": map[string]string{"C018": "off", "C019": "off", "B005": "off", "B006": "off"}}, false)
+	uri := pathURI(filepath.Join(dir, "heldout.jsonl"))
+	c.open(uri, "jsonl", held)
+	ds := c.waitFull(uri, 1)
+	found := false
+	for _, d := range ds {
+		if d.Code == "D004" {
+			found = true
+			if len(d.RelatedInformation) != 1 || !strings.HasSuffix(string(d.RelatedInformation[0].Location.URI), "/train.jsonl") || d.RelatedInformation[0].Location.Range.Start.Line != 3 {
+				t.Errorf("D004 related information: %+v", d.RelatedInformation)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no D004 on heldout.jsonl; got %s", codes(ds))
+	}
+}
