@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"sync"
 )
 
 // DefaultChunkSize is the amount of a JSON Lines file read at a time.
@@ -27,23 +26,32 @@ type Chunk struct {
 	buf []byte
 }
 
-// bufPool recycles chunk buffers. Fresh buffers cost more than their
+// freeBufs recycles chunk buffers. Fresh buffers cost more than their
 // allocation: the kernel faults in every page of a new buffer while read
-// copies into it, which showed up as the largest cost of reading.
-var bufPool sync.Pool
+// copies into it, which showed up as the largest cost of reading. A channel
+// rather than a sync.Pool, because a pool is emptied at every garbage
+// collection.
+var freeBufs = make(chan []byte, 16)
 
 // Release hands the chunk's buffer back for reuse. The rows' Text must not
 // be used afterwards.
 func (c *Chunk) Release() {
 	if c.buf != nil && cap(c.buf) <= 4*DefaultChunkSize {
-		bufPool.Put(c.buf[:0])
+		select {
+		case freeBufs <- c.buf[:0]:
+		default:
+		}
 	}
 	c.buf, c.Rows = nil, nil
 }
 
 func getBuf(size int) []byte {
-	if b, ok := bufPool.Get().([]byte); ok && cap(b) >= size {
-		return b[:0]
+	select {
+	case b := <-freeBufs:
+		if cap(b) >= size {
+			return b[:0]
+		}
+	default:
 	}
 	return make([]byte, 0, size)
 }

@@ -69,6 +69,8 @@ type Settings struct {
 
 	tokensOnce sync.Once
 	tokens     *tokens.Counter
+	limitOnce  sync.Once
+	limit      int
 }
 
 // DefaultModel is the model whose tokenizer and limit apply when none is
@@ -123,15 +125,20 @@ func (s *Settings) Severity(code string) Severity {
 	return Off
 }
 
-// TokenLimit returns the token limit of one example.
+// TokenLimit returns the token limit of one example. It is worked out on
+// first use, as every row asks for it: set MaxTokens and Model before.
 func (s *Settings) TokenLimit() int {
-	if s.MaxTokens > 0 {
-		return s.MaxTokens
-	}
-	if n, ok := tokens.Limit(s.Model); ok {
-		return n
-	}
-	return 65536
+	s.limitOnce.Do(func() {
+		switch n, ok := tokens.Limit(s.Model); {
+		case s.MaxTokens > 0:
+			s.limit = s.MaxTokens
+		case ok:
+			s.limit = n
+		default:
+			s.limit = 65536
+		}
+	})
+	return s.limit
 }
 
 // Tokens returns the token counter for the configured model, creating it on
