@@ -31,6 +31,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	fixtures "github.com/ftls-dev/ftls/internal/fixture"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -279,35 +280,12 @@ func (cfg caseConfig) settings() (*diagnostics.Settings, error) {
 	return s, nil
 }
 
-var escape = regexp.MustCompile(`\$\{(CR|BOM|NUL|TAB|EOF|x[0-9A-Fa-f]{2})\}`)
-
 // decode expands the escapes of a section into the bytes of the file.
 func decode(raw string, crlf bool) []byte {
 	if crlf {
 		raw = strings.ReplaceAll(raw, "\n", "\r\n")
 	}
-	var out []byte
-	last := 0
-	for _, m := range escape.FindAllStringSubmatchIndex(raw, -1) {
-		out = append(out, raw[last:m[0]]...)
-		last = m[1]
-		switch name := raw[m[2]:m[3]]; name {
-		case "CR":
-			out = append(out, '\r')
-		case "BOM":
-			out = append(out, 0xEF, 0xBB, 0xBF)
-		case "NUL":
-			out = append(out, 0)
-		case "TAB":
-			out = append(out, '\t')
-		case "EOF":
-			return out
-		default:
-			b, _ := strconv.ParseUint(name[1:], 16, 8)
-			out = append(out, byte(b))
-		}
-	}
-	return append(out, raw[last:]...)
+	return fixtures.Expand(raw)
 }
 
 // encode is decode's inverse, for -update.

@@ -4,12 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/ftls-dev/ftls/internal/fixture"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -68,8 +67,6 @@ func describe(res *engine.Result) string {
 	return b.String()
 }
 
-var fixtureEscape = regexp.MustCompile(`\$\{(CR|BOM|NUL|TAB|EOF|x[0-9A-Fa-f]{2})\}`)
-
 // fixtureInputs returns the JSON Lines inputs of the rule fixtures.
 func fixtureInputs(t *testing.T) map[string][]byte {
 	files, _ := filepath.Glob("../diagnostics/testdata/rules/*.txt")
@@ -87,7 +84,7 @@ func fixtureInputs(t *testing.T) map[string][]byte {
 					end = k + 1
 				}
 			}
-			out[fmt.Sprintf("%s#%d", filepath.Base(f), i)] = expand(p[:end])
+			out[fmt.Sprintf("%s#%d", filepath.Base(f), i)] = fixture.Expand(p[:end])
 		}
 	}
 	for _, f := range []string{"../examples/flawed.jsonl", "../examples/training_data.jsonl", "../cmd/ftls/testdata/mixed.jsonl", "../cmd/ftls/testdata/warnings.jsonl"} {
@@ -99,31 +96,6 @@ func fixtureInputs(t *testing.T) map[string][]byte {
 		t.Fatalf("found only %d fixtures", len(out))
 	}
 	return out
-}
-
-func expand(raw string) []byte {
-	var out []byte
-	last := 0
-	for _, m := range fixtureEscape.FindAllStringSubmatchIndex(raw, -1) {
-		out = append(out, raw[last:m[0]]...)
-		last = m[1]
-		switch name := raw[m[2]:m[3]]; name {
-		case "CR":
-			out = append(out, '\r')
-		case "BOM":
-			out = append(out, bomBytes...)
-		case "NUL":
-			out = append(out, 0)
-		case "TAB":
-			out = append(out, '\t')
-		case "EOF":
-			return out
-		default:
-			b, _ := strconv.ParseUint(name[1:], 16, 8)
-			out = append(out, byte(b))
-		}
-	}
-	return append(out, raw[last:]...)
 }
 
 // TestIncrementalMatchesEngine holds the server's row-by-row check to the
