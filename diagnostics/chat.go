@@ -552,11 +552,10 @@ func checkUnknownKeys(c *RowContext) {
 func checkMessageKeys(c *RowContext, m Message) {
 	openai := c.Settings.Target == TargetOpenAI
 	for k, v := range m.Value.Members() {
-		name := k.Name()
-		if contains(messageKeys, name) {
+		if keyIn(k, messageKeys) {
 			continue
 		}
-		path := c.Path(m)
+		name, path := k.Name(), c.Path(m)
 		if name == "loss_weight" {
 			if !openai {
 				continue
@@ -588,10 +587,10 @@ func checkMessageKeys(c *RowContext, m Message) {
 func checkTopLevelKeys(c *RowContext) {
 	meta := c.Settings.MetadataKey
 	for k := range c.Root.Members() {
-		name := k.Name()
-		if contains(openAIFields, name) || name == meta {
+		if keyIn(k, openAIFields) || k.Equal(meta) {
 			continue
 		}
+		name := k.Name()
 		var fix *Fix
 		if meta != "" {
 			fix = moveIntoMetadata(c, k, meta)
@@ -831,6 +830,17 @@ func checkChatMLTokens(c *RowContext) {
 			}
 		}
 	}
+}
+
+// keyIn reports whether k is one of names, without decoding k into a new
+// string: every key of every row goes through it.
+func keyIn(k jsonpos.Key, names []string) bool {
+	for _, n := range names {
+		if k.Equal(n) {
+			return true
+		}
+	}
+	return false
 }
 
 func contains(list []string, s string) bool {

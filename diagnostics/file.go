@@ -104,10 +104,7 @@ func (t *Tally) Add(r RowInfo) {
 // file), so that every row's summary must be kept. Otherwise only rows that
 // a file rule may report on are kept and memory stays flat whatever the
 // size of the file.
-func (s *Settings) NeedsAllRows() bool {
-	return s.CountTokens || s.Target != TargetOpenAI ||
-		s.anyEnabled("D001", "D002", "D003", "D004", "B001", "B002", "B003", "B004", "B006", "Q005", "Q006")
-}
+func (s *Settings) NeedsAllRows() bool { return s.needed().allRows }
 
 // Keep reports whether a row must be kept for the file rules when not all
 // rows are (see NeedsAllRows): rows that are not chat objects, for C016, and

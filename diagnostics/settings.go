@@ -71,6 +71,8 @@ type Settings struct {
 	tokens     *tokens.Counter
 	limitOnce  sync.Once
 	limit      int
+	needsOnce  sync.Once
+	needs      needs
 }
 
 // DefaultModel is the model whose tokenizer and limit apply when none is
@@ -139,6 +141,46 @@ func (s *Settings) TokenLimit() int {
 		}
 	})
 	return s.limit
+}
+
+// needs is what the enabled rules ask of each row, worked out once per
+// settings because every row asks: looking the severities up per row cost
+// more than some of the rules.
+type needs struct {
+	rowRules []*Rule // the enabled row rules, in catalog order
+	allRows  bool    // see NeedsAllRows
+	// Which RowInfo fields a file rule or the statistics read.
+	category, turns, system, fingerprint, sketch, words bool
+}
+
+// needed works needs out on first use: change the severities before.
+func (s *Settings) needed() *needs {
+	s.needsOnce.Do(func() {
+		n := &s.needs
+		for _, r := range rowRules {
+			if s.Severity(r.Code) != Off {
+				n.rowRules = append(n.rowRules, r)
+			}
+		}
+		n.allRows = s.CountTokens || s.Target != TargetOpenAI ||
+			s.anyEnabled("D001", "D002", "D003", "D004", "B001", "B002", "B003", "B004", "B006", "Q005", "Q006")
+		n.category = s.CountTokens || s.anyEnabled("B001", "B002")
+		n.turns = s.CountTokens || s.anyEnabled("B003", "B004", "D001", "D002", "D003", "D004", "Q005", "Q006")
+		n.system = s.CountTokens || s.anyEnabled("B004")
+		n.fingerprint = s.anyEnabled("D001", "D003", "D004")
+		n.sketch = s.anyEnabled("D002", "D004")
+		n.words = s.anyEnabled("Q005", "Q006")
+	})
+	return &s.needs
+}
+
+func (s *Settings) anyEnabled(codes ...string) bool {
+	for _, c := range codes {
+		if s.Severity(c) != Off {
+			return true
+		}
+	}
+	return false
 }
 
 // Tokens returns the token counter for the configured model, creating it on

@@ -23,7 +23,7 @@ func (c *RowContext) Turns() []Turn {
 	if c.turns != nil || c.Root.Kind() != jsonpos.Object {
 		return c.turns
 	}
-	var turns []Turn
+	turns := c.turnBuf[:0]
 	add := func(role string, v jsonpos.Value) {
 		if v.Kind() == jsonpos.String {
 			turns = append(turns, Turn{role, v.StrBytes()})
@@ -70,7 +70,7 @@ func (c *RowContext) Turns() []Turn {
 	if turns == nil {
 		turns = []Turn{}
 	}
-	c.turns = turns
+	c.turns, c.turnBuf = turns, turns
 	return turns
 }
 
@@ -79,13 +79,13 @@ var sketchers = sync.Pool{New: func() any { return new(dedup.Sketcher) }}
 // summarize fills the fields of info that duplicate and balance rules use.
 // Each is computed only when a rule that needs it is enabled.
 func (c *RowContext) summarize(info *RowInfo) {
-	s := c.Settings
-	if s.CountTokens || s.anyEnabled("B001", "B002") {
+	s, need := c.Settings, c.Settings.needed()
+	if need.category {
 		info.Category = c.Category()
 	}
 	// Decoding every turn's text costs as much as parsing the row; only do
 	// it for the rules and statistics that read it.
-	if !s.CountTokens && !s.anyEnabled("B003", "B004", "D001", "D002", "D003", "D004", "Q005", "Q006") {
+	if !need.turns {
 		return
 	}
 	turns := c.Turns()
@@ -97,7 +97,7 @@ func (c *RowContext) summarize(info *RowInfo) {
 			info.UserTurns++
 		}
 	}
-	if s.CountTokens || s.anyEnabled("B004") {
+	if need.system {
 		for _, t := range turns {
 			if t.Role == "system" {
 				info.System = dedup.HashText(t.Text) | 1
@@ -108,7 +108,7 @@ func (c *RowContext) summarize(info *RowInfo) {
 	if s.CountTokens {
 		c.countTokens(info, turns)
 	}
-	if s.anyEnabled("D001", "D003", "D004") {
+	if need.fingerprint {
 		// Each turn's text is hashed once and combined three ways.
 		all, prompt, answer := dedup.NewFingerprint(), dedup.NewFingerprint(), dedup.NewFingerprint()
 		for _, t := range turns {
@@ -128,7 +128,7 @@ func (c *RowContext) summarize(info *RowInfo) {
 		info.Fingerprint, info.Prompt, info.Answer = all.Sum(), prompt.Sum(), answer.Sum()
 	}
 	sketched := false
-	if s.anyEnabled("D002", "D004") {
+	if need.sketch {
 		// The system prompt is left out: it is usually shared by every row
 		// and would make short, different conversations look alike.
 		k := sketchers.Get().(*dedup.Sketcher)
@@ -144,7 +144,7 @@ func (c *RowContext) summarize(info *RowInfo) {
 		info.Words, sketched = int32(k.Words()), true
 		sketchers.Put(k)
 	}
-	if s.anyEnabled("Q005", "Q006") {
+	if need.words {
 		for _, t := range turns {
 			if !sketched && (t.Role == "user" || t.Role == "assistant") {
 				info.Words += int32(dedup.CountWords(t.Text))
@@ -169,15 +169,6 @@ func roleHash(role string) uint64 {
 		return h
 	}
 	return dedup.HashText([]byte(role))
-}
-
-func (s *Settings) anyEnabled(codes ...string) bool {
-	for _, c := range codes {
-		if s.Severity(c) != Off {
-			return true
-		}
-	}
-	return false
 }
 
 // Category returns the row's category, read at the settings' dotted

@@ -164,12 +164,12 @@ func checkArray(ctx context.Context, name string, data []byte, opts Options) (*R
 		res.Diagnostics = append(res.Diagnostics, arrayError(data, err, opts.Settings))
 		return res, nil
 	}
-	var p jsonpos.Parser
+	var rc rowChecker
 	for i := range rows {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		c := checkRow(&rows[i], &p, opts.Settings, rowFlags{bom: hadBOM && i == 0})
+		c := rc.check(&rows[i], opts.Settings, rowFlags{bom: hadBOM && i == 0})
 		res.Tally.Add(c.info)
 		res.Rows = append(res.Rows, c.info)
 		res.Diagnostics = append(res.Diagnostics, c.diags...)
@@ -271,9 +271,9 @@ func ScanRows(ctx context.Context, r io.Reader, opts Options, emit func([]checke
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var p jsonpos.Parser
+			var rc rowChecker
 			for c := range chunks {
-				out := checkChunk(c, &p, opts.Settings)
+				out := rc.checkChunk(c, opts.Settings)
 				select {
 				case results <- chunkResult{seq: c.Seq, rows: out, chunk: c}:
 				case <-ctx.Done():
@@ -310,17 +310,23 @@ type chunkResult struct {
 	chunk *dataset.Chunk
 }
 
+// rowChecker checks rows one after another on one goroutine, reusing its
+// parser and row context.
+type rowChecker struct {
+	p  jsonpos.Parser
+	rc diagnostics.RowContext
+}
+
 // checkChunk checks the rows of one chunk, joining a JSON value spread over
 // several lines into one row first.
-func checkChunk(c *dataset.Chunk, p *jsonpos.Parser, s *diagnostics.Settings) []checked {
+func (k *rowChecker) checkChunk(c *dataset.Chunk, s *diagnostics.Settings) []checked {
 	out := make([]checked, 0, len(c.Rows))
-	rules := s.EnabledRowRules()
 	for i := 0; i < len(c.Rows); i++ {
 		row := &c.Rows[i]
 		bom := c.BOM && i == 0
-		ck := checkRow(row, p, s, rowFlags{bom: bom, rules: rules})
-		if joined, n := joinLines(c.Rows[i:], ck, p); n > 0 {
-			ck = checkRow(joined, p, s, rowFlags{bom: bom, multiLine: true, rules: rules})
+		ck := k.check(row, s, rowFlags{bom: bom})
+		if joined, n := joinLines(c.Rows[i:], ck, &k.p); n > 0 {
+			ck = k.check(joined, s, rowFlags{bom: bom, multiLine: true})
 			i += n
 		}
 		out = append(out, ck)
@@ -331,12 +337,12 @@ func checkChunk(c *dataset.Chunk, p *jsonpos.Parser, s *diagnostics.Settings) []
 // rowFlags are facts about a row that only its reader knows.
 type rowFlags struct {
 	bom, multiLine bool
-	rules          []*diagnostics.Rule // the enabled row rules, computed once per chunk
 }
 
-func checkRow(row *dataset.Row, p *jsonpos.Parser, s *diagnostics.Settings, f rowFlags) checked {
-	ctx := diagnostics.NewRowContext(row, p, s)
-	ctx.BOM, ctx.MultiLine, ctx.Rules = f.bom, f.multiLine, f.rules
+func (k *rowChecker) check(row *dataset.Row, s *diagnostics.Settings, f rowFlags) checked {
+	ctx := &k.rc
+	ctx.Reset(row, &k.p, s)
+	ctx.BOM, ctx.MultiLine = f.bom, f.multiLine
 	diags := ctx.Run()
 	return checked{
 		row: *row, info: ctx.Info(), diags: diags,

@@ -131,12 +131,12 @@ func fixArray(data []byte, fileFixes map[int64][]diagnostics.Diagnostic, s *diag
 	if err != nil {
 		return data, nil // nothing a fix can do; the check reports why
 	}
-	var p jsonpos.Parser
+	var rc rowChecker
 	out := make([]byte, 0, len(data))
 	prev := int64(0)
 	for i := range rows {
-		ck := checkRow(&rows[i], &p, s, rowFlags{})
-		text, _, _ := fixRow(ck, fileFixes, &p, s, res)
+		ck := rc.check(&rows[i], s, rowFlags{})
+		text, _, _ := fixRow(ck, fileFixes, &rc.p, s, res)
 		out = append(out, data[prev:rows[i].Offset]...)
 		out = append(out, text...)
 		prev = rows[i].End()

@@ -133,6 +133,7 @@ type Parser struct {
 	d      *doc
 	stack  []node   // pending nodes: open containers and their children so far
 	frames []uint32 // indexes into stack of the open containers
+	u      utf8Tally
 }
 
 // SyntaxError is a JSON syntax error.
@@ -159,11 +160,24 @@ func (p *Parser) Parse(data []byte) (Value, error) {
 	}
 	d := p.d
 	d.data = data
+	p.u = utf8Tally{invalid: -1}
 	if err := p.parse(data); err != nil {
 		d.data = nil
 		return Value{}, err
 	}
 	return Value{d: d, i: 0}, nil
+}
+
+// UTF8 returns what the last successful Parse learned about the encoding of
+// its input: the offset of the first byte that is not UTF-8 (-1 if there
+// is none) and, when there is none, the input's length in UTF-16 code units.
+// Parsing validates the strings anyway, and JSON outside strings is ASCII,
+// so this costs nothing extra.
+func (p *Parser) UTF8() (units, invalid int) {
+	if p.d == nil {
+		return 0, -1
+	}
+	return len(p.d.data) - p.u.saved, p.u.invalid
 }
 
 // Parse parses data with a new Parser. See Parser.Parse.
@@ -244,7 +258,7 @@ value:
 	case '"':
 		if end = shortString(data, i+1); end > 0 {
 			esc = false
-		} else if end, esc, err = scanString(data, i+1); err != nil {
+		} else if end, esc, err = scanString(data, i+1, &p.u); err != nil {
 			goto fail
 		}
 		stack = push(stack)
@@ -402,7 +416,7 @@ key:
 	}
 	if end = shortString(data, i+1); end > 0 {
 		esc = false
-	} else if end, esc, err = scanString(data, i+1); err != nil {
+	} else if end, esc, err = scanString(data, i+1, &p.u); err != nil {
 		goto fail
 	}
 	keyStart, keyEnd, keyFlags = uint32(i), uint32(end), 0

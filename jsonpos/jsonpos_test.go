@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -563,6 +564,9 @@ func checkDoc(t testing.TB, data []byte) {
 	} else if err != nil || v0.End() != v.End() {
 		t.Fatalf("%.60q: default parser ok; MaxDepth %d: %v", data, stdMaxDepth, err)
 	}
+	if err == nil {
+		checkUTF8Tally(t, &p, data)
+	}
 
 	// Acceptance and error offsets agree with encoding/json.
 	valid := json.Valid(data)
@@ -807,10 +811,32 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
+// checkUTF8Tally holds what the parser learned about the encoding of data
+// to a separate pass over it.
+func checkUTF8Tally(t testing.TB, p *Parser, data []byte) {
+	t.Helper()
+	units, invalid := p.UTF8()
+	wantInvalid := -1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			wantInvalid = i
+			break
+		}
+		i += size
+	}
+	if invalid != wantInvalid {
+		t.Fatalf("%.60q: first invalid UTF-8 byte at %d, want %d", data, invalid, wantInvalid)
+	}
+	if want := len(utf16.Encode([]rune(string(data)))); invalid < 0 && units != want {
+		t.Fatalf("%.60q: %d UTF-16 units, want %d", data, units, want)
+	}
+}
+
 // TestStringBoundaries moves special bytes across the word and block
 // boundaries of the string scanner.
 func TestStringBoundaries(t *testing.T) {
-	specials := []string{`\n`, `\"`, `\\`, `\u00e9`, `\ud83d\ude00`, "\x01", "\x1f", `\x`, `\u12`, `\`, "é", "\xff", "\x7f", `"`, " ", "#", "]", "]\\"}
+	specials := []string{`\n`, `\"`, `\\`, `\u00e9`, `\ud83d\ude00`, "\x01", "\x1f", `\x`, `\u12`, `\`, "é", "\xff", "\x7f", `"`, " ", "#", "]", "]\\", "😀", "中", "\xe4\xb8", "\xed\xa0\x80", "\xf4\x90\x80\x80", "é\"", "\xc3"}
 	for _, sp := range specials {
 		for pre := 0; pre < 70; pre++ {
 			for _, post := range []int{0, 1, 7, 8, 31, 40} {

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"unsafe"
+
+	"github.com/ftls-dev/ftls/textpos"
 )
 
 // SWAR ("SIMD within a register") constants.
@@ -45,28 +47,31 @@ func movemask(m uint64) uint32 {
 
 // scanString scans a string whose opening quote is at data[i-1]. It returns
 // the index just after the closing quote and whether the string contains
-// escapes.
+// escapes, and counts its text that is not ASCII into u.
 //
 // The string is scanned 32 bytes at a time. A block without special bytes
 // costs a few instructions per word; in a block with special bytes, each
 // flagged byte is handled in turn without leaving the block.
-func scanString(data []byte, i int) (int, bool, *SyntaxError) {
+func scanString(data []byte, i int, u *utf8Tally) (int, bool, *SyntaxError) {
 	esc := false
 	p := unsafe.Pointer(unsafe.SliceData(data))
 	n := len(data)
 	c2, cb, cl, c21, ch := swarConst[0], swarConst[1], swarConst[2], swarConst[3], swarConst[4]
 	if i+16 <= n {
-		// Strings of up to 15 bytes without escapes (most keys).
+		// Strings of up to 15 ASCII bytes without escapes (most keys).
 		x0 := load64(p, i)
 		x1 := load64(p, i+8)
 		m0 := (((x0 ^ c2) + c21) | ((x0 ^ cb) + cl)) &^ x0 & ch
 		m1 := (((x1 ^ c2) + c21) | ((x1 ^ cb) + cl)) &^ x1 & ch
+		h0, h1 := x0&ch, x1&ch
 		k := i
-		if m0 == 0 {
-			m0 = m1
+		if m0 == 0 && h0 == 0 {
+			m0, h0 = m1, h1
 			k += 8
 		}
-		if m0 != 0 {
+		// No byte above 0x7f may come before the quote (m0&-m0 is the
+		// quote's high bit; the bits below it are those of earlier bytes).
+		if m0 != 0 && h0&(m0&-m0-1) == 0 {
 			if k += bits.TrailingZeros64(m0) >> 3; data[k] == '"' {
 				return k + 1, false, nil
 			}
@@ -81,17 +86,17 @@ func scanString(data []byte, i int) (int, bool, *SyntaxError) {
 		m1 := (((x1 ^ c2) + c21) | ((x1 ^ cb) + cl)) &^ x1
 		m2 := (((x2 ^ c2) + c21) | ((x2 ^ cb) + cl)) &^ x2
 		m3 := (((x3 ^ c2) + c21) | ((x3 ^ cb) + cl)) &^ x3
-		if (m0|m1|m2|m3)&ch == 0 {
+		if (m0|m1|m2|m3|x0|x1|x2|x3)&ch == 0 {
 			i += 32
 			continue
 		}
 		base := i
-		flagged := movemask(m0&ch) | movemask(m1&ch)<<8 | movemask(m2&ch)<<16 | movemask(m3&ch)<<24
+		flagged := movemask((m0|x0)&ch) | movemask((m1|x1)&ch)<<8 | movemask((m2|x2)&ch)<<16 | movemask((m3|x3)&ch)<<24
 		for flagged != 0 {
 			k := base + bits.TrailingZeros32(flagged)
 			flagged &= flagged - 1
 			if k < i {
-				continue // consumed by an escape
+				continue // consumed by an escape or a UTF-8 sequence
 			}
 			switch c := data[k]; {
 			case c == '"':
@@ -110,6 +115,8 @@ func scanString(data []byte, i int) (int, bool, *SyntaxError) {
 				}
 			case c < 0x20:
 				return 0, false, charError(data, k, "in string literal")
+			case c >= 0x80:
+				i = k + u.add(data, k)
 			}
 			// Otherwise a spurious flag above a special byte.
 		}
@@ -117,8 +124,28 @@ func scanString(data []byte, i int) (int, bool, *SyntaxError) {
 			i = base + 32
 		}
 	}
-	// Fewer than 32 bytes left in data.
+	return scanText(data, i, esc, u)
+}
+
+// scanText finishes a string whose last 32 bytes or fewer are left in
+// data: eight bytes at a time while they are plain ASCII, then byte by
+// byte.
+func scanText(data []byte, i int, esc bool, u *utf8Tally) (int, bool, *SyntaxError) {
+	p := unsafe.Pointer(unsafe.SliceData(data))
+	n := len(data)
+	c2, cb, cl, c21, ch := swarConst[0], swarConst[1], swarConst[2], swarConst[3], swarConst[4]
 	for i < n {
+		if i+8 <= n {
+			// The lowest flagged byte is a special byte or one above 0x7f:
+			// spurious flags only appear above a special byte.
+			x := load64(p, i)
+			m := ((((x^c2)+c21)|((x^cb)+cl))&^x | x) & ch
+			if m == 0 {
+				i += 8
+				continue
+			}
+			i += bits.TrailingZeros64(m) >> 3
+		}
 		switch c := data[i]; {
 		case c == '"':
 			return i + 1, esc, nil
@@ -130,11 +157,36 @@ func scanString(data []byte, i int) (int, bool, *SyntaxError) {
 			}
 		case c < 0x20:
 			return 0, false, charError(data, i, "in string literal")
-		default:
+		case c < 0x80:
 			i++
+		default:
+			i += u.add(data, i)
 		}
 	}
 	return 0, false, eofError(data, "in string literal")
+}
+
+// utf8Tally is what scanning the strings of a value learns about its
+// encoding. JSON outside strings is ASCII, so checking the strings checks
+// the whole value, and a row's text is read once instead of twice.
+type utf8Tally struct {
+	saved   int // bytes beyond the UTF-16 units of the sequences seen
+	invalid int // offset of the first byte that is not UTF-8, or -1
+}
+
+// add counts the UTF-8 sequence that starts at data[i], a byte above 0x7f,
+// and returns its length (1 for a byte that starts no valid sequence).
+func (u *utf8Tally) add(data []byte, i int) int {
+	size := textpos.SeqLen(data, i)
+	if size == 0 {
+		if u.invalid < 0 {
+			u.invalid = i
+		}
+		return 1
+	}
+	// A 4-byte sequence is a surrogate pair: two UTF-16 units.
+	u.saved += size - 1 - size/4
+	return size
 }
 
 // scanEscape validates the escape sequence whose backslash is at data[i]
@@ -188,7 +240,8 @@ func shortString(data []byte, i int) int {
 	if i+8 <= len(data) {
 		x := load64(unsafe.Pointer(unsafe.SliceData(data)), i)
 		m := ((((x ^ (lsb * 2)) + (1<<64 - lsb*0x21)) | ((x ^ backslashes) + (1<<64 - lsb))) &^ x) & msb
-		if m != 0 {
+		// No byte above 0x7f may come before the quote (see scanString).
+		if m != 0 && x&msb&(m&-m-1) == 0 {
 			i += bits.TrailingZeros64(m) >> 3
 			if data[i] == '"' {
 				return i + 1

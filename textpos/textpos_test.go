@@ -3,6 +3,7 @@ package textpos
 import (
 	"math/rand/v2"
 	"testing"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -42,8 +43,8 @@ func TestCheckUTF8Random(t *testing.T) {
 		for n := r.IntN(40); n > 0; n-- {
 			b = utf8.AppendRune(b, alphabet[r.IntN(len(alphabet))])
 		}
-		if got, valid := CheckUTF8(b); !valid || got != UTF16Len(b) {
-			t.Fatalf("CheckUTF8(%q) = %d, %v; want %d, true", b, got, valid, UTF16Len(b))
+		if got, valid := CheckUTF8(b); !valid || got != utf16Units(b) {
+			t.Fatalf("CheckUTF8(%q) = %d, %v; want %d, true", b, got, valid, utf16Units(b))
 		}
 	}
 }
@@ -127,8 +128,33 @@ func TestCheckUTF8(t *testing.T) {
 		if valid != utf8.ValidString(s) {
 			t.Errorf("CheckUTF8(%q) valid = %v, want %v", s, valid, utf8.ValidString(s))
 		}
-		if valid && units != UTF16Len([]byte(s)) {
-			t.Errorf("CheckUTF8(%q) = %d units, want %d", s, units, UTF16Len([]byte(s)))
+		if valid && units != utf16Units([]byte(s)) {
+			t.Errorf("CheckUTF8(%q) = %d units, want %d", s, units, utf16Units([]byte(s)))
 		}
 	}
+}
+
+// utf16Units is the reference for CheckUTF8 and UTF16Len: the standard
+// library's decoding, one U+FFFD per byte that does not decode.
+func utf16Units(b []byte) int { return len(utf16.Encode([]rune(string(b)))) }
+
+// FuzzCheckUTF8 holds the hand-written validator to the standard library,
+// on the edge cases of RFC 3629 (overlong forms, surrogates, code points
+// above U+10FFFF, sequences cut short at the end).
+func FuzzCheckUTF8(f *testing.F) {
+	for _, s := range []string{"café 中文 😀", "\xc0\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe0\x9f\xbf", "\xf0\x8f\xbf\xbf", "0123456789abcdef0123456789abcdef\xf0\x9f\x98", "\xef\xbf\xbf\xf4\x8f\xbf\xbf"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		units, valid := CheckUTF8(b)
+		if valid != utf8.Valid(b) {
+			t.Fatalf("CheckUTF8(%q) valid = %v, want %v", b, valid, !valid)
+		}
+		if valid && units != utf16Units(b) {
+			t.Fatalf("CheckUTF8(%q) = %d units, want %d", b, units, utf16Units(b))
+		}
+		if got := UTF16Len(b); got != utf16Units(b) {
+			t.Fatalf("UTF16Len(%q) = %d, want %d", b, got, utf16Units(b))
+		}
+	})
 }
