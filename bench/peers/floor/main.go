@@ -2,6 +2,9 @@
 // benchmark: the least work any JSONL checker must do.
 //
 //	floor FILE                      validate every line with fastjson on all cores
+//	floor -mode walk FILE           parse every line with fastjson on all cores and
+//	                                visit every value, decoding strings (the
+//	                                "validating fastjson walk" of issue 2's figures)
 //	floor -mode read FILE           only read the file and count newlines (I/O floor)
 //	floor -mode filter -o OUT FILE  copy the valid, non-blank lines to OUT
 //	                                (used to give jq a file it can read to the end)
@@ -26,7 +29,7 @@ import (
 var chunkSize = 512 << 10 // small enough to stay in cache; larger chunks were slower here
 
 func main() {
-	mode := flag.String("mode", "validate", "validate | read | filter")
+	mode := flag.String("mode", "validate", "validate | walk | read | filter")
 	out := flag.String("o", "", "output file for -mode filter")
 	flag.IntVar(&chunkSize, "chunk", chunkSize, "read size in bytes")
 	flag.Parse()
@@ -43,7 +46,21 @@ func main() {
 	case "read":
 		err = readOnly(f)
 	case "validate":
-		err = validate(f, runtime.GOMAXPROCS(0))
+		err = validate(f, runtime.GOMAXPROCS(0), func() func([]byte) bool {
+			return func(line []byte) bool { return fastjson.ValidateBytes(line) == nil }
+		})
+	case "walk":
+		err = validate(f, runtime.GOMAXPROCS(0), func() func([]byte) bool {
+			var p fastjson.Parser
+			return func(line []byte) bool {
+				v, err := p.ParseBytes(line)
+				if err != nil {
+					return false
+				}
+				walk(v)
+				return true
+			}
+		})
 	case "filter":
 		if *out == "" {
 			fatal(errors.New("-mode filter needs -o"))
@@ -102,7 +119,26 @@ func isBlank(line []byte) bool {
 
 // validate reads chunks of whole lines on one goroutine and validates them
 // with fastjson.ValidateBytes on `workers` goroutines.
-func validate(f *os.File, workers int) error {
+// walk visits every value under v, decoding strings and object keys as a
+// checker that looks at the content must.
+func walk(v *fastjson.Value) {
+	switch v.Type() {
+	case fastjson.TypeObject:
+		o, _ := v.Object()
+		o.Visit(func(k []byte, v *fastjson.Value) { walk(v) })
+	case fastjson.TypeArray:
+		a, _ := v.Array()
+		for _, e := range a {
+			walk(e)
+		}
+	case fastjson.TypeString:
+		_, _ = v.StringBytes()
+	}
+}
+
+// validate checks every line of f on workers goroutines, each with the line
+// check that newCheck returns for it.
+func validate(f *os.File, workers int, newCheck func() func([]byte) bool) error {
 	free := make(chan []byte, 2*workers+2)
 	for i := 0; i < cap(free); i++ {
 		free <- make([]byte, chunkSize)
@@ -114,6 +150,7 @@ func validate(f *os.File, workers int) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			check := newCheck()
 			var t tally
 			for chunk := range work {
 				rest := chunk
@@ -129,7 +166,7 @@ func validate(f *os.File, workers int) error {
 					switch {
 					case isBlank(line):
 						t.blank++
-					case fastjson.ValidateBytes(line) == nil:
+					case check(line):
 						t.valid++
 					default:
 						t.invalid++
