@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The real-editor test of the Neovim plugin: headless Neovim loads the plugin
+# as install.sh installs it from this checkout, opens temp copies of
+# test/fixtures/ and checks diagnostics, hover, quick fixes, the :Ftls*
+# commands, plan files, the help and (0.11+) lsp/ftls.lua.
+#
+#   editors/nvim/test/run.sh /absolute/path/to/ftls
+#
+# Needs nvim on $PATH (Debian: apt-get install -y neovim). Exits 0 when
+# every check passed.
+set -euo pipefail
+
+binary=${1:-}
+case $binary in
+/*) ;;
+*)
+	echo "usage: $0 FTLS_BINARY (an absolute path)" >&2
+	exit 2
+	;;
+esac
+if [ ! -x "$binary" ]; then
+	echo "$0: $binary is not an executable" >&2
+	exit 2
+fi
+if ! command -v nvim >/dev/null; then
+	echo "$0: nvim not found (apt-get install -y neovim)" >&2
+	exit 2
+fi
+
+test_dir=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# The test edits and writes next to its files: never the fixtures.
+mkdir "$work/data"
+cp -R "$test_dir/fixtures/." "$work/data/"
+
+# No user configuration, shada, swap or LSP log outside the temp folder.
+export XDG_CONFIG_HOME="$work/.xdg/config" XDG_DATA_HOME="$work/.xdg/data"
+export XDG_STATE_HOME="$work/.xdg/state" XDG_CACHE_HOME="$work/.xdg/cache"
+# The plugin under test is the copy install.sh makes, so that a file it
+# forgets to install fails here.
+"$test_dir/../install.sh" "$work/plugin" >/dev/null
+export FTLS_BINARY="$binary" FTLS_PLUGIN="$work/plugin" FTLS_WORK="$work/data"
+export FTLS_E2E="$test_dir/e2e.lua"
+
+# The script bounds every wait itself; timeout is the last resort.
+timeout 120 nvim --headless -u NONE -i NONE -n -c 'lua dofile(os.getenv("FTLS_E2E"))'
