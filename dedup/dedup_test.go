@@ -1,8 +1,10 @@
 package dedup
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -155,5 +157,89 @@ func BenchmarkNear(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		Near(sigs, 0.85, nil)
+	}
+}
+
+// nearBySorting is the plain statement of what Near computes: each band's
+// entries sorted by key and row, and every row of a bucket compared with
+// the bucket's first row and its predecessor.
+func nearBySorting(sigs []*Signature, threshold float64) []Pair {
+	type entry struct {
+		key uint64
+		row int32
+	}
+	seen := map[[2]int32]bool{}
+	var pairs []Pair
+	for band := 0; band < Bands; band++ {
+		var entries []entry
+		for i, s := range sigs {
+			if s != nil {
+				entries = append(entries, entry{bandKey(s, band), int32(i)})
+			}
+		}
+		slices.SortFunc(entries, func(a, b entry) int {
+			if a.key != b.key {
+				return cmp.Compare(a.key, b.key)
+			}
+			return cmp.Compare(a.row, b.row)
+		})
+		for start := 0; start < len(entries); {
+			end := start + 1
+			for end < len(entries) && entries[end].key == entries[start].key {
+				end++
+			}
+			for j := start + 1; j < end; j++ {
+				b := entries[j].row
+				for _, a := range []int32{entries[start].row, entries[j-1].row} {
+					if a == b || seen[[2]int32{a, b}] {
+						continue
+					}
+					seen[[2]int32{a, b}] = true
+					if sim := sigs[a].Similarity(sigs[b]); sim >= threshold {
+						pairs = append(pairs, Pair{A: a, B: b, Similarity: sim})
+					}
+				}
+			}
+			start = end
+		}
+	}
+	slices.SortFunc(pairs, func(x, y Pair) int {
+		if x.B != y.B {
+			return cmp.Compare(x.B, y.B)
+		}
+		return cmp.Compare(x.A, y.A)
+	})
+	return pairs
+}
+
+// TestNearMatchesSorting holds the hash-table buckets of Near to sorted
+// buckets, on rows with planted near-duplicates, exact copies (large
+// buckets) and rows without a signature.
+func TestNearMatchesSorting(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 5))
+	texts := corpus(3000, r)
+	for i := 0; i < 300; i++ {
+		src := texts[r.IntN(len(texts))]
+		switch i % 3 {
+		case 0:
+			texts = append(texts, src)
+		default:
+			texts = append(texts, perturb(src, 1+i%4, r))
+		}
+	}
+	sigs := make([]*Signature, len(texts))
+	for i, s := range texts {
+		if i%97 != 0 {
+			sigs[i] = sketch(t, s)
+		}
+	}
+	for _, threshold := range []float64{0.5, 0.85, 1} {
+		got, want := Near(sigs, threshold, nil), nearBySorting(sigs, threshold)
+		if len(want) == 0 {
+			t.Fatalf("threshold %v: the reference found no pairs; the test data plants none", threshold)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("threshold %v: Near found %d pairs, sorted buckets %d", threshold, len(got), len(want))
+		}
 	}
 }

@@ -1,6 +1,10 @@
 package dedup
 
-import "slices"
+import (
+	"runtime"
+	"slices"
+	"sync"
+)
 
 // Bands and Rows split a signature for locality-sensitive hashing: two rows
 // become candidates when all Rows values of at least one of the Bands bands
@@ -30,56 +34,31 @@ type Pair struct {
 // Near returns pairs of rows whose estimated similarity is at least
 // threshold, linking each row to the earliest row of its band buckets that
 // it resembles. sigs[i] is nil for rows without a signature; skip reports
-// pairs to leave out (exact duplicates, for instance). The work is one sort
-// per band, so the whole is O(n log n) in time and O(n) in memory.
+// pairs to leave out (exact duplicates, for instance).
+//
+// Within a bucket, each row is compared with the bucket's first row and
+// with the row before it: linear in the bucket's size even when thousands
+// of rows share a band, and enough to connect a cluster. Buckets are found
+// with one pass per band over a hash table, the bands shared out among the
+// CPUs, so the whole is O(n) in time and memory.
 func Near(sigs []*Signature, threshold float64, skip func(a, b int32) bool) []Pair {
-	type entry struct {
-		key uint64
-		row int32
+	workers := min(runtime.GOMAXPROCS(0), Bands)
+	found := make([][]Pair, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := newBucketTable(len(sigs))
+			for band := w; band < Bands; band += workers {
+				found[w] = t.nearInBand(found[w], sigs, band, threshold, skip)
+			}
+		}()
 	}
-	entries := make([]entry, 0, len(sigs))
-	seen := map[[2]int32]bool{}
+	wg.Wait()
 	var pairs []Pair
-	for band := 0; band < Bands; band++ {
-		entries = entries[:0]
-		for i, s := range sigs {
-			if s == nil {
-				continue
-			}
-			entries = append(entries, entry{bandKey(s, band), int32(i)})
-		}
-		slices.SortFunc(entries, func(a, b entry) int {
-			switch {
-			case a.key < b.key:
-				return -1
-			case a.key > b.key:
-				return 1
-			}
-			return int(a.row - b.row)
-		})
-		for start := 0; start < len(entries); {
-			end := start + 1
-			for end < len(entries) && entries[end].key == entries[start].key {
-				end++
-			}
-			// Within a bucket, compare each row with the bucket's first row
-			// and with its predecessor: linear in the bucket's size even
-			// when thousands of rows share a band, and enough to connect
-			// a cluster.
-			for j := start + 1; j < end; j++ {
-				b := entries[j].row
-				for _, a := range []int32{entries[start].row, entries[j-1].row} {
-					if a == b || seen[[2]int32{a, b}] || (skip != nil && skip(a, b)) {
-						continue
-					}
-					seen[[2]int32{a, b}] = true
-					if sim := sigs[a].Similarity(sigs[b]); sim >= threshold {
-						pairs = append(pairs, Pair{A: a, B: b, Similarity: sim})
-					}
-				}
-			}
-			start = end
-		}
+	for _, f := range found {
+		pairs = append(pairs, f...)
 	}
 	slices.SortFunc(pairs, func(x, y Pair) int {
 		if x.B != y.B {
@@ -87,6 +66,65 @@ func Near(sigs []*Signature, threshold float64, skip func(a, b int32) bool) []Pa
 		}
 		return int(x.A - y.A)
 	})
+	// Rows that share several bands are paired once per band.
+	return slices.CompactFunc(pairs, func(x, y Pair) bool { return x.A == y.A && x.B == y.B })
+}
+
+// bucketTable maps the band keys of one band to their bucket's first and
+// latest row: open addressing on keys that are hashes already, one cache
+// line touched per row.
+type bucketTable struct {
+	slots []bucket
+	mask  uint64
+}
+
+type bucket struct {
+	key         uint64
+	first, last int32 // first is -1 in a free slot
+}
+
+func newBucketTable(n int) *bucketTable {
+	size := 16
+	for size < 2*n {
+		size *= 2
+	}
+	return &bucketTable{slots: make([]bucket, size), mask: uint64(size - 1)}
+}
+
+// nearInBand appends to pairs the near pairs that one band proposes.
+func (t *bucketTable) nearInBand(pairs []Pair, sigs []*Signature, band int, threshold float64, skip func(a, b int32) bool) []Pair {
+	for i := range t.slots {
+		t.slots[i].first = -1
+	}
+	check := func(a, b int32) {
+		if skip != nil && skip(a, b) {
+			return
+		}
+		if sim := sigs[a].Similarity(sigs[b]); sim >= threshold {
+			pairs = append(pairs, Pair{A: a, B: b, Similarity: sim})
+		}
+	}
+	for i, s := range sigs {
+		if s == nil {
+			continue
+		}
+		row, key := int32(i), bandKey(s, band)
+		slot := key & t.mask
+		for t.slots[slot].first >= 0 && t.slots[slot].key != key {
+			slot = (slot + 1) & t.mask
+		}
+		b := &t.slots[slot]
+		if b.first < 0 {
+			*b = bucket{key: key, first: row, last: row}
+			continue
+		}
+		first, prev := b.first, b.last
+		check(first, row)
+		if prev != first {
+			check(prev, row)
+		}
+		b.last = row
+	}
 	return pairs
 }
 

@@ -7,6 +7,7 @@ package diagnostics
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -319,26 +320,36 @@ func mayHoldSecret(text []byte) bool {
 func checkOverTemplating(f *FileContext) {
 	const minRows = 20
 	maxShare := f.Settings.OverTemplatingShare
-	counts := map[string][]int{}
+	// Count first and collect rows only for the few openings that are over
+	// the share: a slice per opening cost more than the rest of the rule.
+	counts := map[string]int{}
 	total := 0
-	for i, r := range f.Rows {
+	for _, r := range f.Rows {
 		if r.Opening != "" {
-			counts[r.Opening] = append(counts[r.Opening], i)
+			counts[r.Opening]++
 			total++
 		}
 	}
 	if total < minRows {
 		return
 	}
-	openings := make([]string, 0, len(counts))
-	for o, rows := range counts {
-		if float64(len(rows)) > maxShare*float64(total) {
-			openings = append(openings, o)
+	over := map[string][]int{}
+	for o, n := range counts {
+		if float64(n) > maxShare*float64(total) {
+			over[o] = nil
 		}
 	}
-	slices.Sort(openings)
+	if len(over) == 0 {
+		return
+	}
+	for i, r := range f.Rows {
+		if rows, ok := over[r.Opening]; ok && r.Opening != "" {
+			over[r.Opening] = append(rows, i)
+		}
+	}
+	openings := slices.Sorted(maps.Keys(over))
 	for _, o := range openings {
-		rows := counts[o]
+		rows := over[o]
 		var related []Related
 		for _, i := range rows[:min(len(rows), 5)] {
 			related = append(related, f.RelatedRow(i, "starts the same way"))

@@ -50,7 +50,7 @@ func init() {
 }
 
 func checkExactDuplicates(f *FileContext) {
-	first := map[uint64]int{}
+	first := make(map[uint64]int, len(f.Rows))
 	for i, r := range f.Rows {
 		if r.Fingerprint == 0 {
 			continue
@@ -114,7 +114,7 @@ func checkNearDuplicates(f *FileContext) {
 }
 
 func checkConflictingAnswers(f *FileContext) {
-	first := map[uint64]int{}
+	first := make(map[uint64]int, len(f.Rows))
 	for i, r := range f.Rows {
 		if r.Prompt == 0 || r.Answer == 0 {
 			continue
