@@ -5,12 +5,12 @@ GO ?= go
 # exceeded") for no fault of the code.
 FUZZTIME ?= 20000x
 
-.PHONY: build test vet unit fuzz bench install
+.PHONY: build test vet unit fuzz editors bench install
 
 build:
 	$(GO) build -o bin/ftls ./cmd/ftls
 
-test: vet unit fuzz
+test: vet unit fuzz editors
 
 vet:
 	$(GO) vet ./...
@@ -27,8 +27,16 @@ fuzz:
 		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	done
 
+# The editor integrations, each driven by the real binary: headless Neovim
+# (editors/nvim/test).
+editors: build
+	bash editors/nvim/test/run.sh $(CURDIR)/bin/ftls
+
 bench:
 	bash bench/check.sh
 
+# The binary into $(go env GOBIN) (or ~/go/bin), and the Neovim plugin into
+# Neovim's package path.
 install:
 	$(GO) install ./cmd/ftls
+	bash editors/nvim/install.sh
