@@ -3,6 +3,8 @@ package diagnostics
 import (
 	"bytes"
 	"fmt"
+	"runtime"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/ftls-dev/ftls/dataset"
@@ -154,12 +156,45 @@ func (f *FileContext) Examples() int {
 	return n
 }
 
-// Run applies every enabled file rule and returns the diagnostics found.
+// Run applies every enabled file rule and returns the diagnostics found, in
+// the order of the catalog. The rules only read the rows, so they run side
+// by side on all CPUs, each reporting into its own copy of f.
 func (f *FileContext) Run() []Diagnostic {
+	var enabled []*Rule
 	for _, r := range fileRules {
 		if f.Settings.Severity(r.Code) != Off {
-			r.File(f)
+			enabled = append(enabled, r)
 		}
+	}
+	found := make([][]Diagnostic, len(enabled))
+	panics := make([]any, len(enabled))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, r := range enabled {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() {
+				// A panic is raised again below, in the caller's goroutine,
+				// where the server's recovery can catch it.
+				panics[i] = recover()
+				<-sem
+				wg.Done()
+			}()
+			g := *f
+			g.diags = nil
+			r.File(&g)
+			found[i] = g.diags
+		}()
+	}
+	wg.Wait()
+	for i, p := range panics {
+		if p != nil {
+			panic(fmt.Sprintf("file rule %s: %v", enabled[i].Code, p))
+		}
+	}
+	for _, ds := range found {
+		f.diags = append(f.diags, ds...)
 	}
 	return f.diags
 }
