@@ -36,7 +36,7 @@ type RowContext struct {
 	diags   []Diagnostic
 	turns   []Turn
 	turnBuf []Turn // turns' memory, kept by Reset
-	units int // the row's length in UTF-16 code units, when it is valid UTF-8
+	units   int    // the row's length in UTF-16 code units, when it is valid UTF-8
 }
 
 // Message is one turn of a conversation, with the values rules look at.
