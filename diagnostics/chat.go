@@ -835,8 +835,12 @@ func checkChatMLTokens(c *RowContext) {
 // keyIn reports whether k is one of names, without decoding k into a new
 // string: every key of every row goes through it.
 func keyIn(k jsonpos.Key, names []string) bool {
+	raw, ok := k.RawName()
+	if !ok {
+		return contains(names, k.Name())
+	}
 	for _, n := range names {
-		if k.Equal(n) {
+		if string(raw) == n {
 			return true
 		}
 	}

@@ -910,6 +910,21 @@ func (k Key) Name() string {
 	return string(appendUnescape(make([]byte, 0, len(raw)), raw))
 }
 
+// RawName returns the bytes between the key's quotes and true when the key
+// has no escapes, so that they are its name; otherwise nil and false (use
+// Name). It lets a caller compare one key with many names without a call
+// per name.
+func (k Key) RawName() ([]byte, bool) {
+	if k.d == nil {
+		return nil, false
+	}
+	n := &k.d.nodes[k.i]
+	if n.flags&flagKeyEsc != 0 {
+		return nil, false
+	}
+	return k.d.data[n.keyStart+1 : n.keyEnd-1], true
+}
+
 // Equal reports whether the decoded key is s, without allocating when the
 // key has no escapes.
 func (k Key) Equal(s string) bool {

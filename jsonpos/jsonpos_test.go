@@ -332,6 +332,9 @@ func TestNavigation(t *testing.T) {
 		if k.HasEscapes() != bytes.Contains(k.Raw(), []byte(`\`)) {
 			t.Errorf("key %q HasEscapes = %v", k.Raw(), k.HasEscapes())
 		}
+		if raw, ok := k.RawName(); ok == k.HasEscapes() || ok && string(raw) != k.Name() {
+			t.Errorf("key %q RawName = %q, %v", k.Raw(), raw, ok)
+		}
 	}
 	if want := []string{"messages", "ab", "ab", ""}; !reflect.DeepEqual(keys, want) {
 		t.Errorf("Members keys = %q, want %q", keys, want)
