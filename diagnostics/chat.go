@@ -818,8 +818,11 @@ func checkChatMLTokens(c *RowContext) {
 		}
 		return
 	}
+	if !maySpellSpecialToken(c.Row.Text) {
+		return // one pass over the row instead of one per message
+	}
 	for _, m := range c.Messages {
-		if m.Content.Kind() != jsonpos.String || !bytes.Contains(m.Content.Raw(), []byte("<|")) {
+		if m.Content.Kind() != jsonpos.String || !maySpellSpecialToken(m.Content.Raw()) {
 			continue
 		}
 		s := m.Content.Str()
@@ -830,6 +833,12 @@ func checkChatMLTokens(c *RowContext) {
 			}
 		}
 	}
+}
+
+// maySpellSpecialToken is a cheap filter on JSON text: every special token
+// starts with "<|", which JSON may also write with a \u003c escape.
+func maySpellSpecialToken(raw []byte) bool {
+	return bytes.Contains(raw, []byte("<|")) || bytes.Contains(raw, []byte(`\u003c|`)) || bytes.Contains(raw, []byte(`\u003C|`))
 }
 
 // keyIn reports whether k is one of names, without decoding k into a new
