@@ -243,3 +243,43 @@ func TestNearMatchesSorting(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexMatchesNear edits rows of an Index at random (new text, copies
+// of other rows, removed signatures) and checks after each edit that its
+// pairs are Near's for the same signatures.
+func TestIndexMatchesNear(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 13))
+	texts := corpus(800, r)
+	for i := 0; i < 200; i++ {
+		texts = append(texts, perturb(texts[r.IntN(len(texts))], 1+i%3, r))
+	}
+	sigs := make([]*Signature, len(texts))
+	for i, s := range texts {
+		sigs[i] = sketch(t, s)
+	}
+	x := NewIndex(slices.Clone(sigs))
+	for step := 0; step < 300; step++ {
+		i := r.IntN(len(sigs))
+		switch step % 4 {
+		case 0:
+			sigs[i] = nil
+		case 1:
+			sigs[i] = sketch(t, texts[r.IntN(len(texts))]) // an exact copy: a large bucket
+		case 2:
+			sigs[i] = sketch(t, perturb(texts[r.IntN(len(texts))], 2, r))
+		default:
+			sigs[i] = sketch(t, corpus(1, r)[0])
+		}
+		x.Set(i, sigs[i])
+		if step%25 != 0 && step != 299 {
+			continue
+		}
+		got, want := x.Pairs(0.8, nil), Near(sigs, 0.8, nil)
+		if len(want) == 0 {
+			t.Fatalf("step %d: Near found no pairs; the test plants some", step)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("step %d (row %d): Index has %d pairs, Near %d", step, i, len(got), len(want))
+		}
+	}
+}

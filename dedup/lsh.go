@@ -2,7 +2,6 @@ package dedup
 
 import (
 	"runtime"
-	"slices"
 	"sync"
 )
 
@@ -60,14 +59,7 @@ func Near(sigs []*Signature, threshold float64, skip func(a, b int32) bool) []Pa
 	for _, f := range found {
 		pairs = append(pairs, f...)
 	}
-	slices.SortFunc(pairs, func(x, y Pair) int {
-		if x.B != y.B {
-			return int(x.B - y.B)
-		}
-		return int(x.A - y.A)
-	})
-	// Rows that share several bands are paired once per band.
-	return slices.CompactFunc(pairs, func(x, y Pair) bool { return x.A == y.A && x.B == y.B })
+	return sortPairs(pairs)
 }
 
 // bucketTable maps the band keys of one band to their bucket's first and

@@ -317,12 +317,15 @@ func mayHoldSecret(text []byte) bool {
 		before('J', func(p []byte) bool { return bytes.HasSuffix(p, []byte("ey")) })
 }
 
+var openingCounts reusedMap[string, int]
+
 func checkOverTemplating(f *FileContext) {
 	const minRows = 20
 	maxShare := f.Settings.OverTemplatingShare
 	// Count first and collect rows only for the few openings that are over
 	// the share: a slice per opening cost more than the rest of the rule.
-	counts := map[string]int{}
+	counts := openingCounts.get()
+	defer openingCounts.put(counts)
 	total := 0
 	for _, r := range f.Rows {
 		if r.Opening != "" {
@@ -362,17 +365,17 @@ func checkOverTemplating(f *FileContext) {
 func checkLengthOutliers(f *FileContext) {
 	const minRows = 30
 	factor := f.Settings.LengthOutlierFactor
-	var lengths []int
+	lengths := make([]int32, 0, len(f.Rows))
 	for _, r := range f.Rows {
 		if r.Words > 0 {
-			lengths = append(lengths, int(r.Words))
+			lengths = append(lengths, r.Words)
 		}
 	}
 	if len(lengths) < minRows {
 		return
 	}
 	slices.Sort(lengths)
-	median := lengths[len(lengths)/2]
+	median := int(lengths[len(lengths)/2])
 	for i, r := range f.Rows {
 		switch w := int(r.Words); {
 		case w == 0:

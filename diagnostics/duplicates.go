@@ -49,8 +49,12 @@ func init() {
 	)
 }
 
+// firstRows maps a fingerprint to the first row that has it.
+var firstRows reusedMap[uint64, int]
+
 func checkExactDuplicates(f *FileContext) {
-	first := make(map[uint64]int, len(f.Rows))
+	first := firstRows.get()
+	defer firstRows.put(first)
 	for i, r := range f.Rows {
 		if r.Fingerprint == 0 {
 			continue
@@ -67,15 +71,20 @@ func checkExactDuplicates(f *FileContext) {
 }
 
 func checkNearDuplicates(f *FileContext) {
-	sigs := make([]*dedup.Signature, len(f.Rows))
-	for i := range f.Rows {
-		sigs[i] = f.Rows[i].Sig
-	}
 	exact := func(a, b int32) bool {
 		fa, fb := f.Rows[a].Fingerprint, f.Rows[b].Fingerprint
 		return fa != 0 && fa == fb
 	}
-	pairs := dedup.Near(sigs, f.Settings.NearDuplicate, exact)
+	var pairs []dedup.Pair
+	if f.NearIndex != nil {
+		pairs = f.NearIndex.Pairs(f.Settings.NearDuplicate, exact)
+	} else {
+		sigs := make([]*dedup.Signature, len(f.Rows))
+		for i := range f.Rows {
+			sigs[i] = f.Rows[i].Sig
+		}
+		pairs = dedup.Near(sigs, f.Settings.NearDuplicate, exact)
+	}
 	if len(pairs) == 0 {
 		return
 	}
@@ -114,7 +123,8 @@ func checkNearDuplicates(f *FileContext) {
 }
 
 func checkConflictingAnswers(f *FileContext) {
-	first := make(map[uint64]int, len(f.Rows))
+	first := firstRows.get()
+	defer firstRows.put(first)
 	for i, r := range f.Rows {
 		if r.Prompt == 0 || r.Answer == 0 {
 			continue

@@ -126,6 +126,10 @@ type FileContext struct {
 	// Array is set for JSON array files, whose rows are not lines and so
 	// cannot be deleted by removing a line.
 	Array bool
+	// NearIndex, when set, indexes the signatures of Rows (in order) and
+	// the near-duplicate rule reads its pairs from it instead of hashing
+	// every row again (see engine.FileState).
+	NearIndex *dedup.Index
 
 	diags []Diagnostic
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 	"syscall"
@@ -89,4 +90,36 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkFileRulesAfterEdit measures what the language server does after
+// an edit of one row: the file rules (duplicates, near-duplicates, balance,
+// quality) run again over the row summaries, with the near-duplicate index
+// kept in a FileState. Each round swaps the summary of one row for another
+// row's, as if the row had been retyped.
+func BenchmarkFileRulesAfterEdit(b *testing.B) {
+	data := benchDataset(b)
+	s := diagnostics.DefaultSettings()
+	res, err := Check(context.Background(), "bench", bytes.NewReader(data), Options{Settings: s})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rows := res.Rows
+	var st FileState
+	st.Update(rows)
+	st.Run("bench", nil, s)
+	edited, other := len(rows)/2, len(rows)/3
+	versions := [2]diagnostics.RowInfo{rows[edited], rows[other]}
+	versions[1].Range, versions[1].Offset = rows[edited].Range, rows[edited].Offset
+	cpu0 := cpuTime()
+	n := 0
+	for b.Loop() {
+		next := slices.Clone(rows)
+		next[edited] = versions[n%2]
+		n++
+		st.Update(next)
+		st.Run("bench", nil, s)
+		rows = next
+	}
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
 }

@@ -215,15 +215,21 @@ func finish(res *Result, s *diagnostics.Settings, array bool) {
 	fc.Array = array
 	res.Formats = fc.FormatCounts
 	res.Dominant = fc.Dominant
-	res.Diagnostics = append(res.Diagnostics, fc.Run()...)
-	ds := res.Diagnostics[:0]
-	for _, d := range res.Diagnostics {
+	res.Diagnostics = withFileFindings(fc, res.Diagnostics)
+}
+
+// withFileFindings runs the file rules of fc and returns their findings
+// added to rowDiags, without those of rules turned off, in order.
+func withFileFindings(fc *diagnostics.FileContext, rowDiags []diagnostics.Diagnostic) []diagnostics.Diagnostic {
+	all := append(rowDiags, fc.Run()...)
+	ds := all[:0]
+	for _, d := range all {
 		if d.Severity != diagnostics.Off {
 			ds = append(ds, d)
 		}
 	}
-	res.Diagnostics = ds
-	sortDiagnostics(res.Diagnostics)
+	sortDiagnostics(ds)
+	return ds
 }
 
 func sortDiagnostics(ds []diagnostics.Diagnostic) {

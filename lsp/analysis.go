@@ -229,17 +229,13 @@ func relocate(d diagnostics.Diagnostic, line int, off int64) diagnostics.Diagnos
 	return d
 }
 
-// runFileRules finishes a check as the engine does: the file rules on the
-// rows, findings of disabled rules dropped, everything in order.
-func runFileRules(path string, a assembled, s *diagnostics.Settings) *engine.Result {
-	tally := diagnostics.TallyOf(a.rows)
-	fc := diagnostics.NewFileContext(s, a.rows, tally)
-	res := &engine.Result{Path: path, Rows: a.rows, Tally: tally, Formats: fc.FormatCounts, Dominant: fc.Dominant}
-	all := make([]diagnostics.Diagnostic, 0, len(a.diags)+16)
-	all = append(all, a.diags...)
-	all = append(all, fc.Run()...)
-	res.Diagnostics = finishDiagnostics(all)
-	return res
+// fileCheck finishes a check as the engine does: the file rules on the
+// assembled rows, with state keeping the near-duplicate index between
+// calls (a zero state for a one-off check), findings of disabled rules
+// dropped, everything in order.
+func fileCheck(state *engine.FileState, path string, a assembled, s *diagnostics.Settings) *engine.Result {
+	state.Update(a.rows)
+	return state.Run(path, a.diags, s)
 }
 
 func finishDiagnostics(all []diagnostics.Diagnostic) []diagnostics.Diagnostic {

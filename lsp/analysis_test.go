@@ -19,8 +19,8 @@ import (
 )
 
 // checkSnapshot runs the server's incremental check of snap to the end,
-// as the diagnostics worker does.
-func checkSnapshot(t testing.TB, snap *snapshot, s *diagnostics.Settings) *engine.Result {
+// as the diagnostics worker does, with state kept between versions.
+func checkSnapshot(t testing.TB, state *engine.FileState, snap *snapshot, s *diagnostics.Settings) *engine.Result {
 	t.Helper()
 	if err := checkRows(context.Background(), snap, s); err != nil {
 		t.Fatal(err)
@@ -32,7 +32,7 @@ func checkSnapshot(t testing.TB, snap *snapshot, s *diagnostics.Settings) *engin
 		}
 		return res
 	}
-	return runFileRules(snap.path, assemble(snap), s)
+	return fileCheck(state, snap.path, assemble(snap), s)
 }
 
 func engineCheck(t testing.TB, text []byte, s *diagnostics.Settings) *engine.Result {
@@ -107,7 +107,8 @@ func TestIncrementalMatchesEngine(t *testing.T) {
 	for name, text := range fixtureInputs(t) {
 		snap := open("file:///d/x.jsonl", "jsonl", 1, string(text))
 		snap.path = "/d/x.jsonl"
-		if got, want := describe(checkSnapshot(t, snap, s)), describe(engineCheck(t, text, s)); got != want {
+		var state engine.FileState
+		if got, want := describe(checkSnapshot(t, &state, snap, s)), describe(engineCheck(t, text, s)); got != want {
 			t.Errorf("%s: server and engine differ\nserver:\n%s\nengine:\n%s", name, got, want)
 			continue
 		}
@@ -129,7 +130,7 @@ func TestIncrementalMatchesEngine(t *testing.T) {
 			}
 			snap, _ = snap.change(int32(step+2), []contentChange{c})
 			snap.path = "/d/x.jsonl"
-			if got, want := describe(checkSnapshot(t, snap, s)), describe(engineCheck(t, snap.Text(), s)); got != want {
+			if got, want := describe(checkSnapshot(t, &state, snap, s)), describe(engineCheck(t, snap.Text(), s)); got != want {
 				t.Errorf("%s after edit %d: server and engine differ\nserver:\n%s\nengine:\n%s", name, step, got, want)
 				break
 			}

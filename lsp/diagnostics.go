@@ -89,6 +89,10 @@ type worker struct {
 	gen   uint64    // numbering of lines for carried findings (idem)
 	freed bool
 
+	// state keeps the near-duplicate index between runs of the file rules;
+	// only the one goroutine that runs them (fileRunning) touches it.
+	state engine.FileState
+
 	mu          sync.Mutex
 	carried     []carried
 	fileRunning bool
@@ -245,8 +249,7 @@ func (w *worker) checkDataset(snap *snapshot) {
 		return
 	}
 	if snap.Lines() <= inlineFileRules {
-		a := assemble(snap)
-		res := runFileRules(snap.path, a, st)
+		res := fileCheck(&engine.FileState{}, snap.path, assemble(snap), st)
 		w.p.addLeakage(snap, res, st)
 		w.setCarried(carryFileFindings(snap, res))
 		if !w.stale(snap) {
@@ -343,7 +346,7 @@ func (w *worker) runFileRules(job *fileJob) {
 			}
 			w.fileNext = nil
 			w.mu.Unlock()
-			res := runFileRules(job.snap.path, assemble(job.snap), job.settings)
+			res := fileCheck(&w.state, job.snap.path, assemble(job.snap), job.settings)
 			w.p.addLeakage(job.snap, res, job.settings)
 			// Even a stale outcome is the best guess for the lines it still
 			// shares with the newest version.

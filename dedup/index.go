@@ -1,0 +1,161 @@
+package dedup
+
+import "slices"
+
+// Index keeps the LSH buckets of a list of signatures between calls, so
+// that after a few signatures change the near pairs are found again in
+// time proportional to the rows that share a bucket, not to all rows:
+// Near reads every signature once per band, which an editor cannot afford
+// after each keystroke in a large file. Pairs returns exactly what Near
+// returns for the same signatures.
+//
+// Each band keeps a table from band key to the first row of its bucket,
+// the bucket's rows as a list in row order, and the set of buckets with
+// more than one row, which are the only ones that yield pairs.
+type Index struct {
+	sigs  []*Signature
+	bands [Bands]bandIndex
+}
+
+type bandIndex struct {
+	head  map[uint64]int32    // band key -> first row of its bucket
+	next  []int32             // next row of the same bucket, -1 at the end
+	key   []uint64            // each row's band key (unset for rows without a signature)
+	multi map[uint64]struct{} // keys of the buckets with two rows or more
+}
+
+// NewIndex indexes sigs; sigs[i] is nil for rows without a signature. The
+// index keeps the slice, which Set updates.
+func NewIndex(sigs []*Signature) *Index {
+	x := &Index{sigs: sigs}
+	n := len(sigs)
+	for b := range x.bands {
+		bi := &x.bands[b]
+		bi.head = make(map[uint64]int32, n)
+		bi.next = make([]int32, n)
+		bi.key = make([]uint64, n)
+		bi.multi = map[uint64]struct{}{}
+		tail := make(map[uint64]int32, n)
+		for i, s := range sigs {
+			bi.next[i] = -1
+			if s == nil {
+				continue
+			}
+			k := bandKey(s, b)
+			bi.key[i] = k
+			if t, ok := tail[k]; ok {
+				bi.next[t] = int32(i)
+				bi.multi[k] = struct{}{}
+			} else {
+				bi.head[k] = int32(i)
+			}
+			tail[k] = int32(i)
+		}
+	}
+	return x
+}
+
+// Len returns the number of rows indexed.
+func (x *Index) Len() int { return len(x.sigs) }
+
+// Set replaces the signature of row i (nil for none).
+func (x *Index) Set(i int, sig *Signature) {
+	if x.sigs[i] == sig {
+		return
+	}
+	for b := range x.bands {
+		bi := &x.bands[b]
+		if x.sigs[i] != nil {
+			bi.remove(int32(i))
+		}
+		if sig != nil {
+			bi.insert(int32(i), bandKey(sig, b))
+		}
+	}
+	x.sigs[i] = sig
+}
+
+func (bi *bandIndex) remove(row int32) {
+	k := bi.key[row]
+	first := bi.head[k]
+	if first == row {
+		if nx := bi.next[row]; nx >= 0 {
+			bi.head[k] = nx
+			if bi.next[nx] < 0 {
+				delete(bi.multi, k)
+			}
+		} else {
+			delete(bi.head, k)
+		}
+	} else {
+		prev := first
+		for bi.next[prev] != row {
+			prev = bi.next[prev]
+		}
+		bi.next[prev] = bi.next[row]
+		if prev == first && bi.next[prev] < 0 {
+			delete(bi.multi, k)
+		}
+	}
+	bi.next[row] = -1
+}
+
+func (bi *bandIndex) insert(row int32, k uint64) {
+	bi.key[row] = k
+	first, ok := bi.head[k]
+	switch {
+	case !ok:
+		bi.head[k] = row
+		return
+	case row < first:
+		bi.next[row] = first
+		bi.head[k] = row
+	default:
+		prev := first
+		for bi.next[prev] >= 0 && bi.next[prev] < row {
+			prev = bi.next[prev]
+		}
+		bi.next[row] = bi.next[prev]
+		bi.next[prev] = row
+	}
+	bi.multi[k] = struct{}{}
+}
+
+// Pairs returns the pairs of rows whose estimated similarity is at least
+// threshold, as Near does for the index's signatures.
+func (x *Index) Pairs(threshold float64, skip func(a, b int32) bool) []Pair {
+	var pairs []Pair
+	check := func(a, b int32) {
+		if skip != nil && skip(a, b) {
+			return
+		}
+		if sim := x.sigs[a].Similarity(x.sigs[b]); sim >= threshold {
+			pairs = append(pairs, Pair{A: a, B: b, Similarity: sim})
+		}
+	}
+	for b := range x.bands {
+		bi := &x.bands[b]
+		for k := range bi.multi {
+			first := bi.head[k]
+			for prev, row := first, bi.next[first]; row >= 0; prev, row = row, bi.next[row] {
+				check(first, row)
+				if prev != first {
+					check(prev, row)
+				}
+			}
+		}
+	}
+	return sortPairs(pairs)
+}
+
+// sortPairs orders pairs by later row, then earlier row, and drops the
+// repeats of pairs that several bands proposed.
+func sortPairs(pairs []Pair) []Pair {
+	slices.SortFunc(pairs, func(x, y Pair) int {
+		if x.B != y.B {
+			return int(x.B - y.B)
+		}
+		return int(x.A - y.A)
+	})
+	return slices.CompactFunc(pairs, func(x, y Pair) bool { return x.A == y.A && x.B == y.B })
+}

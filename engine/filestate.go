@@ -1,0 +1,58 @@
+package engine
+
+import (
+	"github.com/ftls-dev/ftls/dedup"
+	"github.com/ftls-dev/ftls/diagnostics"
+)
+
+// FileState keeps the row summaries of a document between checks, with the
+// near-duplicate index built over them, so that the file rules can run
+// again after an edit without redoing what the edit left alone: hashing
+// every row into the near-duplicate bands is most of a file check, and an
+// edit changes one row. The language server keeps one per open dataset;
+// `ftls check` does not need one.
+type FileState struct {
+	rows []diagnostics.RowInfo
+	near *dedup.Index
+}
+
+// Update makes the state hold rows, which it keeps. When rows has as many
+// rows as the state had, only the rows whose signature changed are
+// indexed again; otherwise the index is rebuilt when it is next needed.
+func (st *FileState) Update(rows []diagnostics.RowInfo) {
+	if st.near != nil && len(rows) == st.near.Len() {
+		for i := range rows {
+			if rows[i].Sig != st.rows[i].Sig {
+				st.near.Set(i, rows[i].Sig)
+			}
+		}
+	} else {
+		st.near = nil
+	}
+	st.rows = rows
+}
+
+// Run runs the file rules over the state's rows, as Check does after
+// reading a file, and returns the result with rowDiags (the row findings,
+// in any order) merged in.
+func (st *FileState) Run(path string, rowDiags []diagnostics.Diagnostic, s *diagnostics.Settings) *Result {
+	tally := diagnostics.TallyOf(st.rows)
+	fc := diagnostics.NewFileContext(s, st.rows, tally)
+	if s.Severity("D002") != diagnostics.Off {
+		fc.NearIndex = st.index()
+	}
+	res := &Result{Path: path, Rows: st.rows, Tally: tally, Formats: fc.FormatCounts, Dominant: fc.Dominant}
+	res.Diagnostics = withFileFindings(fc, append([]diagnostics.Diagnostic(nil), rowDiags...))
+	return res
+}
+
+func (st *FileState) index() *dedup.Index {
+	if st.near == nil {
+		sigs := make([]*dedup.Signature, len(st.rows))
+		for i := range st.rows {
+			sigs[i] = st.rows[i].Sig
+		}
+		st.near = dedup.NewIndex(sigs)
+	}
+	return st.near
+}
