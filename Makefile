@@ -28,9 +28,11 @@ fuzz:
 	done
 
 # The editor integrations, each driven by the real binary: headless Neovim
-# (editors/nvim/test).
+# (editors/nvim/test) and the VS Code extension's checks, protocol test and
+# packaging (editors/vscode/test.sh, which runs npm ci when needed).
 editors: build
 	bash editors/nvim/test/run.sh $(CURDIR)/bin/ftls
+	bash editors/vscode/test.sh $(CURDIR)/bin/ftls
 
 bench:
 	bash bench/check.sh
