@@ -279,7 +279,9 @@ func (s *Server) generateCommand(raw json.RawMessage) error {
 	}
 	dataset := snap.path
 	if snap.kind == kindPlan {
-		dataset = pl.OutputPath(pl.Output.Train)
+		if dataset, err = pl.WritePath("train", pl.Output.Train); err != nil {
+			return err
+		}
 		if dataset == "" {
 			return errors.New("the plan names no output.train")
 		}
@@ -379,7 +381,9 @@ func (s *Server) runGenerate(pl *plan.Plan, dataset string, args generateArgs) e
 	var answer *messageActionItem
 	s.callSync("window/showMessageRequest", showMessageRequestParams{
 		Type:    messageInfo,
-		Message: fmt.Sprintf("Generate %d examples for %s with %s? Estimated cost %s", pv.Requested, what, prov.Model, cost),
+		// The endpoint is named because the plan can set it: a plan from
+		// someone else's repository must not receive the key unnoticed.
+		Message: fmt.Sprintf("Generate %d examples for %s with %s at %s? Estimated cost %s", pv.Requested, what, prov.Model, prov.BaseURL, cost),
 		Actions: []messageActionItem{{Title: "Generate"}, {Title: "Cancel"}},
 	}, &answer)
 	if answer == nil || answer.Title != "Generate" {

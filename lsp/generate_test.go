@@ -226,7 +226,7 @@ func TestGeneratePlanCategory(t *testing.T) {
 	}
 	var mr showMessageRequestParams
 	json.Unmarshal(reqs[0], &mr)
-	if !strings.HasPrefix(mr.Message, "Generate 12 examples for orders with gpt-4o-mini? Estimated cost $") {
+	if !strings.HasPrefix(mr.Message, "Generate 12 examples for orders with gpt-4o-mini at "+f.srv.URL+"? Estimated cost $") {
 		t.Errorf("confirmation %q", mr.Message)
 	}
 	if len(mr.Actions) != 2 || mr.Actions[0].Title != "Generate" || mr.Actions[1].Title != "Cancel" {
