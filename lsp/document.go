@@ -12,6 +12,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/ftls-dev/ftls/plan"
 	"github.com/ftls-dev/ftls/textpos"
 )
 
@@ -33,7 +34,7 @@ func kindOf(uri, languageID string) docKind {
 		p = strings.ToLower(uri)
 	}
 	switch {
-	case strings.HasSuffix(p, ".plan.yaml") || strings.HasSuffix(p, ".plan.yml"):
+	case plan.IsPath(p):
 		return kindPlan
 	case languageID == "jsonl" || strings.HasSuffix(p, ".jsonl") || strings.HasSuffix(p, ".ndjson"):
 		return kindDataset

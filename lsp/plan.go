@@ -474,7 +474,7 @@ type discoverEntry struct {
 // (plan.Discover), with its modification time and size, or "" for none.
 // Plans themselves are governed by nothing.
 func governingPlan(path string) (planPath string, mod time.Time, size int64) {
-	if path == "" || strings.HasSuffix(strings.ToLower(path), plan.Suffix) {
+	if path == "" || plan.IsPath(path) {
 		return "", mod, 0
 	}
 	discovered.mu.Lock()

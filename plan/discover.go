@@ -30,7 +30,7 @@ func Discover(datasetPath string) (string, error) {
 	dir := filepath.Dir(abs)
 	for {
 		var found []string
-		for _, candidate := range planFiles(dir) {
+		for _, candidate := range Files(dir) {
 			if governs(candidate, target) {
 				found = append(found, candidate)
 			}
@@ -53,15 +53,15 @@ func Discover(datasetPath string) (string, error) {
 	}
 }
 
-// planFiles lists the plan files in dir, sorted.
-func planFiles(dir string) []string {
+// Files lists the plan files in dir, sorted.
+func Files(dir string) []string {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil
 	}
 	var out []string
 	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), Suffix) && len(e.Name()) > len(Suffix) {
+		if IsPath(e.Name()) {
 			p := filepath.Join(dir, e.Name())
 			if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
 				out = append(out, p)

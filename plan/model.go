@@ -32,6 +32,7 @@ package plan
 
 import (
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -42,8 +43,20 @@ import (
 )
 
 // Suffix is how the name of a plan file ends; Discover only looks at such
-// files.
+// files (and at the ".plan.yml" spelling, see IsPath).
 const Suffix = ".plan.yaml"
+
+// IsPath reports whether path names a plan file: it ends in ".plan.yaml"
+// or ".plan.yml", in any case, and has a name before that.
+func IsPath(path string) bool {
+	base := strings.ToLower(filepath.Base(path))
+	for _, suf := range []string{Suffix, ".plan.yml"} {
+		if strings.HasSuffix(base, suf) && len(base) > len(suf) {
+			return true
+		}
+	}
+	return false
+}
 
 // Plan is one parsed plan file. Every field holds its effective value: what
 // the file says, or the default when the file does not say it (Has tells

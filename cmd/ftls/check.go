@@ -50,7 +50,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			return fail(stderr, err)
 		}
 		var res *engine.Result
-		if strings.HasSuffix(p, plan.Suffix) {
+		if plan.IsPath(p) {
 			res, err = checkPlan(p, opts)
 		} else {
 			res, err = engine.CheckFile(context.Background(), p, opts)

@@ -77,7 +77,7 @@ func (c *settingsCache) options(path string) (engine.Options, error) {
 
 // plan returns the plan governing the dataset at path, or nil.
 func (c *settingsCache) plan(path string) (*plan.Plan, error) {
-	if strings.HasSuffix(path, plan.Suffix) {
+	if plan.IsPath(path) {
 		return nil, nil
 	}
 	found := c.flags.planPath
