@@ -7,10 +7,10 @@ import (
 	"github.com/ftls-dev/ftls/jsonpos"
 )
 
-// maxJoin bounds how far a pretty-printed value is followed, so a file of
-// unclosed brackets costs linear time.
+// MaxJoinLines and maxJoinBytes bound how far a pretty-printed value is
+// followed, so a file of unclosed brackets costs linear time.
 const (
-	maxJoinLines = 5000
+	MaxJoinLines = 5000
 	maxJoinBytes = 4 << 20
 )
 
@@ -25,7 +25,7 @@ func joinLines(rows []dataset.Row, first checked, p *jsonpos.Parser) (*dataset.R
 		return nil, 0
 	}
 	base := rows[0].Offset
-	for j := 1; j < len(rows) && j < maxJoinLines; j++ {
+	for j := 1; j < len(rows) && j < MaxJoinLines; j++ {
 		end := rows[j].Offset + int64(len(rows[j].Text)) - base
 		if end > maxJoinBytes {
 			break

@@ -145,8 +145,18 @@ func needsEngine(snap *snapshot) bool {
 			break
 		}
 	}
-	for i, l := range snap.lines {
-		if r := l.res.Load(); r != nil && r.mayJoin && i+1 < len(snap.lines) {
+	// A row the line ends inside of is joined by the engine only with
+	// following lines up to one that starts with a closing bracket
+	// (engine.joinLines). A truncated row among ordinary ones has no such
+	// line after it, and the row-by-row result stands: checking the whole
+	// document with the engine after every edit for it cost seconds.
+	closing := -1 // the nearest line at or after i that starts with } or ]
+	for i := len(snap.lines) - 1; i >= 0; i-- {
+		l := snap.lines[i]
+		if t := bytes.TrimLeft(l.content(), " \t\r\n"); len(t) > 0 && (t[0] == '}' || t[0] == ']') {
+			closing = i
+		}
+		if r := l.res.Load(); r != nil && r.mayJoin && closing > i && closing-i < engine.MaxJoinLines {
 			return true
 		}
 	}

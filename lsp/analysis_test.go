@@ -180,3 +180,35 @@ func applyEdits(text string, edits []textEdit) string {
 	}
 	return text
 }
+
+// TestNeedsEngine checks when the server hands a document to the engine
+// whole: a JSON array, or a row that a later line may close; a truncated
+// row among ordinary rows is checked row by row, and both ways give the
+// engine's findings.
+func TestNeedsEngine(t *testing.T) {
+	row := `{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"hello"}]}`
+	tests := []struct {
+		name, text string
+		want       bool
+	}{
+		{"rows", row + "\n" + row + "\n", false},
+		{"array", "[\n" + row + "\n]\n", true},
+		{"truncated row among rows", row + "\n" + `{"messages":[{"role":"user"` + "\n" + row + "\n", false},
+		{"pretty-printed row", "{\n  \"messages\": [\n    {\"role\": \"user\", \"content\": \"hi\"}\n  ]\n}\n" + row + "\n", true},
+	}
+	s := diagnostics.DefaultSettings()
+	for _, tt := range tests {
+		snap := open("file:///d/x.jsonl", "jsonl", 1, tt.text)
+		snap.path = "/d/x.jsonl"
+		if err := checkRows(context.Background(), snap, s); err != nil {
+			t.Fatal(err)
+		}
+		if got := needsEngine(snap); got != tt.want {
+			t.Errorf("%s: needsEngine = %v, want %v", tt.name, got, tt.want)
+		}
+		var state engine.FileState
+		if got, want := describe(checkSnapshot(t, &state, snap, s)), describe(engineCheck(t, []byte(tt.text), s)); got != want {
+			t.Errorf("%s: server and engine differ\nserver:\n%s\nengine:\n%s", tt.name, got, want)
+		}
+	}
+}
