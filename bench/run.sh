@@ -1,0 +1,342 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2034 # KEEP, BENCH_NAME, BENCH_SPLIT, NEED_VALID, CUR and FAILED are read by lib.sh
+# ftls's one-command performance record.
+#
+#   bash bench/run.sh [--rows N] [--large] [--keep]
+#
+#   --rows N   rows of the main dataset (default 100000, about 230 MB);
+#              10,000 rows are always measured too, for the growth table
+#   --large    also 1,000,000 rows (about 2.3 GB; adds roughly 20-30 minutes)
+#   --keep     keep generated datasets over 1 GB (deleted at the end by
+#              default; smaller ones are kept and reused)
+#
+# Environment: FTLS_CHECK_ARGS, BENCH_SEED (1), BENCH_RUNS (3), as for
+# check.sh; BENCH_EDITS (100; BENCH_EDITS_LARGE, 20, at 1M rows) and
+# BENCH_HOVERS (50) for the server.
+#
+# It measures, per size: ftls check against jq empty, a Python OpenAI-format
+# checker, VS Code's JSON validation (vscode-json-languageservice, line by
+# line) and a bare validating Go parse; near-duplicate detection; the
+# language server's open-to-diagnostics, edit-to-diagnostics and hover
+# latencies; and it prints the ratios against their targets and the growth
+# with size. The Markdown for docs/performance.md goes to
+# bench/out/performance-LABEL.md. See bench/README.md.
+set -euo pipefail
+
+usage() { sed -n '3,23p' "$0" | sed 's/^# \{0,1\}//'; }
+
+ROWS=100000
+LARGE=0
+KEEP=0
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --rows) [[ $# -ge 2 ]] || { usage >&2; exit 2; }; ROWS="$2"; shift 2 ;;
+    --rows=*) ROWS="${1#--rows=}"; shift ;;
+    --large) LARGE=1; shift ;;
+    --keep) KEEP=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "run.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+[[ "$ROWS" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --rows needs a positive integer" >&2; exit 2; }
+EDITS="${BENCH_EDITS:-100}"
+EDITS_LARGE="${BENCH_EDITS_LARGE:-20}" # at 1M rows an edit takes seconds
+HOVERS="${BENCH_HOVERS:-50}"
+# Edits on the dataset as generated, whose truncated rows make the server
+# re-read the whole file on every edit (see bench/README.md): fewer.
+RAW_EDITS=5
+
+T_START=${EPOCHREALTIME/[.,]/}
+BENCH_NAME=run.sh
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_setup
+BENCH_SPLIT=0 # ftls split is check.sh's business
+NEED_VALID=1  # the server is also measured on the well-formed rows
+
+# The sizes: 10k, the main one, and 1M with --large, in increasing order.
+SIZES=()
+while read -r n; do SIZES+=("$n"); done < <(
+  { echo 10000; echo "$ROWS"; (( LARGE )) && echo 1000000; true; } | sort -n -u)
+MAIN_LABEL="$(label_of "$ROWS")"
+
+# ---------------------------------------------------------------- node
+VSCODE_DIR="$HERE/peers/vscode-json"
+HAVE_VSCODE=0
+NODE=""
+NODE_NOTE=""
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  NODE_NOTE="node/npm not installed (apt-get install -y nodejs npm)"
+elif [[ ! -d "$VSCODE_DIR/node_modules/vscode-json-languageservice" ]] \
+     && ! (cd "$VSCODE_DIR" && npm ci --no-audit --no-fund >"$LOGS/npm-ci.log" 2>&1); then
+  NODE_NOTE="npm ci failed in bench/peers/vscode-json (see bench/out/logs/npm-ci.log)"
+else
+  HAVE_VSCODE=1
+  NODE="$(command -v node)"
+fi
+if (( HAVE_VSCODE )); then
+  echo "vscode-json: node $("$NODE" --version), vscode-json-languageservice $("$NODE" -p "require('$VSCODE_DIR/node_modules/vscode-json-languageservice/package.json').version")"
+else
+  echo "vscode-json: $NODE_NOTE; skipped"
+fi
+
+bench_build
+go build -o "$OUT/serverlat" ./bench/serverlat
+
+# ---------------------------------------------------------------- hooks
+bench_hook_peers() { # LABEL FILE SIZE: the VS Code row
+  if (( HAVE_VSCODE )); then
+    echo "measuring: vscode-json-languageservice (line by line)"
+    measure vscode "$2" "$NODE" "$VSCODE_DIR/validate.js" "$2"
+    add vscode "peers/vscode-json (vscode-json-languageservice doValidation per line, node)" "$3"
+  else
+    skip vscode "peers/vscode-json ($NODE_NOTE)" "$3"
+  fi
+}
+bench_hook_findings() { # LABEL
+  if (( HAVE_VSCODE )) && [[ -f "$LOGS/$1-vscode.out" ]]; then
+    echo "vscode: $(head -n3 "$LOGS/$1-vscode.out" | tr '\n' ' ' | sed 's/ *$//')"
+  fi
+}
+
+# ---------------------------------------------------------------- near-duplicates
+# near_dup LABEL: ftls check with only D002 on, and with every rule off
+# (the same reading, parsing and row model without any rule), best of $RUNS.
+declare -A NEAR_SECS=() NONE_SECS=() NEAR_RSS=() NEAR_FOUND=()
+near_dup() {
+  local label=$1 file="$OUT/data-$1.jsonl"
+  local off=(--rule J=off --rule C=off --rule Q=off --rule B=off --rule D=off)
+  CUR="$label"
+  if (( ! HAVE_FTLS )); then return 0; fi
+  echo "measuring: ftls check, only D002 near-duplicate (and every rule off, for the baseline)"
+  measure ftls-none "$file" "$OUT/ftls" check "$file" --format json "${off[@]}" "${FTLS_EXTRA[@]}"
+  NONE_SECS[$label]=$R_SECS
+  (( R_RC == 0 )) || { FAILED=1; NONE_SECS[$label]="FAILED"; }
+  measure ftls-near "$file" "$OUT/ftls" check "$file" --format json "${off[@]}" --rule D002=warning "${FTLS_EXTRA[@]}"
+  NEAR_SECS[$label]=$R_SECS
+  NEAR_RSS[$label]=$(awk -v k="$R_RSS" 'BEGIN { printf "%.1f", k * 1024 / 1e6 }')
+  (( R_RC == 0 )) || { FAILED=1; NEAR_SECS[$label]="FAILED"; }
+  # The number of D002 findings: the summary line on standard error.
+  NEAR_FOUND[$label]=$(sed -n 's/.* \([0-9][0-9]*\) warnings.*/\1/p' "$LOGS/$label-ftls-near.err" | tail -n1)
+}
+
+# ---------------------------------------------------------------- server
+# server_lat LABEL KIND FILE EDITS HOVERS: one run of bench/serverlat;
+# its "name value" lines go to SRV["LABEL/KIND/name"].
+declare -A SRV=()
+server_lat() {
+  local label=$1 kind=$2 file=$3 edits=$4 hovers=$5 log k v
+  log="$LOGS/$label-serverlat-$kind"
+  (( HAVE_FTLS )) || return 0
+  echo "measuring: ftls serve, $kind rows ($edits edits, $hovers hovers)"
+  rm -f "$log.server.log"
+  if "$OUT/serverlat" -ftls "$OUT/ftls" -file "$file" -edits "$edits" -hovers "$hovers" -seed "$SEED" \
+      -log "$log.server.log" >"$log.out" 2>"$log.err"; then
+    while read -r k v; do SRV["$label/$kind/$k"]=$v; done <"$log.out"
+    SRV["$label/$kind/status"]=ok
+  else
+    FAILED=1
+    SRV["$label/$kind/status"]="FAILED"
+    echo "serverlat FAILED on $label ($kind): see bench/out/logs/$(basename "$log").err"
+    tail -n5 "$log.err" | sed 's/^/  /'
+  fi
+}
+srv() { echo "${SRV["$1/$2/$3"]:--}"; }
+
+# ---------------------------------------------------------------- run
+mkdir -p "$OUT/lsp"
+for n in "${SIZES[@]}"; do
+  label="$(label_of "$n")"
+  bench_file "$n"
+  near_dup "$label"
+  # The well-formed rows (data-LABEL.valid.jsonl) under a name that is not
+  # a validation file's (a ".valid" file would make the server check every
+  # training file of its folder for leakage), in a folder of their own.
+  wf="$OUT/lsp/data-$label.jsonl"
+  ln -f "$OUT/data-$label.valid.jsonl" "$wf"
+  (( $(filesize "$wf") > BIG_LIMIT )) && GENERATED_BIG+=("$wf")
+  edits=$EDITS
+  (( n >= 1000000 )) && edits=$EDITS_LARGE
+  server_lat "$label" wellformed "$wf" "$edits" "$HOVERS"
+  server_lat "$label" generated "$OUT/data-$label.jsonl" "$RAW_EDITS" 5
+done
+
+echo
+echo "measuring: dedup.Near alone (go test -bench BenchmarkNear: 100,000 signatures, 3 rounds)"
+NEAR_ALGO_S="-"
+if (cd "$ROOT" && go test -run '^$' -bench '^BenchmarkNear$' -benchtime 3x ./dedup >"$LOGS/dedup-bench.out" 2>&1); then
+  NEAR_ALGO_S=$(awk '/^BenchmarkNear/ { printf "%.3f", $3 / 1e9 }' "$LOGS/dedup-bench.out")
+else
+  FAILED=1
+  echo "go test -bench BenchmarkNear FAILED (see bench/out/logs/dedup-bench.out)"
+fi
+
+T_END=${EPOCHREALTIME/[.,]/}
+WALL=$(awk -v a="$T_START" -v b="$T_END" 'BEGIN { printf "%.0f", (b - a) / 1e6 }')
+
+# ---------------------------------------------------------------- report
+# fmt helpers (awk does the arithmetic; "-" for anything missing).
+calc() { awk -v a="${2:--}" -v b="${3:--}" "BEGIN { if (a == \"-\" || b == \"-\" || a == \"\" || b == \"\" || a == \"FAILED\" || b == \"FAILED\" || (b + 0) == 0) { print \"-\"; exit } printf \"$1\", $4 }"; }
+mbps() { calc '%.1f' "$1" "$2" 'a / 1e6 / b'; }        # bytes seconds
+div() { calc '%.2f' "$1" "$2" 'a / b'; }                # a / b
+verdict() { # VALUE OP TARGET
+  awk -v v="$1" -v t="$3" -v op="$2" 'BEGIN { if (v == "-" || v == "n/a" || v == "") { print "n/a"; exit }
+    ok = (op == ">=") ? (v + 0 >= t + 0) : (v + 0 <= t + 0); print ok ? "met" : "MISSED" }'
+}
+LARGEST="$(label_of "${SIZES[-1]}")"
+SMALLEST="$(label_of "${SIZES[0]}")"
+
+# Targets, on the main size: the like-for-like row (ftls: J, C, Q001) and,
+# for information, every rule (ftls-all).
+target_rows() { # prints: name|measured|op|target|verdict|ftls-all value
+  local peer want op
+  for spec in "python|>=|5" "jq|>=|8" "vscode|>=|15" "floor|>=|0.60"; do
+    IFS='|' read -r peer op want <<<"$spec"
+    local r="${RES_RATIO["$MAIN_LABEL/$peer"]:--}" ra
+    ra=$(div "${RES_MBPS["$MAIN_LABEL/ftls-all"]:--}" "${RES_MBPS["$MAIN_LABEL/$peer"]:--}")
+    echo "$peer|$r|$op|$want|$(verdict "$r" "$op" "$want")|$ra"
+  done
+}
+# Near-duplicate detection on 1M rows: measured with --large, otherwise the
+# largest size scaled linearly (marked as a projection).
+if [[ "$LARGEST" == 1m ]]; then
+  NEAR_1M="${NEAR_SECS[1m]:--}"; NEAR_1M_NOTE="measured"
+else
+  NEAR_1M=$(calc '%.1f' "${NEAR_SECS[$LARGEST]:--}" "${SIZES[-1]}" 'a * 1000000 / b'); NEAR_1M_NOTE="projected linearly from $LARGEST (run --large to measure)"
+fi
+
+# row CELLS...: one table row, tab-separated; render formats a table.
+row() { local IFS=$'\t'; echo "$*"; }
+render() { # md: Markdown table (first row the header) or aligned columns
+  # Display width: bytes less UTF-8 continuation bytes (×, →), in the C locale.
+  LC_ALL=C awk -F'\t' -v md="$1" '
+    function dw(s, t) { t = s; gsub(/[\200-\277]/, "", t); return length(t) }
+    { n = NR; c[NR] = NF; for (i = 1; i <= NF; i++) { cell[NR, i] = $i; if (dw($i) > w[i]) w[i] = dw($i); if (NR > 1 && $i ~ /^[A-Za-z]/) text[i] = 1 } }
+    END {
+      for (r = 1; r <= n; r++) {
+        line = ""
+        for (i = 1; i <= c[r]; i++) {
+          if (md) { line = line "| " cell[r, i] " "; continue }
+          line = line cell[r, i]
+          if (i < c[r]) { for (k = dw(cell[r, i]); k < w[i] + 2; k++) line = line " " }
+        }
+        print md ? line "|" : line
+        if (md && r == 1) { sep = "|"; for (i = 1; i <= c[1]; i++) sep = sep (i == 1 || text[i] ? "---|" : "---:|"); print sep }
+      }
+    }'
+}
+
+print_report() { # md: 1 for Markdown, 0 for the terminal
+  local md=$1 n label size t st shown kind s name r op want v ra
+  title() { echo; if (( md )); then echo "## $1"; echo; else echo "== $1"; fi; }
+
+  title "Machine"
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC'); measurements took ${WALL} s (\`bash bench/run.sh --rows $ROWS$( ((LARGE)) && echo ' --large')\`)"
+  echo "- machine: $(machine_desc); load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- kernel: $(uname -sr); go: $(go env GOVERSION); python: $("$PY" -V 2>&1 || echo none); jq: $(jq --version 2>/dev/null || echo none); node: $( ((HAVE_VSCODE)) && "$NODE" --version || echo none)"
+  echo "- ftls: $(ftls_rev)"
+  echo "- datasets: \`go run ./bench/gen -rows N -seed $SEED\` (N = ${SIZES[*]}); best of $RUNS runs per tool up to 500 MB, 1 run above; warm page cache; MB = 10^6 bytes"
+
+  for n in "${SIZES[@]}"; do
+    label="$(label_of "$n")"
+    size="${RES_SIZE[$label]:--}"
+    title "ftls check and peers: $label rows ($size bytes)"
+    {
+      row tool seconds "MB/s" "peak RSS MB" "ftls ÷ tool"
+      for t in read jq python vscode floor ftls ftls-all; do
+        [[ -n "${RES_STATUS["$label/$t"]:-}" ]] || continue
+        st="${RES_STATUS["$label/$t"]}"
+        if [[ "$st" == skipped ]]; then row "$t" "skipped" "-" "-" "-"; continue; fi
+        shown="$t"
+        [[ "$st" == ok* ]] || shown="$t ($st)"
+        row "$shown" "${RES_SECS["$label/$t"]:--}" "${RES_MBPS["$label/$t"]:--}" "${RES_RSS["$label/$t"]:--}" "${RES_RATIO["$label/$t"]:--}"
+      done
+    } | render "$md"
+  done
+  echo
+  echo "read: reading the file only (floor -mode read). jq: \`jq empty\` on the copy without malformed and blank lines (jq stops at the first syntax error). python: bench/peers/openai_check.py, OpenAI's format checks in the standard library. vscode: bench/peers/vscode-json, vscode-json-languageservice's doValidation on every line, one node process. floor: fastjson.ValidateBytes on every line, $(nproc) cores. ftls: \`ftls check --format json --rule Q=off --rule Q001=warning --disable D --disable B\`, the row rules J, C and Q001, like for like with the peers. ftls-all: every rule, exact and near duplicates included. ftls ÷ tool: ftls MB/s ÷ that tool's MB/s."
+
+  title "Targets ($MAIN_LABEL rows)"
+  {
+    row "ftls (J, C, Q001) against" "measured" "target" "verdict" "ftls-all ÷ tool"
+    while IFS='|' read -r name r op want v ra; do
+      case "$name" in
+        floor) name="floor (bare Go parse, $(nproc) cores)" ;;
+        vscode) name="vscode-json-languageservice" ;;
+        python) name="python OpenAI checks" ;;
+        jq) name="jq empty" ;;
+      esac
+      [[ "$r" =~ ^[0-9] ]] && r="$r×"
+      [[ "$ra" =~ ^[0-9] ]] && ra="$ra×"
+      row "$name" "$r" "$op $want×" "$v" "$ra"
+    done < <(target_rows)
+    row "near-duplicates on 1M rows" "${NEAR_1M} s" "<= 30 s" "$(verdict "$NEAR_1M" "<=" 30)" "$NEAR_1M_NOTE"
+  } | render "$md"
+
+  title "Near-duplicate detection"
+  {
+    row rows "D002 only s" "rows/s" "MB/s" "rules off s" "D002 cost s" "peak RSS MB" "D002 findings"
+    for n in "${SIZES[@]}"; do
+      label="$(label_of "$n")"
+      row "$label" "${NEAR_SECS[$label]:--}" "$(calc '%.0f' "$n" "${NEAR_SECS[$label]:--}" 'a / b')" \
+        "$(mbps "${RES_SIZE[$label]:--}" "${NEAR_SECS[$label]:--}")" "${NONE_SECS[$label]:--}" \
+        "$(calc '%.3f' "${NEAR_SECS[$label]:--}" "${NONE_SECS[$label]:--}" 'a - b')" "${NEAR_RSS[$label]:--}" "${NEAR_FOUND[$label]:--}"
+    done
+  } | render "$md"
+  echo
+  echo "D002 only: \`ftls check --format json --rule J=off --rule C=off --rule Q=off --rule B=off --rule D=off --rule D002=warning\` (reading, parsing, MinHash sketches and the pair search); rules off: the same without D002; D002 cost: the difference. dedup.Near alone (the pair search over 100,000 precomputed signatures, \`go test -bench BenchmarkNear ./dedup\`): ${NEAR_ALGO_S} s."
+
+  title "Language server (ftls serve over stdio, bench/serverlat)"
+  {
+    row rows "rows as" "open→first ms" "open→rows ms" "open→full ms" "edit p50 ms" "edit p99 ms" "edits" "edit→full ms" "hover p50 ms" "hover p99 ms" "peak RSS MB"
+    for n in "${SIZES[@]}"; do
+      label="$(label_of "$n")"
+      for kind in wellformed generated; do
+        s="$(srv "$label" "$kind" status)"
+        if [[ "$s" != ok ]]; then row "$label" "$kind" "$s"; continue; fi
+        row "$label" "$kind" "$(srv "$label" "$kind" open_first_ms)" "$(srv "$label" "$kind" open_rows_ms)" "$(srv "$label" "$kind" open_full_ms)" \
+          "$(srv "$label" "$kind" edit_p50_ms)" "$(srv "$label" "$kind" edit_p99_ms)" "$(srv "$label" "$kind" edits)" "$(srv "$label" "$kind" edit_full_ms)" \
+          "$(srv "$label" "$kind" hover_p50_ms)" "$(srv "$label" "$kind" hover_p99_ms)" "$(srv "$label" "$kind" peak_rss_mb)"
+      done
+    done
+  } | render "$md"
+  echo
+  echo "wellformed: the dataset without its malformed and blank lines (bench/out/lsp/). generated: the dataset as generated; its truncated rows (0.1%) send every edit through the whole-file path (lsp/analysis.go, needsEngine), so it gets $RAW_EDITS edits. open→first: didOpen sent → first publishDiagnostics; open→rows: → every row checked; open→full: → the publish with every rule (exact and near duplicates included; ftls/checked full). Edits: one character typed at the start of a random row's first content string, the next one sent when the previous one's diagnostics arrived (the server's 20 ms debounce included); p99 is the nearest rank, so with 100 edits or fewer it is the largest. edit→full: the last edit → its full publish (the file rules wait for 250 ms without typing). One run each."
+
+  title "Growth with size"
+  {
+    row rows MB "ftls-all s" "ftls-all MB/s" "D002 only s" "server open→full s" "server MB/s"
+    for n in "${SIZES[@]}"; do
+      label="$(label_of "$n")"
+      local full_s wf_bytes
+      full_s=$(calc '%.3f' "$(srv "$label" wellformed open_full_ms)" 1 'a / 1000')
+      wf_bytes=$(srv "$label" wellformed bytes)
+      row "$label" "$(calc '%.1f' "${RES_SIZE[$label]:--}" 1 'a / 1e6')" "${RES_SECS["$label/ftls-all"]:--}" "${RES_MBPS["$label/ftls-all"]:--}" \
+        "${NEAR_SECS[$label]:--}" "$full_s" "$(mbps "$wf_bytes" "$full_s")"
+    done
+  } | render "$md"
+  echo
+  local i a b x
+  for ((i = 1; i < ${#SIZES[@]}; i++)); do
+    a="$(label_of "${SIZES[$((i - 1))]}")" b="$(label_of "${SIZES[$i]}")"
+    x=$(calc '%.0f' "${SIZES[$i]}" "${SIZES[$((i - 1))]}" 'a / b')
+    echo "time($b) ÷ time($a), $x if linear: ftls check (all rules) $(div "${RES_SECS["$b/ftls-all"]:--}" "${RES_SECS["$a/ftls-all"]:--}");" \
+      "near-duplicates $(div "${NEAR_SECS[$b]:--}" "${NEAR_SECS[$a]:--}");" \
+      "server open→full $(div "$(srv "$b" wellformed open_full_ms)" "$(srv "$a" wellformed open_full_ms)");" \
+      "server edit p50 $(div "$(srv "$b" wellformed edit_p50_ms)" "$(srv "$a" wellformed edit_p50_ms)") (per-edit work, 1 if independent of size)."
+  done
+  if (( ${#SIZES[@]} < 2 )); then echo "(one size only: no growth ratio)"; fi
+  echo "At $SMALLEST rows process start-up weighs in the check times; the larger sizes are the figures to quote."
+}
+
+echo
+print_report 0
+PERF="$OUT/performance-$MAIN_LABEL.md"
+{
+  echo "<!-- bash bench/run.sh --rows $ROWS$( ((LARGE)) && echo ' --large'): paste into docs/performance.md -->"
+  print_report 1
+} >"$PERF"
+echo
+echo "wrote $PERF"
+echo "run.sh: measurements ${WALL} s, whole run $(awk -v a="$T_START" -v b="${EPOCHREALTIME/[.,]/}" 'BEGIN { printf "%.0f", (b - a) / 1e6 }') s"
+bench_finish
