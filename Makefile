@@ -27,12 +27,15 @@ fuzz:
 		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	done
 
-# The editor integrations, each driven by the real binary: headless Neovim
-# (editors/nvim/test) and the VS Code extension's checks, protocol test and
-# packaging (editors/vscode/test.sh, which runs npm ci when needed).
+# The editor and pipeline integrations, each driven by the real binary:
+# headless Neovim (editors/nvim/test), the VS Code extension's checks,
+# protocol test and packaging (editors/vscode/test.sh, which runs npm ci
+# when needed), and the snippets of docs/editors.md with pre-commit, Emacs
+# and the GitHub Actions steps (editors/integrations/test.sh).
 editors: build
 	bash editors/nvim/test/run.sh $(CURDIR)/bin/ftls
 	bash editors/vscode/test.sh $(CURDIR)/bin/ftls
+	bash editors/integrations/test.sh $(CURDIR)/bin/ftls
 
 # The performance record (bench/README.md): ftls check beside jq, a Python
 # checker, VS Code's JSON validation and a bare Go parse; near-duplicates;
