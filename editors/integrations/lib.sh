@@ -2,15 +2,17 @@
 
 # The repository root, whatever the current directory.
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-DOC=$ROOT/docs/editors.md
+# The snippets live in the README (Helix, Emacs) and in docs/editors.md.
+DOCS=("$ROOT/README.md" "$ROOT/docs/editors.md")
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*"; exit 77; }
 ok() { echo "ok: $*"; }
 
 # snippet NAME prints the code of the fenced block between
-# `<!-- snippet: NAME -->` and `<!-- /snippet -->` in docs/editors.md,
-# without the fence lines. Fails when the snippet is missing or empty.
+# `<!-- snippet: NAME -->` and `<!-- /snippet -->` in the README or
+# docs/editors.md, without the fence lines. Fails when the snippet is
+# missing or empty.
 snippet() {
 	local out
 	out=$(awk -v name="$1" '
@@ -18,8 +20,8 @@ snippet() {
 		inside && $0 == "<!-- /snippet -->" { inside = 0; next }
 		inside && /^```/ { fence = !fence; next }
 		inside && fence { print }
-	' "$DOC")
-	[ -n "$out" ] || fail "snippet \"$1\" not found in $DOC"
+	' "${DOCS[@]}")
+	[ -n "$out" ] || fail "snippet \"$1\" not found in ${DOCS[*]}"
 	printf '%s\n' "$out"
 }
 

@@ -17,14 +17,15 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 [ -f "$1" ] && [ -x "$1" ] || { echo "$0: $1 is not an executable" >&2; exit 2; }
 BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 
-# Every snippet marker in docs/editors.md is closed.
-DOC=$HERE/../../docs/editors.md
-opened=$(grep -c '^<!-- snippet: [a-z0-9-]* -->$' "$DOC")
-closed=$(grep -c '^<!-- /snippet -->$' "$DOC")
-if [ "$opened" != "$closed" ] || [ "$opened" = 0 ]; then
-	echo "FAIL: docs/editors.md has $opened snippet markers and $closed closing markers" >&2
-	exit 1
-fi
+# Every snippet marker in the README and docs/editors.md is closed.
+for doc in "$HERE/../../README.md" "$HERE/../../docs/editors.md"; do
+	opened=$(grep -c '^<!-- snippet: [a-z0-9-]* -->$' "$doc")
+	closed=$(grep -c '^<!-- /snippet -->$' "$doc")
+	if [ "$opened" != "$closed" ] || [ "$opened" = 0 ]; then
+		echo "FAIL: $(basename "$doc") has $opened snippet markers and $closed closing markers" >&2
+		exit 1
+	fi
+done
 
 declare -A PACKAGES=(
 	[precommit_test.sh]="pre-commit (git, golang-go or a Go toolchain for the golang hook)"
