@@ -133,7 +133,10 @@ func newRunner(ctx context.Context, job Job, progress func(Event), countTokens b
 	r.cond = sync.NewCond(&r.mu)
 	r.dataset = job.Dataset
 	if r.dataset == "" {
-		r.dataset = p.OutputPath(p.Output.Train)
+		var err error
+		if r.dataset, err = p.WritePath("train", p.Output.Train); err != nil {
+			return nil, err
+		}
 	}
 	if r.dataset == "" {
 		return nil, errors.New("the plan names no training file (output.train)")

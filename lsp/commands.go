@@ -22,6 +22,11 @@ func (s *Server) executeCommand(ctx *glsp.Context) (any, error) {
 		}
 		return nil, s.generateCommand(p.Arguments[0])
 	}
+	switch p.Command {
+	case cmdSplit, cmdInfo, cmdStats, cmdFixAll:
+	default:
+		return nil, errors.New("unknown command " + p.Command)
+	}
 	var doc versionedTextDocumentIdentifier
 	if len(p.Arguments) > 0 {
 		if err := json.Unmarshal(p.Arguments[0], &doc); err != nil {

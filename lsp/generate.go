@@ -380,7 +380,7 @@ func (s *Server) runGenerate(pl *plan.Plan, dataset string, args generateArgs) e
 	}
 	var answer *messageActionItem
 	s.callSync("window/showMessageRequest", showMessageRequestParams{
-		Type:    messageInfo,
+		Type: messageInfo,
 		// The endpoint is named because the plan can set it: a plan from
 		// someone else's repository must not receive the key unnoticed.
 		Message: fmt.Sprintf("Generate %d examples for %s with %s at %s? Estimated cost %s", pv.Requested, what, prov.Model, prov.BaseURL, cost),

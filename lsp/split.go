@@ -151,6 +151,12 @@ func (s *Server) runSplit(snap *snapshot, create bool) error {
 		seed = p.Validation.Seed
 	}
 	valid := validationPath(path, p)
+	if p != nil {
+		// Never write outside the plan's folder (P005), whatever its severity.
+		if _, err := p.WritePath("validation", p.Output.Validation); err != nil {
+			return err
+		}
+	}
 	if sameFile(path, valid) {
 		return fmt.Errorf("the validation file %s is the file being split; set output.validation in the plan", valid)
 	}
@@ -246,6 +252,12 @@ func (s *Server) runInfo(snap *snapshot, create bool) error {
 		return fmt.Errorf("the plan governing %s: %w", filepath.Base(path), err)
 	}
 	docPath := infoPath(path, p)
+	if p != nil {
+		// Never write outside the plan's folder (P005), whatever its severity.
+		if _, err := p.WritePath("info", p.Output.Info); err != nil {
+			return err
+		}
+	}
 	docDir := filepath.Dir(docPath)
 	st := s.cfg.freshSettings(path)
 	st.CountTokens = true

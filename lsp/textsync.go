@@ -88,11 +88,20 @@ func (s *Server) pump(in io.Reader, out io.WriteCloser) {
 			s.log.Errorf("reading standard input: %v", err)
 			return
 		}
+		standIn := false
 		if n >= largeMessage {
 			if repl, ok := s.standIn(body, arrived); ok {
 				s.log.Noticef("read a %.1f MB message in %.0f ms", float64(n)/1e6, ms(time.Since(arrived)))
 				body = repl
 				header = []byte(fmt.Sprintf("Content-Length: %d\r\n\r\n", len(repl)))
+				standIn = true
+			}
+		}
+		if !standIn {
+			// A body jsonrpc2 cannot decode would end the session (frames.go).
+			if err := decodable(body); err != nil {
+				s.log.Errorf("dropped a malformed message of %d bytes: %v", n, err)
+				continue
 			}
 		}
 		if _, err := out.Write(header); err != nil {
@@ -126,6 +135,9 @@ func readHeader(br *bufio.Reader) ([]byte, int, error) {
 			v, err := strconv.Atoi(strings.TrimSpace(value))
 			if err != nil || v < 0 {
 				return nil, 0, fmt.Errorf("bad Content-Length %q", value)
+			}
+			if v > maxFrame {
+				return nil, 0, fmt.Errorf("%w: %d", errFrameTooLarge, v)
 			}
 			n = v
 		}

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"path/filepath"
 	"strconv"
 
@@ -83,4 +84,20 @@ func (p *Plan) OutputPath(rel string) string {
 	}
 	dir, _ := filepath.Abs(filepath.Dir(p.Path))
 	return filepath.Join(dir, rel)
+}
+
+// WritePath is OutputPath for a file about to be written: it resolves
+// output.key (key is "train", "validation" or "info"; rel its value) and
+// returns an error when the path leaves the plan's folder, by an absolute
+// path, by climbing with .. or through a symbolic link (P005). The check
+// does not depend on P005's severity: a plan that turns the rule off, or
+// that was never checked, still cannot make ftls write outside its folder.
+func (p *Plan) WritePath(key, rel string) (string, error) {
+	if rel == "" {
+		return "", nil
+	}
+	if code, msg := outputEscape(p.Path, key, rel); code != "" {
+		return "", fmt.Errorf("%s: %s (%s); refusing to write there", p.Path, msg, code)
+	}
+	return p.OutputPath(rel), nil
 }

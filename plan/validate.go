@@ -22,6 +22,7 @@ package plan
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"math"
 	"net/url"
@@ -268,37 +269,48 @@ func (p *Plan) checkOutputs() {
 // and reports whether it stays inside.
 func (p *Plan) checkPath(key, value string) bool {
 	where := p.place([]string{"output", key}, []string{"output"})
-	slash := filepath.ToSlash(value)
-	if isAbsolute(value) {
-		p.at(where, "P005", "output.%s is an absolute path (%s); write it relative to the plan's folder", key, value)
-		return false
-	}
-	clean := path.Clean(slash)
-	if clean == ".." || strings.HasPrefix(clean, "../") {
-		p.at(where, "P005", "output.%s (%s) climbs out of the plan's folder; keep the dataset's files below it", key, value)
-		return false
-	}
-	if clean == "." {
-		p.at(where, "P003", "output.%s (%s) names the plan's folder, not a file", key, value)
-		return false
-	}
-	if p.Path == "" {
-		return true
-	}
-	dir, err := filepath.Abs(filepath.Dir(p.Path))
-	if err != nil {
-		return true
-	}
-	realDir, err := filepath.EvalSymlinks(dir)
-	if err != nil {
-		return true
-	}
-	target := resolveExisting(filepath.Join(dir, filepath.FromSlash(clean)), 0)
-	if !within(realDir, target) {
-		p.at(where, "P005", "output.%s (%s) goes through a symbolic link to %s, outside the plan's folder", key, value, target)
+	code, msg := outputEscape(p.Path, key, value)
+	if code != "" {
+		p.at(where, code, "%s", msg)
 		return false
 	}
 	return true
+}
+
+// outputEscape says why the output path value (of output.key, relative to
+// the folder of the plan at planPath) must not be written: code is P005
+// when it leaves the plan's folder (absolute, climbing with .., or through
+// a symbolic link to a place outside), P003 when it names the folder
+// itself, "" when it is fine. With an empty planPath only the spelling is
+// checked.
+func outputEscape(planPath, key, value string) (code, msg string) {
+	slash := filepath.ToSlash(value)
+	if isAbsolute(value) {
+		return "P005", fmt.Sprintf("output.%s is an absolute path (%s); write it relative to the plan's folder", key, value)
+	}
+	clean := path.Clean(slash)
+	if clean == ".." || strings.HasPrefix(clean, "../") {
+		return "P005", fmt.Sprintf("output.%s (%s) climbs out of the plan's folder; keep the dataset's files below it", key, value)
+	}
+	if clean == "." {
+		return "P003", fmt.Sprintf("output.%s (%s) names the plan's folder, not a file", key, value)
+	}
+	if planPath == "" {
+		return "", ""
+	}
+	dir, err := filepath.Abs(filepath.Dir(planPath))
+	if err != nil {
+		return "", ""
+	}
+	realDir, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return "", ""
+	}
+	target := resolveExisting(filepath.Join(dir, filepath.FromSlash(clean)), 0)
+	if !within(realDir, target) {
+		return "P005", fmt.Sprintf("output.%s (%s) goes through a symbolic link to %s, outside the plan's folder", key, value, target)
+	}
+	return "", ""
 }
 
 // isAbsolute recognises absolute paths of every operating system, since a

@@ -115,7 +115,10 @@ Flags:
 	lf.planPath = p.Path
 	dataset := datasetArg
 	if dataset == "" {
-		dataset = p.OutputPath(p.Output.Train)
+		// Refused even when the plan turns P005 off.
+		if dataset, err = p.WritePath("train", p.Output.Train); err != nil {
+			return fail(stderr, err)
+		}
 	}
 	cache := newSettingsCache(&lf)
 	opts, err := cache.options(dataset)
@@ -227,7 +230,7 @@ func findGeneratePlan(override, dataset string) (*plan.Plan, error) {
 		}
 		return p, nil
 	}
-	matches, _ := filepath.Glob("*" + plan.Suffix)
+	matches := plan.Files(".")
 	switch len(matches) {
 	case 0:
 		return nil, fmt.Errorf("no plan in the current folder; pass --plan FILE (or write one with `ftls init`)")

@@ -144,7 +144,11 @@ func runInfo(args []string, stdout, stderr io.Writer) int {
 	docPath := *out
 	if docPath == "" {
 		if p != nil && p.Output.Info != "" {
-			docPath = relToCwd(p.OutputPath(p.Output.Info))
+			ip, err := p.WritePath("info", p.Output.Info)
+			if err != nil {
+				return fail(stderr, err)
+			}
+			docPath = relToCwd(ip)
 		} else {
 			docPath = filepath.Join(filepath.Dir(inputs[0].path), plan.DefaultInfo)
 		}
@@ -247,16 +251,7 @@ func runInfo(args []string, stdout, stderr io.Writer) int {
 // planInFolder returns the one plan file in dir, "" when there is none,
 // and an error when there are several.
 func planInFolder(dir string) (string, error) {
-	matches, err := filepath.Glob(filepath.Join(dir, "*"+plan.Suffix))
-	if err != nil {
-		return "", err
-	}
-	var plans []string
-	for _, m := range matches {
-		if st, err := os.Stat(m); err == nil && st.Mode().IsRegular() && len(filepath.Base(m)) > len(plan.Suffix) {
-			plans = append(plans, m)
-		}
-	}
+	plans := plan.Files(dir)
 	switch len(plans) {
 	case 0:
 		return "", nil

@@ -95,7 +95,11 @@ func runSplit(args []string, stdout, stderr io.Writer) int {
 	valid := *out
 	if valid == "" {
 		if p != nil && p.Output.Validation != "" {
-			valid = relToCwd(p.OutputPath(p.Output.Validation))
+			vp, err := p.WritePath("validation", p.Output.Validation)
+			if err != nil {
+				return fail(stderr, err)
+			}
+			valid = relToCwd(vp)
 		} else {
 			valid = split.ValidationName(in)
 		}
@@ -209,6 +213,12 @@ func writeSplit(in, valid string, before os.FileInfo, rows []diagnostics.RowInfo
 			return fmt.Errorf("%s changed while it was being split; nothing was written, run the split again", in)
 		}
 		return fmt.Errorf("split %s: %w; nothing was written", in, err)
+	}
+	// Sync the training file before the first rename, so that the window
+	// between the two renames, where a crash leaves the moved rows in both
+	// files, holds no slow fsync of a large file.
+	if err := tf.Sync(); err != nil {
+		return fmt.Errorf("writing %s: %w; nothing was changed", in, err)
 	}
 	if err := commit(vf); err != nil {
 		return fmt.Errorf("writing %s: %w; nothing was changed", valid, err)

@@ -1,0 +1,57 @@
+package lsp
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// maxFrame is the largest message body the server accepts. A larger
+// Content-Length is refused before anything is allocated: a hostile or
+// broken header (Content-Length: 100000000000) would otherwise make the
+// pump allocate that much and the runtime abort the process.
+const maxFrame = 1 << 30
+
+// errFrameTooLarge is returned by readHeader for a body over maxFrame.
+var errFrameTooLarge = fmt.Errorf("Content-Length over the %d MiB limit", maxFrame>>20)
+
+// decodable reports whether jsonrpc2 v0.2.0, under glsp, can read body as
+// one message. jsonrpc2 closes the connection, and so ends the server, on
+// the first body it cannot decode: invalid JSON, JSON nested deeper than
+// encoding/json's limit, anything but an object (a batch), a method that
+// is not a string, an id that is neither a number nor a string, or an
+// object that is neither a request nor a response. The pump drops such a
+// frame with a log line instead; its id, if any, cannot be trusted, so no
+// error response can be addressed to it.
+func decodable(body []byte) error {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(body, &m); err != nil {
+		return err
+	}
+	if raw, ok := m["id"]; ok && string(raw) != "null" {
+		var num uint64
+		var str string
+		if json.Unmarshal(raw, &num) != nil && json.Unmarshal(raw, &str) != nil {
+			return fmt.Errorf("id %.40s is neither a number nor a string", raw)
+		}
+	}
+	if raw, ok := m["method"]; ok {
+		var method string
+		if err := json.Unmarshal(raw, &method); err != nil {
+			return fmt.Errorf("method %.40s is not a string", raw)
+		}
+		_, result := m["result"]
+		_, rerr := m["error"]
+		if result || rerr {
+			return errors.New("both a request and a response")
+		}
+		return nil
+	}
+	if _, ok := m["result"]; ok {
+		return nil
+	}
+	if _, ok := m["error"]; ok {
+		return nil
+	}
+	return errors.New("neither a request nor a response")
+}
