@@ -1,6 +1,10 @@
 package dedup
 
-import "slices"
+import (
+	"runtime"
+	"slices"
+	"sync"
+)
 
 // Index keeps the LSH buckets of a list of signatures between calls, so
 // that after a few signatures change the near pairs are found again in
@@ -20,39 +24,46 @@ type Index struct {
 type bandIndex struct {
 	head  map[uint64]int32    // band key -> first row of its bucket
 	next  []int32             // next row of the same bucket, -1 at the end
-	key   []uint64            // each row's band key (unset for rows without a signature)
 	multi map[uint64]struct{} // keys of the buckets with two rows or more
 }
 
 // NewIndex indexes sigs; sigs[i] is nil for rows without a signature. The
-// index keeps the slice, which Set updates.
+// index keeps the slice, which Set updates. The bands are built side by
+// side on all CPUs.
 func NewIndex(sigs []*Signature) *Index {
 	x := &Index{sigs: sigs}
-	n := len(sigs)
-	for b := range x.bands {
-		bi := &x.bands[b]
-		bi.head = make(map[uint64]int32, n)
-		bi.next = make([]int32, n)
-		bi.key = make([]uint64, n)
-		bi.multi = map[uint64]struct{}{}
-		tail := make(map[uint64]int32, n)
-		for i, s := range sigs {
-			bi.next[i] = -1
-			if s == nil {
-				continue
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), Bands)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := w; b < Bands; b += workers {
+				x.bands[b] = newBandIndex(sigs, b)
 			}
-			k := bandKey(s, b)
-			bi.key[i] = k
-			if t, ok := tail[k]; ok {
-				bi.next[t] = int32(i)
-				bi.multi[k] = struct{}{}
-			} else {
-				bi.head[k] = int32(i)
-			}
-			tail[k] = int32(i)
-		}
+		}()
 	}
+	wg.Wait()
 	return x
+}
+
+// newBandIndex builds one band's buckets. Rows are taken last to first and
+// put at the head of their bucket, which leaves every bucket in row order.
+func newBandIndex(sigs []*Signature, band int) bandIndex {
+	bi := bandIndex{head: make(map[uint64]int32, len(sigs)), next: make([]int32, len(sigs)), multi: map[uint64]struct{}{}}
+	for i := len(sigs) - 1; i >= 0; i-- {
+		bi.next[i] = -1
+		if sigs[i] == nil {
+			continue
+		}
+		k := bandKey(sigs[i], band)
+		if first, ok := bi.head[k]; ok {
+			bi.next[i] = first
+			bi.multi[k] = struct{}{}
+		}
+		bi.head[k] = int32(i)
+	}
+	return bi
 }
 
 // Len returns the number of rows indexed.
@@ -65,8 +76,8 @@ func (x *Index) Set(i int, sig *Signature) {
 	}
 	for b := range x.bands {
 		bi := &x.bands[b]
-		if x.sigs[i] != nil {
-			bi.remove(int32(i))
+		if old := x.sigs[i]; old != nil {
+			bi.remove(int32(i), bandKey(old, b))
 		}
 		if sig != nil {
 			bi.insert(int32(i), bandKey(sig, b))
@@ -75,8 +86,7 @@ func (x *Index) Set(i int, sig *Signature) {
 	x.sigs[i] = sig
 }
 
-func (bi *bandIndex) remove(row int32) {
-	k := bi.key[row]
+func (bi *bandIndex) remove(row int32, k uint64) {
 	first := bi.head[k]
 	if first == row {
 		if nx := bi.next[row]; nx >= 0 {
@@ -101,7 +111,6 @@ func (bi *bandIndex) remove(row int32) {
 }
 
 func (bi *bandIndex) insert(row int32, k uint64) {
-	bi.key[row] = k
 	first, ok := bi.head[k]
 	switch {
 	case !ok:

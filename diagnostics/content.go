@@ -157,11 +157,6 @@ var boilerplate = []string{
 	"my training data only goes", "i don't have access to real-time", "i do not have access to real-time",
 }
 
-// boilerplateHint holds bytes that every phrase above contains one of, so
-// most answers are dismissed without lower-casing them.
-var boilerplateHint = [][]byte{[]byte(" AI"), []byte("orry"), []byte("nable"), []byte("ssist with"),
-	[]byte("opinions"), []byte("knowledge"), []byte("data only"), []byte("real-time"), []byte("language model")}
-
 // boilerplateSpan is how much of the start of an answer Q003 reads: the
 // phrases it looks for open an answer ("As an AI language model, ...",
 // "I'm sorry, but ..."), and reading only the opening keeps the rule cheap
@@ -173,27 +168,60 @@ func checkBoilerplate(c *RowContext) {
 		if t.Role != "assistant" {
 			continue
 		}
-		head := t.Text[:min(len(t.Text), boilerplateSpan)]
-		if !containsAny(head, boilerplateHint) {
-			continue
-		}
-		lower := strings.ToLower(strings.ReplaceAll(string(head), "’", "'"))
-		for _, p := range boilerplate {
-			if strings.Contains(lower, p) {
-				c.reportTurn("Q003", i, "answer contains %q, boilerplate that teaches the model to refuse or hedge", p)
-				break
-			}
+		if p := findBoilerplate(t.Text[:min(len(t.Text), boilerplateSpan)]); p != "" {
+			c.reportTurn("Q003", i, "answer contains %q, boilerplate that teaches the model to refuse or hedge", p)
 		}
 	}
 }
 
-func containsAny(text []byte, subs [][]byte) bool {
-	for _, s := range subs {
-		if bytes.Contains(text, s) {
-			return true
+// findBoilerplate returns the first phrase of the boilerplate list that
+// text contains, ignoring ASCII case and reading a typographic apostrophe
+// as "'"; "" when it has none. The phrases start with "a", "i" or "m", so
+// only the positions holding one of those letters are tried: one pass over
+// the text instead of lower-casing a copy and searching it once per phrase.
+func findBoilerplate(text []byte) string {
+	best := len(boilerplate)
+	for i, c := range text {
+		switch c | 0x20 {
+		case 'a', 'i', 'm':
+		default:
+			continue
+		}
+		for k, p := range boilerplate[:best] {
+			if hasPrefixFold(text[i:], p) {
+				best = k
+				break
+			}
 		}
 	}
-	return false
+	if best == len(boilerplate) {
+		return ""
+	}
+	return boilerplate[best]
+}
+
+// hasPrefixFold reports whether text starts with phrase (lower-case ASCII),
+// ignoring ASCII case and matching "'" in phrase with "’" in text too.
+func hasPrefixFold(text []byte, phrase string) bool {
+	j := 0
+	for k := 0; k < len(phrase); k++ {
+		if j >= len(text) {
+			return false
+		}
+		c := text[j]
+		if phrase[k] == '\'' && c == 0xE2 && j+2 < len(text) && text[j+1] == 0x80 && text[j+2] == 0x99 {
+			j += 3
+			continue
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != phrase[k] {
+			return false
+		}
+		j++
+	}
+	return true
 }
 
 var (

@@ -19,6 +19,8 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	logFile := fs.String("log", "", "write the log to FILE instead of standard error")
 	debug := fs.Bool("debug", false, "verbose log (never message contents, which may hold the API key)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to this file until the server exits (for performance work)")
+	_ = fs.MarkHidden("cpuprofile")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: ftls serve [--log FILE] [--debug]\n\nRuns the language server on standard input and output, for editors.\nIt exits with 0 after a shutdown request and exit, 1 otherwise.\n\nFlags:")
 		fs.PrintDefaults()
@@ -41,6 +43,14 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 		f.Close()
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "ftls serve: %v\n", err)
+			return exitUsage
+		}
+		defer stop()
 	}
 	_ = stdout // the protocol goes to the process's standard output, through glsp
 	return lsp.Run(lsp.Options{LogFile: *logFile, Debug: *debug, Version: version})

@@ -1,0 +1,49 @@
+package diagnostics
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// TestFindBoilerplate holds the one-pass phrase search of Q003 to its plain
+// statement: lower-case the text, read "’" as "'", and report the first
+// phrase of the list it contains. The texts are built from pieces of the
+// phrases, in both cases and with both apostrophes, so that near misses,
+// overlaps and several phrases in one text are common.
+func TestFindBoilerplate(t *testing.T) {
+	plain := func(text string) string {
+		lower := strings.ToLower(strings.ReplaceAll(text, "’", "'"))
+		for _, p := range boilerplate {
+			if strings.Contains(lower, p) {
+				return p
+			}
+		}
+		return ""
+	}
+	var pieces []string
+	for _, p := range boilerplate {
+		words := strings.Fields(p)
+		pieces = append(pieces, p, strings.ToUpper(p[:1])+p[1:], strings.ReplaceAll(p, "'", "’"), words[0]+" ", strings.Join(words[:len(words)/2+1], " "))
+	}
+	pieces = append(pieces, " ", ", ", "Hello", "é", "I", "a", "AS AN AI")
+	r := rand.New(rand.NewPCG(5, 8))
+	found := 0
+	for n := 0; n < 20000; n++ {
+		var b strings.Builder
+		for k := r.IntN(8); k >= 0; k-- {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		text := b.String()
+		got, want := findBoilerplate([]byte(text)), plain(text)
+		if got != want {
+			t.Fatalf("findBoilerplate(%q) = %q, want %q", text, got, want)
+		}
+		if want != "" {
+			found++
+		}
+	}
+	if found < 1000 {
+		t.Fatalf("only %d of the texts hold a phrase; the test is too weak", found)
+	}
+}
