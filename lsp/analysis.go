@@ -150,13 +150,19 @@ func needsEngine(snap *snapshot) bool {
 	// (engine.joinLines). A truncated row among ordinary ones has no such
 	// line after it, and the row-by-row result stands: checking the whole
 	// document with the engine after every edit for it cost seconds.
-	closing := -1 // the nearest line at or after i that starts with } or ]
-	for i := len(snap.lines) - 1; i >= 0; i-- {
-		l := snap.lines[i]
-		if t := bytes.TrimLeft(l.content(), " \t\r\n"); len(t) > 0 && (t[0] == '}' || t[0] == ']') {
-			closing = i
+	for i, l := range snap.lines {
+		if r := l.res.Load(); r != nil && r.mayJoin && closedLater(snap.lines, i) {
+			return true
 		}
-		if r := l.res.Load(); r != nil && r.mayJoin && closing > i && closing-i < engine.MaxJoinLines {
+	}
+	return false
+}
+
+// closedLater reports whether a line after line i, within the engine's
+// reach, starts with a closing bracket.
+func closedLater(lines []*line, i int) bool {
+	for j := i + 1; j < len(lines) && j-i < engine.MaxJoinLines; j++ {
+		if t := bytes.TrimLeft(lines[j].content(), " \t\r\n"); len(t) > 0 && (t[0] == '}' || t[0] == ']') {
 			return true
 		}
 	}

@@ -278,9 +278,10 @@ func (w *worker) checkDataset(snap *snapshot) {
 	w.runFileRules(&fileJob{snap: snap, settings: st})
 	if !w.freed && snap.Size() > bigDocument {
 		// Opening a large document leaves several copies of its text behind
-		// in the JSON-RPC layer; hand that memory back once.
+		// in the JSON-RPC layer; hand that memory back once, off the worker:
+		// returning hundreds of megabytes takes most of a second.
 		w.freed = true
-		debug.FreeOSMemory()
+		w.p.s.goSafe("free memory", debug.FreeOSMemory)
 	}
 }
 
@@ -374,9 +375,9 @@ func (p *publisher) publish(r *result) {
 	p.mu.Unlock()
 	v := r.snap.version
 	params := publishDiagnosticsParams{URI: uri, Version: &v, Diagnostics: toLSPDiagnostics(r)}
-	p.s.Notify("textDocument/publishDiagnostics", params)
+	p.s.notifyDirect("textDocument/publishDiagnostics", params)
 	elapsed := ms(time.Since(r.snap.received))
-	p.s.Notify("ftls/checked", checkedParams{URI: uri, Version: v, Full: r.full, Rows: r.res.Tally.Rows, Diagnostics: len(params.Diagnostics), Millis: elapsed})
+	p.s.notifyDirect("ftls/checked", checkedParams{URI: uri, Version: v, Full: r.full, Rows: r.res.Tally.Rows, Diagnostics: len(params.Diagnostics), Millis: elapsed})
 	p.s.log.Debugf("published %s v%d (full %v): %d diagnostics, %.1f ms after the version arrived", uri, v, r.full, len(params.Diagnostics), elapsed)
 	if hook != nil {
 		hook(uri, v, r.full)

@@ -107,8 +107,9 @@ type Server struct {
 	exited      bool
 	notify      glsp.NotifyFunc
 	call        glsp.CallFunc
-	pullConfig  bool // the client answers workspace/configuration
-	createFiles bool // the client's workspace edits may create files (split.go)
+	out         *frameWriter // the real standard output, once the server owns it (stdout.go)
+	pullConfig  bool         // the client answers workspace/configuration
+	createFiles bool         // the client's workspace edits may create files (split.go)
 	// workDoneProgress: the client accepts window/workDoneProgress/create
 	// (generate.go).
 	workDoneProgress bool
@@ -153,6 +154,10 @@ func Run(opts Options) int {
 		s.log.Errorf("standard input: %v", err)
 		return 2
 	}
+	if err := s.interceptStdout(); err != nil {
+		s.log.Errorf("standard output: %v", err)
+		return 2
+	}
 	// glsp's own message log is never turned on: messages carry settings,
 	// and settings can carry the provider's API key, which must not reach a
 	// log. Debug raises the verbosity of ftls's own log instead.
@@ -161,7 +166,9 @@ func Run(opts Options) int {
 	if err := srv.RunStdio(); err != nil {
 		s.log.Errorf("serve: %v", err)
 	}
-	return s.close()
+	code := s.close()
+	s.flushStdout()
+	return code
 }
 
 // configureLog sends commonlog's output to a file or to standard error,
