@@ -65,10 +65,11 @@ func (c *configState) clientProvider() generator.ProviderConfig {
 	return pc
 }
 
-// defaultDebounce is the pause after the last edit before the rows are
-// checked again. Re-checking touched rows costs a few milliseconds, so the
-// pause only has to merge a burst of keystrokes.
-const defaultDebounce = 20 * time.Millisecond
+// defaultDebounce is the pause after an edit before the rows are checked
+// again, when a check ended less than that long ago (see worker.loop).
+// Re-checking touched rows costs a few milliseconds, so the pause only has
+// to gather the changes an editor sends together (a paste, a format).
+const defaultDebounce = 5 * time.Millisecond
 
 func (c *clientSettings) lint() *config.Lint {
 	return &config.Lint{

@@ -85,9 +85,10 @@ type worker struct {
 	stop  chan struct{}
 	force atomic.Bool
 
-	last  *snapshot // the snapshot checked last (worker goroutine only)
-	gen   uint64    // numbering of lines for carried findings (idem)
-	freed bool
+	last     *snapshot // the snapshot checked last (worker goroutine only)
+	lastDone time.Time // when that check ended (idem)
+	gen      uint64    // numbering of lines for carried findings (idem)
+	freed    bool
 
 	// state keeps the near-duplicate index between runs of the file rules;
 	// only the one goroutine that runs them (fileRunning) touches it.
@@ -162,8 +163,15 @@ func (w *worker) loop() {
 		case <-w.stop:
 			return
 		}
-		// Debounce: wait until the edits pause.
-		for d := s.cfg.debounce(); d > 0; {
+		// Debounce: wait until the edits pause. An edit after a quiet spell
+		// is checked at once (leading edge); only the edits that follow it
+		// closely are gathered, so a single keystroke does not pay for the
+		// pause and a burst is still checked once.
+		d := s.cfg.debounce()
+		if time.Since(w.lastDone) >= d {
+			d = 0
+		}
+		for d > 0 {
 			t := time.NewTimer(d)
 			select {
 			case <-w.kick:
@@ -185,6 +193,7 @@ func (w *worker) loop() {
 		}
 		w.last = snap
 		w.check(snap)
+		w.lastDone = time.Now()
 	}
 }
 
