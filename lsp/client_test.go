@@ -8,13 +8,14 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/sourcegraph/jsonrpc2"
+
+	"github.com/ftls-dev/ftls/internal/testbin"
 )
 
 // The end-to-end tests build the real ftls binary once and speak LSP to
@@ -23,28 +24,7 @@ import (
 
 var ftlsBinary string
 
-func TestMain(m *testing.M) {
-	if bin := os.Getenv("FTLS_TEST_BINARY"); bin != "" {
-		// A binary built elsewhere (to benchmark a given build).
-		ftlsBinary = bin
-		os.Exit(m.Run())
-	}
-	dir, err := os.MkdirTemp("", "ftls-lsp-test")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	ftlsBinary = filepath.Join(dir, "ftls")
-	build := exec.Command("go", "build", "-o", ftlsBinary, "../cmd/ftls")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building ftls:", err)
-		os.Exit(2)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testbin.Main(m, &ftlsBinary) }
 
 // stdio joins the child's pipes into the stream the client reads and
 // writes.

@@ -14,34 +14,15 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ftls-dev/ftls/internal/testbin"
 )
 
 // ftlsBin is the ftls binary under test, built once by TestMain (or given
 // in FTLS_TEST_BINARY, to test a build made elsewhere).
 var ftlsBin string
 
-func TestMain(m *testing.M) {
-	if bin := os.Getenv("FTLS_TEST_BINARY"); bin != "" {
-		ftlsBin = bin
-		os.Exit(m.Run())
-	}
-	dir, err := os.MkdirTemp("", "ftls-hostile")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	ftlsBin = filepath.Join(dir, "ftls")
-	build := exec.Command("go", "build", "-o", ftlsBin, "github.com/ftls-dev/ftls/cmd/ftls")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building ftls:", err)
-		os.RemoveAll(dir)
-		os.Exit(2)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testbin.Main(m, &ftlsBin) }
 
 // result is one finished run of the binary.
 type result struct {
