@@ -1,0 +1,6 @@
+// This folder holds node code; the go.mod only keeps the Go packages that
+// npm installs under node_modules out of the ftls module (./..., go vet,
+// go install).
+module github.com/ftls-dev/ftls/bench/peers/vscode-json
+
+go 1.26
