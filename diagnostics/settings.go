@@ -65,6 +65,8 @@ type Settings struct {
 	// statistics; checks only count rows that may exceed the limit.
 	CountTokens bool
 	// Severities overrides rules' default severities; Off disables a rule.
+	// Like every field, set it before the settings are first used: what
+	// the enabled rules need is worked out once (and Clone starts afresh).
 	Severities map[string]Severity
 
 	tokensOnce sync.Once
