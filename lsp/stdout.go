@@ -53,6 +53,9 @@ func (s *Server) interceptStdout() error {
 	go func() {
 		defer close(out.done)
 		s.relay(r, out)
+		// If the relay stopped on an error, glsp's next write must fail
+		// (and end the session) rather than block on a full pipe.
+		r.Close()
 	}()
 	return nil
 }
