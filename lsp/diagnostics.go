@@ -223,6 +223,11 @@ func (w *worker) checkDataset(snap *snapshot) {
 		s.log.Warningf("%s: %v", snap.uri, err)
 	}
 	first := w.p.result(w.uri) == nil
+	if first {
+		// Hover counts tokens; load the vocabulary now rather than on the
+		// first hover, which it would keep waiting for tens of milliseconds.
+		s.goSafe("tokenizer", func() { st.Tokens() })
+	}
 	if first && snap.Lines() > 2*firstBatch {
 		defer func(start time.Time) {
 			s.log.Noticef("%s: %d lines, %.1f MB: rows checked %.0f ms after the text arrived (%.0f ms of checking)",
