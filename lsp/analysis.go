@@ -162,7 +162,7 @@ func needsEngine(snap *snapshot) bool {
 // reach, starts with a closing bracket.
 func closedLater(lines []*line, i int) bool {
 	for j := i + 1; j < len(lines) && j-i < engine.MaxJoinLines; j++ {
-		if t := bytes.TrimLeft(lines[j].content(), " \t\r\n"); len(t) > 0 && (t[0] == '}' || t[0] == ']') {
+		if lines[j].closes {
 			return true
 		}
 	}

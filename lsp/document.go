@@ -48,7 +48,11 @@ func kindOf(uri, languageID string) docKind {
 // that does not touch it.
 type line struct {
 	text []byte
-	res  atomic.Pointer[rowResult]
+	// closes is set when the line's first byte that is not blank is "}"
+	// or "]": the line may end a value that earlier lines opened (see
+	// needsEngine).
+	closes bool
+	res    atomic.Pointer[rowResult]
 	// idx and gen are the line's index in the snapshot its document's
 	// checker assembled last (gen); only that goroutine reads and writes
 	// them.
@@ -189,6 +193,11 @@ func (s *snapshot) Offset(p Position) (off int64, ok bool) {
 	return st[p.Line] + int64(b), b < len(c) || textpos.UTF16Len(c) >= p.Character
 }
 
+func newLine(text []byte) *line {
+	t := bytes.TrimLeft(text, " \t\r\n")
+	return &line{text: text, closes: len(t) > 0 && (t[0] == '}' || t[0] == ']')}
+}
+
 // splitLines cuts text after every "\n". The result always has at least
 // one element, the last one without a newline (possibly empty).
 func splitLines(text []byte) []*line {
@@ -197,10 +206,10 @@ func splitLines(text []byte) []*line {
 	for {
 		i := bytes.IndexByte(text, '\n')
 		if i < 0 {
-			out = append(out, &line{text: text})
+			out = append(out, newLine(text))
 			return out
 		}
-		out = append(out, &line{text: text[: i+1 : i+1]})
+		out = append(out, newLine(text[:i+1:i+1]))
 		text = text[i+1:]
 	}
 }
