@@ -176,19 +176,21 @@ func checkBoilerplate(c *RowContext) {
 
 // findBoilerplate returns the first phrase of the boilerplate list that
 // text contains, ignoring ASCII case and reading a typographic apostrophe
-// as "'"; "" when it has none. The phrases start with "a", "i" or "m", so
-// only the positions holding one of those letters are tried: one pass over
+// as "'"; "" when it has none. Every phrase starts with "as", "my", "i "
+// or "i'", so only the positions that start so are tried: one pass over
 // the text instead of lower-casing a copy and searching it once per phrase.
 func findBoilerplate(text []byte) string {
 	best := len(boilerplate)
-	for i, c := range text {
-		switch c | 0x20 {
-		case 'a', 'i', 'm':
+	for i := 0; i+1 < len(text); i++ {
+		c, next := text[i]|0x20, text[i+1]
+		switch {
+		case c == 'a' && next|0x20 == 's', c == 'm' && next|0x20 == 'y':
+		case c == 'i' && (next == ' ' || next == '\'' || next == 0xE2):
 		default:
 			continue
 		}
 		for k, p := range boilerplate[:best] {
-			if hasPrefixFold(text[i:], p) {
+			if p[0] == c && hasPrefixFold(text[i:], p) {
 				best = k
 				break
 			}

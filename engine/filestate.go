@@ -32,6 +32,15 @@ func (st *FileState) Update(rows []diagnostics.RowInfo) {
 	st.rows = rows
 }
 
+// Set replaces the summary of row i, for a caller that knows which rows
+// changed since the last Update or Set.
+func (st *FileState) Set(i int, info diagnostics.RowInfo) {
+	if st.near != nil && info.Sig != st.rows[i].Sig {
+		st.near.Set(i, info.Sig)
+	}
+	st.rows[i] = info
+}
+
 // Run runs the file rules over the state's rows, as Check does after
 // reading a file, and returns the result with rowDiags (the row findings,
 // in any order) merged in.
