@@ -282,4 +282,8 @@ func TestIndexMatchesNear(t *testing.T) {
 			t.Fatalf("step %d (row %d): Index has %d pairs, Near %d", step, i, len(got), len(want))
 		}
 	}
+	// Another threshold starts the kept pairs afresh.
+	if got, want := x.Pairs(0.9, nil), Near(sigs, 0.9, nil); !slices.Equal(got, want) {
+		t.Fatalf("threshold 0.9: Index has %d pairs, Near %d", len(got), len(want))
+	}
 }

@@ -19,6 +19,18 @@ import (
 type Index struct {
 	sigs  []*Signature
 	bands [Bands]bandIndex
+
+	// The pairs of each bucket found by the last Pairs, with the threshold
+	// they were found at, and the buckets Set changed since.
+	pairs     map[bucketID][]Pair
+	threshold float64
+	dirty     map[bucketID]struct{}
+}
+
+// bucketID names one bucket of one band.
+type bucketID struct {
+	band int
+	key  uint64
 }
 
 type bandIndex struct {
@@ -77,10 +89,14 @@ func (x *Index) Set(i int, sig *Signature) {
 	for b := range x.bands {
 		bi := &x.bands[b]
 		if old := x.sigs[i]; old != nil {
-			bi.remove(int32(i), bandKey(old, b))
+			k := bandKey(old, b)
+			bi.remove(int32(i), k)
+			x.markDirty(b, k)
 		}
 		if sig != nil {
-			bi.insert(int32(i), bandKey(sig, b))
+			k := bandKey(sig, b)
+			bi.insert(int32(i), k)
+			x.markDirty(b, k)
 		}
 	}
 	x.sigs[i] = sig
@@ -130,31 +146,69 @@ func (bi *bandIndex) insert(row int32, k uint64) {
 	bi.multi[k] = struct{}{}
 }
 
+func (x *Index) markDirty(band int, key uint64) {
+	if x.pairs == nil {
+		return // nothing cached yet
+	}
+	if x.dirty == nil {
+		x.dirty = map[bucketID]struct{}{}
+	}
+	x.dirty[bucketID{band, key}] = struct{}{}
+}
+
 // Pairs returns the pairs of rows whose estimated similarity is at least
-// threshold, as Near does for the index's signatures.
+// threshold, as Near does for the index's signatures. The pairs of each
+// bucket are kept for the next call, which only looks again at the buckets
+// Set changed (for the same threshold): skip must therefore give the same
+// answer as before for rows whose signature did not change.
 func (x *Index) Pairs(threshold float64, skip func(a, b int32) bool) []Pair {
+	if x.pairs == nil || threshold != x.threshold {
+		x.pairs, x.threshold, x.dirty = map[bucketID][]Pair{}, threshold, nil
+		for b := range x.bands {
+			for k := range x.bands[b].multi {
+				x.findPairs(bucketID{b, k}, skip)
+			}
+		}
+	} else {
+		for id := range x.dirty {
+			x.findPairs(id, skip)
+		}
+		x.dirty = nil
+	}
+	var pairs []Pair
+	for _, ps := range x.pairs {
+		pairs = append(pairs, ps...)
+	}
+	return sortPairs(pairs)
+}
+
+// findPairs records the pairs of one bucket: each row with the bucket's
+// first row and with the row before it.
+func (x *Index) findPairs(id bucketID, skip func(a, b int32) bool) {
+	delete(x.pairs, id)
+	bi := &x.bands[id.band]
+	if _, ok := bi.multi[id.key]; !ok {
+		return
+	}
 	var pairs []Pair
 	check := func(a, b int32) {
 		if skip != nil && skip(a, b) {
 			return
 		}
-		if sim := x.sigs[a].Similarity(x.sigs[b]); sim >= threshold {
+		if sim := x.sigs[a].Similarity(x.sigs[b]); sim >= x.threshold {
 			pairs = append(pairs, Pair{A: a, B: b, Similarity: sim})
 		}
 	}
-	for b := range x.bands {
-		bi := &x.bands[b]
-		for k := range bi.multi {
-			first := bi.head[k]
-			for prev, row := first, bi.next[first]; row >= 0; prev, row = row, bi.next[row] {
-				check(first, row)
-				if prev != first {
-					check(prev, row)
-				}
-			}
+	first := bi.head[id.key]
+	for prev, row := first, bi.next[first]; row >= 0; prev, row = row, bi.next[row] {
+		check(first, row)
+		if prev != first {
+			check(prev, row)
 		}
 	}
-	return sortPairs(pairs)
+	if len(pairs) > 0 {
+		x.pairs[id] = pairs
+	}
 }
 
 // sortPairs orders pairs by later row, then earlier row, and drops the
