@@ -2,6 +2,7 @@ package diagnostics
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -45,5 +46,29 @@ func TestFindBoilerplate(t *testing.T) {
 	}
 	if found < 1000 {
 		t.Fatalf("only %d of the texts hold a phrase; the test is too weak", found)
+	}
+}
+
+// TestNth checks the counting selection against sorting, on small values
+// (the counting path) and on large or negative ones (the sorting path).
+func TestNth(t *testing.T) {
+	r := rand.New(rand.NewPCG(2, 9))
+	for n := 1; n < 300; n += 7 {
+		for _, limit := range []int32{3, 1000, 1 << 30} {
+			v := make([]int32, n)
+			for i := range v {
+				v[i] = r.Int32N(limit)
+			}
+			if limit == 1000 && n > 10 {
+				v[0] = -5
+			}
+			sorted := slices.Clone(v)
+			slices.Sort(sorted)
+			for _, k := range []int{0, n / 2, n - 1} {
+				if got := nth(v, k); got != sorted[k] {
+					t.Fatalf("nth(%v, %d) = %d, want %d", v, k, got, sorted[k])
+				}
+			}
+		}
 	}
 }
