@@ -347,48 +347,50 @@ func mayHoldSecret(text []byte) bool {
 		before('J', func(p []byte) bool { return bytes.HasSuffix(p, []byte("ey")) })
 }
 
-var openingCounts reusedMap[string, int]
+var openingCounts reusedMap[uint64, int32]
 
 func checkOverTemplating(f *FileContext) {
 	const minRows = 20
 	maxShare := f.Settings.OverTemplatingShare
 	// Count first and collect rows only for the few openings that are over
 	// the share: a slice per opening cost more than the rest of the rule.
+	// The openings are counted by their hash (OpeningKey), a third of the
+	// cost of hashing the text here.
 	counts := openingCounts.get()
 	defer openingCounts.put(counts)
 	total := 0
 	for _, r := range f.Rows {
 		if r.Opening != "" {
-			counts[r.Opening]++
+			counts[r.OpeningKey]++
 			total++
 		}
 	}
 	if total < minRows {
 		return
 	}
-	over := map[string][]int{}
-	for o, n := range counts {
+	over := map[uint64][]int{}
+	for k, n := range counts {
 		if float64(n) > maxShare*float64(total) {
-			over[o] = nil
+			over[k] = nil
 		}
 	}
 	if len(over) == 0 {
 		return
 	}
 	for i, r := range f.Rows {
-		if rows, ok := over[r.Opening]; ok && r.Opening != "" {
-			over[r.Opening] = append(rows, i)
+		if rows, ok := over[r.OpeningKey]; ok && r.Opening != "" {
+			over[r.OpeningKey] = append(rows, i)
 		}
 	}
-	openings := slices.Sorted(maps.Keys(over))
-	for _, o := range openings {
-		rows := over[o]
+	groups := slices.Collect(maps.Values(over))
+	slices.SortFunc(groups, func(a, b []int) int { return strings.Compare(f.Rows[a[0]].Opening, f.Rows[b[0]].Opening) })
+	for _, rows := range groups {
 		var related []Related
 		for _, i := range rows[:min(len(rows), 5)] {
 			related = append(related, f.RelatedRow(i, "starts the same way"))
 		}
 		f.ReportRelated("Q005", rows[0], nil, related, "%d of %d answers (%.0f %%) start with %q; vary the openings",
-			len(rows), total, 100*float64(len(rows))/float64(total), o)
+			len(rows), total, 100*float64(len(rows))/float64(total), f.Rows[rows[0]].Opening)
 	}
 }
 

@@ -1,6 +1,7 @@
 package diagnostics
 
 import (
+	"hash/maphash"
 	"strings"
 	"sync"
 
@@ -73,6 +74,10 @@ func (c *RowContext) Turns() []Turn {
 	c.turns, c.turnBuf = turns, turns
 	return turns
 }
+
+// openingSeed seeds RowInfo.OpeningKey, which is only compared within a
+// process.
+var openingSeed = maphash.MakeSeed()
 
 var sketchers = sync.Pool{New: func() any { return new(dedup.Sketcher) }}
 
@@ -151,6 +156,7 @@ func (c *RowContext) summarize(info *RowInfo) {
 			}
 			if t.Role == "assistant" && info.Opening == "" {
 				info.Opening = opening(t.Text)
+				info.OpeningKey = maphash.String(openingSeed, info.Opening)
 			}
 		}
 	}
