@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -10,6 +11,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ftls-dev/ftls/diagnostics"
+	"github.com/ftls-dev/ftls/engine"
 )
 
 // BenchmarkEditLatency drives `ftls serve` over its stdio pipes with a
@@ -187,4 +191,37 @@ func genDataset(rows int) string {
 		b.WriteString(row)
 	}
 	return b.String()
+}
+
+// BenchmarkFileCheckAfterEdit measures the server's second phase after a
+// one-character edit, in process: the edited line checked again, the rows'
+// summaries gathered from the line cache (assemble), and the file rules
+// run with the document's kept state, as worker.runFileRules does.
+// FTLS_BENCH_ROWS sets the size (default 100,000 rows).
+func BenchmarkFileCheckAfterEdit(b *testing.B) {
+	rows := 100_000
+	if n, err := strconv.Atoi(os.Getenv("FTLS_BENCH_ROWS")); err == nil && n > 0 {
+		rows = n
+	}
+	s := diagnostics.DefaultSettings()
+	snap := open("file:///bench/train.jsonl", "jsonl", 1, genDataset(rows))
+	snap.path = "/bench/train.jsonl"
+	if err := checkRows(context.Background(), snap, s); err != nil {
+		b.Fatal(err)
+	}
+	var state engine.FileState
+	fileCheck(&state, snap.path, assemble(snap), s)
+	rnd := rand.New(rand.NewPCG(1, 2))
+	version := int32(1)
+	b.ResetTimer()
+	for b.Loop() {
+		version++
+		at := Position{Line: 1 + rnd.IntN(rows-2), Character: 45} // inside the system prompt
+		snap, _ = snap.change(version, []contentChange{{Range: &Range{Start: at, End: at}, Text: "a"}})
+		snap.path = "/bench/train.jsonl"
+		if err := checkRows(context.Background(), snap, s); err != nil {
+			b.Fatal(err)
+		}
+		fileCheck(&state, snap.path, assemble(snap), s)
+	}
 }
