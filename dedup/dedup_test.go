@@ -1,8 +1,10 @@
 package dedup
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
+	"hash/maphash"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -285,5 +287,51 @@ func TestIndexMatchesNear(t *testing.T) {
 	// Another threshold starts the kept pairs afresh.
 	if got, want := x.Pairs(0.9, nil), Near(sigs, 0.9, nil); !slices.Equal(got, want) {
 		t.Fatalf("threshold 0.9: Index has %d pairs, Near %d", len(got), len(want))
+	}
+}
+
+// normalForm is HashText's normalisation written plainly, byte by byte.
+func normalForm(text []byte) []byte {
+	text = bytes.TrimSpace(text)
+	var out []byte
+	space := false
+	for _, c := range text {
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+			if !space {
+				out = append(out, ' ')
+			}
+			space = true
+			continue
+		}
+		out = append(out, c)
+		space = false
+	}
+	return out
+}
+
+func TestHashTextMatchesNormalForm(t *testing.T) {
+	pieces := []string{"a", "Bc", " ", "  ", "\t", "\n", "\r\n", "\v", "\x00", "é", "\u00a0", "word "}
+	rng := rand.New(rand.NewPCG(7, 7))
+	for n := range 20000 {
+		var b []byte
+		size := rng.IntN(40)
+		if n%100 == 0 {
+			size = 1500 + rng.IntN(1000) // past the stack buffer
+		}
+		for range size {
+			b = append(b, pieces[rng.IntN(len(pieces))]...)
+		}
+		if got, want := HashText(b), maphash.Bytes(seed, normalForm(b)); got != want {
+			t.Fatalf("HashText(%q) is not the hash of %q", b, normalForm(b))
+		}
+	}
+}
+
+func BenchmarkHashText(b *testing.B) {
+	para := "The quick brown fox jumps over the lazy dog, again and again.  "
+	text := []byte(strings.Repeat(para+"\n\n", 12))
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		HashText(text)
 	}
 }
