@@ -87,7 +87,7 @@ bench_hook_peers() { # LABEL FILE SIZE: the VS Code row
   if (( HAVE_VSCODE )); then
     echo "measuring: vscode-json-languageservice (line by line)"
     measure vscode "$2" "$NODE" "$VSCODE_DIR/validate.js" "$2"
-    add vscode "peers/vscode-json (vscode-json-languageservice doValidation per line, node)" "$3"
+    add vscode "peers/vscode-json (vscode-json-languageservice doValidation per line against openai-chat.schema.json, node)" "$3"
   else
     skip vscode "peers/vscode-json ($NODE_NOTE)" "$3"
   fi

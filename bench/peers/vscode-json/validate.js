@@ -1,13 +1,18 @@
 #!/usr/bin/env node
-// Peer for the ftls benchmark: VS Code's JSON validation, line by line.
+// Peer for the ftls benchmark: VS Code's JSON validation, line by line,
+// against a JSON Schema of OpenAI's chat fine-tuning format.
 //
 // Validates every line of a JSONL file as its own JSON document with
 // vscode-json-languageservice (the library behind VS Code's JSON language
 // features): TextDocument.create, parseJSONDocument, then doValidation
 // with the settings VS Code uses for the "json" language (comments and
-// trailing commas are errors). No schema is configured, so this is the
-// syntax check plus duplicate-key warnings that VS Code gives a JSON file
-// it knows no schema for.
+// trailing commas are errors). The service is configured as a VS Code user
+// would configure "json.schemas": openai-chat.schema.json, next to this
+// file (draft-07, one row of OpenAI's chat fine-tuning format), associated
+// with every document. So each line gets the syntax check, the duplicate-key
+// warnings and the schema check: roles, message keys, content types,
+// tool_calls, weight. Schema violations are reported as errors (VS Code's
+// default severity for them is a warning; the work done is the same).
 //
 // The file is read as a stream in 1 MiB chunks and split on "\n"; one
 // process, one thread, as VS Code's JSON server runs.
@@ -17,7 +22,12 @@
 'use strict';
 
 const fs = require('fs');
+const path = require('path');
+const { pathToFileURL } = require('url');
 const { getLanguageService, TextDocument, DiagnosticSeverity } = require('vscode-json-languageservice');
+
+const SCHEMA_FILE = path.join(__dirname, 'openai-chat.schema.json');
+const DOC_URI = 'file:///line.json';
 
 async function main() {
   const file = process.argv[2];
@@ -25,9 +35,29 @@ async function main() {
     process.stderr.write('usage: node validate.js FILE\n');
     process.exit(2);
   }
+  const schema = JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8'));
   const ls = getLanguageService({});
-  ls.configure({ validate: true, allowComments: false });
-  const settings = { comments: 'error', trailingCommas: 'error' };
+  ls.configure({
+    validate: true,
+    allowComments: false,
+    schemas: [{ uri: pathToFileURL(SCHEMA_FILE).href, fileMatch: ['*'], schema }],
+  });
+  const settings = { comments: 'error', trailingCommas: 'error', schemaValidation: 'error', schemaRequest: 'error' };
+
+  async function validate(text) {
+    const doc = TextDocument.create(DOC_URI, 'json', 1, text);
+    return ls.doValidation(doc, ls.parseJSONDocument(doc), settings);
+  }
+
+  // The schema must be in force: a row with a misspelled role and a row
+  // without messages give schema errors, a valid row gives none. Otherwise
+  // this would silently measure the syntax check alone.
+  const good = '{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello"}]}';
+  const bad = ['{"messages":[{"role":"user","content":"Hi"},{"role":"asistant","content":"Hello"}]}', '{"prompt":"Hi"}'];
+  if ((await validate(good)).length !== 0 || (await Promise.all(bad.map(validate))).some((d) => d.length === 0)) {
+    process.stderr.write(`validate.js: the schema ${SCHEMA_FILE} is not applied by doValidation\n`);
+    process.exit(1);
+  }
 
   let rows = 0;
   let errorLines = 0;
@@ -39,10 +69,7 @@ async function main() {
     // A CRLF file: the \r belongs to the line break, not to the JSON.
     let end = buf.length;
     if (end > 0 && buf[end - 1] === 0x0d) end--;
-    const text = buf.toString('utf8', 0, end);
-    const doc = TextDocument.create('file:///line.json', 'json', 1, text);
-    const json = ls.parseJSONDocument(doc);
-    const diags = await ls.doValidation(doc, json, settings);
+    const diags = await validate(buf.toString('utf8', 0, end));
     if (diags.length === 0) return;
     diagnostics += diags.length;
     let isError = false;
