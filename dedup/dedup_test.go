@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // corpus builds n texts of 100 words from a large vocabulary, so that
@@ -333,5 +334,56 @@ func BenchmarkHashText(b *testing.B) {
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
 		HashText(text)
+	}
+}
+
+// plainWords splits text as appendWords does, rune by rune: runs of
+// letters and digits, lower-cased.
+func plainWords(text []byte) []string {
+	var words []string
+	var cur []rune
+	for _, r := range string(text) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			cur = append(cur, unicode.ToLower(r))
+			continue
+		}
+		if len(cur) > 0 {
+			words = append(words, string(cur))
+			cur = cur[:0]
+		}
+	}
+	if len(cur) > 0 {
+		words = append(words, string(cur))
+	}
+	return words
+}
+
+func TestAppendWordsMatchesPlainWords(t *testing.T) {
+	pieces := []string{"a", "Z", "q7", "Hello", "HELLO", "hello", "abcdefgh", "ABCDEFGHIJ", "0", " ", ", ", "\n", "é", "É", "café", "CAFÉ", "—", "日本", "\xff", "_", "@"}
+	rng := rand.New(rand.NewPCG(3, 9))
+	hashOf := map[string]uint64{}
+	wordOf := map[uint64]string{}
+	for range 20000 {
+		var b []byte
+		for range rng.IntN(30) {
+			b = append(b, pieces[rng.IntN(len(pieces))]...)
+		}
+		got, want := appendWords(nil, b), plainWords(b)
+		if len(got) != len(want) {
+			t.Fatalf("appendWords(%q): %d words, want %d (%q)", b, len(got), len(want), want)
+		}
+		for i, w := range want {
+			h := got[i]
+			if h == 0 {
+				t.Fatalf("appendWords(%q): word %q hashed to 0, the break mark", b, w)
+			}
+			if old, ok := hashOf[w]; ok && old != h {
+				t.Fatalf("word %q hashed two ways (in %q)", w, b)
+			}
+			if old, ok := wordOf[h]; ok && old != w {
+				t.Fatalf("words %q and %q share a hash", old, w)
+			}
+			hashOf[w], wordOf[h] = h, w
+		}
 	}
 }
