@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"sync"
 
 	"github.com/ftls-dev/ftls/textpos"
 )
@@ -119,15 +120,42 @@ func (f *FileContext) planRelated(rng textpos.Range, msg string) []Related {
 	return []Related{{Path: f.Settings.Plan.Path, Range: rng, Message: msg}}
 }
 
+// categoryCounts returns the number of rows of each category and their
+// total. Several rules ask, side by side; the rows are counted once.
 func (f *FileContext) categoryCounts() (map[string]int, int) {
-	counts, total := map[string]int{}, 0
-	for _, r := range f.Rows {
-		if r.Object && r.Category != "" {
-			counts[r.Category]++
-			total++
+	c := f.shared
+	c.once.Do(func() {
+		c.counts = map[string]int{}
+		// Rows of one category often come together: count a run at once
+		// rather than hashing its name for every row.
+		run, n := "", 0
+		for _, r := range f.Rows {
+			if !r.Object || r.Category == "" {
+				continue
+			}
+			c.total++
+			if r.Category == run {
+				n++
+				continue
+			}
+			if n > 0 {
+				c.counts[run] += n
+			}
+			run, n = r.Category, 1
 		}
-	}
-	return counts, total
+		if n > 0 {
+			c.counts[run] += n
+		}
+	})
+	return c.counts, c.total
+}
+
+// categoryTally is the categoryCounts of a FileContext, shared by the
+// copies that the rules run on.
+type categoryTally struct {
+	once   sync.Once
+	counts map[string]int
+	total  int
 }
 
 func checkCategoryBalance(f *FileContext) {
@@ -185,12 +213,7 @@ func checkUnplannedCategory(f *FileContext) {
 		}
 	}
 	_, total := f.categoryCounts()
-	objects := 0
-	for _, r := range f.Rows {
-		if r.Object {
-			objects++
-		}
-	}
+	objects := f.Examples()
 	requireCategory := len(names) > 0 || (total > 0 && 2*total >= objects)
 	for i, r := range f.Rows {
 		switch {

@@ -347,8 +347,6 @@ func mayHoldSecret(text []byte) bool {
 		before('J', func(p []byte) bool { return bytes.HasSuffix(p, []byte("ey")) })
 }
 
-var openingCounts reusedMap[uint64, int32]
-
 func checkOverTemplating(f *FileContext) {
 	const minRows = 20
 	maxShare := f.Settings.OverTemplatingShare
@@ -356,12 +354,12 @@ func checkOverTemplating(f *FileContext) {
 	// the share: a slice per opening cost more than the rest of the rule.
 	// The openings are counted by their hash (OpeningKey), a third of the
 	// cost of hashing the text here.
-	counts := openingCounts.get()
-	defer openingCounts.put(counts)
+	counts := getTable(len(f.Rows))
+	defer putTable(counts)
 	total := 0
 	for _, r := range f.Rows {
 		if r.Opening != "" {
-			counts[r.OpeningKey]++
+			counts.add(r.OpeningKey, 1)
 			total++
 		}
 	}
@@ -369,11 +367,11 @@ func checkOverTemplating(f *FileContext) {
 		return
 	}
 	over := map[uint64][]int{}
-	for k, n := range counts {
+	counts.all(func(k uint64, n int32) {
 		if float64(n) > maxShare*float64(total) {
 			over[k] = nil
 		}
-	}
+	})
 	if len(over) == 0 {
 		return
 	}

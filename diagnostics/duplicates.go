@@ -4,6 +4,7 @@ package diagnostics
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/ftls-dev/ftls/dedup"
 )
@@ -49,21 +50,18 @@ func init() {
 	)
 }
 
-// firstRows maps a fingerprint to the first row that has it.
-var firstRows reusedMap[uint64, int]
-
 func checkExactDuplicates(f *FileContext) {
-	first := firstRows.get()
-	defer firstRows.put(first)
+	first := getTable(len(f.Rows))
+	defer putTable(first)
 	for i, r := range f.Rows {
 		if r.Fingerprint == 0 {
 			continue
 		}
-		j, seen := first[r.Fingerprint]
+		j32, seen := first.firstOrPut(r.Fingerprint, int32(i))
 		if !seen {
-			first[r.Fingerprint] = i
 			continue
 		}
+		j := int(j32)
 		f.ReportRelated("D001", i, f.DeleteRowFix("Delete this duplicate", i),
 			[]Related{f.RelatedRow(j, "first copy")},
 			"duplicate of line %d", f.Line(j))
@@ -88,16 +86,22 @@ func checkNearDuplicates(f *FileContext) {
 	if len(pairs) == 0 {
 		return
 	}
-	root := dedup.Clusters(len(f.Rows), pairs)
-	paired := make(map[int32]bool, 2*len(pairs))
-	for _, p := range pairs {
-		paired[p.A], paired[p.B] = true, true
+	// The clusters are found among the paired rows only, numbered in file
+	// order: the server runs this after every pause in typing, and a pass
+	// over every row of the file cost more than the rest of the rule.
+	rows := pairedRows(pairs)
+	local := make(map[int32]int32, len(rows))
+	for k, i := range rows {
+		local[i] = int32(k)
 	}
+	linked := make([]dedup.Pair, len(pairs))
+	for k, p := range pairs {
+		linked[k] = dedup.Pair{A: local[p.A], B: local[p.B]}
+	}
+	root := dedup.Clusters(len(rows), linked)
 	members := map[int32][]int{}
-	for i, r := range root {
-		if paired[int32(i)] {
-			members[r] = append(members[r], i)
-		}
+	for k, i := range rows {
+		members[root[k]] = append(members[root[k]], int(i))
 	}
 	best := map[int32]dedup.Pair{} // the strongest link of each row to an earlier one
 	for _, p := range pairs {
@@ -105,12 +109,12 @@ func checkNearDuplicates(f *FileContext) {
 			best[p.B] = p
 		}
 	}
-	for i, r := range root {
-		p, ok := best[int32(i)]
+	for k, row := range rows {
+		p, ok := best[row]
 		if !ok {
 			continue
 		}
-		group := members[r]
+		i, group := int(row), members[root[k]]
 		related := []Related{f.RelatedRow(int(p.A), fmt.Sprintf("similar (%.2f)", p.Similarity))}
 		for _, m := range group {
 			if m != i && m != int(p.A) && len(related) < 5 {
@@ -122,19 +126,28 @@ func checkNearDuplicates(f *FileContext) {
 	}
 }
 
+// pairedRows returns the rows that appear in pairs, in file order.
+func pairedRows(pairs []dedup.Pair) []int32 {
+	rows := make([]int32, 0, 2*len(pairs))
+	for _, p := range pairs {
+		rows = append(rows, p.A, p.B)
+	}
+	slices.Sort(rows)
+	return slices.Compact(rows)
+}
+
 func checkConflictingAnswers(f *FileContext) {
-	first := firstRows.get()
-	defer firstRows.put(first)
+	first := getTable(len(f.Rows))
+	defer putTable(first)
 	for i, r := range f.Rows {
 		if r.Prompt == 0 || r.Answer == 0 {
 			continue
 		}
-		j, seen := first[r.Prompt]
+		j32, seen := first.firstOrPut(r.Prompt, int32(i))
 		if !seen {
-			first[r.Prompt] = i
 			continue
 		}
-		if f.Rows[j].Answer != r.Answer {
+		if j := int(j32); f.Rows[j].Answer != r.Answer {
 			f.ReportRelated("D003", i, nil, []Related{f.RelatedRow(j, "same prompt, other answer")},
 				"same prompt as line %d with a different answer", f.Line(j))
 		}

@@ -134,13 +134,14 @@ type FileContext struct {
 	// every row again (see engine.FileState).
 	NearIndex *dedup.Index
 
-	diags []Diagnostic
+	shared *categoryTally
+	diags  []Diagnostic
 }
 
 // NewFileContext prepares the file rules for the rows kept of a file and
 // its tally.
 func NewFileContext(s *Settings, rows []RowInfo, t Tally) *FileContext {
-	f := &FileContext{Settings: s, Rows: rows, Tally: t, FormatCounts: t.Formats}
+	f := &FileContext{Settings: s, Rows: rows, Tally: t, FormatCounts: t.Formats, shared: &categoryTally{}}
 	f.Dominant = dataset.Dominant(f.FormatCounts[:])
 	return f
 }
