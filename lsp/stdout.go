@@ -45,6 +45,7 @@ func (s *Server) interceptStdout() error {
 	if err != nil {
 		return err
 	}
+	growPipe(os.Stdout)
 	out := &frameWriter{w: os.Stdout, pipe: w, done: make(chan struct{})}
 	os.Stdout = w
 	s.mu.Lock()

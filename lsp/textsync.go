@@ -64,6 +64,7 @@ func (s *Server) interceptStdin() error {
 		return err
 	}
 	in := os.Stdin
+	growPipe(in)
 	os.Stdin = r
 	s.goSafe("stdin", func() { s.pump(in, w) })
 	return nil
