@@ -12,6 +12,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 func init() {
@@ -449,9 +451,47 @@ func nth(v []int32, k int) int32 {
 // opening returns the first four words of text, lower-cased, or "" when it
 // has fewer.
 func opening(text []byte) string {
-	fields := strings.Fields(string(text[:min(len(text), 200)]))
-	if len(fields) < 4 {
+	text = text[:min(len(text), 200)]
+	// The bounds of the first four fields, as strings.Fields splits: every
+	// row has one, and splitting a string copy of the text allocated three
+	// times per row.
+	var bounds [4][2]int
+	n, start, ascii := 0, -1, true
+	for i := 0; i < len(text) && n < 4; {
+		r, size := rune(text[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRune(text[i:])
+			ascii = false
+		}
+		if space := r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\v' || r == '\f' || r > 0x7f && unicode.IsSpace(r); !space && start < 0 {
+			start = i
+		} else if space && start >= 0 {
+			bounds[n] = [2]int{start, i}
+			n, start = n+1, -1
+		}
+		i += size
+	}
+	if n < 4 && start >= 0 {
+		bounds[n] = [2]int{start, len(text)}
+		n++
+	}
+	if n < 4 {
 		return ""
 	}
-	return strings.ToLower(strings.Join(fields[:4], " "))
+	out := make([]byte, 0, bounds[3][1]-bounds[0][0])
+	for k, b := range bounds {
+		if k > 0 {
+			out = append(out, ' ')
+		}
+		out = append(out, text[b[0]:b[1]]...)
+	}
+	if !ascii {
+		return strings.ToLower(string(out))
+	}
+	for i, c := range out {
+		if 'A' <= c && c <= 'Z' {
+			out[i] = c + 'a' - 'A'
+		}
+	}
+	return string(out)
 }

@@ -72,3 +72,24 @@ func TestNth(t *testing.T) {
 		}
 	}
 }
+
+func TestOpeningMatchesFields(t *testing.T) {
+	plain := func(text []byte) string {
+		fields := strings.Fields(string(text[:min(len(text), 200)]))
+		if len(fields) < 4 {
+			return ""
+		}
+		return strings.ToLower(strings.Join(fields[:4], " "))
+	}
+	pieces := []string{"Sure", "I", "can", "HELP", " ", "  ", "\n", "\t", "\v", "\u00a0", "\u0085", "É", "été", "日本", "\xe2\x80", "\xff", ",", strings.Repeat("x", 60)}
+	rng := rand.New(rand.NewPCG(5, 1))
+	for range 20000 {
+		var b []byte
+		for range rng.IntN(16) {
+			b = append(b, pieces[rng.IntN(len(pieces))]...)
+		}
+		if got, want := opening(b), plain(b); got != want {
+			t.Fatalf("opening(%q) = %q, want %q", b, got, want)
+		}
+	}
+}
