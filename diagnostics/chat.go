@@ -836,9 +836,24 @@ func checkChatMLTokens(c *RowContext) {
 }
 
 // maySpellSpecialToken is a cheap filter on JSON text: every special token
-// starts with "<|", which JSON may also write with a \u003c escape.
+// starts with "<|", which JSON may also write with a \u003c escape. It
+// looks for the '|', which is rare in text; searching for "\u003c|" went
+// through every backslash of every escape.
 func maySpellSpecialToken(raw []byte) bool {
-	return bytes.Contains(raw, []byte("<|")) || bytes.Contains(raw, []byte(`\u003c|`)) || bytes.Contains(raw, []byte(`\u003C|`))
+	for i := bytes.IndexByte(raw, '|'); i >= 0; {
+		if i >= 1 && raw[i-1] == '<' {
+			return true
+		}
+		if i >= 6 && string(raw[i-6:i-1]) == `\u003` && raw[i-1]|0x20 == 'c' {
+			return true
+		}
+		next := bytes.IndexByte(raw[i+1:], '|')
+		if next < 0 {
+			break
+		}
+		i += 1 + next
+	}
+	return false
 }
 
 // keyIn reports whether k is one of names, without decoding k into a new

@@ -1,6 +1,7 @@
 package diagnostics
 
 import (
+	"bytes"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -90,6 +91,23 @@ func TestOpeningMatchesFields(t *testing.T) {
 		}
 		if got, want := opening(b), plain(b); got != want {
 			t.Fatalf("opening(%q) = %q, want %q", b, got, want)
+		}
+	}
+}
+
+func TestMaySpellSpecialTokenMatchesContains(t *testing.T) {
+	plain := func(raw []byte) bool {
+		return bytes.Contains(raw, []byte("<|")) || bytes.Contains(raw, []byte(`\u003c|`)) || bytes.Contains(raw, []byte(`\u003C|`))
+	}
+	pieces := []string{"<", "|", `\u003c`, `\u003C`, `\u003`, `\u0`, `\`, "a", "c", "||", "<|im_start|>"}
+	rng := rand.New(rand.NewPCG(2, 4))
+	for range 20000 {
+		var b []byte
+		for range rng.IntN(12) {
+			b = append(b, pieces[rng.IntN(len(pieces))]...)
+		}
+		if got, want := maySpellSpecialToken(b), plain(b); got != want {
+			t.Fatalf("maySpellSpecialToken(%q) = %v, want %v", b, got, want)
 		}
 	}
 }
