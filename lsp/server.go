@@ -149,6 +149,13 @@ func Run(opts Options) int {
 		fmt.Fprintln(os.Stderr, "ftls serve:", err)
 		return 2
 	}
+	// The server's heap is mostly the text of open documents, which holds
+	// no pointers and costs the collector little to mark; collecting at
+	// half the default growth kept a 232 MB document at 2.5 times its size
+	// instead of 2.8, at no cost to the edit latency measured.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(50)
+	}
 	s := New(opts)
 	if err := s.interceptStdin(); err != nil {
 		s.log.Errorf("standard input: %v", err)
