@@ -253,7 +253,7 @@ print_report() { # md: 1 for Markdown, 0 for the terminal
     } | render "$md"
   done
   echo
-  echo "read: reading the file only (floor -mode read). jq: \`jq empty\` on the copy without malformed and blank lines (jq stops at the first syntax error). python: bench/peers/openai_check.py, OpenAI's format checks in the standard library. vscode: bench/peers/vscode-json, vscode-json-languageservice's doValidation on every line, one node process. floor: fastjson.ValidateBytes on every line, $(nproc) cores. ftls: \`ftls check --format json --rule Q=off --rule Q001=warning --disable D --disable B\`, the row rules J, C and Q001, like for like with the peers. ftls-all: every rule, exact and near duplicates included. ftls ÷ tool: ftls MB/s ÷ that tool's MB/s."
+  echo "read: reading the file only (floor -mode read). jq: \`jq empty\` on the copy without malformed and blank lines (jq stops at the first syntax error). python: bench/peers/openai_check.py, OpenAI's format checks in the standard library. vscode: bench/peers/vscode-json, vscode-json-languageservice's doValidation on every line against a JSON Schema of OpenAI's chat format (peers/vscode-json/openai-chat.schema.json), one node process. floor: fastjson.ValidateBytes on every line, $(nproc) cores. ftls: \`ftls check --format json --rule Q=off --rule Q001=warning --disable D --disable B\`, the row rules J, C and Q001, like for like with the peers. ftls-all: every rule, exact and near duplicates included. ftls ÷ tool: ftls MB/s ÷ that tool's MB/s."
 
   title "Targets ($MAIN_LABEL rows)"
   {
