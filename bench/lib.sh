@@ -233,6 +233,11 @@ bench_file() {
   echo "measuring: fastjson floor"
   measure floor "$file" "$OUT/floor" "$file"
   add floor "floor (fastjson.ValidateBytes, $workers workers)" "$size"
+  # The "validating fastjson walk" of issue 2's reference figures: a full
+  # parse and a walk of every value, which keeps no positions.
+  echo "measuring: fastjson walk floor"
+  measure walk "$file" "$OUT/floor" -mode walk "$file"
+  add walk "floor -mode walk (fastjson parse + walk of every value, $workers workers)" "$size"
 
   if (( HAVE_FTLS )); then
     # The row-level rules of issue 2 (J, C and the token limit), then every

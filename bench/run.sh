@@ -189,7 +189,7 @@ SMALLEST="$(label_of "${SIZES[0]}")"
 # for information, every rule (ftls-all).
 target_rows() { # prints: name|measured|op|target|verdict|ftls-all value
   local peer want op
-  for spec in "python|>=|5" "jq|>=|8" "vscode|>=|15" "floor|>=|0.60"; do
+  for spec in "python|>=|5" "jq|>=|8" "vscode|>=|15" "floor|>=|0.60" "walk|>=|0.60"; do
     IFS='|' read -r peer op want <<<"$spec"
     local r="${RES_RATIO["$MAIN_LABEL/$peer"]:--}" ra
     ra=$(div "${RES_MBPS["$MAIN_LABEL/ftls-all"]:--}" "${RES_MBPS["$MAIN_LABEL/$peer"]:--}")
@@ -242,7 +242,7 @@ print_report() { # md: 1 for Markdown, 0 for the terminal
     title "ftls check and peers: $label rows ($size bytes)"
     {
       row tool seconds "MB/s" "peak RSS MB" "ftls ÷ tool"
-      for t in read jq python vscode floor ftls ftls-all; do
+      for t in read jq python vscode floor walk ftls ftls-all; do
         [[ -n "${RES_STATUS["$label/$t"]:-}" ]] || continue
         st="${RES_STATUS["$label/$t"]}"
         if [[ "$st" == skipped ]]; then row "$t" "skipped" "-" "-" "-"; continue; fi
@@ -253,7 +253,7 @@ print_report() { # md: 1 for Markdown, 0 for the terminal
     } | render "$md"
   done
   echo
-  echo "read: reading the file only (floor -mode read). jq: \`jq empty\` on the copy without malformed and blank lines (jq stops at the first syntax error). python: bench/peers/openai_check.py, OpenAI's format checks in the standard library. vscode: bench/peers/vscode-json, vscode-json-languageservice's doValidation on every line against a JSON Schema of OpenAI's chat format (peers/vscode-json/openai-chat.schema.json), one node process. floor: fastjson.ValidateBytes on every line, $(nproc) cores. ftls: \`ftls check --format json --rule Q=off --rule Q001=warning --disable D --disable B\`, the row rules J, C and Q001, like for like with the peers. ftls-all: every rule, exact and near duplicates included. ftls ÷ tool: ftls MB/s ÷ that tool's MB/s."
+  echo "read: reading the file only (floor -mode read). jq: \`jq empty\` on the copy without malformed and blank lines (jq stops at the first syntax error). python: bench/peers/openai_check.py, OpenAI's format checks in the standard library. vscode: bench/peers/vscode-json, vscode-json-languageservice's doValidation on every line against a JSON Schema of OpenAI's chat format (peers/vscode-json/openai-chat.schema.json), one node process. floor: fastjson.ValidateBytes on every line, $(nproc) cores. walk: fastjson parse and walk of every value on every line, $(nproc) cores (issue 2's "validating fastjson walk"). ftls: \`ftls check --format json --rule Q=off --rule Q001=warning --disable D --disable B\`, the row rules J, C and Q001, like for like with the peers. ftls-all: every rule, exact and near duplicates included. ftls ÷ tool: ftls MB/s ÷ that tool's MB/s."
 
   title "Targets ($MAIN_LABEL rows)"
   {
@@ -261,6 +261,7 @@ print_report() { # md: 1 for Markdown, 0 for the terminal
     while IFS='|' read -r name r op want v ra; do
       case "$name" in
         floor) name="floor (bare Go parse, $(nproc) cores)" ;;
+        walk) name="walk (fastjson parse + walk, $(nproc) cores)" ;;
         vscode) name="vscode-json-languageservice" ;;
         python) name="python OpenAI checks" ;;
         jq) name="jq empty" ;;
