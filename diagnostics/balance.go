@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"sync"
 
 	"github.com/ftls-dev/ftls/textpos"
 )
@@ -121,41 +120,10 @@ func (f *FileContext) planRelated(rng textpos.Range, msg string) []Related {
 }
 
 // categoryCounts returns the number of rows of each category and their
-// total. Several rules ask, side by side; the rows are counted once.
+// total; the map must not be changed.
 func (f *FileContext) categoryCounts() (map[string]int, int) {
-	c := f.shared
-	c.once.Do(func() {
-		c.counts = map[string]int{}
-		// Rows of one category often come together: count a run at once
-		// rather than hashing its name for every row.
-		run, n := "", 0
-		for _, r := range f.Rows {
-			if !r.Object || r.Category == "" {
-				continue
-			}
-			c.total++
-			if r.Category == run {
-				n++
-				continue
-			}
-			if n > 0 {
-				c.counts[run] += n
-			}
-			run, n = r.Category, 1
-		}
-		if n > 0 {
-			c.counts[run] += n
-		}
-	})
-	return c.counts, c.total
-}
-
-// categoryTally is the categoryCounts of a FileContext, shared by the
-// copies that the rules run on.
-type categoryTally struct {
-	once   sync.Once
-	counts map[string]int
-	total  int
+	g := f.Groups()
+	return g.Categories, g.CategoryTotal
 }
 
 func checkCategoryBalance(f *FileContext) {

@@ -7,7 +7,6 @@ package diagnostics
 import (
 	"bytes"
 	"fmt"
-	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -352,45 +351,30 @@ func mayHoldSecret(text []byte) bool {
 func checkOverTemplating(f *FileContext) {
 	const minRows = 20
 	maxShare := f.Settings.OverTemplatingShare
-	// Count first and collect rows only for the few openings that are over
-	// the share: a slice per opening cost more than the rest of the rule.
-	// The openings are counted by their hash (OpeningKey), a third of the
-	// cost of hashing the text here.
-	counts := getTable(len(f.Rows))
-	defer putTable(counts)
-	total := 0
-	for _, r := range f.Rows {
-		if r.Opening != "" {
-			counts.add(r.OpeningKey, 1)
-			total++
-		}
-	}
+	// The rows are grouped by the hash of their opening (OpeningKey).
+	openings := &f.Groups().Openings
+	total := openings.Rows()
 	if total < minRows {
 		return
 	}
-	over := map[uint64][]int{}
-	counts.all(func(k uint64, n int32) {
-		if float64(n) > maxShare*float64(total) {
-			over[k] = nil
-		}
-	})
-	if len(over) == 0 {
-		return
-	}
-	for i, r := range f.Rows {
-		if rows, ok := over[r.OpeningKey]; ok && r.Opening != "" {
-			over[r.OpeningKey] = append(rows, i)
+	var groups [][]int32
+	for _, rows := range openings.Shared() {
+		if float64(len(rows)) > maxShare*float64(total) {
+			groups = append(groups, rows)
 		}
 	}
-	groups := slices.Collect(maps.Values(over))
-	slices.SortFunc(groups, func(a, b []int) int { return strings.Compare(f.Rows[a[0]].Opening, f.Rows[b[0]].Opening) })
+	if maxShare*float64(total) < 1 { // a share so low that one row is over it
+		openings.Singles(func(row int32) { groups = append(groups, []int32{row}) })
+	}
+	slices.SortFunc(groups, func(a, b []int32) int { return strings.Compare(f.Rows[a[0]].Opening, f.Rows[b[0]].Opening) })
 	for _, rows := range groups {
 		var related []Related
 		for _, i := range rows[:min(len(rows), 5)] {
-			related = append(related, f.RelatedRow(i, "starts the same way"))
+			related = append(related, f.RelatedRow(int(i), "starts the same way"))
 		}
-		f.ReportRelated("Q005", rows[0], nil, related, "%d of %d answers (%.0f %%) start with %q; vary the openings",
-			len(rows), total, 100*float64(len(rows))/float64(total), f.Rows[rows[0]].Opening)
+		first := int(rows[0])
+		f.ReportRelated("Q005", first, nil, related, "%d of %d answers (%.0f %%) start with %q; vary the openings",
+			len(rows), total, 100*float64(len(rows))/float64(total), f.Rows[first].Opening)
 	}
 }
 

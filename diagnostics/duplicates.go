@@ -51,20 +51,14 @@ func init() {
 }
 
 func checkExactDuplicates(f *FileContext) {
-	first := getTable(len(f.Rows))
-	defer putTable(first)
-	for i, r := range f.Rows {
-		if r.Fingerprint == 0 {
-			continue
+	for _, rows := range f.Groups().Prints.Shared() {
+		j := int(rows[0])
+		for _, r := range rows[1:] {
+			i := int(r)
+			f.ReportRelated("D001", i, f.DeleteRowFix("Delete this duplicate", i),
+				[]Related{f.RelatedRow(j, "first copy")},
+				"duplicate of line %d", f.Line(j))
 		}
-		j32, seen := first.firstOrPut(r.Fingerprint, int32(i))
-		if !seen {
-			continue
-		}
-		j := int(j32)
-		f.ReportRelated("D001", i, f.DeleteRowFix("Delete this duplicate", i),
-			[]Related{f.RelatedRow(j, "first copy")},
-			"duplicate of line %d", f.Line(j))
 	}
 }
 
@@ -137,19 +131,13 @@ func pairedRows(pairs []dedup.Pair) []int32 {
 }
 
 func checkConflictingAnswers(f *FileContext) {
-	first := getTable(len(f.Rows))
-	defer putTable(first)
-	for i, r := range f.Rows {
-		if r.Prompt == 0 || r.Answer == 0 {
-			continue
-		}
-		j32, seen := first.firstOrPut(r.Prompt, int32(i))
-		if !seen {
-			continue
-		}
-		if j := int(j32); f.Rows[j].Answer != r.Answer {
-			f.ReportRelated("D003", i, nil, []Related{f.RelatedRow(j, "same prompt, other answer")},
-				"same prompt as line %d with a different answer", f.Line(j))
+	for _, rows := range f.Groups().Prompts.Shared() {
+		j := int(rows[0])
+		for _, r := range rows[1:] {
+			if i := int(r); f.Rows[i].Answer != f.Rows[j].Answer {
+				f.ReportRelated("D003", i, nil, []Related{f.RelatedRow(j, "same prompt, other answer")},
+					"same prompt as line %d with a different answer", f.Line(j))
+			}
 		}
 	}
 }

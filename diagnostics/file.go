@@ -134,17 +134,21 @@ type FileContext struct {
 	// every row again (see engine.FileState).
 	NearIndex *dedup.Index
 
-	shared *categoryTally
-	diags  []Diagnostic
+	lazy  *lazyGroups // Groups, shared by the copies the rules run on
+	diags []Diagnostic
 }
 
 // NewFileContext prepares the file rules for the rows kept of a file and
 // its tally.
 func NewFileContext(s *Settings, rows []RowInfo, t Tally) *FileContext {
-	f := &FileContext{Settings: s, Rows: rows, Tally: t, FormatCounts: t.Formats, shared: &categoryTally{}}
+	f := &FileContext{Settings: s, Rows: rows, Tally: t, FormatCounts: t.Formats, lazy: &lazyGroups{}}
 	f.Dominant = dataset.Dominant(f.FormatCounts[:])
 	return f
 }
+
+// SetGroups gives the file rules rows already grouped (see Groups); g must
+// group exactly f.Rows. Call it before Run.
+func (f *FileContext) SetGroups(g *Groups) { f.lazy.g = g }
 
 // TallyOf counts rows that were all kept.
 func TallyOf(rows []RowInfo) Tally {

@@ -6,28 +6,30 @@ import (
 )
 
 // FileState keeps the row summaries of a document between checks, with the
-// near-duplicate index built over them, so that the file rules can run
-// again after an edit without redoing what the edit left alone: hashing
-// every row into the near-duplicate bands is most of a file check, and an
-// edit changes one row. The language server keeps one per open dataset;
-// `ftls check` does not need one.
+// structures the file rules build over them: the near-duplicate index and
+// the rows grouped by fingerprint, prompt, opening and category. The file
+// rules can then run again after an edit without redoing what the edit
+// left alone: hashing every row into the near-duplicate bands and grouping
+// every row is most of a file check, and an edit changes one row. The
+// language server keeps one per open dataset; `ftls check` does not need
+// one.
 type FileState struct {
-	rows []diagnostics.RowInfo
-	near *dedup.Index
+	rows   []diagnostics.RowInfo
+	near   *dedup.Index
+	groups *diagnostics.Groups
 }
 
 // Update makes the state hold rows, which it keeps. When rows has as many
-// rows as the state had, only the rows whose signature changed are
-// indexed again; otherwise the index is rebuilt when it is next needed.
+// rows as the state had, only the rows whose summary changed are indexed
+// and grouped again; otherwise both are rebuilt when next needed.
 func (st *FileState) Update(rows []diagnostics.RowInfo) {
-	if st.near != nil && len(rows) == st.near.Len() {
-		for i := range rows {
-			if rows[i].Sig != st.rows[i].Sig {
-				st.near.Set(i, rows[i].Sig)
-			}
-		}
-	} else {
-		st.near = nil
+	if len(rows) != len(st.rows) {
+		st.near, st.groups = nil, nil
+		st.rows = rows
+		return
+	}
+	for i := range rows {
+		st.moved(i, &rows[i])
 	}
 	st.rows = rows
 }
@@ -35,10 +37,19 @@ func (st *FileState) Update(rows []diagnostics.RowInfo) {
 // Set replaces the summary of row i, for a caller that knows which rows
 // changed since the last Update or Set.
 func (st *FileState) Set(i int, info diagnostics.RowInfo) {
-	if st.near != nil && info.Sig != st.rows[i].Sig {
+	st.moved(i, &info)
+	st.rows[i] = info
+}
+
+// moved updates the index and the groups for row i becoming info.
+func (st *FileState) moved(i int, info *diagnostics.RowInfo) {
+	old := &st.rows[i]
+	if st.near != nil && info.Sig != old.Sig {
 		st.near.Set(i, info.Sig)
 	}
-	st.rows[i] = info
+	if st.groups != nil {
+		st.groups.Set(i, old, info)
+	}
 }
 
 // Run runs the file rules over the state's rows, as Check does after
@@ -50,6 +61,10 @@ func (st *FileState) Run(path string, rowDiags []diagnostics.Diagnostic, s *diag
 	if s.Severity("D002") != diagnostics.Off {
 		fc.NearIndex = st.index()
 	}
+	if st.groups == nil {
+		st.groups = diagnostics.NewGroups(st.rows)
+	}
+	fc.SetGroups(st.groups)
 	res := &Result{Path: path, Rows: st.rows, Tally: tally, Formats: fc.FormatCounts, Dominant: fc.Dominant}
 	res.Diagnostics = withFileFindings(fc, append([]diagnostics.Diagnostic(nil), rowDiags...))
 	return res

@@ -1,0 +1,182 @@
+package diagnostics
+
+import (
+	"slices"
+	"sync"
+)
+
+// Groups holds the rows of a file grouped the way the file rules compare
+// them: by fingerprint (D001), by prompt (D003), by the opening of the
+// answer (Q005) and by category (the B family). Built from all the rows
+// once, it then follows edits one row at a time (Set), so that the
+// language server, re-running the file rules after a keystroke, regroups
+// one row instead of a hundred thousand.
+type Groups struct {
+	Prints, Prompts, Openings KeyGroups
+	// Categories counts the categorised rows (JSON objects with a
+	// category) by category; CategoryTotal is their sum.
+	Categories    map[string]int
+	CategoryTotal int
+}
+
+// KeyGroups groups row numbers by a 64-bit key. Most keys belong to one
+// row; they are kept apart from the few shared ones, so that the rules
+// look only at the shared ones.
+type KeyGroups struct {
+	single map[uint64]int32
+	shared map[uint64][]int32 // in row order
+	rows   int                // rows with a key
+}
+
+// NewGroups groups rows.
+func NewGroups(rows []RowInfo) *Groups {
+	g := &Groups{Categories: map[string]int{}}
+	for _, kg := range []*KeyGroups{&g.Prints, &g.Prompts, &g.Openings} {
+		kg.single = make(map[uint64]int32, len(rows))
+		kg.shared = map[uint64][]int32{}
+	}
+	for i := range rows {
+		g.add(int32(i), &rows[i])
+	}
+	return g
+}
+
+// Set moves row i from the groups of old to those of new, its summary
+// before and after an edit.
+func (g *Groups) Set(i int, old, new *RowInfo) {
+	if printKey(old) != printKey(new) {
+		g.Prints.remove(printKey(old), int32(i))
+		g.Prints.add(printKey(new), int32(i))
+	}
+	if promptKey(old) != promptKey(new) {
+		g.Prompts.remove(promptKey(old), int32(i))
+		g.Prompts.add(promptKey(new), int32(i))
+	}
+	if openingKey(old) != openingKey(new) {
+		g.Openings.remove(openingKey(old), int32(i))
+		g.Openings.add(openingKey(new), int32(i))
+	}
+	if oc, nc := categoryOf(old), categoryOf(new); oc != nc {
+		g.countCategory(oc, -1)
+		g.countCategory(nc, 1)
+	}
+}
+
+func (g *Groups) add(i int32, r *RowInfo) {
+	g.Prints.add(printKey(r), i)
+	g.Prompts.add(promptKey(r), i)
+	g.Openings.add(openingKey(r), i)
+	g.countCategory(categoryOf(r), 1)
+}
+
+func (g *Groups) countCategory(c string, d int) {
+	if c == "" {
+		return
+	}
+	g.CategoryTotal += d
+	if g.Categories[c] += d; g.Categories[c] == 0 {
+		delete(g.Categories, c)
+	}
+}
+
+// The keys rows are grouped by; 0 (or "") leaves a row out.
+func printKey(r *RowInfo) uint64 { return r.Fingerprint }
+
+func promptKey(r *RowInfo) uint64 {
+	if r.Answer == 0 {
+		return 0
+	}
+	return r.Prompt
+}
+
+func openingKey(r *RowInfo) uint64 {
+	if r.Opening == "" {
+		return 0
+	}
+	return r.OpeningKey | 1
+}
+
+func categoryOf(r *RowInfo) string {
+	if !r.Object {
+		return ""
+	}
+	return r.Category
+}
+
+func (kg *KeyGroups) add(key uint64, row int32) {
+	if key == 0 {
+		return
+	}
+	kg.rows++
+	if rows, ok := kg.shared[key]; ok {
+		at, _ := slices.BinarySearch(rows, row)
+		kg.shared[key] = slices.Insert(rows, at, row)
+		return
+	}
+	if other, ok := kg.single[key]; ok {
+		delete(kg.single, key)
+		kg.shared[key] = []int32{min(other, row), max(other, row)}
+		return
+	}
+	kg.single[key] = row
+}
+
+func (kg *KeyGroups) remove(key uint64, row int32) {
+	if key == 0 {
+		return
+	}
+	kg.rows--
+	if rows, ok := kg.shared[key]; ok {
+		if at, found := slices.BinarySearch(rows, row); found {
+			rows = slices.Delete(rows, at, at+1)
+		}
+		if len(rows) == 1 {
+			delete(kg.shared, key)
+			kg.single[key] = rows[0]
+		} else {
+			kg.shared[key] = rows
+		}
+		return
+	}
+	delete(kg.single, key)
+}
+
+// Rows returns the number of rows that have a key.
+func (kg *KeyGroups) Rows() int { return kg.rows }
+
+// Shared returns the groups of two rows or more, ordered by their first
+// row, each in row order.
+func (kg *KeyGroups) Shared() [][]int32 {
+	out := make([][]int32, 0, len(kg.shared))
+	for _, rows := range kg.shared {
+		out = append(out, rows)
+	}
+	slices.SortFunc(out, func(a, b []int32) int { return int(a[0] - b[0]) })
+	return out
+}
+
+// Singles calls yield with the row of every key that one row has.
+func (kg *KeyGroups) Singles(yield func(row int32)) {
+	for _, r := range kg.single {
+		yield(r)
+	}
+}
+
+// lazyGroups builds a FileContext's Groups the first time a rule asks,
+// once for all the copies of the context that the rules run on.
+type lazyGroups struct {
+	once sync.Once
+	g    *Groups
+}
+
+// Groups returns the rows grouped for the file rules: the ones the caller
+// keeps up to date (see engine.FileState), or built from f.Rows.
+func (f *FileContext) Groups() *Groups {
+	l := f.lazy
+	l.once.Do(func() {
+		if l.g == nil {
+			l.g = NewGroups(f.Rows)
+		}
+	})
+	return l.g
+}
