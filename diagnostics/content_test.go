@@ -85,10 +85,7 @@ func TestOpeningMatchesFields(t *testing.T) {
 	pieces := []string{"Sure", "I", "can", "HELP", " ", "  ", "\n", "\t", "\v", "\u00a0", "\u0085", "É", "été", "日本", "\xe2\x80", "\xff", ",", strings.Repeat("x", 60)}
 	rng := rand.New(rand.NewPCG(5, 1))
 	for range 20000 {
-		var b []byte
-		for range rng.IntN(16) {
-			b = append(b, pieces[rng.IntN(len(pieces))]...)
-		}
+		b := randomText(rng, pieces, 16)
 		if got, want := opening(b), plain(b); got != want {
 			t.Fatalf("opening(%q) = %q, want %q", b, got, want)
 		}
@@ -102,12 +99,19 @@ func TestMaySpellSpecialTokenMatchesContains(t *testing.T) {
 	pieces := []string{"<", "|", `\u003c`, `\u003C`, `\u003`, `\u0`, `\`, "a", "c", "||", "<|im_start|>"}
 	rng := rand.New(rand.NewPCG(2, 4))
 	for range 20000 {
-		var b []byte
-		for range rng.IntN(12) {
-			b = append(b, pieces[rng.IntN(len(pieces))]...)
-		}
+		b := randomText(rng, pieces, 12)
 		if got, want := maySpellSpecialToken(b), plain(b); got != want {
 			t.Fatalf("maySpellSpecialToken(%q) = %v, want %v", b, got, want)
 		}
 	}
+}
+
+// randomText joins up to n pieces drawn at random: inputs for testing a
+// fast function against a plain one.
+func randomText(rng *rand.Rand, pieces []string, n int) []byte {
+	var b []byte
+	for range rng.IntN(n) {
+		b = append(b, pieces[rng.IntN(len(pieces))]...)
+	}
+	return b
 }
