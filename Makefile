@@ -28,12 +28,14 @@ fuzz:
 	done
 
 # The editor and pipeline integrations, each driven by the real binary:
-# headless Neovim (editors/nvim/test), the VS Code extension's checks,
-# protocol test and packaging (editors/vscode/test.sh, which runs npm ci
-# when needed), and the snippets of docs/editors.md with pre-commit, Emacs
-# and the GitHub Actions steps (editors/integrations/test.sh).
+# headless Neovim (editors/nvim/test: the system's nvim, then Debian 13's
+# 0.10, fetched once, skipped when it cannot be), the VS Code extension's
+# checks, protocol test and packaging (editors/vscode/test.sh, which runs
+# npm ci when needed), and the snippets of docs/editors.md with
+# pre-commit, Emacs and the GitHub Actions steps (editors/integrations/test.sh).
 editors: build
 	bash editors/nvim/test/run.sh $(CURDIR)/bin/ftls
+	bash editors/nvim/test/run-0.10.sh $(CURDIR)/bin/ftls
 	bash editors/vscode/test.sh $(CURDIR)/bin/ftls
 	bash editors/integrations/test.sh $(CURDIR)/bin/ftls
 

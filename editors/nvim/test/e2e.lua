@@ -354,6 +354,9 @@ local function test()
   vim.cmd('help :FtlsSplit')
   local help = vim.api.nvim_buf_get_name(0)
   expect(help == plugin .. '/doc/ftls.txt', ':help :FtlsSplit opens doc/ftls.txt', help)
+  -- Errors and warnings echoed rather than notified (a deprecation, say).
+  local messages = vim.fn.execute('messages')
+  expect(not messages:find('%S'), 'no message in :messages', messages)
 
   local v = vim.version()
   local start = vim.lsp.start and 'vim.lsp.start' or 'vim.lsp.start_client'

@@ -4,17 +4,18 @@
 # test/fixtures/ and checks diagnostics, hover, quick fixes, the :Ftls*
 # commands, plan files, the help and (0.11+) lsp/ftls.lua.
 #
-#   editors/nvim/test/run.sh /absolute/path/to/ftls
+#   editors/nvim/test/run.sh /absolute/path/to/ftls [NVIM]
 #
-# Needs nvim on $PATH (Debian: apt-get install -y neovim). Exits 0 when
-# every check passed.
+# Runs the nvim on $PATH (Debian: apt-get install -y neovim), or NVIM, an
+# nvim executable, such as the bin/nvim of fetch-nvim.sh. Exits 0 when every
+# check passed.
 set -euo pipefail
 
 binary=${1:-}
 case $binary in
 /*) ;;
 *)
-	echo "usage: $0 FTLS_BINARY (an absolute path)" >&2
+	echo "usage: $0 FTLS_BINARY (an absolute path) [NVIM]" >&2
 	exit 2
 	;;
 esac
@@ -22,7 +23,12 @@ if [ ! -x "$binary" ]; then
 	echo "$0: $binary is not an executable" >&2
 	exit 2
 fi
-if ! command -v nvim >/dev/null; then
+nvim=${2:-}
+if [ -n "$nvim" ] && [ ! -x "$nvim" ]; then
+	echo "$0: $nvim is not an executable" >&2
+	exit 2
+fi
+if [ -z "$nvim" ] && ! command -v nvim >/dev/null; then
 	echo "$0: nvim not found (apt-get install -y neovim)" >&2
 	exit 2
 fi
@@ -33,6 +39,15 @@ trap 'rm -rf "$work"' EXIT
 # The test edits and writes next to its files: never the fixtures.
 mkdir "$work/data"
 cp -R "$test_dir/fixtures/." "$work/data/"
+
+# NVIM first on $PATH, as nvim: install.sh generates the help tags with it
+# too.
+if [ -n "$nvim" ]; then
+	mkdir "$work/bin"
+	printf '#!/usr/bin/env bash\nexec %q "$@"\n' "$(cd "$(dirname "$nvim")" && pwd)/$(basename "$nvim")" >"$work/bin/nvim"
+	chmod +x "$work/bin/nvim"
+	export PATH="$work/bin:$PATH"
+fi
 
 # No user configuration, shada, swap or LSP log outside the temp folder.
 export XDG_CONFIG_HOME="$work/.xdg/config" XDG_DATA_HOME="$work/.xdg/data"
