@@ -4,16 +4,41 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 )
 
-// maxFrame is the largest message body the server accepts. A larger
-// Content-Length is refused before anything is allocated: a hostile or
-// broken header (Content-Length: 100000000000) would otherwise make the
-// pump allocate that much and the runtime abort the process.
-const maxFrame = 1 << 30
+// maxFrame is the largest message body the server accepts: the largest
+// text the positional parser takes (offsets are 32 bits), so a 2.3 GB
+// dataset of a million rows can be opened. A larger Content-Length is
+// refused before anything is allocated, and a body is read into memory
+// only as it arrives (readBody): a hostile or broken header
+// (Content-Length: 100000000000) would otherwise make the pump allocate
+// that much and the runtime abort the process.
+const maxFrame = 1<<32 - 1
 
 // errFrameTooLarge is returned by readHeader for a body over maxFrame.
-var errFrameTooLarge = fmt.Errorf("Content-Length over the %d MiB limit", maxFrame>>20)
+var errFrameTooLarge = errors.New("Content-Length over the 4 GiB limit")
+
+// readBody reads a body of n bytes. The first MiB is read into a buffer of
+// its own, and the whole length is allocated only once that much has
+// arrived, so a Content-Length that the client never sends costs at most
+// a MiB.
+func readBody(r io.Reader, n int) ([]byte, error) {
+	const probe = 1 << 20
+	if n <= probe {
+		body := make([]byte, n)
+		_, err := io.ReadFull(r, body)
+		return body, err
+	}
+	head := make([]byte, probe)
+	if _, err := io.ReadFull(r, head); err != nil {
+		return nil, err
+	}
+	body := make([]byte, n)
+	copy(body, head)
+	_, err := io.ReadFull(r, body[probe:])
+	return body, err
+}
 
 // decodable reports whether jsonrpc2 v0.2.0, under glsp, can read body as
 // one message. jsonrpc2 closes the connection, and so ends the server, on

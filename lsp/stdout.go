@@ -72,8 +72,8 @@ func (s *Server) relay(r io.Reader, out *frameWriter) {
 			}
 			return
 		}
-		body := make([]byte, n)
-		if _, err := io.ReadFull(br, body); err != nil {
+		body, err := readBody(br, n)
+		if err != nil {
 			s.log.Errorf("relaying standard output: %v", err)
 			return
 		}

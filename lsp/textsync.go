@@ -84,8 +84,8 @@ func (s *Server) pump(in io.Reader, out io.WriteCloser) {
 			}
 			return
 		}
-		body := make([]byte, n)
-		if _, err := io.ReadFull(br, body); err != nil {
+		body, err := readBody(br, n)
+		if err != nil {
 			s.log.Errorf("reading standard input: %v", err)
 			return
 		}

@@ -244,7 +244,15 @@ func serveCases() []serveCase {
 				p.raw([]byte("Content-Length: 100000000000\r\n\r\n{\"jsonrpc\":\"2.0\"}"))
 				p.stdin.Close()
 			},
-			dies: `reading standard input: Content-Length over the 1024 MiB limit: 100000000000`,
+			dies: `reading standard input: Content-Length over the 4 GiB limit: 100000000000`,
+		},
+		{
+			name: "a Content-Length of 3 GB that never comes does not allocate it",
+			send: func(t *testing.T, p *lspProc) {
+				p.raw([]byte("Content-Length: 3000000000\r\n\r\n{\"jsonrpc\":\"2.0\"}"))
+				p.stdin.Close()
+			},
+			dies: `unexpected EOF`,
 		},
 		{
 			name: "a Content-Length longer than the body that follows, then EOF",
