@@ -25,8 +25,6 @@ if [ -z "$dir" ]; then
 	echo "usage: $0 DIR" >&2
 	exit 2
 fi
-mkdir -p "$(dirname "$dir")"
-dir=$(cd "$(dirname "$dir")" && pwd)/$(basename "$dir")
 
 works() {
 	local version
@@ -37,26 +35,6 @@ works() {
 	esac
 	[ -d "$1/usr/lib/hx/runtime/queries/json" ]
 }
-if works "$dir"; then
-	exit 0
-fi
-# The new copy is made beside DIR, so that the move below is a rename.
-new=$(mktemp -d "$dir.new.XXXXXX")
-trap 'rm -rf "$new"' EXIT
-"$(dirname "$0")/../lib/fetch-debian13.sh" hx "$new"
-cat >"$new/bin/hx" <<'EOF'
-#!/bin/sh
-# trixie's hx, run by trixie's loader on trixie's libraries (written by
-# editors/integrations/fetch-hx.sh).
-root=$(cd "$(dirname "$0")/.." && pwd)
-HELIX_RUNTIME=$root/usr/lib/hx/runtime exec "$root/bin/debian13" usr/bin/hx "$@"
-EOF
-chmod +x "$new/bin/hx"
-if ! works "$new"; then
-	echo "$0: the fetched hx does not start or is not 25.x:" >&2
-	"$new/bin/hx" --version 2>&1 | head -n 3 >&2 || true
-	exit 1
-fi
-rm -rf "$dir"
-# Another run may have put its copy there meanwhile: either will do.
-mv -T "$new" "$dir" 2>/dev/null || works "$dir"
+
+. "$(dirname "$0")/../lib/debian13-tool.sh"
+debian13_tool "$dir" hx HELIX_RUNTIME usr/lib/hx/runtime hx

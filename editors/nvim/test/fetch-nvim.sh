@@ -23,8 +23,6 @@ if [ -z "$dir" ]; then
 	echo "usage: $0 DIR" >&2
 	exit 2
 fi
-mkdir -p "$(dirname "$dir")"
-dir=$(cd "$(dirname "$dir")" && pwd)/$(basename "$dir")
 
 works() {
 	local version
@@ -35,26 +33,6 @@ works() {
 	esac
 	"$1/bin/nvim" --headless -u NONE -i NONE -n +q </dev/null >/dev/null 2>&1
 }
-if works "$dir"; then
-	exit 0
-fi
-# The new copy is made beside DIR, so that the move below is a rename.
-new=$(mktemp -d "$dir.new.XXXXXX")
-trap 'rm -rf "$new"' EXIT
-"$(dirname "$0")/../../lib/fetch-debian13.sh" neovim "$new"
-cat >"$new/bin/nvim" <<'EOF'
-#!/bin/sh
-# trixie's nvim, run by trixie's loader on trixie's libraries (written by
-# editors/nvim/test/fetch-nvim.sh). v:progpath is the loader.
-root=$(cd "$(dirname "$0")/.." && pwd)
-VIMRUNTIME=$root/usr/share/nvim/runtime exec "$root/bin/debian13" usr/bin/nvim "$@"
-EOF
-chmod +x "$new/bin/nvim"
-if ! works "$new"; then
-	echo "$0: the fetched nvim does not start or is not 0.10:" >&2
-	"$new/bin/nvim" --version 2>&1 | head -n 3 >&2 || true
-	exit 1
-fi
-rm -rf "$dir"
-# Another run may have put its copy there meanwhile: either will do.
-mv -T "$new" "$dir" 2>/dev/null || works "$dir"
+
+. "$(dirname "$0")/../../lib/debian13-tool.sh"
+debian13_tool "$dir" nvim VIMRUNTIME usr/share/nvim/runtime neovim
