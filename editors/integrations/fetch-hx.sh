@@ -20,12 +20,6 @@ set -euo pipefail
 
 want='helix 25.'
 
-dir=${1:-}
-if [ -z "$dir" ]; then
-	echo "usage: $0 DIR" >&2
-	exit 2
-fi
-
 works() {
 	local version
 	version=$("$1/bin/hx" --version 2>/dev/null) || return 1
@@ -37,4 +31,4 @@ works() {
 }
 
 . "$(dirname "$0")/../lib/debian13-tool.sh"
-debian13_tool "$dir" hx HELIX_RUNTIME usr/lib/hx/runtime hx
+debian13_tool "${1:-}" hx HELIX_RUNTIME usr/lib/hx/runtime hx

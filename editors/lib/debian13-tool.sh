@@ -14,6 +14,10 @@
 debian13_tool() {
 	local dir=$1 prog=$2 var=$3 sub=$4
 	shift 4
+	if [ -z "$dir" ]; then
+		echo "usage: $0 DIR" >&2
+		exit 2
+	fi
 	mkdir -p "$(dirname "$dir")"
 	dir=$(cd "$(dirname "$dir")" && pwd)/$(basename "$dir")
 	if works "$dir"; then

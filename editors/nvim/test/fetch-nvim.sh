@@ -18,12 +18,6 @@ set -euo pipefail
 
 want='NVIM v0.10.'
 
-dir=${1:-}
-if [ -z "$dir" ]; then
-	echo "usage: $0 DIR" >&2
-	exit 2
-fi
-
 works() {
 	local version
 	version=$("$1/bin/nvim" --version 2>/dev/null) || return 1
@@ -35,4 +29,4 @@ works() {
 }
 
 . "$(dirname "$0")/../../lib/debian13-tool.sh"
-debian13_tool "$dir" nvim VIMRUNTIME usr/share/nvim/runtime neovim
+debian13_tool "${1:-}" nvim VIMRUNTIME usr/share/nvim/runtime neovim
