@@ -44,18 +44,9 @@ func NewGroups(rows []RowInfo) *Groups {
 // Set moves row i from the groups of old to those of new, its summary
 // before and after an edit.
 func (g *Groups) Set(i int, old, new *RowInfo) {
-	if printKey(old) != printKey(new) {
-		g.Prints.remove(printKey(old), int32(i))
-		g.Prints.add(printKey(new), int32(i))
-	}
-	if promptKey(old) != promptKey(new) {
-		g.Prompts.remove(promptKey(old), int32(i))
-		g.Prompts.add(promptKey(new), int32(i))
-	}
-	if openingKey(old) != openingKey(new) {
-		g.Openings.remove(openingKey(old), int32(i))
-		g.Openings.add(openingKey(new), int32(i))
-	}
+	g.Prints.move(int32(i), printKey(old), printKey(new))
+	g.Prompts.move(int32(i), promptKey(old), promptKey(new))
+	g.Openings.move(int32(i), openingKey(old), openingKey(new))
 	if oc, nc := categoryOf(old), categoryOf(new); oc != nc {
 		g.countCategory(oc, -1)
 		g.countCategory(nc, 1)
@@ -101,6 +92,14 @@ func categoryOf(r *RowInfo) string {
 		return ""
 	}
 	return r.Category
+}
+
+// move regroups row from key from to key to.
+func (kg *KeyGroups) move(row int32, from, to uint64) {
+	if from != to {
+		kg.remove(from, row)
+		kg.add(to, row)
+	}
 }
 
 func (kg *KeyGroups) add(key uint64, row int32) {

@@ -10,10 +10,10 @@ import (
 // maxFrame is the largest message body the server accepts: the largest
 // text the positional parser takes (offsets are 32 bits), so a 2.3 GB
 // dataset of a million rows can be opened. A larger Content-Length is
-// refused before anything is allocated, and a body is read into memory
-// only as it arrives (readBody): a hostile or broken header
-// (Content-Length: 100000000000) would otherwise make the pump allocate
-// that much and the runtime abort the process.
+// refused before anything is allocated, and a body's full length is
+// allocated only once its first MiB has arrived (readBody): a hostile or
+// broken header (Content-Length: 100000000000) would otherwise make the
+// pump allocate that much and the runtime abort the process.
 const maxFrame = 1<<32 - 1
 
 // errFrameTooLarge is returned by readHeader for a body over maxFrame.

@@ -13,11 +13,14 @@ import (
 const pipeSize = 1 << 20
 
 // growPipe enlarges f's buffer when f is a pipe. A file, a terminal or a
-// refusal leaves things as they are.
+// refusal leaves things as they are. It goes through SyscallConn rather
+// than Fd, which would switch f to blocking mode.
 func growPipe(f *os.File) {
 	const setPipeSize = 1031 // F_SETPIPE_SZ
 	if fi, err := f.Stat(); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
 		return
 	}
-	syscall.Syscall(syscall.SYS_FCNTL, f.Fd(), setPipeSize, pipeSize)
+	if rc, err := f.SyscallConn(); err == nil {
+		rc.Control(func(fd uintptr) { syscall.Syscall(syscall.SYS_FCNTL, fd, setPipeSize, pipeSize) })
+	}
 }

@@ -114,9 +114,10 @@ func jsonDiagnosticOf(path string, d diagnostics.Diagnostic) jsonDiagnostic {
 
 // jsonWriter writes pieces of one JSON document, keeping the first error.
 type jsonWriter struct {
-	w   *bufio.Writer
-	buf bytes.Buffer
-	err error
+	w    *bufio.Writer
+	buf  bytes.Buffer
+	encs map[string]*json.Encoder // by indentation prefix, all writing to buf
+	err  error
 }
 
 func (e *jsonWriter) raw(s string) {
@@ -131,10 +132,17 @@ func (e *jsonWriter) value(v any, prefix string) {
 	if e.err != nil {
 		return
 	}
+	enc := e.encs[prefix]
+	if enc == nil {
+		enc = json.NewEncoder(&e.buf)
+		enc.SetIndent(prefix, "  ")
+		enc.SetEscapeHTML(false)
+		if e.encs == nil {
+			e.encs = map[string]*json.Encoder{}
+		}
+		e.encs[prefix] = enc
+	}
 	e.buf.Reset()
-	enc := json.NewEncoder(&e.buf)
-	enc.SetIndent(prefix, "  ")
-	enc.SetEscapeHTML(false)
 	if e.err = enc.Encode(v); e.err == nil {
 		_, e.err = e.w.Write(bytes.TrimSuffix(e.buf.Bytes(), []byte("\n")))
 	}
