@@ -38,6 +38,7 @@ type client struct {
 	t      testing.TB
 	cmd    *exec.Cmd
 	conn   *jsonrpc2.Conn
+	stdin  io.WriteCloser // the server's input, for frames written by hand
 	stderr *syncBuffer
 	done   chan struct{} // closed when the process has exited
 	exit   int
@@ -105,6 +106,7 @@ func startServer(t testing.TB, args ...string) *client {
 		firstMs: map[string]map[int32]float64{}, fullMs: map[string]map[int32]float64{},
 	}
 	c.changed = sync.NewCond(&c.mu)
+	c.stdin = in
 	cmd.Stderr = c.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -223,16 +223,28 @@ func (w *worker) checkDataset(snap *snapshot) {
 		s.log.Warningf("%s: %v", snap.uri, err)
 	}
 	first := w.p.result(w.uri) == nil
-	if first {
+	if first && snap.streamed == nil {
 		// Hover counts tokens; load the vocabulary now rather than on the
 		// first hover, which it would keep waiting for tens of milliseconds.
 		s.goSafe("tokenizer", func() { st.Tokens() })
 	}
+	headShown := false
+	if in := snap.streamed; in != nil {
+		// The rows were checked while the document arrived; some may still be.
+		select {
+		case <-in.done:
+		case <-s.ctx.Done():
+			return
+		}
+		headShown = in.headShown
+	}
 	if first && snap.Lines() > 2*firstBatch {
 		defer func(start time.Time) {
-			s.log.Noticef("%s: %d lines, %.1f MB: rows checked %.0f ms after the text arrived (%.0f ms of checking)",
+			s.log.Noticef("%s: %d lines, %.1f MB: rows checked %.0f ms after the text started to arrive (%.0f ms after it was in)",
 				snap.uri, snap.Lines(), float64(snap.Size())/1e6, ms(time.Since(snap.received)), ms(time.Since(start)))
 		}(time.Now())
+	}
+	if first && snap.Lines() > 2*firstBatch && !headShown {
 		// A large document just opened: show the findings of its first rows
 		// while the rest is checked.
 		head := &snapshot{uri: snap.uri, path: snap.path, kind: snap.kind, version: snap.version, lines: snap.lines[:firstBatch], received: snap.received}
@@ -387,18 +399,35 @@ func (p *publisher) publish(r *result) {
 	p.results[uri] = r
 	hook := p.afterPublish
 	p.mu.Unlock()
-	v := r.snap.version
+	p.send(r)
+	if hook != nil {
+		hook(uri, r.snap.version, r.full)
+	}
+	if r.full && r.snap.kind == kindDataset && (prev == nil || !prev.full || prev.snap != r.snap) && !isValidationFile(r.snap.path) {
+		p.rescheduleValidation(r.snap)
+	}
+}
+
+// publishEarly sends the findings of a document that is still arriving
+// (stream.go). They are not recorded: the document is not open yet.
+func (p *publisher) publishEarly(r *result) {
+	p.send(r)
+	p.mu.Lock()
+	hook := p.afterPublish
+	p.mu.Unlock()
+	if hook != nil {
+		hook(r.snap.uri, r.snap.version, r.full)
+	}
+}
+
+// send sends a result's diagnostics, and then ftls/checked.
+func (p *publisher) send(r *result) {
+	uri, v := r.snap.uri, r.snap.version
 	params := publishDiagnosticsParams{URI: uri, Version: &v, Diagnostics: toLSPDiagnostics(r)}
 	p.s.notifyDirect("textDocument/publishDiagnostics", params)
 	elapsed := ms(time.Since(r.snap.received))
 	p.s.notifyDirect("ftls/checked", checkedParams{URI: uri, Version: v, Full: r.full, Rows: r.res.Tally.Rows, Diagnostics: len(params.Diagnostics), Millis: elapsed})
 	p.s.log.Debugf("published %s v%d (full %v): %d diagnostics, %.1f ms after the version arrived", uri, v, r.full, len(params.Diagnostics), elapsed)
-	if hook != nil {
-		hook(uri, v, r.full)
-	}
-	if r.full && r.snap.kind == kindDataset && (prev == nil || !prev.full || prev.snap != r.snap) && !isValidationFile(r.snap.path) {
-		p.rescheduleValidation(r.snap)
-	}
 }
 
 // checkedParams is the custom notification ftls/checked, sent after each

@@ -86,6 +86,9 @@ type snapshot struct {
 	lines   []*line
 	// received is when the version arrived, for timing.
 	received time.Time
+	// streamed, on the first version of a document read as it arrived,
+	// is what checked its rows meanwhile (stream.go).
+	streamed *incoming
 
 	startsOnce sync.Once
 	starts     []int64 // byte offset of each line; one more entry for the end
@@ -306,9 +309,14 @@ func open(uri, languageID string, version int32, text string) *snapshot {
 
 // openBytes is open for text that nothing will write to.
 func openBytes(uri, languageID string, version int32, text []byte) *snapshot {
+	return openLines(uri, languageID, version, splitLines(text))
+}
+
+// openLines is open for text already cut into lines.
+func openLines(uri, languageID string, version int32, lines []*line) *snapshot {
 	return &snapshot{
 		uri: uri, path: uriPath(uri), kind: kindOf(uri, languageID),
-		version: version, lines: splitLines(text), received: time.Now(),
+		version: version, lines: lines, received: time.Now(),
 	}
 }
 

@@ -24,20 +24,30 @@ var errFrameTooLarge = errors.New("Content-Length over the 4 GiB limit")
 // arrived, so a Content-Length that the client never sends costs at most
 // a MiB.
 func readBody(r io.Reader, n int) ([]byte, error) {
+	body, filled, err := startBody(r, n)
+	if err != nil {
+		return nil, err
+	}
+	_, err = io.ReadFull(r, body[filled:])
+	return body, err
+}
+
+// startBody allocates a body of n bytes and reads its first MiB (all of
+// it, if shorter) as readBody does; filled is how many bytes are in.
+func startBody(r io.Reader, n int) (body []byte, filled int, err error) {
 	const probe = 1 << 20
 	if n <= probe {
-		body := make([]byte, n)
-		_, err := io.ReadFull(r, body)
-		return body, err
+		body = make([]byte, n)
+		_, err = io.ReadFull(r, body)
+		return body, n, err
 	}
 	head := make([]byte, probe)
 	if _, err := io.ReadFull(r, head); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	body := make([]byte, n)
+	body = make([]byte, n)
 	copy(body, head)
-	_, err := io.ReadFull(r, body[probe:])
-	return body, err
+	return body, probe, nil
 }
 
 // decodable reports whether jsonrpc2 v0.2.0, under glsp, can read body as

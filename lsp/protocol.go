@@ -44,6 +44,10 @@ type textDocumentPositionParams struct {
 type didOpenParams struct {
 	TextDocument textDocumentItem `json:"textDocument"`
 	arrived      time.Time        // when the message started to arrive
+	// lines is the text already cut into lines, and streamed what checked
+	// them, when the server read the message as it arrived (stream.go).
+	lines    []*line
+	streamed *incoming
 }
 
 type contentChange struct {

@@ -397,11 +397,17 @@ func (s *Server) didOpen(ctx *glsp.Context) (any, error) {
 		return nil, err
 	}
 	td := p.TextDocument
-	text := td.data
-	if text == nil {
-		text = stringBytes(td.Text)
+	var snap *snapshot
+	if p.lines != nil {
+		snap = openLines(td.URI, td.LanguageID, td.Version, p.lines)
+		snap.streamed = p.streamed
+	} else {
+		text := td.data
+		if text == nil {
+			text = stringBytes(td.Text)
+		}
+		snap = openBytes(td.URI, td.LanguageID, td.Version, text)
 	}
-	snap := openBytes(td.URI, td.LanguageID, td.Version, text)
 	if !p.arrived.IsZero() {
 		snap.received = p.arrived
 	}

@@ -84,13 +84,27 @@ func (s *Server) pump(in io.Reader, out io.WriteCloser) {
 			}
 			return
 		}
-		body, err := readBody(br, n)
+		var body []byte
+		var streamed any
+		if n >= streamFrom {
+			body, streamed, err = s.readStreamed(br, n, arrived)
+		} else {
+			body, err = readBody(br, n)
+		}
 		if err != nil {
 			s.log.Errorf("reading standard input: %v", err)
 			return
 		}
+		if body == nil {
+			continue // a malformed didOpen, dropped
+		}
 		standIn := false
-		if n >= largeMessage {
+		if streamed != nil {
+			s.log.Noticef("read a %.1f MB message in %.0f ms, checking it as it came", float64(n)/1e6, ms(time.Since(arrived)))
+			body = s.standInFor("textDocument/didOpen", streamed)
+			header = []byte(fmt.Sprintf("Content-Length: %d\r\n\r\n", len(body)))
+			standIn = true
+		} else if n >= largeMessage {
 			if repl, ok := s.standIn(body, arrived); ok {
 				s.log.Noticef("read a %.1f MB message in %.0f ms", float64(n)/1e6, ms(time.Since(arrived)))
 				body = repl
@@ -176,8 +190,13 @@ func (s *Server) standIn(body []byte, arrived time.Time) ([]byte, bool) {
 	if err != nil {
 		return nil, false // glsp and the handler report it
 	}
+	return s.standInFor(method, v), true
+}
+
+// standInFor keeps v aside and returns the message that names it.
+func (s *Server) standInFor(method string, v any) []byte {
 	key := s.stash.put(v)
-	return []byte(fmt.Sprintf(`{"jsonrpc":"2.0","method":%q,"params":{"ftlsStash":%d}}`, method, key)), true
+	return []byte(fmt.Sprintf(`{"jsonrpc":"2.0","method":%q,"params":{"ftlsStash":%d}}`, method, key))
 }
 
 // stashed returns the params kept aside for this message, if any.

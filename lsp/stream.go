@@ -1,0 +1,300 @@
+package lsp
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ftls-dev/ftls/diagnostics"
+	"github.com/ftls-dev/ftls/engine"
+	"github.com/ftls-dev/ftls/jsonpos"
+)
+
+// Opening a large dataset, the editor sends one didOpen of hundreds of
+// megabytes, and the pipe between the two processes takes most of a
+// second to carry it. Rather than wait for all of it, the server decodes
+// the document's text as it arrives (jsonpos.StringDecoder, in place in
+// the message's buffer), cuts it into lines and checks them meanwhile, so
+// that the transfer and the row checks overlap; the findings of the first
+// rows are published before the message has ended. When the whole
+// message is in and valid, glsp gets its stand-in as for any large
+// message (textsync.go) and the handler opens the document on the lines
+// already checked.
+
+// streamFrom is the body size from which a didOpen is read this way.
+const streamFrom = 4 << 20
+
+// checkBatch is how many lines a checker takes at a time.
+const checkBatch = 64
+
+// readStreamed reads a large message body. A didOpen of a dataset is
+// decoded as it arrives and returned as its params (v); any other body is
+// returned whole for the usual path. A didOpen that turns out to be
+// malformed is dropped with a log line (nil body and params), as the pump
+// drops any message jsonrpc2 could not read.
+func (s *Server) readStreamed(r io.Reader, n int, arrived time.Time) (body []byte, v any, err error) {
+	body, filled, err := startBody(r, n)
+	if err != nil {
+		return nil, nil, err
+	}
+	h, ok := parseOpenHead(body[:filled])
+	if !ok || kindOf(h.uri, h.languageID) != kindDataset {
+		_, err := io.ReadFull(r, body[filled:])
+		return body, nil, err
+	}
+	in := s.receive(h, arrived)
+	p, err := in.read(r, body, filled)
+	if err != nil {
+		var perr *paramsError
+		if errors.As(err, &perr) {
+			s.log.Errorf("dropped a malformed didOpen of %d bytes for %s: %v", n, h.uri, perr.err)
+			err = nil
+		}
+		in.abort()
+		return nil, nil, err
+	}
+	return body, p, nil
+}
+
+// incoming is a dataset whose didOpen is still arriving.
+type incoming struct {
+	s        *Server
+	head     openHead
+	path     string
+	arrived  time.Time
+	settings *diagnostics.Settings
+
+	mu       sync.Mutex
+	wake     *sync.Cond
+	lines    []*line
+	next     int  // the first line no checker has taken
+	complete bool // every line is in
+	aborted  bool
+
+	headLeft atomic.Int64 // lines of the first batch not checked yet
+	headMu   sync.Mutex
+	headOver bool // the first rows' findings were published, or will not be
+	// headShown is set when the first rows' findings were published; read
+	// it once done is closed.
+	headShown bool
+	done      chan struct{}
+}
+
+// headDelay is how long after a didOpen starts to arrive the findings of
+// the rows checked by then are published, if the first batch takes
+// longer: on a slow machine or pipe, the top of the file shows its
+// findings within a fraction of a second all the same.
+const headDelay = 200 * time.Millisecond
+
+// receive starts checking the lines of a didOpen as they arrive.
+func (s *Server) receive(h openHead, arrived time.Time) *incoming {
+	path := uriPath(h.uri)
+	st, err := s.cfg.settingsFor(path)
+	if err != nil {
+		s.log.Warningf("%s: %v", h.uri, err)
+	}
+	in := &incoming{s: s, head: h, path: path, arrived: arrived, settings: st, done: make(chan struct{})}
+	in.wake = sync.NewCond(&in.mu)
+	// Hover counts tokens; load the vocabulary while the text arrives
+	// rather than on the first hover.
+	s.goSafe("tokenizer", func() { st.Tokens() })
+	in.headLeft.Store(firstBatch)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		s.goSafe("check "+h.uri+" as it arrives", func() {
+			defer wg.Done()
+			in.checker()
+		})
+	}
+	timer := time.AfterFunc(headDelay, in.publishHead)
+	go func() {
+		wg.Wait()
+		timer.Stop()
+		in.headMu.Lock()
+		in.headOver = true
+		in.headMu.Unlock()
+		close(in.done)
+	}()
+	return in
+}
+
+// read reads the rest of the body (filled bytes of n are in) and returns
+// the didOpen's params, with the document's lines.
+func (in *incoming) read(r io.Reader, body []byte, filled int) (didOpenParams, error) {
+	dec := jsonpos.NewStringDecoder(in.head.textAt)
+	lineStart := in.head.textAt
+	for {
+		decoded, done, err := dec.Decode(body[:filled], filled == len(body))
+		if err != nil {
+			_, rerr := io.ReadFull(r, body[filled:])
+			if rerr != nil {
+				return didOpenParams{}, rerr
+			}
+			return didOpenParams{}, &paramsError{fmt.Errorf("textDocument.text: %w", err)}
+		}
+		lines, used := completeLines(body[lineStart:decoded])
+		lineStart += used
+		in.add(lines, nil)
+		if done {
+			in.add(nil, newLine(body[lineStart:decoded:decoded]))
+			break
+		}
+		m, err := r.Read(body[filled:])
+		filled += m
+		if err != nil && filled < len(body) {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return didOpenParams{}, err
+		}
+	}
+	if _, err := io.ReadFull(r, body[filled:]); err != nil {
+		return didOpenParams{}, err
+	}
+	// The message without its text, for the fields that may follow the
+	// text and to validate the rest of it.
+	end := dec.End()
+	rest := make([]byte, 0, in.head.textAt+len(body)-end+1)
+	rest = append(append(rest, body[:in.head.textAt]...), body[end-1:]...)
+	var parser jsonpos.Parser
+	root, err := parser.Parse(rest)
+	if err != nil {
+		return didOpenParams{}, &paramsError{err}
+	}
+	if root.Get("id").Exists() || !root.Get("method").StrEqual("textDocument/didOpen") {
+		return didOpenParams{}, &paramsError{errors.New("not a didOpen notification")}
+	}
+	p, err := didOpenFrom(root.Get("params"))
+	if err != nil {
+		return didOpenParams{}, err
+	}
+	in.mu.Lock()
+	p.lines = in.lines
+	in.mu.Unlock()
+	p.streamed = in
+	p.arrived = in.arrived
+	return p, nil
+}
+
+// completeLines cuts text after every "\n" and returns the complete
+// lines and the bytes they take.
+func completeLines(text []byte) ([]*line, int) {
+	var out []*line
+	used := 0
+	for {
+		i := bytes.IndexByte(text[used:], '\n')
+		if i < 0 {
+			return out, used
+		}
+		end := used + i + 1
+		out = append(out, newLine(text[used:end:end]))
+		used = end
+	}
+}
+
+// add appends lines; last, when set, is the document's last line (the
+// text after its last newline, possibly empty) and completes it.
+func (in *incoming) add(lines []*line, last *line) {
+	if len(lines) == 0 && last == nil {
+		return
+	}
+	in.mu.Lock()
+	in.lines = append(in.lines, lines...)
+	if last != nil {
+		in.lines = append(in.lines, last)
+		in.complete = true
+	}
+	in.mu.Unlock()
+	in.wake.Broadcast()
+}
+
+// abort stops the checkers of a message that will not open a document,
+// and takes back the findings published for it.
+func (in *incoming) abort() {
+	in.mu.Lock()
+	in.aborted = true
+	in.mu.Unlock()
+	in.wake.Broadcast()
+	<-in.done
+	if in.headShown && in.s.docs.get(in.head.uri) == nil {
+		in.s.notifyDirect("textDocument/publishDiagnostics", publishDiagnosticsParams{URI: in.head.uri, Diagnostics: []lspDiagnostic{}})
+	}
+}
+
+// take hands out the next lines to check, waiting for them to arrive; ok
+// is false when there are no more.
+func (in *incoming) take() (from int, lines []*line, ok bool) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	for {
+		if in.aborted || in.s.ctx.Err() != nil {
+			return 0, nil, false
+		}
+		if avail := len(in.lines) - in.next; avail >= checkBatch || in.complete && avail > 0 {
+			from = in.next
+			in.next += min(avail, checkBatch)
+			return from, in.lines[from:in.next], true
+		}
+		if in.complete {
+			return 0, nil, false
+		}
+		in.wake.Wait()
+	}
+}
+
+func (in *incoming) checker() {
+	var p jsonpos.Parser
+	for {
+		from, lines, ok := in.take()
+		if !ok {
+			return
+		}
+		for k, l := range lines {
+			if len(l.text) == 0 {
+				continue // the empty last line: not a row (isRow)
+			}
+			l.res.Store(checkLine(l, from+k == 0, &p, in.settings))
+		}
+		if from < firstBatch && in.headLeft.Add(-int64(min(from+len(lines), firstBatch)-from)) == 0 {
+			in.publishHead()
+		}
+	}
+}
+
+// publishHead publishes the findings of the first rows while the rest of
+// the document is on its way, as checkDataset does for a large document
+// opened: the first batch of rows, or all the rows checked from the top
+// when headDelay is over, whichever comes first.
+func (in *incoming) publishHead() {
+	in.headMu.Lock()
+	defer in.headMu.Unlock()
+	if in.headOver {
+		return
+	}
+	in.mu.Lock()
+	lines := in.lines
+	small := in.complete && len(lines) <= 2*firstBatch
+	in.mu.Unlock()
+	n := 0
+	for n < len(lines) && lines[n].res.Load() != nil {
+		n++
+	}
+	if n == 0 {
+		return // nothing to show yet; the first batch will be
+	}
+	in.headOver = true
+	if small {
+		return // it is all checked soon
+	}
+	head := &snapshot{uri: in.head.uri, path: in.path, kind: kindDataset, version: in.head.version, lines: lines[:n], received: in.arrived}
+	diags, tally := rowDiagnostics(head)
+	in.s.diags.publishEarly(&result{snap: head, settings: in.settings, res: &engine.Result{Path: in.path, Tally: tally, Diagnostics: finishDiagnostics(diags)}})
+	in.headShown = true
+	in.s.log.Noticef("%s: the findings of the first %d rows published %.0f ms after the text started to arrive", in.head.uri, n, ms(time.Since(in.arrived)))
+}

@@ -1,0 +1,174 @@
+package lsp
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/ftls-dev/ftls/diagnostics"
+	"github.com/ftls-dev/ftls/engine"
+)
+
+func TestParseOpenHead(t *testing.T) {
+	const text = `"{\"messages\":[]}\n`
+	tests := []struct {
+		name, body string
+		ok         bool
+		uri        string
+		version    int32
+	}{
+		{"vscode", `{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///a.jsonl","languageId":"jsonl","version":3,"text":` + text, true, "file:///a.jsonl", 3},
+		{"spaces and extra keys", "{ \"method\" : \"textDocument/didOpen\" ,\n \"jsonrpc\":\"2.0\", \"params\": { \"x\": {\"a\":[1,{\"b\":\"}\"}]}, \"textDocument\": { \"uri\": \"file:///b\\/c%20d.jsonl\", \"extra\": null, \"version\": -1, \"text\" : " + text, true, "file:///b/c%20d.jsonl", -1},
+		{"text before uri", `{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"text":` + text, false, "", 0},
+		{"params before method", `{"jsonrpc":"2.0","params":{"textDocument":{"uri":"file:///a.jsonl","version":1,"text":` + text, false, "", 0},
+		{"no version", `{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///a.jsonl","text":` + text, false, "", 0},
+		{"a request", `{"jsonrpc":"2.0","id":1,"method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///a.jsonl","version":1,"text":` + text, false, "", 0},
+		{"didChange", `{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"file:///a.jsonl","version":1,"text":` + text, false, "", 0},
+		{"text not a string", `{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///a.jsonl","version":1,"text":[`, false, "", 0},
+		{"cut before the text", `{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///a.js`, false, "", 0},
+		{"not an object", `["textDocument/didOpen"]`, false, "", 0},
+		{"text outside textDocument", `{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"text":"x","textDocument":{"uri":"file:///a.jsonl","version":1}}}`, false, "", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, ok := parseOpenHead([]byte(tt.body))
+			if ok != tt.ok {
+				t.Fatalf("ok = %v, want %v", ok, tt.ok)
+			}
+			if !ok {
+				return
+			}
+			if h.uri != tt.uri || h.version != tt.version || tt.body[h.textAt-1] != '"' || !strings.HasPrefix(tt.body[h.textAt:], `{\"messages`) {
+				t.Errorf("head %+v", h)
+			}
+		})
+	}
+}
+
+// streamedDataset is a dataset of rows over 4 MB (so that the server
+// reads its didOpen as it arrives), with findings on its first rows and
+// text the JSON encoding escapes in several ways.
+func streamedDataset(rows int) string {
+	var b strings.Builder
+	for i := range rows {
+		switch {
+		case i == 3:
+			b.WriteString(`{"messages":[{"role":"user","content":"hi"},{"role":"asistant","content":"hello"}]}` + "\n")
+		case i == 7:
+			b.WriteString(`{"messages":[{"role":"user","content":"broken"}` + "\n")
+		case i == 12 || i == rows-5:
+			b.WriteString(`{"messages":[{"role":"user","content":"Same question"},{"role":"assistant","content":"Same answer"}]}` + "\r\n")
+		case i%1000 == 999:
+			b.WriteString("\n")
+		default:
+			fmt.Fprintf(&b, `{"messages":[{"role":"user","content":"Question %d: é 中文 😀 \"quoted\" \\ back\tslash %s"},{"role":"assistant","content":"Answer %d, line one\nline two"}]}`+"\n", i, strings.Repeat("x", i%97), i*31)
+		}
+	}
+	return b.String()
+}
+
+func engineCodes(t *testing.T, text string) string {
+	t.Helper()
+	res, err := engine.Check(context.Background(), "", strings.NewReader(text), engine.Options{Settings: diagnostics.DefaultSettings()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, w := range res.Diagnostics {
+		out = append(out, fmt.Sprintf("%s %d:%d-%d:%d", w.Code, w.Range.Start.Line, w.Range.Start.Character, w.Range.End.Line, w.Range.End.Character))
+	}
+	return strings.Join(out, "\n")
+}
+
+// didOpenFrame is a didOpen message with its fields in the given order
+// ("text" may come first or last), as a frame.
+func didOpenFrame(uri, text string, textFirst bool) []byte {
+	head := fmt.Appendf(nil, `"uri":%q,"languageId":"jsonl","version":1`, uri)
+	body := []byte(`{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{`)
+	if textFirst {
+		body = appendJSONString(append(body, `"text":`...), text)
+		body = append(append(append(body, ','), head...), "}}}"...)
+	} else {
+		body = append(append(body, head...), `,"text":`...)
+		body = append(appendJSONString(body, text), "}}}"...)
+	}
+	return append(fmt.Appendf(nil, "Content-Length: %d\r\n\r\n", len(body)), body...)
+}
+
+// TestServeStreamedOpen sends a large didOpen by hand, in the field order
+// VS Code uses and with the text first, and stopping halfway: the server
+// publishes the first rows' findings before the message has ended, and
+// the full findings are the engine's either way.
+func TestServeStreamedOpen(t *testing.T) {
+	text := streamedDataset(30000)
+	if len(text) < streamFrom {
+		t.Fatalf("the dataset is %d bytes, under the %d the server streams from", len(text), streamFrom)
+	}
+	want := engineCodes(t, text)
+	for _, tt := range []struct {
+		name      string
+		textFirst bool
+		streamed  bool
+	}{
+		{"vscode order", false, true},
+		{"text first", true, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := startServer(t)
+			c.initialize(map[string]any{"debounceMs": 0}, false)
+			uri := "file:///nowhere/streamed.jsonl"
+			frame := didOpenFrame(uri, text, tt.textFirst)
+			half := len(frame) / 2
+			if _, err := c.stdin.Write(frame[:half]); err != nil {
+				t.Fatal(err)
+			}
+			if tt.streamed {
+				c.waitFor("the first rows' findings before the rest is sent", func() bool {
+					d, ok := c.diags[uri]
+					return ok && strings.Contains(codes(d.Diagnostics), "C005 3:") && c.checked[uri].Rows > 0
+				})
+				c.mu.Lock()
+				rows := c.checked[uri].Rows
+				c.mu.Unlock()
+				if rows == 0 || rows >= 30000 {
+					t.Errorf("the early publish covers %d rows", rows)
+				}
+			}
+			if _, err := c.stdin.Write(frame[half:]); err != nil {
+				t.Fatal(err)
+			}
+			if got := codes(c.waitFull(uri, 1)); got != want {
+				t.Fatalf("full diagnostics:\n%.2000s\nwant:\n%.2000s", got, want)
+			}
+			if log := c.stderr.String(); strings.Contains(log, "checking it as it came") != tt.streamed {
+				t.Errorf("streamed = %v, want %v; log:\n%s", !tt.streamed, tt.streamed, tail(log, 2000))
+			}
+		})
+	}
+}
+
+// TestServeStreamedOpenMalformed: a large didOpen whose text breaks off
+// into an invalid escape after its first rows were published is dropped;
+// those findings are taken back, and the server goes on.
+func TestServeStreamedOpenMalformed(t *testing.T) {
+	text := streamedDataset(30000)
+	c := startServer(t)
+	c.initialize(map[string]any{"debounceMs": 0}, false)
+	uri := "file:///nowhere/broken.jsonl"
+	frame := didOpenFrame(uri, text, false)
+	half := len(frame) / 2
+	bad := half + strings.Index(string(frame[half:]), `}\n{`) + 1 // the newline after a row
+	frame[bad+1] = 'x'                                            // "\x" is no JSON escape
+	c.stdin.Write(frame[:half])
+	c.waitFor("the first rows' findings", func() bool { return len(c.diags[uri].Diagnostics) > 0 })
+	c.stdin.Write(frame[half:])
+	c.waitFor("the findings taken back", func() bool { return len(c.diags[uri].Diagnostics) == 0 })
+	if log := c.stderr.String(); !strings.Contains(log, "dropped a malformed didOpen") {
+		t.Errorf("no log line for the dropped message:\n%s", tail(log, 2000))
+	}
+	d := c.open("file:///nowhere/small.jsonl", "jsonl", `{"messages":[{"role":"user","content":"hi"}]}`+"\n")
+	if got := codes(c.waitFull(d.uri, 1)); !strings.Contains(got, "C009") {
+		t.Errorf("after the dropped message: %q", got)
+	}
+}
