@@ -69,6 +69,8 @@ type client struct {
 	// default (applied), outside c.mu: it may send didChange first, as an
 	// editor does.
 	onApply func(params json.RawMessage) applyWorkspaceEditResult
+	// onPublish, when set, sees every publishDiagnostics (c.mu held).
+	onPublish func(publishDiagnosticsParams)
 }
 
 type syncBuffer struct {
@@ -189,6 +191,9 @@ func (c *client) handle(_ context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.Reque
 			return nil, err
 		}
 		c.diags[p.URI] = p
+		if c.onPublish != nil {
+			c.onPublish(p)
+		}
 		if p.Version != nil {
 			m := c.received[p.URI]
 			if m == nil {

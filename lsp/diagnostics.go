@@ -409,9 +409,10 @@ func (p *publisher) publish(r *result) {
 }
 
 // publishEarly sends the findings of a document that is still arriving
-// (stream.go). They are not recorded: the document is not open yet.
-func (p *publisher) publishEarly(r *result) {
-	p.send(r)
+// (stream.go), without a version if the message has not given it yet.
+// They are not recorded: the document is not open yet.
+func (p *publisher) publishEarly(r *result, versioned bool) {
+	p.sendVersioned(r, versioned)
 	p.mu.Lock()
 	hook := p.afterPublish
 	p.mu.Unlock()
@@ -421,9 +422,14 @@ func (p *publisher) publishEarly(r *result) {
 }
 
 // send sends a result's diagnostics, and then ftls/checked.
-func (p *publisher) send(r *result) {
+func (p *publisher) send(r *result) { p.sendVersioned(r, true) }
+
+func (p *publisher) sendVersioned(r *result, versioned bool) {
 	uri, v := r.snap.uri, r.snap.version
-	params := publishDiagnosticsParams{URI: uri, Version: &v, Diagnostics: toLSPDiagnostics(r)}
+	params := publishDiagnosticsParams{URI: uri, Diagnostics: toLSPDiagnostics(r)}
+	if versioned {
+		params.Version = &v
+	}
 	p.s.notifyDirect("textDocument/publishDiagnostics", params)
 	elapsed := ms(time.Since(r.snap.received))
 	p.s.notifyDirect("ftls/checked", checkedParams{URI: uri, Version: v, Full: r.full, Rows: r.res.Tally.Rows, Diagnostics: len(params.Diagnostics), Millis: elapsed})

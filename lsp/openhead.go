@@ -10,23 +10,25 @@ import (
 // document before its text: enough to check the text's lines while the
 // rest of the message arrives (stream.go).
 type openHead struct {
+	// uri, languageID and version are those the message gives before the
+	// text: VS Code and the LSP libraries give them all, Neovim some or
+	// none (the order of its fields changes from run to run).
 	uri, languageID string
 	version         int32
+	versioned       bool // the version came before the text
 	// textAt is the index in the body of the text's first byte, just after
 	// its opening quote.
 	textAt int
 }
 
 // parseOpenHead reads the start of a message body up to the text of a
-// didOpen notification. It reports false for any other message, and for a
-// didOpen that puts its method, uri or version after the text (the usual
-// path then decodes it whole): VS Code and the LSP libraries write the
-// text last.
+// didOpen notification. It reports false for any other message: one
+// whose method, if it comes before the text, is another, one with an id,
+// and one without params.textDocument.text (which only didOpen has).
 func parseOpenHead(b []byte) (openHead, bool) {
 	var h openHead
 	sc := headScanner{b: b}
 	var method string
-	versionSet := false
 	ok := sc.object(func(key string) bool {
 		switch key {
 		case "method":
@@ -49,7 +51,7 @@ func parseOpenHead(b []byte) (openHead, bool) {
 						h.languageID, ok = sc.str()
 					case "version":
 						h.version, ok = sc.int32()
-						versionSet = ok
+						h.versioned = ok
 					case "text":
 						if ok = sc.i < len(sc.b) && sc.b[sc.i] == '"'; ok {
 							h.textAt = sc.i + 1
@@ -64,7 +66,7 @@ func parseOpenHead(b []byte) (openHead, bool) {
 		}
 		return sc.skip()
 	})
-	return h, ok && sc.found && method == "textDocument/didOpen" && h.uri != "" && versionSet
+	return h, ok && sc.found && (method == "" || method == "textDocument/didOpen")
 }
 
 // headScanner walks the start of a JSON text, which may end anywhere.

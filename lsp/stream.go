@@ -43,7 +43,9 @@ func (s *Server) readStreamed(r io.Reader, n int, arrived time.Time) (body []byt
 		return nil, nil, err
 	}
 	h, ok := parseOpenHead(body[:filled])
-	if !ok || kindOf(h.uri, h.languageID) != kindDataset {
+	// The document is read as a dataset unless what comes before its text
+	// says it is none.
+	if !ok || h.uri != "" && kindOf(h.uri, h.languageID) != kindDataset {
 		_, err := io.ReadFull(r, body[filled:])
 		return body, nil, err
 	}
@@ -61,7 +63,10 @@ func (s *Server) readStreamed(r io.Reader, n int, arrived time.Time) (body []byt
 	return body, p, nil
 }
 
-// incoming is a dataset whose didOpen is still arriving.
+// incoming is a dataset whose didOpen is still arriving. When the message
+// gives the document's uri after its text, its lines are checked with the
+// settings of a dataset that no ftls.yaml or plan governs, and checked
+// again once the document is open if its own settings differ.
 type incoming struct {
 	s        *Server
 	head     openHead
@@ -100,6 +105,9 @@ func (s *Server) receive(h openHead, arrived time.Time) *incoming {
 	}
 	in := &incoming{s: s, head: h, path: path, arrived: arrived, settings: st, done: make(chan struct{})}
 	in.wake = sync.NewCond(&in.mu)
+	// Without its uri (given after the text), the document's first
+	// findings wait for the rest of the message.
+	in.headOver = h.uri == ""
 	// Hover counts tokens; load the vocabulary while the text arrives
 	// rather than on the first hover.
 	s.goSafe("tokenizer", func() { st.Tokens() })
@@ -294,7 +302,7 @@ func (in *incoming) publishHead() {
 	}
 	head := &snapshot{uri: in.head.uri, path: in.path, kind: kindDataset, version: in.head.version, lines: lines[:n], received: in.arrived}
 	diags, tally := rowDiagnostics(head)
-	in.s.diags.publishEarly(&result{snap: head, settings: in.settings, res: &engine.Result{Path: in.path, Tally: tally, Diagnostics: finishDiagnostics(diags)}})
+	in.s.diags.publishEarly(&result{snap: head, settings: in.settings, res: &engine.Result{Path: in.path, Tally: tally, Diagnostics: finishDiagnostics(diags)}}, in.head.versioned)
 	in.headShown = true
 	in.s.log.Noticef("%s: the findings of the first %d rows published %.0f ms after the text started to arrive", in.head.uri, n, ms(time.Since(in.arrived)))
 }

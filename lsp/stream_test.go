@@ -3,8 +3,11 @@ package lsp
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/engine"
@@ -20,9 +23,9 @@ func TestParseOpenHead(t *testing.T) {
 	}{
 		{"vscode", `{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///a.jsonl","languageId":"jsonl","version":3,"text":` + text, true, "file:///a.jsonl", 3},
 		{"spaces and extra keys", "{ \"method\" : \"textDocument/didOpen\" ,\n \"jsonrpc\":\"2.0\", \"params\": { \"x\": {\"a\":[1,{\"b\":\"}\"}]}, \"textDocument\": { \"uri\": \"file:///b\\/c%20d.jsonl\", \"extra\": null, \"version\": -1, \"text\" : " + text, true, "file:///b/c%20d.jsonl", -1},
-		{"text before uri", `{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"text":` + text, false, "", 0},
-		{"params before method", `{"jsonrpc":"2.0","params":{"textDocument":{"uri":"file:///a.jsonl","version":1,"text":` + text, false, "", 0},
-		{"no version", `{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///a.jsonl","text":` + text, false, "", 0},
+		{"text first", `{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"text":` + text, true, "", 0},
+		{"params before method", `{"params":{"textDocument":{"version":1,"uri":"file:///a.jsonl","text":` + text, true, "file:///a.jsonl", 1},
+		{"neovim", `{"method":"textDocument\/didOpen","jsonrpc":"2.0","params":{"textDocument":{"uri":"file:\/\/\/a.jsonl","text":` + text, true, "file:///a.jsonl", 0},
 		{"a request", `{"jsonrpc":"2.0","id":1,"method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///a.jsonl","version":1,"text":` + text, false, "", 0},
 		{"didChange", `{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"file:///a.jsonl","version":1,"text":` + text, false, "", 0},
 		{"text not a string", `{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///a.jsonl","version":1,"text":[`, false, "", 0},
@@ -39,7 +42,7 @@ func TestParseOpenHead(t *testing.T) {
 			if !ok {
 				return
 			}
-			if h.uri != tt.uri || h.version != tt.version || tt.body[h.textAt-1] != '"' || !strings.HasPrefix(tt.body[h.textAt:], `{\"messages`) {
+			if h.uri != tt.uri || h.version != tt.version || h.versioned != (tt.version != 0) || tt.body[h.textAt-1] != '"' || !strings.HasPrefix(tt.body[h.textAt:], `{\"messages`) {
 				t.Errorf("head %+v", h)
 			}
 		})
@@ -81,25 +84,42 @@ func engineCodes(t *testing.T, text string) string {
 	return strings.Join(out, "\n")
 }
 
-// didOpenFrame is a didOpen message with its fields in the given order
-// ("text" may come first or last), as a frame.
-func didOpenFrame(uri, text string, textFirst bool) []byte {
-	head := fmt.Appendf(nil, `"uri":%q,"languageId":"jsonl","version":1`, uri)
+// didOpenFrame is a didOpen message as a frame, with the fields of its
+// textDocument in the given order.
+func didOpenFrame(uri, text string, order ...string) []byte {
 	body := []byte(`{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{`)
-	if textFirst {
-		body = appendJSONString(append(body, `"text":`...), text)
-		body = append(append(append(body, ','), head...), "}}}"...)
-	} else {
-		body = append(append(body, head...), `,"text":`...)
-		body = append(appendJSONString(body, text), "}}}"...)
+	for i, key := range order {
+		if i > 0 {
+			body = append(body, ',')
+		}
+		body = fmt.Appendf(body, "%q:", key)
+		switch key {
+		case "uri":
+			body = fmt.Appendf(body, "%q", uri)
+		case "languageId":
+			body = append(body, `"jsonl"`...)
+		case "version":
+			body = append(body, '1')
+		case "text":
+			body = appendJSONString(body, text)
+		}
 	}
+	body = append(body, "}}}"...)
 	return append(fmt.Appendf(nil, "Content-Length: %d\r\n\r\n", len(body)), body...)
 }
 
-// TestServeStreamedOpen sends a large didOpen by hand, in the field order
-// VS Code uses and with the text first, and stopping halfway: the server
-// publishes the first rows' findings before the message has ended, and
-// the full findings are the engine's either way.
+// The orders of a didOpen's fields: VS Code's and the LSP libraries', two
+// of Neovim's (the order of its fields changes from run to run).
+var (
+	vscodeOrder    = []string{"uri", "languageId", "version", "text"}
+	neovimOrder    = []string{"uri", "text", "languageId", "version"}
+	textFirstOrder = []string{"text", "uri", "languageId", "version"}
+)
+
+// TestServeStreamedOpen sends a large didOpen by hand, in the field orders
+// of VS Code and Neovim, stopping halfway: the server publishes the first
+// rows' findings before the message has ended when it knows the document
+// by then, and the full findings are the engine's either way.
 func TestServeStreamedOpen(t *testing.T) {
 	text := streamedDataset(30000)
 	if len(text) < streamFrom {
@@ -107,32 +127,38 @@ func TestServeStreamedOpen(t *testing.T) {
 	}
 	want := engineCodes(t, text)
 	for _, tt := range []struct {
-		name      string
-		textFirst bool
-		streamed  bool
+		name  string
+		order []string
 	}{
-		{"vscode order", false, true},
-		{"text first", true, false},
+		{"vscode order", vscodeOrder},
+		{"neovim order", neovimOrder},
+		{"text first", textFirstOrder},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			c := startServer(t)
 			c.initialize(map[string]any{"debounceMs": 0}, false)
 			uri := "file:///nowhere/streamed.jsonl"
-			frame := didOpenFrame(uri, text, tt.textFirst)
+			frame := didOpenFrame(uri, text, tt.order...)
 			half := len(frame) / 2
 			if _, err := c.stdin.Write(frame[:half]); err != nil {
 				t.Fatal(err)
 			}
-			if tt.streamed {
+			if tt.order[0] != "text" {
 				c.waitFor("the first rows' findings before the rest is sent", func() bool {
 					d, ok := c.diags[uri]
 					return ok && strings.Contains(codes(d.Diagnostics), "C005 3:") && c.checked[uri].Rows > 0
 				})
 				c.mu.Lock()
 				rows := c.checked[uri].Rows
+				version := c.diags[uri].Version
 				c.mu.Unlock()
 				if rows == 0 || rows >= 30000 {
 					t.Errorf("the early publish covers %d rows", rows)
+				}
+				// Neovim sends the version after the text: the early findings
+				// go without one.
+				if versioned := tt.order[2] == "version"; (version != nil) != versioned || versioned && *version != 1 {
+					t.Errorf("the early publish has version %v", version)
 				}
 			}
 			if _, err := c.stdin.Write(frame[half:]); err != nil {
@@ -141,8 +167,8 @@ func TestServeStreamedOpen(t *testing.T) {
 			if got := codes(c.waitFull(uri, 1)); got != want {
 				t.Fatalf("full diagnostics:\n%.2000s\nwant:\n%.2000s", got, want)
 			}
-			if log := c.stderr.String(); strings.Contains(log, "checking it as it came") != tt.streamed {
-				t.Errorf("streamed = %v, want %v; log:\n%s", !tt.streamed, tt.streamed, tail(log, 2000))
+			if !c.logged("checking it as it came") {
+				t.Errorf("the message was not read as it came; log:\n%s", tail(c.stderr.String(), 2000))
 			}
 		})
 	}
@@ -156,7 +182,7 @@ func TestServeStreamedOpenMalformed(t *testing.T) {
 	c := startServer(t)
 	c.initialize(map[string]any{"debounceMs": 0}, false)
 	uri := "file:///nowhere/broken.jsonl"
-	frame := didOpenFrame(uri, text, false)
+	frame := didOpenFrame(uri, text, vscodeOrder...)
 	half := len(frame) / 2
 	bad := half + strings.Index(string(frame[half:]), `}\n{`) + 1 // the newline after a row
 	frame[bad+1] = 'x'                                            // "\x" is no JSON escape
@@ -164,11 +190,60 @@ func TestServeStreamedOpenMalformed(t *testing.T) {
 	c.waitFor("the first rows' findings", func() bool { return len(c.diags[uri].Diagnostics) > 0 })
 	c.stdin.Write(frame[half:])
 	c.waitFor("the findings taken back", func() bool { return len(c.diags[uri].Diagnostics) == 0 })
-	if log := c.stderr.String(); !strings.Contains(log, "dropped a malformed didOpen") {
-		t.Errorf("no log line for the dropped message:\n%s", tail(log, 2000))
+	if !c.logged("dropped a malformed didOpen") {
+		t.Errorf("no log line for the dropped message:\n%s", tail(c.stderr.String(), 2000))
 	}
 	d := c.open("file:///nowhere/small.jsonl", "jsonl", `{"messages":[{"role":"user","content":"hi"}]}`+"\n")
 	if got := codes(c.waitFull(d.uri, 1)); !strings.Contains(got, "C009") {
 		t.Errorf("after the dropped message: %q", got)
+	}
+}
+
+// logged reports whether the server's log has part, waiting a while for
+// it: the log reaches the test through a pipe of its own, and may lag
+// behind the messages.
+func (c *client) logged(part string) bool {
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if strings.Contains(c.stderr.String(), part) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestServeStreamedOpenSettings: an ftls.yaml next to the dataset turns a
+// rule off. The rows checked while the message arrived follow it, and so
+// do the rows checked before the message named the document (text first),
+// once it does.
+func TestServeStreamedOpenSettings(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "ftls.yaml"), []byte("rules:\n  C005: off\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	text := streamedDataset(30000)
+	for _, order := range [][]string{vscodeOrder, textFirstOrder} {
+		t.Run(order[0]+" first", func(t *testing.T) {
+			c := startServer(t)
+			c.initialize(map[string]any{"debounceMs": 0}, false)
+			uri := pathURI(filepath.Join(dir, "train.jsonl"))
+			var early []string
+			c.mu.Lock()
+			c.onPublish = func(p publishDiagnosticsParams) { early = append(early, codes(p.Diagnostics)) }
+			c.mu.Unlock()
+			if _, err := c.stdin.Write(didOpenFrame(uri, text, order...)); err != nil {
+				t.Fatal(err)
+			}
+			got := codes(c.waitFull(uri, 1))
+			if strings.Contains(got, "C005") || !strings.Contains(got, "J001 7:") {
+				t.Errorf("full diagnostics with C005 off:\n%.2000s", got)
+			}
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			for _, e := range early {
+				if strings.Contains(e, "C005") {
+					t.Errorf("a publish had C005:\n%.500s", e)
+				}
+			}
+		})
 	}
 }

@@ -318,6 +318,39 @@ local function test_commands(data)
   expect(#received.requests == 0 and #notes == 1, 'no other prompt or error', received)
 end
 
+-- A dataset of over 4 MB: the server checks its lines while Neovim's
+-- didOpen is still arriving (lsp/stream.go), with Neovim's order of the
+-- message's fields, and finds the rows' problems at the top and far down.
+local function test_large()
+  local rows = {}
+  for i = 1, 30000 do
+    rows[i] = ('{"messages":[{"role":"user","content":"Question %d about item %d, é 😀 %s"},{"role":"assistant","content":"Answer %d"}]}')
+      :format(i, i * 7, ('x'):rep(i % 90), i)
+  end
+  rows[4] = '{"messages":[{"role":"user","content":"hi"},{"role":"asistant","content":"hello"}]}'
+  rows[25001] = '{"messages":[{"role":"user","content":"hey"},{"role":"asistant","content":"hello"}]}'
+  local f = assert(io.open(work .. '/large.jsonl', 'w'))
+  f:write(table.concat(rows, '\n') .. '\n')
+  f:close()
+  local large = edit('large.jsonl')
+  local function misspelt()
+    local at = {}
+    for _, d in ipairs(vim.diagnostic.get(large)) do
+      if d.code == 'C005' then
+        table.insert(at, d.lnum)
+      end
+    end
+    table.sort(at)
+    return at
+  end
+  wait(30000, function()
+    return #misspelt() == 2
+  end, 'C005 on two rows of the large dataset', misspelt)
+  expect(vim.deep_equal(misspelt(), { 3, 25000 }), 'C005 on lines 4 and 25001 of the large dataset', misspelt())
+  expect(contains(read(server_log), 'checking it as it came'), 'the server checked the large dataset as it arrived', read(server_log))
+  vim.cmd('bwipeout! ' .. large)
+end
+
 -- 0.11+: lsp/ftls.lua started by vim.lsp.enable instead of setup(), on the
 -- dataset as it is on disk (the fixes above were not saved).
 local function test_enable()
@@ -346,6 +379,7 @@ local function test()
   local data = test_dataset()
   test_fixes(data)
   test_commands(data)
+  test_large()
   if vim.lsp.enable then
     test_enable()
   end
