@@ -68,7 +68,8 @@ type client struct {
 	// onApply, when set, answers workspace/applyEdit instead of the
 	// default (applied), outside c.mu: it may send didChange first, as an
 	// editor does.
-	onApply func(params json.RawMessage) applyWorkspaceEditResult
+	onApply   func(params json.RawMessage) applyWorkspaceEditResult
+	published map[string]int // publishDiagnostics received, by URI
 	// onPublish, when set, sees every publishDiagnostics (c.mu held).
 	onPublish func(publishDiagnosticsParams)
 }
@@ -106,6 +107,7 @@ func startServer(t testing.TB, args ...string) *client {
 		diags: map[string]publishDiagnosticsParams{}, received: map[string]map[int32]time.Time{},
 		checked: map[string]checkedParams{}, fullAt: map[string]map[int32]time.Time{},
 		firstMs: map[string]map[int32]float64{}, fullMs: map[string]map[int32]float64{},
+		published: map[string]int{},
 	}
 	c.changed = sync.NewCond(&c.mu)
 	c.stdin = in
@@ -191,6 +193,7 @@ func (c *client) handle(_ context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.Reque
 			return nil, err
 		}
 		c.diags[p.URI] = p
+		c.published[p.URI]++
 		if c.onPublish != nil {
 			c.onPublish(p)
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sync"
 	"time"
 
@@ -127,17 +128,24 @@ func newConfigState() *configState {
 	return &configState{client: &clientSettings{}, cache: map[string]*cachedSettings{}}
 }
 
-// setClient replaces the client settings; on error the previous ones stay.
-func (c *configState) setClient(raw json.RawMessage) error {
+// setClient replaces the client settings and reports whether they
+// changed; on error the previous ones stay. Settings equal to the current
+// ones keep the cached settings, so that the rows checked with them stand:
+// editors answer workspace/configuration with what initializationOptions
+// said, often while a large document is being checked.
+func (c *configState) setClient(raw json.RawMessage) (changed bool, err error) {
 	cs, err := parseClientSettings(raw)
 	if err != nil {
-		return err
+		return false, err
 	}
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	if reflect.DeepEqual(cs, c.client) {
+		return false, nil
+	}
 	c.client = cs
 	c.cache = map[string]*cachedSettings{}
-	c.mu.Unlock()
-	return nil
+	return true, nil
 }
 
 func (c *configState) debounce() time.Duration {
@@ -240,9 +248,14 @@ func (s *Server) pullConfiguration() {
 // applyClientSettings takes new client settings, or keeps the previous
 // ones and warns when they are invalid, and re-checks open documents.
 func (s *Server) applyClientSettings(raw json.RawMessage, from string) {
-	if err := s.cfg.setClient(raw); err != nil {
+	changed, err := s.cfg.setClient(raw)
+	if err != nil {
 		s.log.Warningf("%s: invalid settings: %v", from, err)
 		s.showMessage(messageWarning, "ftls: invalid settings ignored, keeping the previous ones: "+err.Error())
+		return
+	}
+	if !changed {
+		s.log.Infof("%s: settings unchanged", from)
 		return
 	}
 	s.log.Infof("%s: settings updated", from)

@@ -88,6 +88,34 @@ func TestServePullsConfiguration(t *testing.T) {
 	})
 }
 
+// TestServeSameConfiguration: the configuration the client answers with
+// is what initializationOptions said, and a later change notification
+// brings the same again. Neither checks the document a second time.
+func TestServeSameConfiguration(t *testing.T) {
+	dir := t.TempDir()
+	c := startServer(t, "--debug") // the log says when settings are unchanged
+	settings := map[string]any{"rules": map[string]string{"D001": "off"}, "debounceMs": 0}
+	c.config, _ = json.Marshal(settings)
+	c.initialize(settings, true)
+	uri := pathURI(filepath.Join(dir, "train.jsonl"))
+	c.open(uri, "jsonl", crlf(trainRows))
+	c.waitFull(uri, 1)
+	c.notify("workspace/didChangeConfiguration", map[string]any{"settings": nil})
+	if !c.logged("settings unchanged") {
+		t.Fatalf("no log of unchanged settings:\n%s", tail(c.stderr.String(), 2000))
+	}
+	// Another document's check, asked for after the change, is published
+	// after any re-check the change could have caused.
+	other := pathURI(filepath.Join(dir, "other.jsonl"))
+	c.open(other, "jsonl", crlf(trainRows))
+	c.waitFull(other, 1)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if n := c.published[uri]; n != 1 {
+		t.Errorf("the document was published %d times, want once", n)
+	}
+}
+
 // TestServeLeakage pairs an open validation file with the training file of
 // its folder, read from disk.
 func TestServeLeakage(t *testing.T) {

@@ -347,7 +347,7 @@ func (s *Server) initialize(ctx *glsp.Context) (any, error) {
 	s.workDoneProgress = win.Capabilities.Window.WorkDoneProgress
 	s.mu.Unlock()
 	if len(p.InitializationOptions) > 0 {
-		if err := s.cfg.setClient(p.InitializationOptions); err != nil {
+		if _, err := s.cfg.setClient(p.InitializationOptions); err != nil {
 			s.log.Warningf("initializationOptions: %v", err)
 			msg := "ftls: invalid initializationOptions, using defaults: " + err.Error()
 			s.goSafe("showMessage", func() { s.showMessage(messageWarning, msg) })
