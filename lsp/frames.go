@@ -46,7 +46,13 @@ func startBody(r io.Reader, n int) (body []byte, filled int, err error) {
 		return nil, 0, err
 	}
 	body = make([]byte, n)
-	copy(body, head)
+	// Not copy(body, head): the compiler fuses that with the make into one
+	// call that clears the whole body at once, and for hundreds of
+	// megabytes (every page faulted in) the goroutine could not be paused
+	// for most of a second: the garbage collector, which the allocation
+	// starts, waited for it, and every other goroutine for the collector.
+	// make alone takes memory the system has already cleared.
+	copy(body[:probe], head)
 	return body, probe, nil
 }
 
