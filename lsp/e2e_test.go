@@ -251,17 +251,7 @@ func TestServeLargeDocumentPhases(t *testing.T) {
 	c.initialize(map[string]any{"debounceMs": 0}, false)
 	uri := "file:///nowhere/big.jsonl"
 	d := c.open(uri, "jsonl", text)
-	want := func() string {
-		res, err := engine.Check(context.Background(), "", strings.NewReader(d.text), engine.Options{Settings: diagnostics.DefaultSettings()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []string
-		for _, w := range res.Diagnostics {
-			out = append(out, fmt.Sprintf("%s %d:%d-%d:%d", w.Code, w.Range.Start.Line, w.Range.Start.Character, w.Range.End.Line, w.Range.End.Character))
-		}
-		return strings.Join(out, "\n")
-	}
+	want := func() string { return engineCodes(t, d.text) }
 	got := c.waitFull(uri, 1)
 	if codes(got) != want() {
 		t.Fatalf("full diagnostics of version 1:\n%s\nwant:\n%s", codes(got), want())
