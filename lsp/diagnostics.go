@@ -289,9 +289,10 @@ func (w *worker) checkDataset(snap *snapshot) {
 	w.gen++
 	number(snap, w.gen)
 	rowDiags, tally := rowDiagnostics(snap)
-	all := make([]diagnostics.Diagnostic, 0, len(rowDiags)+64)
+	carried := w.getCarried()
+	all := make([]diagnostics.Diagnostic, 0, len(rowDiags)+len(carried))
 	all = append(all, rowDiags...)
-	all = append(all, placeCarried(w.getCarried(), snap, w.gen)...)
+	all = placeCarried(all, carried, snap, w.gen)
 	fc := diagnostics.NewFileContext(st, nil, tally)
 	res := &engine.Result{Path: snap.path, Tally: tally, Formats: fc.FormatCounts, Dominant: fc.Dominant, Diagnostics: finishDiagnostics(all)}
 	if prev := w.p.result(w.uri); prev != nil {
@@ -459,14 +460,22 @@ func toLSPDiagnostics(r *result) []lspDiagnostic {
 	return out
 }
 
+// codeDescriptions holds each rule's documentation link, shared by all
+// its diagnostics: an edit publishes thousands.
+var codeDescriptions = func() map[string]*codeDescription {
+	m := map[string]*codeDescription{}
+	for _, r := range diagnostics.All() {
+		m[r.Code] = &codeDescription{Href: diagnostics.DocURL(r.Code)}
+	}
+	return m
+}()
+
 func toLSP(r *result, i int, d diagnostics.Diagnostic) lspDiagnostic {
 	ld := lspDiagnostic{
 		Range: d.Range, Severity: int(d.Severity), Code: d.Code, Source: "ftls", Message: d.Message,
 		Data: &diagnosticData{Code: d.Code, Version: r.snap.version, Fix: -1},
 	}
-	if diagnostics.Lookup(d.Code) != nil {
-		ld.CodeDescription = &codeDescription{Href: diagnostics.DocURL(d.Code)}
-	}
+	ld.CodeDescription = codeDescriptions[d.Code]
 	if d.Fix != nil {
 		ld.Data.Fix = i
 	}
