@@ -104,6 +104,18 @@ func (t *Tally) Add(r RowInfo) {
 	}
 }
 
+// Remove takes back a row that Add counted, for one that an edit took
+// away.
+func (t *Tally) Remove(r RowInfo) {
+	t.Rows--
+	if r.Object {
+		t.Formats[r.Format]--
+	}
+	if r.HasMetadata {
+		t.Metadata--
+	}
+}
+
 // NeedsAllRows reports whether the enabled rules compare rows with each
 // other (duplicates, balance, statistics, the dominant format of a generic
 // file), so that every row's summary must be kept. Otherwise only rows that

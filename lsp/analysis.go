@@ -87,8 +87,14 @@ func isRow(lines []*line, i int) bool {
 // checkRows fills the row cache of every line of snap that lacks a result
 // for s, on several workers when many lines need it.
 func checkRows(ctx context.Context, snap *snapshot, s *diagnostics.Settings) error {
+	return checkRowsIn(ctx, snap, s, 0, len(snap.lines))
+}
+
+// checkRowsIn is checkRows for lines [from, to) of snap.
+func checkRowsIn(ctx context.Context, snap *snapshot, s *diagnostics.Settings, from, to int) error {
 	var todo []int
-	for i, l := range snap.lines {
+	for i := from; i < to; i++ {
+		l := snap.lines[i]
 		if !isRow(snap.lines, i) {
 			continue
 		}
@@ -133,17 +139,8 @@ func checkRows(ctx context.Context, snap *snapshot, s *diagnostics.Settings) err
 // needsEngine reports whether the document must be checked whole by the
 // engine: it is a JSON array, or a row may continue on the next lines.
 func needsEngine(snap *snapshot) bool {
-	for i, l := range snap.lines {
-		t := bytes.TrimLeft(l.content(), " \t\r\n")
-		if i == 0 {
-			t = bytes.TrimLeft(bytes.TrimPrefix(t, bomBytes), " \t\r\n")
-		}
-		if len(t) > 0 {
-			if t[0] == '[' {
-				return true
-			}
-			break
-		}
+	if startsArray(snap) {
+		return true
 	}
 	// A row the line ends inside of is joined by the engine only with
 	// following lines up to one that starts with a closing bracket
@@ -153,6 +150,21 @@ func needsEngine(snap *snapshot) bool {
 	for i, l := range snap.lines {
 		if r := l.res.Load(); r != nil && r.mayJoin && closedLater(snap.lines, i) {
 			return true
+		}
+	}
+	return false
+}
+
+// startsArray reports whether the document's first byte that is not
+// blank opens a JSON array.
+func startsArray(snap *snapshot) bool {
+	for i, l := range snap.lines {
+		t := bytes.TrimLeft(l.content(), " \t\r\n")
+		if i == 0 {
+			t = bytes.TrimLeft(bytes.TrimPrefix(t, bomBytes), " \t\r\n")
+		}
+		if len(t) > 0 {
+			return t[0] == '['
 		}
 	}
 	return false

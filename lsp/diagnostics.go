@@ -85,9 +85,10 @@ type worker struct {
 	stop  chan struct{}
 	force atomic.Bool
 
-	last     *snapshot // the snapshot checked last (worker goroutine only)
-	lastDone time.Time // when that check ended (idem)
-	gen      uint64    // numbering of lines for carried findings (idem)
+	last     *snapshot    // the snapshot checked last (worker goroutine only)
+	lastDone time.Time    // when that check ended (idem)
+	gen      uint64       // numbering of lines for carried findings (idem)
+	rows     *rowFindings // the row findings of last's first phase (idem)
 	freed    bool
 
 	// state keeps the near-duplicate index between runs of the file rules;
@@ -256,10 +257,19 @@ func (w *worker) checkDataset(snap *snapshot) {
 			w.p.publish(&result{snap: snap, settings: st, res: &engine.Result{Path: snap.path, Tally: tally, Diagnostics: finishDiagnostics(diags)}})
 		}
 	}
-	if err := checkRows(s.ctx, snap, st); err != nil {
+	// What changed since the version checked last, when its rows were
+	// gathered with the same settings: only those lines need a look.
+	prevRows := w.rows
+	w.rows = nil
+	incremental := prevRows != nil && prevRows.settings == st && !first
+	change := lineChange{oldTo: -1, newTo: snap.Lines()}
+	if incremental {
+		change = diffLines(prevRows.snap.lines, snap.lines)
+	}
+	if err := checkRowsIn(s.ctx, snap, st, change.from, change.newTo); err != nil {
 		return
 	}
-	if needsEngine(snap) {
+	if incremental && needsEngineAfter(snap, change) || !incremental && needsEngine(snap) {
 		// A JSON array file, or a value spread over several lines: the
 		// engine reads those whole.
 		res, err := engine.Check(s.ctx, snap.path, snap.Reader(), engine.Options{Settings: st})
@@ -288,7 +298,14 @@ func (w *worker) checkDataset(snap *snapshot) {
 	// previous result stand in for statistics until phase 2.
 	w.gen++
 	number(snap, w.gen)
-	rowDiags, tally := rowDiagnostics(snap)
+	var rows *rowFindings
+	if incremental {
+		rows = prevRows.next(snap, change)
+	} else {
+		rows = allRowFindings(snap, st)
+	}
+	w.rows = rows
+	rowDiags, tally := rows.diags, rows.tally
 	carried := w.getCarried()
 	all := make([]diagnostics.Diagnostic, 0, len(rowDiags)+len(carried))
 	all = append(all, rowDiags...)
