@@ -239,9 +239,7 @@ func relocate(d diagnostics.Diagnostic, line int, off int64) diagnostics.Diagnos
 	relocateRange(&d.Range, line)
 	d.Offset += off
 	if d.Fix != nil {
-		f := *d.Fix
-		f.Start += off
-		f.End += off
+		f := movedFix(d.Fix, off)
 		d.Fix = &f
 	}
 	if len(d.Related) > 0 {
@@ -255,6 +253,14 @@ func relocate(d diagnostics.Diagnostic, line int, off int64) diagnostics.Diagnos
 		d.Related = rel
 	}
 	return d
+}
+
+// movedFix is a copy of f moved by off bytes.
+func movedFix(f *diagnostics.Fix, off int64) diagnostics.Fix {
+	m := *f
+	m.Start += off
+	m.End += off
+	return m
 }
 
 // fileCheck finishes a check as the engine does: the file rules on the
@@ -358,10 +364,7 @@ func placeCarried(out []diagnostics.Diagnostic, cs []carried, snap *snapshot, ge
 		relocateRange(&d.Range, i)
 		d.Offset += starts[i]
 		if d.Fix != nil {
-			f := *d.Fix
-			f.Start += starts[i]
-			f.End += starts[i]
-			fixes = append(fixes, f)
+			fixes = append(fixes, movedFix(d.Fix, starts[i]))
 			d.Fix = &fixes[len(fixes)-1]
 		}
 		from := len(related)
