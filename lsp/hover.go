@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/tliron/glsp"
 
@@ -288,7 +289,14 @@ type statsEntry struct {
 	tokens   *stats.Stats
 	tokensOf *snapshot
 	counting bool
+	done     chan struct{} // closed when the running count ends
 }
+
+// maxWaitTokenBytes is the largest document whose token statistics a hover
+// on its first line (or the stats lens) waits for, rather than saying they
+// are being computed: counting takes about a millisecond per 4 KB, so the
+// wait stays under about 150 ms.
+const maxWaitTokenBytes = 512 << 10
 
 func newStatsCache() *statsCache { return &statsCache{entries: map[string]*statsEntry{}} }
 
@@ -320,17 +328,45 @@ func (s *Server) datasetStats(snap *snapshot, r *result, refresh bool) (plain, w
 	if e.plainOf != r {
 		e.plain, e.plainOf = stats.FromResult(r.res, s.settingsOf(snap, r).Tokens().Encoding()), r
 	}
-	plain, withTokens, current = e.plain, e.tokens, e.tokensOf == snap
+	plain = e.plain
+	c.mu.Unlock()
+	// A small document's figures are counted before the answer (a count
+	// of an earlier version may be running: then once more for this one).
+	wait := refresh && snap.Size() <= maxWaitTokenBytes
+	for attempt := 0; ; attempt++ {
+		var done chan struct{}
+		withTokens, current, counting, done = s.startTokenCount(snap, e, refresh)
+		if !wait || !counting || attempt == 2 {
+			return plain, withTokens, current, counting
+		}
+		select {
+		case <-done:
+		case <-time.After(2 * time.Second):
+			wait = false
+		case <-s.ctx.Done():
+			wait = false
+		}
+	}
+}
+
+// startTokenCount starts counting the tokens of snap in the background
+// when there are no figures yet, or when refresh asks for those of snap and
+// no count is running.
+func (s *Server) startTokenCount(snap *snapshot, e *statsEntry, refresh bool) (withTokens *stats.Stats, current, counting bool, done chan struct{}) {
+	c := s.stats
+	c.mu.Lock()
+	withTokens, current = e.tokens, e.tokensOf == snap
 	start := !e.counting && (e.tokens == nil || refresh && !current)
 	if start {
 		e.counting = true
+		e.done = make(chan struct{})
 	}
-	counting = e.counting
+	counting, done = e.counting, e.done
 	c.mu.Unlock()
 	if start {
 		s.goSafe("token statistics", func() { s.countTokens(snap, e) })
 	}
-	return plain, withTokens, current, counting
+	return withTokens, current, counting, done
 }
 
 func (s *Server) countTokens(snap *snapshot, e *statsEntry) {
@@ -341,6 +377,10 @@ func (s *Server) countTokens(snap *snapshot, e *statsEntry) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e.counting = false
+	if e.done != nil {
+		close(e.done)
+		e.done = nil
+	}
 	if err != nil {
 		s.log.Warningf("token statistics of %s: %v", snap.uri, err)
 		return

@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/engine"
 	"github.com/ftls-dev/ftls/plan"
+	"github.com/ftls-dev/ftls/textpos"
 )
 
 // Plan files (*.plan.yaml) in the editor: their diagnostics (P001–P006,
@@ -331,7 +333,7 @@ func (s *Server) completion(ctx *glsp.Context) (any, error) {
 		}
 		return out, nil
 	}
-	p, _ := plan.Parse(snap.path, text)
+	p := parseWithoutPrefix(snap.path, text, q.Position, c.Prefix)
 	for _, k := range plan.Keys(c.Path...) {
 		if !strings.HasPrefix(strings.ToLower(k), prefix) {
 			continue
@@ -351,6 +353,35 @@ func (s *Server) completion(ctx *glsp.Context) (any, error) {
 		out.Items = append(out.Items, item)
 	}
 	return out, nil
+}
+
+// parseWithoutPrefix parses the plan as it would be without the key being
+// typed at pos (the prefix before pos and, when it is a bare word without
+// a colon yet, the rest of that word after it).
+// A half-typed key ("  t" on its own line) is a plain scalar where YAML
+// wants a mapping entry: the parse of the text as it stands fails and
+// indexes no key of that mapping, and completion would offer again the
+// keys that are already written there.
+func parseWithoutPrefix(path string, text []byte, pos Position, prefix string) *plan.Plan {
+	if off, ok := textpos.NewLineIndex(text).Offset(pos); ok && off >= len(prefix) && string(text[off-len(prefix):off]) == prefix {
+		end := off
+		for end < len(text) && isKeyByte(text[end]) {
+			end++
+		}
+		// A whole entry ("key: value") parses: only a bare word is cut.
+		if rest := bytes.TrimLeft(text[end:], " \t"); len(rest) > 0 && rest[0] == ':' {
+			end = off
+		}
+		trimmed := make([]byte, 0, len(text))
+		trimmed = append(append(trimmed, text[:off-len(prefix)]...), text[end:]...)
+		text = trimmed
+	}
+	p, _ := plan.Parse(path, text)
+	return p
+}
+
+func isKeyByte(b byte) bool {
+	return b == '_' || b == '-' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
 }
 
 // --- code lens ---

@@ -442,3 +442,37 @@ func TestServePlanPairsTrainingAndValidation(t *testing.T) {
 		t.Errorf("no D004 on heldout.jsonl; got %s", codes(ds))
 	}
 }
+
+// A key being typed on its own line makes the YAML invalid until its colon
+// comes: completion must still leave out the keys the mapping already has
+// (Neovim's omnifunc asks with the typed letters in the buffer).
+func TestPlanCompletionSkipsWrittenKeysWhileTyping(t *testing.T) {
+	dir := t.TempDir()
+	c := startServer(t)
+	c.initialize(map[string]any{"debounceMs": 5}, false)
+	open := func(name, text string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		uri := pathURI(path)
+		c.open(uri, "yaml", text)
+		c.waitFull(uri, 1)
+		return uri
+	}
+	style := open("style.plan.yaml", "version: 1\nstyle:\n  tone: friendly\n  t\n")
+	if got := c.completionLabels(style, 3, 3); contains(got, "tone") {
+		t.Errorf("keys under style starting with t offer the written tone: %v", got)
+	}
+	if got := c.completionLabels(style, 3, 2); contains(got, "tone") || !contains(got, "response_length") {
+		t.Errorf("keys under style before a typed t: %v", got)
+	}
+	item := open("item.plan.yaml", "version: 1\ncategories:\n  - name: a\n    weight: 2\n    w")
+	if got := c.completionLabels(item, 4, 5); contains(got, "weight") {
+		t.Errorf("keys of a category starting with w offer the written weight: %v", got)
+	}
+	top := open("top.plan.yaml", "version: 1\nv\n")
+	if got := c.completionLabels(top, 1, 1); contains(got, "version") {
+		t.Errorf("top-level keys starting with v offer the written version: %v", got)
+	}
+}
