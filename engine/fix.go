@@ -164,7 +164,7 @@ func fixRow(ck checked, fileFixes map[int64][]diagnostics.Diagnostic, p *jsonpos
 			dropBOM = true
 		case f.End > cur.End() || isDeletion(f) && f.Start == cur.Offset && f.End >= cur.End(): // the row and its line end
 			res.Changes = append(res.Changes, Change{Line: row.Line, Code: d.Code, Title: f.Title})
-			res.Edits = append(res.Edits, RowEdit{Line: row.Line, Old: row.Text})
+			res.Edits = append(res.Edits, RowEdit{Line: row.Line, Old: bytes.Clone(row.Text)})
 			return nil, true, dropBOM
 		default:
 			next, err := f.Replacement(text)
@@ -184,7 +184,9 @@ func fixRow(ck checked, fileFixes map[int64][]diagnostics.Diagnostic, p *jsonpos
 		}
 	}
 	if changed {
-		res.Edits = append(res.Edits, RowEdit{Line: row.Line, Old: row.Text, New: text})
+		// The row's text lives in a chunk that ScanRows reuses once emit
+		// returns: the edit keeps its own copy.
+		res.Edits = append(res.Edits, RowEdit{Line: row.Line, Old: bytes.Clone(row.Text), New: text})
 	}
 	return text, false, dropBOM
 }

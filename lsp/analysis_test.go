@@ -138,29 +138,6 @@ func TestIncrementalMatchesEngine(t *testing.T) {
 	}
 }
 
-// TestFixAllEdits checks that the edits of "fix all" turn the text into
-// what `ftls fix` writes.
-func TestFixAllEdits(t *testing.T) {
-	s := diagnostics.DefaultSettings()
-	for name, text := range fixtureInputs(t) {
-		if bytes.HasPrefix(text, bomBytes) {
-			continue // editors never show the byte order mark
-		}
-		snap := open("file:///d/x.jsonl", "jsonl", 1, string(text))
-		want, _, err := engine.FixBytes(context.Background(), text, engine.Options{Settings: s})
-		if err != nil {
-			t.Fatal(err)
-		}
-		edits, err := fixAllEdits(context.Background(), snap, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := applyEdits(string(text), edits); got != string(want) {
-			t.Errorf("%s: fix all edits give\n%q\nwant\n%q", name, got, want)
-		}
-	}
-}
-
 // applyEdits applies LSP edits (non-overlapping, any order) to text.
 func applyEdits(text string, edits []textEdit) string {
 	x := textpos.NewLineIndex([]byte(text))
@@ -168,17 +145,23 @@ func applyEdits(text string, edits []textEdit) string {
 		s, e int
 		t    string
 	}
-	var spans []span
+	spans := make([]span, 0, len(edits))
 	for _, e := range edits {
 		s, _ := x.Offset(e.Range.Start)
 		en, _ := x.Offset(e.Range.End)
 		spans = append(spans, span{s, en, e.NewText})
 	}
-	sort.Slice(spans, func(i, j int) bool { return spans[i].s > spans[j].s })
+	sort.SliceStable(spans, func(i, j int) bool { return spans[i].s < spans[j].s })
+	var b strings.Builder
+	b.Grow(len(text))
+	at := 0
 	for _, sp := range spans {
-		text = text[:sp.s] + sp.t + text[sp.e:]
+		b.WriteString(text[at:sp.s])
+		b.WriteString(sp.t)
+		at = sp.e
 	}
-	return text
+	b.WriteString(text[at:])
+	return b.String()
 }
 
 // TestNeedsEngine checks when the server hands a document to the engine

@@ -2,7 +2,6 @@ package lsp
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -12,16 +11,15 @@ import (
 	"github.com/tliron/glsp"
 
 	"github.com/ftls-dev/ftls/diagnostics"
-	"github.com/ftls-dev/ftls/engine"
 )
 
 // Code actions: a quickfix for every diagnostic in the requested range
 // whose rule has a fix, and source.fixAll.ftls, which applies every safe
-// fix as `ftls fix` does. Every edit names the document version it was
-// computed for, so an editor refuses it once the text has moved on. Fixes
-// rewrite a whole row; go-diff turns the rewrite into the few characters
-// that actually change, so that undo, cursors and other diagnostics stay
-// put.
+// fix as `ftls fix` does (fixall.go). Every edit names the document version
+// it was computed for, so an editor refuses it once the text has moved on.
+// A quick fix rewrites a whole row; go-diff turns the rewrite into the few
+// characters that actually change, so that undo, cursors and other
+// diagnostics stay put.
 
 // fixAllInline is the document size up to which "fix all" is computed in
 // the code action request; larger documents get a command that computes it
@@ -37,68 +35,92 @@ func (s *Server) codeAction(ctx *glsp.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	actions := []codeAction{}
 	snap, r := s.current(p.TextDocument.URI)
-	// Split and info (split.go) need no checked result: they check the text.
-	actions = append(actions, s.sourceActions(snap, p.Context.Only)...)
-	// Generate N examples (generate.go).
-	actions = append(actions, s.datasetGenerateActions(snap, r, p)...)
-	if snap == nil || snap.kind != kindDataset || r == nil || r.snap != snap {
-		// Nothing checked for this version yet: fixes would be stale.
-		return actions, nil
-	}
-	if wants(p.Context.Only, kindQuickFix) {
-		picked := map[int]bool{}
-		// The diagnostics the client sends back name their fix in data.
-		for _, cd := range p.Context.Diagnostics {
-			var data diagnosticData
-			if json.Unmarshal(cd.Data, &data) == nil && data.Version == snap.version && data.Fix >= 0 && data.Fix < len(r.res.Diagnostics) {
-				picked[data.Fix] = true
-			}
+	// Editors list actions in the order given: the fixes of what is under
+	// the cursor first, then fixing everything, then the rest.
+	actions := []codeAction{}
+	if snap != nil && snap.kind == kindDataset {
+		if wants(p.Context.Only, kindQuickFix) {
+			actions = append(actions, s.quickFixes(snap, r, &p)...)
 		}
-		for i, d := range r.res.Diagnostics {
-			if d.Fix != nil && overlaps(d.Range, p.Range) {
-				picked[i] = true
-			}
-		}
-		for i, d := range r.res.Diagnostics {
-			if !picked[i] || d.Fix == nil {
-				continue
-			}
-			edits, err := fixTextEdits(snap, d.Fix)
-			if err != nil {
-				s.log.Warningf("fix %s at line %d: %v", d.Code, d.Range.Start.Line+1, err)
-				continue
-			}
-			if len(edits) == 0 {
-				continue
-			}
-			actions = append(actions, codeAction{
-				Title:       fmt.Sprintf("%s (%s)", d.Fix.Title, d.Code),
-				Kind:        kindQuickFix,
-				Diagnostics: []lspDiagnostic{toLSP(r, i, d)},
-				IsPreferred: true,
-				Edit:        versionedEdit(snap, edits),
-			})
-		}
-	}
-	if wants(p.Context.Only, kindFixAll) && hasFix(r) {
-		a := codeAction{Title: "Fix all safe problems (ftls)", Kind: kindFixAll}
-		if snap.Size() <= fixAllInline {
-			edits, err := fixAllEdits(s.ctx, snap, r.settings)
+		if wants(p.Context.Only, kindFixAll) {
+			a, err := s.fixAllAction(snap, r)
 			if err != nil {
 				return nil, err
 			}
-			if len(edits) > 0 {
-				a.Edit = versionedEdit(snap, edits)
-				actions = append(actions, a)
-			}
-		} else {
-			a.Command = &command{Title: a.Title, Command: cmdFixAll, Arguments: []any{versionedTextDocumentIdentifier{URI: snap.uri, Version: snap.version}}}
-			actions = append(actions, a)
+			actions = append(actions, a...)
 		}
 	}
+	// Generate N examples (generate.go).
+	actions = append(actions, s.datasetGenerateActions(snap, r, p)...)
+	// Split and info (split.go) need no checked result: they check the text.
+	actions = append(actions, s.sourceActions(snap, p.Context.Only)...)
 	return actions, nil
+}
+
+// quickFixes returns the fixes of the diagnostics in the requested range
+// or sent back by the client, when r is the result of snap: fixes of
+// another version would land in the wrong place.
+func (s *Server) quickFixes(snap *snapshot, r *result, p *codeActionParams) []codeAction {
+	if r == nil || r.snap != snap {
+		return nil
+	}
+	picked := map[int]bool{}
+	// The diagnostics the client sends back name their fix in data.
+	for _, cd := range p.Context.Diagnostics {
+		var data diagnosticData
+		if json.Unmarshal(cd.Data, &data) == nil && data.Version == snap.version && data.Fix >= 0 && data.Fix < len(r.res.Diagnostics) {
+			picked[data.Fix] = true
+		}
+	}
+	for i, d := range r.res.Diagnostics {
+		if d.Fix != nil && overlaps(d.Range, p.Range) {
+			picked[i] = true
+		}
+	}
+	var actions []codeAction
+	for i, d := range r.res.Diagnostics {
+		if !picked[i] || d.Fix == nil {
+			continue
+		}
+		edits, err := fixTextEdits(snap, d.Fix)
+		if err != nil {
+			s.log.Warningf("fix %s at line %d: %v", d.Code, d.Range.Start.Line+1, err)
+			continue
+		}
+		if len(edits) == 0 {
+			continue
+		}
+		actions = append(actions, codeAction{
+			Title:       fmt.Sprintf("%s (%s)", d.Fix.Title, d.Code),
+			Kind:        kindQuickFix,
+			Diagnostics: []lspDiagnostic{toLSP(r, i, d)},
+			IsPreferred: true,
+			Edit:        versionedEdit(snap, edits),
+		})
+	}
+	return actions
+}
+
+// fixAllAction offers "fix all safe problems", computed from snap alone:
+// never from a result of another version, nor from one that is still
+// coming in. A small document gets the edit at once; a large one a
+// command that computes it in the background (fixall.go).
+func (s *Server) fixAllAction(snap *snapshot, r *result) ([]codeAction, error) {
+	a := codeAction{Title: "Fix all safe problems (ftls)", Kind: kindFixAll}
+	if snap.Size() > fixAllInline {
+		if r != nil && r.snap == snap && r.full && !hasFix(r) {
+			return nil, nil
+		}
+		a.Command = &command{Title: a.Title, Command: cmdFixAll, Arguments: []any{versionedTextDocumentIdentifier{URI: snap.uri, Version: snap.version}}}
+		return []codeAction{a}, nil
+	}
+	fa, err := fixAllEdits(s.ctx, snap, s.settingsOf(snap, r))
+	if err != nil || len(fa.edits) == 0 {
+		return nil, err
+	}
+	a.Edit = versionedEdit(snap, fa.edits)
+	return []codeAction{a}, nil
 }
 
 // wants reports whether a code action of kind is asked for by only (a
@@ -195,39 +217,4 @@ func diffEdits(snap *snapshot, base int64, old, repl []byte) []textEdit {
 		})
 	}
 	return edits
-}
-
-// fixAllEdits applies every safe fix to the document's text in memory, as
-// `ftls fix` does, and returns the edits row by row.
-func fixAllEdits(ctx context.Context, snap *snapshot, st *diagnostics.Settings) ([]textEdit, error) {
-	data := snap.Text()
-	_, fr, err := engine.FixEdits(ctx, data, engine.Options{Settings: st})
-	if err != nil {
-		return nil, err
-	}
-	starts := snap.lineStarts()
-	var edits []textEdit
-	for _, e := range fr.Edits {
-		if e.Line < 0 || e.Line >= len(snap.lines) {
-			continue
-		}
-		start := starts[e.Line]
-		if e.Line == 0 && bytes.HasPrefix(data, bomBytes) {
-			start += int64(len(bomBytes))
-		}
-		end := start + int64(len(e.Old))
-		if e.New == nil { // the row and its line end are removed
-			rest := data[min(end, int64(len(data))):]
-			switch {
-			case bytes.HasPrefix(rest, []byte("\r\n")):
-				end += 2
-			case bytes.HasPrefix(rest, []byte("\n")):
-				end++
-			}
-			edits = append(edits, textEdit{Range: Range{Start: snap.Position(start), End: snap.Position(end)}})
-			continue
-		}
-		edits = append(edits, diffEdits(snap, start, e.Old, e.New)...)
-	}
-	return edits, nil
 }

@@ -46,25 +46,8 @@ func (s *Server) executeCommand(ctx *glsp.Context) (any, error) {
 		if snap.version != doc.Version {
 			return nil, fmt.Errorf("%s changed since version %d; ask for the action again", doc.URI, doc.Version)
 		}
-		// Fixing a large file takes seconds: do it in the background and
-		// send the edit with workspace/applyEdit, which the editor refuses
-		// if the document changed meanwhile.
-		s.goSafe("fix all", func() {
-			edits, err := fixAllEdits(s.ctx, snap, s.settingsOf(snap, r))
-			if err != nil {
-				s.log.Errorf("fix all %s: %v", snap.uri, err)
-				return
-			}
-			if len(edits) == 0 {
-				return
-			}
-			var res applyWorkspaceEditResult
-			s.callAsync("workspace/applyEdit", applyWorkspaceEditParams{Label: "ftls: fix all", Edit: *versionedEdit(snap, edits)}, &res, func() {
-				if !res.Applied {
-					s.log.Warningf("fix all %s: not applied: %s", snap.uri, res.FailureReason)
-				}
-			})
-		})
+		// Fixing a large file takes seconds: not in the request.
+		s.goSafe("fix all", func() { s.fixAllInBackground(snap.uri) })
 		return nil, nil
 	}
 	return nil, errors.New("unknown command " + p.Command)

@@ -268,9 +268,27 @@ func (s *snapshot) clampPos(p Position) (ln, b int, ok bool) {
 type store struct {
 	mu   sync.Mutex
 	docs map[string]*snapshot
+	// changed is closed, and replaced, whenever a document is put or
+	// removed: server-initiated edits wait on it for the didChange that
+	// carries them (applyedit.go).
+	changed chan struct{}
 }
 
-func newStore() *store { return &store{docs: map[string]*snapshot{}} }
+func newStore() *store { return &store{docs: map[string]*snapshot{}, changed: make(chan struct{})} }
+
+// watch returns the document and a channel closed at the next change of
+// any document.
+func (st *store) watch(uri string) (*snapshot, <-chan struct{}) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.docs[uri], st.changed
+}
+
+// signal wakes the watchers; st.mu is held.
+func (st *store) signal() {
+	close(st.changed)
+	st.changed = make(chan struct{})
+}
 
 func (st *store) get(uri string) *snapshot {
 	st.mu.Lock()
@@ -281,12 +299,14 @@ func (st *store) get(uri string) *snapshot {
 func (st *store) put(s *snapshot) {
 	st.mu.Lock()
 	st.docs[s.uri] = s
+	st.signal()
 	st.mu.Unlock()
 }
 
 func (st *store) remove(uri string) {
 	st.mu.Lock()
 	delete(st.docs, uri)
+	st.signal()
 	st.mu.Unlock()
 }
 

@@ -359,7 +359,7 @@ func (s *Server) runGenerate(pl *plan.Plan, dataset string, args generateArgs) e
 	open := s.docs.get(uri)
 	if open != nil {
 		job.Existing = open.Text()
-		job.Sink = &editorSink{s: s, uri: uri}
+		job.Sink = &editorSink{s: s, ctx: ctx, uri: uri}
 	}
 	pv, err := generator.Prepare(ctx, job)
 	if err != nil {
@@ -453,41 +453,56 @@ func (s *Server) runGenerate(pl *plan.Plan, dataset string, args generateArgs) e
 }
 
 // editorSink inserts each batch at the end of the open training document
-// with a versioned workspace/applyEdit. When the editor refuses the edit
-// (the document changed), it retries once against the current version's
-// end; when the document was closed meanwhile, it appends on disk.
+// with a verified workspace/applyEdit (applyedit.go): a batch counts as
+// added only once a version of the document holds every one of its rows,
+// and a refused batch is sent again at the end of the latest version.
+// Batches go one at a time. When the document was closed meanwhile, the
+// batch is appended on disk.
 type editorSink struct {
 	s   *Server
+	ctx context.Context
 	uri string
+	mu  sync.Mutex
 }
 
 func (k *editorSink) Append(rows [][]byte) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	for attempt := 0; attempt < 2; attempt++ {
-		snap := k.s.docs.get(k.uri)
-		if snap == nil {
-			return (&generator.FileSink{Path: uriPath(k.uri)}).Append(rows)
-		}
-		var b strings.Builder
-		if text := snap.Text(); len(text) > 0 && text[len(text)-1] != '\n' {
-			b.WriteString("\n")
-		}
-		for _, r := range rows {
-			b.Write(r)
-			b.WriteString("\n")
-		}
-		end := snap.Position(snap.Size())
-		var res applyWorkspaceEditResult
-		k.s.callSync("workspace/applyEdit", applyWorkspaceEditParams{
-			Label: fmt.Sprintf("ftls: add %d generated examples", len(rows)),
-			Edit:  *versionedEdit(snap, []textEdit{{Range: Range{Start: end, End: end}, NewText: b.String()}}),
-		}, &res)
-		if res.Applied {
-			return nil
-		}
-		k.s.log.Warningf("generate %s: edit at version %d refused: %s", k.uri, snap.version, orUnknown(res.FailureReason))
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	label := fmt.Sprintf("ftls: add %d generated examples", len(rows))
+	_, err := k.s.applyVerified(k.ctx, label, k.uri, func(snap *snapshot) (editPlan, error) {
+		return appendRowsEdit(snap, rows), nil
+	})
+	if errors.Is(err, errDocumentClosed) {
+		return (&generator.FileSink{Path: uriPath(k.uri)}).Append(rows)
 	}
-	return errors.New("the editor refused to insert the generated examples (the document changed); the run was stopped")
+	if err != nil {
+		return fmt.Errorf("inserting %d examples into %s: %w", len(rows), filepath.Base(uriPath(k.uri)), err)
+	}
+	return nil
+}
+
+// appendRowsEdit inserts rows after the last line of snap, in its line
+// ending, and holds once every row is a line of the document.
+func appendRowsEdit(snap *snapshot, rows [][]byte) editPlan {
+	last := snap.lines[len(snap.lines)-1]
+	eol := "\n"
+	if len(snap.lines) > 1 && bytes.HasSuffix(snap.lines[len(snap.lines)-2].text, []byte("\r\n")) {
+		eol = "\r\n"
+	}
+	var b strings.Builder
+	if len(last.text) > 0 { // the last line has no line end yet
+		b.WriteString(eol)
+	}
+	for _, r := range rows {
+		b.Write(r)
+		b.WriteString(eol)
+	}
+	end := snap.Position(snap.Size())
+	return editPlan{
+		edits: []textEdit{{Range: Range{Start: end, End: end}, NewText: b.String()}},
+		holds: func(cur *snapshot) bool { return rowsPresent(cur, rows) == len(rows) },
+	}
 }
