@@ -575,3 +575,79 @@ func utf16Len(s string) int {
 	}
 	return n
 }
+
+// Neovim answers applied: true to an edit it drops as stale. Here the
+// user types at the top of the file while each batch is on its way, and
+// the editor drops the first batch but says it applied it: the server
+// must see that no version holds the batch, send it again, and end with
+// exactly the requested rows in the document and in its message.
+func TestGenerateDroppedEditIsSentAgain(t *testing.T) {
+	f := newGenFixture(t, func(srv *fakeopenai.Server, req *fakeopenai.Request) *fakeopenai.Reply { return nil })
+	f.c.mu.Lock()
+	apply := f.c.onApply
+	edits := 0
+	f.c.onApply = func(raw json.RawMessage) applyWorkspaceEditResult {
+		edits++
+		f.trainMu.Lock()
+		// A keystroke in the first row's content, before the edit.
+		at := Position{Line: 0, Character: strings.Index(f.train.text, `"content": "`) + len(`"content": "`)}
+		f.train.edit(Range{Start: at, End: at}, "x")
+		f.trainMu.Unlock()
+		if edits == 1 {
+			return applyWorkspaceEditResult{Applied: true} // dropped, as stale
+		}
+		// The keystroke made the edit stale too; an editor that applies
+		// it anyway (VS Code rebases nothing; this one is lenient) would
+		// be refused by version, so apply it on the new version.
+		var p applyWorkspaceEditParams
+		json.Unmarshal(raw, &p)
+		p.Edit.DocumentChanges[0].TextDocument.Version = f.train.version
+		raw, _ = json.Marshal(p)
+		return apply(raw)
+	}
+	f.c.mu.Unlock()
+	f.trainMu.Lock()
+	before := strings.Count(f.train.text, "\n")
+	f.trainMu.Unlock()
+	a := f.generateAction(t)
+	f.c.mu.Lock()
+	f.c.msgAnswer = "Generate"
+	f.c.mu.Unlock()
+	f.c.run(a)
+	notes := f.waitEnd(t)
+	if end := notes[len(notes)-1].Value.Message; !strings.HasPrefix(end, "12 of 12") {
+		t.Errorf("end %q", end)
+	}
+	f.trainMu.Lock()
+	text := f.train.text
+	f.trainMu.Unlock()
+	if rows := strings.Count(text, "\n"); rows != before+12 {
+		t.Errorf("%d rows, want %d:\n%s", rows, before+12, text)
+	}
+	if !strings.Contains(text, `"content": "xx`) {
+		t.Error("the user's keystrokes are lost")
+	}
+	if edits < 2 {
+		t.Errorf("%d edits sent; the dropped one was not sent again", edits)
+	}
+}
+
+// When the editor never applies a batch, the run stops and says how many
+// rows it really added: none.
+func TestGenerateNeverAppliedIsReported(t *testing.T) {
+	f := newGenFixture(t, func(srv *fakeopenai.Server, req *fakeopenai.Request) *fakeopenai.Reply { return nil })
+	f.c.mu.Lock()
+	f.c.onApply = func(raw json.RawMessage) applyWorkspaceEditResult {
+		return applyWorkspaceEditResult{FailureReason: "read-only buffer"}
+	}
+	f.c.mu.Unlock()
+	a := f.generateAction(t)
+	f.c.mu.Lock()
+	f.c.msgAnswer = "Generate"
+	f.c.mu.Unlock()
+	f.c.run(a)
+	notes := f.waitEnd(t)
+	if end := notes[len(notes)-1].Value.Message; !strings.HasPrefix(end, "0 of 12") {
+		t.Errorf("end %q, want 0 of 12", end)
+	}
+}
