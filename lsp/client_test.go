@@ -60,6 +60,7 @@ type client struct {
 	// window/showMessageRequest: the requests received and the title of
 	// the action to answer with ("" answers null).
 	msgRequests []json.RawMessage
+	shown       []showDocumentParams // window/showDocument requests
 	msgAnswer   string
 	// window/workDoneProgress/create tokens and $/progress notifications,
 	// as sent.
@@ -182,6 +183,11 @@ func (c *client) handle(_ context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.Reque
 			return nil, nil
 		}
 		return map[string]string{"title": c.msgAnswer}, nil
+	case "window/showDocument":
+		var p showDocumentParams
+		json.Unmarshal(params, &p)
+		c.shown = append(c.shown, p)
+		return map[string]bool{"success": true}, nil
 	case "window/workDoneProgress/create":
 		c.progressCreated = append(c.progressCreated, params)
 		return nil, nil

@@ -306,3 +306,9 @@ type applyResourceEditParams struct {
 	Label string                `json:"label,omitempty"`
 	Edit  resourceWorkspaceEdit `json:"edit"`
 }
+
+type showDocumentParams struct {
+	URI       string `json:"uri"`
+	External  bool   `json:"external,omitempty"`
+	TakeFocus bool   `json:"takeFocus"`
+}

@@ -113,6 +113,7 @@ type Server struct {
 	// workDoneProgress: the client accepts window/workDoneProgress/create
 	// (generate.go).
 	workDoneProgress bool
+	showDocument     bool        // the client answers window/showDocument (split.go)
 	gens             generations // generation runs by progress token (generate.go)
 
 	ctx    context.Context // background work; cancelled at shutdown
@@ -340,11 +341,15 @@ func (s *Server) initialize(ctx *glsp.Context) (any, error) {
 		Capabilities struct {
 			Window struct {
 				WorkDoneProgress bool `json:"workDoneProgress"`
+				ShowDocument     struct {
+					Support bool `json:"support"`
+				} `json:"showDocument"`
 			} `json:"window"`
 		} `json:"capabilities"`
 	}
 	_ = json.Unmarshal(ctx.Params, &win)
 	s.workDoneProgress = win.Capabilities.Window.WorkDoneProgress
+	s.showDocument = win.Capabilities.Window.ShowDocument.Support
 	s.mu.Unlock()
 	if len(p.InitializationOptions) > 0 {
 		if _, err := s.cfg.setClient(p.InitializationOptions); err != nil {

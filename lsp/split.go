@@ -128,7 +128,7 @@ func (s *Server) sourceCommand(name string, snap *snapshot, version int32) error
 		if name == cmdSplit {
 			err = s.runSplit(snap, create)
 		} else {
-			err = s.runInfo(snap, create)
+			err = s.runInfo(snap)
 		}
 		if err != nil {
 			s.log.Warningf("%s %s: %v", name, snap.uri, err)
@@ -194,7 +194,7 @@ func (s *Server) runSplit(snap *snapshot, create bool) error {
 	if create {
 		edit := resourceWorkspaceEdit{DocumentChanges: []any{
 			createFile{Kind: "create", URI: validURI, Options: &createFileOptions{Overwrite: false, IgnoreIfExists: false}},
-			optionalTextDocumentEdit{TextDocument: optionalVersionedTextDocumentIdentifier{URI: validURI}, Edits: []textEdit{{NewText: string(validText)}}},
+			optionalTextDocumentEdit{TextDocument: optionalVersionedTextDocumentIdentifier{URI: validURI}, Edits: []textEdit{newFileEdit(validText)}},
 			trainEdit,
 		}}
 		s.applyResourceEdit(label, edit, func(ok bool, reason string) {
@@ -203,6 +203,8 @@ func (s *Server) runSplit(snap *snapshot, create bool) error {
 				return
 			}
 			s.log.Infof("split %s: %s", snap.uri, summary)
+			s.showMessage(messageInfo, fmt.Sprintf("ftls: moved %s; save both files to keep the split", summary))
+			s.showFile(validURI)
 		})
 		return nil
 	}
@@ -224,6 +226,7 @@ func (s *Server) runSplit(snap *snapshot, create bool) error {
 			return
 		}
 		s.showMessage(messageInfo, fmt.Sprintf("ftls: moved %s. This editor cannot create files in an edit, so %s was written on disk directly; undo in the editor restores the training rows but does not delete it", summary, valid))
+		s.showFile(validURI)
 	})
 	return nil
 }
@@ -245,7 +248,7 @@ func removeRowEdits(snap *snapshot, rows []diagnostics.RowInfo, toValid []bool) 
 }
 
 // runInfo builds the statistics document of snap and writes it.
-func (s *Server) runInfo(snap *snapshot, create bool) error {
+func (s *Server) runInfo(snap *snapshot) error {
 	path := snap.path
 	p, err := governing(path)
 	if err != nil {
@@ -316,28 +319,49 @@ func (s *Server) runInfo(snap *snapshot, create bool) error {
 	if err := rep.WriteText(&text); err != nil {
 		return err
 	}
-	label := "ftls: write " + filepath.Base(docPath)
-	if create {
-		uri := pathURI(docPath)
-		edit := resourceWorkspaceEdit{DocumentChanges: []any{
-			createFile{Kind: "create", URI: uri, Options: &createFileOptions{Overwrite: true}},
-			optionalTextDocumentEdit{TextDocument: optionalVersionedTextDocumentIdentifier{URI: uri}, Edits: []textEdit{{NewText: text.String()}}},
-		}}
-		s.applyResourceEdit(label, edit, func(ok bool, reason string) {
-			if !ok {
-				s.showMessage(messageWarning, fmt.Sprintf("ftls: %s was not written: %s", docPath, orUnknown(reason)))
-			}
-		})
-		return nil
-	}
+	// Written on disk by the server, whatever the client can do: a
+	// derived document replaced as a whole gains nothing from being an
+	// undoable edit, and a create-and-edit leaves an empty file on disk and
+	// the text in a modified buffer until the user saves it (Neovim does
+	// not even show that buffer).
 	if err := os.MkdirAll(docDir, 0o755); err != nil {
 		return err
 	}
 	if err := atomicfile.WriteFile(docPath, text.Bytes()); err != nil {
 		return fmt.Errorf("writing %s: %w", docPath, err)
 	}
-	s.showMessage(messageInfo, fmt.Sprintf("ftls: wrote %s on disk (%d training, %d validation examples); this editor cannot create files in an edit", docPath, rep.TrainExamples, rep.ValidExamples))
+	s.showMessage(messageInfo, fmt.Sprintf("ftls: wrote %s (%d training, %d validation examples)", docPath, rep.TrainExamples, rep.ValidExamples))
+	s.showFile(pathURI(docPath))
 	return nil
+}
+
+// newFileEdit inserts text into a document just created, empty. Its
+// range ends on line 1, past the end of that document: every client
+// clamps such a range to the end, and Neovim then also drops the empty
+// last line it would otherwise keep, on which it writes the final newline
+// of its own ('eol'). So a file whose text ends in one newline is saved
+// with exactly one, by Neovim as by VS Code.
+func newFileEdit(text []byte) textEdit {
+	return textEdit{Range: Range{End: Position{Line: 1}}, NewText: string(text)}
+}
+
+// showFile asks the client to show the file at uri, without taking the
+// focus from the document the user is in; nothing when the client cannot.
+func (s *Server) showFile(uri string) {
+	s.mu.Lock()
+	can := s.showDocument
+	s.mu.Unlock()
+	if !can {
+		return
+	}
+	var res struct {
+		Success bool `json:"success"`
+	}
+	s.callAsync("window/showDocument", showDocumentParams{URI: uri, TakeFocus: false}, &res, func() {
+		if !res.Success {
+			s.log.Infof("the editor did not show %s", uri)
+		}
+	})
 }
 
 // applyResourceEdit sends workspace/applyEdit (from a goroutine, as every

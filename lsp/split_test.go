@@ -63,7 +63,7 @@ func (c *client) initializeWith(resourceOps []string) {
 	var res initializeResult
 	c.mustCall("initialize", map[string]any{
 		"processId": os.Getpid(), "rootUri": nil,
-		"capabilities":          map[string]any{"workspace": ws},
+		"capabilities":          map[string]any{"workspace": ws, "window": map[string]any{"showDocument": map[string]any{"support": true}}},
 		"initializationOptions": map[string]any{"debounceMs": 5},
 	}, &res)
 	for _, k := range []string{kindSplit, kindInfo} {
@@ -255,11 +255,16 @@ func TestSplitAndInfoSourceActions(t *testing.T) {
 		t.Errorf("create operation: %s", ch[0])
 	}
 	fill := decodeAs[rawDocEdit](t, ch[1])
+	// The range ends past the new, empty document, so that Neovim drops
+	// the empty last line it would otherwise save as a second newline.
 	if fill.TextDocument.URI != validURI || fill.TextDocument.Version != nil || len(fill.Edits) != 1 ||
-		fill.Edits[0].Range != (Range{}) {
+		fill.Edits[0].Range != (Range{End: Position{Line: 1}}) {
 		t.Fatalf("validation file edit: %s", ch[1])
 	}
 	validText := fill.Edits[0].NewText
+	if !strings.HasSuffix(validText, "}\n") {
+		t.Errorf("the validation text does not end in one newline: %q", tail(validText, 40))
+	}
 	rm := decodeAs[rawDocEdit](t, ch[2])
 	if rm.TextDocument.URI != uri || rm.TextDocument.Version == nil || *rm.TextDocument.Version != 1 {
 		t.Fatalf("training edit is not versioned: %s", ch[2])
@@ -284,24 +289,41 @@ func TestSplitAndInfoSourceActions(t *testing.T) {
 		t.Error("the server wrote the validation file itself although the client creates files")
 	}
 
-	// Info: create (replacing) the info file with the text document.
+	// The split file is shown once the edit is applied.
+	c.waitFor("the validation file to be shown", func() bool { return len(c.shown) >= 1 })
+	c.mu.Lock()
+	shown := c.shown[0]
+	c.mu.Unlock()
+	if shown.URI != validURI || shown.TakeFocus || shown.External {
+		t.Errorf("showDocument after the split: %+v", shown)
+	}
+
+	// Info: written on disk by the server (a create-and-edit would leave
+	// an empty file and an unsaved buffer), then shown.
+	infoPath := filepath.Join(dir, "dataset_info.txt")
 	c.run(ia)
-	_, ch = c.waitApplied(2)
-	if len(ch) != 2 {
-		t.Fatalf("info edit has %d changes, want 2: %s", len(ch), ch)
+	c.waitFor("the info file to be shown", func() bool { return len(c.shown) >= 2 })
+	c.mu.Lock()
+	shown = c.shown[1]
+	n := len(c.appliedRaw)
+	msgs := slices.Clone(c.messages)
+	c.mu.Unlock()
+	if shown.URI != pathURI(infoPath) || shown.TakeFocus {
+		t.Errorf("showDocument after info: %+v", shown)
 	}
-	infoURI := pathURI(filepath.Join(dir, "dataset_info.txt"))
-	cr = decodeAs[rawCreate](t, ch[0])
-	if cr.Kind != "create" || cr.URI != infoURI || cr.Options == nil || cr.Options.Overwrite == nil || !*cr.Options.Overwrite {
-		t.Errorf("info create operation: %s", ch[0])
+	if n != 1 {
+		t.Errorf("%d edits sent, want only the split's: the info file is written on disk", n)
 	}
-	fill = decodeAs[rawDocEdit](t, ch[1])
-	if fill.TextDocument.URI != infoURI || len(fill.Edits) != 1 || fill.Edits[0].Range != (Range{}) {
-		t.Fatalf("info edit: %s", ch[1])
+	raw, err := os.ReadFile(infoPath)
+	if err != nil {
+		t.Fatal(err)
 	}
-	text := fill.Edits[0].NewText
+	text := string(raw)
 	if !strings.HasPrefix(text, "Fine-tuning dataset summary\n===========================\n") {
 		t.Errorf("info text does not start with the heading:\n%s", tail(text, 2000))
+	}
+	if !strings.HasSuffix(text, "\n") || strings.HasSuffix(text, "\n\n") {
+		t.Errorf("the info file does not end in exactly one newline: %q", tail(text, 40))
 	}
 	// The same document as `ftls info` on the same files.
 	cmd := exec.Command(ftlsBinary, "info", "--plan", "support.plan.yaml")
@@ -309,7 +331,7 @@ func TestSplitAndInfoSourceActions(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("ftls info: %v\n%s", err, out)
 	}
-	want, err := os.ReadFile(filepath.Join(dir, "dataset_info.txt"))
+	want, err := os.ReadFile(infoPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,11 +343,8 @@ func TestSplitAndInfoSourceActions(t *testing.T) {
 			t.Errorf("info text lacks %q", w)
 		}
 	}
-	c.mu.Lock()
-	msgs := slices.Clone(c.messages)
-	c.mu.Unlock()
-	if len(msgs) != 0 {
-		t.Errorf("messages although the client creates files: %+v", msgs)
+	if len(msgs) != 2 || !strings.Contains(msgs[0].Message, "save both files") || !strings.Contains(msgs[1].Message, "wrote "+infoPath) {
+		t.Errorf("messages: %+v", msgs)
 	}
 }
 
@@ -399,7 +418,7 @@ func TestSplitAndInfoFallbackWithoutResourceOperations(t *testing.T) {
 	m = c.messages[2]
 	n = len(c.appliedRaw)
 	c.mu.Unlock()
-	if m.Type != messageInfo || !strings.Contains(m.Message, "dataset_info.txt") || !strings.Contains(m.Message, "on disk") {
+	if m.Type != messageInfo || !strings.Contains(m.Message, "wrote") || !strings.Contains(m.Message, "dataset_info.txt") {
 		t.Errorf("info message: %+v", m)
 	}
 	if n != 1 {
