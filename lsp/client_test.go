@@ -219,6 +219,19 @@ func (c *client) handle(_ context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.Reque
 			return nil, err
 		}
 		c.checked[p.URI] = p
+		if p.Unchanged {
+			// The diagnostics published last stand for this version.
+			d := c.diags[p.URI]
+			v := p.Version
+			d.Version = &v
+			c.diags[p.URI] = d
+			if c.received[p.URI] == nil {
+				c.received[p.URI] = map[int32]time.Time{}
+			}
+			if _, ok := c.received[p.URI][v]; !ok {
+				c.received[p.URI][v] = now
+			}
+		}
 		record := func(m map[string]map[int32]float64) {
 			if m[p.URI] == nil {
 				m[p.URI] = map[int32]float64{}

@@ -69,7 +69,7 @@ func (s *Server) quickFixes(snap *snapshot, r *result, p *codeActionParams) []co
 	// The diagnostics the client sends back name their fix in data.
 	for _, cd := range p.Context.Diagnostics {
 		var data diagnosticData
-		if json.Unmarshal(cd.Data, &data) == nil && data.Version == snap.version && data.Fix >= 0 && data.Fix < len(r.res.Diagnostics) {
+		if json.Unmarshal(cd.Data, &data) == nil && data.Version == r.shownVersion && data.Fix >= 0 && data.Fix < len(r.res.Diagnostics) {
 			picked[data.Fix] = true
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -52,6 +53,12 @@ type result struct {
 	// full is set when the file rules ran on this very version; otherwise
 	// their findings are carried over from an earlier one.
 	full bool
+	// shown is what the editor has for this result: the diagnostics
+	// published for it, or for an earlier version when they were the
+	// same (then they were not sent again), and that version, which
+	// their data names.
+	shown        []lspDiagnostic
+	shownVersion int32
 }
 
 // publisher owns the document workers and their latest results.
@@ -405,25 +412,49 @@ func (w *worker) runFileRules(job *fileJob) {
 }
 
 // publish records r as the latest result of its document and sends its
-// diagnostics.
+// diagnostics, unless they are the ones the editor already shows: a
+// keystroke inside a row usually changes no finding, and an editor takes
+// up to a second and a half to take in a set of thousands (Neovim 0.7).
 func (p *publisher) publish(r *result) {
 	uri := r.snap.uri
+	diags := toLSPDiagnostics(r)
 	p.mu.Lock()
 	if p.workers[uri] == nil { // closed meanwhile
 		p.mu.Unlock()
 		return
 	}
 	prev := p.results[uri]
+	unchanged := prev != nil && sameDiagnostics(prev.shown, diags)
+	if unchanged {
+		r.shown, r.shownVersion = prev.shown, prev.shownVersion
+	} else {
+		r.shown, r.shownVersion = diags, r.snap.version
+	}
 	p.results[uri] = r
 	hook := p.afterPublish
 	p.mu.Unlock()
-	p.send(r)
+	if unchanged {
+		p.sendChecked(r, 0, true)
+	} else {
+		p.sendDiagnostics(r, diags, true)
+	}
 	if hook != nil {
 		hook(uri, r.snap.version, r.full)
 	}
 	if r.full && r.snap.kind == kindDataset && (prev == nil || !prev.full || prev.snap != r.snap) && !isValidationFile(r.snap.path) {
 		p.rescheduleValidation(r.snap)
 	}
+}
+
+// sameDiagnostics reports whether two sets differ at most in the version
+// their data names.
+func sameDiagnostics(a, b []lspDiagnostic) bool {
+	return slices.EqualFunc(a, b, func(x, y lspDiagnostic) bool {
+		return x.Range == y.Range && x.Severity == y.Severity && x.Code == y.Code && x.Message == y.Message &&
+			x.CodeDescription == y.CodeDescription && x.Source == y.Source &&
+			slices.Equal(x.RelatedInformation, y.RelatedInformation) &&
+			(x.Data == nil) == (y.Data == nil) && (x.Data == nil || x.Data.Code == y.Data.Code && x.Data.Fix == y.Data.Fix)
+	})
 }
 
 // publishEarly sends the findings of a document that is still arriving
@@ -439,30 +470,43 @@ func (p *publisher) publishEarly(r *result, versioned bool) {
 	}
 }
 
-// send sends a result's diagnostics, and then ftls/checked.
-func (p *publisher) send(r *result) { p.sendVersioned(r, true) }
-
+// sendVersioned sends a result's diagnostics, and then ftls/checked.
 func (p *publisher) sendVersioned(r *result, versioned bool) {
+	p.sendDiagnostics(r, toLSPDiagnostics(r), versioned)
+}
+
+func (p *publisher) sendDiagnostics(r *result, diags []lspDiagnostic, versioned bool) {
 	uri, v := r.snap.uri, r.snap.version
-	params := publishDiagnosticsParams{URI: uri, Diagnostics: toLSPDiagnostics(r)}
+	params := publishDiagnosticsParams{URI: uri, Diagnostics: diags}
 	if versioned {
 		params.Version = &v
 	}
 	p.s.notifyDirect("textDocument/publishDiagnostics", params)
+	p.sendChecked(r, len(diags), false)
+}
+
+func (p *publisher) sendChecked(r *result, n int, unchanged bool) {
+	uri, v := r.snap.uri, r.snap.version
 	elapsed := ms(time.Since(r.snap.received))
-	p.s.notifyDirect("ftls/checked", checkedParams{URI: uri, Version: v, Full: r.full, Rows: r.res.Tally.Rows, Diagnostics: len(params.Diagnostics), Millis: elapsed})
-	p.s.log.Debugf("published %s v%d (full %v): %d diagnostics, %.1f ms after the version arrived", uri, v, r.full, len(params.Diagnostics), elapsed)
+	if unchanged {
+		n = len(r.shown)
+	}
+	p.s.notifyDirect("ftls/checked", checkedParams{URI: uri, Version: v, Full: r.full, Unchanged: unchanged, Rows: r.res.Tally.Rows, Diagnostics: n, Millis: elapsed})
+	p.s.log.Debugf("checked %s v%d (full %v, unchanged %v): %d diagnostics, %.1f ms after the version arrived", uri, v, r.full, unchanged, n, elapsed)
 }
 
 // checkedParams is the custom notification ftls/checked, sent after each
 // publish: clients that show progress (and the tests) learn whether the
 // file rules ran on that version.
 type checkedParams struct {
-	URI         string `json:"uri"`
-	Version     int32  `json:"version"`
-	Full        bool   `json:"full"`
-	Rows        int    `json:"rows"`
-	Diagnostics int    `json:"diagnostics"`
+	URI     string `json:"uri"`
+	Version int32  `json:"version"`
+	Full    bool   `json:"full"`
+	// Unchanged is set when this version's diagnostics are the ones
+	// published last, and so were not sent again.
+	Unchanged   bool `json:"unchanged,omitempty"`
+	Rows        int  `json:"rows"`
+	Diagnostics int  `json:"diagnostics"`
 	// Millis is the time from the version's arrival to this publish.
 	Millis float64 `json:"millis"`
 }

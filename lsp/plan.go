@@ -437,7 +437,7 @@ func (s *Server) planCodeAction(ctx *glsp.Context) (any, error) {
 		picked := map[int]bool{}
 		for _, cd := range q.Context.Diagnostics {
 			var data diagnosticData
-			if json.Unmarshal(cd.Data, &data) == nil && data.Version == snap.version && data.Fix >= 0 && data.Fix < len(r.res.Diagnostics) {
+			if json.Unmarshal(cd.Data, &data) == nil && data.Version == r.shownVersion && data.Fix >= 0 && data.Fix < len(r.res.Diagnostics) {
 				picked[data.Fix] = true
 			}
 		}
