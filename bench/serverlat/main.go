@@ -23,8 +23,9 @@
 //	open_full_ms       didOpen sent -> the full publish (all rules, near-duplicates included)
 //	open_full_server_ms  the server's own time for the same (ftls/checked millis)
 //	edit_p50_ms, edit_p99_ms, edit_max_ms
-//	                   one-character didChange sent -> publishDiagnostics of that version
-//	                   (the server's default 20 ms debounce included)
+//	                   one-character didChange sent -> publishDiagnostics of that version, or
+//	                   its ftls/checked saying the set published last still holds (the
+//	                   server's default 20 ms debounce included)
 //	edit_full_ms       the last edit sent -> its full publish (the file rules wait
 //	                   for 250 ms without edits before they run again)
 //	hover_p50_ms, hover_p99_ms  textDocument/hover round trip on a random row
@@ -389,6 +390,7 @@ type checkedParams struct {
 	URI         string  `json:"uri"`
 	Version     int32   `json:"version"`
 	Full        bool    `json:"full"`
+	Unchanged   bool    `json:"unchanged"`
 	Rows        int     `json:"rows"`
 	Diagnostics int     `json:"diagnostics"`
 	Millis      float64 `json:"millis"`
@@ -537,6 +539,11 @@ func (c *client) dispatch(now time.Time, m *message) {
 		json.Unmarshal(m.Params, &p)
 		c.mu.Lock()
 		c.checked = append(c.checked, checked{at: now, checkedParams: p})
+		// A version whose findings are those published last gets no
+		// publishDiagnostics: the editor is up to date from here.
+		if _, ok := c.publish[p.Version]; p.Unchanged && !ok {
+			c.publish[p.Version] = event{at: now}
+		}
 		c.changed.Broadcast()
 		c.mu.Unlock()
 	case m.Method != "":
