@@ -28,6 +28,10 @@ type PlanTargets struct {
 	// SystemMode is system_prompt.mode: consistent, varied or none.
 	SystemMode      string
 	SystemModeRange textpos.Range
+	// SystemPrompts are system_prompt.prompts, written at
+	// SystemPromptsRange.
+	SystemPrompts      []string
+	SystemPromptsRange textpos.Range
 	// MinExamples is the smallest recommended size for Complexity, 0 if
 	// unknown.
 	MinExamples int

@@ -156,6 +156,16 @@ var boilerplate = []string{
 	"i can't assist with", "i'm unable to provide", "i am unable to provide", "i don't have personal opinions",
 	"i do not have personal opinions", "as of my last knowledge update", "as of my knowledge cutoff",
 	"my training data only goes", "i don't have access to real-time", "i do not have access to real-time",
+	"i am an ai", "i'm an ai", "i'm just an ai", "i am just an ai", "i'm only an ai", "i am only an ai",
+	"i am a language model", "i'm a language model", "i am an artificial intelligence",
+	"i cannot browse the internet", "i can't browse the internet", "i am unable to browse the internet",
+	"i'm unable to browse the internet", "i don't have the ability to browse", "i do not have the ability to browse",
+	"as of my last update", "as of my training cutoff",
+	// German, French and Spanish: the same disclaimers as generated
+	// datasets in those languages carry them.
+	"als ki-sprachmodell", "als ki-assistent", "als künstliche intelligenz", "als sprachmodell",
+	"en tant que modèle de langage", "en tant qu'ia", "en tant qu'intelligence artificielle", "en tant qu'assistant ia",
+	"como modelo de lenguaje", "como un modelo de lenguaje", "como una ia", "como inteligencia artificial", "como asistente de ia",
 }
 
 // boilerplateSpan is how much of the start of an answer Q003 reads: the
@@ -176,22 +186,27 @@ func checkBoilerplate(c *RowContext) {
 }
 
 // findBoilerplate returns the first phrase of the boilerplate list that
-// text contains, ignoring ASCII case and reading a typographic apostrophe
-// as "'"; "" when it has none. Every phrase starts with "as", "my", "i "
-// or "i'", so only the positions that start so are tried: one pass over
-// the text instead of lower-casing a copy and searching it once per phrase.
+// text contains as whole words, ignoring ASCII case and reading a
+// typographic apostrophe as "'"; "" when it has none. Every phrase starts
+// with "as", "al", "my", "en", "co", "i " or "i'", so only the positions
+// that start so are tried: one pass over the text instead of lower-casing
+// a copy and searching it once per phrase.
 func findBoilerplate(text []byte) string {
 	best := len(boilerplate)
 	for i := 0; i+1 < len(text); i++ {
 		c, next := text[i]|0x20, text[i+1]
 		switch {
-		case c == 'a' && next|0x20 == 's', c == 'm' && next|0x20 == 'y':
+		case c == 'a' && (next|0x20 == 's' || next|0x20 == 'l'), c == 'm' && next|0x20 == 'y':
+		case c == 'e' && next|0x20 == 'n', c == 'c' && next|0x20 == 'o':
 		case c == 'i' && (next == ' ' || next == '\'' || next == 0xE2):
 		default:
 			continue
 		}
+		if i > 0 && isLetter(text[i-1]) {
+			continue
+		}
 		for k, p := range boilerplate[:best] {
-			if p[0] == c && hasPrefixFold(text[i:], p) {
+			if p[0] == c && hasPrefixFold(text[i:], p) && !letterAfter(text[i:], p) {
 				best = k
 				break
 			}
@@ -201,6 +216,28 @@ func findBoilerplate(text []byte) string {
 		return ""
 	}
 	return boilerplate[best]
+}
+
+// letterAfter reports whether the phrase p that text starts with ends in
+// the middle of a word ("i am an ai" in "I am an aide"); a phrase ending in
+// punctuation ends where it ends.
+func letterAfter(text []byte, p string) bool {
+	n := prefixLen(text, p)
+	return isLetter(p[len(p)-1]) && n < len(text) && isLetter(text[n])
+}
+
+// prefixLen returns how many bytes of text the phrase p covers, for a text
+// that hasPrefixFold matches.
+func prefixLen(text []byte, p string) int {
+	j := 0
+	for k := 0; k < len(p); k++ {
+		if p[k] == '\'' && text[j] == 0xE2 {
+			j += 3
+			continue
+		}
+		j++
+	}
+	return j
 }
 
 // hasPrefixFold reports whether text starts with phrase (lower-case ASCII),
@@ -239,12 +276,13 @@ var (
 	todoWord   = regexp.MustCompile(`\b(TODO|TBD|FIXME)\b`)
 )
 
-// findPlaceholder returns the first placeholder in text, or nil. Rather
-// than running every pattern over the whole text, it jumps from one
-// opening bracket to the next and tries the patterns there, which keeps
-// the rule cheap on text that has none.
-func findPlaceholder(text []byte) []byte {
-	code := bytes.Contains(text, []byte("```"))
+// findPlaceholder returns the first placeholder in text that accept
+// takes, and its offset; nil when there is none. Rather than running every
+// pattern over the whole text, it jumps from one opening bracket to the
+// next and tries the patterns there, which keeps the rule cheap on text
+// that has none.
+func findPlaceholder(text []byte, accept func(at int, m []byte) bool) ([]byte, int) {
+	code := bytes.Contains(text, fence)
 	for i := 0; i < len(text); i++ {
 		j := bytes.IndexAny(text[i:], "{[<")
 		if j < 0 {
@@ -253,39 +291,84 @@ func findPlaceholder(text []byte) []byte {
 		i += j
 		rest := text[i:min(len(text), i+64)]
 		for _, re := range placeholderRes {
-			if m := re.Find(rest); m != nil {
-				return m
+			if m := re.Find(rest); m != nil && accept(i, m) {
+				return m, i
 			}
 		}
 		if !code && rest[0] == '{' && (i == 0 || !fieldPrefix(text[i-1])) {
-			if m := braceField.Find(rest); m != nil && (len(rest) == len(m) || rest[len(m)] != '}') {
-				return m
+			if m := braceField.Find(rest); m != nil && (len(rest) == len(m) || rest[len(m)] != '}') && accept(i, m) {
+				return m, i
 			}
 		}
 	}
-	if i := bytes.Index(text, []byte("orem ipsum")); i > 0 && (text[i-1] == 'l' || text[i-1] == 'L') {
-		return text[i-1 : i+10]
+	if i := bytes.Index(text, []byte("orem ipsum")); i > 0 && (text[i-1] == 'l' || text[i-1] == 'L') && accept(i-1, text[i-1:i+10]) {
+		return text[i-1 : i+10], i - 1
 	}
 	if bytes.Contains(text, []byte("TODO")) || bytes.Contains(text, []byte("TBD")) || bytes.Contains(text, []byte("FIXME")) {
-		return todoWord.Find(text)
+		for _, loc := range todoWord.FindAllIndex(text, -1) {
+			if accept(loc[0], text[loc[0]:loc[1]]) {
+				return text[loc[0]:loc[1]], loc[0]
+			}
+		}
 	}
-	return nil
+	return nil, -1
 }
 
 // fieldPrefix reports whether c before a brace makes it syntax rather than
-// a placeholder: ${x}, \\begin{x}, name{x}, {{x}}.
+// a placeholder: ${x}, \\begin{x}, name{x}, {{x}}, /users/{id}, Ruby's
+// #{x}, a quoted "{x}" format string.
 func fieldPrefix(c byte) bool {
-	return c == '$' || c == '{' || c == '\\' || c == '_' ||
+	return c == '$' || c == '{' || c == '\\' || c == '_' || c == '/' || c == '#' || c == '"' || c == '\'' || c == '%' ||
 		'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
+// signOffSpan is how close to the end of an answer a "[Your Name]" must be
+// to be a letter's sign-off, which Q004 notes at info severity: the reader
+// of a drafted letter fills it in, so it is a lesser defect.
+const signOffSpan = 200
+
 func checkPlaceholders(c *RowContext) {
-	for i, t := range c.Turns() {
-		if t.Role == "system" && len(c.Turns()) > 1 {
+	turns := c.Turns()
+	// What the prompt holds decides what the answer may echo: a
+	// placeholder the user wrote, or any when the task is about templates.
+	var prompt []byte
+	templating := false
+	for _, t := range turns {
+		if t.Role == "user" {
+			prompt = t.Text
+			templating = templating || containsFold(t.Text, "placeholder") || containsFold(t.Text, "template") ||
+				containsFold(t.Text, "jinja") || containsFold(t.Text, "fill in")
+		}
+	}
+	for i, t := range turns {
+		if t.Role == "system" && len(turns) > 1 {
 			continue
 		}
-		if m := findPlaceholder(t.Text); m != nil {
-			c.reportTurn("Q004", i, "%s text contains the placeholder %q", t.Role, m)
+		answer := t.Role == "assistant"
+		if answer && templating || looksLikeCode(t.Text) {
+			continue
+		}
+		m, at := findPlaceholder(t.Text, func(at int, m []byte) bool {
+			switch {
+			case inCode(t.Text, at):
+				return false
+			case bytes.EqualFold(m, []byte("lorem ipsum")):
+				// Lorem ipsum in a prompt is text to work on.
+				return answer && !containsFold(prompt, "lorem ipsum")
+			case answer && bytes.Contains(prompt, m):
+				return false
+			}
+			return true
+		})
+		if m == nil {
+			continue
+		}
+		n := len(c.diags)
+		c.reportTurn("Q004", i, "%s text contains the placeholder %q", t.Role, m)
+		if len(c.diags) > n && answer && len(t.Text)-at <= signOffSpan && len(m) > 5 && hasFoldAt(m, 1, "your") {
+			if d := &c.diags[n]; d.Severity < Info {
+				d.Severity = Info
+			}
 		}
 	}
 }

@@ -14,11 +14,22 @@ import (
 // phrases, in both cases and with both apostrophes, so that near misses,
 // overlaps and several phrases in one text are common.
 func TestFindBoilerplate(t *testing.T) {
+	// Whole words: a phrase must not start or (when it ends in a letter)
+	// end inside a word.
 	plain := func(text string) string {
 		lower := strings.ToLower(strings.ReplaceAll(text, "’", "'"))
 		for _, p := range boilerplate {
-			if strings.Contains(lower, p) {
-				return p
+			for off := 0; ; {
+				k := strings.Index(lower[off:], p)
+				if k < 0 {
+					break
+				}
+				k += off
+				end := k + len(p)
+				if (k == 0 || !isLetter(lower[k-1])) && (!isLetter(p[len(p)-1]) || end == len(lower) || !isLetter(lower[end])) {
+					return p
+				}
+				off = k + 1
 			}
 		}
 		return ""

@@ -36,7 +36,10 @@ type RowContext struct {
 	diags   []Diagnostic
 	turns   []Turn
 	turnBuf []Turn // turns' memory, kept by Reset
-	units   int    // the row's length in UTF-16 code units, when it is valid UTF-8
+	// spans, computed once for the content rules (see spans).
+	spanList, spanBuf []span
+	spansDone         bool
+	units             int // the row's length in UTF-16 code units, when it is valid UTF-8
 }
 
 // Message is one turn of a conversation, with the values rules look at.
@@ -70,8 +73,8 @@ func NewRowContext(row *dataset.Row, p *jsonpos.Parser, s *Settings) *RowContext
 // the diagnostics of Run, is no longer valid. It saves two allocations a
 // row to callers that check rows one after another.
 func (c *RowContext) Reset(row *dataset.Row, p *jsonpos.Parser, s *Settings) {
-	msgs, turns := c.Messages[:0], c.turnBuf[:0]
-	*c = RowContext{Row: row, Settings: s, InvalidUTF8: -1, turnBuf: turns}
+	msgs, turns, spans := c.Messages[:0], c.turnBuf[:0], c.spanBuf[:0]
+	*c = RowContext{Row: row, Settings: s, InvalidUTF8: -1, turnBuf: turns, spanBuf: spans}
 	if row.Blank() {
 		c.Blank = true
 		return

@@ -32,6 +32,9 @@ type RowInfo struct {
 	// and Answer identify its non-assistant and assistant turns. Zero when
 	// not computed.
 	Fingerprint, Prompt, Answer uint64
+	// AnswerKey is Answer for an answer long enough that two prompts
+	// sharing it is a finding (Q014), 0 otherwise.
+	AnswerKey uint64
 	// Sig is the conversation's MinHash signature for near duplicates.
 	Sig *dedup.Signature
 	// Words is the conversation's length in words (user and assistant).

@@ -7,12 +7,12 @@ import (
 
 // Groups holds the rows of a file grouped the way the file rules compare
 // them: by fingerprint (D001), by prompt (D003), by the opening of the
-// answer (Q005) and by category (the B family). Built from all the rows
+// answer (Q005), by answer (Q014) and by category (the B family). Built from all the rows
 // once, it then follows edits one row at a time (Set), so that the
 // language server, re-running the file rules after a keystroke, regroups
 // one row instead of a hundred thousand.
 type Groups struct {
-	Prints, Prompts, Openings KeyGroups
+	Prints, Prompts, Openings, Answers KeyGroups
 	// Categories counts the categorised rows (JSON objects with a
 	// category) by category; CategoryTotal is their sum.
 	Categories    map[string]int
@@ -31,7 +31,7 @@ type KeyGroups struct {
 // NewGroups groups rows.
 func NewGroups(rows []RowInfo) *Groups {
 	g := &Groups{Categories: map[string]int{}}
-	for _, kg := range []*KeyGroups{&g.Prints, &g.Prompts, &g.Openings} {
+	for _, kg := range []*KeyGroups{&g.Prints, &g.Prompts, &g.Openings, &g.Answers} {
 		kg.single = make(map[uint64]int32, len(rows))
 		kg.shared = map[uint64][]int32{}
 	}
@@ -47,6 +47,7 @@ func (g *Groups) Set(i int, old, new *RowInfo) {
 	g.Prints.move(int32(i), printKey(old), printKey(new))
 	g.Prompts.move(int32(i), promptKey(old), promptKey(new))
 	g.Openings.move(int32(i), openingKey(old), openingKey(new))
+	g.Answers.move(int32(i), old.AnswerKey, new.AnswerKey)
 	if oc, nc := categoryOf(old), categoryOf(new); oc != nc {
 		g.countCategory(oc, -1)
 		g.countCategory(nc, 1)
@@ -57,6 +58,7 @@ func (g *Groups) add(i int32, r *RowInfo) {
 	g.Prints.add(printKey(r), i)
 	g.Prompts.add(promptKey(r), i)
 	g.Openings.add(openingKey(r), i)
+	g.Answers.add(r.AnswerKey, i)
 	g.countCategory(categoryOf(r), 1)
 }
 

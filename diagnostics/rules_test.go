@@ -245,6 +245,8 @@ func (c *ruleCase) config() (caseConfig, error) {
 			cfg.planOf().MultiTurn, cfg.planOf().HasMultiTurn = f, true
 		case "plan_system_mode":
 			cfg.planOf().SystemMode = val
+		case "plan_system_prompt": // one of the plan's system_prompt.prompts
+			cfg.planOf().SystemPrompts = append(cfg.planOf().SystemPrompts, val)
 		case "plan_size": // complexity, planned examples, recommended minimum
 			var c string
 			var n, minimum int

@@ -165,11 +165,11 @@ func (s *Settings) needed() *needs {
 			}
 		}
 		n.allRows = s.CountTokens || s.Target != TargetOpenAI ||
-			s.anyEnabled("D001", "D002", "D003", "D004", "B001", "B002", "B003", "B004", "B006", "Q005", "Q006")
+			s.anyEnabled("D001", "D002", "D003", "D004", "B001", "B002", "B003", "B004", "B006", "Q005", "Q006", "Q014")
 		n.category = s.CountTokens || s.anyEnabled("B001", "B002")
-		n.turns = s.CountTokens || s.anyEnabled("B003", "B004", "D001", "D002", "D003", "D004", "Q005", "Q006")
+		n.turns = s.CountTokens || s.anyEnabled("B003", "B004", "D001", "D002", "D003", "D004", "Q005", "Q006", "Q014")
 		n.system = s.CountTokens || s.anyEnabled("B004")
-		n.fingerprint = s.anyEnabled("D001", "D003", "D004")
+		n.fingerprint = s.anyEnabled("D001", "D003", "D004", "Q014")
 		n.sketch = s.anyEnabled("D002", "D004")
 		n.words = s.anyEnabled("Q005", "Q006")
 	})

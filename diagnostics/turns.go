@@ -1,6 +1,7 @@
 package diagnostics
 
 import (
+	"bytes"
 	"hash/maphash"
 	"strings"
 	"sync"
@@ -116,12 +117,14 @@ func (c *RowContext) summarize(info *RowInfo) {
 	if need.fingerprint {
 		// Each turn's text is hashed once and combined three ways.
 		all, prompt, answer := dedup.NewFingerprint(), dedup.NewFingerprint(), dedup.NewFingerprint()
+		answerLen := 0
 		for _, t := range turns {
 			role, text := roleHash(t.Role), dedup.HashText(t.Text)
 			all.AddHash(role)
 			all.AddHash(text)
 			if t.Role == "assistant" {
 				answer.AddHash(text)
+				answerLen += len(bytes.TrimSpace(t.Text))
 			} else {
 				prompt.AddHash(role)
 				prompt.AddHash(text)
@@ -131,6 +134,9 @@ func (c *RowContext) summarize(info *RowInfo) {
 			all.Add(tools.Raw())
 		}
 		info.Fingerprint, info.Prompt, info.Answer = all.Sum(), prompt.Sum(), answer.Sum()
+		if answerLen >= minSameAnswer {
+			info.AnswerKey = info.Answer | 1
+		}
 	}
 	sketched := false
 	if need.sketch {

@@ -43,6 +43,8 @@ func (p *Plan) BalanceTargets() *diagnostics.PlanTargets {
 		t.SystemMode = ""
 	}
 	t.SystemModeRange = p.rangeOr("system_prompt", "mode")
+	t.SystemPrompts = p.SystemPrompt.Prompts
+	t.SystemPromptsRange = p.rangeOr("system_prompt", "prompts")
 	for _, c := range p.Targets() {
 		t.Categories = append(t.Categories, diagnostics.CategoryTarget{
 			Name: c.Name, Count: c.Count, Share: c.Share,

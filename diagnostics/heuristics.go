@@ -1,0 +1,956 @@
+package diagnostics
+
+// Content heuristics: the defects that people who cleaned public
+// fine-tuning sets by hand (the Alpaca, Dolly and Code Alpaca clean-ups)
+// fixed again and again. Each rule was run over the public datasets of the
+// test corpus and its findings read; docs/rules-precision.md has the
+// figures, and a rule that was right less than nine times in ten is info.
+//
+// These rules run on every row, so each looks for a rare byte first
+// (bytes.IndexByte is vectorised) and reads the text closely only around
+// what it finds.
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ftls-dev/ftls/dataset"
+	"github.com/ftls-dev/ftls/jsonpos"
+)
+
+func init() {
+	register(
+		&Rule{
+			Code: "Q009", Name: "placeholder-field", Severity: Warning, Fixable: true,
+			Summary: "a field or turn that only stands for \"nothing\"",
+			Doc: Doc{
+				What: "Reports a message, Alpaca field or prompt/completion field whose whole text is a stand-in for no content: `<noinput>`, `<no input>`, `No input`, `<nooutput>`, `<blank>`, `-`, `.`, and, outside answers, `N/A`, `None`, `null`, `nil`, `empty`. Also an answer that opens with such a tag (`<nooutput> The text...`). Short answers such as \"None\" are left alone: they can be right.",
+				Why:  "The trainer learns the stand-in as a real prompt or answer: a model trained on `\"input\": \"<noinput>\"` sees the tag as part of the task, and one trained on `\"output\": \"<nooutput>\"` learns to reply with it.",
+				Bad:  `{"instruction": "Name three primary colours.", "input": "<noinput>", "output": "Red, yellow and blue."}`,
+				Good: `{"instruction": "Name three primary colours.", "input": "", "output": "Red, yellow and blue."}`,
+				Fix:  "Empties an Alpaca `input` that is only a placeholder (an empty input means none). Elsewhere, write the missing text or delete the row.",
+			},
+			Row: checkPlaceholderFields,
+		},
+		&Rule{
+			Code: "Q010", Name: "template-leakage", Severity: Warning,
+			Summary: "another example's prompt template inside a turn",
+			Doc: Doc{
+				What: "Reports, outside code, the markers of a prompt template inside a turn: Alpaca headers (`### Instruction:`, `### Response:`, `### Input:`), numbered self-instruct headers (`18. Instruction:`), a line that is only `#` characters (the separator of merged examples), and the turn markers of other chat formats (`Human:`, `Assistant:`, `USER:`, `ASSISTANT:` opening a line, `[INST]`, `<<SYS>>`, `<start_of_turn>`, `<s>` and `</s>` at the ends of a turn). In answers it also reports a line opening with `Instruction:`. ChatML markers are C017's.",
+				Why:  "They are what is left when examples were split or merged badly, or a generator ran past the end of its answer into the next example. The model learns to go on writing a new instruction after it answers, or to expect the markers in the prompt.",
+				Bad:  `{"instruction": "Give a synonym for happy.", "input": "", "output": "Joyful.\n\n### Instruction:\nGive a synonym for sad."}`,
+				Good: `{"instruction": "Give a synonym for happy.", "input": "", "output": "Joyful."}`,
+				Fix:  "Cut the turn at the marker; what follows it usually belongs to another example, or to none.",
+			},
+			Row: checkTemplateLeakage,
+		},
+		&Rule{
+			Code: "Q011", Name: "unseen-content", Severity: Info,
+			Summary: "a prompt refers to content the row does not hold",
+			Doc: Doc{
+				What: "Notes user turns (and Alpaca instructions and inputs) that refer to something the model is not given: an attachment tag (`<Picture Attached>`, `[Image of ...]`, `<audio>`), \"the attached file\", \"this photo\", \"the painting below\", or an article, page or video given only as a link (\"Summarize the article at https://...\"). Rows with image or audio parts, or an `images`, `videos` or `audios` key, are left out.",
+				Why:  "The model cannot see the picture or open the link, yet the answer describes it: it learns to invent what it cannot see, the hallucination you least want.",
+				Bad:  `{"instruction": "Describe the painting.", "input": "", "output": "The painting shows a calm lake at dusk..."}`,
+				Good: `{"instruction": "Describe Monet's Impression, Sunrise.", "input": "", "output": "It shows the harbour of Le Havre at dawn..."}`,
+				Fix:  "Put the content in the prompt (the article's text, a description of the image), give the row to a multimodal trainer with the media attached, or delete it.",
+			},
+			Row: checkUnseenContent,
+		},
+		&Rule{
+			Code: "Q012", Name: "damaged-text", Severity: Warning, Fixable: true,
+			Summary: "invisible, control or garbled characters in the text",
+			Doc: Doc{
+				What: "Reports text holding zero-width spaces, word joiners, soft hyphens or byte order marks; control characters; U+FFFD, the replacement character left where decoding failed; mojibake, UTF-8 read as Windows-1252 (`â€™`, `Ã©`, `Â `); non-breaking spaces indenting a line; and, outside code and HTML, HTML entities (`&amp;`, `&#39;`) and literal escape sequences (a two-character `\\n` between sentences) where the real character was meant.",
+				Why:  "The model learns the damage: it emits invisible characters that break string comparisons and search, writes `&amp;` in plain text, or prints `\\n` instead of a line break. Each is a sign of a broken export step upstream, which usually damaged other rows too.",
+				Bad:  `{"role": "assistant", "content": "It\u200bs ready. Donâ€™t wait."}`,
+				Good: `{"role": "assistant", "content": "It's ready. Don't wait."}`,
+				Fix:  "Removes zero-width spaces, word joiners, soft hyphens and byte order marks, which carry no text. The other damage needs a person: repair mojibake by re-decoding the source as UTF-8, unescape entities and escape sequences where they are not meant literally.",
+			},
+			Row: checkDamagedText,
+		},
+		&Rule{
+			Code: "Q013", Name: "degenerate-repetition", Severity: Warning,
+			Summary: "an answer that loops on the same words",
+			Doc: Doc{
+				What: "Reports an answer (or a text row) in which the same stretch of text, a sentence or a few words holding letters, repeats back to back at least 5 times over at least 200 bytes.",
+				Why:  "This is how a generator failure looks: the model fell into a loop and ran until its token limit. Trained on it, a model learns to loop too, and one such row can be longer than hundreds of good ones.",
+				Bad:  `{"role": "assistant", "content": "Eat a banana!Eat a banana!Eat a banana!Eat a banana!Eat a banana!..."}`,
+				Good: `{"role": "assistant", "content": "Eat a banana!"}`,
+				Fix:  "Cut the answer after the first repetition, or regenerate it.",
+			},
+			Row: checkRepetition,
+		},
+		&Rule{
+			Code: "Q014", Name: "same-answer", Severity: Warning,
+			Summary: "the same answer to different prompts",
+			Doc: Doc{
+				What: "Reports a row whose answer (all its assistant turns, whitespace normalised, 40 characters or more) equals an earlier row's while its prompt differs. Exact copies of whole rows are D001's. The diagnostic points at the earlier rows.",
+				Why:  "One answer to different questions cannot address them all: it is a generator's fallback, a copy-paste slip or a canned reply. The model learns to answer without reading the question.",
+				Bad:  `line 3: "How do I reset my password?" and line 40: "How do I change my email?", both answered "Go to Settings > Account and follow the instructions there."`,
+				Good: "an answer written for each prompt",
+				Fix:  "Rewrite the answers so that each addresses its prompt, or delete the extra rows.",
+			},
+			File: checkSameAnswer,
+		},
+		&Rule{
+			Code: "Q015", Name: "no-user-turn", Severity: Warning,
+			Summary: "a conversation with no user turn",
+			Doc: Doc{
+				What: "Reports a chat, ShareGPT or ChatML row whose turns all have known roles and none is the user's: only a system prompt and answers, or answers alone. (A missing or unknown role is C004's or C005's; an empty Alpaca instruction or prompt/completion prompt is C015's.)",
+				Why:  "The model learns answers that respond to nothing: with only a system prompt before it, it learns to speak first, unprompted. Such rows usually lost their user turn in a conversion.",
+				Bad:  `{"messages": [{"role": "system", "content": "You are upbeat."}, {"role": "assistant", "content": "You're great!"}]}`,
+				Good: `{"messages": [{"role": "system", "content": "You are upbeat."}, {"role": "user", "content": "I failed my exam."}, {"role": "assistant", "content": "You can retake it, and now you know what to study."}]}`,
+				Fix:  "Write the user turn the answer responds to, or delete the row.",
+			},
+			Row: checkNoUserTurn,
+		},
+		&Rule{
+			Code: "B007", Name: "system-prompt-not-planned", Severity: Warning,
+			Summary: "a system prompt that is not the plan's",
+			Doc: Doc{
+				What: "When the plan's `system_prompt.mode` is `consistent` and it lists `prompts`, reports each row whose system prompt is none of them (compared with surrounding whitespace trimmed). Rows without a system prompt are left alone.",
+				Why:  "The plan says which system prompt the model will be deployed with. Trained on another, the model learns behaviour tied to a prompt it will never see; and B004 only notices once a generated batch brings the plan's prompt in beside the old one.",
+				Bad:  "prompts: [\"You are Northwind's support assistant.\"], and a row whose system prompt is \"You are a helpful assistant.\"",
+				Good: "every row's system prompt is \"You are Northwind's support assistant.\"",
+				Fix:  "Replace the system prompt with the plan's, or change the plan.",
+			},
+			Row: checkPlannedSystemPrompt,
+		},
+	)
+}
+
+// Placeholder fields (Q009).
+
+// emptyStandIns are texts that stand for no content in any field; their
+// lower-case forms.
+var emptyStandIns = []string{
+	"<noinput>", "<no input>", "noinput", "no input", "no input.", "<nooutput>", "<no output>",
+	"nooutput", "no output", "no output.", "<blank>", "<empty>", "<none>", "<null>", "<n/a>",
+	"-", "--", ".", "...",
+}
+
+// promptStandIns are placeholders only in prompts and inputs: as answers,
+// "None" or "N/A" can be right.
+var promptStandIns = []string{"n/a", "n/a.", "na", "none", "none.", "null", "nil", "empty", "blank", "nothing", "not applicable", "(none)", "[none]"}
+
+// openingTags are stand-ins that some sets put before a real answer.
+var openingTags = []string{"<noinput>", "<no input>", "<nooutput>", "<no output>"}
+
+func checkPlaceholderFields(c *RowContext) {
+	for _, s := range c.spans() {
+		if s.role == "" || s.value.Kind() != jsonpos.String {
+			continue
+		}
+		// A stand-in is short: the length of the source bounds it and
+		// spares decoding the rest.
+		if len(s.value.Raw()) <= 24 {
+			t := bytes.TrimSpace(s.text)
+			if len(t) == 0 {
+				continue
+			}
+			p := lowerASCII(t)
+			if matchAny(p, emptyStandIns) || s.role != "assistant" && matchAny(p, promptStandIns) {
+				var fix *Fix
+				if c.Format == dataset.Alpaca && s.field == "input" {
+					fix = c.Splice("Empty the input", s.value.Start(), s.value.End(), []byte(`""`))
+				}
+				c.ReportValue("Q009", s.value, fix, "%s is %q, a placeholder the model would learn as real %s", c.where(&s), t, roleText(s.role))
+				continue
+			}
+		}
+		if s.role == "assistant" && len(s.text) > 0 && s.text[0] == '<' {
+			for _, tag := range openingTags {
+				if hasFoldAt(s.text, 0, tag) && len(bytes.TrimSpace(s.text[len(tag):])) > 0 {
+					c.ReportValue("Q009", s.value, nil, "%s opens with the placeholder %q", c.where(&s), s.text[:len(tag)])
+					break
+				}
+			}
+		}
+	}
+}
+
+func roleText(role string) string {
+	if role == "assistant" {
+		return "output"
+	}
+	return "input"
+}
+
+func matchAny(s string, list []string) bool {
+	for _, p := range list {
+		if s == p {
+			return true
+		}
+	}
+	return false
+}
+
+// lowerASCII returns b lower-cased in ASCII, as a string.
+func lowerASCII(b []byte) string {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return string(out)
+}
+
+// Template leakage (Q010).
+
+// inlineMarkers are leaked markers wherever they stand; their lower-case
+// forms (the search ignores case).
+var inlineMarkers = []string{"[inst]", "[/inst]", "<<sys>>", "<</sys>>", "<start_of_turn>", "<end_of_turn>"}
+
+// alpacaHeaders follow "### " in Alpaca's template; a colon or a line end
+// must come next, so that Markdown headings ("### Input validation") pass.
+var alpacaHeaders = []string{"instruction", "input", "response", "output", "human", "assistant"}
+
+// speakerMarkers open a line in the transcript formats; case matters, as
+// "User:" and "Assistant:" written in prose are normal.
+var speakerMarkers = []string{"Human:", "Assistant:", "USER:", "ASSISTANT:", "### Human", "### Assistant"}
+
+func checkTemplateLeakage(c *RowContext) {
+	for _, s := range c.spans() {
+		if s.role != "user" && s.role != "assistant" || c.Format == dataset.PlainText {
+			continue
+		}
+		if m := findTemplateMarker(s.text, s.role == "assistant"); m != "" {
+			c.ReportValue("Q010", s.value, nil, "%s contains %q, a prompt-template marker from another example", c.where(&s), m)
+		}
+	}
+}
+
+// findTemplateMarker returns the first template marker in text outside
+// code, or "". Only '#', '[', '<' and line starts can begin one, so it
+// looks at those alone.
+func findTemplateMarker(text []byte, answer bool) string {
+	found, at := "", len(text)
+	note := func(i int, m []byte) {
+		if i < at && !inCode(text, i) {
+			found, at = string(m), i
+		}
+	}
+	for i := 0; ; i++ {
+		j := bytes.IndexByte(text[i:], '#')
+		if j < 0 {
+			break
+		}
+		i += j
+		n := i
+		for n < len(text) && text[n] == '#' {
+			n++
+		}
+		lineStart := i == 0 || text[i-1] == '\n'
+		switch {
+		case n-i >= 2 && lineStart && (n == len(text) || text[n] == '\n' || text[n] == '\r'):
+			note(i, text[i:n])
+		case n-i == 3 && n < len(text) && text[n] == ' ':
+			for _, h := range alpacaHeaders {
+				if e := n + 1 + len(h); hasFoldAt(text, n+1, h) && (e == len(text) || text[e] == ':' || text[e] == '\n') {
+					note(i, text[i:min(e+1, len(text))])
+				}
+			}
+		}
+		i = n
+	}
+	for i := 0; ; i++ {
+		j := bytes.IndexAny(text[i:], "[<")
+		if j < 0 {
+			break
+		}
+		i += j
+		for _, m := range inlineMarkers {
+			if hasFoldAt(text, i, m) {
+				note(i, text[i:i+len(m)])
+			}
+		}
+		if bytes.HasPrefix(text[i:], []byte("<s>")) && (i == 0 || bytes.HasPrefix(bytes.TrimLeft(text[i+3:], " "), []byte("[INST]"))) {
+			note(i, text[i:i+3])
+		}
+		if bytes.HasPrefix(text[i:], []byte("</s>")) && len(bytes.TrimSpace(text[i+4:])) == 0 {
+			note(i, text[i:i+4])
+		}
+	}
+	for i := 0; i < len(text); i++ {
+		if i > 0 {
+			j := bytes.IndexByte(text[i:], '\n')
+			if j < 0 {
+				break
+			}
+			i += j + 1
+		}
+		line := text[i:]
+		for _, m := range speakerMarkers {
+			if bytes.HasPrefix(line, []byte(m)) {
+				note(i, line[:len(m)])
+			}
+		}
+		// Self-instruct numbers the examples it generates: "18. Instruction:".
+		k := 0
+		for k < len(line) && k < 3 && '0' <= line[k] && line[k] <= '9' {
+			k++
+		}
+		if k > 0 && k+2 < len(line) && line[k] == '.' && line[k+1] == ' ' {
+			// Only the instruction header: "1. Input: the data is read"
+			// opens an ordinary numbered list.
+			if hasFoldAt(line, k+2, "instruction:") {
+				note(i, line[:k+2+len("instruction:")])
+			}
+		}
+		if answer && (i > 0) && hasFoldAt(line, 0, "instruction:") {
+			note(i, line[:len("instruction:")])
+		}
+	}
+	return found
+}
+
+// Content the model cannot see (Q011).
+
+// attachmentTags open a tag standing for an attachment, lower-case.
+var attachmentTags = []string{"<picture", "<image", "<photo", "<audio", "<video", "<attachment", "<attached",
+	"[picture", "[image", "[photo", "[audio", "[video", "[attachment", "[attached", "[screenshot"}
+
+// mediaNouns are things a text-only model cannot see; referenceWords, the
+// words before one that make it a reference to a particular item.
+var (
+	mediaNouns = map[string]bool{
+		"image": true, "images": true, "picture": true, "pictures": true, "photo": true, "photos": true,
+		"photograph": true, "photographs": true, "painting": true, "drawing": true, "illustration": true,
+		"screenshot": true, "screenshots": true, "video": true, "recording": true, "audio": true,
+		"diagram": true, "chart": true, "artwork": true, "sketch": true,
+	}
+	// madeNouns are as often things the answer is asked to make ("the
+	// chart should show..."): only a word that points at a given one
+	// makes them a reference.
+	madeNouns      = map[string]bool{"diagram": true, "chart": true, "sketch": true, "drawing": true}
+	pointingWords  = map[string]bool{"attached": true, "above": true, "below": true, "given": true, "provided": true, "following": true, "uploaded": true}
+	referenceWords = map[string]bool{
+		"the": true, "this": true, "that": true, "these": true, "those": true, "attached": true,
+		"following": true, "given": true, "provided": true, "above": true, "below": true, "uploaded": true,
+	}
+	// nounModifiers follow a media noun that is not the thing itself:
+	// "the video game", "this image format".
+	nounModifiers = map[string]bool{
+		"game": true, "games": true, "card": true, "conference": true, "call": true, "editing": true,
+		"processing": true, "recognition": true, "classification": true, "quality": true, "format": true,
+		"formats": true, "file": true, "size": true, "resolution": true, "generation": true, "book": true,
+		"frame": true, "album": true, "industry": true, "of": true, "type": true, "tag": true,
+	}
+	// linkWords make a link stand for content to read or watch.
+	linkWords = []string{"article", "webpage", "web page", "blog", "video", "podcast", "paper", "news", "summar", "content of", "according to", "read ", "watch", "listen"}
+)
+
+func checkUnseenContent(c *RowContext) {
+	if c.hasMedia() {
+		return
+	}
+	// An Alpaca instruction's "the following painting" is given by the
+	// input, unless the input is only a link.
+	given := false
+	if in := c.Root.Get("input"); c.Format == dataset.Alpaca && in.Kind() == jsonpos.String && !blankValue(in) {
+		given = !bytes.Contains(in.Raw(), []byte("://"))
+	}
+	var prompt []byte // the row's prompt text, for a link's context
+	for _, s := range c.spans() {
+		if s.isPrompt() {
+			prompt = append(append(prompt, s.text...), '\n')
+		}
+	}
+	for _, s := range c.spans() {
+		if !s.isPrompt() || c.Format == dataset.PlainText || given && s.field == "instruction" {
+			continue
+		}
+		if m := findUnseen(s.text, prompt); m != "" {
+			c.ReportValue("Q011", s.value, nil, "%s refers to %s, which the row does not hold: the model learns to invent it", c.where(&s), m)
+		}
+	}
+}
+
+// hasMedia reports whether the row carries images or audio for a
+// multimodal trainer, which makes references to them legitimate.
+func (c *RowContext) hasMedia() bool {
+	for _, k := range []string{"images", "image", "videos", "audios"} {
+		if c.Root.Get(k).Exists() {
+			return true
+		}
+	}
+	for _, m := range c.Messages {
+		if m.Content.Kind() != jsonpos.Array {
+			continue
+		}
+		for _, p := range m.Content.Elems() {
+			if t := p.Get("type").Str(); t != "text" && t != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// findUnseen returns a description of the first reference in a prompt to
+// content it does not hold, or "".
+func findUnseen(text, prompt []byte) string {
+	for i := 0; ; i++ {
+		j := bytes.IndexAny(text[i:], "[<")
+		if j < 0 {
+			break
+		}
+		i += j
+		for _, tag := range attachmentTags {
+			if hasFoldAt(text, i, tag) && (len(text) == i+len(tag) || !isLetter(text[i+len(tag)]) || text[i+len(tag)]|0x20 == 's') {
+				end := i + bytes.IndexAny(text[i:], "]>\n") + 1
+				if end <= i || end-i > 60 {
+					end = i + len(tag)
+				}
+				return fmt.Sprintf("%q", text[i:end])
+			}
+		}
+	}
+	// A reference needs a media noun; the nouns' letters are frequent, so
+	// the words are read one by one, the previous one kept.
+	var prev, word []byte
+	for i := 0; i < len(text); {
+		for i < len(text) && !isLetter(text[i]) {
+			i++
+		}
+		start := i
+		for i < len(text) && isLetter(text[i]) {
+			i++
+		}
+		if i == start {
+			break
+		}
+		// A sentence boundary between the words breaks the reference.
+		if start > 0 && !isLetter(text[start-1]) && text[start-1] != ' ' {
+			prev = nil
+		}
+		word = text[start:i]
+		if len(word) >= 4 && len(word) <= 12 && prev != nil && isReference(prev, word) {
+			var buf [16]byte
+			if !nounModifiers[string(lowerInto(&buf, nextWord(text[i:])))] && !(i < len(text) && (text[i] == '-' || text[i] == '_')) && !describedAfter(text[i:]) {
+				return fmt.Sprintf("%q", string(prev)+" "+string(word))
+			}
+		}
+		if len(word) <= 9 {
+			prev = word
+		} else {
+			prev = nil
+		}
+	}
+	// A link stands for content when the prompt asks to read or summarise
+	// it and holds little else; the words are looked for outside links,
+	// whose paths are full of them.
+	if k := bytes.Index(text, []byte("://")); k > 0 && len(prompt) < 400 {
+		start := bytes.LastIndex(text[:k], []byte("http"))
+		if start < 0 {
+			return ""
+		}
+		end := k + bytes.IndexAny(text[k:], " \n\t)\"'")
+		if end < k {
+			end = len(text)
+		}
+		words := withoutLinks(prompt)
+		for _, w := range linkWords {
+			if containsFold(words, w) {
+				return fmt.Sprintf("content at the link %s", text[start:end])
+			}
+		}
+	}
+	return ""
+}
+
+// describedAfter reports whether the text after a reference gives the
+// thing in words: "the following painting: The Starry Night by Van Gogh".
+func describedAfter(rest []byte) bool {
+	rest = rest[:min(len(rest), 16)]
+	return bytes.IndexAny(rest, ":\n") >= 0
+}
+
+// withoutLinks returns text with its http(s) links cut out.
+func withoutLinks(text []byte) []byte {
+	var out []byte
+	for {
+		k := bytes.Index(text, []byte("http"))
+		if k < 0 {
+			return append(out, text...)
+		}
+		out = append(out, text[:k]...)
+		end := bytes.IndexAny(text[k:], " \n\t)\"'")
+		if end < 0 {
+			return out
+		}
+		text = text[k+end:]
+	}
+}
+
+// isReference reports whether prev and noun point at a particular media
+// item: "the photo", "attached image". Map lookups of a []byte converted
+// in the index expression do not allocate.
+func isReference(prev, noun []byte) bool {
+	var a, b [16]byte
+	n, p := string(lowerInto(&a, noun)), string(lowerInto(&b, prev))
+	return mediaNouns[n] && referenceWords[p] && (!madeNouns[n] || pointingWords[p])
+}
+
+// lowerInto lower-cases w, up to 16 bytes, into buf.
+func lowerInto(buf *[16]byte, w []byte) []byte {
+	n := copy(buf[:], w)
+	for i, c := range buf[:n] {
+		if 'A' <= c && c <= 'Z' {
+			buf[i] = c + 'a' - 'A'
+		}
+	}
+	return buf[:n]
+}
+
+func nextWord(text []byte) []byte {
+	i := 0
+	for i < len(text) && text[i] == ' ' {
+		i++
+	}
+	j := i
+	for j < len(text) && isLetter(text[j]) {
+		j++
+	}
+	return text[i:j]
+}
+
+// Damaged text (Q012).
+
+// damage is one kind of damaged text found in a string's source.
+type damage struct {
+	what      string // how the message names it
+	removable bool   // the fix can delete it: it carries no text
+}
+
+func checkDamagedText(c *RowContext) {
+	for _, s := range c.spans() {
+		if s.value.Kind() != jsonpos.String {
+			continue
+		}
+		d, ok := findDamage(s.value.Raw(), s.text)
+		if !ok {
+			continue
+		}
+		var fix *Fix
+		if d.removable && s.value.Kind() == jsonpos.String {
+			fix = c.Splice("Remove invisible characters", s.value.Start(), s.value.End(), quoted(stripInvisible(string(s.text))))
+		}
+		c.ReportValue("Q012", s.value, fix, "%s contains %s", c.where(&s), d.what)
+	}
+}
+
+// invisible are the characters the fix removes: they have no width and no
+// meaning inside text. Joiners (U+200C, U+200D) are left alone, as emoji
+// sequences and several scripts need them.
+var invisible = map[rune]string{
+	0x200B: "a zero-width space (U+200B)",
+	0x2060: "a word joiner (U+2060)",
+	0xFEFF: "a byte order mark (U+FEFF) inside the text",
+	0x00AD: "a soft hyphen (U+00AD)",
+}
+
+func stripInvisible(s string) string {
+	return strings.Map(func(r rune) rune {
+		if _, ok := invisible[r]; ok {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// findDamage looks for damaged text in a JSON string's source raw, which
+// holds the characters either as themselves or as escapes; text is the
+// decoded string, read only to confirm what depends on the context. It
+// scans for the bytes that start each kind of damage, so that a clean
+// string costs a few vectorised searches.
+func findDamage(raw, text []byte) (damage, bool) {
+	// Escapes: control characters and invisible ones written as \uXXXX, and
+	// escaped backslashes that may be literal escape sequences.
+	literal := false
+	for i := 0; ; i += 2 {
+		j := bytes.IndexByte(raw[i:], '\\')
+		if j < 0 || i+j+1 >= len(raw) {
+			break
+		}
+		i += j
+		switch raw[i+1] {
+		case 'b', 'f':
+			return damage{what: fmt.Sprintf("a control character (%s)", controlName(rune(map[byte]int{'b': 8, 'f': 12}[raw[i+1]])))}, true
+		case '\\':
+			if i+2 < len(raw) && (raw[i+2] == 'n' || raw[i+2] == 't') {
+				literal = true
+			}
+		case 'u':
+			if i+6 > len(raw) {
+				break
+			}
+			r := rune(hexValue(raw[i+2 : i+6]))
+			if d, ok := runeDamage(r); ok {
+				return d, true
+			}
+			if r == 0xA0 && (i == 1 || i >= 2 && raw[i-2] == '\\' && raw[i-1] == 'n') {
+				return damage{what: "a non-breaking space (U+00A0) indenting a line"}, true
+			}
+			i += 4
+		}
+	}
+	// Characters written as themselves: every kind starts with one of four
+	// lead bytes.
+	for _, lead := range []byte{0xC2, 0xC3, 0xC5, 0xE2, 0xEF} {
+		for i := 0; ; i++ {
+			j := bytes.IndexByte(raw[i:], lead)
+			if j < 0 {
+				break
+			}
+			i += j
+			r, _ := utf8.DecodeRune(raw[i:])
+			if d, ok := runeDamage(r); ok {
+				return d, true
+			}
+			if r == 0xA0 && (i == 1 || i >= 2 && raw[i-2] == '\\' && raw[i-1] == 'n' || i >= 3 && raw[i-2] == 0xC2 && raw[i-1] == 0xA0) {
+				return damage{what: "a non-breaking space (U+00A0) indenting a line"}, true
+			}
+			if m := mojibake(raw[i:]); m != "" {
+				return damage{what: fmt.Sprintf("%q, mojibake (UTF-8 read as Windows-1252)", m)}, true
+			}
+		}
+	}
+	if bytes.IndexByte(raw, '&') >= 0 {
+		if e := htmlEntity(text); e != "" {
+			return damage{what: fmt.Sprintf("the HTML entity %q in plain text", e)}, true
+		}
+	}
+	if literal {
+		if e := literalEscape(text); e != "" {
+			return damage{what: fmt.Sprintf("a literal \"%s\" (a backslash and a letter) where a %s was meant", e, map[string]string{`\n`: "line break", `\t`: "tab"}[e])}, true
+		}
+	}
+	return damage{}, false
+}
+
+func hexValue(h []byte) int {
+	v := 0
+	for _, c := range h {
+		switch {
+		case '0' <= c && c <= '9':
+			v = v<<4 | int(c-'0')
+		case 'a' <= c|0x20 && c|0x20 <= 'f':
+			v = v<<4 | int(c|0x20-'a'+10)
+		default:
+			return -1
+		}
+	}
+	return v
+}
+
+// runeDamage reports the characters that are damage wherever they stand.
+func runeDamage(r rune) (damage, bool) {
+	if what, ok := invisible[r]; ok {
+		return damage{what: what, removable: true}, true
+	}
+	switch {
+	case r == utf8.RuneError:
+		return damage{what: "U+FFFD, the replacement character left where text failed to decode"}, true
+	case r >= 0 && r < 0x20 && r != '\n' && r != '\t' && r != '\r', r == 0x7F, r >= 0x80 && r < 0xA0:
+		return damage{what: fmt.Sprintf("a control character (%s)", controlName(r))}, true
+	}
+	return damage{}, false
+}
+
+func controlName(r rune) string { return fmt.Sprintf("U+%04X", r) }
+
+// mojibake returns the start of b when it is UTF-8 that was decoded as
+// Windows-1252 and encoded again: "Ã" or "Â" followed by a character of
+// U+0080-U+00BF or by one of Windows-1252's punctuation marks, or "â€".
+// Real text has neither pair.
+func mojibake(b []byte) string {
+	r1, n1 := utf8.DecodeRune(b)
+	if r1 != 'Ã' && r1 != 'Â' && r1 != 'â' {
+		return ""
+	}
+	r2, n2 := utf8.DecodeRune(b[n1:])
+	switch {
+	case r1 == 'â' && r2 == '€',
+		r1 != 'â' && r2 >= 0x80 && r2 < 0xC0,
+		r1 == 'Ã' && strings.ContainsRune("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ", r2):
+		end := n1 + n2
+		if r3, n3 := utf8.DecodeRune(b[end:]); r1 == 'â' && r3 >= 0x80 && r3 != utf8.RuneError {
+			end += n3
+		}
+		return string(b[:end])
+	}
+	return ""
+}
+
+// htmlEntity returns the first named or numeric character reference in
+// text that is not code or HTML, where it would be literal.
+func htmlEntity(text []byte) string {
+	if bytes.Contains(text, []byte("</")) || bytes.Contains(text, []byte("/>")) || containsFold(text, "html") || containsFold(text, "entit") {
+		return ""
+	}
+	for i := 0; ; i++ {
+		j := bytes.IndexByte(text[i:], '&')
+		if j < 0 {
+			return ""
+		}
+		i += j
+		k := i + 1
+		if k < len(text) && text[k] == '#' {
+			k++
+			if k < len(text) && text[k]|0x20 == 'x' {
+				k++
+			}
+			for k < len(text) && k-i < 8 && hexValue(text[k:k+1]) >= 0 {
+				k++
+			}
+		} else {
+			for k < len(text) && k-i < 8 && isLetter(text[k]) {
+				k++
+			}
+		}
+		if k < len(text) && text[k] == ';' && k > i+2 && entityName(text[i+1:k]) && !inCode(text, i) {
+			return string(text[i : k+1])
+		}
+	}
+}
+
+func entityName(name []byte) bool {
+	if name[0] == '#' {
+		return true
+	}
+	switch string(name) {
+	case "amp", "lt", "gt", "quot", "apos", "nbsp", "mdash", "ndash", "rsquo", "lsquo", "rdquo", "ldquo", "hellip", "copy":
+		return true
+	}
+	return false
+}
+
+// literalEscape returns `\n` or `\t` when text has one as two characters
+// between words of running text: after a letter or punctuation and before
+// a capital, a digit, a list mark or another escape. In code, regular
+// expressions and paths the pair is meant literally.
+func literalEscape(text []byte) string {
+	if looksLikeCode(text) {
+		return ""
+	}
+	for i := 0; ; i++ {
+		j := bytes.IndexByte(text[i:], '\\')
+		if j < 0 || i+j+1 >= len(text) {
+			return ""
+		}
+		i += j
+		e := text[i+1]
+		if e != 'n' && e != 't' || i == 0 {
+			i++
+			continue
+		}
+		before := text[i-1]
+		after := byte(0)
+		if i+2 < len(text) {
+			after = text[i+2]
+		}
+		okBefore := isLetter(before) || strings.IndexByte(".,;:!?)\"'", before) >= 0
+		okAfter := after == 0 || 'A' <= after && after <= 'Z' || '0' <= after && after <= '9' || after == '\\' || after == '-' || after == '*'
+		if okBefore && okAfter && !inCode(text, i) {
+			return `\` + string(e)
+		}
+		i++
+	}
+}
+
+// Degenerate repetition (Q013).
+
+const (
+	// minLoop is the shortest stretch of repeats reported, in bytes, and
+	// minRepeats the fewest repeats: below them, repetition is style
+	// ("ha ha ha", a refrain).
+	minLoop    = 200
+	minRepeats = 5
+	// maxPeriod is the longest repeating unit looked for, about two
+	// sentences.
+	maxPeriod = 400
+	// probeStep is the distance between the places where a loop is looked
+	// for; a loop of minLoop bytes or more always holds one.
+	probeStep = 64
+	probeLen  = 12
+)
+
+func checkRepetition(c *RowContext) {
+	for _, s := range c.spans() {
+		if s.role != "assistant" && s.role != "" {
+			continue
+		}
+		if unit, n := findLoop(s.text); n > 0 {
+			c.ReportValue("Q013", s.value, nil, "%s repeats %q %d times in a row: a generation loop", c.where(&s), clip(bytes.TrimSpace(unit), 60), n)
+		}
+	}
+}
+
+// findLoop returns the unit of the longest back-to-back repetition in text
+// and how many times it repeats, or 0 when no repetition reaches minLoop
+// bytes and minRepeats repeats. A loop of period p is periodic: a short
+// probe taken inside it occurs again p bytes further. Probes every
+// probeStep bytes find the period with one vectorised search each; the
+// period is then confirmed by comparing the text with itself shifted by p.
+func findLoop(text []byte) ([]byte, int) {
+	var best []byte
+	bestN, covered := 0, 0
+	for at := 0; at+probeLen < len(text) && len(text) >= minLoop; at += probeStep {
+		if at < covered {
+			continue
+		}
+		probe := text[at : at+probeLen]
+		window := text[at+1 : min(len(text), at+maxPeriod+probeLen)]
+		k := bytes.Index(window, probe)
+		if k < 0 {
+			continue
+		}
+		p := k + 1
+		// Extend the run where text[i] == text[i+p] both ways from the probe.
+		lo, hi := at, at
+		for lo > 0 && text[lo-1] == text[lo-1+p] {
+			lo--
+		}
+		for hi+p < len(text) && text[hi] == text[hi+p] {
+			hi++
+		}
+		run := hi - lo + p // bytes covered by the repeats
+		n := run / p
+		// Show the unit from a word's start, as a reader would quote it.
+		unit := text[lo : lo+p]
+		for k := lo; k < lo+p; k++ {
+			if (k == 0 || text[k-1] == ' ' || text[k-1] == '\n' || text[k-1] == '.' || text[k-1] == '!' || text[k-1] == '?') && isLetter(text[k]) {
+				unit = text[k : k+p]
+				break
+			}
+		}
+		if run >= minLoop && n >= minRepeats && letters(unit) >= 2 && n > bestN {
+			best, bestN = unit, n
+		}
+		covered = hi
+	}
+	return best, bestN
+}
+
+func letters(b []byte) int {
+	n := 0
+	for _, c := range b {
+		if isLetter(c) || c >= utf8.RuneSelf {
+			n++
+		}
+	}
+	return n
+}
+
+// clip shortens b to at most n bytes, on a character boundary.
+func clip(b []byte, n int) string {
+	if len(b) <= n {
+		return string(b)
+	}
+	for n > 0 && !utf8.RuneStart(b[n]) {
+		n--
+	}
+	return string(b[:n]) + "…"
+}
+
+// No user turn (Q015).
+
+func checkNoUserTurn(c *RowContext) {
+	switch c.Format {
+	case dataset.Chat, dataset.ShareGPT, dataset.ChatMLText:
+	default:
+		// An empty Alpaca instruction or prompt is C015's.
+		return
+	}
+	turns := c.Turns()
+	if len(turns) == 0 || c.Messages != nil && len(turns) != len(c.Messages) {
+		return
+	}
+	for _, t := range turns {
+		// A turn whose role is missing or unknown may be a user turn
+		// misspelt; C004 and C005 report those.
+		if t.Role == "user" || !nonUserRoles[t.Role] {
+			return
+		}
+	}
+	where := c.Root.Get("text")
+	if c.Schema != nil && c.Messages != nil {
+		where = c.Root.Get(c.Schema.List)
+	}
+	c.ReportValue("Q015", where, nil, "conversation has no user turn; the model learns answers that respond to nothing")
+}
+
+// nonUserRoles are the roles, in chat terms, of turns that are not the
+// user's.
+var nonUserRoles = map[string]bool{
+	"system": true, "developer": true, "assistant": true, "tool": true, "function": true,
+	"function_call": true, "observation": true, "ipython": true,
+}
+
+func blankValue(v jsonpos.Value) bool {
+	return v.Kind() == jsonpos.String && (len(v.Raw()) == 2 || isBlank(v.Raw()))
+}
+
+// The plan's system prompt (B007).
+
+func checkPlannedSystemPrompt(c *RowContext) {
+	plan := c.Settings.Plan
+	if plan == nil || plan.SystemMode != "consistent" || len(plan.SystemPrompts) == 0 {
+		return
+	}
+	for _, s := range c.spans() {
+		if s.role != "system" {
+			continue
+		}
+		text := string(bytes.TrimSpace(s.text))
+		for _, p := range plan.SystemPrompts {
+			if text == strings.TrimSpace(p) {
+				return
+			}
+		}
+		c.ReportValue("B007", s.value, nil, "system prompt is not the plan's (system_prompt.mode: consistent): %q", clip(s.text, 60))
+		if n := len(c.diags); n > 0 && c.diags[n-1].Code == "B007" {
+			c.diags[n-1].Related = []Related{{Path: plan.Path, Range: plan.SystemPromptsRange, Message: "the planned system prompt"}}
+		}
+		return
+	}
+}
+
+// Same answer to different prompts (Q014).
+
+// minSameAnswer is the shortest answer, in bytes without surrounding
+// whitespace, that Q014 compares: short answers ("Yes.", "Paris") are
+// rightly shared by many prompts.
+const minSameAnswer = 40
+
+func checkSameAnswer(f *FileContext) {
+	for _, rows := range f.Groups().Answers.Shared() {
+		first := int(rows[0])
+		// Rows whose prompt an earlier row of the group had are exact
+		// duplicates (D001) or repeats of one: only new prompts count.
+		prompts := map[uint64]bool{f.Rows[first].Prompt: true}
+		var reported []int
+		for _, r := range rows[1:] {
+			i := int(r)
+			if prompts[f.Rows[i].Prompt] {
+				continue
+			}
+			prompts[f.Rows[i].Prompt] = true
+			reported = append(reported, i)
+		}
+		for _, i := range reported {
+			related := []Related{f.RelatedRow(first, "first row with this answer")}
+			for _, j := range rows[1:] {
+				if int(j) != i && len(related) < 5 && int(j) < i {
+					related = append(related, f.RelatedRow(int(j), "same answer"))
+				}
+			}
+			f.ReportRelated("Q014", i, nil, related, "same answer as line %d to a different prompt (%d rows share it)", f.Line(first), len(rows))
+		}
+	}
+}
