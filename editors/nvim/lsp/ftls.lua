@@ -2,6 +2,8 @@
 --   vim.lsp.enable('ftls')
 -- starts it for datasets and plan files. Change it with
 --   vim.lsp.config('ftls', { cmd = {...}, settings = { ftls = {...} } })
+local ui = require('ftls.ui')
+
 return {
   cmd = { 'ftls', 'serve' },
   -- Set by this plugin's ftdetect/: plan files are yaml.ftls so that they
@@ -13,6 +15,11 @@ return {
   -- The ftls settings go in settings.ftls (the "ftls" section the server
   -- pulls). Empty by default, so that ftls.yaml and the plans decide.
   settings = {},
+  -- As require('ftls').setup() does (lua/ftls/ui.lua): rule codes in the
+  -- diagnostics, code lenses that refresh by themselves, the stats lens.
+  handlers = ui.handlers(),
+  commands = ui.commands(),
+  on_attach = ui.on_attach(nil),
   get_language_id = function(_, filetype)
     return filetype == 'yaml.ftls' and 'yaml' or filetype
   end,

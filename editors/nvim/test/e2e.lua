@@ -80,9 +80,11 @@ end
 -- The diagnostics as the server sent them (LSP ranges, data), by URI: a
 -- code action request sends them back.
 local published = {}
+local published_version = {}
 local publish = vim.lsp.handlers['textDocument/publishDiagnostics']
 vim.lsp.handlers['textDocument/publishDiagnostics'] = function(err, result, ctx, config)
   published[result.uri] = result.diagnostics
+  published_version[result.uri] = result.version
   return publish(err, result, ctx, config)
 end
 
@@ -198,6 +200,69 @@ local function test_plan()
     settings = { rules = { C018 = 'off' } },
   })
   expect_diagnostics(plan, plan_findings)
+  return plan
+end
+
+local function attached(bufnr)
+  local client = ftls_clients()[1]
+  return client ~= nil and vim.lsp.buf_is_attached(bufnr, client.id)
+end
+
+-- :e! and an autoread reload run the filetype detection again: the plan
+-- must get yaml.ftls from it at once, never yaml on the way (which fires
+-- FileType yaml, reloads YAML's ftplugin and may detach the server).
+local function test_reload(plan)
+  local seen = {}
+  vim.api.nvim_create_autocmd('FileType', {
+    buffer = plan,
+    callback = function(ev)
+      table.insert(seen, ev.match)
+    end,
+  })
+  vim.cmd('edit!')
+  local path = vim.api.nvim_buf_get_name(plan)
+  local f = assert(io.open(path, 'a'))
+  f:write('# changed on disk\n')
+  f:close()
+  vim.o.autoread = true
+  vim.cmd('silent checktime')
+  expect(vim.api.nvim_buf_get_lines(plan, -2, -1, true)[1] == '# changed on disk', 'autoread reloaded the plan', lines(plan))
+  expect(#seen >= 2, ':e! and autoread ran the detection again', seen)
+  for _, ft in ipairs(seen) do
+    expect(ft == 'yaml.ftls', 'the reloads set yaml.ftls only, never yaml', seen)
+  end
+  expect(vim.bo[plan].filetype == 'yaml.ftls', 'the reloaded plan has filetype yaml.ftls', vim.bo[plan].filetype)
+  expect(attached(plan), 'the server stays attached to the reloaded plan', ftls_clients())
+  expect_diagnostics(plan, plan_findings)
+end
+
+-- 0.7-0.9 set no 'omnifunc' by themselves (i_CTRL-X_CTRL-O failed with
+-- E764); completion leaves out keys the mapping has, even while the key
+-- being typed makes the YAML invalid.
+local function test_completion(plan)
+  expect(vim.bo[plan].omnifunc == 'v:lua.vim.lsp.omnifunc', "the plan's omnifunc is the LSP one", vim.bo[plan].omnifunc)
+  local n
+  for i, line in ipairs(lines(plan)) do
+    if line == '  train: train.jsonl' then
+      n = i
+    end
+  end
+  expect(n ~= nil, 'the plan has output.train', lines(plan))
+  vim.api.nvim_buf_set_lines(plan, n, n, true, { '  t' })
+  -- Past Neovim's debounce of didChange (150 ms), which 0.7 does not flush
+  -- before a request.
+  vim.wait(400)
+  local result = request(plan, 'textDocument/completion', {
+    textDocument = { uri = vim.uri_from_bufnr(plan) },
+    position = { line = n, character = 2 },
+  })
+  local labels = vim.tbl_map(function(item)
+    return item.label
+  end, result and (result.items or result) or {})
+  expect(#labels > 0 and not vim.tbl_contains(labels, 'train'), 'completion under output: offers keys, not the written train', labels)
+  vim.api.nvim_buf_set_lines(plan, n, n + 1, true, {})
+  vim.bo[plan].modified = false
+  expect_diagnostics(plan, plan_findings)
 end
 
 -- Opens the dataset: the plan's server, the diagnostics, hover.
@@ -223,6 +288,89 @@ local function test_dataset()
   local chatml = '<|im_start|>assistant\nYes, PayPal works at checkout.<|im_end|>'
   expect(contains(text, chatml), 'hover shows the row in ChatML', text)
   return data
+end
+
+-- The rule code shows with each diagnostic: in its message, so in the
+-- virtual text, the float and the quickfix list alike.
+local function test_codes(data)
+  for _, d in ipairs(vim.diagnostic.get(data)) do
+    expect(contains(d.message, d.code .. ': '), 'the message of ' .. d.code .. ' starts with its code', d)
+  end
+  vim.diagnostic.setqflist({ open = false })
+  local texts = vim.tbl_map(function(item)
+    return item.text
+  end, vim.fn.getqflist())
+  local in_list = false
+  for _, text in ipairs(texts) do
+    in_list = in_list or contains(text, 'C005: ')
+  end
+  expect(in_list, 'the quickfix list shows C005', texts)
+  local virtual = {}
+  -- vim.diagnostic's virtual text namespaces have no name: every id.
+  for ns = 1, 200 do
+    local ok, marks = pcall(vim.api.nvim_buf_get_extmarks, data, ns, 0, -1, { details = true })
+    for _, mark in ipairs(ok and marks or {}) do
+      for _, chunk in ipairs(mark[4].virt_text or {}) do
+        table.insert(virtual, chunk[1])
+      end
+    end
+  end
+  local shown = false
+  for _, text in ipairs(virtual) do
+    shown = shown or contains(text, 'J001: ')
+  end
+  expect(shown, 'the virtual text shows J001', virtual)
+  vim.api.nvim_win_set_cursor(0, { 3, 0 })
+  local float_buf, float_win = vim.diagnostic.open_float(data, { scope = 'line' })
+  local float = float_buf and table.concat(lines(float_buf), '\n') or ''
+  expect(contains(float, 'J001: '), 'the float shows J001', float)
+  if float_win then
+    vim.api.nvim_win_close(float_win, true)
+  end
+end
+
+local function lens_title(bufnr)
+  local lens = vim.lsp.codelens.get(bufnr)[1]
+  return lens and lens.command and lens.command.title
+end
+
+-- The lens of a dataset comes without asking, follows the edits, and
+-- running it shows the statistics.
+local function test_lenses(data)
+  wait(15000, function()
+    return contains(lens_title(data), ' rows')
+  end, 'the code lens of the dataset', function()
+    return vim.lsp.codelens.get(data)
+  end)
+  local before = lens_title(data)
+  local want = ('ftls: %d rows'):format(#lines(data))
+  expect(contains(before, want), 'the lens counts the rows', before)
+end
+
+local function test_lens_follows(data, before)
+  local want = ('ftls: %d rows'):format(#lines(data))
+  wait(15000, function()
+    return contains(lens_title(data), want)
+  end, 'the lens to follow the edits: ' .. want, function()
+    return { before = before, now = lens_title(data) }
+  end)
+  vim.api.nvim_win_set_cursor(0, { 1, 0 })
+  vim.lsp.codelens.run()
+  local function stats_window()
+    for _, win in ipairs(vim.api.nvim_list_wins()) do
+      if vim.api.nvim_win_get_config(win).relative ~= '' then
+        local text = table.concat(lines(vim.api.nvim_win_get_buf(win)), '\n')
+        if contains(text, 'Dataset statistics') then
+          return win
+        end
+      end
+    end
+  end
+  wait(15000, stats_window, 'running the stats lens to show the statistics')
+  vim.api.nvim_win_close(stats_window(), true)
+  wait(15000, function()
+    return contains(lens_title(data), want)
+  end, 'the lens to come back after running it')
 end
 
 -- The quick fixes: one requested directly with the diagnostic as the server
@@ -292,14 +440,23 @@ local function test_commands(data)
   local refused = contains(notes[1].msg, 'no plan governs data.jsonl') and notes[1].level == vim.log.levels.ERROR
   expect(refused, ':FtlsGenerate is refused for want of a plan', notes)
 
+  -- :FtlsInfo writes the file on disk (it used to leave it empty, with
+  -- the text in a hidden, modified buffer) and shows it in a window.
   vim.cmd('FtlsInfo')
   local info = work .. '/dataset_info.txt'
   wait(15000, function()
     local b = vim.fn.bufnr(info)
-    return b > 0 and vim.api.nvim_buf_is_loaded(b) and vim.api.nvim_buf_line_count(b) > 1
-  end, ':FtlsInfo to create dataset_info.txt')
-  local text = table.concat(lines(vim.fn.bufnr(info)), '\n')
+    return b > 0 and vim.fn.bufwinid(b) ~= -1 and vim.api.nvim_buf_line_count(b) > 1
+  end, ':FtlsInfo to show dataset_info.txt', function()
+    return { disk = read(info), buffers = vim.fn.execute('ls!') }
+  end)
+  local b = vim.fn.bufnr(info)
+  local text = table.concat(lines(b), '\n')
   expect(contains(text, 'data.jsonl'), 'dataset_info.txt describes data.jsonl', text)
+  expect(not vim.bo[b].modified, 'dataset_info.txt is not left modified', vim.fn.execute('ls!'))
+  local disk = read(info)
+  expect(disk == text .. '\n', 'dataset_info.txt on disk is what is shown, with one final newline', disk)
+  vim.api.nvim_set_current_win(vim.fn.win_findbuf(data)[1])
 
   -- Accepted, since the version is the server's; 4 rows give no category
   -- a validation row at the default 10 %.
@@ -316,6 +473,53 @@ local function test_commands(data)
   expect(#lines(data) == 4, ':FtlsSplit left the dataset alone', lines(data))
 
   expect(#received.requests == 0 and #notes == 1, 'no other prompt or error', received)
+end
+
+-- :FtlsSplit on a dataset with enough rows: the validation file is shown,
+-- and :wall saves both files, each with one final newline (the new file
+-- used to end in "\n\n" and get J003 at once).
+local function test_split()
+  local rows = {}
+  for i = 1, 40 do
+    rows[i] = ('{"messages":[{"role":"user","content":"Question number %d about parcel %d?"},{"role":"assistant","content":"Answer %d: it ships in %d days."}]}')
+      :format(i, i * 37, i, i % 7 + 1)
+  end
+  local f = assert(io.open(work .. '/sizeable.jsonl', 'w'))
+  f:write(table.concat(rows, '\n') .. '\n')
+  f:close()
+  local data = edit('sizeable.jsonl')
+  wait(15000, function()
+    return published[vim.uri_from_bufnr(data)] ~= nil
+  end, 'the diagnostics of sizeable.jsonl')
+  vim.cmd('FtlsSplit')
+  local function shown()
+    for _, win in ipairs(vim.api.nvim_list_wins()) do
+      local name = vim.api.nvim_buf_get_name(vim.api.nvim_win_get_buf(win))
+      if name:match('valid[^/]*%.jsonl$') then
+        return vim.api.nvim_win_get_buf(win)
+      end
+    end
+  end
+  wait(15000, shown, ':FtlsSplit to show the validation file', function()
+    return { messages = received.messages, buffers = vim.fn.execute('ls!') }
+  end)
+  local valid = shown()
+  local moved = #lines(valid)
+  expect(moved > 0 and #lines(data) + moved == 40, 'the split moved rows out of the dataset', { lines(valid), #lines(data) })
+  expect(vim.api.nvim_get_current_buf() == data, 'the cursor stays in the dataset', vim.api.nvim_buf_get_name(0))
+  vim.cmd('silent wall')
+  local path = vim.api.nvim_buf_get_name(valid)
+  local disk = read(path)
+  expect(disk:sub(-1) == '\n' and disk:sub(-2) ~= '\n\n', 'the validation file ends in exactly one newline', disk)
+  local train = read(work .. '/sizeable.jsonl')
+  expect(train:sub(-1) == '\n' and train:sub(-2) ~= '\n\n', 'the training file ends in exactly one newline', train)
+  wait(15000, function()
+    local uri = vim.uri_from_bufnr(valid)
+    return published[uri] ~= nil and published_version[uri] == vim.lsp.util.buf_versions[valid]
+  end, 'the diagnostics of the validation file as it is', function()
+    return { published_version, vim.lsp.util.buf_versions[valid] }
+  end)
+  expect(not has_codes(valid, { 'J003' }), 'no J003 on the validation file', vim.diagnostic.get(valid))
 end
 
 -- A dataset of over 4 MB: the server checks its lines while Neovim's
@@ -375,10 +579,17 @@ end
 
 local function test()
   test_lsp_config()
-  test_plan()
+  local plan = test_plan()
+  test_reload(plan)
+  test_completion(plan)
   local data = test_dataset()
+  test_codes(data)
+  test_lenses(data)
+  local before = lens_title(data)
   test_fixes(data)
+  test_lens_follows(data, before)
   test_commands(data)
+  test_split()
   test_large()
   if vim.lsp.enable then
     test_enable()

@@ -1,6 +1,7 @@
 -- Starts the ftls server for a buffer, or attaches the buffer to the
 -- server already running for its root.
 local root = require('ftls.root')
+local ui = require('ftls.ui')
 
 local M = {}
 
@@ -22,8 +23,13 @@ local function client_config(opts, root_dir)
     cmd = opts.cmd,
     root_dir = root_dir,
     get_language_id = language_id,
-    on_attach = opts.on_attach,
-    capabilities = opts.capabilities,
+    -- 'omnifunc' and code lens refreshes, then the user's on_attach.
+    on_attach = ui.on_attach(opts.on_attach),
+    capabilities = ui.capabilities(opts.capabilities),
+    -- Rule codes in the diagnostics, lens refreshes, showDocument on 0.7.
+    handlers = ui.handlers(),
+    -- The stats lens.
+    commands = ui.commands(),
   }
   -- Left out when empty: Neovim sends an empty Lua table as a JSON array,
   -- which the server rejects as settings.
