@@ -94,16 +94,42 @@ func parsePlan(snap *snapshot) *plan.Plan {
 	return p
 }
 
-// actuals are the figures of the dataset a plan governs.
+// actuals are the figures of the dataset a plan governs. Like
+// dataset_info.txt (info.Build), they count the training and the
+// validation examples together: size.examples plans the whole dataset,
+// which a split only divides.
 type actuals struct {
 	trainPath string
+	validPath string
 	train     *engine.Result // nil when the training file is not there
 	pending   bool           // the training file is being read
 	valid     *engine.Result // nil when the validation file is not there
 	perCat    map[string]int
-	examples  int
+	examples  int // training and validation examples
+	trainN    int // training examples
+	validN    int // validation examples
 	multi     int // conversations with more than one user turn
 	turns     int // conversations with at least one user turn
+}
+
+// actualDefinition closes a hover that shows actual figures.
+const actualDefinition = "_Actual figures count the training and validation examples together, as dataset_info.txt does._"
+
+func (a *actuals) add(res *engine.Result) {
+	for _, r := range res.Rows {
+		if !r.Object {
+			continue
+		}
+		if r.Category != "" {
+			a.perCat[r.Category]++
+		}
+		if r.UserTurns > 0 {
+			a.turns++
+		}
+		if r.UserTurns > 1 {
+			a.multi++
+		}
+	}
 }
 
 // planActuals reads the training (and validation) file the plan governs:
@@ -118,27 +144,37 @@ func (s *Server) planActuals(p *plan.Plan) *actuals {
 		return a
 	}
 	a.train, a.pending = s.planDataset(a.trainPath)
-	if a.train != nil {
-		a.examples = a.train.Examples()
-		for _, r := range a.train.Rows {
-			if !r.Object {
-				continue
-			}
-			if r.Category != "" {
-				a.perCat[r.Category]++
-			}
-			if r.UserTurns > 0 {
-				a.turns++
-			}
-			if r.UserTurns > 1 {
-				a.multi++
-			}
+	if a.train == nil {
+		return a
+	}
+	a.trainN = a.train.Examples()
+	a.add(a.train)
+	if v := p.OutputPath(p.Output.Validation); v != "" && !sameFile(v, a.trainPath) {
+		a.validPath = v
+		a.valid, _ = s.planDataset(v)
+		if a.valid != nil {
+			a.validN = a.valid.Examples()
+			a.add(a.valid)
 		}
 	}
-	if v := p.OutputPath(p.Output.Validation); v != "" {
-		a.valid, _ = s.planDataset(v)
-	}
+	a.examples = a.trainN + a.validN
 	return a
+}
+
+// files names the files the actual figures come from.
+func (a *actuals) files() string {
+	if a.valid == nil {
+		return a.name()
+	}
+	return a.name() + " and " + filepath.Base(a.validPath)
+}
+
+// split says how the examples divide between the files.
+func (a *actuals) split() string {
+	if a.valid == nil {
+		return fmt.Sprintf("in %s", a.name())
+	}
+	return fmt.Sprintf("%d in %s, %d in %s", a.trainN, a.name(), a.validN, filepath.Base(a.validPath))
 }
 
 // syncReadLimit is the size of a dataset that is not open up to which a
@@ -265,7 +301,7 @@ func (s *Server) actualNote(p *plan.Plan, path []string) string {
 			if a.examples > 0 {
 				share = 100 * float64(n) / float64(a.examples)
 			}
-			return out + fmt.Sprintf(" · actual **%d** (%.1f %% of %d in %s) · %s", n, share, a.examples, a.name(), shortfall(t.Count, n))
+			return out + fmt.Sprintf(" · actual **%d** (%.1f %% of %d in %s) · %s\n\n%s", n, share, a.examples, a.files(), shortfall(t.Count, n), actualDefinition)
 		}
 	case len(path) == 2 && path[0] == "size" && path[1] == "examples":
 		a := s.planActuals(p)
@@ -273,7 +309,7 @@ func (s *Server) actualNote(p *plan.Plan, path []string) string {
 		if a.train == nil {
 			return out + " · actual: " + a.missing()
 		}
-		return out + fmt.Sprintf(" · actual **%d** in %s · %s", a.examples, a.name(), shortfall(p.Size.Examples, a.examples))
+		return out + fmt.Sprintf(" · actual **%d** (%s) · %s\n\n%s", a.examples, a.split(), shortfall(p.Size.Examples, a.examples), actualDefinition)
 	case len(path) == 2 && path[0] == "diversity" && path[1] == "multi_turn":
 		a := s.planActuals(p)
 		out := fmt.Sprintf("Planned multi-turn share **%.1f %%**", 100*p.Diversity.MultiTurn)
@@ -283,19 +319,17 @@ func (s *Server) actualNote(p *plan.Plan, path []string) string {
 		if a.turns == 0 {
 			return out + fmt.Sprintf(" · actual: no conversations in %s", a.name())
 		}
-		return out + fmt.Sprintf(" · actual **%.1f %%** (%d of %d conversations in %s)", 100*float64(a.multi)/float64(a.turns), a.multi, a.turns, a.name())
+		return out + fmt.Sprintf(" · actual **%.1f %%** (%d of %d conversations in %s)\n\n%s", 100*float64(a.multi)/float64(a.turns), a.multi, a.turns, a.files(), actualDefinition)
 	case len(path) == 2 && path[0] == "validation" && path[1] == "split":
 		a := s.planActuals(p)
 		out := fmt.Sprintf("Planned validation split **%.1f %%**", 100*p.Validation.Split)
 		if a.valid == nil || a.train == nil {
 			return out + " · actual: no validation file yet"
 		}
-		v := a.valid.Examples()
-		total := v + a.examples
-		if total == 0 {
+		if a.examples == 0 {
 			return out
 		}
-		return out + fmt.Sprintf(" · actual **%.1f %%** (%d validation, %d training examples)", 100*float64(v)/float64(total), v, a.examples)
+		return out + fmt.Sprintf(" · actual **%.1f %%** (%d validation, %d training examples)", 100*float64(a.validN)/float64(a.examples), a.validN, a.trainN)
 	}
 	return ""
 }

@@ -175,21 +175,22 @@ func TestServePlanHoverCompletionLens(t *testing.T) {
 	c.waitFull(uri, 1)
 
 	// Targets: 600 examples weighted 3:2:2:2:2 → 164, 109, 109, 109, 109;
-	// the training file has 12 of each.
+	// the training file has 12 of each, the validation file 2 more: the
+	// actual figures count both, as dataset_info.txt does.
 	h := d.hover(12, 5) // categories[0].weight
-	for _, want := range []string{"**categories[].weight**", "**order-status**: planned **164** examples", "actual **12** (20.0 % of 60 in training_data.jsonl)", "short 152"} {
+	for _, want := range []string{"**categories[].weight**", "**order-status**: planned **164** examples", "actual **14** (20.0 % of 70 in training_data.jsonl and validation_data.jsonl)", "short 150", actualDefinition} {
 		if !strings.Contains(h, want) {
 			t.Errorf("hover on categories[0].weight lacks %q:\n%s", want, h)
 		}
 	}
 	h = d.hover(13, 12) // the name of categories[1]
-	if !strings.Contains(h, "**categories[].name**") || !strings.Contains(h, "**returns**: planned **109**") || !strings.Contains(h, "actual **12**") {
+	if !strings.Contains(h, "**categories[].name**") || !strings.Contains(h, "**returns**: planned **109**") || !strings.Contains(h, "actual **14**") {
 		t.Errorf("hover on a category name:\n%s", h)
 	}
-	if h := d.hover(7, 4); !strings.Contains(h, "**size.examples**") || !strings.Contains(h, "Planned **600** examples · actual **60** in training_data.jsonl · short 540") {
+	if h := d.hover(7, 4); !strings.Contains(h, "**size.examples**") || !strings.Contains(h, "Planned **600** examples · actual **70** (60 in training_data.jsonl, 10 in validation_data.jsonl) · short 530") {
 		t.Errorf("hover on size.examples:\n%s", h)
 	}
-	if h := d.hover(27, 4); !strings.Contains(h, "Planned multi-turn share **25.0 %** · actual **8.3 %** (5 of 60") {
+	if h := d.hover(27, 4); !strings.Contains(h, "Planned multi-turn share **25.0 %** · actual **14.3 %** (10 of 70 conversations in training_data.jsonl and validation_data.jsonl)") {
 		t.Errorf("hover on diversity.multi_turn:\n%s", h)
 	}
 	if h := d.hover(33, 4); !strings.Contains(h, "**validation.split**") || !strings.Contains(h, "Planned validation split **15.0 %** · actual **14.3 %** (10 validation, 60 training examples)") {
@@ -245,11 +246,11 @@ func TestServePlanHoverCompletionLens(t *testing.T) {
 		titles = append(titles, fmt.Sprintf("%d: %s", l.Range.Start.Line, l.Command.Title))
 	}
 	wantLens := strings.Join([]string{
-		"11: order-status: planned 164 · actual 12 · short 152",
-		"13: returns: planned 109 · actual 12 · short 97",
-		"15: shipping: planned 109 · actual 12 · short 97",
-		"17: billing: planned 109 · actual 12 · short 97",
-		"19: product-questions: planned 109 · actual 12 · short 97",
+		"11: order-status: planned 164 · actual 14 · short 150",
+		"13: returns: planned 109 · actual 14 · short 95",
+		"15: shipping: planned 109 · actual 14 · short 95",
+		"17: billing: planned 109 · actual 14 · short 95",
+		"19: product-questions: planned 109 · actual 14 · short 95",
 	}, "\n")
 	if strings.Join(titles, "\n") != wantLens {
 		t.Errorf("code lenses:\n%s\nwant:\n%s", strings.Join(titles, "\n"), wantLens)
@@ -396,7 +397,7 @@ func TestPlanDatasetBackground(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	if a.pending || a.examples != 60 || a.perCat["billing"] != 12 || a.valid == nil || a.valid.Examples() != 10 {
+	if a.pending || a.examples != 70 || a.trainN != 60 || a.validN != 10 || a.perCat["billing"] != 14 || a.valid == nil {
 		t.Errorf("actuals: pending %v, %d examples, %v, valid %v", a.pending, a.examples, a.perCat, a.valid != nil)
 	}
 }
