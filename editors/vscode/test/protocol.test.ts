@@ -20,6 +20,7 @@ import {
   InitializeRequest,
   InitializedNotification,
   PublishDiagnosticsNotification,
+  ShowDocumentRequest,
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
@@ -29,6 +30,7 @@ import {
   type InitializeResult,
   type ProtocolConnection,
   type PublishDiagnosticsParams,
+  type ShowDocumentParams,
 } from 'vscode-languageserver-protocol/node';
 import { generateArgs, serverCommands, versionedArgs } from '../src/commandArgs';
 import { serverSettings } from '../src/config';
@@ -56,6 +58,7 @@ describe('ftls serve', { timeout: 60_000 }, () => {
   const published = new Map<string, PublishDiagnosticsParams>();
   const configRequests: ConfigurationParams[] = [];
   const edits: ApplyWorkspaceEditParams[] = [];
+  const shown: ShowDocumentParams[] = [];
 
   const uriOf = (name: string) => pathToFileURL(join(dir, name)).href;
 
@@ -102,6 +105,10 @@ describe('ftls serve', { timeout: 60_000 }, () => {
       edits.push(p);
       return { applied: true };
     });
+    conn.onRequest(ShowDocumentRequest.type, (p) => {
+      shown.push(p);
+      return { success: true };
+    });
     conn.onNotification(PublishDiagnosticsNotification.type, (p) => published.set(p.uri, p));
     conn.listen();
 
@@ -116,6 +123,7 @@ describe('ftls serve', { timeout: 60_000 }, () => {
           workspaceEdit: { documentChanges: true, resourceOperations: ['create', 'rename', 'delete'] },
         },
         textDocument: { publishDiagnostics: { relatedInformation: true } },
+        window: { showDocument: { support: true } },
       },
     });
     await conn.sendNotification(InitializedNotification.type, {});
@@ -175,7 +183,7 @@ describe('ftls serve', { timeout: 60_000 }, () => {
     );
   });
 
-  test('writes dataset_info.txt with a create edit, refusing a stale version', async () => {
+  test('writes dataset_info.txt on disk and shows it, refusing a stale version', async () => {
     const run = (version: number) =>
       conn.sendRequest(ExecuteCommandRequest.type, {
         command: serverCommands.writeInfo,
@@ -183,12 +191,15 @@ describe('ftls serve', { timeout: 60_000 }, () => {
       });
     await assert.rejects(run(0), /changed since version 0/);
     await run(1);
-    const edit = await waitFor('workspace/applyEdit', () => edits[0]);
-    const [create, write] = edit.edit.documentChanges ?? [];
-    assert.ok(create && 'kind' in create && create.kind === 'create', 'the first change creates the file');
-    assert.equal(create.uri, uriOf('dataset_info.txt'));
-    assert.equal(create.options?.overwrite, true);
-    assert.ok(write && 'edits' in write && write.edits[0].newText.includes('flawed.jsonl'), 'the info text names the dataset');
+    // Written by the server itself, with exactly one final newline: a
+    // create-and-edit left an empty file until the user saved it.
+    const show = await waitFor('window/showDocument', () => shown[0]);
+    assert.equal(show.uri, uriOf('dataset_info.txt'));
+    assert.ok(!show.takeFocus, 'the info file is shown without taking the focus');
+    const text = readFileSync(join(dir, 'dataset_info.txt'), 'utf8');
+    assert.ok(text.includes('flawed.jsonl'), 'the info text names the dataset');
+    assert.ok(text.endsWith('\n') && !text.endsWith('\n\n'), 'the info file ends in exactly one newline');
+    assert.equal(edits.length, 0, 'no edit is sent for the info file');
   });
 
   test('never logs the API key', () => {
