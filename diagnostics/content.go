@@ -156,8 +156,11 @@ var boilerplate = []string{
 	"i can't assist with", "i'm unable to provide", "i am unable to provide", "i don't have personal opinions",
 	"i do not have personal opinions", "as of my last knowledge update", "as of my knowledge cutoff",
 	"my training data only goes", "i don't have access to real-time", "i do not have access to real-time",
-	"i am an ai", "i'm an ai", "i'm just an ai", "i am just an ai", "i'm only an ai", "i am only an ai",
-	"i am a language model", "i'm a language model", "i am an artificial intelligence",
+	// "I am an AI" and "I'm a language model" alone open identity answers
+	// ("I'm a language model trained by..."), which datasets mean to teach;
+	// only the hedging forms are boilerplate.
+	"i am an ai and", "i'm an ai and", "i am an ai,", "i'm an ai,", "i am an ai language model", "i'm an ai language model",
+	"i'm just an ai", "i am just an ai", "i'm only an ai", "i am only an ai",
 	"i cannot browse the internet", "i can't browse the internet", "i am unable to browse the internet",
 	"i'm unable to browse the internet", "i don't have the ability to browse", "i do not have the ability to browse",
 	"as of my last update", "as of my training cutoff",
@@ -167,6 +170,15 @@ var boilerplate = []string{
 	"en tant que modèle de langage", "en tant qu'ia", "en tant qu'intelligence artificielle", "en tant qu'assistant ia",
 	"como modelo de lenguaje", "como un modelo de lenguaje", "como una ia", "como inteligencia artificial", "como asistente de ia",
 }
+
+// boilerplateByInitial lists, for each first letter, the indexes of the
+// phrases that start with it, in order.
+var boilerplateByInitial = func() (t [256][]int) {
+	for k, p := range boilerplate {
+		t[p[0]] = append(t[p[0]], k)
+	}
+	return t
+}()
 
 // boilerplateSpan is how much of the start of an answer Q003 reads: the
 // phrases it looks for open an answer ("As an AI language model, ...",
@@ -194,19 +206,42 @@ func checkBoilerplate(c *RowContext) {
 func findBoilerplate(text []byte) string {
 	best := len(boilerplate)
 	for i := 0; i+1 < len(text); i++ {
+		// One table lookup dismisses most bytes.
+		if len(boilerplateByInitial[text[i]|0x20]) == 0 || text[i] < 'A' {
+			continue
+		}
 		c, next := text[i]|0x20, text[i+1]
 		switch {
-		case c == 'a' && (next|0x20 == 's' || next|0x20 == 'l'), c == 'm' && next|0x20 == 'y':
-		case c == 'e' && next|0x20 == 'n', c == 'c' && next|0x20 == 'o':
+		case c == 'a' && next|0x20 == 's', c == 'm' && next|0x20 == 'y':
 		case c == 'i' && (next == ' ' || next == '\'' || next == 0xE2):
+		// The other languages' openings ("als ", "en tant", "como ") are
+		// frequent letter pairs in English: check a third letter first.
+		case c == 'a' && next|0x20 == 'l', c == 'e' && next|0x20 == 'n', c == 'c' && next|0x20 == 'o':
+			if i+2 >= len(text) || text[i+2]|0x20 != thirdLetter(c) {
+				continue
+			}
 		default:
 			continue
 		}
 		if i > 0 && isLetter(text[i-1]) {
 			continue
 		}
-		for k, p := range boilerplate[:best] {
-			if p[0] == c && hasPrefixFold(text[i:], p) && !letterAfter(text[i:], p) {
+		// The phrases' second and third bytes are compared before the
+		// call: most positions start no phrase.
+		second, third := next|0x20, byte(0)
+		if next == 0xE2 {
+			second = '\''
+			if i+4 < len(text) {
+				third = text[i+4] | 0x20
+			}
+		} else if i+2 < len(text) {
+			third = text[i+2] | 0x20
+		}
+		for _, k := range boilerplateByInitial[c] {
+			if k >= best {
+				break
+			}
+			if p := boilerplate[k]; p[1]|0x20 == second && p[2]|0x20 == third && hasPrefixFold(text[i:], p) && !letterAfter(text[i:], p) {
 				best = k
 				break
 			}
@@ -216,6 +251,18 @@ func findBoilerplate(text []byte) string {
 		return ""
 	}
 	return boilerplate[best]
+}
+
+// thirdLetter is the third letter of the phrases starting "al", "en" and
+// "co": "als", "en ", "com".
+func thirdLetter(c byte) byte {
+	switch c {
+	case 'a':
+		return 's'
+	case 'e':
+		return ' '
+	}
+	return 'm'
 }
 
 // letterAfter reports whether the phrase p that text starts with ends in
@@ -329,28 +376,35 @@ const signOffSpan = 200
 
 func checkPlaceholders(c *RowContext) {
 	turns := c.Turns()
-	// What the prompt holds decides what the answer may echo: a
-	// placeholder the user wrote, or any when the task is about templates.
+	// The prompt decides what an answer may hold: a placeholder the user
+	// wrote, or any when the task is about templates. Both are looked at
+	// only once a placeholder is found, which is rare.
 	var prompt []byte
-	templating := false
 	for _, t := range turns {
 		if t.Role == "user" {
 			prompt = t.Text
-			templating = templating || containsFold(t.Text, "placeholder") || containsFold(t.Text, "template") ||
-				containsFold(t.Text, "jinja") || containsFold(t.Text, "fill in")
 		}
+	}
+	templating := func() bool {
+		for _, t := range turns {
+			if t.Role == "user" && (containsFold(t.Text, "placeholder") || containsFold(t.Text, "template") ||
+				containsFold(t.Text, "jinja") || containsFold(t.Text, "fill in")) {
+				return true
+			}
+		}
+		return false
 	}
 	for i, t := range turns {
 		if t.Role == "system" && len(turns) > 1 {
 			continue
 		}
-		answer := t.Role == "assistant"
-		if answer && templating || looksLikeCode(t.Text) {
-			continue
-		}
+		answer, code := t.Role == "assistant", -1
 		m, at := findPlaceholder(t.Text, func(at int, m []byte) bool {
+			if code < 0 {
+				code = boolInt(looksLikeCode(t.Text) || answer && templating())
+			}
 			switch {
-			case inCode(t.Text, at):
+			case code == 1 || inCode(t.Text, at):
 				return false
 			case bytes.EqualFold(m, []byte("lorem ipsum")):
 				// Lorem ipsum in a prompt is text to work on.
@@ -371,6 +425,13 @@ func checkPlaceholders(c *RowContext) {
 			}
 		}
 	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 var (

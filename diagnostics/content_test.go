@@ -126,3 +126,24 @@ func randomText(rng *rand.Rand, pieces []string, n int) []byte {
 	}
 	return b
 }
+
+// TestHeuristicsNeverPanic feeds the content heuristics' scanners random
+// texts built from the pieces they look for, cut at every place: they
+// index around what they find and must stay inside the text.
+func TestHeuristicsNeverPanic(t *testing.T) {
+	pieces := []string{"#", "##", "### ", "Instruction:", "\n", "1. ", "[INST]", "<s>", "</s>", "<", "[", "Human:",
+		"\\", "\\n", "\\u200b", "\\u00a0", "\\u0007", "\\b", "&", "&amp;", "&#39", ";", "Ã", "©", "â€", "\u00a0", "\ufeff",
+		"http", "://", "the", " ", "photo", "attached", "image", "Eat a banana!", "ab", "```", "`", "{", "{{x}}", "[Your Name]", "é"}
+	rng := rand.New(rand.NewPCG(7, 3))
+	for range 20000 {
+		b := randomText(rng, pieces, 24)
+		findTemplateMarker(b, true)
+		findUnseen(b, b)
+		findDamage(b, b)
+		findLoop(b)
+		literalEscape(b)
+		htmlEntity(b)
+		findPlaceholder(b, func(int, []byte) bool { return true })
+		findBoilerplate(b)
+	}
+}

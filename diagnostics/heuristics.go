@@ -74,7 +74,7 @@ func init() {
 			Code: "Q013", Name: "degenerate-repetition", Severity: Warning,
 			Summary: "an answer that loops on the same words",
 			Doc: Doc{
-				What: "Reports an answer (or a text row) in which the same stretch of text, a sentence or a few words holding letters, repeats back to back at least 5 times over at least 200 bytes.",
+				What: "Reports an answer (or a text row) in which the same stretch of text, a sentence or a few words holding letters, repeats back to back at least 5 times over at least 300 bytes.",
 				Why:  "This is how a generator failure looks: the model fell into a loop and ran until its token limit. Trained on it, a model learns to loop too, and one such row can be longer than hundreds of good ones.",
 				Bad:  `{"role": "assistant", "content": "Eat a banana!Eat a banana!Eat a banana!Eat a banana!Eat a banana!..."}`,
 				Good: `{"role": "assistant", "content": "Eat a banana!"}`,
@@ -83,7 +83,7 @@ func init() {
 			Row: checkRepetition,
 		},
 		&Rule{
-			Code: "Q014", Name: "same-answer", Severity: Warning,
+			Code: "Q014", Name: "same-answer", Severity: Info,
 			Summary: "the same answer to different prompts",
 			Doc: Doc{
 				What: "Reports a row whose answer (all its assistant turns, whitespace normalised, 40 characters or more) equals an earlier row's while its prompt differs. Exact copies of whole rows are D001's. The diagnostic points at the earlier rows.",
@@ -234,7 +234,7 @@ func findTemplateMarker(text []byte, answer bool) string {
 			found, at = string(m), i
 		}
 	}
-	for i := 0; ; i++ {
+	for i := 0; i < len(text); i++ {
 		j := bytes.IndexByte(text[i:], '#')
 		if j < 0 {
 			break
@@ -258,7 +258,7 @@ func findTemplateMarker(text []byte, answer bool) string {
 		i = n
 	}
 	for i := 0; ; i++ {
-		j := bytes.IndexAny(text[i:], "[<")
+		j := indexOpen(text[i:])
 		if j < 0 {
 			break
 		}
@@ -323,6 +323,20 @@ var (
 		"screenshot": true, "screenshots": true, "video": true, "recording": true, "audio": true,
 		"diagram": true, "chart": true, "artwork": true, "sketch": true,
 	}
+	// mediaInitial holds the first letters of mediaNouns, which most words
+	// fail before any lookup.
+	mediaInitial = func() (t [256]bool) {
+		for n := range mediaNouns {
+			t[n[0]] = true
+		}
+		return t
+	}()
+	referenceInitial = func() (t [256]bool) {
+		for w := range referenceWords {
+			t[w[0]] = true
+		}
+		return t
+	}()
 	// madeNouns are as often things the answer is asked to make ("the
 	// chart should show..."): only a word that points at a given one
 	// makes them a reference.
@@ -354,21 +368,43 @@ func checkUnseenContent(c *RowContext) {
 	if in := c.Root.Get("input"); c.Format == dataset.Alpaca && in.Kind() == jsonpos.String && !blankValue(in) {
 		given = !bytes.Contains(in.Raw(), []byte("://"))
 	}
-	var prompt []byte // the row's prompt text, for a link's context
+	// The row's prompt text, for a link's context; only rows with a link
+	// need it.
+	var prompt []byte
 	for _, s := range c.spans() {
-		if s.isPrompt() {
-			prompt = append(append(prompt, s.text...), '\n')
+		if s.isPrompt() && bytes.Contains(s.text, []byte("://")) {
+			for _, s := range c.spans() {
+				if s.isPrompt() {
+					prompt = append(append(prompt, s.text...), '\n')
+				}
+			}
+			break
 		}
 	}
 	for _, s := range c.spans() {
 		if !s.isPrompt() || c.Format == dataset.PlainText || given && s.field == "instruction" {
 			continue
 		}
-		if m := findUnseen(s.text, prompt); m != "" {
+		// The reference stands near the question, at the start or the end
+		// of a prompt; the middle of a long one is content, and reading it
+		// would cost the most.
+		m := ""
+		if text := s.text; len(text) > unseenHead+unseenTail {
+			if m = findUnseen(text[:unseenHead], prompt); m == "" {
+				m = findUnseen(text[len(text)-unseenTail:], prompt)
+			}
+		} else {
+			m = findUnseen(text, prompt)
+		}
+		if m != "" {
 			c.ReportValue("Q011", s.value, nil, "%s refers to %s, which the row does not hold: the model learns to invent it", c.where(&s), m)
 		}
 	}
 }
+
+// unseenHead and unseenTail are how much of a prompt's start and end Q011
+// reads.
+const unseenHead, unseenTail = 400, 200
 
 // hasMedia reports whether the row carries images or audio for a
 // multimodal trainer, which makes references to them legitimate.
@@ -395,7 +431,7 @@ func (c *RowContext) hasMedia() bool {
 // content it does not hold, or "".
 func findUnseen(text, prompt []byte) string {
 	for i := 0; ; i++ {
-		j := bytes.IndexAny(text[i:], "[<")
+		j := indexOpen(text[i:])
 		if j < 0 {
 			break
 		}
@@ -429,7 +465,7 @@ func findUnseen(text, prompt []byte) string {
 			prev = nil
 		}
 		word = text[start:i]
-		if len(word) >= 4 && len(word) <= 12 && prev != nil && isReference(prev, word) {
+		if len(word) >= 4 && len(word) <= 12 && prev != nil && mediaInitial[word[0]|0x20] && isReference(prev, word) {
 			var buf [16]byte
 			if !nounModifiers[string(lowerInto(&buf, nextWord(text[i:])))] && !(i < len(text) && (text[i] == '-' || text[i] == '_')) && !describedAfter(text[i:]) {
 				return fmt.Sprintf("%q", string(prev)+" "+string(word))
@@ -491,9 +527,17 @@ func withoutLinks(text []byte) []byte {
 // item: "the photo", "attached image". Map lookups of a []byte converted
 // in the index expression do not allocate.
 func isReference(prev, noun []byte) bool {
+	// Most words follow no reference word: that cheap test goes first.
+	if !referenceInitial[prev[0]|0x20] || len(prev) < 3 || len(prev) > 9 {
+		return false
+	}
 	var a, b [16]byte
-	n, p := string(lowerInto(&a, noun)), string(lowerInto(&b, prev))
-	return mediaNouns[n] && referenceWords[p] && (!madeNouns[n] || pointingWords[p])
+	p := lowerInto(&b, prev)
+	if !referenceWords[string(p)] {
+		return false
+	}
+	n := lowerInto(&a, noun)
+	return mediaNouns[string(n)] && (!madeNouns[string(n)] || pointingWords[string(p)])
 }
 
 // lowerInto lower-cases w, up to 16 bytes, into buf.
@@ -769,14 +813,16 @@ const (
 	// minLoop is the shortest stretch of repeats reported, in bytes, and
 	// minRepeats the fewest repeats: below them, repetition is style
 	// ("ha ha ha", a refrain).
-	minLoop    = 200
+	minLoop    = 300
 	minRepeats = 5
 	// maxPeriod is the longest repeating unit looked for, about two
 	// sentences.
-	maxPeriod = 400
+	maxPeriod = 256
 	// probeStep is the distance between the places where a loop is looked
-	// for; a loop of minLoop bytes or more always holds one.
-	probeStep = 64
+	// for: a loop of minLoop bytes and minRepeats repeats always holds one
+	// (moved by up to 16 bytes, see findLoop) with its probe and a whole
+	// period after it, as 0.8*minLoop - 16 - probeLen >= probeStep.
+	probeStep = 208
 	probeLen  = 12
 )
 
@@ -803,6 +849,14 @@ func findLoop(text []byte) ([]byte, int) {
 	for at := 0; at+probeLen < len(text) && len(text) >= minLoop; at += probeStep {
 		if at < covered {
 			continue
+		}
+		// A probe starting with a rare byte (not a lower-case letter or a
+		// space) is found again with few false starts.
+		for k := at; k < at+16 && k+probeLen < len(text); k++ {
+			if c := text[k]; c != ' ' && (c < 'a' || c > 'z') {
+				at = k
+				break
+			}
 		}
 		probe := text[at : at+probeLen]
 		window := text[at+1 : min(len(text), at+maxPeriod+probeLen)]
@@ -953,4 +1007,18 @@ func checkSameAnswer(f *FileContext) {
 			f.ReportRelated("Q014", i, nil, related, "same answer as line %d to a different prompt (%d rows share it)", f.Line(first), len(rows))
 		}
 	}
+}
+
+// indexOpen returns the index of the first '[' or '<' in text, or -1: two
+// vectorised searches cost less than bytes.IndexAny's byte loop.
+func indexOpen(text []byte) int {
+	a := bytes.IndexByte(text, '[')
+	limit := len(text)
+	if a >= 0 {
+		limit = a
+	}
+	if b := bytes.IndexByte(text[:limit], '<'); b >= 0 {
+		return b
+	}
+	return a
 }

@@ -51,11 +51,15 @@ var datasetCases = []datasetCase{
 	{file: "openai-cookbook__drone_training.jsonl", rows: 103,
 		openai:  map[string]int{"D002": 1},
 		generic: map[string]int{"D002": 1}},
-	// Five well-formed chats are fewer than the 10 examples OpenAI requires (C018); the row without a user turn and the "Eat a banana!" repetition are not rules of the catalog.
+	// Five well-formed chats are fewer than the 10 examples OpenAI requires (C018); line 4 is a system prompt and an answer with no user turn (Q015), and line 5's answer is "Eat a banana!" 2,000 times over 26,000 characters (Q013), both read by hand.
 	{file: "openai-cookbook__toy_chat_fine_tuning.jsonl", rows: 5,
-		openai:  map[string]int{"C018": 1},
-		generic: map[string]int{},
-		spots:   []string{`0:0-0:260 C018 file has 5 examples; OpenAI fine-tuning requires at least 10`}},
+		openai:  map[string]int{"C018": 1, "Q013": 1, "Q015": 1},
+		generic: map[string]int{"Q013": 1, "Q015": 1},
+		spots: []string{
+			`0:0-0:260 C018 file has 5 examples; OpenAI fine-tuning requires at least 10`,
+			`3:13-3:165 Q015 conversation has no user turn; the model learns answers that respond to nothing`,
+			`4:192-4:26194 Q013 messages[2].content repeats "Eat a banana!" 2000 times in a row: a generation loop`,
+		}},
 	// Ten clean system/user/assistant rows: exactly the OpenAI minimum.
 	{file: "openai-node__fine-tuning-data.jsonl", rows: 10,
 		openai: map[string]int{}, generic: map[string]int{}},
@@ -83,29 +87,37 @@ var datasetCases = []datasetCase{
 			`0:71-0:287 C007 messages[0].content[0] carries its text in "value" (LLaMA-Factory); content parts use "text"`,
 			`0:453-0:464 C007 messages[2].content[0] has type "reasoning", which OpenAI fine-tuning does not accept`,
 		}},
-	// 500 user/assistant rows, each part with "value" (1000 C007); with openai each message's loss_weight is flagged (1000 C008: 0.0 on user removed, 1.0 on assistant renamed to weight); 50 answers keep {{name}}/{{author}} and 3 "[Your Name]"/"[insert date]" (Q004); "As an AI" answers (Q003); one exact duplicate, 3 near ones, one conflicting answer; 35 very short chats next to a median of 70 words (Q006).
+	// 500 user/assistant rows, each part with "value" (1000 C007); with openai each message's loss_weight is flagged (1000 C008: 0.0 on user removed, 1.0 on assistant renamed to weight); 50 answers keep {{name}}/{{author}} and 2 "[Your Name]" sign-offs (Q004; the "[insert date]" of line 412 answers a task asking for a template); "As an AI" answers and 3 "I am an AI and..."/"I'm an AI language model" hedges (Q003); one exact duplicate, 3 near ones, one conflicting answer; 35 very short chats next to a median of 70 words (Q006); lines 207, 218 and 336 ask about a painting given as an image link and articles given as links (Q011); 4 rows answer a different prompt with an earlier row's answer (Q014).
 	{file: "llamafactory__v1_sft_demo.jsonl", rows: 500,
-		openai:  map[string]int{"C007": 1000, "C008": 1000, "D001": 1, "D002": 3, "D003": 1, "Q003": 10, "Q004": 53, "Q006": 21},
-		generic: map[string]int{"C007": 1000, "D001": 1, "D002": 3, "D003": 1, "Q003": 10, "Q004": 53, "Q006": 21}},
-	// ShareGPT with function_call/observation turns: for OpenAI every row needs converting (C016) and carries tools as a string (C007); the generic target accepts LLaMA-Factory's format; 35 exact duplicates, 9 near, 29 same questions with other answers (function_call turns count as prompt), "As an AI," refusals (Q003), one "[your answer here]" (Q004), 36 conversations over 8x the median length (Q006).
+		openai:  map[string]int{"C007": 1000, "C008": 1000, "D001": 1, "D002": 3, "D003": 1, "Q003": 13, "Q004": 52, "Q006": 21, "Q011": 3, "Q014": 4},
+		generic: map[string]int{"C007": 1000, "D001": 1, "D002": 3, "D003": 1, "Q003": 13, "Q004": 52, "Q006": 21, "Q011": 3, "Q014": 4}},
+	// ShareGPT with function_call/observation turns: for OpenAI every row needs converting (C016) and carries tools as a string (C007); the generic target accepts LLaMA-Factory's format; 35 exact duplicates, 9 near, 29 same questions with other answers (function_call turns count as prompt), "As an AI," refusals (Q003), 36 conversations over 8x the median length (Q006); the "[your answer here]" of line 7794 is inside inline code giving the answer's format, no placeholder (Q004 silent); 3 canned answers under other prompts (Q014).
 	{file: "llamafactory__glaive_toolcall_en_demo.json", rows: 300,
-		openai:  map[string]int{"C007": 300, "C016": 300, "D001": 35, "D002": 9, "D003": 29, "Q003": 17, "Q004": 1, "Q006": 36},
-		generic: map[string]int{"D001": 35, "D002": 9, "D003": 29, "Q003": 17, "Q004": 1, "Q006": 36},
+		openai:  map[string]int{"C007": 300, "C016": 300, "D001": 35, "D002": 9, "D003": 29, "Q003": 17, "Q006": 36, "Q014": 3},
+		generic: map[string]int{"D001": 35, "D002": 9, "D003": 29, "Q003": 17, "Q006": 36, "Q014": 3},
 		// C016 offers no conversion: ShareGPT rows with tools cannot be
 		// converted without guessing.
 		spots: []string{`36:13-36:327 C007 "tools" is a JSON-encoded string; chat rows carry the tool definitions as a list`}},
-	// Alpaca in a JSON array: every row must be converted for OpenAI (C016, fixable); 587 empty "input" fields are allowed; 14 exact duplicates; "As an AI" answers (Q003) and "[Your Name]" letters (Q004); 8 one-line answers far below the median (Q006).
+	// Alpaca in a JSON array: every row must be converted for OpenAI (C016, fixable); 587 empty "input" fields are allowed; 14 exact duplicates; "As an AI" answers and 5 "I am an AI and..."/"I'm an AI language model" hedges (Q003); 5 "[Your Name]" letter sign-offs, at info (Q004; line 1802's "[insert date]" answers "Generate an appropriate template"); 8 one-line answers far below the median (Q006); 6 inputs that stand for none, "No input."/"noinput"/"NoInput" (Q009, fix empties them); line 3810's answer opens with the template header "### Output:" (Q010); a painting given as an image link and 5 articles or pages given only as links (Q011).
 	{file: "llamafactory__alpaca_en_demo.json", rows: 999,
-		openai:  map[string]int{"C016": 999, "D001": 14, "Q003": 22, "Q004": 6, "Q006": 13},
-		generic: map[string]int{"D001": 14, "Q003": 22, "Q004": 6, "Q006": 13}},
-	// Alpaca identity prompts: 85 of 91 answers are templates with {{name}}/{{author}} (Q004; the 6 others are Chinese answers without them); near-duplicate phrasings (D002, D003); conversion for OpenAI.
+		openai:  map[string]int{"C016": 999, "D001": 14, "Q003": 27, "Q004": 5, "Q006": 13, "Q009": 6, "Q010": 1, "Q011": 6},
+		generic: map[string]int{"D001": 14, "Q003": 27, "Q004": 5, "Q006": 13, "Q009": 6, "Q010": 1, "Q011": 6},
+		spots: []string{
+			`183:13-183:24 Q009 "input" is "No input.", a placeholder the model would learn as real input`,
+			`4893:13-4893:22 Q009 "input" is "NoInput", a placeholder the model would learn as real input`,
+			`3809:14-3809:75 Q010 "output" contains "### Output:", a prompt-template marker from another example`,
+			`777:19-777:74 Q011 "instruction" refers to "following painting", which the row does not hold: the model learns to invent it`,
+			`3258:13-3258:60 Q011 "input" refers to content at the link https://www.bbc.com/news/uk-politics-51010449, which the row does not hold: the model learns to invent it`,
+		}},
+	// Alpaca identity prompts: 85 of 91 answers are templates with {{name}}/{{author}} (Q004; the 6 others are Chinese answers without them); near-duplicate phrasings (D002, D003); 4 identity answers repeated under other questions (Q014, paraphrases: why it is info); conversion for OpenAI.
 	{file: "llamafactory__identity.json", rows: 91,
-		openai:  map[string]int{"C016": 91, "D002": 4, "D003": 2, "Q003": 1, "Q004": 85},
-		generic: map[string]int{"D002": 4, "D003": 2, "Q003": 1, "Q004": 85}},
+		openai:  map[string]int{"C016": 91, "D002": 4, "D003": 2, "Q003": 1, "Q004": 85, "Q014": 4},
+		generic: map[string]int{"D002": 4, "D003": 2, "Q003": 1, "Q004": 85, "Q014": 4}},
 	// FastChat dummy ShareGPT (human/gpt) with an "id": generated variations of the same few questions, so 364 near-duplicates, 346 same questions with other answers, and a third of the answers open with "Hello! How can I" (Q005); conversion for OpenAI.
+	// The "I'm a language model" identity answers are left to Q005, not Q003; 460 rows give an earlier row's answer to a paraphrased question (Q014 at info).
 	{file: "fastchat__dummy_conversation.json", rows: 500,
-		openai:  map[string]int{"C016": 500, "D002": 364, "D003": 346, "Q005": 1},
-		generic: map[string]int{"D002": 364, "D003": 346, "Q005": 1}},
+		openai:  map[string]int{"C016": 500, "D002": 364, "D003": 346, "Q005": 1, "Q014": 460},
+		generic: map[string]int{"D002": 364, "D003": 346, "Q005": 1, "Q014": 460}},
 	// WikiSQL as plain {"text"} rows: not a chat format, so OpenAI cannot take it and there is nothing to convert (C016 without fix); generic trainers (mlx-lm) accept text, and text rows have no turns to compare.
 	{file: "mlx-examples__lora-train.jsonl", rows: 1000,
 		openai:  map[string]int{"C016": 1000},
@@ -114,12 +126,13 @@ var datasetCases = []datasetCase{
 		openai:  map[string]int{"C016": 100},
 		generic: map[string]int{}},
 	// prompt/completion rows: converted for OpenAI (C016, fixable); the same questions recur with several completions (1288 D003 notes), 437 rows are exact copies and 224 near ones.
+	// Three completions hedge "as of my last update" (Q003, lines 1298-1300); 113 paraphrased questions share an answer (Q014 at info).
 	{file: "mlx-examples__wwdc25-train.jsonl", rows: 1800,
-		openai:  map[string]int{"C016": 1800, "D001": 437, "D002": 224, "D003": 1288},
-		generic: map[string]int{"D001": 437, "D002": 224, "D003": 1288}},
+		openai:  map[string]int{"C016": 1800, "D001": 437, "D002": 224, "D003": 1288, "Q003": 3, "Q014": 113},
+		generic: map[string]int{"D001": 437, "D002": 224, "D003": 1288, "Q003": 3, "Q014": 113}},
 	{file: "mlx-examples__wwdc25-valid.jsonl", rows: 144,
-		openai:  map[string]int{"C016": 144, "D001": 21, "D002": 1, "D003": 84},
-		generic: map[string]int{"D001": 21, "D002": 1, "D003": 84}},
+		openai:  map[string]int{"C016": 144, "D001": 21, "D002": 1, "D003": 84, "Q014": 1},
+		generic: map[string]int{"D001": 21, "D002": 1, "D003": 84, "Q014": 1}},
 }
 
 func datasetSettings(target diagnostics.Target) *diagnostics.Settings {
