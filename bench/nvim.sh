@@ -54,7 +54,9 @@ cd "$ROOT"
 mkdir -p "$OUT" "$LOGS"
 LABEL="$(label_of "$ROWS")"
 T_START=$EPOCHREALTIME
-CMDLINE="bash bench/nvim.sh$( ((ROWS != 100000)) && echo " --rows $ROWS")$( ((COMMITTED)) && echo " --committed")"
+CMDLINE="bash bench/nvim.sh"
+((ROWS == 100000)) || CMDLINE+=" --rows $ROWS"
+((COMMITTED == 0)) || CMDLINE+=" --committed"
 
 echo "== build"
 go build -o "$OUT/gen" ./bench/gen
@@ -179,18 +181,19 @@ report() { # md
   for s in "${SKIPS[@]}"; do echo "- skipped: $s"; done
   echo
   {
-    row "Neovim" ":edit s" "didOpen built s" "didOpen sent s" "open→first s" "open→full s" "diagnostics" "publish handler at open ms"
+    row "Neovim" ":edit s" "server up s" "didOpen text s" "didOpen encode s" "→ server s" "didOpen read s" "open→first s" "open→full s" "diagnostics" "publish handler at open ms"
     for f in "${RESULT_FILES[@]}"; do
       [[ -f "$f" ]] || continue
       row "$(get "$f" nvim)" "$(secs "$(get "$f" open_read_ms)")" \
-        "$(diffs "$(get "$f" didopen_first_byte_wall_ms)" "$(get "$f" open_read_wall_ms)")" \
+        "$(secs "$(get "$f" didopen_initialize_ms)")" "$(secs "$(get "$f" didopen_text_ms)")" "$(secs "$(get "$f" didopen_notify_ms)")" \
+        "$(diffs "$(get "$f" didopen_first_byte_wall_ms)" "$(get "$f" didopen_notify_end_wall_ms)")" \
         "$(secs "$(get "$f" didopen_read_ms)")" \
         "$(secs "$(get "$f" open_first_ms)")" "$(secs "$(get "$f" open_full_ms)")" "$(get "$f" open_full_diagnostics)" \
         "$(get "$f" open_publishes | sed 's/,/, /g')"
     done
   } | render "$md"
   echo
-  echo ":edit: Neovim reading the file (until BufReadPost). didOpen built: from there until the server had the first byte of the didOpen message: starting the server, then Neovim building the message (the server's log says when the message began; both clocks are this machine's). didOpen sent: the server reading the message, from its first byte to its last. open→first, open→full: \`:edit\` until Neovim had handled the first diagnostics, and the full ones (every rule, exact and near duplicates included). publish handler at open: each publishDiagnostics handled while opening, ms × diagnostics."
+  echo ":edit: Neovim reading the file (until BufReadPost). server up: from there until Neovim had the answer to \`initialize\` (the server started by the plugin on FileType). didOpen text: from there until Neovim called notify('textDocument/didOpen'), the text built. didOpen encode: that call, in which Neovim encodes the message and hands it to the pipe. → server: from its return until the server had the first byte of the message (the server's log says when the message began; both clocks are this machine's); didOpen read: the server reading the message, from its first byte to its last. open→first, open→full: \`:edit\` until Neovim had handled the first diagnostics, and the full ones (every rule, exact and near duplicates included). publish handler at open: each publishDiagnostics handled while opening, ms × diagnostics."
   echo
   {
     row "Neovim" "key p50 ms" "key p99 ms" "key max ms" "answers published/unchanged" "publishes while typing" "publish handler p50/max ms" \

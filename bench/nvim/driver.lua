@@ -131,6 +131,37 @@ vim.lsp.handlers['workspace/applyEdit'] = function(err, result, ctx, config)
   return ret
 end
 
+-- The client's side of the didOpen: wraps the RPC client Neovim makes for
+-- the server, to see when `initialize` was answered and when Neovim called
+-- notify('textDocument/didOpen') (it has built the text by then) and when
+-- that call returned (the message encoded and handed to the pipe).
+local rpc_marks = {}
+local rpc_start = vim.lsp.rpc.start
+vim.lsp.rpc.start = function(...)
+  rpc_marks.spawn = rpc_marks.spawn or now()
+  local rpc = rpc_start(...)
+  local notify, req = rpc.notify, rpc.request
+  rpc.notify = function(method, ...)
+    local t = now()
+    local ret = notify(method, ...)
+    if method == 'textDocument/didOpen' and not rpc_marks.didopen_start then
+      rpc_marks.didopen_start, rpc_marks.didopen_end = t, now()
+    end
+    return ret
+  end
+  rpc.request = function(method, params, callback, ...)
+    if method == 'initialize' and callback then
+      local cb = callback
+      callback = function(...)
+        rpc_marks.initialized = rpc_marks.initialized or now()
+        return cb(...)
+      end
+    end
+    return req(method, params, callback, ...)
+  end
+  return rpc
+end
+
 -- Helpers -------------------------------------------------------------------
 
 local function percentile(list, p) -- nearest rank
@@ -247,6 +278,13 @@ wait(300000, function()
   return #checked > 0
 end, 'the first diagnostics')
 local first_t, first_c = answered(0)
+local read_t = marks.read or t_edited
+if rpc_marks.initialized and rpc_marks.didopen_start then
+  put('didopen_initialize_ms', fmt(rpc_marks.initialized - read_t))
+  put('didopen_text_ms', fmt(rpc_marks.didopen_start - rpc_marks.initialized))
+  put('didopen_notify_ms', fmt(rpc_marks.didopen_end - rpc_marks.didopen_start))
+  put('didopen_notify_end_wall_ms', ('%.3f'):format(wall(rpc_marks.didopen_end)))
+end
 put('open_first_ms', fmt(first_t - t_open))
 put('open_first_diagnostics', first_c.diagnostics)
 put('open_first_server_ms', fmt(first_c.millis))
