@@ -126,7 +126,7 @@ var datasetCases = []datasetCase{
 		openai:  map[string]int{"C016": 100},
 		generic: map[string]int{}},
 	// prompt/completion rows: converted for OpenAI (C016, fixable); the same questions recur with several completions (1288 D003 notes), 437 rows are exact copies and 224 near ones.
-	// Three completions hedge "as of my last update" (Q003, lines 1298-1300); 113 paraphrased questions share an answer (Q014 at info).
+	// Three completions hedge "as of my last update" (Q003, lines 1297, 1298 and 1622); 113 paraphrased questions share an answer (Q014 at info).
 	{file: "mlx-examples__wwdc25-train.jsonl", rows: 1800,
 		openai:  map[string]int{"C016": 1800, "D001": 437, "D002": 224, "D003": 1288, "Q003": 3, "Q014": 113},
 		generic: map[string]int{"D001": 437, "D002": 224, "D003": 1288, "Q003": 3, "Q014": 113}},
