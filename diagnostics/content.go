@@ -33,7 +33,7 @@ func init() {
 			Code: "Q003", Name: "refusal-boilerplate", Severity: Warning,
 			Summary: "refusal or AI boilerplate in an answer",
 			Doc: Doc{
-				What: "Reports assistant turns that open (within their first 400 bytes) with phrases generated text leaves behind: \"as an AI language model\", \"I'm sorry, but I can't\", \"I cannot assist with\", \"as of my last knowledge update\", \"I don't have personal opinions\" and similar.",
+				What: "Reports assistant turns that open (within their first 400 bytes) with phrases generated text leaves behind: \"as an AI language model\", \"I'm sorry, but I can't\", \"I cannot assist with\", \"as of my last knowledge update\", \"I don't have personal opinions\", \"I'm just an AI\", \"I cannot browse the internet\" and similar, and the same disclaimers in German, French and Spanish (\"als KI-Sprachmodell\", \"en tant que modèle de langage\", \"como modelo de lenguaje\"). Phrases match whole words; \"I am an AI\" alone opens identity answers and is left alone.",
 				Why:  "Fine-tuning on them teaches the model to refuse or hedge where it should answer, the most common defect of LLM-generated datasets.",
 				Bad:  `{"role": "assistant", "content": "As an AI language model, I cannot check orders."}`,
 				Good: `{"role": "assistant", "content": "I can't see orders from here, but the tracking link in your email shows its status."}`,
@@ -45,7 +45,7 @@ func init() {
 			Code: "Q004", Name: "placeholder", Severity: Warning,
 			Summary: "template placeholder left in the text",
 			Doc: Doc{
-				What: "Reports placeholders left from templates or generators: `{{name}}`, `[INSERT ...]`, `[Your Name]`, `<placeholder>`, `lorem ipsum`, a `TODO` or `TBD` as a word, and `{name}`-style fields outside code.",
+				What: "Reports placeholders left from templates or generators: `{{name}}`, `[INSERT ...]`, `[Your Name]`, `<placeholder>`, `lorem ipsum`, a `TODO` or `TBD` as a word, and `{name}`-style fields outside code. Nothing inside fenced or inline code or in an answer that is code is reported, nor `/users/{id}`, `#{x}` or quoted format strings, nor an answer's placeholder that its prompt holds too, nor any in the answer to a task about templates or placeholders; lorem ipsum counts only in answers. A \"[Your Name]\" closing a letter is noted at info.",
 				Why:  "The model learns to print the placeholder itself, as a template variable, to real users.",
 				Bad:  `{"role": "assistant", "content": "Hello! I am {{name}}, developed by {{author}}."}`,
 				Good: `{"role": "assistant", "content": "Hello! I am Sam, Northwind's support assistant."}`,
