@@ -159,7 +159,7 @@ get() { awk -v k="$2" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }' "$1"; }
 secs() { awk -v a="$1" 'BEGIN { if (a == "") print "-"; else printf "%.1f", a / 1000 }'; }
 # The server's log lines are stamped in its clock, the driver's in Neovim's:
 # both are the wall clock of this machine.
-diffs() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "") print "-"; else printf "%.1f", (a - b) / 1000 }'; }
+diffs() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "") { print "-"; exit } v = (a - b) / 1000; if (v < 0 && v > -0.05) v = 0; printf "%.1f", v }'; }
 row() { local IFS=$'\t'; echo "$*"; }
 render() { # md
   awk -F'\t' -v md="$1" '
