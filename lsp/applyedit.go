@@ -3,6 +3,7 @@ package lsp
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -12,18 +13,32 @@ import (
 // as stale. So an edit counts as applied only once a didChange brings a
 // version of the document that holds it. Until then the server waits;
 // when the edit was refused, or never arrives, it is made again on the
-// latest version and sent again, one edit at a time per document.
+// latest version and sent again, one edit at a time per document. While
+// the user types, an edit is often stale by the time it arrives (the
+// editor holds its didChange back for a while), so a refused edit waits
+// for the version that refused it to reach the server before it is made
+// again.
 
-// verifyTimeout is how long after the editor's answer the server waits
-// for a version that holds the edit. Neovim sends didChange within 150 ms.
-const verifyTimeout = 5 * time.Second
+// verifyTimeout is how long the server waits, once a version newer than
+// the one it edited has come, for a version that holds the edit; and after
+// a refusal, for the newer version that caused it. Neovim sends didChange
+// 150 ms after the typing pauses.
+const verifyTimeout = 3 * time.Second
 
-// maxEditAttempts bounds how often an edit is remade after a refusal.
-const maxEditAttempts = 5
+// unverifiedTimeout is how long the server waits for any newer version
+// after an editor said it applied an edit. Until one comes, sending the
+// edit again could insert it twice: an editor that applied it may simply
+// not have sent its didChange yet (Neovim holds it back while the user
+// types).
+const unverifiedTimeout = 60 * time.Second
+
+// maxEditAttempts bounds how often an edit is made again.
+const maxEditAttempts = 10
 
 var (
 	errEditRefused    = errors.New("the editor did not apply the edit (the document kept changing)")
 	errDocumentClosed = errors.New("the document was closed")
+	errUnverified     = errors.New("the editor said it applied the edit, but sent no change of the document since")
 )
 
 // editPlan is an edit made for one version of a document, and the test
@@ -38,6 +53,7 @@ type editPlan struct {
 // when there is nothing (left) to do; then the latest version is
 // returned as it is.
 func (s *Server) applyVerified(ctx context.Context, label, uri string, build func(*snapshot) (editPlan, error)) (*snapshot, error) {
+	idle := 0 // refusals with no newer version to make the edit again on
 	for attempt := 1; attempt <= maxEditAttempts; attempt++ {
 		snap := s.docs.get(uri)
 		if snap == nil {
@@ -50,11 +66,23 @@ func (s *Server) applyVerified(ctx context.Context, label, uri string, build fun
 		var res applyWorkspaceEditResult
 		s.callSync("workspace/applyEdit", applyWorkspaceEditParams{Label: label, Edit: *versionedEdit(snap, p.edits)}, &res)
 		if !res.Applied {
-			s.log.Warningf("%s: edit of %s version %d refused: %s", label, uri, snap.version, orUnknown(res.FailureReason))
-		} else if got := s.awaitEdit(ctx, uri, snap, p.holds); got != nil {
-			return got, nil
+			// Refused edits are made again on the version that refused them.
+			s.log.Infof("%s: edit of %s version %d refused: %s", label, uri, snap.version, orUnknown(res.FailureReason))
+			if got, _ := s.awaitVersion(ctx, uri, snap, nil); got == nil && ctx.Err() == nil {
+				if idle++; idle == 2 {
+					// Nothing changes: the refusal is not about the version.
+					return nil, fmt.Errorf("the editor refused the edit: %s", orUnknown(res.FailureReason))
+				}
+			}
 		} else {
-			s.log.Warningf("%s: the editor said it applied the edit of %s version %d, but no later version holds it", label, uri, snap.version)
+			got, newer := s.awaitVersion(ctx, uri, snap, p.holds)
+			if got != nil {
+				return got, nil
+			}
+			if !newer && ctx.Err() == nil {
+				return nil, errUnverified
+			}
+			s.log.Warningf("%s: the editor said it applied the edit of %s version %d, but the versions since do not hold it", label, uri, snap.version)
 		}
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -63,29 +91,38 @@ func (s *Server) applyVerified(ctx context.Context, label, uri string, build fun
 	return nil, errEditRefused
 }
 
-// awaitEdit waits for a version of uri after base that holds the edit,
-// and returns it; nil when none came within verifyTimeout.
-func (s *Server) awaitEdit(ctx context.Context, uri string, base *snapshot, holds func(*snapshot) bool) *snapshot {
-	timeout := time.NewTimer(verifyTimeout)
+// awaitVersion waits for a version of uri after base that holds the
+// edit, and returns it. With holds nil, any newer version does. It gives
+// up verifyTimeout after the first newer version, or unverifiedTimeout
+// after it started when none came; newer tells which.
+func (s *Server) awaitVersion(ctx context.Context, uri string, base *snapshot, holds func(*snapshot) bool) (got *snapshot, newer bool) {
+	timeout := time.NewTimer(unverifiedTimeout)
+	if holds == nil {
+		timeout.Reset(verifyTimeout)
+	}
 	defer timeout.Stop()
 	seen := base
 	for {
 		cur, changed := s.docs.watch(uri)
 		if cur == nil {
-			return nil
+			return nil, newer
 		}
 		if cur != seen {
-			if holds(cur) {
-				return cur
+			if holds == nil || holds(cur) {
+				return cur, true
+			}
+			if !newer {
+				newer = true
+				timeout.Reset(verifyTimeout)
 			}
 			seen = cur
 		}
 		select {
 		case <-changed:
 		case <-timeout.C:
-			return nil
+			return nil, newer
 		case <-ctx.Done():
-			return nil
+			return nil, newer
 		}
 	}
 }

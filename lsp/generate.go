@@ -17,6 +17,7 @@ import (
 
 	"github.com/ftls-dev/ftls/generator"
 	"github.com/ftls-dev/ftls/plan"
+	"github.com/ftls-dev/ftls/textpos"
 )
 
 // "Generate N examples": a code action and command that writes new
@@ -484,25 +485,30 @@ func (k *editorSink) Append(rows [][]byte) error {
 	return nil
 }
 
-// appendRowsEdit inserts rows after the last line of snap, in its line
-// ending, and holds once every row is a line of the document.
+// appendRowsEdit inserts rows after the last row of snap, in its line
+// ending, and holds once every row is a line of the document. The edit
+// starts at the end of the last line with content, never past the final
+// line end: Neovim turns an insertion there into an extra blank line.
 func appendRowsEdit(snap *snapshot, rows [][]byte) editPlan {
-	last := snap.lines[len(snap.lines)-1]
-	eol := "\n"
-	if len(snap.lines) > 1 && bytes.HasSuffix(snap.lines[len(snap.lines)-2].text, []byte("\r\n")) {
-		eol = "\r\n"
+	eol := []byte("\n")
+	last := -1
+	for i := len(snap.lines) - 1; i >= 0; i-- {
+		if l := snap.lines[i]; len(bytes.TrimSpace(l.content())) > 0 {
+			last = i
+			if l.term() == 2 {
+				eol = []byte("\r\n")
+			}
+			break
+		}
 	}
-	var b strings.Builder
-	if len(last.text) > 0 { // the last line has no line end yet
-		b.WriteString(eol)
+	text := bytes.Join(rows, eol)
+	at := Position{}
+	if last >= 0 {
+		at = Position{Line: last, Character: textpos.UTF16Len(snap.lines[last].content())}
+		text = append(eol, text...)
 	}
-	for _, r := range rows {
-		b.Write(r)
-		b.WriteString(eol)
-	}
-	end := snap.Position(snap.Size())
 	return editPlan{
-		edits: []textEdit{{Range: Range{Start: end, End: end}, NewText: b.String()}},
+		edits: []textEdit{{Range: Range{Start: at, End: at}, NewText: string(text)}},
 		holds: func(cur *snapshot) bool { return rowsPresent(cur, rows) == len(rows) },
 	}
 }
