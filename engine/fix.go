@@ -80,6 +80,23 @@ func FixEdits(ctx context.Context, data []byte, opts Options) ([]byte, *FixResul
 	return out, res, nil
 }
 
+// FixRows applies every safe fix to the given rows of a dataset whose
+// findings are known: diags are every finding of the file, file rules
+// included, as Check returns them, and rows hold at least every row with
+// a fix. A language server that has checked a document fixes its few
+// rows with fixes this way instead of checking it all again; the edits
+// are those FixEdits makes for the same rows. Rows spread over several
+// lines, and a byte order mark, need FixEdits.
+func FixRows(rows []dataset.Row, diags []diagnostics.Diagnostic, s *diagnostics.Settings) *FixResult {
+	res := &FixResult{}
+	fileFixes := fileFixIndex(diags)
+	var rc rowChecker
+	for i := range rows {
+		fixRow(rc.check(&rows[i], s, rowFlags{}), fileFixes, &rc.p, s, res)
+	}
+	return res
+}
+
 // fileFixIndex collects the fixes of file rules by the offset of their row.
 func fileFixIndex(diags []diagnostics.Diagnostic) map[int64][]diagnostics.Diagnostic {
 	fileFixes := map[int64][]diagnostics.Diagnostic{}

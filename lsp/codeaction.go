@@ -115,7 +115,7 @@ func (s *Server) fixAllAction(snap *snapshot, r *result) ([]codeAction, error) {
 		a.Command = &command{Title: a.Title, Command: cmdFixAll, Arguments: []any{versionedTextDocumentIdentifier{URI: snap.uri, Version: snap.version}}}
 		return []codeAction{a}, nil
 	}
-	fa, err := fixAllEdits(s.ctx, snap, s.settingsOf(snap, r))
+	fa, err := fixAllEdits(s.ctx, snap, s.settingsOf(snap, r), r)
 	if err != nil || len(fa.edits) == 0 {
 		return nil, err
 	}

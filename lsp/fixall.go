@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 
+	"github.com/ftls-dev/ftls/dataset"
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/engine"
 )
@@ -24,23 +26,65 @@ type fixAll struct {
 	rows int // rows changed or removed
 }
 
-// fixAllEdits applies every safe fix to the document's text in memory, as
-// `ftls fix` does, and returns the edits that turn the document into the
-// fixed text, checked to do exactly that.
-func fixAllEdits(ctx context.Context, snap *snapshot, st *diagnostics.Settings) (fixAll, error) {
+// fixAllEdits applies every safe fix to the document's text, as `ftls
+// fix` does, and returns the edits that turn the document into the fixed
+// text. With r, the full result of this very snapshot, only the rows with
+// a fix are fixed (engine.FixRows); otherwise the whole text is (the
+// edits are then checked to give exactly the engine's output).
+func fixAllEdits(ctx context.Context, snap *snapshot, st *diagnostics.Settings, r *result) (fixAll, error) {
+	if r != nil && r.snap == snap && r.full && r.settings == st && !bytes.HasPrefix(snap.lines[0].text, bomBytes) && !needsEngine(snap) {
+		return fixAllOf(snap, engine.FixRows(rowsWithFixes(snap, r), r.res.Diagnostics, st).Edits, nil), nil
+	}
 	data := snap.Text()
 	out, fr, err := engine.FixEdits(ctx, data, engine.Options{Settings: st})
 	if err != nil {
 		return fixAll{}, err
 	}
-	spans := rowSpans(data, out, fr.Edits, snap.lineStarts())
-	if !spansMake(data, out, spans) {
+	var bomSpan *byteSpan
+	if bytes.HasPrefix(data, bomBytes) && !bytes.HasPrefix(out, bomBytes) {
+		bomSpan = &byteSpan{start: 0, end: int64(len(bomBytes))}
+	}
+	fa := fixAllOf(snap, fr.Edits, bomSpan)
+	if spans := rowSpans(snap, fr.Edits, bomSpan); !spansMake(data, out, spans) {
 		// Never expected; if the rows and the engine's edits ever
 		// disagree, the changed span whole is still exact.
-		spans = []byteSpan{changedSpan(data, out)}
+		sp := changedSpan(data, out)
+		fa.edits = []textEdit{{Range: Range{Start: snap.Position(sp.start), End: snap.Position(sp.end)}, NewText: string(sp.text)}}
 	}
-	fa := fixAll{rows: len(fr.Edits)}
+	return fa, nil
+}
+
+// rowsWithFixes returns the rows of snap on whose lines r has a finding
+// with a fix.
+func rowsWithFixes(snap *snapshot, r *result) []dataset.Row {
+	starts := snap.lineStarts()
+	var rows []dataset.Row
+	last := -1
+	for _, d := range r.res.Diagnostics {
+		ln := d.Range.Start.Line
+		if d.Fix == nil || ln == last || ln < 0 || ln >= len(snap.lines) {
+			continue
+		}
+		l := snap.lines[ln]
+		rows = append(rows, dataset.Row{Line: ln, Offset: starts[ln], Text: l.content(), Term: l.term()})
+		last = ln
+	}
+	slices.SortFunc(rows, func(a, b dataset.Row) int { return a.Line - b.Line })
+	return slices.CompactFunc(rows, func(a, b dataset.Row) bool { return a.Line == b.Line })
+}
+
+// fixAllOf makes the edits and the check that a later version holds them
+// from the engine's row edits.
+func fixAllOf(snap *snapshot, rows []engine.RowEdit, bom *byteSpan) fixAll {
+	spans := rowSpans(snap, rows, bom)
+	fa := fixAll{rows: len(rows)}
 	fa.edits = make([]textEdit, 0, len(spans))
+	deleted := 0
+	for _, e := range rows {
+		if e.New == nil {
+			deleted += 1 + bytes.Count(e.Old, []byte{'\n'})
+		}
+	}
 	for _, sp := range spans {
 		fa.edits = append(fa.edits, textEdit{
 			Range:   Range{Start: snap.Position(sp.start), End: snap.Position(sp.end)},
@@ -49,17 +93,23 @@ func fixAllEdits(ctx context.Context, snap *snapshot, st *diagnostics.Settings) 
 	}
 	// A later version holds the edit when it has the fixed text's line
 	// count and every rewritten row.
-	lines := bytes.Count(out, []byte{'\n'}) + 1
-	var fixed [][]byte
-	for _, e := range fr.Edits {
-		if e.New != nil {
-			fixed = append(fixed, e.New)
-		}
-	}
+	lines := len(snap.lines) - deleted
+	fixed := newRows(rows)
 	fa.holds = func(cur *snapshot) bool {
 		return len(cur.lines) == lines && rowsPresent(cur, fixed) == len(fixed)
 	}
-	return fa, nil
+	return fa
+}
+
+// newRows returns the new text of the rows rewritten, not removed.
+func newRows(rows []engine.RowEdit) [][]byte {
+	var out [][]byte
+	for _, e := range rows {
+		if e.New != nil {
+			out = append(out, e.New)
+		}
+	}
+	return out
 }
 
 // fixAllInBackground fixes a document too large to fix within the code
@@ -69,7 +119,8 @@ func fixAllEdits(ctx context.Context, snap *snapshot, st *diagnostics.Settings) 
 func (s *Server) fixAllInBackground(uri string) {
 	rows := 0
 	_, err := s.applyVerified(s.ctx, "ftls: fix all", uri, func(snap *snapshot) (editPlan, error) {
-		fa, err := fixAllEdits(s.ctx, snap, s.settingsOf(snap, s.diags.result(uri)))
+		r := s.diags.result(uri)
+		fa, err := fixAllEdits(s.ctx, snap, s.settingsOf(snap, r), r)
 		rows = fa.rows
 		return fa.editPlan, err
 	})
@@ -88,35 +139,38 @@ type byteSpan struct {
 	text       []byte
 }
 
-// rowSpans turns the engine's row edits into byte spans of data, in order
-// and merged where they touch. A deleted row takes its line end with it.
-func rowSpans(data, out []byte, rows []engine.RowEdit, starts []int64) []byteSpan {
+// rowSpans turns the engine's row edits into byte spans of snap, in
+// order and merged where they touch, after bom (the byte order mark's
+// removal) when there is one. A deleted row takes its line end with it.
+func rowSpans(snap *snapshot, rows []engine.RowEdit, bom *byteSpan) []byteSpan {
+	starts := snap.lineStarts()
+	size := starts[len(starts)-1]
 	var spans []byteSpan
 	add := func(sp byteSpan) {
 		if n := len(spans); n > 0 && spans[n-1].end >= sp.start {
 			last := &spans[n-1]
-			last.text = append(last.text, data[last.end:sp.start]...)
+			last.text = append(last.text, snap.Slice(last.end, sp.start)...)
 			last.text = append(last.text, sp.text...)
 			last.end = sp.end
 			return
 		}
 		spans = append(spans, sp)
 	}
-	bom := bytes.HasPrefix(data, bomBytes)
-	if bom && !bytes.HasPrefix(out, bomBytes) {
-		add(byteSpan{start: 0, end: int64(len(bomBytes))})
+	if bom != nil {
+		add(*bom)
 	}
+	hasBOM := bytes.HasPrefix(snap.lines[0].text, bomBytes)
 	for _, e := range rows {
-		if e.Line < 0 || e.Line >= len(starts)-1 {
+		if e.Line < 0 || e.Line >= len(snap.lines) {
 			continue
 		}
 		start := starts[e.Line]
-		if e.Line == 0 && bom {
+		if e.Line == 0 && hasBOM {
 			start += int64(len(bomBytes))
 		}
-		end := min(start+int64(len(e.Old)), int64(len(data)))
+		end := min(start+int64(len(e.Old)), size)
 		if e.New == nil { // the row and its line end are removed
-			rest := data[end:]
+			rest := snap.Slice(end, min(end+2, size))
 			switch {
 			case bytes.HasPrefix(rest, []byte("\r\n")):
 				end += 2

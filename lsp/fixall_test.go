@@ -33,17 +33,23 @@ func TestFixAllEdits(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fa, err := fixAllEdits(context.Background(), snap, s)
-		if err != nil {
-			t.Fatal(err)
+		// From the text alone, and from the rows with fixes in the
+		// server's full result of the same snapshot.
+		snap.path = "/d/x.jsonl"
+		full := &result{snap: snap, res: checkSnapshot(t, &engine.FileState{}, snap, s), settings: s, full: true}
+		for _, r := range []*result{nil, full} {
+			fa, err := fixAllEdits(context.Background(), snap, s, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := applyEdits(string(text), fa.edits); got != string(want) {
+				t.Errorf("%s (result %v): fix all edits give\n%q\nwant\n%q", name, r != nil, got, want)
+			}
+			if len(fa.edits) > len(res.Edits)+1 { // +1: the byte order mark
+				t.Errorf("%s: %d edits for %d changed rows", name, len(fa.edits), len(res.Edits))
+			}
+			checkEditShape(t, name, string(text), fa.edits)
 		}
-		if got := applyEdits(string(text), fa.edits); got != string(want) {
-			t.Errorf("%s: fix all edits give\n%q\nwant\n%q", name, got, want)
-		}
-		if len(fa.edits) > len(res.Edits)+1 { // +1: the byte order mark
-			t.Errorf("%s: %d edits for %d changed rows", name, len(fa.edits), len(res.Edits))
-		}
-		checkEditShape(t, name, string(text), fa.edits)
 	}
 }
 
@@ -139,7 +145,8 @@ func (d *doc) applyAsEditor(params json.RawMessage) applyWorkspaceEditResult {
 }
 
 // TestServeFixAllReplay asks for "fix all" right after the first
-// diagnostics of a fresh didOpen, again and again, on bench/gen's data:
+// diagnostics of a fresh didOpen (and, every other time, once the full
+// diagnostics are in), again and again, on bench/gen's data:
 // inline in the code action (2,000 rows) and through the command and a
 // verified workspace/applyEdit (10,000 rows, over fixAllInline). Every
 // result, applied, must be `ftls fix`'s output byte for byte. Set
@@ -171,7 +178,13 @@ func TestServeFixAllReplay(t *testing.T) {
 			for i := range replays {
 				uri := fmt.Sprintf("file:///tmp/fixall/replay-%d.jsonl", i)
 				d := c.open(uri, "jsonl", string(data))
-				c.waitFor("first diagnostics", func() bool { _, ok := c.received[uri][1]; return ok })
+				if i%2 == 0 {
+					// Right after the first diagnostics: rows still coming in.
+					c.waitFor("first diagnostics", func() bool { _, ok := c.received[uri][1]; return ok })
+				} else {
+					// Once every finding is in: only the rows with fixes are fixed.
+					c.waitFull(uri, 1)
+				}
 				var actions []codeAction
 				c.mustCall("textDocument/codeAction", map[string]any{
 					"textDocument": textDocumentIdentifier{URI: uri}, "range": Range{},
