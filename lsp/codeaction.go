@@ -54,7 +54,7 @@ func (s *Server) codeAction(ctx *glsp.Context) (any, error) {
 	// Generate N examples (generate.go).
 	actions = append(actions, s.datasetGenerateActions(snap, r, p)...)
 	// Split and info (split.go) need no checked result: they check the text.
-	actions = append(actions, s.sourceActions(snap, p.Context.Only)...)
+	actions = append(actions, s.sourceActions(snap, r, p.Context.Only)...)
 	return actions, nil
 }
 

@@ -50,7 +50,7 @@ const (
 
 // sourceActions are the split and info actions for a dataset document
 // with a file path.
-func (s *Server) sourceActions(snap *snapshot, only []string) []codeAction {
+func (s *Server) sourceActions(snap *snapshot, r *result, only []string) []codeAction {
 	if snap == nil || snap.kind != kindDataset || snap.path == "" {
 		return nil
 	}
@@ -67,6 +67,10 @@ func (s *Server) sourceActions(snap *snapshot, only []string) []codeAction {
 	if wants(only, kindInfo) {
 		title := "Write " + filepath.Base(infoPath(snap.path, p))
 		out = append(out, codeAction{Title: title, Kind: kindInfo, Command: &command{Title: title, Command: cmdInfo, Arguments: []any{arg}}})
+	}
+	if len(out) == 2 && r != nil && r.snap == snap && r.res.Count(diagnostics.Error) > 0 {
+		// Splitting a file that has errors is rarely the next step.
+		out[0], out[1] = out[1], out[0]
 	}
 	return out
 }
@@ -189,7 +193,11 @@ func (s *Server) runSplit(snap *snapshot, create bool) error {
 		TextDocument: versionedTextDocumentIdentifier{URI: snap.uri, Version: snap.version},
 		Edits:        removeRowEdits(snap, res.Rows, dec.Validation),
 	}
-	label := fmt.Sprintf("ftls: split %d rows into %s", dec.Valid, filepath.Base(valid))
+	rows := "rows"
+	if dec.Valid == 1 {
+		rows = "row"
+	}
+	label := fmt.Sprintf("ftls: split %d %s into %s", dec.Valid, rows, filepath.Base(valid))
 	summary := fmt.Sprintf("%d of %d rows (%s %%, seed %d) to %s", dec.Valid, dec.Valid+dec.Train, pctTitle(ratio), seed, filepath.Base(valid))
 	if create {
 		edit := resourceWorkspaceEdit{DocumentChanges: []any{
