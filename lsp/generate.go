@@ -154,7 +154,12 @@ func (s *Server) datasetGenerateActions(snap *snapshot, r *result, p codeActionP
 		}
 	}
 	if wants(p.Context.Only, kindGenerate) {
+		// What the plan lacks counts the validation file too, as the
+		// plan's hover and dataset_info.txt count "actual".
 		n := pl.Size.Examples - rows
+		if a := s.planActuals(pl); a.train != nil && sameFile(a.trainPath, snap.path) {
+			n = pl.Size.Examples - rows - a.validN
+		}
 		if n <= 0 {
 			n = defaultGenerateBatch
 		}

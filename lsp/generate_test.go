@@ -651,3 +651,38 @@ func TestGenerateNeverAppliedIsReported(t *testing.T) {
 		t.Errorf("end %q, want 0 of 12", end)
 	}
 }
+
+// What "Generate N examples" offers counts the plan's validation file too,
+// as the plan's hover and dataset_info.txt count the actual examples.
+func TestGenerateDatasetActionCountsValidation(t *testing.T) {
+	f := newGenFixtureWith(t, func(srv *fakeopenai.Server, req *fakeopenai.Request) *fakeopenai.Reply { return nil }, false, "")
+	planPath := filepath.Join(f.dir, "shop.plan.yaml")
+	pl, _ := os.ReadFile(planPath)
+	pl = []byte(strings.Replace(string(pl), "  train: training_data.jsonl", "  train: training_data.jsonl\n  validation: validation_data.jsonl", 1))
+	os.WriteFile(planPath, pl, 0o644)
+	var train, valid strings.Builder
+	for i, conv := range fakeopenai.Conversations(14, 7) {
+		row, _ := json.Marshal(map[string]any{"messages": conv, "metadata": map[string]string{"category": "orders"}})
+		if i < 10 {
+			train.Write(row)
+			train.WriteString("\n")
+		} else {
+			valid.Write(row)
+			valid.WriteString("\n")
+		}
+	}
+	os.WriteFile(filepath.Join(f.dir, "validation_data.jsonl"), []byte(valid.String()), 0o644)
+	os.WriteFile(filepath.Join(f.dir, "training_data.jsonl"), []byte(train.String()), 0o644)
+	uri := pathURI(filepath.Join(f.dir, "training_data.jsonl"))
+	f.c.open(uri, "jsonl", train.String())
+	f.c.waitFull(uri, 1)
+	var actions []codeAction
+	f.c.mustCall("textDocument/codeAction", map[string]any{
+		"textDocument": textDocumentIdentifier{URI: uri}, "range": Range{},
+		"context": map[string]any{"diagnostics": []any{}, "only": []string{kindGenerate}},
+	}, &actions)
+	// 30 planned, 10 training and 4 validation examples.
+	if len(actions) != 1 || actions[0].Title != "Generate 16 examples (ftls)" {
+		t.Errorf("actions %v, want Generate 16 examples", titles(actions))
+	}
+}
