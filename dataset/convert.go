@@ -3,6 +3,7 @@ package dataset
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/ftls-dev/ftls/jsonpos"
@@ -70,7 +71,7 @@ func encodeChat(row jsonpos.Value, msgs []chatMessage, consumed []string) []byte
 	out = append(out, ']')
 	for k, v := range row.Members() {
 		name := k.Name()
-		if name == "messages" || contains(consumed, name) {
+		if name == "messages" || slices.Contains(consumed, name) {
 			continue
 		}
 		out = append(out, ',')
@@ -79,15 +80,6 @@ func encodeChat(row jsonpos.Value, msgs []chatMessage, consumed []string) []byte
 		out = append(out, v.Raw()...)
 	}
 	return append(out, '}')
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func fromShareGPT(row jsonpos.Value) ([]chatMessage, []string, error) {

@@ -7,6 +7,7 @@ package diagnostics
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/ftls-dev/ftls/textpos"
@@ -194,7 +195,7 @@ func checkUnplannedCategory(f *FileContext) {
 			if requireCategory {
 				f.ReportRow("B002", i, nil, "row has no category at %q", f.Settings.CategoryField)
 			}
-		case len(names) > 0 && !contains(names, r.Category):
+		case len(names) > 0 && !slices.Contains(names, r.Category):
 			if want := suggest(r.Category, names); want != "" {
 				f.ReportRow("B002", i, renameCategoryFix(f, i, r.Category, want), "category %q is not in the plan; did you mean %q?", r.Category, want)
 			} else {

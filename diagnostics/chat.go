@@ -5,6 +5,7 @@ package diagnostics
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -366,7 +367,7 @@ func checkUnknownRole(c *RowContext) {
 	allowed := c.roles()
 	for _, m := range c.Messages {
 		role := m.RoleName()
-		if m.Role.Kind() != jsonpos.String || contains(allowed, role) {
+		if m.Role.Kind() != jsonpos.String || slices.Contains(allowed, role) {
 			continue
 		}
 		path := c.Path(m) + "." + c.Schema.Role
@@ -378,7 +379,7 @@ func checkUnknownRole(c *RowContext) {
 		if c.Format == dataset.Chat {
 			want = roleAliases[strings.ToLower(role)]
 		}
-		if want == "" || !contains(allowed, want) {
+		if want == "" || !slices.Contains(allowed, want) {
 			want = suggest(role, allowed)
 		}
 		if want == "" {
@@ -470,7 +471,7 @@ func checkChatTypes(c *RowContext) {
 					continue
 				}
 				if typ.Str() != "text" {
-					if c.Settings.Target == TargetOpenAI && !contains(openAIPartTypes, typ.Str()) {
+					if c.Settings.Target == TargetOpenAI && !slices.Contains(openAIPartTypes, typ.Str()) {
 						c.ReportValue("C007", typ, nil, "%s has type %q, which OpenAI fine-tuning does not accept", path, typ.Str())
 					}
 					continue
@@ -630,7 +631,7 @@ func moveIntoMetadata(c *RowContext, k jsonpos.Key, meta string) *Fix {
 func rolesKnown(c *RowContext) bool {
 	allowed := c.roles()
 	for _, m := range c.Messages {
-		if !contains(allowed, m.RoleName()) {
+		if !slices.Contains(allowed, m.RoleName()) {
 			return false
 		}
 	}
@@ -861,19 +862,10 @@ func maySpellSpecialToken(raw []byte) bool {
 func keyIn(k jsonpos.Key, names []string) bool {
 	raw, ok := k.RawName()
 	if !ok {
-		return contains(names, k.Name())
+		return slices.Contains(names, k.Name())
 	}
 	for _, n := range names {
 		if string(raw) == n {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
 			return true
 		}
 	}

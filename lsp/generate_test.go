@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -73,7 +74,7 @@ func newGenFixtureWith(t *testing.T, h func(srv *fakeopenai.Server, req *fakeope
 		},
 		"initializationOptions": map[string]any{"debounceMs": 5, "baseUrl": cmp.Or(genBaseURL, srv.URL), "apiKey": genTestKey},
 	}, &res)
-	if !containsStr(res.Capabilities.ExecuteCommandProvider.Commands, cmdGenerate) {
+	if !slices.Contains(res.Capabilities.ExecuteCommandProvider.Commands, cmdGenerate) {
 		t.Errorf("commands lack %s", cmdGenerate)
 	}
 	f.c.notify("initialized", map[string]any{})
@@ -110,15 +111,6 @@ func newGenFixtureWith(t *testing.T, h func(srv *fakeopenai.Server, req *fakeope
 	}
 	f.c.mu.Unlock()
 	return f
-}
-
-func containsStr(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // generateAction asks for the code actions on the "orders" entry of the

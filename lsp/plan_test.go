@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -205,7 +206,7 @@ func TestServePlanHoverCompletionLens(t *testing.T) {
 
 	// Completion: keys under style not yet written; values of an enum.
 	labels := c.completionLabels(uri, 24, 2)
-	if !contains(labels, "response_length") || !contains(labels, "formats") || contains(labels, "tone") {
+	if !slices.Contains(labels, "response_length") || !slices.Contains(labels, "formats") || slices.Contains(labels, "tone") {
 		t.Errorf("keys under style: %v", labels)
 	}
 	if got := c.completionLabels(uri, 24, 6); strings.Join(got, ",") != "response_length" {
@@ -227,7 +228,7 @@ func TestServePlanHoverCompletionLens(t *testing.T) {
 			t.Errorf("completion of a section: %+v", it)
 		}
 	}
-	if top := c.completionLabels(uri, len(planLines), 0); !contains(top, "generation") || !contains(top, "lint") || contains(top, "size") {
+	if top := c.completionLabels(uri, len(planLines), 0); !slices.Contains(top, "generation") || !slices.Contains(top, "lint") || slices.Contains(top, "size") {
 		t.Errorf("top-level keys: %v", top)
 	}
 	d.edit(Range{Start: Position{Line: 24, Character: 2}, End: Position{Line: 24, Character: len(planLines[24])}}, "response_length: ")
@@ -321,15 +322,6 @@ func TestServePlanHoverCompletionLens(t *testing.T) {
 		p := c.diags[turi]
 		return len(p.Diagnostics) > 0 && !strings.Contains(codes(p.Diagnostics), "B001")
 	})
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // TestServePlanBroken asks for everything at every position of plans that
@@ -462,18 +454,18 @@ func TestPlanCompletionSkipsWrittenKeysWhileTyping(t *testing.T) {
 		return uri
 	}
 	style := open("style.plan.yaml", "version: 1\nstyle:\n  tone: friendly\n  t\n")
-	if got := c.completionLabels(style, 3, 3); contains(got, "tone") {
+	if got := c.completionLabels(style, 3, 3); slices.Contains(got, "tone") {
 		t.Errorf("keys under style starting with t offer the written tone: %v", got)
 	}
-	if got := c.completionLabels(style, 3, 2); contains(got, "tone") || !contains(got, "response_length") {
+	if got := c.completionLabels(style, 3, 2); slices.Contains(got, "tone") || !slices.Contains(got, "response_length") {
 		t.Errorf("keys under style before a typed t: %v", got)
 	}
 	item := open("item.plan.yaml", "version: 1\ncategories:\n  - name: a\n    weight: 2\n    w")
-	if got := c.completionLabels(item, 4, 5); contains(got, "weight") {
+	if got := c.completionLabels(item, 4, 5); slices.Contains(got, "weight") {
 		t.Errorf("keys of a category starting with w offer the written weight: %v", got)
 	}
 	top := open("top.plan.yaml", "version: 1\nv\n")
-	if got := c.completionLabels(top, 1, 1); contains(got, "version") {
+	if got := c.completionLabels(top, 1, 1); slices.Contains(got, "version") {
 		t.Errorf("top-level keys starting with v offer the written version: %v", got)
 	}
 }

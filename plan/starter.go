@@ -6,6 +6,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -80,10 +81,10 @@ func (a Answers) withDefaults() Answers {
 // Validate reports the first answer the plan schema would reject.
 func (a Answers) Validate() error {
 	a = a.withDefaults()
-	if !contains(Complexities, a.Complexity) {
+	if !slices.Contains(Complexities, a.Complexity) {
 		return fmt.Errorf("complexity %q: want %s", a.Complexity, orList(Complexities))
 	}
-	if !contains(ResponseLengths, a.ResponseLength) {
+	if !slices.Contains(ResponseLengths, a.ResponseLength) {
 		return fmt.Errorf("response length %q: want %s", a.ResponseLength, orList(ResponseLengths))
 	}
 	if a.MultiTurn < 0 || a.MultiTurn > 1 {
@@ -103,15 +104,6 @@ func (a Answers) Validate() error {
 		seen[c] = true
 	}
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Starter returns a commented plan built from the answers. Empty text

@@ -31,7 +31,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	if !contains(report.Formats, *format) {
+	if !slices.Contains(report.Formats, *format) {
 		return fail(stderr, fmt.Errorf("unknown --format %q (want %s)", *format, strings.Join(report.Formats, ", ")))
 	}
 	if *cpuProfile != "" {
@@ -222,13 +222,4 @@ func isDataset(p string) bool {
 func startsWithArray(p string) bool {
 	ok, _ := dataset.FileIsArray(p)
 	return ok
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
