@@ -3,6 +3,7 @@ package diagnostics
 import (
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // Rule is one check in the catalog.
@@ -72,7 +73,12 @@ func All() []*Rule {
 }
 
 // DocURL is where a rule's documentation lives on the web, for LSP's
-// codeDescription and SARIF's helpUri.
+// codeDescription and SARIF's helpUri: its section of docs/rules.md, by
+// the anchor GitHub gives the heading "CODE name" (report.RuleMarkdown).
 func DocURL(code string) string {
-	return "https://github.com/ftls-dev/ftls/blob/main/docs/rules.md#" + code
+	anchor := strings.ToLower(code)
+	if r := rules[code]; r != nil {
+		anchor += "-" + strings.ToLower(r.Name)
+	}
+	return "https://github.com/ftls-dev/ftls/blob/main/docs/rules.md#" + anchor
 }
