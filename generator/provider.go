@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,6 +43,11 @@ type Provider struct {
 	// Note is a remark worth showing before generating, such as a model
 	// replaced because the local server does not have it; "" when none.
 	Note string
+	// PlanEndpoint is set when a key was configured but withheld because
+	// the base URL comes from the plan and the user has not confirmed it:
+	// the caller may ask the user, record the answer with
+	// TrustPlanEndpoint and resolve again.
+	PlanEndpoint string
 }
 
 // String describes the provider without its key.
@@ -50,7 +56,7 @@ func (p Provider) String() string {
 	if p.APIKey != "" {
 		key = "API key set"
 	}
-	return fmt.Sprintf("%s at %s (%s)", p.Model, p.BaseURL, key)
+	return fmt.Sprintf("%s at %s (%s)", p.Model, RedactURL(p.BaseURL), key)
 }
 
 // GoString keeps the key out of %#v as well.
@@ -81,6 +87,20 @@ type ResolveOptions struct {
 	ProbeURL     string
 	ProbeTimeout time.Duration
 	HTTPClient   *http.Client
+	// Trusted reports whether the user confirmed the plan's base URL for
+	// this plan; nil means the record in the user's configuration folder
+	// (PlanEndpointTrusted).
+	Trusted func(planPath, baseURL string) bool
+}
+
+func (o ResolveOptions) planTrusted(baseURL string) bool {
+	if o.Plan == nil || o.Plan.Path == "" {
+		return false
+	}
+	if o.Trusted != nil {
+		return o.Trusted(o.Plan.Path, baseURL)
+	}
+	return PlanEndpointTrusted(o.Plan.Path, baseURL)
 }
 
 // ErrNoProvider is returned (wrapped, with what to set) when no endpoint is
@@ -149,7 +169,7 @@ func ResolveProvider(ctx context.Context, o ResolveOptions) (Provider, error) {
 		}
 		from = append(from, "base URL: local Ollama server")
 		switch {
-		case p.Model != "" && (o.Flags.Model != "" || contains(models, p.Model)):
+		case p.Model != "" && (o.Flags.Model != "" || slices.Contains(models, p.Model)):
 		case len(models) == 0:
 			return Provider{}, fmt.Errorf("the local Ollama server at %s has no models; pull one (ollama pull llama3.2) or set %s", p.BaseURL, EnvBaseURL)
 		default:
@@ -166,17 +186,28 @@ func ResolveProvider(ctx context.Context, o ResolveOptions) (Provider, error) {
 	}
 	p.BaseURL = strings.TrimRight(p.BaseURL, "/")
 	if !strings.HasPrefix(p.BaseURL, "http://") && !strings.HasPrefix(p.BaseURL, "https://") {
-		return Provider{}, fmt.Errorf("base URL %q is not an http or https URL (for example http://localhost:8000/v1)", redact(p.BaseURL, p.APIKey))
+		return Provider{}, fmt.Errorf("base URL %q is not an http or https URL (for example http://localhost:8000/v1)", RedactURL(redact(p.BaseURL, p.APIKey)))
 	}
 	// A plan travels with a repository: a plan written by someone else
 	// must not be able to send the user's key to a server of their choice.
 	// The key goes to a base URL taken from the plan only when it is
-	// OpenAI, a loopback address, or the host the user configured.
-	if p.APIKey != "" && o.Flags.BaseURL == "" && planCfg.BaseURL != "" &&
-		!trustedHost(p.BaseURL, env.BaseURL) {
-		p.APIKey = ""
-		p.Note = fmt.Sprintf("the plan sets generation.base_url to %s; the API key is only sent there when %s or --base-url names the same host, so none is sent", hostOf(p.BaseURL), EnvBaseURL)
-		from = append(from, "no key (plan's base URL not confirmed)")
+	// OpenAI, a loopback address, the host the user configured in the
+	// environment, or an endpoint the user confirmed for this plan (see
+	// TrustPlanEndpoint). It never goes over plain http to another
+	// machine, whoever chose the URL.
+	if p.APIKey != "" {
+		switch {
+		case cleartextRemote(p.BaseURL):
+			p.APIKey = ""
+			p.Note = fmt.Sprintf("%s is plain http to another machine; the API key is never sent in clear, so none is sent (use https)", RedactURL(p.BaseURL))
+			from = append(from, "no key (plain http)")
+		case o.Flags.BaseURL == "" && planCfg.BaseURL != "" &&
+			!trustedHost(p.BaseURL, env.BaseURL) && !o.planTrusted(p.BaseURL):
+			p.APIKey = ""
+			p.PlanEndpoint = p.BaseURL
+			p.Note = fmt.Sprintf("the plan sets generation.base_url to %s, which you have not confirmed; the API key is only sent there when %s or --base-url names the same host or you confirm it once for this plan, so none is sent", RedactURL(p.BaseURL), EnvBaseURL)
+			from = append(from, "no key (plan's base URL not confirmed)")
+		}
 	}
 	p.Source = strings.Join(from, ", ")
 	return p, nil
@@ -267,15 +298,6 @@ func probeOllama(ctx context.Context, o ResolveOptions) ([]string, error) {
 		}
 	}
 	return append(out, embed...), nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // redact removes the key from text. Besides the exact key it removes any

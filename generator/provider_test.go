@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ftls-dev/ftls/plan"
 )
 
 func env(m map[string]string) func(string) string {
@@ -249,5 +251,74 @@ func expectFile(t *testing.T, path, want string) {
 	}
 	if string(got) != want {
 		t.Errorf("%s = %q, want %q", filepath.Base(path), got, want)
+	}
+}
+
+// A key never travels in clear to another machine, whoever chose the URL;
+// a plan's endpoint gets it once the user confirmed it for that plan, and
+// the record lives in the user's configuration folder.
+func TestResolveProviderKeyRules(t *testing.T) {
+	ctx := context.Background()
+	cfg := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", cfg)
+	t.Setenv("HOME", cfg)
+	e := env(map[string]string{EnvAPIKey: "sk-user"})
+	// The user's own choice of a plain-http remote endpoint.
+	for _, o := range []ResolveOptions{
+		{Flags: ProviderConfig{BaseURL: "http://gpu-box.lan:8000/v1"}, Getenv: e},
+		{Getenv: env(map[string]string{EnvAPIKey: "sk-user", EnvBaseURL: "http://10.0.0.5:8000/v1"})},
+	} {
+		p, err := ResolveProvider(ctx, o)
+		if err != nil || p.APIKey != "" || !strings.Contains(p.Note, "plain http") {
+			t.Errorf("plain http remote: key %q note %q err %v", p.APIKey, p.Note, err)
+		}
+	}
+	dir := t.TempDir()
+	planPath := filepath.Join(dir, "ftls.plan.yaml")
+	pl := parsePlan(t, "version: 1\ngeneration: {base_url: 'https://collector.example/v1'}\n")
+	pl.Path = planPath
+	p, _ := ResolveProvider(ctx, ResolveOptions{Plan: pl, Getenv: e})
+	if p.APIKey != "" || p.PlanEndpoint != "https://collector.example/v1" {
+		t.Fatalf("unconfirmed: key %q endpoint %q", p.APIKey, p.PlanEndpoint)
+	}
+	if err := TrustPlanEndpoint(planPath, p.PlanEndpoint); err != nil {
+		t.Fatal(err)
+	}
+	tf, _ := TrustFile()
+	if !strings.HasPrefix(tf, cfg) || strings.HasPrefix(tf, dir) {
+		t.Errorf("trust file %s not in the user's config folder", tf)
+	}
+	if p, _ = ResolveProvider(ctx, ResolveOptions{Plan: pl, Getenv: e}); p.APIKey != "sk-user" {
+		t.Errorf("confirmed endpoint: key withheld (%s)", p.Note)
+	}
+	// Another plan, or the same plan with another URL, needs its own answer.
+	other := parsePlan(t, "version: 1\ngeneration: {base_url: 'https://collector.example/v1'}\n")
+	other.Path = filepath.Join(dir, "other.plan.yaml")
+	changed := parsePlan(t, "version: 1\ngeneration: {base_url: 'https://evil.example/v1'}\n")
+	changed.Path = planPath
+	for _, q := range []*plan.Plan{other, changed} {
+		if p, _ := ResolveProvider(ctx, ResolveOptions{Plan: q, Getenv: e}); p.APIKey != "" {
+			t.Errorf("%s %s: key sent without confirmation", q.Path, q.Generation.BaseURL)
+		}
+	}
+	if err := TrustPlanEndpoint(planPath, "http://203.0.113.9/v1"); err == nil {
+		t.Errorf("a plain-http remote endpoint was trusted")
+	}
+}
+
+func TestRedactURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://user:secret@host:8000/v1": "http://user:[redacted]@host:8000/v1",
+		"https://tok@host/v1":             "https://[redacted]@host/v1",
+		"https://host/v1":                 "https://host/v1",
+		"ht tp://u:secret@h\x7f/":         "ht tp://[redacted]@h\x7f/",
+	} {
+		if got := RedactURL(in); got != want {
+			t.Errorf("RedactURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+	p := Provider{BaseURL: "http://user:secret@127.0.0.1/v1", Model: "m"}
+	if strings.Contains(p.String(), "secret") {
+		t.Errorf("String shows the password: %s", p)
 	}
 }

@@ -385,16 +385,33 @@ func (s *Server) runGenerate(pl *plan.Plan, dataset string, args generateArgs) e
 		cost = fmt.Sprintf("$%.2f", pv.Cost)
 	}
 	var answer *messageActionItem
+	// The endpoint is named because the plan can set it: a plan from
+	// someone else's repository must not receive the key unnoticed. The
+	// rule is ResolveProvider's, as on the command line; a confirmation
+	// is recorded in the user's configuration folder, never the workspace.
+	msg := fmt.Sprintf("Generate %d examples for %s with %s at %s? Estimated cost %s", pv.Requested, what, prov.Model, generator.RedactURL(prov.BaseURL), cost)
+	actions := []messageActionItem{{Title: "Generate"}, {Title: "Cancel"}}
+	const trustAction = "Send my API key there and generate"
+	if prov.PlanEndpoint != "" {
+		msg += ". The plan chose this endpoint and your API key is not sent to it unless you trust it (remembered for this plan)."
+		actions = []messageActionItem{{Title: "Generate without the key"}, {Title: trustAction}, {Title: "Cancel"}}
+	}
 	s.callSync("window/showMessageRequest", showMessageRequestParams{
-		Type: messageInfo,
-		// The endpoint is named because the plan can set it: a plan from
-		// someone else's repository must not receive the key unnoticed.
-		Message: fmt.Sprintf("Generate %d examples for %s with %s at %s? Estimated cost %s", pv.Requested, what, prov.Model, prov.BaseURL, cost),
-		Actions: []messageActionItem{{Title: "Generate"}, {Title: "Cancel"}},
+		Type: messageInfo, Message: msg, Actions: actions,
 	}, &answer)
-	if answer == nil || answer.Title != "Generate" {
+	if answer == nil || (answer.Title != "Generate" && answer.Title != "Generate without the key" && answer.Title != trustAction) {
 		s.log.Infof("generate %s: not confirmed", filepath.Base(dataset))
 		return nil
+	}
+	if answer.Title == trustAction {
+		if err := generator.TrustPlanEndpoint(pl.Path, prov.PlanEndpoint); err != nil {
+			return err
+		}
+		again, err := generator.ResolveProvider(ctx, generator.ResolveOptions{Flags: cs, Plan: pl, Getenv: os.Getenv, Probe: true})
+		if err != nil {
+			return err
+		}
+		prov, job.Provider = again, again
 	}
 	// The file the plan names does not exist and is not open: create it.
 	if open == nil {
@@ -450,7 +467,7 @@ func (s *Server) runGenerate(pl *plan.Plan, dataset string, args generateArgs) e
 	case err != nil:
 		return fmt.Errorf("generation stopped after %d of %d examples: %w", rep.Accepted, rep.Requested, err)
 	}
-	msg := "ftls: " + end
+	msg = "ftls: " + end
 	if d := rep.DroppedTotal(); d > 0 {
 		msg += fmt.Sprintf("; %d dropped (%s)", d, generator.FormatDropped(rep.Dropped, rep.InvalidRules))
 	}

@@ -129,14 +129,18 @@ Flags:
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	provider, perr := generator.ResolveProvider(ctx, generator.ResolveOptions{
+	resolve := generator.ResolveOptions{
 		Flags:  generator.ProviderConfig{BaseURL: *baseURL, Model: *model},
 		Plan:   p,
 		Getenv: generateEnv,
 		Probe:  !*dryRun,
 		// The probe goes to a fixed local address, never with the key.
 		ProbeURL: generateProbeURL,
-	})
+	}
+	provider, perr := generator.ResolveProvider(ctx, resolve)
+	if perr == nil && !*dryRun {
+		provider = confirmPlanEndpoint(ctx, p, provider, resolve, stderr)
+	}
 	if perr != nil && !*dryRun {
 		return fail(stderr, perr)
 	}
@@ -276,7 +280,7 @@ func printPreview(w io.Writer, pv *generator.Preview, job generator.Job) {
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Dataset:  %s (%d rows present, %d to add)\n", relPath(pv.Dataset), pv.Existing, pv.Requested)
 	if pv.Provider.BaseURL != "" {
-		fmt.Fprintf(w, "Model:    %s at %s\n", pv.Provider.Model, pv.Provider.BaseURL)
+		fmt.Fprintf(w, "Model:    %s at %s\n", pv.Provider.Model, generator.RedactURL(pv.Provider.BaseURL))
 	} else {
 		fmt.Fprintf(w, "Model:    %s (no endpoint configured yet: set %s, or %s, or --base-url)\n", pv.Provider.Model, generator.EnvAPIKey, generator.EnvBaseURL)
 	}
