@@ -368,14 +368,16 @@ func (s *snapshot) change(version int32, changes []contentChange) (next *snapsho
 // uriPath returns the file system path of a file URI, or "".
 func uriPath(uri string) string {
 	u, err := url.Parse(uri)
-	if err != nil || u.Scheme != "file" {
+	if err != nil || u.Scheme != "file" || !localHost(u.Host) {
+		// file://host/... is a file on another machine, not a local path.
 		return ""
 	}
 	p := u.Path
 	if len(p) >= 3 && p[0] == '/' && p[2] == ':' { // file:///C:/...
 		p = p[1:]
 	}
-	return filepath.FromSlash(p)
+	// file:///ws/../x and file:///ws/%2e%2e/x name /x.
+	return filepath.Clean(filepath.FromSlash(p))
 }
 
 // pathURI returns the file URI of a path.

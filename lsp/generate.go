@@ -157,7 +157,7 @@ func (s *Server) datasetGenerateActions(snap *snapshot, r *result, p codeActionP
 		// What the plan lacks counts the validation file too, as the
 		// plan's hover and dataset_info.txt count "actual".
 		n := pl.Size.Examples - rows
-		if a := s.planActuals(pl); a.train != nil && sameFile(a.trainPath, snap.path) {
+		if a := s.planActuals(pl); a.train != nil && plan.SamePath(a.trainPath, snap.path) {
 			n = pl.Size.Examples - rows - a.validN
 		}
 		if n <= 0 {
@@ -269,9 +269,6 @@ func (s *Server) generateCommand(raw json.RawMessage) error {
 	switch snap.kind {
 	case kindPlan:
 		pl, _ = plan.Parse(snap.path, snap.Text())
-		if pl.HasSyntaxError() {
-			err = errors.New("the plan has a syntax error")
-		}
 	case kindDataset:
 		pl, err = governing(snap.path)
 		if err == nil && pl == nil {
@@ -279,6 +276,13 @@ func (s *Server) generateCommand(raw json.RawMessage) error {
 		}
 	default:
 		err = fmt.Errorf("%s is neither a dataset nor a plan", args.URI)
+	}
+	if err == nil && snap.kind == kindPlan && pl.HasSyntaxError() {
+		err = errors.New("the plan has a syntax error")
+	}
+	if err == nil {
+		// The same refusal as `ftls generate`'s.
+		err = pl.ReadyToGenerate()
 	}
 	if err != nil {
 		return err
@@ -291,6 +295,9 @@ func (s *Server) generateCommand(raw json.RawMessage) error {
 		if dataset == "" {
 			return errors.New("the plan names no output.train")
 		}
+	}
+	if err := s.checkWrite(snap.path, dataset); err != nil {
+		return err
 	}
 	s.goSafe("generate", func() {
 		if err := s.runGenerate(pl, dataset, args); err != nil {

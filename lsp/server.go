@@ -110,6 +110,7 @@ type Server struct {
 	out         *frameWriter // the real standard output, once the server owns it (stdout.go)
 	pullConfig  bool         // the client answers workspace/configuration
 	createFiles bool         // the client's workspace edits may create files (split.go)
+	roots       []string     // resolved workspace folders; writes stay inside (confine.go)
 	// workDoneProgress: the client accepts window/workDoneProgress/create
 	// (generate.go).
 	workDoneProgress bool
@@ -351,6 +352,7 @@ func (s *Server) initialize(ctx *glsp.Context) (any, error) {
 	s.workDoneProgress = win.Capabilities.Window.WorkDoneProgress
 	s.showDocument = win.Capabilities.Window.ShowDocument.Support
 	s.mu.Unlock()
+	s.setRoots(ctx.Params)
 	if len(p.InitializationOptions) > 0 {
 		if _, err := s.cfg.setClient(p.InitializationOptions); err != nil {
 			s.log.Warningf("initializationOptions: %v", err)

@@ -61,7 +61,12 @@ func (s *Server) sourceActions(snap *snapshot, r *result, only []string) []codeA
 	p, _ := governing(snap.path)
 	var out []codeAction
 	if wants(only, kindSplit) {
-		title := fmt.Sprintf("Split validation set (%s %%)", pctTitle(splitRatio(p)))
+		// A plan whose ratio is invalid gets the action too: running it
+		// says what is wrong, as `ftls split` does.
+		title := "Split validation set"
+		if r, err := p.SplitRatio(); err == nil {
+			title = fmt.Sprintf("Split validation set (%s %%)", pctTitle(r))
+		}
 		out = append(out, codeAction{Title: title, Kind: kindSplit, Command: &command{Title: title, Command: cmdSplit, Arguments: []any{arg}}})
 	}
 	if wants(only, kindInfo) {
@@ -90,13 +95,6 @@ func governing(path string) (*plan.Plan, error) {
 	return plan.Load(pp)
 }
 
-func splitRatio(p *plan.Plan) float64 {
-	if p != nil && p.Validation.Split > 0 && p.Validation.Split < 1 {
-		return p.Validation.Split
-	}
-	return plan.DefaultSplit
-}
-
 // infoPath is the plan's output.info, else dataset_info.txt next to the
 // dataset.
 func infoPath(dataset string, p *plan.Plan) string {
@@ -121,8 +119,14 @@ func (s *Server) sourceCommand(name string, snap *snapshot, version int32) error
 	if snap.version != version {
 		return fmt.Errorf("%s changed since version %d; ask for the action again", snap.uri, version)
 	}
+	if err := checkLocalURI(snap.uri); err != nil {
+		return err
+	}
 	if snap.kind != kindDataset || snap.path == "" {
 		return fmt.Errorf("%s is not a dataset file", snap.uri)
+	}
+	if err := s.checkWrite(snap.path, snap.path); err != nil {
+		return err
 	}
 	s.mu.Lock()
 	create := s.createFiles
@@ -149,7 +153,10 @@ func (s *Server) runSplit(snap *snapshot, create bool) error {
 	if err != nil {
 		return fmt.Errorf("the plan governing %s: %w", filepath.Base(path), err)
 	}
-	ratio := splitRatio(p)
+	ratio, err := p.SplitRatio()
+	if err != nil {
+		return err
+	}
 	seed := int64(plan.DefaultSeed)
 	if p != nil {
 		seed = p.Validation.Seed
@@ -161,7 +168,10 @@ func (s *Server) runSplit(snap *snapshot, create bool) error {
 			return err
 		}
 	}
-	if sameFile(path, valid) {
+	if err := s.checkWrite(path, valid); err != nil {
+		return err
+	}
+	if plan.SamePath(path, valid) {
 		return fmt.Errorf("the validation file %s is the file being split; set output.validation in the plan", valid)
 	}
 	validURI := pathURI(valid)
@@ -269,6 +279,9 @@ func (s *Server) runInfo(snap *snapshot) error {
 			return err
 		}
 	}
+	if err := s.checkWrite(path, docPath); err != nil {
+		return err
+	}
 	docDir := filepath.Dir(docPath)
 	st := s.cfg.freshSettings(path)
 	st.CountTokens = true
@@ -291,7 +304,7 @@ func (s *Server) runInfo(snap *snapshot) error {
 	// editor if open, else from disk.
 	if isTrain && p != nil && p.Output.Validation != "" {
 		vp := p.OutputPath(p.Output.Validation)
-		if !sameFile(vp, path) {
+		if !plan.SamePath(vp, path) {
 			var vres *engine.Result
 			if vs := s.docs.get(pathURI(vp)); vs != nil {
 				vres, err = engine.Check(s.ctx, vp, vs.Reader(), engine.Options{Settings: st, SizeHint: vs.Size()})
@@ -395,15 +408,4 @@ func relPath(dir, path string) string {
 		return path
 	}
 	return filepath.ToSlash(rel)
-}
-
-func sameFile(a, b string) bool {
-	aa, err1 := filepath.Abs(a)
-	bb, err2 := filepath.Abs(b)
-	if err1 == nil && err2 == nil && aa == bb {
-		return true
-	}
-	sa, err1 := os.Stat(a)
-	sb, err2 := os.Stat(b)
-	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
 }
