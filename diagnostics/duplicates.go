@@ -4,6 +4,7 @@ package diagnostics
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 
 	"github.com/ftls-dev/ftls/dedup"
@@ -171,6 +172,10 @@ func Leakage(s *Settings, trainPath string, train, valid []RowInfo) []Diagnostic
 			}
 		}
 	}
+	name := "the training file"
+	if trainPath != "" {
+		name += " " + filepath.Base(trainPath)
+	}
 	var out []Diagnostic
 	report := func(v, t int, msg string) {
 		out = append(out, Diagnostic{
@@ -183,7 +188,7 @@ func Leakage(s *Settings, trainPath string, train, valid []RowInfo) []Diagnostic
 	for i, r := range valid {
 		if t, ok := byPrint[r.Fingerprint]; ok && r.Fingerprint != 0 {
 			leaked[i] = true
-			report(i, t, fmt.Sprintf("also in the training file at line %d", train[t].Range.Start.Line+1))
+			report(i, t, fmt.Sprintf("also in %s at line %d", name, train[t].Range.Start.Line+1))
 		}
 	}
 	// Near duplicates: one LSH pass over both files, keeping only pairs
@@ -207,7 +212,7 @@ func Leakage(s *Settings, trainPath string, train, valid []RowInfo) []Diagnostic
 	for i := range valid {
 		if p, ok := best[int32(i)]; ok {
 			t := int(min(p.A, p.B))
-			report(i, t, fmt.Sprintf("near-duplicate of the training file's line %d (similarity %.2f)", train[t].Range.Start.Line+1, p.Similarity))
+			report(i, t, fmt.Sprintf("near-duplicate of %s at line %d (similarity %.2f)", name, train[t].Range.Start.Line+1, p.Similarity))
 		}
 	}
 	return out

@@ -62,9 +62,9 @@ func TestLeakage(t *testing.T) {
 	}
 	// The validation share, 5 of 45 (11.1 %), is within range: no B006.
 	want := []string{
-		"1 D004 also in the training file at line 4 -> 4",
-		"2 D004 near-duplicate of the training file's line 8 (similarity 0.99) -> 8",
-		"4 D004 also in the training file at line 6 -> 6",
+		"1 D004 also in the training file train.jsonl at line 4 -> 4",
+		"2 D004 near-duplicate of the training file train.jsonl at line 8 (similarity 0.99) -> 8",
+		"4 D004 also in the training file train.jsonl at line 6 -> 6",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("validation diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -3,17 +3,15 @@ package lsp
 import (
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime/debug"
 	"slices"
-	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/engine"
+	"github.com/ftls-dev/ftls/pairing"
 	"github.com/ftls-dev/ftls/plan"
 )
 
@@ -552,77 +550,34 @@ func toLSP(r *result, i int, d diagnostics.Diagnostic) lspDiagnostic {
 	return ld
 }
 
-// validationName matches the names people give validation sets
-// (validation_data.jsonl, valid.jsonl, eval.jsonl, dev.jsonl, test.jsonl),
-// as `ftls check` pairs files.
-var validationName = regexp.MustCompile(`(^|[^a-z])(valid|validation|val|eval|evaluation|dev|test)([^a-z]|$)`)
-
-func isValidationFile(path string) bool {
-	if path == "" {
-		return false
-	}
-	base := strings.ToLower(strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)))
-	return validationName.MatchString(base)
-}
-
-// trainingPartners returns the training files for the validation file at
-// path: the other JSON Lines files of its folder whose names are not
-// validation-like.
-func trainingPartners(path string) []string {
-	if !isValidationFile(path) {
-		return nil
-	}
-	dir := filepath.Dir(path)
-	entries, err := os.ReadDir(dir)
-	var out []string
-	if err == nil {
-		for _, e := range entries {
-			name := e.Name()
-			lower := strings.ToLower(name)
-			if e.IsDir() || !(strings.HasSuffix(lower, ".jsonl") || strings.HasSuffix(lower, ".ndjson")) {
-				continue
-			}
-			p := filepath.Join(dir, name)
-			if p != path && !isValidationFile(p) {
-				out = append(out, p)
-			}
-		}
-	}
-	return out
-}
+// isValidationFile reports whether path is named as a validation set
+// (package pairing decides, as for `ftls check`).
+func isValidationFile(path string) bool { return pairing.IsValidation(path) }
 
 // addLeakage adds train/validation leakage (D004, B006) to the result of a
-// validation file, comparing it with each training file of its folder: the
-// open document's latest full result, or the file on disk.
+// validation file, comparing it with its training file (package pairing):
+// the plan's training output, or the training file of its folder with the
+// same name stem, open documents not yet saved included. The training
+// file is the open document's latest full result, or the file on disk.
 func (p *publisher) addLeakage(snap *snapshot, valid *engine.Result, st *diagnostics.Settings) {
 	if snap.path == "" {
 		return
 	}
-	// A plan that names this file as its validation output pairs it with
-	// its training output, whatever the names; otherwise names decide.
-	if train := planTrainingPartner(snap.path); train != "" {
-		if t := p.trainingResult(train); t != nil {
-			engine.AddLeakage(t, valid, st)
+	train := planTrainingPartner(snap.path)
+	if train == "" {
+		var open []string
+		for _, d := range p.s.docs.all() {
+			if d.kind == kindDataset && d.path != "" && d.path != snap.path {
+				open = append(open, d.path)
+			}
 		}
+		train = pairing.Folder(snap.path, open...)
+	}
+	if train == "" {
 		return
 	}
-	if !isValidationFile(snap.path) {
-		return
-	}
-	partners := trainingPartners(snap.path)
-	// Open documents not yet saved count too.
-	for _, d := range p.s.docs.all() {
-		if d.kind == kindDataset && d.path != "" && d.path != snap.path && filepath.Dir(d.path) == filepath.Dir(snap.path) && !isValidationFile(d.path) {
-			partners = append(partners, d.path)
-		}
-	}
-	sort.Strings(partners)
-	partners = uniq(partners)
-	for _, tp := range partners {
-		train := p.trainingResult(tp)
-		if train != nil {
-			engine.AddLeakage(train, valid, st)
-		}
+	if t := p.trainingResult(train); t != nil {
+		engine.AddLeakage(t, valid, st)
 	}
 }
 
@@ -637,20 +592,7 @@ func planTrainingPartner(path string) string {
 	if err != nil {
 		return ""
 	}
-	if _, isValid := pl.Governs(path); !isValid || pl.Output.Train == "" {
-		return ""
-	}
-	return pl.OutputPath(pl.Output.Train)
-}
-
-func uniq(ss []string) []string {
-	out := ss[:0]
-	for i, s := range ss {
-		if i == 0 || s != ss[i-1] {
-			out = append(out, s)
-		}
-	}
-	return out
+	return pairing.Plan(pl, path)
 }
 
 // trainingResult returns the check of the training file at path: its open

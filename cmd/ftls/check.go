@@ -15,6 +15,7 @@ import (
 
 	"github.com/ftls-dev/ftls/dataset"
 	"github.com/ftls-dev/ftls/engine"
+	"github.com/ftls-dev/ftls/pairing"
 	"github.com/ftls-dev/ftls/plan"
 	"github.com/ftls-dev/ftls/report"
 )
@@ -94,61 +95,77 @@ func checkPlan(path string, opts engine.Options) (*engine.Result, error) {
 	return &engine.Result{Path: path, Diagnostics: p.Diagnostics(s)}, nil
 }
 
-// addLeakage checks each validation file against its training file: the
-// one a plan names next to it, or, for files given together, by name
-// (trainValidationPairs). A training file named by a plan but not given on
-// the command line is read to compare with, and its own findings are not
-// reported.
+// addLeakage checks each validation file against its training file
+// (package pairing): the plan's training output when a plan names the
+// file as its validation output, else the training file given alongside
+// it or found in its folder with the same name stem. A training file not
+// given on the command line is read to compare with, and its own findings
+// are not reported.
 func addLeakage(paths []string, results []*engine.Result, cache *settingsCache) error {
-	pairs := trainValidationPairs(paths)
-	extra := map[string]*engine.Result{}
+	pairs := pairing.Pairs(paths)
+	read := map[string]*engine.Result{}
 	for v, p := range paths {
-		if results[v] == nil || results[v].Rows == nil {
+		if results[v] == nil || results[v].Rows == nil || plan.IsPath(p) {
 			continue
 		}
-		pl, err := cache.plan(p)
-		if err != nil || pl == nil {
+		train := ""
+		pl, _ := cache.plan(p)
+		if t, _ := governs(pl, p); t {
+			continue // the plan's training file, whatever its name
+		}
+		if t := pairing.Plan(pl, p); t != "" {
+			train = relToCwd(t)
+		} else if i, ok := pairs[v]; ok {
+			train = paths[i]
+		} else {
+			train = pairing.Folder(p)
+		}
+		if train == "" {
 			continue
 		}
-		if _, isValid := pl.Governs(p); !isValid {
-			continue
-		}
-		train := pl.OutputPath(pl.Output.Train)
-		if i := indexOfPath(paths, train); i >= 0 {
-			pairs[v] = []int{i}
-			continue
-		}
-		if _, err := os.Stat(train); err != nil {
-			continue
-		}
-		opts, err := cache.options(train)
-		if err != nil {
-			return err
-		}
-		res, err := engine.CheckFile(context.Background(), train, opts)
-		if err != nil {
-			return err
-		}
-		extra[p] = res
-	}
-	for v, trains := range pairs {
-		opts, err := cache.options(paths[v])
-		if err != nil {
-			return err
-		}
-		for _, t := range trains {
-			if results[v] != nil && results[t] != nil {
-				engine.AddLeakage(results[t], results[v], opts.Settings)
+		var res *engine.Result
+		if i := indexOfPath(paths, absPath(train)); i >= 0 {
+			res = results[i]
+		} else if res = read[absPath(train)]; res == nil {
+			if _, err := os.Stat(train); err != nil {
+				continue
 			}
+			opts, err := cache.options(train)
+			if err != nil {
+				return err
+			}
+			if res, err = engine.CheckFile(context.Background(), train, opts); err != nil {
+				return err
+			}
+			read[absPath(train)] = res
 		}
-	}
-	for v, p := range paths {
-		if train, ok := extra[p]; ok {
-			opts, _ := cache.options(p)
-			engine.AddLeakage(train, results[v], opts.Settings)
+		if res == nil {
+			continue
 		}
+		opts, err := cache.options(p)
+		if err != nil {
+			return err
+		}
+		engine.AddLeakage(res, results[v], opts.Settings)
 	}
 	return nil
+}
+
+// isValidationFile reports whether path is named as a validation set.
+func isValidationFile(path string) bool { return pairing.IsValidation(path) }
+
+func governs(p *plan.Plan, path string) (train, valid bool) {
+	if p == nil {
+		return false, false
+	}
+	return p.Governs(path)
+}
+
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
 }
 
 func indexOfPath(paths []string, abs string) int {
