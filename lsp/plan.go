@@ -149,7 +149,7 @@ func (s *Server) planActuals(p *plan.Plan) *actuals {
 	}
 	a.trainN = a.train.Examples()
 	a.add(a.train)
-	if v := p.OutputPath(p.Output.Validation); v != "" && !sameFile(v, a.trainPath) {
+	if v := p.OutputPath(p.Output.Validation); v != "" && !plan.SamePath(v, a.trainPath) {
 		a.validPath = v
 		a.valid, _ = s.planDataset(v)
 		if a.valid != nil {

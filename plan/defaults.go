@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/ftls-dev/ftls/diagnostics"
@@ -210,4 +211,19 @@ func (p *Plan) defaultExpertise() {
 	for _, s := range missing {
 		*s = rest
 	}
+}
+
+// SplitRatio is the share of each category a split moves to validation:
+// validation.split, else DefaultSplit (also for a nil plan). A share
+// outside (0, 1) is an error, whichever shell asks: `ftls split` and the
+// editor's split action refuse the same plans.
+func (p *Plan) SplitRatio() (float64, error) {
+	if p == nil {
+		return DefaultSplit, nil
+	}
+	r := p.Validation.Split
+	if !(r > 0 && r < 1) {
+		return 0, fmt.Errorf("plan %s: validation.split is %g; the share moved to validation must be between 0 and 1, e.g. 0.1", p.Path, r)
+	}
+	return r, nil
 }

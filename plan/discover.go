@@ -122,3 +122,20 @@ func LoadFor(datasetPath, override string) (*Plan, error) {
 	}
 	return p, nil
 }
+
+// SamePath reports whether two paths name the same file: the same
+// absolute path, or, when both exist, the same file on disk (a link, a
+// different spelling).
+func SamePath(a, b string) bool {
+	aa, err1 := filepath.Abs(a)
+	bb, err2 := filepath.Abs(b)
+	if err1 != nil || err2 != nil {
+		return a == b
+	}
+	if aa == bb {
+		return true
+	}
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
+}

@@ -1,6 +1,11 @@
 package plan
 
-import "github.com/ftls-dev/ftls/diagnostics"
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/ftls-dev/ftls/diagnostics"
+)
 
 // LintSettings returns a copy of base with the plan's settings applied:
 // output.category_field, then the lint section (which has the keys of
@@ -18,4 +23,42 @@ func (p *Plan) LintSettings(base *diagnostics.Settings) (*diagnostics.Settings, 
 		return base, err
 	}
 	return s, nil
+}
+
+// FindingsError refuses a plan for its findings at error severity, under
+// its own lint: settings. Generation, from the command line or the
+// editor, refuses such a plan: it would follow instructions the plan
+// itself says are wrong.
+type FindingsError struct {
+	Path     string
+	Findings []diagnostics.Diagnostic
+}
+
+func (e *FindingsError) Error() string {
+	d := e.Findings[0]
+	more := ""
+	if n := len(e.Findings) - 1; n > 0 {
+		more = fmt.Sprintf(" (and %d more)", n)
+	}
+	return fmt.Sprintf("the plan %s has errors; fix them before generating: line %d: %s %s%s",
+		filepath.Base(e.Path), d.Range.Start.Line+1, d.Code, d.Message, more)
+}
+
+// ReadyToGenerate returns a *FindingsError when the plan has findings at
+// error severity, nil otherwise.
+func (p *Plan) ReadyToGenerate() error {
+	s, err := p.LintSettings(diagnostics.DefaultSettings())
+	if err != nil {
+		s = diagnostics.DefaultSettings()
+	}
+	var bad []diagnostics.Diagnostic
+	for _, d := range p.Diagnostics(s) {
+		if d.Severity == diagnostics.Error {
+			bad = append(bad, d)
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	return &FindingsError{Path: p.Path, Findings: bad}
 }

@@ -17,7 +17,6 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
-	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/generator"
 	"github.com/ftls-dev/ftls/plan"
 )
@@ -106,11 +105,14 @@ Flags:
 	if err != nil {
 		return fail(stderr, err)
 	}
-	if bad := planErrors(p); len(bad) > 0 {
-		for _, d := range bad {
-			fmt.Fprintf(stderr, "%s:%d:%d: %s %s\n", p.Path, d.Range.Start.Line+1, d.Range.Start.Character+1, d.Code, d.Message)
+	if err := p.ReadyToGenerate(); err != nil {
+		var fe *plan.FindingsError
+		if errors.As(err, &fe) {
+			for _, d := range fe.Findings {
+				fmt.Fprintf(stderr, "%s:%d:%d: %s %s\n", p.Path, d.Range.Start.Line+1, d.Range.Start.Character+1, d.Code, d.Message)
+			}
 		}
-		return fail(stderr, fmt.Errorf("the plan %s has errors; fix them before generating", p.Path))
+		return fail(stderr, err)
 	}
 	lf.planPath = p.Path
 	dataset := datasetArg
@@ -242,21 +244,6 @@ func findGeneratePlan(override, dataset string) (*plan.Plan, error) {
 		return plan.Load(matches[0])
 	}
 	return nil, fmt.Errorf("several plans in the current folder (%s); choose one with --plan", strings.Join(matches, ", "))
-}
-
-// planErrors returns the plan's findings at error severity.
-func planErrors(p *plan.Plan) []diagnostics.Diagnostic {
-	s, err := p.LintSettings(diagnostics.DefaultSettings())
-	if err != nil {
-		s = diagnostics.DefaultSettings()
-	}
-	var out []diagnostics.Diagnostic
-	for _, d := range p.Diagnostics(s) {
-		if d.Severity == diagnostics.Error {
-			out = append(out, d)
-		}
-	}
-	return out
 }
 
 func planModel(p *plan.Plan) string {

@@ -75,15 +75,15 @@ func runSplit(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, err)
 	}
 
-	r := 0.1
-	switch {
-	case fs.Changed("ratio"):
-		r = *ratio
-	case p != nil:
-		r = p.Validation.Split
+	r, err := p.SplitRatio()
+	if fs.Changed("ratio") {
+		r, err = *ratio, nil
+		if !(r > 0 && r < 1) {
+			err = fmt.Errorf("--ratio %g: the share moved to validation must be between 0 and 1, e.g. 0.1", r)
+		}
 	}
-	if !(r > 0 && r < 1) {
-		return fail(stderr, fmt.Errorf("--ratio %g: the share moved to validation must be between 0 and 1, e.g. 0.1", r))
+	if err != nil {
+		return fail(stderr, err)
 	}
 	sd := int64(plan.DefaultSeed)
 	switch {
@@ -104,7 +104,7 @@ func runSplit(args []string, stdout, stderr io.Writer) int {
 			valid = split.ValidationName(in)
 		}
 	}
-	if samePath(in, valid) {
+	if plan.SamePath(in, valid) {
 		return fail(stderr, fmt.Errorf("the validation file %s is the file being split; choose another with -o", valid))
 	}
 	if _, err := os.Stat(valid); err == nil && !*force && !*dryRun {
@@ -160,20 +160,6 @@ func refuseArray(path string) error {
 func errArray(path string) error {
 	return fmt.Errorf("%s is a JSON array; split works on JSON Lines. Convert it first: ftls export %s -o %s",
 		path, path, strings.TrimSuffix(path, filepath.Ext(path))+".jsonl")
-}
-
-func samePath(a, b string) bool {
-	aa, err1 := filepath.Abs(a)
-	bb, err2 := filepath.Abs(b)
-	if err1 != nil || err2 != nil {
-		return a == b
-	}
-	if aa == bb {
-		return true
-	}
-	sa, err1 := os.Stat(a)
-	sb, err2 := os.Stat(b)
-	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
 }
 
 // commit moves a finished file into place; tests replace it to simulate a
