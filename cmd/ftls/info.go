@@ -139,6 +139,17 @@ func runInfo(args []string, stdout, stderr io.Writer) int {
 			}
 			inputs = append(inputs, input{path: path, role: role})
 		}
+		// A training file goes with the validation file its plan names,
+		// as in the editor's "Write dataset_info.txt".
+		if len(inputs) == 1 && inputs[0].role == info.Training {
+			if gp, err := probe.plan(inputs[0].path); err == nil && gp != nil && gp.Output.Validation != "" {
+				valid := gp.OutputPath(gp.Output.Validation)
+				if t, _ := gp.Governs(inputs[0].path); t && !plan.SamePath(valid, inputs[0].path) {
+					_, err := os.Stat(valid)
+					inputs = append(inputs, input{path: relToCwd(valid), role: info.Validation, missing: err != nil})
+				}
+			}
+		}
 	}
 
 	docPath := *out
