@@ -36,6 +36,9 @@ type PlanTargets struct {
 	// MinExamples is the smallest recommended size for Complexity, 0 if
 	// unknown.
 	MinExamples int
+	// Train and Validation are the absolute paths of the plan's
+	// output.train and output.validation, "" when not set.
+	Train, Validation string
 }
 
 // CategoryTarget is one planned category.
@@ -148,6 +151,9 @@ func checkCategoryBalance(f *FileContext) {
 		}
 		f.reportFileRelated("B001", f.planRelated(t.Range, "planned here"), "%s: %d of %d (%s), %s",
 			t.Name, counts[t.Name], total, pct(share), planned)
+		if n := len(f.diags); n > 0 && f.diags[n-1].Code == "B001" {
+			f.diags[n-1].Category = t.Name
+		}
 	}
 }
 

@@ -66,6 +66,9 @@ type Diagnostic struct {
 	Offset  int64
 	Related []Related
 	Fix     *Fix
+	// Category is the category a balance finding is about (B001), for
+	// the actions that act on it: no one reads it back out of Message.
+	Category string
 }
 
 // Related points at another place that explains a diagnostic: the first copy

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -175,8 +174,8 @@ func (s *Server) datasetGenerateActions(snap *snapshot, r *result, p codeActionP
 			if d.Code != "B001" || !overlaps(d.Range, p.Range) {
 				continue
 			}
-			cat, _, ok := strings.Cut(d.Message, ": ")
-			if !ok || seen[cat] {
+			cat := d.Category
+			if cat == "" || seen[cat] {
 				continue
 			}
 			if _, planned := targets[cat]; !planned {
