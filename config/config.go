@@ -19,6 +19,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/ftls-dev/ftls/diagnostics"
+	"github.com/ftls-dev/ftls/safefile"
 )
 
 // FileName is the name of the project configuration file.
@@ -42,7 +43,7 @@ type Lint struct {
 // Load reads a configuration file. Unknown keys are errors, reported with
 // their line, so a typo does not silently leave a rule on.
 func Load(path string) (*Lint, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefile.ReadFile(path, safefile.ConfigMax)
 	if err != nil {
 		return nil, err
 	}

@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/ftls-dev/ftls/jsonpos"
+	"github.com/ftls-dev/ftls/safefile"
 	"github.com/ftls-dev/ftls/textpos"
 )
 
@@ -62,7 +62,7 @@ func IsArrayStart(head []byte) bool {
 // FileIsArray reports whether the file at path holds a JSON array, reading
 // only its first bytes.
 func FileIsArray(path string) (bool, error) {
-	f, err := os.Open(path)
+	f, err := safefile.Open(path)
 	if err != nil {
 		return false, err
 	}

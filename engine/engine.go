@@ -13,7 +13,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"slices"
 	"sort"
@@ -22,6 +21,7 @@ import (
 	"github.com/ftls-dev/ftls/dataset"
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/jsonpos"
+	"github.com/ftls-dev/ftls/safefile"
 	"github.com/ftls-dev/ftls/textpos"
 )
 
@@ -83,7 +83,7 @@ func (o Options) workers() int {
 // CheckFile checks the dataset at path. A .json file holding an array is
 // read as an array of rows; anything else as JSON Lines.
 func CheckFile(ctx context.Context, path string, opts Options) (*Result, error) {
-	f, err := os.Open(path)
+	f, err := safefile.Open(path)
 	if err != nil {
 		return nil, err
 	}

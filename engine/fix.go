@@ -5,12 +5,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/ftls-dev/ftls/atomicfile"
 	"github.com/ftls-dev/ftls/dataset"
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/jsonpos"
+	"github.com/ftls-dev/ftls/safefile"
 )
 
 // Change is one fix applied to one row.
@@ -42,7 +42,7 @@ const maxFixRounds = 8
 // it only reports what it would change. The file is replaced atomically,
 // and only when something changed.
 func FixFile(ctx context.Context, path string, opts Options, write bool) (*FixResult, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefile.ReadFile(path, 0)
 	if err != nil {
 		return nil, err
 	}

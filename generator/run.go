@@ -9,7 +9,6 @@ import (
 	"io"
 	"io/fs"
 	"math/rand/v2"
-	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -23,6 +22,7 @@ import (
 	"github.com/ftls-dev/ftls/engine"
 	"github.com/ftls-dev/ftls/jsonpos"
 	"github.com/ftls-dev/ftls/plan"
+	"github.com/ftls-dev/ftls/safefile"
 )
 
 // category is the state of one category during a run.
@@ -277,7 +277,7 @@ func (r *runner) measure(ctx context.Context) (*engine.Result, error) {
 	if r.job.Existing != nil {
 		src = bytes.NewReader(r.job.Existing)
 	} else {
-		f, err := os.Open(r.dataset)
+		f, err := safefile.Open(r.dataset)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			src = bytes.NewReader(nil)
@@ -404,7 +404,7 @@ func (r *runner) commonSystemPrompt(ctx context.Context) string {
 	if r.job.Existing != nil {
 		src = bytes.NewReader(r.job.Existing)
 	} else {
-		f, err := os.Open(r.dataset)
+		f, err := safefile.Open(r.dataset)
 		if err != nil {
 			return ""
 		}

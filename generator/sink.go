@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/ftls-dev/ftls/atomicfile"
+	"github.com/ftls-dev/ftls/safefile"
 )
 
 // Sink receives the accepted rows of each batch, in order. Each row is one
@@ -46,7 +47,7 @@ func (s *FileSink) Append(rows [][]byte) error {
 	return atomicfile.Write(s.Path, func(w io.Writer) error {
 		bw := bufio.NewWriterSize(w, 256<<10)
 		eol := "\n"
-		f, err := os.Open(s.Path)
+		f, err := safefile.Open(s.Path)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 		case err != nil:

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/ftls-dev/ftls/safefile"
 )
 
 // Discover returns the plan that governs the dataset at datasetPath: the
@@ -75,7 +77,7 @@ func Files(dir string) []string {
 // governs reports whether the plan at planPath names target (an absolute,
 // canonical path) as its training or validation set.
 func governs(planPath, target string) bool {
-	data, err := os.ReadFile(planPath)
+	data, err := safefile.ReadFile(planPath, safefile.ConfigMax)
 	if err != nil {
 		return false
 	}

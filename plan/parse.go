@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/ftls-dev/ftls/diagnostics"
+	"github.com/ftls-dev/ftls/safefile"
 	"github.com/ftls-dev/ftls/textpos"
 )
 
@@ -51,7 +51,7 @@ func Parse(path string, data []byte) (*Plan, []diagnostics.Diagnostic) {
 
 // Load reads and parses the plan file at path.
 func Load(path string) (*Plan, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefile.ReadFile(path, safefile.ConfigMax)
 	if err != nil {
 		return nil, err
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/ftls-dev/ftls/pairing"
 	"github.com/ftls-dev/ftls/plan"
 	"github.com/ftls-dev/ftls/report"
+	"github.com/ftls-dev/ftls/safefile"
 )
 
 func runCheck(args []string, stdout, stderr io.Writer) int {
@@ -56,6 +57,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		} else {
 			res, err = engine.CheckFile(context.Background(), p, opts)
 		}
+		if safefile.IsNotRegular(err) {
+			// /dev/zero or a FIFO under a dataset's name: never read.
+			fmt.Fprintln(stderr, "ftls: note:", err)
+			continue
+		}
 		if err != nil {
 			fmt.Fprintln(stderr, "ftls:", err)
 			status = exitUsage
@@ -83,7 +89,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 
 // checkPlan reports the findings of a plan file.
 func checkPlan(path string, opts engine.Options) (*engine.Result, error) {
-	data, err := os.ReadFile(path)
+	data, err := safefile.ReadFile(path, safefile.ConfigMax)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/ftls-dev/ftls/atomicfile"
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/export"
+	"github.com/ftls-dev/ftls/safefile"
 )
 
 func runExport(args []string, stdout, stderr io.Writer) int {
@@ -41,7 +42,7 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	data, err := os.ReadFile(in)
+	data, err := safefile.ReadFile(in, 0)
 	if err != nil {
 		return fail(stderr, err)
 	}

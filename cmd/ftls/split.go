@@ -16,6 +16,7 @@ import (
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/engine"
 	"github.com/ftls-dev/ftls/plan"
+	"github.com/ftls-dev/ftls/safefile"
 	"github.com/ftls-dev/ftls/split"
 )
 
@@ -176,7 +177,7 @@ func writeSplit(in, valid string, before os.FileInfo, rows []diagnostics.RowInfo
 			return err
 		}
 	}
-	src, err := os.Open(in)
+	src, err := safefile.Open(in)
 	if err != nil {
 		return err
 	}
