@@ -61,6 +61,7 @@ func init() {
 	register(
 		&Rule{
 			Code: "B001", Name: "category-imbalance", Severity: Warning,
+			Needs:   DataRows | DataCategory,
 			Summary: "a category's share is off its planned target",
 			Doc: Doc{
 				What: "Compares each category's share of the categorised rows with the plan's target (its weight over the sum of weights, or its count over size.examples), and with an even split when there is no plan. A share is off when it misses the target by more than 5 percentage points (`balance_tolerance`, 0.05) and by more than a quarter of the target. Files under 20 categorised rows are not judged.",
@@ -73,6 +74,7 @@ func init() {
 		},
 		&Rule{
 			Code: "B002", Name: "unplanned-category", Severity: Warning, Fixable: true,
+			Needs:   DataRows | DataCategory,
 			Summary: "a row's category is missing or not in the plan",
 			Doc: Doc{
 				What: "Reports rows without a category (at the configured `category_field`, `metadata.category` by default) when the plan lists categories or most rows have one, and rows whose category the plan does not list.",
@@ -85,6 +87,7 @@ func init() {
 		},
 		&Rule{
 			Code: "B003", Name: "multi-turn-share", Severity: Warning,
+			Needs:   DataRows | DataTurns,
 			Summary: "the share of multi-turn conversations is off the plan",
 			Doc: Doc{
 				What: "Compares the share of conversations with more than one user turn with the plan's `diversity.multi_turn`, with the same tolerance as B001.",
@@ -97,6 +100,7 @@ func init() {
 		},
 		&Rule{
 			Code: "B004", Name: "system-prompt-variety", Severity: Warning,
+			Needs:   DataRows | DataSystem,
 			Summary: "system prompts do not follow the plan's approach",
 			Doc: Doc{
 				What: "With `system_prompt.mode: consistent`, reports a file using more than one system prompt; with `varied`, a file of 20 rows or more using only one; with `none`, rows that have a system prompt.",

@@ -55,6 +55,7 @@ func init() {
 		},
 		&Rule{
 			Code: "Q005", Name: "over-templating", Severity: Warning,
+			Needs:   DataRows | DataWords,
 			Summary: "many answers start the same way",
 			Doc: Doc{
 				What: "Reports, once per opening, when more than 20 % (`over_templating_share`) of the assistant answers in a file of at least 20 rows begin with the same four words.",
@@ -67,6 +68,7 @@ func init() {
 		},
 		&Rule{
 			Code: "Q006", Name: "length-outlier", Severity: Info,
+			Needs:   DataRows | DataWords,
 			Summary: "an example far longer or shorter than the rest",
 			Doc: Doc{
 				What: "Notes rows whose conversation is more than 8 times (`length_outlier_factor`) longer, or 8 times shorter, than the file's median, counting words as runs of letters and digits in user and assistant turns, in files of at least 30 rows.",

@@ -14,6 +14,7 @@ func init() {
 	register(
 		&Rule{
 			Code: "D001", Name: "exact-duplicate", Severity: Warning, Fixable: true,
+			Needs:   DataRows | DataFingerprint,
 			Summary: "the same conversation appears earlier in the file",
 			Doc: Doc{
 				What: "Reports a row whose conversation (roles, text and tool definitions) equals an earlier row's once whitespace is normalised; JSON key order and metadata do not matter. The diagnostic points at the first copy.",
@@ -26,6 +27,7 @@ func init() {
 		},
 		&Rule{
 			Code: "D002", Name: "near-duplicate", Severity: Warning,
+			Needs:   DataRows | DataSketch,
 			Summary: "a conversation nearly the same as another",
 			Doc: Doc{
 				What: "Reports rows whose user and assistant text share most of their word 3-grams with another row (estimated Jaccard similarity at or above `near_duplicate_threshold`, 0.85 by default), grouped into clusters. System prompts are left out because they are usually shared by every row. Uses MinHash with locality-sensitive hashing, so the cost grows linearly with the file.",
@@ -38,6 +40,7 @@ func init() {
 		},
 		&Rule{
 			Code: "D003", Name: "conflicting-answers", Severity: Info,
+			Needs:   DataRows | DataFingerprint,
 			Summary: "the same prompt with a different answer",
 			Doc: Doc{
 				What: "Notes rows whose turns before the answer (system and user messages) equal an earlier row's while the assistant's answer differs.",
@@ -146,6 +149,7 @@ func checkConflictingAnswers(f *FileContext) {
 func init() {
 	register(&Rule{
 		Code: "D004", Name: "train-validation-leak", Severity: Error,
+		Needs:   DataRows | DataFingerprint | DataSketch,
 		Summary: "a validation example also in the training file",
 		Doc: Doc{
 			What: "Reports a row of a validation file that is an exact or near duplicate (see D001 and D002) of a row of its training file. Files are paired when `ftls check` is given both (a name containing valid, val, eval, dev or test marks the validation file) or by a plan's `output` section.",

@@ -124,7 +124,7 @@ func (t *Tally) Remove(r RowInfo) {
 // file), so that every row's summary must be kept. Otherwise only rows that
 // a file rule may report on are kept and memory stays flat whatever the
 // size of the file.
-func (s *Settings) NeedsAllRows() bool { return s.needed().allRows }
+func (s *Settings) NeedsAllRows() bool { return s.needed().has(DataRows) }
 
 // Keep reports whether a row must be kept for the file rules when not all
 // rows are (see NeedsAllRows): rows that are not chat objects, for C016, and

@@ -85,6 +85,7 @@ func init() {
 		&Rule{
 			Code: "Q014", Name: "same-answer", Severity: Info,
 			Summary: "the same answer to different prompts",
+			Needs:   DataRows | DataFingerprint,
 			Doc: Doc{
 				What: "Reports a row whose answer (all its assistant turns, whitespace normalised, 40 characters or more) equals an earlier row's while its prompt differs. Exact copies of whole rows are D001's. The diagnostic points at the earlier rows.",
 				Why:  "One answer to different questions cannot address them all: it is a generator's fallback, a copy-paste slip or a canned reply. The model learns to answer without reading the question.",

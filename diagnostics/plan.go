@@ -92,6 +92,7 @@ func init() {
 		},
 		&Rule{
 			Code: "B006", Name: "validation-split-off", Severity: Warning,
+			Needs:   DataRows,
 			Summary: "validation share outside 10-20 %",
 			Doc: Doc{
 				What: "Reports a validation share outside 10-20 % of all examples: `validation.split` in a plan, or the size of the validation file next to the training file.",

@@ -19,7 +19,35 @@ type Rule struct {
 	// File checks the whole file once every row is read. It is nil for row
 	// rules.
 	File func(*FileContext)
+	// Needs is what a file rule reads of each row's summary: it is
+	// computed only when an enabled rule, or the job at hand, needs it.
+	Needs RowData
 }
+
+// RowData names the parts of a row's summary (RowInfo) that cost time to
+// compute, and are computed only for the rules and jobs that read them.
+type RowData uint16
+
+const (
+	// DataRows keeps every row's summary, not only those a file rule may
+	// report on (the rules that compare rows need them all).
+	DataRows RowData = 1 << iota
+	// DataCategory is RowInfo.Category.
+	DataCategory
+	// DataTurns is RowInfo.UserTurns; every part below implies it.
+	DataTurns
+	// DataSystem is RowInfo.System, the system prompt's hash.
+	DataSystem
+	// DataFingerprint is RowInfo.Fingerprint, Prompt, Answer and AnswerKey.
+	DataFingerprint
+	// DataSketch is RowInfo.Sig, the MinHash signature, and Words.
+	DataSketch
+	// DataWords is RowInfo.Words and Opening.
+	DataWords
+
+	// DataStats is what statistics read.
+	DataStats = DataRows | DataCategory | DataTurns | DataSystem
+)
 
 // Doc is a rule's documentation, in the sections `ftls explain` prints.
 type Doc struct {

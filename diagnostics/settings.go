@@ -64,6 +64,9 @@ type Settings struct {
 	// CountTokens makes every row's tokens be counted exactly, for
 	// statistics; checks only count rows that may exceed the limit.
 	CountTokens bool
+	// Data is the row data a job needs whatever the rules ask for: a split
+	// reads categories, fingerprints and signatures with every rule off.
+	Data RowData
 	// Severities overrides rules' default severities; Off disables a rule.
 	// Like every field, set it before the settings are first used: what
 	// the enabled rules need is worked out once (and Clone starts afresh).
@@ -109,7 +112,7 @@ func (s *Settings) Clone() *Settings {
 		NearDuplicate: s.NearDuplicate, ResponseLength: s.ResponseLength,
 		OverTemplatingShare: s.OverTemplatingShare, LengthOutlierFactor: s.LengthOutlierFactor,
 		BalanceTolerance: s.BalanceTolerance,
-		Plan:             s.Plan, CountTokens: s.CountTokens,
+		Plan:             s.Plan, CountTokens: s.CountTokens, Data: s.Data,
 		Severities: make(map[string]Severity, len(s.Severities)),
 	}
 	for k, v := range s.Severities {
@@ -150,9 +153,7 @@ func (s *Settings) TokenLimit() int {
 // more than some of the rules.
 type needs struct {
 	rowRules []*Rule // the enabled row rules, in catalog order
-	allRows  bool    // see NeedsAllRows
-	// Which RowInfo fields a file rule or the statistics read.
-	category, turns, system, fingerprint, sketch, words bool
+	data     RowData // what the file rules, statistics and the job read
 }
 
 // needed works needs out on first use: change the severities before.
@@ -164,26 +165,28 @@ func (s *Settings) needed() *needs {
 				n.rowRules = append(n.rowRules, r)
 			}
 		}
-		n.allRows = s.CountTokens || s.Target != TargetOpenAI ||
-			s.anyEnabled("D001", "D002", "D003", "D004", "B001", "B002", "B003", "B004", "B006", "Q005", "Q006", "Q014")
-		n.category = s.CountTokens || s.anyEnabled("B001", "B002")
-		n.turns = s.CountTokens || s.anyEnabled("B003", "B004", "D001", "D002", "D003", "D004", "Q005", "Q006", "Q014")
-		n.system = s.CountTokens || s.anyEnabled("B004")
-		n.fingerprint = s.anyEnabled("D001", "D003", "D004", "Q014")
-		n.sketch = s.anyEnabled("D002", "D004")
-		n.words = s.anyEnabled("Q005", "Q006")
+		n.data = s.Data
+		for _, r := range fileRules {
+			if s.Severity(r.Code) != Off {
+				n.data |= r.Needs
+			}
+		}
+		if s.CountTokens {
+			n.data |= DataStats
+		}
+		if s.Target != TargetOpenAI {
+			// The dominant format of a generic file is every row's.
+			n.data |= DataRows
+		}
+		if n.data&(DataSystem|DataFingerprint|DataSketch|DataWords) != 0 {
+			n.data |= DataTurns
+		}
 	})
 	return &s.needs
 }
 
-func (s *Settings) anyEnabled(codes ...string) bool {
-	for _, c := range codes {
-		if s.Severity(c) != Off {
-			return true
-		}
-	}
-	return false
-}
+// has reports whether the row data d is computed.
+func (n *needs) has(d RowData) bool { return n.data&d != 0 }
 
 // Tokens returns the token counter for the configured model, creating it on
 // first use.

@@ -86,12 +86,12 @@ var sketchers = sync.Pool{New: func() any { return new(dedup.Sketcher) }}
 // Each is computed only when a rule that needs it is enabled.
 func (c *RowContext) summarize(info *RowInfo) {
 	s, need := c.Settings, c.Settings.needed()
-	if need.category {
+	if need.has(DataCategory) {
 		info.Category = c.Category()
 	}
 	// Decoding every turn's text costs as much as parsing the row; only do
 	// it for the rules and statistics that read it.
-	if !need.turns {
+	if !need.has(DataTurns) {
 		return
 	}
 	turns := c.Turns()
@@ -103,7 +103,7 @@ func (c *RowContext) summarize(info *RowInfo) {
 			info.UserTurns++
 		}
 	}
-	if need.system {
+	if need.has(DataSystem) {
 		for _, t := range turns {
 			if t.Role == "system" {
 				info.System = dedup.HashText(t.Text) | 1
@@ -114,7 +114,7 @@ func (c *RowContext) summarize(info *RowInfo) {
 	if s.CountTokens {
 		c.countTokens(info, turns)
 	}
-	if need.fingerprint {
+	if need.has(DataFingerprint) {
 		// Each turn's text is hashed once and combined three ways.
 		all, prompt, answer := dedup.NewFingerprint(), dedup.NewFingerprint(), dedup.NewFingerprint()
 		answerLen := 0
@@ -139,7 +139,7 @@ func (c *RowContext) summarize(info *RowInfo) {
 		}
 	}
 	sketched := false
-	if need.sketch {
+	if need.has(DataSketch) {
 		// The system prompt is left out: it is usually shared by every row
 		// and would make short, different conversations look alike.
 		k := sketchers.Get().(*dedup.Sketcher)
@@ -155,7 +155,7 @@ func (c *RowContext) summarize(info *RowInfo) {
 		info.Words, sketched = int32(k.Words()), true
 		sketchers.Put(k)
 	}
-	if need.words {
+	if need.has(DataWords) {
 		for _, t := range turns {
 			if !sketched && (t.Role == "user" || t.Role == "assistant") {
 				info.Words += int32(dedup.CountWords(t.Text))

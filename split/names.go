@@ -47,17 +47,16 @@ func ValidationName(path string) string {
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 func isUpper(c byte) bool  { return c >= 'A' && c <= 'Z' }
 
-// CheckSettings returns s with only the rules that fill what Assign reads
-// turned on: B002 for each row's category, D004 for the fingerprints and
-// near-duplicate signatures. The check that feeds a split reports nothing,
-// so the other rules would only cost time.
+// CheckSettings returns s with every rule off and the row data Assign
+// reads asked for: each row's category, fingerprints and near-duplicate
+// signatures. The check that feeds a split reports nothing, so the rules
+// would only cost time.
 func CheckSettings(s *diagnostics.Settings) *diagnostics.Settings {
 	c := s.Clone()
 	for _, r := range diagnostics.All() {
 		c.Severities[r.Code] = diagnostics.Off
 	}
-	c.Severities["B002"] = diagnostics.Hint
-	c.Severities["D004"] = diagnostics.Hint
+	c.Data |= diagnostics.DataRows | diagnostics.DataCategory | diagnostics.DataFingerprint | diagnostics.DataSketch
 	c.CountTokens = false
 	return c
 }
