@@ -7,10 +7,16 @@
 package atomicfile
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
 )
 
 // File is a pending replacement of a file. Write to it, then Commit; Abort
@@ -19,15 +25,54 @@ type File struct {
 	*os.File
 	path string
 	done bool
+	// Unchanged, when set, is called just before the rename; an error
+	// (ErrChanged, typically) aborts the replacement.
+	Unchanged func() error
 }
 
-// Create starts replacing path.
+// ErrChanged says the file was modified by someone else after it was read,
+// so writing the new version would lose their change.
+var ErrChanged = errors.New("the file changed since it was read (another program wrote to it); nothing was written, run again")
+
+// SameContent returns an Unchanged check: path must still hold exactly
+// read.
+func SameContent(path string, read []byte) func() error {
+	return func() error {
+		st, err := os.Stat(path)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && read == nil {
+				return nil
+			}
+			return fmt.Errorf("%s: %w", path, ErrChanged)
+		}
+		if st.Size() != int64(len(read)) {
+			return fmt.Errorf("%s: %w", path, ErrChanged)
+		}
+		now, err := os.ReadFile(path)
+		if err != nil || !bytes.Equal(now, read) {
+			return fmt.Errorf("%s: %w", path, ErrChanged)
+		}
+		return nil
+	}
+}
+
+// tmpMarker is in the name of every temporary file, with the writer's
+// process id: ".NAME.ftls-tmp-PID-RANDOM".
+const tmpMarker = ".ftls-tmp-"
+
+// Create starts replacing path. A symlink is written through: its target
+// is replaced atomically and the link kept. Temporary files left in the
+// folder by a killed ftls are removed.
 func Create(path string) (*File, error) {
+	if r, err := filepath.EvalSymlinks(path); err == nil {
+		path = r
+	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
 	}
-	tmp, err := os.CreateTemp(dir, "."+base+".ftls-*")
+	CleanStale(dir)
+	tmp, err := os.CreateTemp(dir, "."+base+tmpMarker+strconv.Itoa(os.Getpid())+"-*")
 	if err != nil {
 		return nil, err
 	}
@@ -57,6 +102,12 @@ func (f *File) Commit() error {
 	if err := f.Close(); err != nil {
 		os.Remove(f.Name())
 		return err
+	}
+	if f.Unchanged != nil {
+		if err := f.Unchanged(); err != nil {
+			os.Remove(f.Name())
+			return err
+		}
 	}
 	if err := os.Rename(f.Name(), f.path); err != nil {
 		os.Remove(f.Name())
@@ -95,6 +146,57 @@ func Write(path string, fill func(io.Writer) error) error {
 		return err
 	}
 	return f.Commit()
+}
+
+// WriteFileUnchanged replaces path with data atomically if it still holds
+// read (what the caller read and based data on); otherwise it writes
+// nothing and returns an error wrapping ErrChanged.
+func WriteFileUnchanged(path string, data, read []byte) error {
+	f, err := Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Abort()
+	f.Unchanged = SameContent(f.path, read)
+	if _, err := f.Write(data); err != nil {
+		return err
+	}
+	return f.Commit()
+}
+
+// CleanStale removes the temporary files in dir whose writer is no longer
+// running (killed before it could remove them).
+func CleanStale(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		i := strings.Index(name, tmpMarker)
+		if i < 0 || !strings.HasPrefix(name, ".") || !e.Type().IsRegular() {
+			continue
+		}
+		rest := name[i+len(tmpMarker):]
+		j := strings.IndexByte(rest, '-')
+		if j < 0 {
+			continue
+		}
+		pid, err := strconv.Atoi(rest[:j])
+		if err != nil || pid <= 0 || alive(pid) {
+			continue
+		}
+		os.Remove(filepath.Join(dir, name))
+	}
+}
+
+// alive reports whether a process with this id exists.
+func alive(pid int) bool {
+	if pid == os.Getpid() {
+		return true
+	}
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // syncDir makes the rename durable; failures are ignored because some file

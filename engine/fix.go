@@ -54,7 +54,8 @@ func FixFile(ctx context.Context, path string, opts Options, write bool) (*FixRe
 	if !write || len(res.Changes) == 0 {
 		return res, nil
 	}
-	return res, atomicfile.WriteFile(path, out)
+	// A row another program appended meanwhile must not be lost.
+	return res, atomicfile.WriteFileUnchanged(path, out, data)
 }
 
 // FixEdits applies every safe fix to a dataset held in memory and returns

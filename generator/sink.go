@@ -3,10 +3,12 @@ package generator
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/ftls-dev/ftls/atomicfile"
 	"github.com/ftls-dev/ftls/safefile"
@@ -44,42 +46,77 @@ func (s *FileSink) Append(rows [][]byte) error {
 	if err := os.MkdirAll(filepath.Dir(s.Path), 0o755); err != nil {
 		return err
 	}
-	return atomicfile.Write(s.Path, func(w io.Writer) error {
-		bw := bufio.NewWriterSize(w, 256<<10)
-		eol := "\n"
-		f, err := safefile.Open(s.Path)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-		case err != nil:
+	// Another program appending between the copy and the rename would lose
+	// its rows: the rename only happens if the file is as copied, and the
+	// batch is tried again on the new content otherwise.
+	var err error
+	for range 3 {
+		if err = s.appendOnce(rows); !errors.Is(err, atomicfile.ErrChanged) {
 			return err
-		default:
-			defer f.Close()
-			tw := &tailWriter{w: bw}
-			if _, err := io.Copy(tw, f); err != nil {
-				return err
-			}
-			if tw.n > 0 {
-				switch {
-				case tw.last[1] != '\n':
-					// The last line has no terminator: end it first.
-					if _, err := bw.WriteString("\n"); err != nil {
-						return err
-					}
-				case tw.n > 1 && tw.last[0] == '\r':
-					eol = "\r\n"
+		}
+	}
+	return err
+}
+
+func (s *FileSink) appendOnce(rows [][]byte) error {
+	out, err := atomicfile.Create(s.Path)
+	if err != nil {
+		return err
+	}
+	defer out.Abort()
+	bw := bufio.NewWriterSize(out, 256<<10)
+	eol := "\n"
+	var copied int64 = -1 // the file did not exist
+	var mod time.Time
+	f, err := safefile.Open(s.Path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return err
+	default:
+		defer f.Close()
+		if st, err := f.Stat(); err == nil {
+			mod = st.ModTime()
+		}
+		tw := &tailWriter{w: bw}
+		if _, err := io.Copy(tw, f); err != nil {
+			return err
+		}
+		copied = tw.n
+		if tw.n > 0 {
+			switch {
+			case tw.last[1] != '\n':
+				// The last line has no terminator: end it first.
+				if _, err := bw.WriteString("\n"); err != nil {
+					return err
 				}
+			case tw.n > 1 && tw.last[0] == '\r':
+				eol = "\r\n"
 			}
 		}
-		for _, r := range rows {
-			if _, err := bw.Write(r); err != nil {
-				return err
-			}
-			if _, err := bw.WriteString(eol); err != nil {
-				return err
-			}
+	}
+	for _, r := range rows {
+		if _, err := bw.Write(r); err != nil {
+			return err
 		}
-		return bw.Flush()
-	})
+		if _, err := bw.WriteString(eol); err != nil {
+			return err
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	out.Unchanged = func() error {
+		st, err := os.Stat(s.Path)
+		switch {
+		case copied < 0 && errors.Is(err, fs.ErrNotExist):
+			return nil
+		case err == nil && st.Size() == copied && st.ModTime().Equal(mod):
+			return nil
+		}
+		return fmt.Errorf("%s: %w", s.Path, atomicfile.ErrChanged)
+	}
+	return out.Commit()
 }
 
 // tailWriter passes bytes through and remembers the last two.
