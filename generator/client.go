@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -71,8 +72,48 @@ type respMeta struct {
 // status and Retry-After header of each response.
 type headerDoer struct{ c *http.Client }
 
+// Response bodies come from a server the user may not control: they are
+// capped. A chat completion for one batch is a few megabytes at most; a
+// Batch API output file holds many batches.
+var (
+	MaxChatResponse  int64 = 64 << 20
+	MaxOtherResponse int64 = 1 << 30
+)
+
+// ErrResponseTooLarge is the reason a request fails when the endpoint
+// sends more than the cap.
+var ErrResponseTooLarge = errors.New("the endpoint's response is larger than ftls accepts")
+
+type cappedBody struct {
+	io.ReadCloser
+	left, max int64
+}
+
+func (c *cappedBody) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		return 0, fmt.Errorf("%w (over %d MB); it was refused", ErrResponseTooLarge, c.max>>20)
+	}
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.ReadCloser.Read(p)
+	c.left -= int64(n)
+	return n, err
+}
+
 func (d headerDoer) Do(req *http.Request) (*http.Response, error) {
 	resp, err := d.c.Do(req)
+	if resp != nil && resp.Body != nil {
+		max := MaxOtherResponse
+		if strings.HasSuffix(req.URL.Path, "/chat/completions") {
+			max = MaxChatResponse
+		}
+		if resp.ContentLength > max {
+			resp.Body.Close()
+			return nil, fmt.Errorf("%w: %d MB announced, over %d MB", ErrResponseTooLarge, resp.ContentLength>>20, max>>20)
+		}
+		resp.Body = &cappedBody{ReadCloser: resp.Body, left: max, max: max}
+	}
 	if resp != nil {
 		if m, ok := req.Context().Value(metaKey{}).(*respMeta); ok {
 			m.mu.Lock()
