@@ -148,6 +148,9 @@ type FileContext struct {
 	// the near-duplicate rule reads its pairs from it instead of hashing
 	// every row again (see engine.FileState).
 	NearIndex *dedup.Index
+	// Validation is set for a validation file (package pairing decides):
+	// the rules about a training set's size (B005) do not apply to it.
+	Validation bool
 
 	lazy  *lazyGroups // Groups, shared by the copies the rules run on
 	diags []Diagnostic

@@ -13,6 +13,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"sort"
@@ -21,6 +22,7 @@ import (
 	"github.com/ftls-dev/ftls/dataset"
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/jsonpos"
+	"github.com/ftls-dev/ftls/pairing"
 	"github.com/ftls-dev/ftls/safefile"
 	"github.com/ftls-dev/ftls/textpos"
 )
@@ -213,6 +215,7 @@ func AddLeakage(train, valid *Result, s *diagnostics.Settings) {
 func finish(res *Result, s *diagnostics.Settings, array bool) {
 	fc := diagnostics.NewFileContext(s, res.Rows, res.Tally)
 	fc.Array = array
+	fc.Validation = IsValidation(res.Path, s)
 	res.Formats = fc.FormatCounts
 	res.Dominant = fc.Dominant
 	res.Diagnostics = withFileFindings(fc, res.Diagnostics)
@@ -361,4 +364,25 @@ func (k *rowChecker) check(row *dataset.Row, s *diagnostics.Settings, f rowFlags
 		row: *row, info: ctx.Info(), diags: diags,
 		truncated: ctx.ParseErr != nil && ctx.ParseErr.Offset >= len(row.Text),
 	}
+}
+
+// IsValidation reports whether the file at path is a validation set: the
+// plan of the settings names it as its validation output, or, unless the
+// plan names it as its training output, its name says so (package
+// pairing).
+func IsValidation(path string, s *diagnostics.Settings) bool {
+	if path == "" {
+		return false
+	}
+	if p := s.Plan; p != nil && (p.Train != "" || p.Validation != "") {
+		if abs, err := filepath.Abs(path); err == nil {
+			switch abs {
+			case p.Validation:
+				return true
+			case p.Train:
+				return false
+			}
+		}
+	}
+	return pairing.IsValidation(path)
 }

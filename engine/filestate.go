@@ -58,6 +58,7 @@ func (st *FileState) moved(i int, info *diagnostics.RowInfo) {
 func (st *FileState) Run(path string, rowDiags []diagnostics.Diagnostic, s *diagnostics.Settings) *Result {
 	tally := diagnostics.TallyOf(st.rows)
 	fc := diagnostics.NewFileContext(s, st.rows, tally)
+	fc.Validation = IsValidation(path, s)
 	if s.Severity("D002") != diagnostics.Off {
 		fc.NearIndex = st.index()
 	}

@@ -34,6 +34,7 @@ func (p *Plan) BalanceTargets() *diagnostics.PlanTargets {
 		SystemMode: p.SystemPrompt.Mode,
 	}
 	t.MinExamples, _, _ = RecommendedSize(p.Size.Complexity)
+	t.Train, t.Validation = p.OutputPath(p.Output.Train), p.OutputPath(p.Output.Validation)
 	t.SizeRange = p.rangeOr("size", "examples")
 	if p.Has("diversity", "multi_turn") {
 		t.HasMultiTurn, t.MultiTurn = true, p.Diversity.MultiTurn

@@ -14,6 +14,12 @@
 //     validation, so every category keeps its share in both files. A
 //     category whose target rounds to zero, or would leave nothing to
 //     train on, is too small to split and stays in training whole.
+//   - Passes its own check. With a ratio within the 10-20 % that B006
+//     accepts, the total lands there too: the categories whose share it
+//     changes least give or take a row when the rounded targets add
+//     up to less than 10 % or more than 20 %, and when duplicate clusters
+//     too big for what is left of a target leave validation short,
+//     clusters of other categories that fit make up the difference.
 //   - No leakage. Exact duplicates (same Fingerprint) and near-duplicate
 //     clusters (MinHash signatures at or above the threshold, linked
 //     transitively) are kept together: a cluster moves as a whole or not
@@ -63,7 +69,8 @@ type Category struct {
 	Train      int `json:"train"`
 	Validation int `json:"validation"`
 	// Target is how many rows validation should get: round(ratio × Rows),
-	// at most Rows-1.
+	// at most Rows-1, give or take a row so that the total lands in the
+	// 10-20 % that B006 accepts when the ratio does.
 	Target int `json:"target"`
 	// TooSmall is set when Target is 0: the category stays in training.
 	TooSmall bool `json:"tooSmall,omitempty"`
@@ -167,19 +174,24 @@ func Assign(rows []diagnostics.RowInfo, opt Options) (*Result, error) {
 		}
 	}
 	target := make([]int, len(names))
+	catRows := make([]int, len(names))
 	for i := range res.Categories {
 		c := &res.Categories[i]
-		c.Target = min(int(math.Round(opt.Ratio*float64(c.Rows))), c.Rows-1)
-		c.Target = max(c.Target, 0)
+		target[i] = max(min(int(math.Round(opt.Ratio*float64(c.Rows))), c.Rows-1), 0)
+		catRows[i] = c.Rows
+	}
+	want := inShareRange(target, catRows, opt.Ratio)
+	for i := range res.Categories {
+		c := &res.Categories[i]
+		c.Target = target[i]
 		c.TooSmall = c.Rows > 0 && c.Target == 0
-		target[i] = c.Target
 	}
 
 	pairs := duplicatePairs(rows, th)
 	for round := 1; ; round++ {
 		res.Rounds = round
 		root := dedup.Clusters(n, pairs)
-		take := assignClusters(root, cat, movable, target, opt.Seed)
+		take := assignClusters(root, cat, movable, target, catRows, want, opt.Seed)
 		for i := range rows {
 			res.Validation[i] = take[root[i]]
 		}
@@ -232,9 +244,74 @@ func duplicatePairs(rows []diagnostics.RowInfo, th float64) []dedup.Pair {
 	return append(pairs, dedup.Near(sigs, th, same)...)
 }
 
+// The validation share B006 accepts (diagnostics.ValidationShare): a
+// ratio inside it gives files that pass `ftls check`.
+const (
+	MinShare = 0.10
+	MaxShare = 0.20
+)
+
+// inShareRange adjusts the categories' targets so that their sum, the
+// validation rows, is a share of all rows inside [MinShare, MaxShare]
+// when the ratio is: rounding each category on its own can fall short
+// (34 rows at 0.1, in categories of 30 and 4, give 3, 8.8 %). A row is
+// added to the category whose share it moves least away from the ratio
+// and that keeps a row for training, or taken from such a category.
+// It returns the number of rows validation should get.
+func inShareRange(target, rows []int, ratio float64) int {
+	n, sum := 0, 0
+	for i := range rows {
+		n += rows[i]
+		sum += target[i]
+	}
+	lo, hi := (n+9)/10, n/5 // ceil(10 %), floor(20 %)
+	want := sum
+	if ratio >= MinShare && want < lo {
+		want = lo
+	}
+	if ratio <= MaxShare && want > hi && hi >= lo {
+		want = hi
+	}
+	// The share a category would have after one row more (or less):
+	// the row goes to, or comes from, the category whose share moves the
+	// least away from the ratio, larger categories first on a tie.
+	after := func(i, d int) float64 { return float64(target[i]+d) / float64(rows[i]) }
+	better := func(a, b float64, i, j int) bool { return a < b || a == b && rows[i] > rows[j] }
+	for sum < want {
+		best := -1
+		for i := range target {
+			if target[i] < rows[i]-1 && (best < 0 || better(after(i, 1)-ratio, after(best, 1)-ratio, i, best)) {
+				best = i
+			}
+		}
+		if best < 0 {
+			break
+		}
+		target[best]++
+		sum++
+	}
+	for sum > want {
+		best := -1
+		for i := range target {
+			if target[i] > 0 && (best < 0 || better(ratio-after(i, -1), ratio-after(best, -1), i, best)) {
+				best = i
+			}
+		}
+		if best < 0 {
+			break
+		}
+		target[best]--
+		sum--
+	}
+	return sum
+}
+
 // assignClusters picks the clusters that go to validation; it returns
-// take indexed by a cluster's root (its first row).
-func assignClusters(root []int32, cat []int32, movable []bool, target []int, seed int64) []bool {
+// take indexed by a cluster's root (its first row). Clusters first fill
+// each category's target; when clusters too big for what is left leave
+// the total below want, single-category clusters that fit the shortfall
+// are added to any category that keeps a training row.
+func assignClusters(root []int32, cat []int32, movable []bool, target, catRows []int, want int, seed int64) []bool {
 	n := len(root)
 	take := make([]bool, n)
 	size := make([]int32, n)
@@ -288,6 +365,26 @@ func assignClusters(root []int32, cat []int32, movable []bool, target []int, see
 				take[r] = true
 			}
 			if have[s] == target[s] {
+				break
+			}
+		}
+	}
+	total := 0
+	for _, h := range have {
+		total += h
+	}
+	// One cluster per category and pass, so that no category takes the
+	// whole shortfall.
+	for added := true; added && total < want; {
+		added = false
+		for s, list := range strata {
+			for _, r := range list {
+				if take[r] || mixedRoot[r] || total+int(size[r]) > want || have[s]+int(size[r]) > catRows[s]-1 {
+					continue
+				}
+				have[s] += int(size[r])
+				total += int(size[r])
+				take[r], added = true, true
 				break
 			}
 		}

@@ -238,14 +238,21 @@ func TestSplitInvariants(t *testing.T) {
 					}
 				}
 
-				// 4. Invalid rows stay in training.
+				// 4. A ratio that B006 accepts gives files it accepts.
+				if tc.ratio >= split.MinShare && tc.ratio <= split.MaxShare {
+					if ds := diagnostics.ValidationShare(settings(), tr.Examples(), va.Rows); len(ds) > 0 {
+						t.Errorf("B006 on the split: %s", ds[0].Message)
+					}
+				}
+
+				// 5. Invalid rows stay in training.
 				for _, r := range va.Rows {
 					if !r.Object || r.Blank {
 						t.Errorf("validation line %d is not a JSON object", r.Range.Start.Line+1)
 					}
 				}
 
-				// 5. Same seed, same split; another seed, another split
+				// 6. Same seed, same split; another seed, another split
 				// (once there is something to choose from).
 				again := run(t, data, tc.ratio, seed)
 				if !bytes.Equal(again.train, o.train) || !bytes.Equal(again.valid, o.valid) {
@@ -309,14 +316,16 @@ func TestSplitSmallCategoriesAndInvalidRows(t *testing.T) {
 	}
 	b.WriteString("not json\n\n")
 	o := run(t, []byte(b.String()), 0.1, 1)
+	// 3 of 34 would be 8.8 %, below what B006 accepts: the big category
+	// gives a fourth row (4 of 30 moves its share least), tiny none.
 	want := []split.Category{
-		{Name: "big", Rows: 30, Train: 27, Validation: 3, Target: 3},
+		{Name: "big", Rows: 30, Train: 26, Validation: 4, Target: 4},
 		{Name: "tiny", Rows: 4, Train: 4, Validation: 0, Target: 0, TooSmall: true},
 	}
 	if !slices.Equal(o.res.Categories, want) {
 		t.Errorf("categories\n got %+v\nwant %+v", o.res.Categories, want)
 	}
-	if o.res.Invalid != 1 || o.res.Blank != 1 || o.res.Train != 33 || o.res.Valid != 3 {
+	if o.res.Invalid != 1 || o.res.Blank != 1 || o.res.Train != 32 || o.res.Valid != 4 {
 		t.Errorf("result %+v", o.res)
 	}
 	if !strings.HasSuffix(string(o.train), "not json\n\n") {
@@ -383,3 +392,60 @@ func TestSplitWriteRefusesAChangedFile(t *testing.T) {
 }
 
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
+
+// TestSplitShareInB006Range: with a ratio of 0.1, rounding each category
+// on its own, or duplicate clusters too big for what is left, used to give
+// validation less than the 10 % B006 asks for.
+func TestSplitShareInB006Range(t *testing.T) {
+	type part = sharePart
+	for _, tc := range []struct {
+		name  string
+		parts []part
+		ratio float64
+		valid int
+	}{
+		{"240 rows, 17 categories of 14", append(repeatParts(17, 14), part{"rest", 2, 1}), 0.1, 24},
+		{"57 rows, 5 categories of 11", append(repeatParts(5, 11), part{"rest", 2, 1}), 0.1, 6},
+		{"54 rows, one category", []part{{"only", 54, 1}}, 0.1, 6},
+		{"pairs that do not fit", []part{{"pairs", 5, 2}, {"single", 10, 1}}, 0.1, 2},
+		{"at most 20 %", repeatParts(4, 8), 0.2, 6},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b strings.Builder
+			n := 0
+			for _, p := range tc.parts {
+				for i := range p.rows {
+					var q []string
+					for j := range 20 {
+						q = append(q, fmt.Sprintf("w%d_%d", n, j))
+					}
+					n++
+					for range p.copy {
+						fmt.Fprintf(&b, `{"messages":[{"role":"user","content":%q},{"role":"assistant","content":"answer %d"}],"metadata":{"category":%q}}`+"\n", strings.Join(q, " "), i, p.cat)
+					}
+				}
+			}
+			o := run(t, []byte(b.String()), tc.ratio, 42)
+			if o.res.Valid != tc.valid {
+				t.Errorf("%d rows to validation, want %d (%+v)", o.res.Valid, tc.valid, o.res.Categories)
+			}
+			tr, va := check(t, "train.jsonl", o.train), check(t, "validation.jsonl", o.valid)
+			if ds := diagnostics.ValidationShare(settings(), tr.Examples(), va.Rows); len(ds) > 0 {
+				t.Errorf("B006: %s", ds[0].Message)
+			}
+		})
+	}
+}
+
+func repeatParts(n, rows int) []sharePart {
+	var out []sharePart
+	for i := range n {
+		out = append(out, sharePart{fmt.Sprintf("cat-%02d", i), rows, 1})
+	}
+	return out
+}
+
+type sharePart struct {
+	cat        string
+	rows, copy int // rows, each written copy times (1: unique)
+}
