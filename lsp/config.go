@@ -15,6 +15,8 @@ import (
 	"github.com/ftls-dev/ftls/config"
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/generator"
+	"github.com/ftls-dev/ftls/plan"
+	"github.com/ftls-dev/ftls/workspace"
 )
 
 // clientSettings are the editor's settings for ftls, from
@@ -200,31 +202,19 @@ func (c *configState) freshSettings(path string) *diagnostics.Settings {
 	return s
 }
 
-// build layers the settings; c.mu is held.
+// build layers the settings (workspace.Settings); c.mu is held. A broken
+// ftls.yaml or plan is left out and reported.
 func (c *configState) build(cfg, planPath string) (*diagnostics.Settings, error) {
-	s := diagnostics.DefaultSettings()
-	var fileErr error
-	if cfg != "" {
-		l, err := config.Load(cfg)
-		if err == nil {
-			err = l.Apply(s)
-		}
-		if err != nil {
-			fileErr = fmt.Errorf("%s: %w", cfg, err)
-			s = diagnostics.DefaultSettings()
-		}
+	var p *plan.Plan
+	var planErr error
+	if planPath != "" {
+		p, planErr = plan.Load(planPath)
 	}
-	if ps, err := applyPlan(s, planPath); err != nil {
-		fileErr = err
-	} else {
-		s = ps
+	s, err := workspace.Settings(cfg, p, c.client.lint().Apply)
+	if planErr != nil && err == nil {
+		err = planErr
 	}
-	if err := c.client.lint().Apply(s); err != nil {
-		// Validated when it arrived; only a combination with ftls.yaml can
-		// fail here.
-		fileErr = err
-	}
-	return s, fileErr
+	return s, err
 }
 
 // pullConfiguration asks the client for the "ftls" section, from a

@@ -13,7 +13,6 @@ import (
 
 	"github.com/tliron/glsp"
 
-	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/engine"
 	"github.com/ftls-dev/ftls/plan"
 	"github.com/ftls-dev/ftls/textpos"
@@ -565,23 +564,6 @@ func governingPlan(path string) (planPath string, mod time.Time, size int64) {
 		mod, size = st.ModTime(), st.Size()
 	}
 	return e.plan, mod, size
-}
-
-// applyPlan layers the plan at planPath over s, as `ftls check` does for
-// the datasets it governs.
-func applyPlan(s *diagnostics.Settings, planPath string) (*diagnostics.Settings, error) {
-	if planPath == "" {
-		return s, nil
-	}
-	p, err := plan.Load(planPath)
-	if err != nil {
-		return s, err
-	}
-	out, err := p.Apply(s)
-	if err != nil {
-		return s, fmt.Errorf("%s: %w", planPath, err)
-	}
-	return out, nil
 }
 
 // didSave re-checks the open datasets when a plan is saved: the settings

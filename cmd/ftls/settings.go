@@ -11,6 +11,7 @@ import (
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/engine"
 	"github.com/ftls-dev/ftls/plan"
+	"github.com/ftls-dev/ftls/workspace"
 )
 
 // lintFlags are the flags every command that checks rows shares.
@@ -102,41 +103,30 @@ func (c *settingsCache) plan(path string) (*plan.Plan, error) {
 }
 
 // settings layers defaults, the configuration file, the plan and the
-// flags.
+// flags (workspace.Settings); any layer that does not apply is an error.
 func (f *lintFlags) settings(cfgPath string, p *plan.Plan) (*diagnostics.Settings, error) {
-	s := diagnostics.DefaultSettings()
-	if cfgPath != "" {
-		l, err := config.Load(cfgPath)
-		if err != nil {
-			return nil, err
-		}
-		if err := l.Apply(s); err != nil {
-			return nil, fmt.Errorf("%s: %w", cfgPath, err)
-		}
-	}
-	if p != nil {
-		var err error
-		if s, err = p.Apply(s); err != nil {
-			return nil, fmt.Errorf("%s: %w", p.Path, err)
-		}
-	}
+	return workspace.Settings(cfgPath, p, f.apply)
+}
+
+// apply sets what the flags say over s.
+func (f *lintFlags) apply(s *diagnostics.Settings) error {
 	over := &config.Lint{Target: f.target, Model: f.model, MaxTokensPerExample: f.maxTokens, MetadataKey: f.metadataKey, Rules: map[string]string{}}
 	if err := over.Apply(s); err != nil {
-		return nil, err
+		return err
 	}
 	for _, r := range f.rules {
 		code, sev, ok := strings.Cut(r, "=")
 		if !ok {
-			return nil, fmt.Errorf("--rule %q: want CODE=SEVERITY", r)
+			return fmt.Errorf("--rule %q: want CODE=SEVERITY", r)
 		}
 		if err := config.SetSeverity(s, code, sev); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	for _, code := range f.disable {
 		if err := config.SetSeverity(s, code, "off"); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return s, nil
+	return nil
 }
