@@ -9,10 +9,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/ftls-dev/ftls/dataset"
 	"github.com/ftls-dev/ftls/jsonpos"
 )
+
+// OpenAIKeys are the top-level keys OpenAI's fine-tuning endpoint accepts
+// in a chat example, as C008 checks them with --target openai.
+var OpenAIKeys = []string{"messages", "tools", "parallel_tool_calls", "functions"}
 
 // Options say what to change while exporting.
 type Options struct {
@@ -23,11 +29,38 @@ type Options struct {
 	// SkipInvalid leaves out rows that are not JSON objects; otherwise the
 	// first one stops the export, so that no row is lost silently.
 	SkipInvalid bool
+	// Keep, when not empty, lists the only top-level keys the target
+	// accepts: any other key (ShareGPT's "id", a source field) is removed
+	// and counted in Stats.Dropped. StripKey is removed even when listed.
+	Keep []string
 }
 
 // Stats count what an export did.
 type Stats struct {
 	Rows, Converted, Stripped, Skipped int
+	// Dropped counts, per key, the rows that lost a top-level key the
+	// target does not accept (Options.Keep).
+	Dropped map[string]int
+}
+
+// DroppedKeys lists the keys of Dropped in order, each with its count:
+// "id (500 rows), source (2 rows)".
+func (s Stats) DroppedKeys() string {
+	keys := make([]string, 0, len(s.Dropped))
+	for k := range s.Dropped {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var parts []string
+	for _, k := range keys {
+		n := s.Dropped[k]
+		unit := "rows"
+		if n == 1 {
+			unit = "row"
+		}
+		parts = append(parts, fmt.Sprintf("%s (%d %s)", k, n, unit))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Write exports the dataset held in data (JSON Lines or a JSON array) to w.
@@ -49,7 +82,7 @@ func Write(ctx context.Context, w io.Writer, data []byte, opts Options) (Stats, 
 		if r.Blank() {
 			continue
 		}
-		out, converted, stripped, err := exportRow(&p, r.Text, opts)
+		out, converted, stripped, err := exportRow(&p, r.Text, opts, &st)
 		if err != nil {
 			if opts.SkipInvalid {
 				st.Skipped++
@@ -89,7 +122,7 @@ func readRows(data []byte) ([]dataset.Row, error) {
 	}
 }
 
-func exportRow(p *jsonpos.Parser, text []byte, opts Options) (out []byte, converted, stripped bool, err error) {
+func exportRow(p *jsonpos.Parser, text []byte, opts Options, st *Stats) (out []byte, converted, stripped bool, err error) {
 	root, err := p.Parse(text)
 	if err != nil {
 		return nil, false, false, fmt.Errorf("invalid JSON: %w", err)
@@ -111,7 +144,29 @@ func exportRow(p *jsonpos.Parser, text []byte, opts Options) (out []byte, conver
 		out = dataset.WithoutKey(root, opts.StripKey)
 		stripped = true
 	}
-	if !converted && !stripped {
+	dropped := false
+	if len(opts.Keep) > 0 {
+		var extra []string
+		for k := range root.Members() {
+			if name := k.Name(); name != opts.StripKey && !slices.Contains(opts.Keep, name) && !slices.Contains(extra, name) {
+				extra = append(extra, name)
+			}
+		}
+		for _, k := range extra {
+			if stripped || dropped {
+				if root, err = p.Parse(out); err != nil {
+					return nil, false, false, err
+				}
+			}
+			out = dataset.WithoutKey(root, k)
+			dropped = true
+			if st.Dropped == nil {
+				st.Dropped = map[string]int{}
+			}
+			st.Dropped[k]++
+		}
+	}
+	if !converted && !stripped && !dropped {
 		// A row from a JSON array may be pretty-printed; JSON Lines needs it
 		// on one line.
 		out = dataset.Compact(out)
