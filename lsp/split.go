@@ -14,7 +14,7 @@ import (
 	"github.com/ftls-dev/ftls/info"
 	"github.com/ftls-dev/ftls/plan"
 	"github.com/ftls-dev/ftls/split"
-	"github.com/ftls-dev/ftls/stats"
+	"github.com/ftls-dev/ftls/workspace"
 )
 
 // Source actions on a dataset that write other files, as `ftls split` and
@@ -282,60 +282,32 @@ func (s *Server) runInfo(snap *snapshot) error {
 	if err := s.checkWrite(path, docPath); err != nil {
 		return err
 	}
-	docDir := filepath.Dir(docPath)
 	st := s.cfg.freshSettings(path)
 	st.CountTokens = true
 	res, err := engine.Check(s.ctx, path, snap.Reader(), engine.Options{Settings: st, SizeHint: snap.Size()})
 	if err != nil {
 		return err
 	}
-	enc := st.Tokens().Encoding()
-	role := info.Training
-	isTrain := true
-	if p != nil {
-		if _, v := p.Governs(path); v {
-			role, isTrain = info.Validation, false
-		}
-	} else if isValidationFile(path) {
-		role, isTrain = info.Validation, false
-	}
-	files := []info.File{{Name: relPath(docDir, path), Role: role, Result: res}}
+	job := workspace.InfoJob{Plan: p, DocPath: docPath, Settings: st, Generate: true,
+		Files: []workspace.InfoFile{{Path: path, Role: workspace.Role(path, p), Result: res}}}
 	// The plan's validation file, when this is its training file: from the
 	// editor if open, else from disk.
-	if isTrain && p != nil && p.Output.Validation != "" {
-		vp := p.OutputPath(p.Output.Validation)
-		if !plan.SamePath(vp, path) {
-			var vres *engine.Result
-			if vs := s.docs.get(pathURI(vp)); vs != nil {
-				vres, err = engine.Check(s.ctx, vp, vs.Reader(), engine.Options{Settings: st, SizeHint: vs.Size()})
-			} else if _, serr := os.Stat(vp); serr == nil {
-				vres, err = engine.CheckFile(s.ctx, vp, engine.Options{Settings: st})
-			}
-			if err != nil {
-				return err
-			}
-			if vres != nil {
-				engine.AddLeakage(res, vres, st)
-				files = append(files, info.File{Name: relPath(docDir, vp), Role: info.Validation, Result: vres})
-			} else {
-				files = append(files, info.File{Name: relPath(docDir, vp), Role: info.Validation, Missing: true})
-			}
+	if vp := workspace.Companion(path, p); vp != "" {
+		var vres *engine.Result
+		if vs := s.docs.get(pathURI(vp)); vs != nil {
+			vres, err = engine.Check(s.ctx, vp, vs.Reader(), engine.Options{Settings: st, SizeHint: vs.Size()})
+		} else if _, serr := os.Stat(vp); serr == nil {
+			vres, err = engine.CheckFile(s.ctx, vp, engine.Options{Settings: st})
 		}
-	}
-	for i := range files {
-		if files[i].Result != nil {
-			files[i].Stats = stats.FromResult(files[i].Result, enc)
+		if err != nil {
+			return err
 		}
+		if vres != nil {
+			engine.AddLeakage(res, vres, st)
+		}
+		job.Files = append(job.Files, workspace.InfoFile{Path: vp, Role: info.Validation, Result: vres})
 	}
-	iopts := info.Options{
-		Plan: p, Model: st.Model, Encoding: enc, TokenLimit: st.TokenLimit(),
-		NearDuplicate: st.NearDuplicate, MetadataKey: st.MetadataKey, CategoryField: st.CategoryField,
-		InfoName: relPath(docDir, docPath), Generate: true, Prices: info.DefaultPrices(),
-	}
-	if p != nil {
-		iopts.PlanName = relPath(docDir, p.Path)
-	}
-	rep := info.Build(files, iopts)
+	rep := job.Build()
 	var text bytes.Buffer
 	if err := rep.WriteText(&text); err != nil {
 		return err
@@ -345,7 +317,7 @@ func (s *Server) runInfo(snap *snapshot) error {
 	// undoable edit, and a create-and-edit leaves an empty file on disk and
 	// the text in a modified buffer until the user saves it (Neovim does
 	// not even show that buffer).
-	if err := os.MkdirAll(docDir, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(docPath), 0o755); err != nil {
 		return err
 	}
 	if err := atomicfile.WriteFile(docPath, text.Bytes()); err != nil {
@@ -399,13 +371,4 @@ func orUnknown(reason string) string {
 		return "the editor gave no reason"
 	}
 	return reason
-}
-
-// relPath names path relative to dir, or as given when it cannot be.
-func relPath(dir, path string) string {
-	rel, err := filepath.Rel(dir, path)
-	if err != nil {
-		return path
-	}
-	return filepath.ToSlash(rel)
 }

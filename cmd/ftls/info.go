@@ -16,7 +16,7 @@ import (
 	"github.com/ftls-dev/ftls/engine"
 	"github.com/ftls-dev/ftls/info"
 	"github.com/ftls-dev/ftls/plan"
-	"github.com/ftls-dev/ftls/stats"
+	"github.com/ftls-dev/ftls/workspace"
 )
 
 const infoHelp = `Usage: ftls info [flags] [FILE...]
@@ -124,30 +124,16 @@ func runInfo(args []string, stdout, stderr io.Writer) int {
 		}
 		probe := newSettingsCache(&lf)
 		for _, path := range paths {
-			role := info.Training
-			if isValidationFile(path) {
-				role = info.Validation
-			}
-			// The plan that governs the file (given or discovered) knows
-			// better than the name.
-			if gp, err := probe.plan(path); err == nil && gp != nil {
-				if t, v := gp.Governs(path); t {
-					role = info.Training
-				} else if v {
-					role = info.Validation
-				}
-			}
-			inputs = append(inputs, input{path: path, role: role})
+			gp, _ := probe.plan(path)
+			inputs = append(inputs, input{path: path, role: workspace.Role(path, gp)})
 		}
 		// A training file goes with the validation file its plan names,
 		// as in the editor's "Write dataset_info.txt".
-		if len(inputs) == 1 && inputs[0].role == info.Training {
-			if gp, err := probe.plan(inputs[0].path); err == nil && gp != nil && gp.Output.Validation != "" {
-				valid := gp.OutputPath(gp.Output.Validation)
-				if t, _ := gp.Governs(inputs[0].path); t && !plan.SamePath(valid, inputs[0].path) {
-					_, err := os.Stat(valid)
-					inputs = append(inputs, input{path: relToCwd(valid), role: info.Validation, missing: err != nil})
-				}
+		if len(inputs) == 1 {
+			gp, _ := probe.plan(inputs[0].path)
+			if valid := workspace.Companion(inputs[0].path, gp); valid != "" {
+				_, err := os.Stat(valid)
+				inputs = append(inputs, input{path: relToCwd(valid), role: info.Validation, missing: err != nil})
 			}
 		}
 	}
@@ -191,22 +177,9 @@ func runInfo(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, err)
 	}
 
-	docDir := filepath.Dir(docPath)
-	var files []info.File
 	// The settings of the first training file (else the first file) name
 	// the model, tokenizer and thresholds of the document.
 	settingsOf := paths[0]
-	k := 0
-	for _, in := range inputs {
-		f := info.File{Name: relTo(docDir, in.path), Role: in.role, Missing: in.missing}
-		if !in.missing {
-			opts, _ := cache.options(in.path)
-			f.Result = results[k]
-			f.Stats = stats.FromResult(results[k], opts.Settings.Tokens().Encoding())
-			k++
-		}
-		files = append(files, f)
-	}
 	for _, in := range inputs {
 		if !in.missing && in.role == info.Training {
 			settingsOf = in.path
@@ -217,29 +190,28 @@ func runInfo(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	s := opts.Settings
-	iopts := info.Options{
-		Plan: p, Model: s.Model, Encoding: s.Tokens().Encoding(), TokenLimit: s.TokenLimit(),
-		NearDuplicate: s.NearDuplicate, MetadataKey: s.MetadataKey, CategoryField: s.CategoryField,
-		InfoName: relTo(docDir, docPath),
-	}
+	job := workspace.InfoJob{Plan: p, DocPath: docPath, Settings: opts.Settings, Generate: haveGenerate, Prices: info.DefaultPrices()}
 	if p == nil {
 		// Files given without --plan may still be governed by one.
 		if gp, err := cache.plan(settingsOf); err == nil && gp != nil {
-			iopts.Plan = gp
+			job.Plan = gp
 		}
 	}
-	if iopts.Plan != nil {
-		iopts.PlanName = relTo(docDir, iopts.Plan.Path)
+	k := 0
+	for _, in := range inputs {
+		f := workspace.InfoFile{Path: in.path, Role: in.role}
+		if !in.missing {
+			f.Result = results[k]
+			k++
+		}
+		job.Files = append(job.Files, f)
 	}
-	iopts.Generate = haveGenerate
-	iopts.Prices = info.DefaultPrices()
 	for _, spec := range *prices {
-		if iopts.Prices, err = info.SetPrice(iopts.Prices, s.Model, spec); err != nil {
+		if job.Prices, err = info.SetPrice(job.Prices, opts.Settings.Model, spec); err != nil {
 			return fail(stderr, err)
 		}
 	}
-	rep := info.Build(files, iopts)
+	rep := job.Build()
 
 	if dir := filepath.Dir(docPath); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -272,22 +244,8 @@ func planInFolder(dir string) (string, error) {
 	return "", fmt.Errorf("several plans in this folder (%s); choose one with --plan", strings.Join(plans, ", "))
 }
 
-// relTo names path relative to dir, or as given when it cannot be.
-func relTo(dir, path string) string {
-	ad, err1 := filepath.Abs(dir)
-	ap, err2 := filepath.Abs(path)
-	if err1 != nil || err2 != nil {
-		return path
-	}
-	rel, err := filepath.Rel(ad, ap)
-	if err != nil {
-		return path
-	}
-	return filepath.ToSlash(rel)
-}
-
 // relToCwd shortens an absolute path inside the current folder.
-func relToCwd(path string) string { return relTo(".", path) }
+func relToCwd(path string) string { return workspace.RelTo(".", path) }
 
 func defaultPriceList() string {
 	var parts []string
