@@ -725,7 +725,10 @@ func (r *runner) process(b Batch, ans answer) (Event, error) {
 			dropped[DropNearDuplicate]++
 			continue
 		}
-		if r.accepted+len(rows) >= r.need {
+		// A batch lands at most what it asked for (when known: a batch
+		// collected without its state file has no count), and never pushes its
+		// category past its target while another category has room.
+		if r.accepted+len(rows) >= r.need || b.Count > 0 && len(rows) >= b.Count || c.have+len(rows) >= c.target && r.roomElsewhere(c) {
 			dropped[DropSurplus]++
 			continue
 		}
@@ -768,6 +771,18 @@ func (r *runner) process(b Batch, ans answer) (Event, error) {
 		Kind: EventBatch, Batch: b.Seq, Category: b.Category, Count: b.Count,
 		Accepted: len(rows), Dropped: dropped, Total: r.accepted, Requested: r.need,
 	}, nil
+}
+
+// roomElsewhere reports whether a category other than c is below its
+// target: then examples beyond c's target would unbalance the dataset,
+// while a run that only c can finish still finishes. r.mu is held.
+func (r *runner) roomElsewhere(c *category) bool {
+	for _, o := range r.cats {
+		if o != c && o.have < o.target {
+			return true
+		}
+	}
+	return false
 }
 
 // rejected returns the code of the first finding that rejects a generated
