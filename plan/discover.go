@@ -6,8 +6,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/ftls-dev/ftls/safefile"
 )
@@ -55,8 +58,62 @@ func Discover(datasetPath string) (string, error) {
 	}
 }
 
+// Discovery runs for every dataset of a folder scan; without a cache each
+// run re-reads the folder's listing and every plan in it, which made a scan
+// of n files cost n listings of n names. The listing of a folder and the
+// outputs of a plan are kept while the folder's (or plan's) modification
+// time and size stay the same. Entries modified in the last two seconds
+// are not cached, so that a coarse timestamp cannot hide a change.
+var discoverCache struct {
+	sync.Mutex
+	files   map[string]statEntry[[]string]
+	outputs map[string]statEntry[[]string]
+}
+
+type statEntry[T any] struct {
+	mod  time.Time
+	size int64
+	v    T
+}
+
+const cacheSettle = 2 * time.Second
+
+func cached[T any](m map[string]statEntry[T], key string, st os.FileInfo) (T, bool) {
+	e, ok := m[key]
+	if ok && st != nil && e.mod.Equal(st.ModTime()) && e.size == st.Size() {
+		return e.v, true
+	}
+	var zero T
+	return zero, false
+}
+
+func store[T any](m *map[string]statEntry[T], key string, st os.FileInfo, v T) {
+	if st == nil || time.Since(st.ModTime()) < cacheSettle {
+		return
+	}
+	if *m == nil || len(*m) > 4096 {
+		*m = map[string]statEntry[T]{}
+	}
+	(*m)[key] = statEntry[T]{mod: st.ModTime(), size: st.Size(), v: v}
+}
+
 // Files lists the plan files in dir, sorted.
 func Files(dir string) []string {
+	st, _ := os.Stat(dir)
+	discoverCache.Lock()
+	v, ok := cached(discoverCache.files, dir, st)
+	discoverCache.Unlock()
+	if ok {
+		return slices.Clone(v)
+	}
+	out := listPlans(dir)
+	discoverCache.Lock()
+	store(&discoverCache.files, dir, st, out)
+	discoverCache.Unlock()
+	return slices.Clone(out)
+}
+
+func listPlans(dir string) []string {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil
@@ -77,24 +134,38 @@ func Files(dir string) []string {
 // governs reports whether the plan at planPath names target (an absolute,
 // canonical path) as its training or validation set.
 func governs(planPath, target string) bool {
+	return slices.Contains(planOutputs(planPath), target)
+}
+
+// planOutputs returns the canonical paths of the plan's training and
+// validation outputs; none when the plan does not load.
+func planOutputs(planPath string) []string {
+	st, _ := os.Stat(planPath)
+	discoverCache.Lock()
+	v, ok := cached(discoverCache.outputs, planPath, st)
+	discoverCache.Unlock()
+	if ok {
+		return v
+	}
+	var out []string
 	data, err := safefile.ReadFile(planPath, safefile.ConfigMax)
 	if err != nil {
-		return false
+		return nil
 	}
 	p := parse("", data)
-	if p.HasSyntaxError() {
-		return false
-	}
-	dir := filepath.Dir(planPath)
-	for _, name := range []string{p.Output.Train, p.Output.Validation} {
-		if name == "" || isAbsolute(name) {
-			continue
-		}
-		if canonical(filepath.Join(dir, filepath.FromSlash(name))) == target {
-			return true
+	if !p.HasSyntaxError() {
+		dir := filepath.Dir(planPath)
+		for _, name := range []string{p.Output.Train, p.Output.Validation} {
+			if name == "" || isAbsolute(name) {
+				continue
+			}
+			out = append(out, canonical(filepath.Join(dir, filepath.FromSlash(name))))
 		}
 	}
-	return false
+	discoverCache.Lock()
+	store(&discoverCache.outputs, planPath, st, out)
+	discoverCache.Unlock()
+	return out
 }
 
 // canonical resolves symbolic links where the path exists, so that two
