@@ -104,15 +104,6 @@ func infoPath(dataset string, p *plan.Plan) string {
 	return filepath.Join(filepath.Dir(dataset), plan.DefaultInfo)
 }
 
-// validationPath is the plan's output.validation, else a name derived from
-// the dataset's, as `ftls split` does.
-func validationPath(dataset string, p *plan.Plan) string {
-	if p != nil && p.Output.Validation != "" {
-		return p.OutputPath(p.Output.Validation)
-	}
-	return split.ValidationName(dataset)
-}
-
 // sourceCommand runs cmdSplit or cmdInfo for snap, which must still be at
 // version: the work runs in the background and ends in one applyEdit.
 func (s *Server) sourceCommand(name string, snap *snapshot, version int32) error {
@@ -153,26 +144,13 @@ func (s *Server) runSplit(snap *snapshot, create bool) error {
 	if err != nil {
 		return fmt.Errorf("the plan governing %s: %w", filepath.Base(path), err)
 	}
-	ratio, err := p.SplitRatio()
+	sp, err := workspace.NewSplit(path, p, workspace.SplitChoices{})
 	if err != nil {
 		return err
 	}
-	seed := int64(plan.DefaultSeed)
-	if p != nil {
-		seed = p.Validation.Seed
-	}
-	valid := validationPath(path, p)
-	if p != nil {
-		// Never write outside the plan's folder (P005), whatever its severity.
-		if _, err := p.WritePath("validation", p.Output.Validation); err != nil {
-			return err
-		}
-	}
+	ratio, seed, valid := sp.Ratio, sp.Seed, sp.Validation
 	if err := s.checkWrite(path, valid); err != nil {
 		return err
-	}
-	if plan.SamePath(path, valid) {
-		return fmt.Errorf("the validation file %s is the file being split; set output.validation in the plan", valid)
 	}
 	validURI := pathURI(valid)
 	if _, err := os.Stat(valid); err == nil || s.docs.get(validURI) != nil {
@@ -182,12 +160,7 @@ func (s *Server) runSplit(snap *snapshot, create bool) error {
 	if dataset.IsArrayStart(data) {
 		return fmt.Errorf("%s is a JSON array; split works on JSON Lines (convert it with `ftls export`)", filepath.Base(path))
 	}
-	st := split.CheckSettings(s.cfg.freshSettings(path))
-	res, err := engine.Check(s.ctx, path, bytes.NewReader(data), engine.Options{Settings: st, SizeHint: int64(len(data))})
-	if err != nil {
-		return err
-	}
-	dec, err := split.Assign(res.Rows, split.Options{Ratio: ratio, Seed: seed, Threshold: st.NearDuplicate})
+	res, dec, err := sp.Decide(s.ctx, bytes.NewReader(data), int64(len(data)), s.cfg.freshSettings(path))
 	if err != nil {
 		return err
 	}

@@ -14,10 +14,10 @@ import (
 	"github.com/ftls-dev/ftls/atomicfile"
 	"github.com/ftls-dev/ftls/dataset"
 	"github.com/ftls-dev/ftls/diagnostics"
-	"github.com/ftls-dev/ftls/engine"
 	"github.com/ftls-dev/ftls/plan"
 	"github.com/ftls-dev/ftls/safefile"
 	"github.com/ftls-dev/ftls/split"
+	"github.com/ftls-dev/ftls/workspace"
 )
 
 const splitHelp = `Usage: ftls split [flags] FILE
@@ -76,38 +76,19 @@ func runSplit(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, err)
 	}
 
-	r, err := p.SplitRatio()
+	var choices workspace.SplitChoices
 	if fs.Changed("ratio") {
-		r, err = *ratio, nil
-		if !(r > 0 && r < 1) {
-			err = fmt.Errorf("--ratio %g: the share moved to validation must be between 0 and 1, e.g. 0.1", r)
-		}
+		choices.Ratio = ratio
 	}
+	if fs.Changed("seed") {
+		choices.Seed = seed
+	}
+	choices.Validation = *out
+	sp, err := workspace.NewSplit(in, p, choices)
 	if err != nil {
 		return fail(stderr, err)
 	}
-	sd := int64(plan.DefaultSeed)
-	switch {
-	case fs.Changed("seed"):
-		sd = *seed
-	case p != nil:
-		sd = p.Validation.Seed
-	}
-	valid := *out
-	if valid == "" {
-		if p != nil && p.Output.Validation != "" {
-			vp, err := p.WritePath("validation", p.Output.Validation)
-			if err != nil {
-				return fail(stderr, err)
-			}
-			valid = relToCwd(vp)
-		} else {
-			valid = split.ValidationName(in)
-		}
-	}
-	if plan.SamePath(in, valid) {
-		return fail(stderr, fmt.Errorf("the validation file %s is the file being split; choose another with -o", valid))
-	}
+	r, sd, valid := sp.Ratio, sp.Seed, relToCwd(sp.Validation)
 	if _, err := os.Stat(valid); err == nil && !*force && !*dryRun {
 		return fail(stderr, fmt.Errorf("%s exists; pass --force to replace it (its rows would be lost: to re-split everything, append it to %s first)", valid, in))
 	}
@@ -116,14 +97,14 @@ func runSplit(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	opts.Settings = split.CheckSettings(opts.Settings)
-	res, err := engine.CheckFile(context.Background(), in, opts)
+	f, err := safefile.Open(in)
 	if err != nil {
 		return fail(stderr, err)
 	}
-	dec, err := split.Assign(res.Rows, split.Options{Ratio: r, Seed: sd, Threshold: opts.Settings.NearDuplicate})
+	res, dec, err := sp.Decide(context.Background(), f, before.Size(), opts.Settings)
+	f.Close()
 	if err != nil {
-		return fail(stderr, err)
+		return fail(stderr, fmt.Errorf("%s: %w", in, err))
 	}
 
 	printSplit(stdout, in, r, sd, dec)
