@@ -439,7 +439,7 @@ func (p *publisher) publish(r *result) {
 	if hook != nil {
 		hook(uri, r.snap.version, r.full)
 	}
-	if r.full && r.snap.kind == kindDataset && (prev == nil || !prev.full || prev.snap != r.snap) && !isValidationFile(r.snap.path) {
+	if r.full && r.snap.kind == kindDataset && (prev == nil || !prev.full || prev.snap != r.snap) && !pairing.IsValidation(r.snap.path) {
 		p.rescheduleValidation(r.snap)
 	}
 }
@@ -550,10 +550,6 @@ func toLSP(r *result, i int, d diagnostics.Diagnostic) lspDiagnostic {
 	return ld
 }
 
-// isValidationFile reports whether path is named as a validation set
-// (package pairing decides, as for `ftls check`).
-func isValidationFile(path string) bool { return pairing.IsValidation(path) }
-
 // addLeakage adds train/validation leakage (D004, B006) to the result of a
 // validation file, comparing it with its training file (package pairing):
 // the plan's training output, or the training file of its folder with the
@@ -637,7 +633,7 @@ func (p *publisher) rescheduleValidation(train *snapshot) {
 		return
 	}
 	for _, d := range p.s.docs.all() {
-		if d.kind == kindDataset && d.path != "" && filepath.Dir(d.path) == filepath.Dir(train.path) && isValidationFile(d.path) {
+		if d.kind == kindDataset && d.path != "" && filepath.Dir(d.path) == filepath.Dir(train.path) && pairing.IsValidation(d.path) {
 			p.schedule(d.uri, true)
 		}
 	}

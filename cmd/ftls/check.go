@@ -157,8 +157,6 @@ func addLeakage(paths []string, results []*engine.Result, cache *settingsCache) 
 	return nil
 }
 
-// isValidationFile reports whether path is named as a validation set.
-func isValidationFile(path string) bool { return pairing.IsValidation(path) }
 
 func governs(p *plan.Plan, path string) (train, valid bool) {
 	if p == nil {
