@@ -157,7 +157,6 @@ func addLeakage(paths []string, results []*engine.Result, cache *settingsCache) 
 	return nil
 }
 
-
 func governs(p *plan.Plan, path string) (train, valid bool) {
 	if p == nil {
 		return false, false
