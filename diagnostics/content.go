@@ -182,6 +182,18 @@ var boilerplateByInitial = func() (t [256][]int) {
 	return t
 }()
 
+// boilerplateStart marks the bytes a boilerplate phrase starts with, in
+// either case; letterByte, the ASCII letters.
+var boilerplateStart, letterByte = func() (start, letter [256]uint8) {
+	for _, p := range boilerplate {
+		start[p[0]], start[p[0]-'a'+'A'] = 1, 1
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		letter[c], letter[c-'a'+'A'] = 1, 1
+	}
+	return start, letter
+}()
+
 // boilerplateSpan is how much of the start of an answer Q003 reads: the
 // phrases it looks for open an answer ("As an AI language model, ...",
 // "I'm sorry, but ..."), and reading only the opening keeps the rule cheap
@@ -207,12 +219,17 @@ func checkBoilerplate(c *RowContext) {
 // a copy and searching it once per phrase.
 func findBoilerplate(text []byte) string {
 	best := len(boilerplate)
+	prev := byte(' ')
 	for i := 0; i+1 < len(text); i++ {
-		// One table lookup dismisses most bytes.
-		if len(boilerplateByInitial[text[i]|0x20]) == 0 || text[i] < 'A' {
+		// Two table lookups and no branch dismiss most bytes: a phrase
+		// starts a word with one of five letters.
+		c0 := text[i]
+		start := boilerplateStart[c0] &^ letterByte[prev]
+		prev = c0
+		if start == 0 {
 			continue
 		}
-		c, next := text[i]|0x20, text[i+1]
+		c, next := c0|0x20, text[i+1]
 		switch {
 		case c == 'a' && next|0x20 == 's', c == 'm' && next|0x20 == 'y':
 		case c == 'i' && (next == ' ' || next == '\'' || next == 0xE2):
@@ -223,9 +240,6 @@ func findBoilerplate(text []byte) string {
 				continue
 			}
 		default:
-			continue
-		}
-		if i > 0 && isLetter(text[i-1]) {
 			continue
 		}
 		// The phrases' second and third bytes are compared before the
@@ -326,14 +340,15 @@ var (
 )
 
 // findPlaceholder returns the first placeholder in text that accept
-// takes, and its offset; nil when there is none. Rather than running every
+// takes, and its offset; nil when there is none. Lorem ipsum is looked
+// for only when lorem is set (in answers). Rather than running every
 // pattern over the whole text, it jumps from one opening bracket to the
 // next and tries the patterns there, which keeps the rule cheap on text
 // that has none.
-func findPlaceholder(text []byte, accept func(at int, m []byte) bool) ([]byte, int) {
+func findPlaceholder(text []byte, lorem bool, accept func(at int, m []byte) bool) ([]byte, int) {
 	code := bytes.Contains(text, fence)
 	for i := 0; i < len(text); i++ {
-		j := bytes.IndexAny(text[i:], "{[<")
+		j := indexOpenBrace(text[i:])
 		if j < 0 {
 			break
 		}
@@ -350,10 +365,19 @@ func findPlaceholder(text []byte, accept func(at int, m []byte) bool) ([]byte, i
 			}
 		}
 	}
-	if i := bytes.Index(text, []byte("orem ipsum")); i > 0 && (text[i-1] == 'l' || text[i-1] == 'L') && accept(i-1, text[i-1:i+10]) {
-		return text[i-1 : i+10], i - 1
+	// The searches start from rare bytes: 'p' of "ipsum", 'D' of "TODO"
+	// and "TBD", 'X' of "FIXME".
+	for off := 0; lorem; off++ {
+		j := bytes.IndexByte(text[off:], 'p')
+		if j < 0 {
+			break
+		}
+		off += j
+		if i := off - 7; i >= 0 && (text[i] == 'l' || text[i] == 'L') && bytes.HasPrefix(text[i+1:], []byte("orem ipsum")) && accept(i, text[i:i+11]) {
+			return text[i : i+11], i
+		}
 	}
-	if bytes.Contains(text, []byte("TODO")) || bytes.Contains(text, []byte("TBD")) || bytes.Contains(text, []byte("FIXME")) {
+	if hasAnchored(text, 'D', "TODO", 2) || hasAnchored(text, 'D', "TBD", 2) || hasAnchored(text, 'X', "FIXME", 2) {
 		for _, loc := range todoWord.FindAllIndex(text, -1) {
 			if accept(loc[0], text[loc[0]:loc[1]]) {
 				return text[loc[0]:loc[1]], loc[0]
@@ -361,6 +385,38 @@ func findPlaceholder(text []byte, accept func(at int, m []byte) bool) ([]byte, i
 		}
 	}
 	return nil, -1
+}
+
+// indexOpenBrace returns the index of the first '{', '[' or '<' in text,
+// or -1: vectorised searches, each bounded by the one before, cost less
+// than bytes.IndexAny's byte loop.
+func indexOpenBrace(text []byte) int {
+	limit := len(text)
+	if a := bytes.IndexByte(text, '{'); a >= 0 {
+		limit = a
+	}
+	if b := indexOpen(text[:limit]); b >= 0 {
+		return b
+	}
+	if limit == len(text) {
+		return -1
+	}
+	return limit
+}
+
+// hasAnchored reports whether text contains word, whose byte at k is
+// anchor, searched from the anchor: rare bytes give fewer false starts.
+func hasAnchored(text []byte, anchor byte, word string, k int) bool {
+	for off := 0; ; off++ {
+		j := bytes.IndexByte(text[off:], anchor)
+		if j < 0 {
+			return false
+		}
+		off += j
+		if i := off - k; i >= 0 && i+len(word) <= len(text) && string(text[i:i+len(word)]) == word {
+			return true
+		}
+	}
 }
 
 // fieldPrefix reports whether c before a brace makes it syntax rather than
@@ -401,7 +457,7 @@ func checkPlaceholders(c *RowContext) {
 			continue
 		}
 		answer, code := t.Role == "assistant", -1
-		m, at := findPlaceholder(t.Text, func(at int, m []byte) bool {
+		m, at := findPlaceholder(t.Text, answer, func(at int, m []byte) bool {
 			if code < 0 {
 				code = boolInt(looksLikeCode(t.Text) || answer && templating())
 			}

@@ -139,11 +139,11 @@ func TestHeuristicsNeverPanic(t *testing.T) {
 		b := randomText(rng, pieces, 24)
 		findTemplateMarker(b, true)
 		findUnseen(b, b)
-		findDamage(b, b)
+		findDamage(b, b, false)
 		findLoop(b)
 		literalEscape(b)
 		htmlEntity(b)
-		findPlaceholder(b, func(int, []byte) bool { return true })
+		findPlaceholder(b, true, func(int, []byte) bool { return true })
 		findBoilerplate(b)
 	}
 }

@@ -12,6 +12,7 @@ package diagnostics
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -84,8 +85,8 @@ func init() {
 		},
 		&Rule{
 			Code: "Q014", Name: "same-answer", Severity: Info,
-			Summary: "the same answer to different prompts",
 			Needs:   DataRows | DataFingerprint,
+			Summary: "the same answer to different prompts",
 			Doc: Doc{
 				What: "Reports a row whose answer (all its assistant turns, whitespace normalised, 40 characters or more) equals an earlier row's while its prompt differs. Exact copies of whole rows are D001's. The diagnostic points at the earlier rows.",
 				Why:  "One answer to different questions cannot address them all: it is a generator's fallback, a copy-paste slip or a canned reply. The model learns to answer without reading the question.",
@@ -284,26 +285,35 @@ func findTemplateMarker(text []byte, answer bool) string {
 			}
 			i += j + 1
 		}
+		if i >= len(text) {
+			break
+		}
+		// The first byte tells which markers the line may open with.
 		line := text[i:]
-		for _, m := range speakerMarkers {
-			if bytes.HasPrefix(line, []byte(m)) {
-				note(i, line[:len(m)])
+		switch c := line[0]; {
+		case c == 'H' || c == 'A' || c == 'U' || c == '#':
+			for _, m := range speakerMarkers {
+				if bytes.HasPrefix(line, []byte(m)) {
+					note(i, line[:len(m)])
+				}
 			}
-		}
-		// Self-instruct numbers the examples it generates: "18. Instruction:".
-		k := 0
-		for k < len(line) && k < 3 && '0' <= line[k] && line[k] <= '9' {
-			k++
-		}
-		if k > 0 && k+2 < len(line) && line[k] == '.' && line[k+1] == ' ' {
-			// Only the instruction header: "1. Input: the data is read"
-			// opens an ordinary numbered list.
-			if hasFoldAt(line, k+2, "instruction:") {
-				note(i, line[:k+2+len("instruction:")])
+		case '0' <= c && c <= '9':
+			// Self-instruct numbers the examples it generates: "18. Instruction:".
+			k := 0
+			for k < len(line) && k < 3 && '0' <= line[k] && line[k] <= '9' {
+				k++
 			}
-		}
-		if answer && (i > 0) && hasFoldAt(line, 0, "instruction:") {
-			note(i, line[:len("instruction:")])
+			if k > 0 && k+2 < len(line) && line[k] == '.' && line[k+1] == ' ' {
+				// Only the instruction header: "1. Input: the data is read"
+				// opens an ordinary numbered list.
+				if hasFoldAt(line, k+2, "instruction:") {
+					note(i, line[:k+2+len("instruction:")])
+				}
+			}
+		case c|0x20 == 'i':
+			if answer && i > 0 && hasFoldAt(line, 0, "instruction:") {
+				note(i, line[:len("instruction:")])
+			}
 		}
 	}
 	return found
@@ -324,11 +334,12 @@ var (
 		"screenshot": true, "screenshots": true, "video": true, "recording": true, "audio": true,
 		"diagram": true, "chart": true, "artwork": true, "sketch": true,
 	}
-	// mediaInitial holds the first letters of mediaNouns, which most words
-	// fail before any lookup.
-	mediaInitial = func() (t [256]bool) {
+	// mediaPair holds the first two letters of mediaNouns, indexed by
+	// their low five bits (the same in either case), which most words fail
+	// before any lookup.
+	mediaPair = func() (t [32][32]bool) {
 		for n := range mediaNouns {
-			t[n[0]] = true
+			t[n[0]&31][n[1]&31] = true
 		}
 		return t
 	}()
@@ -447,35 +458,45 @@ func findUnseen(text, prompt []byte) string {
 			}
 		}
 	}
-	// A reference needs a media noun; the nouns' letters are frequent, so
-	// the words are read one by one, the previous one kept.
-	var prev, word []byte
-	for i := 0; i < len(text); {
-		for i < len(text) && !isLetter(text[i]) {
-			i++
-		}
-		start := i
-		for i < len(text) && isLetter(text[i]) {
-			i++
-		}
-		if i == start {
+	// A reference is a media noun after a reference word and one space
+	// ("the photo"; after any other byte the words belong to different
+	// phrases). The spaces are found with a vectorised search and only the
+	// words after them whose first two letters start a media noun are read.
+	for i := 0; i+2 < len(text); {
+		j := bytes.IndexByte(text[i:], ' ')
+		if j < 0 {
 			break
 		}
-		// A sentence boundary between the words breaks the reference.
-		if start > 0 && !isLetter(text[start-1]) && text[start-1] != ' ' {
-			prev = nil
+		start := i + j + 1
+		i = start
+		if start+1 >= len(text) || !mediaPair[text[start]&31][text[start+1]&31] || !isLetter(text[start]) {
+			continue
 		}
-		word = text[start:i]
-		if len(word) >= 4 && len(word) <= 12 && prev != nil && mediaInitial[word[0]|0x20] && isReference(prev, word) {
-			var buf [16]byte
-			if !nounModifiers[string(lowerInto(&buf, nextWord(text[i:])))] && !(i < len(text) && (text[i] == '-' || text[i] == '_')) && !describedAfter(text[i:]) {
-				return fmt.Sprintf("%q", string(prev)+" "+string(word))
-			}
+		end := start
+		for end < len(text) && isLetter(text[end]) {
+			end++
 		}
-		if len(word) <= 9 {
-			prev = word
-		} else {
-			prev = nil
+		word := text[start:end]
+		if len(word) < 4 || len(word) > 12 {
+			continue
+		}
+		// The word before: the letters before the space, after any other
+		// bytes.
+		pe := start - 1
+		for pe > 0 && !isLetter(text[pe-1]) {
+			pe--
+		}
+		ps := pe
+		for ps > 0 && isLetter(text[ps-1]) {
+			ps--
+		}
+		prev := text[ps:pe]
+		if len(prev) == 0 || len(prev) > 9 || !isReference(prev, word) {
+			continue
+		}
+		var buf [16]byte
+		if !nounModifiers[string(lowerInto(&buf, nextWord(text[end:])))] && !(end < len(text) && (text[end] == '-' || text[end] == '_')) && !describedAfter(text[end:]) {
+			return fmt.Sprintf("%q", string(prev)+" "+string(word))
 		}
 	}
 	// A link stands for content when the prompt asks to read or summarise
@@ -573,11 +594,14 @@ type damage struct {
 }
 
 func checkDamagedText(c *RowContext) {
+	// The parser has counted the row's UTF-16 units: a row as long in
+	// units as in bytes is ASCII, and its characters need no scan.
+	ascii := c.InvalidUTF8 < 0 && c.units == len(c.Row.Text)
 	for _, s := range c.spans() {
 		if s.value.Kind() != jsonpos.String {
 			continue
 		}
-		d, ok := findDamage(s.value.Raw(), s.text)
+		d, ok := findDamage(s.value.Raw(), s.text, ascii)
 		if !ok {
 			continue
 		}
@@ -610,10 +634,10 @@ func stripInvisible(s string) string {
 
 // findDamage looks for damaged text in a JSON string's source raw, which
 // holds the characters either as themselves or as escapes; text is the
-// decoded string, read only to confirm what depends on the context. It
-// scans for the bytes that start each kind of damage, so that a clean
-// string costs a few vectorised searches.
-func findDamage(raw, text []byte) (damage, bool) {
+// decoded string, read only to confirm what depends on the context; ascii
+// says raw is known to be ASCII. It scans for the bytes that start each
+// kind of damage, so that a clean string costs a few vectorised searches.
+func findDamage(raw, text []byte, ascii bool) (damage, bool) {
 	// Escapes: control characters and invisible ones written as \uXXXX, and
 	// escaped backslashes that may be literal escape sequences.
 	literal := false
@@ -644,25 +668,33 @@ func findDamage(raw, text []byte) (damage, bool) {
 			i += 4
 		}
 	}
-	// Characters written as themselves: every kind starts with one of four
-	// lead bytes.
-	for _, lead := range []byte{0xC2, 0xC3, 0xC5, 0xE2, 0xEF} {
-		for i := 0; ; i++ {
-			j := bytes.IndexByte(raw[i:], lead)
-			if j < 0 {
-				break
+	// Characters written as themselves: every kind starts with one of five
+	// lead bytes, none of them ASCII. One pass visits the bytes that are
+	// not ASCII, eight at a time elsewhere.
+	for i := 0; !ascii && i < len(raw); i++ {
+		j := indexNonASCII(raw[i:])
+		if j < 0 {
+			break
+		}
+		i += j
+		lead := raw[i]
+		if lead != 0xC2 && lead != 0xC3 && lead != 0xC5 && lead != 0xE2 && lead != 0xEF {
+			// Skip the character's continuation bytes, which are not
+			// ASCII either: CJK text would stop at each.
+			if lead >= 0xE0 {
+				i += 2 + int(lead>>4&1)
 			}
-			i += j
-			r, _ := utf8.DecodeRune(raw[i:])
-			if d, ok := runeDamage(r); ok {
-				return d, true
-			}
-			if r == 0xA0 && (i == 1 || i >= 2 && raw[i-2] == '\\' && raw[i-1] == 'n' || i >= 3 && raw[i-2] == 0xC2 && raw[i-1] == 0xA0) {
-				return damage{what: "a non-breaking space (U+00A0) indenting a line"}, true
-			}
-			if m := mojibake(raw[i:]); m != "" {
-				return damage{what: fmt.Sprintf("%q, mojibake (UTF-8 read as Windows-1252)", m)}, true
-			}
+			continue
+		}
+		r, _ := utf8.DecodeRune(raw[i:])
+		if d, ok := runeDamage(r); ok {
+			return d, true
+		}
+		if r == 0xA0 && (i == 1 || i >= 2 && raw[i-2] == '\\' && raw[i-1] == 'n' || i >= 3 && raw[i-2] == 0xC2 && raw[i-1] == 0xA0) {
+			return damage{what: "a non-breaking space (U+00A0) indenting a line"}, true
+		}
+		if m := mojibake(raw[i:]); m != "" {
+			return damage{what: fmt.Sprintf("%q, mojibake (UTF-8 read as Windows-1252)", m)}, true
 		}
 	}
 	if bytes.IndexByte(raw, '&') >= 0 {
@@ -676,6 +708,30 @@ func findDamage(raw, text []byte) (damage, bool) {
 		}
 	}
 	return damage{}, false
+}
+
+// indexNonASCII returns the index of the first byte of b that is not
+// ASCII, or -1.
+func indexNonASCII(b []byte) int {
+	const high = 0x8080808080808080
+	i := 0
+	for ; i+32 <= len(b); i += 32 {
+		le := binary.LittleEndian
+		if (le.Uint64(b[i:])|le.Uint64(b[i+8:])|le.Uint64(b[i+16:])|le.Uint64(b[i+24:]))&high != 0 {
+			break
+		}
+	}
+	for ; i+8 <= len(b); i += 8 {
+		if binary.LittleEndian.Uint64(b[i:])&high != 0 {
+			break
+		}
+	}
+	for ; i < len(b); i++ {
+		if b[i] >= utf8.RuneSelf {
+			return i
+		}
+	}
+	return -1
 }
 
 func hexValue(h []byte) int {
@@ -851,21 +907,20 @@ func findLoop(text []byte) ([]byte, int) {
 		if at < covered {
 			continue
 		}
-		// A probe starting with a rare byte (not a lower-case letter or a
-		// space) is found again with few false starts.
-		for k := at; k < at+16 && k+probeLen < len(text); k++ {
-			if c := text[k]; c != ' ' && (c < 'a' || c > 'z') {
-				at = k
-				break
+		// A probe starting with a rare byte (a symbol, a digit, a capital
+		// rather than a lower-case letter or a space) is found again with
+		// few false starts.
+		rare := at
+		for k := at + 1; k < at+16 && k+probeLen < len(text); k++ {
+			if byteRank[text[k]] < byteRank[text[rare]] {
+				rare = k
 			}
 		}
-		probe := text[at : at+probeLen]
-		window := text[at+1 : min(len(text), at+maxPeriod+probeLen)]
-		k := bytes.Index(window, probe)
-		if k < 0 {
+		at = rare
+		p := indexProbe(text, at, min(len(text), at+maxPeriod+probeLen)) - at
+		if p < 0 {
 			continue
 		}
-		p := k + 1
 		// Extend the run where text[i] == text[i+p] both ways from the probe.
 		lo, hi := at, at
 		for lo > 0 && text[lo-1] == text[lo-1+p] {
@@ -891,6 +946,52 @@ func findLoop(text []byte) ([]byte, int) {
 	}
 	return best, bestN
 }
+
+// indexProbe returns the first offset x in (at, end-probeLen] where
+// text[x:] starts with the probe text[at:at+probeLen], or -1. It searches
+// for the probe's rarest byte, with few false starts even in prose, where
+// bytes.Index would stop at every occurrence of the probe's first byte.
+func indexProbe(text []byte, at, end int) int {
+	probe := text[at : at+probeLen]
+	r := 0
+	for k := 1; k < probeLen; k++ {
+		if byteRank[probe[k]] < byteRank[probe[r]] {
+			r = k
+		}
+	}
+	lo, hi := at+1+r, end-probeLen+r+1
+	for lo < hi {
+		j := bytes.IndexByte(text[lo:hi], probe[r])
+		if j < 0 {
+			return -1
+		}
+		if x := lo + j - r; string(text[x:x+probeLen]) == string(probe) {
+			return x
+		}
+		lo += j + 1
+	}
+	return -1
+}
+
+// byteRank orders bytes from rare to frequent in English text: symbols,
+// digits, capitals, then lower-case letters by frequency; spaces last.
+var byteRank = func() (t [256]uint8) {
+	for c := range t {
+		t[c] = 1
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = 2
+	}
+	for i, c := range "ZQXJKVYUWGOBNFLHPRMEDCIAST" {
+		t[c] = uint8(3 + i/9)
+	}
+	t[','], t['.'], t['\n'] = 6, 6, 6
+	for i, c := range "zqxjkvbpygfwmucldrhsnioate" {
+		t[c] = uint8(10 + i)
+	}
+	t[' '] = 40
+	return t
+}()
 
 func letters(b []byte) int {
 	n := 0
