@@ -69,7 +69,8 @@ type Job struct {
 	// HTTPClient is the client requests go through; nil means a new one.
 	HTTPClient *http.Client
 	// Reject are rule codes that reject a generated example even below
-	// error severity (when enabled); nil means DefaultReject.
+	// error severity (when enabled); nil means DefaultReject. AlwaysReject
+	// applies whatever Reject says.
 	Reject []string
 }
 
@@ -79,6 +80,16 @@ type Job struct {
 // roles, empty content) and template placeholders. Everything at error
 // severity in the J, C and Q families rejects an example regardless.
 var DefaultReject = []string{"C010", "C011", "C012", "C015", "Q004"}
+
+// AlwaysReject are the warnings that reject a generated example whatever
+// Job.Reject and the user's severities say: model output is untrusted, and
+// held to a stricter bar than hand-written rows. An example over the token
+// limit (Q001: a runaway 10 MB answer) would be truncated in training, and
+// ChatML control tokens in content (C017: "<|im_end|>", "<|im_start|>")
+// are an injection that ends a turn early or opens a forged one. Such
+// examples are dropped as DropInvalid, counted under their rule in
+// Report.InvalidRules.
+var AlwaysReject = []string{"Q001", "C017"}
 
 // Reasons an example is dropped; the keys of Report.Dropped.
 const (

@@ -129,6 +129,13 @@ func newRunner(ctx context.Context, job Job, progress func(Event), countTokens b
 			s.Severities[code] = diagnostics.Warning
 		}
 	}
+	// Model output is untrusted: the rules that always reject a generated
+	// example run whatever the user's severities.
+	for _, code := range AlwaysReject {
+		if s.Severity(code) == diagnostics.Off {
+			s.Severities[code] = diagnostics.Warning
+		}
+	}
 	r := &runner{job: job, p: p, s: s, provider: job.Provider, progress: progress}
 	r.cond = sync.NewCond(&r.mu)
 	r.dataset = job.Dataset
@@ -157,6 +164,9 @@ func newRunner(ctx context.Context, job Job, progress func(Event), countTokens b
 		rej = DefaultReject
 	}
 	for _, c := range rej {
+		r.reject[c] = true
+	}
+	for _, c := range AlwaysReject {
 		r.reject[c] = true
 	}
 
