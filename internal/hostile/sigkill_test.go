@@ -233,7 +233,11 @@ func TestSIGKILLSplitLeavesOldOrNewFiles(t *testing.T) {
 		switch ts + "+" + vs {
 		case "old+missing", "new+new":
 		case "old+new":
-			// Killed between the renames: recover as documented.
+			// Killed between the renames: the next split says so
+			// (TestSplitInterruptedBetweenRenames); recover as it says.
+			if r := runFTLS(t, runOpts{dir: dir}, "split", "train.jsonl"); !strings.Contains(r.stderr.String(), "was interrupted") {
+				t.Errorf("kill %d: the next split does not say the split was interrupted:\n%s", i, r)
+			}
 			timed(t, dir, nil, "split", "--force", "train.jsonl")
 			if a, b := fileState(train, old, newTrain), fileState(valid, nil, newValid); a != "new" || b != "new" {
 				t.Fatalf("kill %d: split --force after a kill between the renames gave train %s, validation %s", i, a, b)
