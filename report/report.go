@@ -8,6 +8,7 @@
 package report
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"sort"
@@ -23,7 +24,7 @@ var Formats = []string{"text", "json", "sarif", "github"}
 func Write(w io.Writer, format string, results []*engine.Result, version string) error {
 	switch format {
 	case "text", "":
-		return writeText(w, results)
+		return WriteText(w, results, false)
 	case "json":
 		return writeJSON(w, results)
 	case "sarif":
@@ -34,15 +35,44 @@ func Write(w io.Writer, format string, results []*engine.Result, version string)
 	return fmt.Errorf("unknown format %q (want text, json, sarif or github)", format)
 }
 
-func writeText(w io.Writer, results []*engine.Result) error {
+// WriteText renders results one line per finding, as compilers and
+// linters do: `file:line:column: severity CODE message`. With color the
+// severity is coloured (red errors, yellow warnings, blue notes) and the
+// location and code are bold, for a terminal.
+func WriteText(w io.Writer, results []*engine.Result, color bool) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
 	for _, r := range results {
 		for _, d := range r.Diagnostics {
-			if _, err := fmt.Fprintf(w, "%s:%d:%d: %s %s\n", r.Path, d.Range.Start.Line+1, d.Range.Start.Character+1, d.Code, d.Message); err != nil {
+			loc := fmt.Sprintf("%s:%d:%d:", r.Path, d.Range.Start.Line+1, d.Range.Start.Character+1)
+			sev, code := d.Severity.String(), d.Code
+			if color {
+				loc, sev, code = bold+loc+reset, severityColor(d.Severity)+sev+reset, bold+code+reset
+			}
+			if _, err := fmt.Fprintf(bw, "%s %s %s %s\n", loc, sev, code, d.Message); err != nil {
 				return err
 			}
 		}
 	}
-	return nil
+	return bw.Flush()
+}
+
+// ANSI escapes of the text format's colours.
+const (
+	bold   = "\x1b[1m"
+	reset  = "\x1b[0m"
+	red    = "\x1b[1;31m"
+	yellow = "\x1b[1;33m"
+	blue   = "\x1b[1;34m"
+)
+
+func severityColor(s diagnostics.Severity) string {
+	switch s {
+	case diagnostics.Error:
+		return red
+	case diagnostics.Warning:
+		return yellow
+	}
+	return blue
 }
 
 // Summary counts diagnostics by severity over all results.

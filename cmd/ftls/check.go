@@ -22,11 +22,12 @@ import (
 )
 
 func runCheck(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("check", "Usage: ftls check [flags] PATH...\n\nReports problems in datasets (.jsonl, .json arrays, or folders of them).\nExit status: 0 no errors, 1 errors found, 2 usage or I/O error.", stderr)
+	fs := newFlagSet("check", "Usage: ftls check [flags] PATH...\n\nReports problems in datasets (.jsonl, .json arrays, or folders of them);\n- reads standard input.\nExit status: 0 no errors, 1 errors found, 2 usage or I/O error.", stderr)
 	var lf lintFlags
 	lf.register(fs)
 	format := fs.String("format", "text", "output format: "+strings.Join(report.Formats, ", "))
 	quiet := fs.BoolP("quiet", "q", false, "do not print the summary line")
+	colorMode := fs.String("color", "auto", "colour the text format: auto (on a terminal, unless NO_COLOR is set), always or never")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to this file (for performance work)")
 	_ = fs.MarkHidden("cpuprofile")
 	paths, code, ok := parsePaths(fs, args, stderr)
@@ -35,6 +36,10 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	}
 	if !slices.Contains(report.Formats, *format) {
 		return fail(stderr, fmt.Errorf("unknown --format %q (want %s)", *format, strings.Join(report.Formats, ", ")))
+	}
+	color, err := useColor(*colorMode, stdout)
+	if err != nil {
+		return fail(stderr, err)
 	}
 	if *cpuProfile != "" {
 		stop, err := startCPUProfile(*cpuProfile)
@@ -52,9 +57,12 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			return fail(stderr, err)
 		}
 		var res *engine.Result
-		if plan.IsPath(p) {
+		switch {
+		case p == stdinPath:
+			res, err = engine.Check(context.Background(), stdinName, stdin, opts)
+		case plan.IsPath(p):
 			res, err = checkPlan(p, opts)
-		} else {
+		default:
 			res, err = engine.CheckFile(context.Background(), p, opts)
 		}
 		if safefile.IsNotRegular(err) {
@@ -74,7 +82,12 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		status = exitUsage
 	}
 	results = slices.DeleteFunc(results, func(r *engine.Result) bool { return r == nil })
-	if err := report.Write(stdout, *format, results, version); err != nil {
+	if *format == "text" {
+		err = report.WriteText(stdout, results, color)
+	} else {
+		err = report.Write(stdout, *format, results, version)
+	}
+	if err != nil {
 		return fail(stderr, err)
 	}
 	sum := report.Summarize(results)
@@ -111,7 +124,7 @@ func addLeakage(paths []string, results []*engine.Result, cache *settingsCache) 
 	pairs := pairing.Pairs(paths)
 	read := map[string]*engine.Result{}
 	for v, p := range paths {
-		if results[v] == nil || results[v].Rows == nil || plan.IsPath(p) {
+		if results[v] == nil || results[v].Rows == nil || plan.IsPath(p) || p == stdinPath {
 			continue
 		}
 		train := ""
@@ -190,12 +203,31 @@ func flagError(stderr io.Writer, err error) int {
 	return exitUsage
 }
 
+// stdinPath on the command line means standard input, named stdinName in
+// the output.
+const (
+	stdinPath = "-"
+	stdinName = "<stdin>"
+)
+
+// displayName is how a path is named in the output.
+func displayName(p string) string {
+	if p == stdinPath {
+		return stdinName
+	}
+	return p
+}
+
 // expandPaths turns files and folders into the dataset files to read. A
 // folder contributes its .jsonl and .ndjson files, and .json files that
 // hold an array; hidden folders and node_modules are skipped.
 func expandPaths(args []string) ([]string, error) {
 	var out []string
 	for _, a := range args {
+		if a == stdinPath {
+			out = append(out, a)
+			continue
+		}
 		st, err := os.Stat(a)
 		if err != nil {
 			return nil, err

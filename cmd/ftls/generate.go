@@ -109,7 +109,7 @@ Flags:
 		var fe *plan.FindingsError
 		if errors.As(err, &fe) {
 			for _, d := range fe.Findings {
-				fmt.Fprintf(stderr, "%s:%d:%d: %s %s\n", p.Path, d.Range.Start.Line+1, d.Range.Start.Character+1, d.Code, d.Message)
+				fmt.Fprintf(stderr, "%s:%d:%d: %s %s %s\n", p.Path, d.Range.Start.Line+1, d.Range.Start.Character+1, d.Severity, d.Code, d.Message)
 			}
 		}
 		return fail(stderr, err)

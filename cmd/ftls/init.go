@@ -18,7 +18,8 @@ import (
 	"github.com/ftls-dev/ftls/plan"
 )
 
-// stdin is where `ftls init` reads answers; tests replace it.
+// stdin is where `ftls init` reads answers and what - names for check,
+// stats and fix; tests replace it.
 var stdin io.Reader = os.Stdin
 
 // isTerminal reports whether answers can be asked for interactively; tests

@@ -42,10 +42,7 @@ var commands = map[string]command{
 	"split":    {"move a stratified, leak-free validation set out of a dataset", runSplit},
 	"info":     {"write the dataset's statistics document (dataset_info.txt, --html for charts)", runInfo},
 	"serve":    {"run the language server on standard input and output", runServe},
-	"version": {"print the version", func(_ []string, stdout, _ io.Writer) int {
-		fmt.Fprintln(stdout, "ftls", version)
-		return exitOK
-	}},
+	"version":  {"print the version", runVersion},
 }
 
 func main() {
@@ -53,12 +50,28 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
+		// Nothing asked: the usage is an error message, as go and git do.
+		usage(stderr)
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "--help":
 		usage(stdout)
 		return exitOK
-	}
-	if args[0] == "--version" {
+	case "--version":
 		args[0] = "version"
+	case "help":
+		// `ftls help COMMAND` is `ftls COMMAND --help`.
+		if len(args) == 1 {
+			usage(stdout)
+			return exitOK
+		}
+		if len(args) > 2 {
+			fmt.Fprintln(stderr, "Usage: ftls help [COMMAND]")
+			return exitUsage
+		}
+		args = []string{args[1], "--help"}
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
@@ -66,7 +79,33 @@ func run(args []string, stdout, stderr io.Writer) int {
 		usage(stderr)
 		return exitUsage
 	}
+	if wantsHelp(args[1:]) {
+		// Help that was asked for is the output, not an error message.
+		return cmd.run(args[1:], stdout, stdout)
+	}
 	return cmd.run(args[1:], stdout, stderr)
+}
+
+// wantsHelp reports whether a command's arguments ask for its help.
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if a == "-h" || a == "--help" {
+			return true
+		}
+	}
+	return false
+}
+
+// noArgs refuses the arguments of a command that takes none.
+func noArgs(fs *pflag.FlagSet, stderr io.Writer) bool {
+	if fs.NArg() == 0 {
+		return true
+	}
+	fmt.Fprintf(stderr, "ftls %s: unexpected argument %q (see --help)\n", fs.Name(), fs.Arg(0))
+	return false
 }
 
 func usage(w io.Writer) {
@@ -80,7 +119,7 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintln(w, "\nRun `ftls COMMAND --help` for a command's flags.")
+	fmt.Fprintln(w, "\nRun `ftls help COMMAND` (or `ftls COMMAND --help`) for a command's flags.")
 }
 
 // errUsage marks errors that are the caller's mistake (exit code 2 with the
@@ -125,4 +164,16 @@ func parsePaths(fs *pflag.FlagSet, args []string, stderr io.Writer) (paths []str
 		return nil, fail(stderr, err), false
 	}
 	return paths, exitOK, true
+}
+
+func runVersion(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("version", "Usage: ftls version\n\nPrints the version.", stderr)
+	if err := fs.Parse(args); err != nil {
+		return flagError(stderr, err)
+	}
+	if !noArgs(fs, stderr) {
+		return exitUsage
+	}
+	fmt.Fprintln(stdout, "ftls", version)
+	return exitOK
 }

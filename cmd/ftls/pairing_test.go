@@ -66,7 +66,7 @@ func TestCheckPairing(t *testing.T) {
 				rowsFile(t, "valid.jsonl", "v", 2, "t:4")
 			},
 			args: []string{"valid.jsonl"},
-			want: []string{"valid.jsonl:3:1: D004 also in the training file train.jsonl at line 5"},
+			want: []string{"valid.jsonl:3:1: error D004 also in the training file train.jsonl at line 5"},
 		},
 		{
 			name: "folder pairs by name stem, B006 once per pair",
@@ -80,8 +80,8 @@ func TestCheckPairing(t *testing.T) {
 			},
 			args: []string{"d"},
 			want: []string{
-				"d/foo-valid.jsonl:3:1: D004 also in the training file foo-train.jsonl at line 2",
-				"d/validation_set.jsonl:1:1: B006 validation holds 15 of 55 examples (27.3 %); hold out 10-20 %",
+				"d/foo-valid.jsonl:3:1: error D004 also in the training file foo-train.jsonl at line 2",
+				"d/validation_set.jsonl:1:1: warning B006 validation holds 15 of 55 examples (27.3 %); hold out 10-20 %",
 			},
 		},
 		{
@@ -91,7 +91,7 @@ func TestCheckPairing(t *testing.T) {
 				rowsFile(t, "b/valid.jsonl", "v", 3, "t:0")
 			},
 			args: []string{"a/train.jsonl", "b/valid.jsonl"},
-			want: []string{"b/valid.jsonl:4:1: D004 also in the training file train.jsonl at line 1"},
+			want: []string{"b/valid.jsonl:4:1: error D004 also in the training file train.jsonl at line 1"},
 		},
 		{
 			name: "no partner among unrelated files",
@@ -114,7 +114,7 @@ func TestCheckPairing(t *testing.T) {
 				}
 			},
 			args: []string{"heldout.jsonl"},
-			want: []string{"heldout.jsonl:3:1: D004 also in the training file data.jsonl at line 10"},
+			want: []string{"heldout.jsonl:3:1: error D004 also in the training file data.jsonl at line 10"},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -5,18 +5,18 @@ import (
 	"io"
 	"strings"
 
-	"github.com/spf13/pflag"
-
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/report"
 )
 
 func runRules(args []string, stdout, stderr io.Writer) int {
-	fs := pflag.NewFlagSet("rules", pflag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("rules", "Usage: ftls rules [--markdown]\n\nLists the rule catalog, one line per rule.", stderr)
 	markdown := fs.Bool("markdown", false, "print every rule's full documentation as Markdown (docs/rules.md)")
 	if err := fs.Parse(args); err != nil {
 		return flagError(stderr, err)
+	}
+	if !noArgs(fs, stderr) {
+		return exitUsage
 	}
 	if *markdown {
 		fmt.Fprint(stdout, report.RulesMarkdown(diagnostics.All()))
@@ -29,6 +29,10 @@ func runRules(args []string, stdout, stderr io.Writer) int {
 }
 
 func runExplain(args []string, stdout, stderr io.Writer) int {
+	if wantsHelp(args) {
+		fmt.Fprintln(stdout, "Usage: ftls explain CODE...\n\nShows each rule's documentation: what it finds, why it matters, an example,\nthe corrected example, the fix.")
+		return exitOK
+	}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		fmt.Fprintln(stderr, "Usage: ftls explain CODE...")
 		return exitUsage

@@ -14,17 +14,19 @@ func TestServeFlags(t *testing.T) {
 	tests := []struct {
 		args   []string
 		code   int
+		stdout string // help asked for goes to standard output
 		stderr string
 	}{
-		{[]string{"serve", "--help"}, exitOK, "Usage: ftls serve"},
-		{[]string{"serve", "extra"}, exitUsage, `unexpected argument "extra"`},
-		{[]string{"serve", "--frobnicate"}, exitUsage, "unknown flag"},
-		{[]string{"serve", "--log", "/nonexistent/dir/ftls.log"}, exitUsage, "no such file or directory"},
+		{[]string{"serve", "--help"}, exitOK, "Usage: ftls serve", ""},
+		{[]string{"serve", "extra"}, exitUsage, "", `unexpected argument "extra"`},
+		{[]string{"serve", "--frobnicate"}, exitUsage, "", "unknown flag"},
+		{[]string{"serve", "--log", "/nonexistent/dir/ftls.log"}, exitUsage, "", "no such file or directory"},
 	}
 	for _, tt := range tests {
 		var stdout, stderr bytes.Buffer
-		if code := run(tt.args, &stdout, &stderr); code != tt.code || !strings.Contains(stderr.String(), tt.stderr) || stdout.Len() != 0 {
-			t.Errorf("%v: code %d, stdout %q, stderr %q; want code %d and %q", tt.args, code, stdout.String(), stderr.String(), tt.code, tt.stderr)
+		code := run(tt.args, &stdout, &stderr)
+		if code != tt.code || !strings.Contains(stderr.String(), tt.stderr) || !strings.Contains(stdout.String(), tt.stdout) || (tt.stdout == "") != (stdout.Len() == 0) || (tt.stderr == "") != (stderr.Len() == 0) {
+			t.Errorf("%v: code %d, stdout %q, stderr %q; want code %d, %q and %q", tt.args, code, stdout.String(), stderr.String(), tt.code, tt.stdout, tt.stderr)
 		}
 	}
 }

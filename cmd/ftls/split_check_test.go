@@ -40,7 +40,7 @@ func TestSplitOutputPassesCheck(t *testing.T) {
 					t.Errorf("after split: %s", l)
 				}
 			}
-			if tc.plan != "" && !strings.Contains(r.stdout, train+":1:1: B005") {
+			if tc.plan != "" && !strings.Contains(r.stdout, train+":1:1: warning B005") {
 				t.Errorf("the training file lost its B005:\n%s", r.stdout)
 			}
 		})

@@ -11,7 +11,7 @@ import (
 )
 
 func runStats(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("stats", "Usage: ftls stats [flags] PATH...\n\nPrints each dataset's size, formats, categories, exact token counts,\nsystem prompt variety, multi-turn share and duplicates.", stderr)
+	fs := newFlagSet("stats", "Usage: ftls stats [flags] PATH...\n\nPrints each dataset's size, formats, categories, exact token counts,\nsystem prompt variety, multi-turn share and duplicates. - reads standard\ninput.", stderr)
 	var lf lintFlags
 	lf.register(fs)
 	asJSON := fs.Bool("json", false, "print JSON")
@@ -27,7 +27,12 @@ func runStats(args []string, stdout, stderr io.Writer) int {
 			return fail(stderr, err)
 		}
 		opts.Settings.CountTokens = true
-		res, err := engine.CheckFile(context.Background(), p, opts)
+		var res *engine.Result
+		if p == stdinPath {
+			res, err = engine.Check(context.Background(), stdinName, stdin, opts)
+		} else {
+			res, err = engine.CheckFile(context.Background(), p, opts)
+		}
 		if err != nil {
 			return fail(stderr, err)
 		}

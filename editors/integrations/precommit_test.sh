@@ -151,7 +151,7 @@ check_hook() {
 	out=$(pre-commit run --files bad.plan.yaml 2>&1)
 	rc=$?
 	set -e
-	[ "$rc" = 1 ] && grep -q "bad.plan.yaml:1:1: P001" <<<"$out" ||
+	[ "$rc" = 1 ] && grep -q "bad.plan.yaml:1:1: error P001" <<<"$out" ||
 		{ printf '%s\n' "$out"; fail "$id: a broken plan does not fail with P001 (exit $rc)"; }
 	ok "$id: a broken *.plan.yaml fails with P001"
 	out=$(pre-commit run --files notes.txt 2>&1) || { printf '%s\n' "$out"; fail "$id: failed on notes.txt"; }

@@ -65,22 +65,22 @@ func cliInputs() []cliInput {
 		{
 			name: "invalid UTF-8 inside a string is J004 at its byte", file: "utf8.jsonl", dataset: true,
 			gen:   fixed("{\"messages\":[{\"role\":\"user\",\"content\":\"bad \xff\xfe here\"},{\"role\":\"assistant\",\"content\":\"ok\"}]}\n"),
-			check: []string{`utf8\.jsonl:1:44: J004 invalid UTF-8 byte 0xFF`},
+			check: []string{`utf8\.jsonl:1:44: (error|warning|info|hint) J004 invalid UTF-8 byte 0xFF`},
 		},
 		{
 			name: "NUL bytes in a string and on their own line are J001", file: "nul.jsonl", dataset: true,
 			gen:   fixed("{\"messages\":[{\"role\":\"user\",\"content\":\"nul \x00 in\"},{\"role\":\"assistant\",\"content\":\"ok\"}]}\n\x00\x00\x00\n"),
-			check: []string{`nul\.jsonl:1:44: J001 invalid JSON: invalid character '\\x00' in string literal`, `nul\.jsonl:2:1: J001 invalid JSON`},
+			check: []string{`nul\.jsonl:1:44: (error|warning|info|hint) J001 invalid JSON: invalid character '\\x00' in string literal`, `nul\.jsonl:2:1: (error|warning|info|hint) J001 invalid JSON`},
 		},
 		{
 			name: "random binary garbage is reported, not crashed on", file: "garbage.jsonl", dataset: true,
 			gen:   garbage(1<<20, 7),
-			check: []string{`garbage\.jsonl:\d+:\d+: J00[14] `},
+			check: []string{`garbage\.jsonl:\d+:\d+: error J00[14] `},
 		},
 		{
 			name: "100 MB single line is one row over the token limit", file: "huge.jsonl", dataset: true,
 			gen:   hugeLine(100 << 20),
-			check: []string{`huge\.jsonl:1:1: Q001 example has [0-9,]+ tokens, over the 65,536-token limit`},
+			check: []string{`huge\.jsonl:1:1: (error|warning|info|hint) Q001 example has [0-9,]+ tokens, over the 65,536-token limit`},
 			rss:   rssHugeLine, timeout: 3 * time.Minute, heavy: true,
 		},
 		{
@@ -89,13 +89,13 @@ func cliInputs() []cliInput {
 				repeat(w, "\n", 1_000_000)
 				w.WriteString(validRow + "\n")
 			},
-			check: []string{`(?m)^blank\.jsonl:1:1: J003 blank line$`, `(?m)^blank\.jsonl:1000000:1: J003 blank line$`, `1000000 warnings`},
+			check: []string{`(?m)^blank\.jsonl:1:1: (error|warning|info|hint) J003 blank line$`, `(?m)^blank\.jsonl:1000000:1: (error|warning|info|hint) J003 blank line$`, `1000000 warnings`},
 			rss:   rssBlankMega, timeout: 3 * time.Minute, heavy: true,
 		},
 		{
 			name: "100,000 nested arrays stop at the depth limit", file: "deep-array.jsonl", dataset: true,
 			gen:   func(w *bufio.Writer) { repeat(w, "[", 100_000); w.WriteString("\n") },
-			check: []string{`deep-array\.jsonl:1:1001: J001 invalid JSON: nesting deeper than 1000 levels`},
+			check: []string{`deep-array\.jsonl:1:1001: (error|warning|info|hint) J001 invalid JSON: nesting deeper than 1000 levels`},
 		},
 		{
 			name: "100,000 nested objects stop at the depth limit", file: "deep-object.jsonl", dataset: true,
@@ -105,48 +105,48 @@ func cliInputs() []cliInput {
 				repeat(w, "}", 100_000)
 				w.WriteString("\n")
 			},
-			check: []string{`deep-object\.jsonl:1:5001: J001 invalid JSON: nesting deeper than 1000 levels`},
+			check: []string{`deep-object\.jsonl:1:5001: (error|warning|info|hint) J001 invalid JSON: nesting deeper than 1000 levels`},
 		},
 		{
 			name: "1e999999 as a weight is C014, not an overflow", file: "bignum.jsonl", dataset: true,
 			gen:   fixed(row1 + "1e999999}]}\n"),
-			check: []string{`bignum\.jsonl:1:89: C014 messages\[1\]\.weight is 1e999999; it must be 0`},
+			check: []string{`bignum\.jsonl:1:89: (error|warning|info|hint) C014 messages\[1\]\.weight is 1e999999; it must be 0`},
 		},
 		{
 			name: "a 400-digit weight is C014", file: "digits.jsonl", dataset: true,
 			gen:   fixed(row1 + strings.Repeat("9", 400) + "}]}\n"),
-			check: []string{`digits\.jsonl:1:89: C014 messages\[1\]\.weight is 9{20}`},
+			check: []string{`digits\.jsonl:1:89: (error|warning|info|hint) C014 messages\[1\]\.weight is 9{20}`},
 		},
 		{
 			name: "huge numbers in metadata are harmless", file: "meta-numbers.jsonl", dataset: true,
 			gen:   fixed(`{"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":"ok"}],"metadata":{"n":` + strings.Repeat("7", 400) + `,"e":-1e-999999,"f":1E+999999}}` + "\n"),
-			check: []string{`meta-numbers\.jsonl:1:1: C018 file has 1 example`},
+			check: []string{`meta-numbers\.jsonl:1:1: (error|warning|info|hint) C018 file has 1 example`},
 		},
 		{
 			name: "a duplicate key is J005 at the second key", file: "dupkey.jsonl", dataset: true,
 			gen:   fixed(`{"messages":[{"role":"user","content":"a"},{"role":"assistant","content":"b"}],"messages":[{"role":"user","content":"c"},{"role":"assistant","content":"d"}]}` + "\n"),
-			check: []string{`dupkey\.jsonl:1:80: J005 duplicate key "messages"`},
+			check: []string{`dupkey\.jsonl:1:80: (error|warning|info|hint) J005 duplicate key "messages"`},
 		},
 		// Plans.
 		{
 			name: "a tab indent is P001 with a hint", file: "tabs.plan.yaml",
 			gen:   fixed("version: 1\nsize:\n\texamples: 10\n"),
-			check: []string{`tabs\.plan\.yaml:3:1: P001 invalid YAML: .*YAML is indented with spaces, not tabs`},
+			check: []string{`tabs\.plan\.yaml:3:1: (error|warning|info|hint) P001 invalid YAML: .*YAML is indented with spaces, not tabs`},
 		},
 		{
 			name: "an unclosed quote is P001 where it opens", file: "quote.plan.yaml",
 			gen:   fixed("version: 1\ntask:\n  description: \"unclosed\nsize:\n  examples: 10\n"),
-			check: []string{`quote\.plan\.yaml:3:16: P001 invalid YAML: .*a quote opened here is not closed`},
+			check: []string{`quote\.plan\.yaml:3:16: (error|warning|info|hint) P001 invalid YAML: .*a quote opened here is not closed`},
 		},
 		{
 			name: "billion laughs aliases are not expanded", file: "laughs.plan.yaml",
 			gen:   aliasBomb(false),
-			check: []string{`laughs\.plan\.yaml:\d+:16: P003 task\.description must be text, not a list`},
+			check: []string{`laughs\.plan\.yaml:\d+:16: (error|warning|info|hint) P003 task\.description must be text, not a list`},
 		},
 		{
 			name: "a merge-key bomb is not expanded", file: "merge.plan.yaml",
 			gen:   aliasBomb(true),
-			check: []string{`merge\.plan\.yaml:3:1: P002 unknown key "m0"`, `0 errors, \d+ warnings`},
+			check: []string{`merge\.plan\.yaml:3:1: (error|warning|info|hint) P002 unknown key "m0"`, `0 errors, \d+ warnings`},
 			code:  -1, // only warnings: exit 0
 		},
 		{
@@ -176,56 +176,56 @@ output:
 lint: 12
 `),
 			check: []string{
-				`types\.plan\.yaml:1:10: P003 version must be a whole number`,
-				`types\.plan\.yaml:2:7: P003 task must be a mapping`,
-				`types\.plan\.yaml:4:13: P003 size\.examples must be a whole number`,
-				`types\.plan\.yaml:5:15: P003 size\.complexity is "42"`,
-				`types\.plan\.yaml:7:3: P003 categories must be a list`,
-				`types\.plan\.yaml:8:8: P003 style must be a mapping`,
-				`types\.plan\.yaml:10:15: P003 diversity\.multi_turn must be a number`,
-				`types\.plan\.yaml:11:10: P003 diversity\.turns must be`,
-				`types\.plan\.yaml:12:14: P003 diversity\.expertise must be a mapping`,
-				`types\.plan\.yaml:13:14: P003 diversity\.negatives must be true or false`,
-				`types\.plan\.yaml:14:16: P003 system_prompt must be a mapping`,
-				`types\.plan\.yaml:16:10: P003 validation\.split must be a number`,
-				`types\.plan\.yaml:18:15: P003 generation\.batch_size must be a whole number`,
-				`types\.plan\.yaml:19:16: P003 generation\.temperature must be a number`,
-				`types\.plan\.yaml:20:16: P003 generation\.concurrency must be a whole number`,
-				`types\.plan\.yaml:22:10: P003 output\.train must be text`,
-				`types\.plan\.yaml:23:7: P003 lint must be a mapping`,
+				`types\.plan\.yaml:1:10: (error|warning|info|hint) P003 version must be a whole number`,
+				`types\.plan\.yaml:2:7: (error|warning|info|hint) P003 task must be a mapping`,
+				`types\.plan\.yaml:4:13: (error|warning|info|hint) P003 size\.examples must be a whole number`,
+				`types\.plan\.yaml:5:15: (error|warning|info|hint) P003 size\.complexity is "42"`,
+				`types\.plan\.yaml:7:3: (error|warning|info|hint) P003 categories must be a list`,
+				`types\.plan\.yaml:8:8: (error|warning|info|hint) P003 style must be a mapping`,
+				`types\.plan\.yaml:10:15: (error|warning|info|hint) P003 diversity\.multi_turn must be a number`,
+				`types\.plan\.yaml:11:10: (error|warning|info|hint) P003 diversity\.turns must be`,
+				`types\.plan\.yaml:12:14: (error|warning|info|hint) P003 diversity\.expertise must be a mapping`,
+				`types\.plan\.yaml:13:14: (error|warning|info|hint) P003 diversity\.negatives must be true or false`,
+				`types\.plan\.yaml:14:16: (error|warning|info|hint) P003 system_prompt must be a mapping`,
+				`types\.plan\.yaml:16:10: (error|warning|info|hint) P003 validation\.split must be a number`,
+				`types\.plan\.yaml:18:15: (error|warning|info|hint) P003 generation\.batch_size must be a whole number`,
+				`types\.plan\.yaml:19:16: (error|warning|info|hint) P003 generation\.temperature must be a number`,
+				`types\.plan\.yaml:20:16: (error|warning|info|hint) P003 generation\.concurrency must be a whole number`,
+				`types\.plan\.yaml:22:10: (error|warning|info|hint) P003 output\.train must be text`,
+				`types\.plan\.yaml:23:7: (error|warning|info|hint) P003 lint must be a mapping`,
 			},
 		},
 		{
 			name: "a duplicate key in a plan is P001 at the second one", file: "dupkey.plan.yaml",
 			gen:   fixed("version: 1\nsize:\n  examples: 10\nsize:\n  examples: 20\n"),
-			check: []string{`dupkey\.plan\.yaml:4:1: P001 duplicate key "size" in the top level of the plan`},
+			check: []string{`dupkey\.plan\.yaml:4:1: (error|warning|info|hint) P001 duplicate key "size" in the top level of the plan`},
 		},
 		{
 			name: "a NUL byte in a plan is P001 at its column", file: "nul.plan.yaml",
 			gen:   fixed("version: 1\ntask:\n  description: \"a\x00b\"\n"),
-			check: []string{`nul\.plan\.yaml:3:18: P001 control character U\+0000 is not allowed in YAML`},
+			check: []string{`nul\.plan\.yaml:3:18: (error|warning|info|hint) P001 control character U\+0000 is not allowed in YAML`},
 		},
 		{
 			name: "a second YAML document in a plan is P001", file: "multi.plan.yaml",
 			gen:   fixed("version: 1\n? [a, b]\n: x\n--- \nversion: 2\n"),
-			check: []string{`multi\.plan\.yaml:4:1: P001 a plan is one YAML document`},
+			check: []string{`multi\.plan\.yaml:4:1: (error|warning|info|hint) P001 a plan is one YAML document`},
 		},
 		{
 			name: "binary garbage as a plan is P001", file: "garbage.plan.yaml",
 			gen:   garbage(4096, 1),
-			check: []string{`garbage\.plan\.yaml:1:\d+: P001 `},
+			check: []string{`garbage\.plan\.yaml:1:\d+: (error|warning|info|hint) P001 `},
 		},
 		{
 			name: "an empty plan is P003 at 1:1", file: "empty.plan.yaml",
 			gen:   fixed(""),
-			check: []string{`empty\.plan\.yaml:1:1: P003 the plan is empty`},
+			check: []string{`empty\.plan\.yaml:1:1: (error|warning|info|hint) P003 the plan is empty`},
 		},
 		{
 			// Plans over 1 MB are refused (special_files_test.go); one
 			// just under the cap is checked.
 			name: "a 0.9 MB plan is checked in bounded time", file: "big.plan.yaml",
 			gen:   bigPlan(900 << 10),
-			check: []string{`big\.plan\.yaml:\d+:13: P004 category "cat\d+" gets none of the`},
+			check: []string{`big\.plan\.yaml:\d+:13: (error|warning|info|hint) P004 category "cat\d+" gets none of the`},
 			rss:   rssBigPlan, timeout: 2 * time.Minute,
 		},
 	}

@@ -1,0 +1,221 @@
+package main
+
+// The conventions people know from ruff, eslint and go vet (issue 19):
+// severities and colour in the text format, - for standard input, exit
+// codes of fix, help and arguments.
+
+import (
+	"io"
+	"os"
+	"strings"
+	"testing"
+)
+
+// withStdin makes text the standard input of the commands run by the test.
+func withStdin(t *testing.T, text string) {
+	t.Helper()
+	old := stdin
+	t.Cleanup(func() { stdin = old })
+	stdin = strings.NewReader(text)
+}
+
+// withTerminal makes run believe its writers are a terminal (or not) and
+// sets the environment the colour decision reads.
+func withTerminal(t *testing.T, tty bool, env map[string]string) {
+	t.Helper()
+	oldTTY, oldEnv := writerIsTerminal, colorEnv
+	t.Cleanup(func() { writerIsTerminal, colorEnv = oldTTY, oldEnv })
+	writerIsTerminal = func(io.Writer) bool { return tty }
+	colorEnv = func(k string) string { return env[k] }
+}
+
+func TestCheckTextSeverityAndColor(t *testing.T) {
+	const esc = "\x1b["
+	tests := []struct {
+		name  string
+		tty   bool
+		env   map[string]string
+		args  []string
+		color bool
+	}{
+		{"pipe: no colour", false, nil, nil, false},
+		{"terminal: colour", true, nil, nil, true},
+		{"terminal with NO_COLOR", true, map[string]string{"NO_COLOR": "1"}, nil, false},
+		{"terminal with TERM=dumb", true, map[string]string{"TERM": "dumb"}, nil, false},
+		{"--color never on a terminal", true, nil, []string{"--color", "never"}, false},
+		{"--color always on a pipe", false, nil, []string{"--color=always"}, true},
+		{"--color always beats NO_COLOR", false, map[string]string{"NO_COLOR": "1"}, []string{"--color", "always"}, true},
+		{"--color auto on a pipe", false, nil, []string{"--color", "auto"}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sandbox(t, "mixed.jsonl")
+			withTerminal(t, tc.tty, tc.env)
+			r := ftls(t, append(append([]string{"check"}, tc.args...), "mixed.jsonl")...)
+			r.wantCode(t, exitFindings)
+			if got := strings.Contains(r.stdout, esc); got != tc.color {
+				t.Errorf("colour %v, want %v:\n%s", got, tc.color, r.stdout)
+			}
+			plain := stripANSI(r.stdout)
+			for _, want := range []string{
+				"mixed.jsonl:1:129: error C005 ",
+				"mixed.jsonl:2:83: warning Q008 ",
+			} {
+				if !strings.Contains(plain, want) {
+					t.Errorf("no %q in\n%s", want, plain)
+				}
+			}
+			if tc.color && !strings.Contains(r.stdout, "\x1b[1;31merror\x1b[0m") {
+				t.Errorf("errors are not red:\n%q", r.stdout)
+			}
+		})
+	}
+	t.Run("--color bogus", func(t *testing.T) {
+		sandbox(t, "mixed.jsonl")
+		r := ftls(t, "check", "--color", "sometimes", "mixed.jsonl")
+		r.wantCode(t, exitUsage)
+		if !strings.Contains(r.stderr, `unknown --color "sometimes"`) {
+			t.Errorf("stderr: %s", r.stderr)
+		}
+	})
+}
+
+func stripANSI(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0x1b {
+			for i < len(s) && s[i] != 'm' {
+				i++
+			}
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func TestSummaryPlural(t *testing.T) {
+	tests := []struct {
+		rows string
+		want string
+	}{
+		// One error (C018 on a one-row file) and nothing else.
+		{`{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello!"}]}` + "\n", "1 error, 0 warnings, 0 notes in 1 file (1 row)"},
+	}
+	for _, tc := range tests {
+		sandbox(t)
+		if err := os.WriteFile("one.jsonl", []byte(tc.rows), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := ftls(t, "check", "one.jsonl")
+		if strings.TrimSpace(r.stderr) != tc.want {
+			t.Errorf("summary %q, want %q", r.stderr, tc.want)
+		}
+	}
+}
+
+func TestStdinDash(t *testing.T) {
+	mixed := read(t, testdataDir+"/mixed.jsonl")
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout []string // substrings
+		stderr []string
+	}{
+		{"check -", []string{"check", "-"}, exitFindings,
+			[]string{"<stdin>:1:129: error C005 ", "<stdin>:6:1: error C016 "}, []string{"in 1 file (6 rows)"}},
+		{"stats -", []string{"stats", "-"}, exitOK, []string{"<stdin>"}, nil},
+		{"fix --diff -", []string{"fix", "--diff", "-"}, exitFindings,
+			[]string{"--- <stdin>\n+++ <stdin>\n", `+{"messages":[{"role":"user","content":"Say hi"}`}, []string{"would fix 4 problems in 1 of 1 file"}},
+		{"fix - refuses to write", []string{"fix", "-"}, exitUsage, nil, []string{"use --diff or --dry-run"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sandbox(t)
+			withStdin(t, mixed)
+			r := ftls(t, tc.args...)
+			r.wantCode(t, tc.code)
+			for _, w := range tc.stdout {
+				if !strings.Contains(r.stdout, w) {
+					t.Errorf("stdout lacks %q:\n%s", w, r.stdout)
+				}
+			}
+			for _, w := range tc.stderr {
+				if !strings.Contains(r.stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, r.stderr)
+				}
+			}
+			if _, err := os.Stat("-"); err == nil {
+				t.Error("a file named - was written")
+			}
+		})
+	}
+}
+
+func TestFixExitCodes(t *testing.T) {
+	clean := read(t, testdataDir+"/clean.jsonl")
+	// A row with only a fixable problem, in a file big enough for C018.
+	fixable := strings.Replace(clean, `"assistant"`, `"asistant"`, 1)
+	broken := clean + "{not json\n"
+	tests := []struct {
+		name string
+		file string
+		args []string
+		code int
+	}{
+		{"clean file", clean, nil, exitOK},
+		{"everything fixed", fixable, nil, exitOK},
+		{"errors remain", broken, nil, exitFindings},
+		{"--diff, nothing to change", clean, []string{"--diff"}, exitOK},
+		{"--diff with changes", fixable, []string{"--diff"}, exitFindings},
+		{"--dry-run with changes", fixable, []string{"--dry-run"}, exitFindings},
+		{"--diff, errors but no fix", broken, []string{"--diff"}, exitOK},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sandbox(t)
+			if err := os.WriteFile("data.jsonl", []byte(tc.file), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			r := ftls(t, append(append([]string{"fix"}, tc.args...), "data.jsonl")...)
+			r.wantCode(t, tc.code)
+		})
+	}
+}
+
+func TestHelpAndArguments(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout string // substring; "" means empty
+		stderr string
+	}{
+		{"bare ftls", nil, exitUsage, "", "Usage: ftls COMMAND"},
+		{"ftls help", []string{"help"}, exitOK, "Usage: ftls COMMAND", ""},
+		{"ftls --help", []string{"--help"}, exitOK, "Usage: ftls COMMAND", ""},
+		{"ftls -h", []string{"-h"}, exitOK, "Usage: ftls COMMAND", ""},
+		{"ftls help check", []string{"help", "check"}, exitOK, "Usage: ftls check", ""},
+		{"ftls check --help", []string{"check", "--help"}, exitOK, "Usage: ftls check", ""},
+		{"ftls split -h", []string{"split", "-h"}, exitOK, "Usage: ftls split", ""},
+		{"ftls rules --help", []string{"rules", "--help"}, exitOK, "Usage: ftls rules", ""},
+		{"ftls explain --help", []string{"explain", "--help"}, exitOK, "Usage: ftls explain", ""},
+		{"ftls help nosuch", []string{"help", "nosuch"}, exitUsage, "", `unknown command "nosuch"`},
+		{"ftls rules extra", []string{"rules", "extra"}, exitUsage, "", `unexpected argument "extra"`},
+		{"ftls version extra", []string{"version", "extra"}, exitUsage, "", `unexpected argument "extra"`},
+		{"ftls check", []string{"check"}, exitUsage, "", "Usage: ftls check"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := ftls(t, tc.args...)
+			r.wantCode(t, tc.code)
+			if (tc.stdout == "") != (r.stdout == "") || !strings.Contains(r.stdout, tc.stdout) {
+				t.Errorf("stdout %q, want %q", r.stdout, tc.stdout)
+			}
+			if (tc.stderr == "") != (r.stderr == "") || !strings.Contains(r.stderr, tc.stderr) {
+				t.Errorf("stderr %q, want %q", r.stderr, tc.stderr)
+			}
+		})
+	}
+}
