@@ -195,7 +195,7 @@ func genDataset(rows int) string {
 
 // BenchmarkFileCheckAfterEdit measures the server's second phase after a
 // one-character edit, in process: the edited line checked again, the rows'
-// summaries gathered from the line cache (assemble), and the file rules
+// summaries gathered from the line cache, and the file rules
 // run with the document's kept state, as worker.runFileRules does.
 // FTLS_BENCH_ROWS sets the size (default 100,000 rows).
 func BenchmarkFileCheckAfterEdit(b *testing.B) {
@@ -206,11 +206,11 @@ func BenchmarkFileCheckAfterEdit(b *testing.B) {
 	s := diagnostics.DefaultSettings()
 	snap := open("file:///bench/train.jsonl", "jsonl", 1, genDataset(rows))
 	snap.path = "/bench/train.jsonl"
-	if err := checkRows(context.Background(), snap, s); err != nil {
+	if err := engine.CheckLines(context.Background(), snap.Doc, s, 0, len(snap.Lines)); err != nil {
 		b.Fatal(err)
 	}
 	var state engine.FileState
-	fileCheck(&state, snap.path, assemble(snap), s)
+	state.CheckDoc(snap.path, snap.Doc, s)
 	rnd := rand.New(rand.NewPCG(1, 2))
 	version := int32(1)
 	b.ResetTimer()
@@ -219,9 +219,9 @@ func BenchmarkFileCheckAfterEdit(b *testing.B) {
 		at := Position{Line: 1 + rnd.IntN(rows-2), Character: 45} // inside the system prompt
 		snap, _ = snap.change(version, []contentChange{{Range: &Range{Start: at, End: at}, Text: "a"}})
 		snap.path = "/bench/train.jsonl"
-		if err := checkRows(context.Background(), snap, s); err != nil {
+		if err := engine.CheckLines(context.Background(), snap.Doc, s, 0, len(snap.Lines)); err != nil {
 			b.Fatal(err)
 		}
-		fileCheck(&state, snap.path, assemble(snap), s)
+		state.CheckDoc(snap.path, snap.Doc, s)
 	}
 }

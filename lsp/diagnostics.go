@@ -90,10 +90,10 @@ type worker struct {
 	stop  chan struct{}
 	force atomic.Bool
 
-	last     *snapshot    // the snapshot checked last (worker goroutine only)
-	lastDone time.Time    // when that check ended (idem)
-	gen      uint64       // numbering of lines for carried findings (idem)
-	rows     *rowFindings // the row findings of last's first phase (idem)
+	last     *snapshot           // the snapshot checked last (worker goroutine only)
+	lastDone time.Time           // when that check ended (idem)
+	gen      uint64              // numbering of lines for carried findings (idem)
+	rows     *engine.RowFindings // the row findings of last's first phase (idem)
 	freed    bool
 
 	// state keeps the near-duplicate index between runs of the file rules;
@@ -101,7 +101,7 @@ type worker struct {
 	state engine.FileState
 
 	mu          sync.Mutex
-	carried     []carried
+	carried     []engine.Carried
 	fileRunning bool
 	fileNext    *fileJob
 }
@@ -244,37 +244,37 @@ func (w *worker) checkDataset(snap *snapshot) {
 		}
 		headShown = in.headShown
 	}
-	if first && snap.Lines() > 2*firstBatch {
+	if first && len(snap.Lines) > 2*firstBatch {
 		defer func(start time.Time) {
 			s.log.Noticef("%s: %d lines, %.1f MB: rows checked %.0f ms after the text started to arrive (%.0f ms after it was in)",
-				snap.uri, snap.Lines(), float64(snap.Size())/1e6, ms(time.Since(snap.received)), ms(time.Since(start)))
+				snap.uri, len(snap.Lines), float64(snap.Size())/1e6, ms(time.Since(snap.received)), ms(time.Since(start)))
 		}(time.Now())
 	}
-	if first && snap.Lines() > 2*firstBatch && !headShown {
+	if first && len(snap.Lines) > 2*firstBatch && !headShown {
 		// A large document just opened: show the findings of its first rows
 		// while the rest is checked.
-		head := &snapshot{uri: snap.uri, path: snap.path, kind: snap.kind, version: snap.version, lines: snap.lines[:firstBatch], received: snap.received}
-		if err := checkRows(s.ctx, head, st); err != nil {
+		head := engine.NewDoc(snap.Lines[:firstBatch])
+		if err := engine.CheckLines(s.ctx, head, st, 0, firstBatch); err != nil {
 			return
 		}
-		diags, tally := rowDiagnostics(head)
+		diags, tally := engine.RowDiagnostics(head)
 		if !w.stale(snap) {
-			w.p.publish(&result{snap: snap, settings: st, res: &engine.Result{Path: snap.path, Tally: tally, Diagnostics: finishDiagnostics(diags)}})
+			w.p.publish(&result{snap: snap, settings: st, res: &engine.Result{Path: snap.path, Tally: tally, Diagnostics: engine.FinishDiagnostics(diags)}})
 		}
 	}
 	// What changed since the version checked last, when its rows were
 	// gathered with the same settings: only those lines need a look.
 	prevRows := w.rows
 	w.rows = nil
-	incremental := prevRows != nil && prevRows.settings == st && !first
-	change := lineChange{oldTo: -1, newTo: snap.Lines()}
+	incremental := prevRows != nil && prevRows.Settings == st && !first
+	change := engine.All(len(snap.Lines))
 	if incremental {
-		change = diffLines(prevRows.snap.lines, snap.lines)
+		change = engine.DiffLines(prevRows.Doc.Lines, snap.Lines)
 	}
-	if err := checkRowsIn(s.ctx, snap, st, change.from, change.newTo); err != nil {
+	if err := engine.CheckLines(s.ctx, snap.Doc, st, change.From, change.NewTo); err != nil {
 		return
 	}
-	if incremental && needsEngineAfter(snap, change) || !incremental && needsEngine(snap) {
+	if incremental && engine.NeedsWholeCheckAfter(snap.Doc, change) || !incremental && engine.NeedsWholeCheck(snap.Doc) {
 		// A JSON array file, or a value spread over several lines: the
 		// engine reads those whole.
 		res, err := engine.Check(s.ctx, snap.path, snap.Reader(), engine.Options{Settings: st})
@@ -289,10 +289,10 @@ func (w *worker) checkDataset(snap *snapshot) {
 		}
 		return
 	}
-	if snap.Lines() <= inlineFileRules {
-		res := fileCheck(&engine.FileState{}, snap.path, assemble(snap), st)
+	if len(snap.Lines) <= inlineFileRules {
+		res := new(engine.FileState).CheckDoc(snap.path, snap.Doc, st)
 		w.p.addLeakage(snap, res, st)
-		w.setCarried(carryFileFindings(snap, res))
+		w.setCarried(engine.CarryFileFindings(snap.Doc, res))
 		if !w.stale(snap) {
 			w.p.publish(&result{snap: snap, res: res, settings: st, full: true})
 		}
@@ -302,21 +302,21 @@ func (w *worker) checkDataset(snap *snapshot) {
 	// carried over from the last file check. The row summaries of the
 	// previous result stand in for statistics until phase 2.
 	w.gen++
-	number(snap, w.gen)
-	var rows *rowFindings
+	engine.Number(snap.Doc, w.gen)
+	var rows *engine.RowFindings
 	if incremental {
-		rows = prevRows.next(snap, change)
+		rows = prevRows.Next(snap.Doc, change)
 	} else {
-		rows = allRowFindings(snap, st)
+		rows = engine.AllRowFindings(snap.Doc, st)
 	}
 	w.rows = rows
-	rowDiags, tally := rows.diags, rows.tally
+	rowDiags, tally := rows.Diags, rows.Tally
 	carried := w.getCarried()
 	all := make([]diagnostics.Diagnostic, 0, len(rowDiags)+len(carried))
 	all = append(all, rowDiags...)
-	all = placeCarried(all, carried, snap, w.gen)
+	all = engine.PlaceCarried(all, carried, snap.Doc, w.gen)
 	fc := diagnostics.NewFileContext(st, nil, tally)
-	res := &engine.Result{Path: snap.path, Tally: tally, Formats: fc.FormatCounts, Dominant: fc.Dominant, Diagnostics: finishDiagnostics(all)}
+	res := &engine.Result{Path: snap.path, Tally: tally, Formats: fc.FormatCounts, Dominant: fc.Dominant, Diagnostics: engine.FinishDiagnostics(all)}
 	if prev := w.p.result(w.uri); prev != nil {
 		res.Rows = prev.res.Rows
 	}
@@ -340,13 +340,13 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // returned to the system at once.
 const bigDocument = 64 << 20
 
-func (w *worker) getCarried() []carried {
+func (w *worker) getCarried() []engine.Carried {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.carried
 }
 
-func (w *worker) setCarried(c []carried) {
+func (w *worker) setCarried(c []engine.Carried) {
 	w.mu.Lock()
 	w.carried = c
 	w.mu.Unlock()
@@ -396,11 +396,11 @@ func (w *worker) runFileRules(job *fileJob) {
 			}
 			w.fileNext = nil
 			w.mu.Unlock()
-			res := fileCheck(&w.state, job.snap.path, assemble(job.snap), job.settings)
+			res := w.state.CheckDoc(job.snap.path, job.snap.Doc, job.settings)
 			w.p.addLeakage(job.snap, res, job.settings)
 			// Even a stale outcome is the best guess for the lines it still
 			// shares with the newest version.
-			w.setCarried(carryFileFindings(job.snap, res))
+			w.setCarried(engine.CarryFileFindings(job.snap.Doc, res))
 			if w.stale(job.snap) {
 				continue
 			}

@@ -32,7 +32,7 @@ type fixAll struct {
 // a fix are fixed (engine.FixRows); otherwise the whole text is (the
 // edits are then checked to give exactly the engine's output).
 func fixAllEdits(ctx context.Context, snap *snapshot, st *diagnostics.Settings, r *result) (fixAll, error) {
-	if r != nil && r.snap == snap && r.full && r.settings == st && !bytes.HasPrefix(snap.lines[0].text, bomBytes) && !needsEngine(snap) {
+	if r != nil && r.snap == snap && r.full && r.settings == st && !bytes.HasPrefix(snap.Lines[0].Text(), bomBytes) && !engine.NeedsWholeCheck(snap.Doc) {
 		return fixAllOf(snap, engine.FixRows(rowsWithFixes(snap, r), r.res.Diagnostics, st).Edits, nil), nil
 	}
 	data := snap.Text()
@@ -57,16 +57,16 @@ func fixAllEdits(ctx context.Context, snap *snapshot, st *diagnostics.Settings, 
 // rowsWithFixes returns the rows of snap on whose lines r has a finding
 // with a fix.
 func rowsWithFixes(snap *snapshot, r *result) []dataset.Row {
-	starts := snap.lineStarts()
+	starts := snap.Starts()
 	var rows []dataset.Row
 	last := -1
 	for _, d := range r.res.Diagnostics {
 		ln := d.Range.Start.Line
-		if d.Fix == nil || ln == last || ln < 0 || ln >= len(snap.lines) {
+		if d.Fix == nil || ln == last || ln < 0 || ln >= len(snap.Lines) {
 			continue
 		}
-		l := snap.lines[ln]
-		rows = append(rows, dataset.Row{Line: ln, Offset: starts[ln], Text: l.content(), Term: l.term()})
+		l := snap.Lines[ln]
+		rows = append(rows, dataset.Row{Line: ln, Offset: starts[ln], Text: l.Content(), Term: l.Term()})
 		last = ln
 	}
 	slices.SortFunc(rows, func(a, b dataset.Row) int { return a.Line - b.Line })
@@ -93,10 +93,10 @@ func fixAllOf(snap *snapshot, rows []engine.RowEdit, bom *byteSpan) fixAll {
 	}
 	// A later version holds the edit when it has the fixed text's line
 	// count and every rewritten row.
-	lines := len(snap.lines) - deleted
+	lines := len(snap.Lines) - deleted
 	fixed := newRows(rows)
 	fa.holds = func(cur *snapshot) bool {
-		return len(cur.lines) == lines && rowsPresent(cur, fixed) == len(fixed)
+		return len(cur.Lines) == lines && rowsPresent(cur, fixed) == len(fixed)
 	}
 	return fa
 }
@@ -143,7 +143,7 @@ type byteSpan struct {
 // order and merged where they touch, after bom (the byte order mark's
 // removal) when there is one. A deleted row takes its line end with it.
 func rowSpans(snap *snapshot, rows []engine.RowEdit, bom *byteSpan) []byteSpan {
-	starts := snap.lineStarts()
+	starts := snap.Starts()
 	size := starts[len(starts)-1]
 	var spans []byteSpan
 	add := func(sp byteSpan) {
@@ -159,9 +159,9 @@ func rowSpans(snap *snapshot, rows []engine.RowEdit, bom *byteSpan) []byteSpan {
 	if bom != nil {
 		add(*bom)
 	}
-	hasBOM := bytes.HasPrefix(snap.lines[0].text, bomBytes)
+	hasBOM := bytes.HasPrefix(snap.Lines[0].Text(), bomBytes)
 	for _, e := range rows {
-		if e.Line < 0 || e.Line >= len(snap.lines) {
+		if e.Line < 0 || e.Line >= len(snap.Lines) {
 			continue
 		}
 		start := starts[e.Line]

@@ -520,10 +520,10 @@ func (k *editorSink) Append(rows [][]byte) error {
 func appendRowsEdit(snap *snapshot, rows [][]byte) editPlan {
 	eol := []byte("\n")
 	last := -1
-	for i := len(snap.lines) - 1; i >= 0; i-- {
-		if l := snap.lines[i]; len(bytes.TrimSpace(l.content())) > 0 {
+	for i := len(snap.Lines) - 1; i >= 0; i-- {
+		if l := snap.Lines[i]; len(bytes.TrimSpace(l.Content())) > 0 {
 			last = i
-			if l.term() == 2 {
+			if l.Term() == 2 {
 				eol = []byte("\r\n")
 			}
 			break
@@ -532,7 +532,7 @@ func appendRowsEdit(snap *snapshot, rows [][]byte) editPlan {
 	text := bytes.Join(rows, eol)
 	at := Position{}
 	if last >= 0 {
-		at = Position{Line: last, Character: textpos.UTF16Len(snap.lines[last].content())}
+		at = Position{Line: last, Character: textpos.UTF16Len(snap.Lines[last].Content())}
 		text = append(eol, text...)
 	}
 	return editPlan{

@@ -44,11 +44,11 @@ func (s *Server) hover(ctx *glsp.Context) (any, error) {
 		return nil, nil
 	}
 	ln := p.Position.Line
-	if ln < 0 || ln >= snap.Lines() {
+	if ln < 0 || ln >= len(snap.Lines) {
 		return nil, nil
 	}
-	l := snap.lines[ln]
-	blank := len(bytes.TrimSpace(l.content())) == 0
+	l := snap.Lines[ln]
+	blank := len(bytes.TrimSpace(l.Content())) == 0
 	var parts []string
 	if ln == 0 || blank {
 		parts = append(parts, s.statsHover(snap, r))
@@ -60,7 +60,7 @@ func (s *Server) hover(ctx *glsp.Context) (any, error) {
 	if len(parts) == 0 {
 		return nil, nil
 	}
-	rng := Range{Start: Position{Line: ln}, End: snap.Position(snap.lineStarts()[ln] + int64(len(l.content())))}
+	rng := Range{Start: Position{Line: ln}, End: snap.Position(snap.Starts()[ln] + int64(len(l.Content())))}
 	return hover{Contents: markupContent{Kind: "markdown", Value: strings.Join(parts, "\n\n---\n\n")}, Range: &rng}, nil
 }
 
@@ -76,12 +76,12 @@ func (s *Server) settingsOf(snap *snapshot, r *result) *diagnostics.Settings {
 
 // renderRow describes the row on line ln.
 func renderRow(snap *snapshot, r *result, ln int, st *diagnostics.Settings) string {
-	l := snap.lines[ln]
-	text := l.content()
+	l := snap.Lines[ln]
+	text := l.Content()
 	if ln == 0 {
 		text = bytes.TrimPrefix(text, bomBytes)
 	}
-	row := dataset.Row{Line: ln, Text: text, Term: l.term()}
+	row := dataset.Row{Line: ln, Text: text, Term: l.Term()}
 	var p jsonpos.Parser
 	rc := diagnostics.NewRowContext(&row, &p, st)
 	var b strings.Builder

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/ftls-dev/ftls/engine"
 	"github.com/ftls-dev/ftls/textpos"
 )
 
@@ -46,7 +47,7 @@ type didOpenParams struct {
 	arrived      time.Time        // when the message started to arrive
 	// lines is the text already cut into lines, and streamed what checked
 	// them, when the server read the message as it arrived (stream.go).
-	lines    []*line
+	lines    []*engine.Line
 	streamed *incoming
 }
 

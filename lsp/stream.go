@@ -76,7 +76,7 @@ type incoming struct {
 
 	mu       sync.Mutex
 	wake     *sync.Cond
-	lines    []*line
+	lines    []*engine.Line
 	next     int  // the first line no checker has taken
 	complete bool // every line is in
 	aborted  bool
@@ -150,7 +150,7 @@ func (in *incoming) read(r io.Reader, body []byte, filled int) (didOpenParams, e
 		lineStart += used
 		in.add(lines, nil)
 		if done {
-			in.add(nil, newLine(body[lineStart:decoded:decoded]))
+			in.add(nil, engine.NewLine(body[lineStart:decoded:decoded]))
 			break
 		}
 		m, err := r.Read(body[filled:])
@@ -192,8 +192,8 @@ func (in *incoming) read(r io.Reader, body []byte, filled int) (didOpenParams, e
 
 // completeLines cuts text after every "\n" and returns the complete
 // lines and the bytes they take.
-func completeLines(text []byte) ([]*line, int) {
-	var out []*line
+func completeLines(text []byte) ([]*engine.Line, int) {
+	var out []*engine.Line
 	used := 0
 	for {
 		i := bytes.IndexByte(text[used:], '\n')
@@ -201,14 +201,14 @@ func completeLines(text []byte) ([]*line, int) {
 			return out, used
 		}
 		end := used + i + 1
-		out = append(out, newLine(text[used:end:end]))
+		out = append(out, engine.NewLine(text[used:end:end]))
 		used = end
 	}
 }
 
 // add appends lines; last, when set, is the document's last line (the
 // text after its last newline, possibly empty) and completes it.
-func (in *incoming) add(lines []*line, last *line) {
+func (in *incoming) add(lines []*engine.Line, last *engine.Line) {
 	if len(lines) == 0 && last == nil {
 		return
 	}
@@ -237,7 +237,7 @@ func (in *incoming) abort() {
 
 // take hands out the next lines to check, waiting for them to arrive; ok
 // is false when there are no more.
-func (in *incoming) take() (from int, lines []*line, ok bool) {
+func (in *incoming) take() (from int, lines []*engine.Line, ok bool) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	for {
@@ -257,17 +257,17 @@ func (in *incoming) take() (from int, lines []*line, ok bool) {
 }
 
 func (in *incoming) checker() {
-	var p jsonpos.Parser
+	var c engine.LineChecker
 	for {
 		from, lines, ok := in.take()
 		if !ok {
 			return
 		}
 		for k, l := range lines {
-			if len(l.text) == 0 {
-				continue // the empty last line: not a row (isRow)
+			if len(l.Text()) == 0 {
+				continue // the empty last line: not a row (engine.IsRow)
 			}
-			l.res.Store(checkLine(l, from+k == 0, &p, in.settings))
+			c.Check(l, from+k == 0, in.settings)
 		}
 		if from < firstBatch && in.headLeft.Add(-int64(min(from+len(lines), firstBatch)-from)) == 0 {
 			in.publishHead()
@@ -290,7 +290,7 @@ func (in *incoming) publishHead() {
 	small := in.complete && len(lines) <= 2*firstBatch
 	in.mu.Unlock()
 	n := 0
-	for n < len(lines) && lines[n].res.Load() != nil {
+	for n < len(lines) && lines[n].Checked() {
 		n++
 	}
 	if n == 0 {
@@ -300,9 +300,9 @@ func (in *incoming) publishHead() {
 	if small {
 		return // it is all checked soon
 	}
-	head := &snapshot{uri: in.head.uri, path: in.path, kind: kindDataset, version: in.head.version, lines: lines[:n], received: in.arrived}
-	diags, tally := rowDiagnostics(head)
-	in.s.diags.publishEarly(&result{snap: head, settings: in.settings, res: &engine.Result{Path: in.path, Tally: tally, Diagnostics: finishDiagnostics(diags)}}, in.head.versioned)
+	head := &snapshot{Doc: engine.NewDoc(lines[:n]), uri: in.head.uri, path: in.path, kind: kindDataset, version: in.head.version, received: in.arrived}
+	diags, tally := engine.RowDiagnostics(head.Doc)
+	in.s.diags.publishEarly(&result{snap: head, settings: in.settings, res: &engine.Result{Path: in.path, Tally: tally, Diagnostics: engine.FinishDiagnostics(diags)}}, in.head.versioned)
 	in.headShown = true
 	in.s.log.Noticef("%s: the findings of the first %d rows published %.0f ms after the text started to arrive", in.head.uri, n, ms(time.Since(in.arrived)))
 }

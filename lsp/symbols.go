@@ -9,6 +9,7 @@ import (
 
 	"github.com/ftls-dev/ftls/dataset"
 	"github.com/ftls-dev/ftls/diagnostics"
+	"github.com/ftls-dev/ftls/engine"
 	"github.com/ftls-dev/ftls/jsonpos"
 )
 
@@ -42,11 +43,11 @@ func (s *Server) documentSymbol(ctx *glsp.Context) (any, error) {
 	var order []string
 	var parser jsonpos.Parser
 	listed, total := 0, 0
-	for i, l := range snap.lines {
-		if !isRow(snap.lines, i) {
+	for i, l := range snap.Lines {
+		if !engine.IsRow(snap.Lines, i) {
 			continue
 		}
-		text := l.content()
+		text := l.Content()
 		if len(strings.TrimSpace(string(text))) == 0 {
 			continue
 		}
@@ -72,7 +73,7 @@ func (s *Server) documentSymbol(ctx *glsp.Context) (any, error) {
 			groups[cat] = g
 			order = append(order, cat)
 		}
-		end := snap.Position(snap.lineStarts()[i] + int64(len(l.content())))
+		end := snap.Position(snap.Starts()[i] + int64(len(l.Content())))
 		rng := Range{Start: Position{Line: i}, End: end}
 		g.rows = append(g.rows, documentSymbol{
 			Name: fmt.Sprintf("line %d: %s", i+1, rowTitle(rc)), Kind: symbolObject,
