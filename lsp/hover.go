@@ -3,36 +3,24 @@ package lsp
 import (
 	"bytes"
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/tliron/glsp"
 
-	"github.com/ftls-dev/ftls/dataset"
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/engine"
-	"github.com/ftls-dev/ftls/jsonpos"
+	"github.com/ftls-dev/ftls/rowview"
 	"github.com/ftls-dev/ftls/stats"
-	"github.com/ftls-dev/ftls/tokens"
 )
 
-// Hover on a row shows what the model will see: the row's format, turns,
-// roles, token counts per message, category, its duplicates, and the
-// conversation rendered in ChatML. On the first line and on blank lines it
+// Hover on a row shows what the model will see (package rowview): the
+// row's format, turns, roles, token counts per message, category, its
+// duplicates, and the conversation rendered in ChatML. On the first line and on blank lines it
 // shows the dataset's statistics. A hover never checks the file: it reads
 // the line's text and the latest result, and counts the tokens of that one
 // row.
-
-// Limits of the ChatML rendering, so a huge row still hovers quickly.
-const (
-	maxRenderMessage = 2000
-	maxRenderTotal   = 12000
-	// maxHoverTokenBytes is the longest row whose tokens a hover counts;
-	// counting takes about a millisecond per 4 KB.
-	maxHoverTokenBytes = 256 << 10
-)
 
 func (s *Server) hover(ctx *glsp.Context) (any, error) {
 	p, err := decode[textDocumentPositionParams](ctx)
@@ -55,7 +43,17 @@ func (s *Server) hover(ctx *glsp.Context) (any, error) {
 	}
 	if !blank {
 		settings := s.settingsOf(snap, r)
-		parts = append(parts, renderRow(snap, r, ln, settings))
+		var findings []diagnostics.Diagnostic
+		if r != nil && r.snap == snap {
+			findings = r.res.Diagnostics
+		}
+		parts = append(parts, rowview.Markdown(l.Content(), ln, settings, findings, func(path string, line int) string {
+			uri := snap.uri
+			if path != "" {
+				uri = pathURI(path)
+			}
+			return fmt.Sprintf("%s#L%d", uri, line+1)
+		}))
 	}
 	if len(parts) == 0 {
 		return nil, nil
@@ -72,208 +70,6 @@ func (s *Server) settingsOf(snap *snapshot, r *result) *diagnostics.Settings {
 	}
 	st, _ := s.cfg.settingsFor(snap.path)
 	return st
-}
-
-// renderRow describes the row on line ln.
-func renderRow(snap *snapshot, r *result, ln int, st *diagnostics.Settings) string {
-	l := snap.Lines[ln]
-	text := l.Content()
-	if ln == 0 {
-		text = bytes.TrimPrefix(text, bomBytes)
-	}
-	row := dataset.Row{Line: ln, Text: text, Term: l.Term()}
-	var p jsonpos.Parser
-	rc := diagnostics.NewRowContext(&row, &p, st)
-	var b strings.Builder
-	fmt.Fprintf(&b, "**Row %d**", ln+1)
-	if rc.ParseErr != nil {
-		fmt.Fprintf(&b, " · not valid JSON: %s", rc.ParseErr.Msg)
-		writeFindings(&b, snap, r, ln)
-		return b.String()
-	}
-	fmt.Fprintf(&b, " · %s", rc.Format.Title())
-	var roles []string
-	if rc.Format == dataset.Chat {
-		for _, m := range rc.Messages {
-			roles = append(roles, m.RoleName())
-		}
-	} else {
-		for _, t := range rc.Turns() {
-			roles = append(roles, t.Role)
-		}
-	}
-	if len(roles) > 0 {
-		fmt.Fprintf(&b, " · %d turns (%s)", len(roles), strings.Join(roles, ", "))
-	}
-	if c := rc.Category(); c != "" {
-		fmt.Fprintf(&b, " · category `%s`", c)
-	}
-	b.WriteString("\n\n")
-
-	limit := st.TokenLimit()
-	var cc tokens.ChatCount
-	var msgs []tokens.Message
-	if len(text) > maxHoverTokenBytes {
-		fmt.Fprintf(&b, "Tokens: not counted on hover for a row of %.1f MB (limit %d); `ftls stats` counts them.\n",
-			float64(len(text))/(1<<20), limit)
-	} else {
-		msgs = diagnostics.TokenMessages(rc)
-	}
-	if len(msgs) > 0 {
-		cc = st.Tokens().CountChat(msgs)
-		b.WriteString("| # | role | tokens |\n|---:|---|---:|\n")
-		for i, m := range msgs {
-			role := m.Role
-			if role == "" {
-				role = "text"
-			}
-			if i >= len(rc.Messages) && (rc.Format == dataset.Chat || rc.Format == dataset.ShareGPT) {
-				role = "tools (definitions)"
-			}
-			fmt.Fprintf(&b, "| %d | %s | %d |\n", i+1, role, cc.PerMessage[i])
-		}
-		fmt.Fprintf(&b, "| | **total** | **%d** of %d (%s) |\n", cc.Total, limit, st.Tokens().Encoding())
-	}
-	writeFindings(&b, snap, r, ln)
-	b.WriteString("\n")
-	b.WriteString(renderChatML(rc, cc, limit))
-	return b.String()
-}
-
-// writeFindings lists the duplicate findings of the row and the rows that
-// point at it, from the latest result of this very version.
-func writeFindings(b *strings.Builder, snap *snapshot, r *result, ln int) {
-	if r == nil || r.snap != snap {
-		b.WriteString("\n_Duplicates: checking…_\n")
-		return
-	}
-	ds := r.res.Diagnostics
-	i := sort.Search(len(ds), func(i int) bool { return ds[i].Range.Start.Line >= ln })
-	var own []string
-	for ; i < len(ds) && ds[i].Range.Start.Line == ln; i++ {
-		d := ds[i]
-		if !strings.HasPrefix(d.Code, "D") {
-			continue
-		}
-		line := fmt.Sprintf("- `%s` %s", d.Code, d.Message)
-		for _, rel := range d.Related {
-			uri := snap.uri
-			if rel.Path != "" {
-				uri = pathURI(rel.Path)
-			}
-			line += fmt.Sprintf(" ([line %d](%s#L%d))", rel.Range.Start.Line+1, uri, rel.Range.Start.Line+1)
-		}
-		own = append(own, line)
-	}
-	var others []string
-	for _, d := range ds {
-		if !strings.HasPrefix(d.Code, "D") || d.Range.Start.Line == ln {
-			continue
-		}
-		for _, rel := range d.Related {
-			if rel.Path == "" && rel.Range.Start.Line == ln {
-				others = append(others, fmt.Sprintf("- line %d: `%s` %s", d.Range.Start.Line+1, d.Code, d.Message))
-				break
-			}
-		}
-		if len(others) >= 20 {
-			break
-		}
-	}
-	if len(own)+len(others) == 0 {
-		return
-	}
-	b.WriteString("\n**Duplicates**\n\n")
-	for _, l := range append(own, others...) {
-		b.WriteString(l + "\n")
-	}
-}
-
-// renderChatML renders the conversation as the chat template lays it out
-// for training, marking assistant turns with weight 0 and the place where
-// the token limit cuts the example.
-func renderChatML(rc *diagnostics.RowContext, cc tokens.ChatCount, limit int) string {
-	type turn struct {
-		role, text string
-		untrained  bool
-	}
-	var turns []turn
-	if rc.Format == dataset.Chat {
-		for _, m := range rc.Messages {
-			t := turn{role: m.RoleName(), text: boundedContent(m.Content)}
-			for _, tc := range m.Value.Get("tool_calls").Elems() {
-				fn := tc.Get("function")
-				t.text += fmt.Sprintf("\n[tool call %s(%s)]", fn.Get("name").Str(), fn.Get("arguments").Raw())
-			}
-			if w, ok := m.Value.Get("weight").Float(); ok && w == 0 {
-				t.untrained = true
-			}
-			turns = append(turns, t)
-		}
-	} else {
-		for _, t := range rc.Turns() {
-			turns = append(turns, turn{role: t.Role, text: string(t.Text)})
-		}
-	}
-	if len(turns) == 0 {
-		return ""
-	}
-	var body strings.Builder
-	used, total, cut := 0, 0, false
-	if len(cc.PerMessage) > 0 {
-		total = 3 // reply priming, as counted
-	}
-	for i, t := range turns {
-		if i < len(cc.PerMessage) && rc.Format == dataset.Chat {
-			total += cc.PerMessage[i]
-			if !cut && total > limit {
-				fmt.Fprintf(&body, "✂ ─── token limit %d reached in this message: the rest of the example is cut off ───\n", limit)
-				cut = true
-			}
-		}
-		if t.untrained {
-			body.WriteString("# weight 0: this turn is not trained\n")
-		}
-		text := t.text
-		if len(text) > maxRenderMessage {
-			text = truncateUTF8(text, maxRenderMessage) + " …"
-		}
-		if used+len(text) > maxRenderTotal {
-			fmt.Fprintf(&body, "… %d more message(s)\n", len(turns)-i)
-			break
-		}
-		used += len(text)
-		fmt.Fprintf(&body, "<|im_start|>%s\n%s<|im_end|>\n", t.role, text)
-	}
-	if !cut && rc.Format != dataset.Chat && cc.Total > limit {
-		fmt.Fprintf(&body, "✂ ─── the example is over the token limit of %d: trainers cut it ───\n", limit)
-	}
-	fence := "```"
-	for strings.Contains(body.String(), fence) {
-		fence += "`"
-	}
-	return fence + "chatml\n" + body.String() + fence
-}
-
-// boundedContent is a message's text, or for a very long one the start of
-// its JSON source, so that a hover never decodes megabytes to show two
-// thousand characters.
-func boundedContent(v jsonpos.Value) string {
-	raw := v.Raw()
-	if len(raw) <= 16*maxRenderMessage {
-		return diagnostics.ContentText(v)
-	}
-	return truncateUTF8(string(raw[:2*maxRenderMessage]), 2*maxRenderMessage)
-}
-
-func truncateUTF8(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && n < len(s) && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n]
 }
 
 // statsCache keeps dataset statistics per document version: the plain ones

@@ -11,6 +11,7 @@ import (
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/engine"
 	"github.com/ftls-dev/ftls/jsonpos"
+	"github.com/ftls-dev/ftls/textpos"
 )
 
 // The outline of a dataset is a table of contents: one namespace per
@@ -124,5 +125,5 @@ func shorten(s string) string {
 		}
 		return s
 	}
-	return truncateUTF8(s, maxSymbolName) + "…"
+	return textpos.Truncate(s, maxSymbolName) + "…"
 }

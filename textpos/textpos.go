@@ -186,3 +186,15 @@ func indexNewline(b []byte) int {
 	}
 	return -1
 }
+
+// Truncate returns the longest prefix of s of at most n bytes that does
+// not end inside a UTF-8 sequence.
+func Truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && n < len(s) && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n]
+}
