@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ftls-dev/ftls/workspace"
 )
 
 // Tests of what an editor user sees: statistics on hover, the files the
@@ -73,7 +75,7 @@ func TestPlanHoverActualMatchesDatasetInfo(t *testing.T) {
 	if !strings.Contains(hover, "actual **"+actual+"**") {
 		t.Errorf("dataset_info.txt says %s examples, the plan hover:\n%s", actual, hover)
 	}
-	if !strings.Contains(info, "count training and validation examples together") || !strings.Contains(hover, actualDefinition) {
+	if !strings.Contains(info, "count training and validation examples together") || !strings.Contains(hover, workspace.ActualDefinition) {
 		t.Errorf("the definition is not stated in both:\nhover:\n%s\ninfo:\n%s", hover, info)
 	}
 }

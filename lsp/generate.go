@@ -17,6 +17,7 @@ import (
 	"github.com/ftls-dev/ftls/generator"
 	"github.com/ftls-dev/ftls/plan"
 	"github.com/ftls-dev/ftls/textpos"
+	"github.com/ftls-dev/ftls/workspace"
 )
 
 // "Generate N examples": a code action and command that writes new
@@ -156,8 +157,8 @@ func (s *Server) datasetGenerateActions(snap *snapshot, r *result, p codeActionP
 		// What the plan lacks counts the validation file too, as the
 		// plan's hover and dataset_info.txt count "actual".
 		n := pl.Size.Examples - rows
-		if a := s.planActuals(pl); a.train != nil && plan.SamePath(a.trainPath, snap.path) {
-			n = pl.Size.Examples - rows - a.validN
+		if a := s.planActuals(pl); a.Train != nil && plan.SamePath(a.TrainPath, snap.path) {
+			n = pl.Size.Examples - rows - a.ValidN
 		}
 		if n <= 0 {
 			n = defaultGenerateBatch
@@ -205,7 +206,7 @@ func (s *Server) planGenerateActions(snap *snapshot, p codeActionParams) []codeA
 		return nil
 	}
 	var out []codeAction
-	var a *actuals
+	var a *workspace.Actuals
 	for _, t := range pl.Targets() {
 		rng, ok := pl.KeyRange("categories", strconv.Itoa(t.Index))
 		if !ok {
@@ -224,7 +225,7 @@ func (s *Server) planGenerateActions(snap *snapshot, p codeActionParams) []codeA
 		if a == nil {
 			a = s.planActuals(pl)
 		}
-		n := t.Count - a.perCat[t.Name]
+		n := t.Count - a.PerCat[t.Name]
 		if n <= 0 {
 			continue
 		}

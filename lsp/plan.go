@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,6 +15,7 @@ import (
 	"github.com/ftls-dev/ftls/engine"
 	"github.com/ftls-dev/ftls/plan"
 	"github.com/ftls-dev/ftls/textpos"
+	"github.com/ftls-dev/ftls/workspace"
 )
 
 // Plan files (*.plan.yaml) in the editor: their diagnostics (P001–P006,
@@ -93,87 +93,10 @@ func parsePlan(snap *snapshot) *plan.Plan {
 	return p
 }
 
-// actuals are the figures of the dataset a plan governs. Like
-// dataset_info.txt (info.Build), they count the training and the
-// validation examples together: size.examples plans the whole dataset,
-// which a split only divides.
-type actuals struct {
-	trainPath string
-	validPath string
-	train     *engine.Result // nil when the training file is not there
-	pending   bool           // the training file is being read
-	valid     *engine.Result // nil when the validation file is not there
-	perCat    map[string]int
-	examples  int // training and validation examples
-	trainN    int // training examples
-	validN    int // validation examples
-	multi     int // conversations with more than one user turn
-	turns     int // conversations with at least one user turn
-}
-
-// actualDefinition closes a hover that shows actual figures.
-const actualDefinition = "_Actual figures count the training and validation examples together, as dataset_info.txt does._"
-
-func (a *actuals) add(res *engine.Result) {
-	for _, r := range res.Rows {
-		if !r.Object {
-			continue
-		}
-		if r.Category != "" {
-			a.perCat[r.Category]++
-		}
-		if r.UserTurns > 0 {
-			a.turns++
-		}
-		if r.UserTurns > 1 {
-			a.multi++
-		}
-	}
-}
-
 // planActuals reads the training (and validation) file the plan governs:
 // the open document's latest full result, or the file on disk.
-func (s *Server) planActuals(p *plan.Plan) *actuals {
-	a := &actuals{perCat: map[string]int{}}
-	if p.Path == "" {
-		return a
-	}
-	a.trainPath = p.OutputPath(p.Output.Train)
-	if a.trainPath == "" {
-		return a
-	}
-	a.train, a.pending = s.planDataset(a.trainPath)
-	if a.train == nil {
-		return a
-	}
-	a.trainN = a.train.Examples()
-	a.add(a.train)
-	if v := p.OutputPath(p.Output.Validation); v != "" && !plan.SamePath(v, a.trainPath) {
-		a.validPath = v
-		a.valid, _ = s.planDataset(v)
-		if a.valid != nil {
-			a.validN = a.valid.Examples()
-			a.add(a.valid)
-		}
-	}
-	a.examples = a.trainN + a.validN
-	return a
-}
-
-// files names the files the actual figures come from.
-func (a *actuals) files() string {
-	if a.valid == nil {
-		return a.name()
-	}
-	return a.name() + " and " + filepath.Base(a.validPath)
-}
-
-// split says how the examples divide between the files.
-func (a *actuals) split() string {
-	if a.valid == nil {
-		return fmt.Sprintf("in %s", a.name())
-	}
-	return fmt.Sprintf("%d in %s, %d in %s", a.trainN, a.name(), a.validN, filepath.Base(a.validPath))
+func (s *Server) planActuals(p *plan.Plan) *workspace.Actuals {
+	return workspace.NewActuals(p, s.planDataset)
 }
 
 // syncReadLimit is the size of a dataset that is not open up to which a
@@ -234,16 +157,6 @@ func (s *Server) planDataset(path string) (res *engine.Result, pending bool) {
 	return nil, true
 }
 
-func (a *actuals) name() string { return filepath.Base(a.trainPath) }
-
-// missing says why there is no actual figure.
-func (a *actuals) missing() string {
-	if a.pending {
-		return "counting the examples of " + a.name() + "…"
-	}
-	return "no " + a.name() + " yet"
-}
-
 // --- hover ---
 
 func (s *Server) planHover(ctx *glsp.Context) (any, error) {
@@ -280,64 +193,7 @@ func (s *Server) planHover(ctx *glsp.Context) (any, error) {
 // actualNote puts the actual number next to the planned one for the keys
 // that plan a number.
 func (s *Server) actualNote(p *plan.Plan, path []string) string {
-	switch {
-	case len(path) >= 2 && path[0] == "categories":
-		i, err := strconv.Atoi(path[1])
-		if err != nil {
-			return ""
-		}
-		for _, t := range p.Targets() {
-			if t.Index != i {
-				continue
-			}
-			a := s.planActuals(p)
-			out := fmt.Sprintf("**%s**: planned **%d** examples (%.1f %% of %d)", t.Name, t.Count, 100*t.Share, p.Size.Examples)
-			if a.train == nil {
-				return out + " · actual: " + a.missing()
-			}
-			n := a.perCat[t.Name]
-			share := 0.0
-			if a.examples > 0 {
-				share = 100 * float64(n) / float64(a.examples)
-			}
-			return out + fmt.Sprintf(" · actual **%d** (%.1f %% of %d in %s) · %s\n\n%s", n, share, a.examples, a.files(), shortfall(t.Count, n), actualDefinition)
-		}
-	case len(path) == 2 && path[0] == "size" && path[1] == "examples":
-		a := s.planActuals(p)
-		out := fmt.Sprintf("Planned **%d** examples", p.Size.Examples)
-		if a.train == nil {
-			return out + " · actual: " + a.missing()
-		}
-		return out + fmt.Sprintf(" · actual **%d** (%s) · %s\n\n%s", a.examples, a.split(), shortfall(p.Size.Examples, a.examples), actualDefinition)
-	case len(path) == 2 && path[0] == "diversity" && path[1] == "multi_turn":
-		a := s.planActuals(p)
-		out := fmt.Sprintf("Planned multi-turn share **%.1f %%**", 100*p.Diversity.MultiTurn)
-		if a.train == nil {
-			return out + " · actual: " + a.missing()
-		}
-		if a.turns == 0 {
-			return out + fmt.Sprintf(" · actual: no conversations in %s", a.name())
-		}
-		return out + fmt.Sprintf(" · actual **%.1f %%** (%d of %d conversations in %s)\n\n%s", 100*float64(a.multi)/float64(a.turns), a.multi, a.turns, a.files(), actualDefinition)
-	case len(path) == 2 && path[0] == "validation" && path[1] == "split":
-		a := s.planActuals(p)
-		out := fmt.Sprintf("Planned validation split **%.1f %%**", 100*p.Validation.Split)
-		if a.valid == nil || a.train == nil {
-			return out + " · actual: no validation file yet"
-		}
-		if a.examples == 0 {
-			return out
-		}
-		return out + fmt.Sprintf(" · actual **%.1f %%** (%d validation, %d training examples)", 100*float64(a.validN)/float64(a.examples), a.validN, a.trainN)
-	}
-	return ""
-}
-
-func shortfall(planned, actual int) string {
-	if actual >= planned {
-		return "on target"
-	}
-	return fmt.Sprintf("short %d", planned-actual)
+	return workspace.ActualNote(p, path, func() *workspace.Actuals { return s.planActuals(p) })
 }
 
 // --- completion ---
@@ -443,11 +299,11 @@ func (s *Server) planCodeLens(ctx *glsp.Context) (any, error) {
 			continue
 		}
 		title := fmt.Sprintf("%s: planned %d", t.Name, t.Count)
-		if a.train == nil {
-			title += " · " + a.missing()
+		if a.Train == nil {
+			title += " · " + a.Missing()
 		} else {
-			n := a.perCat[t.Name]
-			title += fmt.Sprintf(" · actual %d · %s", n, shortfall(t.Count, n))
+			n := a.PerCat[t.Name]
+			title += fmt.Sprintf(" · actual %d · %s", n, workspace.Shortfall(t.Count, n))
 		}
 		lenses = append(lenses, codeLens{Range: Range{Start: rng.Start, End: rng.Start}, Command: &command{Title: title}})
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/engine"
 	"github.com/ftls-dev/ftls/plan"
+	"github.com/ftls-dev/ftls/workspace"
 )
 
 // planLines is examples/support.plan.yaml cut down: style.response_length
@@ -179,7 +180,7 @@ func TestServePlanHoverCompletionLens(t *testing.T) {
 	// the training file has 12 of each, the validation file 2 more: the
 	// actual figures count both, as dataset_info.txt does.
 	h := d.hover(12, 5) // categories[0].weight
-	for _, want := range []string{"**categories[].weight**", "**order-status**: planned **164** examples", "actual **14** (20.0 % of 70 in training_data.jsonl and validation_data.jsonl)", "short 150", actualDefinition} {
+	for _, want := range []string{"**categories[].weight**", "**order-status**: planned **164** examples", "actual **14** (20.0 % of 70 in training_data.jsonl and validation_data.jsonl)", "short 150", workspace.ActualDefinition} {
 		if !strings.Contains(h, want) {
 			t.Errorf("hover on categories[0].weight lacks %q:\n%s", want, h)
 		}
@@ -375,13 +376,13 @@ func TestPlanDatasetBackground(t *testing.T) {
 	defer s.cancel()
 	p, _ := plan.Parse(planPath, []byte(text))
 	a := s.planActuals(p)
-	if a.train != nil || !a.pending || !strings.Contains(a.missing(), "counting") {
-		t.Fatalf("first request: train %v pending %v", a.train != nil, a.pending)
+	if a.Train != nil || !a.Pending || !strings.Contains(a.Missing(), "counting") {
+		t.Fatalf("first request: train %v pending %v", a.Train != nil, a.Pending)
 	}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		a = s.planActuals(p)
-		if a.train != nil && a.valid != nil {
+		if a.Train != nil && a.Valid != nil {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -389,8 +390,8 @@ func TestPlanDatasetBackground(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	if a.pending || a.examples != 70 || a.trainN != 60 || a.validN != 10 || a.perCat["billing"] != 14 || a.valid == nil {
-		t.Errorf("actuals: pending %v, %d examples, %v, valid %v", a.pending, a.examples, a.perCat, a.valid != nil)
+	if a.Pending || a.Examples != 70 || a.TrainN != 60 || a.ValidN != 10 || a.PerCat["billing"] != 14 || a.Valid == nil {
+		t.Errorf("actuals: pending %v, %d examples, %v, valid %v", a.Pending, a.Examples, a.PerCat, a.Valid != nil)
 	}
 }
 
