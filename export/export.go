@@ -130,6 +130,11 @@ func exportRow(p *jsonpos.Parser, text []byte, opts Options, st *Stats) (out []b
 	if root.Kind() != jsonpos.Object {
 		return nil, false, false, fmt.Errorf("row is a JSON %s, not an object", root.Kind())
 	}
+	// Half a surrogate pair is not Unicode: strict loaders reject the
+	// row, others alter it (J006).
+	if offs := jsonpos.LoneSurrogates(text, 1); offs != nil {
+		return nil, false, false, fmt.Errorf("lone surrogate %s at byte %d, half a character and not valid Unicode (J006; `ftls fix` removes it)", text[offs[0]:offs[0]+6], offs[0]+1)
+	}
 	out = text
 	if f := dataset.Detect(root); opts.Convert && f != dataset.Chat {
 		if out, err = dataset.ToChat(root, f); err != nil {
