@@ -258,11 +258,11 @@ func init() {
 			Code: "C016", Name: "other-format", Severity: Error, Fixable: true,
 			Summary: "row is in another format than the file",
 			Doc: Doc{
-				What: "Reports a row whose format differs from the one expected: chat messages with `--target openai`, else the file's most frequent format.",
+				What: "Reports a row whose format differs from the one expected: chat messages with `--target openai`, else the file's most frequent format. With `--target openai`, a file with no chat row at all (a whole Alpaca or ShareGPT dataset) is reported once, on its first row, with the `ftls export` command that converts it.",
 				Why:  "A trainer reads a whole file with one schema; a row in another shape fails to load or is skipped.",
 				Bad:  `{"instruction": "Say hi", "input": "", "output": "Hi!"}   (in a chat file)`,
 				Good: `{"messages": [{"role": "user", "content": "Say hi"}, {"role": "assistant", "content": "Hi!"}]}`,
-				Fix:  "ShareGPT, Alpaca, prompt/completion and raw ChatML rows are converted to chat messages; other keys are kept.",
+				Fix:  "ShareGPT, Alpaca, prompt/completion and raw ChatML rows are converted to chat messages; other keys are kept. A whole file in another format is converted by `ftls export --target openai FILE -o OUT`.",
 			},
 			File: checkOtherFormat,
 		},
@@ -761,6 +761,12 @@ func checkOtherFormat(f *FileContext) {
 	if want == dataset.Unknown {
 		return
 	}
+	if whole := otherFormats(f, want); whole != "" {
+		// Not one stray row but a file in another format: said once, with
+		// the command that converts it, instead of once per row.
+		f.ReportFile("C016", "all %s rows are in %s format; OpenAI fine-tuning needs chat messages: convert the file with `ftls export --target openai FILE -o OUT`", thousands(f.Examples()-f.FormatCounts[dataset.Unknown]), whole)
+		return
+	}
 	for i, r := range f.Rows {
 		if !r.Object || r.Format == want || r.Format == dataset.Unknown {
 			continue
@@ -775,6 +781,31 @@ func checkOtherFormat(f *FileContext) {
 		}
 		f.ReportRow("C016", i, fix, "row is in %s format; %s", r.Format.Title(), why)
 	}
+}
+
+// otherFormats names the formats of a file none of whose recognised rows
+// is in the wanted format (chat messages, for OpenAI), e.g. "Alpaca" or
+// "Alpaca and ShareGPT"; "" when some rows are in it, or when only one row
+// is recognised (its finding carries the fix).
+func otherFormats(f *FileContext, want dataset.Format) string {
+	if f.Settings.Target != TargetOpenAI || f.FormatCounts[want] > 0 {
+		return ""
+	}
+	var names []string
+	n := 0
+	for fm, c := range f.FormatCounts {
+		if c > 0 && dataset.Format(fm) != dataset.Unknown {
+			names = append(names, dataset.Format(fm).Title())
+			n += c
+		}
+	}
+	if n < 2 {
+		return ""
+	}
+	if len(names) == 1 {
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // convertRow is the fix of C016: it reparses the row's current text and

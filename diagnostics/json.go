@@ -52,7 +52,7 @@ func init() {
 			Code: "J004", Name: "invalid-utf8", Severity: Error, Fixable: true,
 			Summary: "invalid UTF-8 or a byte order mark",
 			Doc: Doc{
-				What: "Reports bytes that are not valid UTF-8 (text saved in Latin-1 or Windows-1252, binary garbage), and a UTF-8 byte order mark at the start of the file.",
+				What: "Reports bytes that are not valid UTF-8 (text saved in Latin-1 or Windows-1252, binary garbage), and a UTF-8 byte order mark at the start of the file. A file that is not text at all (more than one in ten of its first 8 KB control bytes or invalid UTF-8: an archive, a model, an image, UTF-16) is one finding, \"not a text file\", at its top, and its rows are not read.",
 				Why:  "JSON must be UTF-8. Invalid bytes become replacement characters or fail the load, and a byte order mark makes strict parsers reject the first row.",
 				Bad:  "\\xEF\\xBB\\xBF{\"messages\": ...}   or   {\"content\": \"caf\\xE9\"}",
 				Good: `{"messages": ...}   and   {"content": "café"}`,

@@ -128,7 +128,9 @@ func TestByteOrderMark(t *testing.T) {
 		t.Errorf("the BOM fix must delete bytes [0,3), got %+v", d.Fix)
 	}
 	// A BOM alone, and a BOM before a blank line.
-	assertLines(t, run(t, []byte("\uFEFF"), engine.Options{}))
+	assertLines(t, run(t, []byte("\uFEFF"), engine.Options{}),
+		`0:0-0:0 C020 file is empty: the dataset has no rows`,
+	)
 	assertLines(t, run(t, []byte("\uFEFF\n"+goodRow), engine.Options{}),
 		`0:0-0:0 J003 blank line`,
 		`0:0-0:0 J004 file starts with a UTF-8 byte order mark`,
@@ -383,7 +385,7 @@ func TestJSONArray(t *testing.T) {
 	})
 	t.Run("empty array", func(t *testing.T) {
 		res := run(t, []byte(" [ ] "), engine.Options{})
-		assertLines(t, res)
+		assertLines(t, res, `0:0-0:0 C020 the JSON array is empty: the dataset has no rows`)
 		if len(res.Rows) != 0 {
 			t.Errorf("%d rows, want 0", len(res.Rows))
 		}

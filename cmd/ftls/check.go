@@ -57,13 +57,10 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 			return fail(stderr, err)
 		}
 		var res *engine.Result
-		switch {
-		case p == stdinPath:
-			res, err = engine.Check(context.Background(), stdinName, stdin, opts)
-		case plan.IsPath(p):
+		if plan.IsPath(p) {
 			res, err = checkPlan(p, opts)
-		default:
-			res, err = engine.CheckFile(context.Background(), p, opts)
+		} else {
+			res, err = checkInput(context.Background(), p, opts)
 		}
 		if safefile.IsNotRegular(err) {
 			// /dev/zero or a FIFO under a dataset's name: never read.

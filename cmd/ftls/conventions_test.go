@@ -5,6 +5,7 @@ package main
 // codes of fix, help and arguments.
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -215,6 +216,68 @@ func TestHelpAndArguments(t *testing.T) {
 			}
 			if (tc.stderr == "") != (r.stderr == "") || !strings.Contains(r.stderr, tc.stderr) {
 				t.Errorf("stderr %q, want %q", r.stderr, tc.stderr)
+			}
+		})
+	}
+}
+
+func TestBinaryEmptyAndWholeFileFormat(t *testing.T) {
+	binary := make([]byte, 64<<10)
+	for i := range binary {
+		binary[i] = byte(i * 7919 >> 3) // NULs, control bytes, invalid UTF-8
+	}
+	var alpaca strings.Builder
+	for i := range 30 {
+		fmt.Fprintf(&alpaca, `{"instruction": "What is %d plus %d?", "input": "", "output": "%d, since %d and %d make %d."}`+"\n", i, i+2, 2*i+2, i, i+2, 2*i+2)
+	}
+	tests := []struct {
+		name  string
+		file  string
+		data  string
+		cmd   string
+		code  int
+		lines []string // the whole text output, in order
+	}{
+		{"binary file: one finding", "model.jsonl", string(binary), "check", exitFindings,
+			[]string{"model.jsonl:1:1: error J004 not a text file: "}},
+		{"UTF-16 file", "u16.jsonl", "\xff\xfe{\x00}\x00\n\x00{\x00}\x00\n\x00", "check", exitFindings,
+			[]string{"u16.jsonl:1:1: error J004 not a text file ftls can read: it is UTF-16 (byte order mark 0xFFFE); save it as UTF-8"}},
+		{"empty file", "empty.jsonl", "", "check", exitFindings,
+			[]string{"empty.jsonl:1:1: error C020 file is empty: the dataset has no rows"}},
+		{"blank lines only", "blank.jsonl", "\n\n", "check", exitFindings,
+			[]string{"blank.jsonl:1:1: error C020 file holds only blank lines: the dataset has no rows", "blank.jsonl:1:1: warning J003 blank line", "blank.jsonl:2:1: warning J003 blank line"}},
+		{"a whole Alpaca file: one C016 with the export command", "alpaca.jsonl", alpaca.String(), "check", exitFindings,
+			[]string{"alpaca.jsonl:1:1: error C016 all 30 rows are in Alpaca format; OpenAI fine-tuning needs chat messages: convert the file with `ftls export --target openai FILE -o OUT`"}},
+		{"stats of a binary file", "model.jsonl", string(binary), "stats", exitOK, nil},
+		{"fix of a binary file: nothing fixed, the error left", "model.jsonl", string(binary), "fix", exitFindings, nil},
+		{"fix --dry-run of a binary file: nothing to fix", "model.jsonl", string(binary), "fix", exitOK, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sandbox(t)
+			if err := os.WriteFile(tc.file, []byte(tc.data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			args := []string{tc.cmd, tc.file}
+			if strings.Contains(tc.name, "--dry-run") {
+				args = []string{tc.cmd, "--dry-run", tc.file}
+			}
+			r := ftls(t, args...)
+			if tc.cmd == "fix" && !strings.Contains(r.stderr, "not a text file") {
+				t.Errorf("fix does not say why: %s", r.stderr)
+			}
+			r.wantCode(t, tc.code)
+			if tc.cmd != "check" {
+				return
+			}
+			got := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+			if len(got) != len(tc.lines) {
+				t.Fatalf("%d lines, want %d:\n%s", len(got), len(tc.lines), r.stdout)
+			}
+			for i, want := range tc.lines {
+				if !strings.HasPrefix(got[i], want) {
+					t.Errorf("line %d: %q, want %q", i+1, got[i], want)
+				}
 			}
 		})
 	}

@@ -33,6 +33,7 @@ func runFix(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	cache := newSettingsCache(&lf)
+	fixNotes = stderr
 	status, fixes, files, remaining := exitOK, 0, 0, 0
 	for _, p := range paths {
 		opts, err := cache.options(p)
@@ -78,6 +79,9 @@ func runFix(args []string, stdout, stderr io.Writer) int {
 	return status
 }
 
+// fixNotes is where fixFile says why it skipped a file.
+var fixNotes io.Writer = io.Discard
+
 // fixFile fixes one dataset (standard input for -) and returns what it
 // did and the number of errors left in the fixed text. With write false
 // nothing is written.
@@ -91,6 +95,11 @@ func fixFile(p string, opts engine.Options, write bool) (*engine.FixResult, int,
 	}
 	if err != nil {
 		return nil, 0, err
+	}
+	if why := engine.NotText(data[:min(len(data), engine.SniffSize)]); why != "" {
+		// Nothing to fix, and one error left (the J004 of ftls check).
+		fmt.Fprintf(fixNotes, "ftls: %s: %s\n", displayName(p), why)
+		return &engine.FixResult{Path: p}, 1, nil
 	}
 	ctx := context.Background()
 	out, res, err := engine.FixEdits(ctx, data, opts)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/ftls-dev/ftls/engine"
 	"github.com/ftls-dev/ftls/stats"
 )
 
@@ -27,12 +26,7 @@ func runStats(args []string, stdout, stderr io.Writer) int {
 			return fail(stderr, err)
 		}
 		opts.Settings.CountTokens = true
-		var res *engine.Result
-		if p == stdinPath {
-			res, err = engine.Check(context.Background(), stdinName, stdin, opts)
-		} else {
-			res, err = engine.CheckFile(context.Background(), p, opts)
-		}
+		res, err := checkInput(context.Background(), p, opts)
 		if err != nil {
 			return fail(stderr, err)
 		}

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+
+	"github.com/ftls-dev/ftls/engine"
+	"github.com/ftls-dev/ftls/safefile"
+)
+
+// checkInput checks the dataset at path, or standard input for -. A file
+// that is not text (engine.NotText: an archive, a model, UTF-16) is one
+// finding, without reading its rows.
+func checkInput(ctx context.Context, path string, opts engine.Options) (*engine.Result, error) {
+	if path == stdinPath {
+		br := bufio.NewReaderSize(stdin, engine.SniffSize)
+		head, _ := br.Peek(engine.SniffSize)
+		if why := engine.NotText(head); why != "" {
+			return engine.NotTextResult(stdinName, why, opts.Settings), nil
+		}
+		return engine.Check(ctx, stdinName, br, opts)
+	}
+	f, err := safefile.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	head := make([]byte, engine.SniffSize)
+	n, _ := io.ReadFull(f, head)
+	f.Close()
+	if why := engine.NotText(head[:n]); why != "" {
+		return engine.NotTextResult(path, why, opts.Settings), nil
+	}
+	return engine.CheckFile(ctx, path, opts)
+}
