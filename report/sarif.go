@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/json"
 	"io"
+	"net/url"
 	"path/filepath"
 	"strings"
 
@@ -153,7 +154,32 @@ func physical(path string, l0, c0, l1, c1 int) sarifPhysicalLocation {
 		c1 = c0 + 1
 	}
 	return sarifPhysicalLocation{
-		ArtifactLocation: sarifArtifact{URI: filepath.ToSlash(strings.TrimPrefix(path, "./"))},
+		ArtifactLocation: sarifArtifact{URI: sarifURI(path)},
 		Region:           sarifRegion{StartLine: l0 + 1, StartColumn: c0 + 1, EndLine: l1 + 1, EndColumn: c1 + 1},
 	}
+}
+
+// sarifURI writes a path as the URI reference artifactLocation.uri holds
+// (RFC 3986): each segment percent-encoded ("my data#1.jsonl" ->
+// "my%20data%231.jsonl", UTF-8 bytes of other letters too). A relative path
+// stays relative, with ':' encoded so that its first segment cannot read
+// as a scheme; an absolute path becomes a file URI.
+func sarifURI(path string) string {
+	abs := filepath.IsAbs(path)
+	segs := strings.Split(filepath.ToSlash(strings.TrimPrefix(path, "./")), "/")
+	for i, seg := range segs {
+		seg = url.PathEscape(seg)
+		if !abs {
+			seg = strings.ReplaceAll(seg, ":", "%3A")
+		}
+		segs[i] = seg
+	}
+	u := strings.Join(segs, "/")
+	if !abs {
+		return u
+	}
+	if !strings.HasPrefix(u, "/") {
+		u = "/" + u // file:///C:/data
+	}
+	return "file://" + u
 }
