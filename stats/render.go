@@ -33,7 +33,11 @@ func (s *Stats) WriteText(w io.Writer) {
 		}
 	}
 	fmt.Fprintf(w, "  system prompts  %d variant(s) in %d examples\n", s.SystemPromptVariants, s.WithSystemPrompt)
-	fmt.Fprintf(w, "  multi-turn      %d (%.1f %%), single-turn %d\n", s.MultiTurn, 100*s.MultiTurnShare(), s.SingleTurn)
+	fmt.Fprintf(w, "  multi-turn      %d (%.1f %%), single-turn %d", s.MultiTurn, 100*s.MultiTurnShare(), s.SingleTurn)
+	if s.NoUserTurn > 0 {
+		fmt.Fprintf(w, ", no user turn %d", s.NoUserTurn)
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "  duplicates      %d exact, %d near\n", s.Duplicates, s.NearDuplicates)
 	fmt.Fprintf(w, "  findings        %d errors, %d warnings%s\n", s.Errors, s.Warnings, findingList(s.Findings))
 }

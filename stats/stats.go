@@ -33,6 +33,10 @@ type Stats struct {
 	WithSystemPrompt     int `json:"withSystemPrompt"`
 	MultiTurn            int `json:"multiTurn"`
 	SingleTurn           int `json:"singleTurn"`
+	// NoUserTurn counts the examples with no user turn at all (only a
+	// system prompt and an answer, say), which are neither multi- nor
+	// single-turn.
+	NoUserTurn int `json:"noUserTurn"`
 
 	Duplicates     int            `json:"duplicates"`
 	NearDuplicates int            `json:"nearDuplicates"`
@@ -100,6 +104,8 @@ func FromResult(res *engine.Result, encoding string) *Stats {
 			s.MultiTurn++
 		case r.UserTurns == 1:
 			s.SingleTurn++
+		default:
+			s.NoUserTurn++
 		}
 		if r.Tokens > 0 {
 			total = append(total, int(r.Tokens))

@@ -282,3 +282,33 @@ func TestBinaryEmptyAndWholeFileFormat(t *testing.T) {
 		})
 	}
 }
+
+func TestStatsCountsNoUserTurn(t *testing.T) {
+	const (
+		single = `{"messages": [{"role": "user", "content": "Hi %d"}, {"role": "assistant", "content": "Hello!"}]}`
+		multi  = `{"messages": [{"role": "user", "content": "Hi %d"}, {"role": "assistant", "content": "Hello!"}, {"role": "user", "content": "More"}, {"role": "assistant", "content": "Sure."}]}`
+		none   = `{"messages": [{"role": "system", "content": "Be brief %d."}, {"role": "assistant", "content": "Hello!"}]}`
+	)
+	tests := []struct {
+		rows []string
+		want string
+	}{
+		{[]string{multi, multi, multi, single, none}, "multi-turn      3 (75.0 %), single-turn 1, no user turn 1\n"},
+		{[]string{multi, single}, "multi-turn      1 (50.0 %), single-turn 1\n"},
+	}
+	for _, tc := range tests {
+		sandbox(t)
+		var b strings.Builder
+		for i, r := range tc.rows {
+			fmt.Fprintf(&b, r+"\n", i)
+		}
+		if err := os.WriteFile("d.jsonl", []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := ftls(t, "stats", "d.jsonl")
+		r.wantCode(t, exitOK)
+		if !strings.Contains(r.stdout, tc.want) {
+			t.Errorf("stats lacks %q:\n%s", tc.want, r.stdout)
+		}
+	}
+}
