@@ -2,6 +2,7 @@ package info
 
 import (
 	"fmt"
+	"path/filepath"
 	"sort"
 	"strings"
 )
@@ -43,10 +44,16 @@ func nextSteps(r *Report) []string {
 	if r.Opts.Plan != nil {
 		split = r.Opts.Plan.Validation.Split
 	}
+	// ftls split reads JSON Lines: a JSON array file is exported first.
+	splitFile, export := train, ""
+	if ext := filepath.Ext(train); strings.EqualFold(ext, ".json") {
+		splitFile = strings.TrimSuffix(train, ext) + ".jsonl"
+		export = fmt.Sprintf("convert the JSON array to JSON Lines with `ftls export %s -o %s`, then ", train, splitFile)
+	}
 	if v, ok := r.missingValidation(); ok && r.TrainExamples > 0 {
-		add("Hold out a validation set: `ftls split %s` moves %s of each category into %s, keeping duplicates on one side.", train, pct(split), v.Name)
+		add("Hold out a validation set: %s`ftls split %s` moves %s of each category into %s, keeping duplicates on one side.", export, splitFile, pct(split), v.Name)
 	} else if !r.hasValidation() && r.TrainExamples >= 20 {
-		add("Hold out 10-20 %% of the examples for validation: `ftls split %s` moves %s of each category into a validation file.", train, pct(split))
+		add("Hold out 10-20 %% of the examples for validation: %s`ftls split %s` moves %s of each category into a validation file.", export, splitFile, pct(split))
 	} else if vs := r.ValidationShare(); vs >= 0 && (vs < 0.10 || vs > 0.20) {
 		add("The validation file holds %s of the examples; 10-20 %% is the usual range (B006).", pct(vs))
 	}

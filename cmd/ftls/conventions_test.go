@@ -312,3 +312,32 @@ func TestStatsCountsNoUserTurn(t *testing.T) {
 		}
 	}
 }
+
+func TestInfoNextStepsOnJSONArray(t *testing.T) {
+	tests := []struct {
+		file, want string
+	}{
+		{"data.json", "convert the JSON array to JSON Lines with `ftls export data.json -o data.jsonl`, then `ftls split data.jsonl`"},
+		{"data.jsonl", "`ftls split data.jsonl` moves"},
+	}
+	for _, tc := range tests {
+		sandbox(t)
+		var rows []string
+		for i := range 25 {
+			rows = append(rows, fmt.Sprintf(`{"messages": [{"role": "user", "content": "What is %d plus 2?"}, {"role": "assistant", "content": "It is %d."}]}`, i, i+2))
+		}
+		text := strings.Join(rows, "\n") + "\n"
+		if strings.HasSuffix(tc.file, ".json") {
+			text = "[\n" + strings.Join(rows, ",\n") + "\n]\n"
+		}
+		if err := os.WriteFile(tc.file, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := ftls(t, "info", tc.file)
+		r.wantCode(t, exitOK)
+		doc := strings.Join(strings.Fields(read(t, "dataset_info.txt")), " ")
+		if !strings.Contains(doc, tc.want) {
+			t.Errorf("%s: next steps lack %q:\n%s", tc.file, tc.want, doc)
+		}
+	}
+}
