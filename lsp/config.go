@@ -176,7 +176,7 @@ func (c *configState) settingsFor(path string) (*diagnostics.Settings, error) {
 			mod, size = st.ModTime(), st.Size()
 		}
 	}
-	pp, pmod, psize := governingPlan(path)
+	pp, pmod, psize := workspace.PlanFor(path)
 	key := cfg + "\x00" + pp
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -195,7 +195,7 @@ func (c *configState) freshSettings(path string) *diagnostics.Settings {
 	if path != "" {
 		cfg = config.Find(filepath.Dir(path))
 	}
-	pp, _, _ := governingPlan(path)
+	pp, _, _ := workspace.PlanFor(path)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	s, _ := c.build(cfg, pp)

@@ -1,7 +1,6 @@
 package lsp
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,14 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"sync"
-	"sync/atomic"
-
-	"github.com/tliron/glsp"
 
 	"github.com/ftls-dev/ftls/generator"
 	"github.com/ftls-dev/ftls/plan"
-	"github.com/ftls-dev/ftls/textpos"
 	"github.com/ftls-dev/ftls/workspace"
 )
 
@@ -58,196 +52,7 @@ type generateArgs struct {
 	Count    int    `json:"count,omitempty"`
 }
 
-// generations are the runs in progress, by progress token.
-type generations struct {
-	mu   sync.Mutex
-	runs map[string]context.CancelFunc
-	seq  atomic.Int64
-}
-
-func (g *generations) add(token string, cancel context.CancelFunc) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.runs == nil {
-		g.runs = map[string]context.CancelFunc{}
-	}
-	g.runs[token] = cancel
-}
-
-func (g *generations) remove(token string) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	delete(g.runs, token)
-}
-
-func (g *generations) cancel(token string) bool {
-	g.mu.Lock()
-	c := g.runs[token]
-	g.mu.Unlock()
-	if c != nil {
-		c()
-	}
-	return c != nil
-}
-
-// workDoneProgressCancel handles window/workDoneProgress/cancel. glsp's
-// ProgressToken decodes empty, so the token is read from the raw params.
-func (s *Server) workDoneProgressCancel(ctx *glsp.Context) (any, error) {
-	var p struct {
-		Token json.RawMessage `json:"token"`
-	}
-	if err := json.Unmarshal(ctx.Params, &p); err != nil {
-		return nil, &paramsError{err}
-	}
-	tok := tokenString(p.Token)
-	if s.gens.cancel(tok) {
-		s.log.Infof("generation %s: cancelled by the client", tok)
-	}
-	return nil, nil
-}
-
-// tokenString turns a JSON string or number token into a string.
-func tokenString(raw json.RawMessage) string {
-	var str string
-	if json.Unmarshal(raw, &str) == nil {
-		return str
-	}
-	return string(bytes.TrimSpace(raw))
-}
-
 // --- code actions ---
-
-func generateTitle(n int, category string) string {
-	ex := "examples"
-	if n == 1 {
-		ex = "example"
-	}
-	if category != "" {
-		return fmt.Sprintf("Generate %d %s for %s (ftls)", n, ex, category)
-	}
-	return fmt.Sprintf("Generate %d %s (ftls)", n, ex)
-}
-
-func generateAction(kind, title string, args generateArgs) codeAction {
-	return codeAction{Title: title, Kind: kind, Command: &command{Title: title, Command: cmdGenerate, Arguments: []any{args}}}
-}
-
-// datasetGenerateActions are the generate actions of a dataset document:
-// the source action on the whole dataset and a quickfix per B001
-// diagnostic in the range (or sent back by the client).
-func (s *Server) datasetGenerateActions(snap *snapshot, r *result, p codeActionParams) []codeAction {
-	if snap == nil || snap.kind != kindDataset || snap.path == "" || r == nil || r.snap != snap {
-		return nil
-	}
-	pl, err := governing(snap.path)
-	if err != nil || pl == nil {
-		return nil
-	}
-	var out []codeAction
-	counts, rows := map[string]int{}, 0
-	for _, row := range r.res.Rows {
-		if row.Object {
-			rows++
-			if row.Category != "" {
-				counts[row.Category]++
-			}
-		}
-	}
-	if wants(p.Context.Only, kindGenerate) {
-		// What the plan lacks counts the validation file too, as the
-		// plan's hover and dataset_info.txt count "actual".
-		n := pl.Size.Examples - rows
-		if a := s.planActuals(pl); a.Train != nil && plan.SamePath(a.TrainPath, snap.path) {
-			n = pl.Size.Examples - rows - a.ValidN
-		}
-		if n <= 0 {
-			n = defaultGenerateBatch
-		}
-		out = append(out, generateAction(kindGenerate, generateTitle(n, ""), generateArgs{URI: snap.uri, Version: snap.version, Count: n}))
-	}
-	if wants(p.Context.Only, kindQuickFix) {
-		targets := map[string]int{}
-		for _, t := range pl.Targets() {
-			targets[t.Name] = t.Count
-		}
-		seen := map[string]bool{}
-		for i, d := range r.res.Diagnostics {
-			if d.Code != "B001" || !overlaps(d.Range, p.Range) {
-				continue
-			}
-			cat := d.Category
-			if cat == "" || seen[cat] {
-				continue
-			}
-			if _, planned := targets[cat]; !planned {
-				continue
-			}
-			seen[cat] = true
-			n := targets[cat] - counts[cat]
-			if n <= 0 {
-				continue // over target: generating elsewhere is the fix
-			}
-			a := generateAction(kindQuickFix, generateTitle(n, cat), generateArgs{URI: snap.uri, Version: snap.version, Category: cat, Count: n})
-			a.Diagnostics = []lspDiagnostic{toLSP(r, i, d)}
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
-// planGenerateActions are the generate actions of a plan document: one per
-// category whose entry is in the range and whose target is not met.
-func (s *Server) planGenerateActions(snap *snapshot, p codeActionParams) []codeAction {
-	if snap == nil || snap.kind != kindPlan || !wants(p.Context.Only, kindGenerate) {
-		return nil
-	}
-	pl := parsePlan(snap)
-	if pl == nil || pl.HasSyntaxError() || pl.Output.Train == "" {
-		return nil
-	}
-	var out []codeAction
-	var a *workspace.Actuals
-	for _, t := range pl.Targets() {
-		rng, ok := pl.KeyRange("categories", strconv.Itoa(t.Index))
-		if !ok {
-			continue
-		}
-		// The whole entry: from its key to the next category's.
-		end := rng.End
-		if next, ok := pl.KeyRange("categories", strconv.Itoa(t.Index+1)); ok {
-			end = next.Start
-		} else if vr, ok := pl.ValueRange("categories", strconv.Itoa(t.Index)); ok {
-			end = vr.End
-		}
-		if !overlaps(Range{Start: rng.Start, End: end}, p.Range) {
-			continue
-		}
-		if a == nil {
-			a = s.planActuals(pl)
-		}
-		n := t.Count - a.PerCat[t.Name]
-		if n <= 0 {
-			continue
-		}
-		out = append(out, generateAction(kindGenerate, generateTitle(n, t.Name), generateArgs{URI: snap.uri, Version: snap.version, Category: t.Name, Count: n}))
-	}
-	return out
-}
-
-// planCodeActionGenerate is the plan document's code actions with the
-// generate actions added.
-func (s *Server) planCodeActionGenerate(ctx *glsp.Context) (any, error) {
-	res, err := s.planCodeAction(ctx)
-	if err != nil {
-		return res, err
-	}
-	actions, _ := res.([]codeAction)
-	q, err := decode[codeActionParams](ctx)
-	if err != nil {
-		return actions, nil
-	}
-	return append(actions, s.planGenerateActions(s.docs.get(q.TextDocument.URI), q)...), nil
-}
 
 // --- the command ---
 
@@ -270,7 +75,7 @@ func (s *Server) generateCommand(raw json.RawMessage) error {
 	case kindPlan:
 		pl, _ = plan.Parse(snap.path, snap.Text())
 	case kindDataset:
-		pl, err = governing(snap.path)
+		pl, err = workspace.Governing(snap.path)
 		if err == nil && pl == nil {
 			err = fmt.Errorf("no plan governs %s; generation needs a plan", filepath.Base(snap.path))
 		}
@@ -306,48 +111,6 @@ func (s *Server) generateCommand(raw json.RawMessage) error {
 		}
 	})
 	return nil
-}
-
-// callSync sends a request to the client and waits for the answer; only
-// from a goroutine other than a handler's.
-func (s *Server) callSync(method string, params, result any) {
-	s.mu.Lock()
-	c := s.call
-	s.mu.Unlock()
-	if c != nil {
-		c(method, params, result)
-	}
-}
-
-type messageActionItem struct {
-	Title string `json:"title"`
-}
-
-type showMessageRequestParams struct {
-	Type    int                 `json:"type"`
-	Message string              `json:"message"`
-	Actions []messageActionItem `json:"actions"`
-}
-
-type progressParams struct {
-	Token string `json:"token"`
-	Value any    `json:"value"`
-}
-
-type workDoneProgress struct {
-	Kind        string `json:"kind"`
-	Title       string `json:"title,omitempty"`
-	Cancellable bool   `json:"cancellable,omitempty"`
-	Message     string `json:"message,omitempty"`
-	Percentage  *int   `json:"percentage,omitempty"`
-}
-
-func pctOf(done, total int) *int {
-	p := 0
-	if total > 0 {
-		p = min(100, done*100/total)
-	}
-	return &p
 }
 
 // runGenerate is one run, in its own goroutine.
@@ -480,64 +243,4 @@ func (s *Server) runGenerate(pl *plan.Plan, dataset string, args generateArgs) e
 	}
 	s.showMessage(messageInfo, msg)
 	return nil
-}
-
-// editorSink inserts each batch at the end of the open training document
-// with a verified workspace/applyEdit (applyedit.go): a batch counts as
-// added only once a version of the document holds every one of its rows,
-// and a refused batch is sent again at the end of the latest version.
-// Batches go one at a time. When the document was closed meanwhile, the
-// batch is appended on disk.
-type editorSink struct {
-	s   *Server
-	ctx context.Context
-	uri string
-	mu  sync.Mutex
-}
-
-func (k *editorSink) Append(rows [][]byte) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	label := fmt.Sprintf("ftls: add %d generated examples", len(rows))
-	_, err := k.s.applyVerified(k.ctx, label, k.uri, func(snap *snapshot) (editPlan, error) {
-		return appendRowsEdit(snap, rows), nil
-	})
-	if errors.Is(err, errDocumentClosed) {
-		return (&generator.FileSink{Path: uriPath(k.uri)}).Append(rows)
-	}
-	if err != nil {
-		return fmt.Errorf("inserting %d examples into %s: %w", len(rows), filepath.Base(uriPath(k.uri)), err)
-	}
-	return nil
-}
-
-// appendRowsEdit inserts rows after the last row of snap, in its line
-// ending, and holds once every row is a line of the document. The edit
-// starts at the end of the last line with content, never past the final
-// line end: Neovim turns an insertion there into an extra blank line.
-func appendRowsEdit(snap *snapshot, rows [][]byte) editPlan {
-	eol := []byte("\n")
-	last := -1
-	for i := len(snap.Lines) - 1; i >= 0; i-- {
-		if l := snap.Lines[i]; len(bytes.TrimSpace(l.Content())) > 0 {
-			last = i
-			if l.Term() == 2 {
-				eol = []byte("\r\n")
-			}
-			break
-		}
-	}
-	text := bytes.Join(rows, eol)
-	at := Position{}
-	if last >= 0 {
-		at = Position{Line: last, Character: textpos.UTF16Len(snap.Lines[last].Content())}
-		text = append(eol, text...)
-	}
-	return editPlan{
-		edits: []textEdit{{Range: Range{Start: at, End: at}, NewText: string(text)}},
-		holds: func(cur *snapshot) bool { return rowsPresent(cur, rows) == len(rows) },
-	}
 }

@@ -313,3 +313,26 @@ type showDocumentParams struct {
 	External  bool   `json:"external,omitempty"`
 	TakeFocus bool   `json:"takeFocus"`
 }
+
+type messageActionItem struct {
+	Title string `json:"title"`
+}
+
+type showMessageRequestParams struct {
+	Type    int                 `json:"type"`
+	Message string              `json:"message"`
+	Actions []messageActionItem `json:"actions"`
+}
+
+type progressParams struct {
+	Token string `json:"token"`
+	Value any    `json:"value"`
+}
+
+type workDoneProgress struct {
+	Kind        string `json:"kind"`
+	Title       string `json:"title,omitempty"`
+	Cancellable bool   `json:"cancellable,omitempty"`
+	Message     string `json:"message,omitempty"`
+	Percentage  *int   `json:"percentage,omitempty"`
+}

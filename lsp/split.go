@@ -10,9 +10,6 @@ import (
 	"github.com/ftls-dev/ftls/atomicfile"
 	"github.com/ftls-dev/ftls/dataset"
 	"github.com/ftls-dev/ftls/diagnostics"
-	"github.com/ftls-dev/ftls/engine"
-	"github.com/ftls-dev/ftls/info"
-	"github.com/ftls-dev/ftls/plan"
 	"github.com/ftls-dev/ftls/split"
 	"github.com/ftls-dev/ftls/workspace"
 )
@@ -58,7 +55,7 @@ func (s *Server) sourceActions(snap *snapshot, r *result, only []string) []codeA
 	if !wants(only, kindSplit) && !wants(only, kindInfo) {
 		return nil
 	}
-	p, _ := governing(snap.path)
+	p, _ := workspace.Governing(snap.path)
 	var out []codeAction
 	if wants(only, kindSplit) {
 		// A plan whose ratio is invalid gets the action too: running it
@@ -83,25 +80,6 @@ func (s *Server) sourceActions(snap *snapshot, r *result, only []string) []codeA
 // pctTitle formats a ratio as a percentage for a title: 0.15 -> "15".
 func pctTitle(r float64) string {
 	return strconv.FormatFloat(float64(int64(r*1000+0.5))/10, 'f', -1, 64)
-}
-
-// governing loads the plan that governs the dataset at path; nil without
-// one. A plan that does not load is an error (as in `ftls split`).
-func governing(path string) (*plan.Plan, error) {
-	pp, _, _ := governingPlan(path)
-	if pp == "" {
-		return nil, nil
-	}
-	return plan.Load(pp)
-}
-
-// infoPath is the plan's output.info, else dataset_info.txt next to the
-// dataset.
-func infoPath(dataset string, p *plan.Plan) string {
-	if p != nil && p.Output.Info != "" {
-		return p.OutputPath(p.Output.Info)
-	}
-	return filepath.Join(filepath.Dir(dataset), plan.DefaultInfo)
 }
 
 // sourceCommand runs cmdSplit or cmdInfo for snap, which must still be at
@@ -140,7 +118,7 @@ func (s *Server) sourceCommand(name string, snap *snapshot, version int32) error
 // runSplit computes the split of snap and applies it.
 func (s *Server) runSplit(snap *snapshot, create bool) error {
 	path := snap.path
-	p, err := governing(path)
+	p, err := workspace.Governing(path)
 	if err != nil {
 		return fmt.Errorf("the plan governing %s: %w", filepath.Base(path), err)
 	}
@@ -238,69 +216,6 @@ func removeRowEdits(snap *snapshot, rows []diagnostics.RowInfo, toValid []bool) 
 	return edits
 }
 
-// runInfo builds the statistics document of snap and writes it.
-func (s *Server) runInfo(snap *snapshot) error {
-	path := snap.path
-	p, err := governing(path)
-	if err != nil {
-		return fmt.Errorf("the plan governing %s: %w", filepath.Base(path), err)
-	}
-	docPath := infoPath(path, p)
-	if p != nil {
-		// Never write outside the plan's folder (P005), whatever its severity.
-		if _, err := p.WritePath("info", p.Output.Info); err != nil {
-			return err
-		}
-	}
-	if err := s.checkWrite(path, docPath); err != nil {
-		return err
-	}
-	st := s.cfg.freshSettings(path)
-	st.CountTokens = true
-	res, err := engine.Check(s.ctx, path, snap.Reader(), engine.Options{Settings: st, SizeHint: snap.Size()})
-	if err != nil {
-		return err
-	}
-	job := workspace.InfoJob{Plan: p, DocPath: docPath, Settings: st, Generate: true,
-		Files: []workspace.InfoFile{{Path: path, Role: workspace.Role(path, p), Result: res}}}
-	// The plan's validation file, when this is its training file: from the
-	// editor if open, else from disk.
-	if vp := workspace.Companion(path, p); vp != "" {
-		var vres *engine.Result
-		if vs := s.docs.get(pathURI(vp)); vs != nil {
-			vres, err = engine.Check(s.ctx, vp, vs.Reader(), engine.Options{Settings: st, SizeHint: vs.Size()})
-		} else if _, serr := os.Stat(vp); serr == nil {
-			vres, err = engine.CheckFile(s.ctx, vp, engine.Options{Settings: st})
-		}
-		if err != nil {
-			return err
-		}
-		if vres != nil {
-			engine.AddLeakage(res, vres, st)
-		}
-		job.Files = append(job.Files, workspace.InfoFile{Path: vp, Role: info.Validation, Result: vres})
-	}
-	rep := job.Build()
-	var text bytes.Buffer
-	if err := rep.WriteText(&text); err != nil {
-		return err
-	}
-	// Written on disk by the server, whatever the client can do: a
-	// derived document replaced as a whole gains nothing from being an
-	// undoable edit, and a create-and-edit leaves an empty file on disk and
-	// the text in a modified buffer until the user saves it (Neovim does
-	// not even show that buffer).
-	if err := os.MkdirAll(filepath.Dir(docPath), 0o755); err != nil {
-		return err
-	}
-	if err := atomicfile.WriteFile(docPath, text.Bytes()); err != nil {
-		return fmt.Errorf("writing %s: %w", docPath, err)
-	}
-	s.showMessage(messageInfo, fmt.Sprintf("ftls: wrote %s (%d training, %d validation examples)", docPath, rep.TrainExamples, rep.ValidExamples))
-	s.showFile(pathURI(docPath))
-	return nil
-}
-
 // newFileEdit inserts text into a document just created, empty. Its
 // range ends on line 1, past the end of that document: every client
 // clamps such a range to the end, and Neovim then also drops the empty
@@ -309,39 +224,4 @@ func (s *Server) runInfo(snap *snapshot) error {
 // with exactly one, by Neovim as by VS Code.
 func newFileEdit(text []byte) textEdit {
 	return textEdit{Range: Range{End: Position{Line: 1}}, NewText: string(text)}
-}
-
-// showFile asks the client to show the file at uri, without taking the
-// focus from the document the user is in; nothing when the client cannot.
-func (s *Server) showFile(uri string) {
-	s.mu.Lock()
-	can := s.showDocument
-	s.mu.Unlock()
-	if !can {
-		return
-	}
-	var res struct {
-		Success bool `json:"success"`
-	}
-	s.callAsync("window/showDocument", showDocumentParams{URI: uri, TakeFocus: false}, &res, func() {
-		if !res.Success {
-			s.log.Infof("the editor did not show %s", uri)
-		}
-	})
-}
-
-// applyResourceEdit sends workspace/applyEdit (from a goroutine, as every
-// call to the client) and reports the outcome to done.
-func (s *Server) applyResourceEdit(label string, edit resourceWorkspaceEdit, done func(ok bool, reason string)) {
-	var res applyWorkspaceEditResult
-	s.callAsync("workspace/applyEdit", applyResourceEditParams{Label: label, Edit: edit}, &res, func() {
-		done(res.Applied, res.FailureReason)
-	})
-}
-
-func orUnknown(reason string) string {
-	if reason == "" {
-		return "the editor gave no reason"
-	}
-	return reason
 }
