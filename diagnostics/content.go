@@ -219,13 +219,15 @@ func checkBoilerplate(c *RowContext) {
 // a copy and searching it once per phrase.
 func findBoilerplate(text []byte) string {
 	best := len(boilerplate)
-	prev := byte(' ')
-	for i := 0; i+1 < len(text); i++ {
+	if len(text) < 2 {
+		return ""
+	}
+	afterLetter := uint8(0)
+	for i, c0 := range text[:len(text)-1] {
 		// Two table lookups and no branch dismiss most bytes: a phrase
 		// starts a word with one of five letters.
-		c0 := text[i]
-		start := boilerplateStart[c0] &^ letterByte[prev]
-		prev = c0
+		start := boilerplateStart[c0] &^ afterLetter
+		afterLetter = letterByte[c0]
 		if start == 0 {
 			continue
 		}

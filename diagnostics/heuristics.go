@@ -14,6 +14,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 
@@ -460,16 +461,15 @@ func findUnseen(text, prompt []byte) string {
 	}
 	// A reference is a media noun after a reference word and one space
 	// ("the photo"; after any other byte the words belong to different
-	// phrases). The spaces are found with a vectorised search and only the
+	// phrases). The spaces are found eight bytes at a time and only the
 	// words after them whose first two letters start a media noun are read.
-	for i := 0; i+2 < len(text); {
-		j := bytes.IndexByte(text[i:], ' ')
-		if j < 0 {
+	for i := 0; ; {
+		start := nextMediaWord(text, i)
+		if start < 0 {
 			break
 		}
-		start := i + j + 1
 		i = start
-		if start+1 >= len(text) || !mediaPair[text[start]&31][text[start+1]&31] || !isLetter(text[start]) {
+		if !isLetter(text[start]) {
 			continue
 		}
 		end := start
@@ -519,6 +519,32 @@ func findUnseen(text, prompt []byte) string {
 		}
 	}
 	return ""
+}
+
+// nextMediaWord returns the index, at or after i+1, of the first byte
+// after a space whose two bytes could start a media noun (see mediaPair),
+// or -1. A word of eight bytes at a time is searched for spaces.
+func nextMediaWord(text []byte, i int) int {
+	const ones, low7 = 0x0101010101010101, 0x7F7F7F7F7F7F7F7F
+	for ; i+8 <= len(text); i += 8 {
+		x := binary.LittleEndian.Uint64(text[i:]) ^ (ones * ' ')
+		// The high bit of each byte of x that is zero, that is of each
+		// space, and of no other.
+		m := ^((x&low7 + low7) | x | low7)
+		for m != 0 {
+			k := i + bits.TrailingZeros64(m)/8
+			m &= m - 1
+			if k+2 < len(text) && mediaPair[text[k+1]&31][text[k+2]&31] {
+				return k + 1
+			}
+		}
+	}
+	for ; i+2 < len(text); i++ {
+		if text[i] == ' ' && mediaPair[text[i+1]&31][text[i+2]&31] {
+			return i + 1
+		}
+	}
+	return -1
 }
 
 // describedAfter reports whether the text after a reference gives the
@@ -668,8 +694,8 @@ func findDamage(raw, text []byte, ascii bool) (damage, bool) {
 			i += 4
 		}
 	}
-	// Characters written as themselves: every kind starts with one of five
-	// lead bytes, none of them ASCII. One pass visits the bytes that are
+	// Characters written as themselves: every kind starts with a lead byte
+	// that is not ASCII. One pass visits the bytes that are
 	// not ASCII, eight at a time elsewhere.
 	for i := 0; !ascii && i < len(raw); i++ {
 		j := indexNonASCII(raw[i:])
@@ -677,8 +703,21 @@ func findDamage(raw, text []byte, ascii bool) (damage, bool) {
 			break
 		}
 		i += j
-		lead := raw[i]
-		if lead != 0xC2 && lead != 0xC3 && lead != 0xC5 && lead != 0xE2 && lead != 0xEF {
+		// Only four lead bytes start damage, and the bytes after them
+		// tell which before any decoding: C2 80-A0 and AD (controls,
+		// no-break space, soft hyphen), C3 82, 83 and E2 80/81 (mojibake,
+		// zero-width space, word joiner), EF BB and BF (byte order mark,
+		// U+FFFD).
+		lead, next := raw[i], byte(0)
+		if i+1 < len(raw) {
+			next = raw[i+1]
+		}
+		switch {
+		case lead == 0xC2 && (next <= 0xA0 || next == 0xAD),
+			lead == 0xC3 && (next == 0x82 || next == 0x83 || next == 0xA2),
+			lead == 0xE2 && (next == 0x80 || next == 0x81),
+			lead == 0xEF && (next == 0xBB || next == 0xBF):
+		default:
 			// Skip the character's continuation bytes, which are not
 			// ASCII either: CJK text would stop at each.
 			if lead >= 0xE0 {
