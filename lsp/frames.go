@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -56,43 +57,125 @@ func startBody(r io.Reader, n int) (body []byte, filled int, err error) {
 	return body, probe, nil
 }
 
+// JSON-RPC error codes the pump answers with itself: glsp v0.2.2 turns
+// every handler error into -32600, and never sees the messages below.
+const (
+	codeParseError           = -32700 // the body is not JSON
+	codeInvalidRequest       = -32600 // JSON, but not a request
+	codeServerNotInitialized = -32002 // LSP: a request before initialize
+)
+
+// frameError is why decodable refuses a body, with the error code and the
+// id to answer to, when one could be read.
+type frameError struct {
+	err  error
+	code int
+	id   json.RawMessage // nil: nobody to answer
+}
+
+func (e *frameError) Error() string { return e.err.Error() }
+func (e *frameError) Unwrap() error { return e.err }
+
+// frameMsg is what the pump reads of a message it passes on.
+type frameMsg struct {
+	id     json.RawMessage // nil for a notification or a response
+	method string
+}
+
+// request reports whether the message is a request: a method and an id.
+func (m frameMsg) request() bool { return m.id != nil && m.method != "" }
+
 // decodable reports whether jsonrpc2 v0.2.0, under glsp, can read body as
 // one message. jsonrpc2 closes the connection, and so ends the server, on
 // the first body it cannot decode: invalid JSON, JSON nested deeper than
 // encoding/json's limit, anything but an object (a batch), a method that
 // is not a string, an id that is neither a number nor a string, or an
 // object that is neither a request nor a response. The pump drops such a
-// frame with a log line instead; its id, if any, cannot be trusted, so no
-// error response can be addressed to it.
-func decodable(body []byte) error {
+// frame with a log line instead, and answers it when it can tell whom to
+// (the *frameError's id): with -32700 for a body that is not JSON, whose
+// id is read up to the syntax error (recoverID), and -32600 for JSON that
+// is not a valid request but has a valid id.
+func decodable(body []byte) (frameMsg, error) {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(body, &m); err != nil {
-		return err
-	}
-	if raw, ok := m["id"]; ok && string(raw) != "null" {
-		var num uint64
-		var str string
-		if json.Unmarshal(raw, &num) != nil && json.Unmarshal(raw, &str) != nil {
-			return fmt.Errorf("id %.40s is neither a number nor a string", raw)
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return frameMsg{}, &frameError{err: err, code: codeInvalidRequest} // a batch, a bare value
 		}
+		return frameMsg{}, &frameError{err: err, code: codeParseError, id: recoverID(body)}
+	}
+	var msg frameMsg
+	if raw, ok := m["id"]; ok && string(raw) != "null" {
+		if !validID(raw) {
+			return msg, &frameError{err: fmt.Errorf("id %.40s is neither a number nor a string", raw), code: codeInvalidRequest}
+		}
+		msg.id = raw
+	}
+	_, result := m["result"]
+	_, rerr := m["error"]
+	invalid := func(err error) (frameMsg, error) {
+		fe := &frameError{err: err, code: codeInvalidRequest}
+		if !result && !rerr {
+			fe.id = msg.id // not a response of the client's
+		}
+		return frameMsg{}, fe
 	}
 	if raw, ok := m["method"]; ok {
-		var method string
-		if err := json.Unmarshal(raw, &method); err != nil {
-			return fmt.Errorf("method %.40s is not a string", raw)
+		if err := json.Unmarshal(raw, &msg.method); err != nil {
+			return invalid(fmt.Errorf("method %.40s is not a string", raw))
 		}
-		_, result := m["result"]
-		_, rerr := m["error"]
 		if result || rerr {
-			return errors.New("both a request and a response")
+			return frameMsg{}, &frameError{err: errors.New("both a request and a response"), code: codeInvalidRequest}
 		}
+		return msg, nil
+	}
+	if result || rerr {
+		return frameMsg{id: msg.id}, nil
+	}
+	return invalid(errors.New("neither a request nor a response"))
+}
+
+// validID reports whether raw is an id jsonrpc2 v0.2.0 decodes: an
+// unsigned integer or a string.
+func validID(raw json.RawMessage) bool {
+	var num uint64
+	var str string
+	return json.Unmarshal(raw, &num) == nil || json.Unmarshal(raw, &str) == nil
+}
+
+// recoverID reads the top-level members of a body that is not valid JSON
+// up to its syntax error, and returns the id if one came before it, and
+// the body is not a response (a "result" or "error" member, before or
+// after the id, as far as it can be read). nil means nobody to answer.
+func recoverID(body []byte) json.RawMessage {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return nil
 	}
-	if _, ok := m["result"]; ok {
-		return nil
+	var id json.RawMessage
+	for dec.More() {
+		t, err := dec.Token()
+		key, ok := t.(string)
+		if err != nil || !ok {
+			break
+		}
+		if key == "result" || key == "error" {
+			return nil
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			if key == "id" {
+				return nil
+			}
+			break
+		}
+		if key == "id" {
+			if !validID(v) {
+				return nil
+			}
+			id = v
+		}
 	}
-	if _, ok := m["error"]; ok {
-		return nil
-	}
-	return errors.New("neither a request nor a response")
+	return id
 }

@@ -2,12 +2,14 @@ package lsp
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sourcegraph/jsonrpc2"
 	"github.com/tliron/commonlog"
 	"github.com/tliron/glsp"
 )
@@ -21,12 +23,20 @@ func TestServeExitWithoutShutdown(t *testing.T) {
 	}
 }
 
+// Before initialize every request gets ServerNotInitialized (-32002),
+// answered below glsp (which would send -32600); after it, an unknown
+// method is "not supported".
 func TestServeRequestBeforeInitialize(t *testing.T) {
 	c := startServer(t)
 	var h *hover
-	if err := c.call("textDocument/hover", textDocumentPositionParams{}, &h); err == nil || !strings.Contains(err.Error(), "not initialized") {
-		t.Errorf("hover before initialize: %v", err)
+	for _, method := range []string{"textDocument/hover", "no/such/method"} {
+		err := c.call(method, textDocumentPositionParams{}, &h)
+		var re *jsonrpc2.Error
+		if !errors.As(err, &re) || re.Code != codeServerNotInitialized || !strings.Contains(re.Message, "not initialized") {
+			t.Errorf("%s before initialize: %v, want code %d", method, err, codeServerNotInitialized)
+		}
 	}
+	c.initialize(nil, false)
 	if err := c.call("no/such/method", nil, nil); err == nil || !strings.Contains(err.Error(), "not supported") {
 		t.Errorf("unknown method: %v", err)
 	}

@@ -131,6 +131,38 @@ func (s *Server) notifyDirect(method string, params any) {
 	}
 }
 
+// replyError answers the request id with a JSON-RPC error, written
+// directly to the real standard output (the pump's answers to messages
+// glsp never sees). It reports false when the server does not own its
+// output, and nothing was sent.
+func (s *Server) replyError(id json.RawMessage, code int, message string) bool {
+	s.mu.Lock()
+	out := s.out
+	s.mu.Unlock()
+	if out == nil {
+		return false
+	}
+	body, err := json.Marshal(struct {
+		JSONRPC string          `json:"jsonrpc"`
+		ID      json.RawMessage `json:"id"`
+		Error   struct {
+			Code    int    `json:"code"`
+			Message string `json:"message"`
+		} `json:"error"`
+	}{JSONRPC: "2.0", ID: id, Error: struct {
+		Code    int    `json:"code"`
+		Message string `json:"message"`
+	}{code, message}})
+	if err != nil {
+		s.log.Errorf("error response: %v", err)
+		return false
+	}
+	if err := out.write(fmt.Appendf(nil, "Content-Length: %d\r\n\r\n", len(body)), body); err != nil {
+		s.log.Errorf("error response: %v", err)
+	}
+	return true
+}
+
 // bodies recycles the buffers notifications are encoded in: the
 // diagnostics of 100,000 rows take most of a megabyte, sent after every
 // edit, and fresh buffers had the garbage collector run twice as often

@@ -75,6 +75,7 @@ func (s *Server) interceptStdin() error {
 func (s *Server) pump(in io.Reader, out io.WriteCloser) {
 	defer out.Close()
 	br := bufio.NewReaderSize(in, 64<<10)
+	initSent := false // an initialize request has gone to glsp
 	for {
 		header, n, err := readHeader(br)
 		arrived := time.Now()
@@ -114,8 +115,23 @@ func (s *Server) pump(in io.Reader, out io.WriteCloser) {
 		}
 		if !standIn {
 			// A body jsonrpc2 cannot decode would end the session (frames.go).
-			if err := decodable(body); err != nil {
+			msg, err := decodable(body)
+			if err != nil {
 				s.log.Errorf("dropped a malformed message of %d bytes: %v", n, err)
+				if fe, ok := err.(*frameError); ok && fe.id != nil {
+					what := "parse error"
+					if fe.code != codeParseError {
+						what = "invalid request"
+					}
+					s.replyError(fe.id, fe.code, fmt.Sprintf("%s: %v", what, err))
+				}
+				continue
+			}
+			// LSP: until initialize, every request gets
+			// ServerNotInitialized, which glsp cannot send.
+			if msg.method == "initialize" {
+				initSent = true
+			} else if !initSent && msg.request() && s.replyError(msg.id, codeServerNotInitialized, "the server is not initialized: send initialize first") {
 				continue
 			}
 		}

@@ -12,13 +12,20 @@
 // that disconnects in the middle of a generation. Every case must end
 // within a time limit (a hang guard, not a speed assertion), say what is
 // wrong and where (file:line:col), and stay under a peak resident memory
-// limit read from the child's rusage.
+// limit read from the child's rusage. serve_errors_test.go checks the
+// server's JSON-RPC error codes (-32002 before initialize, -32700 for a
+// body that is not JSON, answered below glsp); surrogate_test.go lone
+// surrogates through check, fix and export; model_output_test.go what an
+// endpoint may answer (an endless body, an example far over the token
+// limit, ChatML control tokens in content).
 //
 // The data-safety suite (sigkill_test.go) kills `ftls fix`, `ftls split`
 // and `ftls generate` with SIGKILL at random moments and checks that every
 // file on disk is byte for byte either the old or the new version, that
 // leftover temporary files do not disturb later runs, and that generate
-// resumes to the planned count without duplicate rows.
+// resumes to the planned count without duplicate rows. A split killed
+// between its two renames must be recognised by the next split, whose
+// advice does not duplicate rows (split_interrupted_test.go).
 //
 // A concurrent edit while the server applies a generated batch is covered
 // at the process level by TestGenerateRetriesRefusedEdit in lsp (the real

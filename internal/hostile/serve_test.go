@@ -210,10 +210,13 @@ func serveCases() []serveCase {
 			logs: `dropped a malformed message of 2 bytes: json: cannot unmarshal array(?s:.*)id \{"a":1\} is neither a number nor a string(?s:.*)method 7 is not a string`,
 		},
 		{
-			name: "a frame of broken JSON is dropped",
+			name: "a frame of broken JSON is dropped; a readable id gets -32700",
 			send: func(t *testing.T, p *lspProc) {
 				p.frame([]byte(`{"jsonrpc":"2.0","id":99,"method":"textDocument/hover","params":{`))
 				p.frame([]byte("\xff\xfe\x00garbage"))
+				if m := p.response("99", 5*time.Second); m.Error == nil || m.Error.Code != codeParseError {
+					t.Errorf("no parse error for request 99: %+v", m.Error)
+				}
 			},
 			logs: `dropped a malformed message of 65 bytes: unexpected end of JSON input(?s:.*)dropped a malformed message of 10 bytes: invalid character`,
 		},
