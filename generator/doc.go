@@ -33,8 +33,10 @@
 //  5. reads the answer as untrusted text (ParseAnswer), builds a row per
 //     example with the plan's system prompt and the category, and drops
 //     what breaks a J, C or Q rule at error severity (or a DefaultReject
-//     warning), repeats a row of the dataset or of the run exactly, or comes
-//     within the near-duplicate threshold of one;
+//     warning), goes over the token limit or carries ChatML control tokens
+//     (AlwaysReject: Q001 and C017, whatever the user's settings), repeats
+//     a row of the dataset or of the run exactly, or comes within the
+//     near-duplicate threshold of one;
 //  6. appends the accepted rows, updates the counts, and plans the next
 //     batch, until enough rows are added or a limit is reached.
 //
