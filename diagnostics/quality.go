@@ -1,6 +1,9 @@
 package diagnostics
 
-// The Q family: content that is well-formed but will train badly.
+// The Q family: content that is well-formed but will train badly. Each
+// rule is a file of its own where it stands alone (q001_too_many_tokens.go,
+// q008_surrounding_whitespace.go); content.go and heuristics.go hold the
+// content heuristics, which share their scanning of turns.
 
 import (
 	"fmt"
@@ -12,35 +15,6 @@ import (
 	"github.com/ftls-dev/ftls/jsonpos"
 	"github.com/ftls-dev/ftls/tokens"
 )
-
-func init() {
-	register(
-		&Rule{
-			Code: "Q001", Name: "too-many-tokens", Severity: Warning,
-			Summary: "example longer than the token limit",
-			Doc: Doc{
-				What: "Counts an example's tokens with the model's tokenizer (o200k_base for gpt-4o and newer, cl100k_base for gpt-3.5 and gpt-4), including the per-message overhead and tool definitions, and reports examples over the limit: 65,536 tokens for gpt-4o and gpt-4o-mini, 16,385 for gpt-3.5-turbo, or `max_tokens_per_example`.",
-				Why:  "OpenAI truncates a long example from the end, so its last assistant turn, the part that was meant to be learned, is cut off or lost; other trainers drop it or run out of memory.",
-				Bad:  "a 90,000-token conversation with gpt-4o-mini",
-				Good: "the same conversation split into examples below 65,536 tokens each",
-				Fix:  "Shorten the conversation or split it into several examples.",
-			},
-			Row: checkTokenLimit,
-		},
-		&Rule{
-			Code: "Q008", Name: "surrounding-whitespace", Severity: Warning, Fixable: true,
-			Summary: "content starts or ends with whitespace",
-			Doc: Doc{
-				What: "Reports message content (and Alpaca or prompt/completion text) that begins or ends with spaces, tabs or newlines.",
-				Why:  "The model learns to produce the stray whitespace too, and leading spaces change how the first word is tokenized.",
-				Bad:  `{"role": "assistant", "content": "  Sure, here you go.\n"}`,
-				Good: `{"role": "assistant", "content": "Sure, here you go."}`,
-				Fix:  "Trims the whitespace.",
-			},
-			Row: checkSurroundingWhitespace,
-		},
-	)
-}
 
 // TokenMessages flattens a row into the messages a tokenizer sees: text
 // parts joined, tool calls as their function names and arguments, and the
@@ -103,62 +77,12 @@ func ContentText(v jsonpos.Value) string {
 	return ""
 }
 
-func checkTokenLimit(c *RowContext) {
-	if c.Root.Kind() != jsonpos.Object {
-		return
-	}
-	limit := c.Settings.TokenLimit()
-	// Tokens cover at least one byte each, so a row shorter than the limit
-	// in bytes cannot exceed it; only long rows pay for the tokenizer.
-	if len(c.Row.Text) <= limit {
-		return
-	}
-	msgs := TokenMessages(c)
-	if tokens.UpperBound(msgs) <= limit {
-		return
-	}
-	n := c.Settings.Tokens().CountChat(msgs).Total
-	if n <= limit {
-		return
-	}
-	c.ReportRow("Q001", nil, "example has %s tokens, over the %s-token limit of %s; it would be truncated from the end, losing its last turns",
-		thousands(n), thousands(limit), c.Settings.Model)
-}
-
 func thousands(n int) string {
 	s := fmt.Sprint(n)
 	for i := len(s) - 3; i > 0; i -= 3 {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
-}
-
-func checkSurroundingWhitespace(c *RowContext) {
-	check := func(v jsonpos.Value, path func() string) {
-		if v.Kind() != jsonpos.String || !maybePadded(v.Raw()) || isBlank(v.Raw()) {
-			return
-		}
-		s := v.Str()
-		trimmed := strings.TrimSpace(s)
-		if trimmed == s {
-			return
-		}
-		fix := c.Splice("Trim whitespace", v.Start(), v.End(), quoted(trimmed))
-		c.ReportValue("Q008", v, fix, "%s starts or ends with whitespace", path())
-	}
-	for _, m := range c.Messages {
-		check(m.Content, func() string { return c.Path(m) + "." + c.Schema.Content })
-	}
-	switch c.Format {
-	case dataset.Alpaca:
-		for _, k := range []string{"instruction", "input", "output"} {
-			check(c.Root.Get(k), func() string { return `"` + k + `"` })
-		}
-	case dataset.PromptCompletion:
-		for _, k := range []string{"prompt", "completion"} {
-			check(c.Root.Get(k), func() string { return `"` + k + `"` })
-		}
-	}
 }
 
 // maybePadded is a cheap look at a string literal's source for whitespace

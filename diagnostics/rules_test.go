@@ -31,7 +31,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	fixtures "github.com/ftls-dev/ftls/internal/fixture"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -40,6 +39,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	fixtures "github.com/ftls-dev/ftls/internal/fixture"
 
 	"github.com/ftls-dev/ftls/config"
 	"github.com/ftls-dev/ftls/diagnostics"
