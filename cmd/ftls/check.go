@@ -60,7 +60,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		if plan.IsPath(p) {
 			res, err = checkPlan(p, opts)
 		} else {
-			res, err = checkInput(context.Background(), p, opts)
+			res, err = checkInput(context.Background(), p, opts, stderr)
 		}
 		if safefile.IsNotRegular(err) {
 			// /dev/zero or a FIFO under a dataset's name: never read.
@@ -74,7 +74,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		}
 		results[i] = res
 	}
-	if err := addLeakage(paths, results, cache); err != nil {
+	if err := addLeakage(paths, results, cache, stderr); err != nil {
 		fmt.Fprintln(stderr, "ftls:", err)
 		status = exitUsage
 	}
@@ -116,8 +116,8 @@ func checkPlan(path string, opts engine.Options) (*engine.Result, error) {
 // file as its validation output, else the training file given alongside
 // it or found in its folder with the same name stem. A training file not
 // given on the command line is read to compare with, and its own findings
-// are not reported.
-func addLeakage(paths []string, results []*engine.Result, cache *settingsCache) error {
+// are not reported. Reading a large one shows progress on progress.
+func addLeakage(paths []string, results []*engine.Result, cache *settingsCache, progress io.Writer) error {
 	pairs := pairing.Pairs(paths)
 	read := map[string]*engine.Result{}
 	for v, p := range paths {
@@ -150,7 +150,7 @@ func addLeakage(paths []string, results []*engine.Result, cache *settingsCache) 
 			if err != nil {
 				return err
 			}
-			if res, err = engine.CheckFile(context.Background(), train, opts); err != nil {
+			if res, err = checkFile(context.Background(), train, opts, progress); err != nil {
 				return err
 			}
 			read[absPath(train)] = res

@@ -167,13 +167,13 @@ func runInfo(args []string, stdout, stderr io.Writer) int {
 			return fail(stderr, err)
 		}
 		opts.Settings.CountTokens = true
-		res, err := engine.CheckFile(context.Background(), in.path, opts)
+		res, err := checkFile(context.Background(), in.path, opts, stderr)
 		if err != nil {
 			return fail(stderr, err)
 		}
 		paths, results = append(paths, in.path), append(results, res)
 	}
-	if err := addLeakage(paths, results, cache); err != nil {
+	if err := addLeakage(paths, results, cache, stderr); err != nil {
 		return fail(stderr, err)
 	}
 

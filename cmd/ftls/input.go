@@ -11,8 +11,9 @@ import (
 
 // checkInput checks the dataset at path, or standard input for -. A file
 // that is not text (engine.NotText: an archive, a model, UTF-16) is one
-// finding, without reading its rows.
-func checkInput(ctx context.Context, path string, opts engine.Options) (*engine.Result, error) {
+// finding, without reading its rows. A large file read on a terminal
+// shows a progress bar on progress (see showProgress).
+func checkInput(ctx context.Context, path string, opts engine.Options, progress io.Writer) (*engine.Result, error) {
 	if path == stdinPath {
 		br := bufio.NewReaderSize(stdin, engine.SniffSize)
 		head, _ := br.Peek(engine.SniffSize)
@@ -31,5 +32,5 @@ func checkInput(ctx context.Context, path string, opts engine.Options) (*engine.
 	if why := engine.NotText(head[:n]); why != "" {
 		return engine.NotTextResult(path, why, opts.Settings), nil
 	}
-	return engine.CheckFile(ctx, path, opts)
+	return checkFile(ctx, path, opts, progress)
 }

@@ -101,7 +101,9 @@ func runSplit(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	res, dec, err := sp.Decide(context.Background(), f, before.Size(), opts.Settings)
+	fr, done := withProgress(f, before.Size(), stderr, "reading "+in)
+	res, dec, err := sp.Decide(context.Background(), fr, before.Size(), opts.Settings)
+	done()
 	f.Close()
 	if err != nil {
 		return fail(stderr, fmt.Errorf("%s: %w", in, err))
@@ -116,7 +118,7 @@ func runSplit(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "dry run: would write %s (%d rows) and rewrite %s (%d rows)\n", valid, dec.Valid, in, dec.Train)
 		return exitOK
 	}
-	if err := writeSplit(in, valid, before, res.Rows, dec); err != nil {
+	if err := writeSplit(in, valid, before, res.Rows, dec, stderr); err != nil {
 		return fail(stderr, err)
 	}
 	fmt.Fprintf(stdout, "wrote %s (%d rows) and rewrote %s (%d rows)\n", valid, dec.Valid, in, dec.Train)
@@ -190,8 +192,8 @@ var commit = (*atomicfile.File).Commit
 // writeSplit writes the validation file and the new training file, each to
 // a temporary file first; it then renames the validation file into place,
 // then the training file. A failure before the first rename leaves both
-// files as they were.
-func writeSplit(in, valid string, before os.FileInfo, rows []diagnostics.RowInfo, dec *split.Result) error {
+// files as they were. Rewriting a large file shows progress on progress.
+func writeSplit(in, valid string, before os.FileInfo, rows []diagnostics.RowInfo, dec *split.Result, progress io.Writer) error {
 	if dir := filepath.Dir(valid); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return err
@@ -215,7 +217,10 @@ func writeSplit(in, valid string, before os.FileInfo, rows []diagnostics.RowInfo
 		return err
 	}
 	defer tf.Abort()
-	if err := split.Write(src, rows, dec.Validation, split.Terminator(rows), tf, vf); err != nil {
+	r, done := withProgress(src, before.Size(), progress, "writing "+valid)
+	err = split.Write(r, rows, dec.Validation, split.Terminator(rows), tf, vf)
+	done()
+	if err != nil {
 		if errors.Is(err, split.ErrChanged) {
 			return fmt.Errorf("%s changed while it was being split; nothing was written, run the split again", in)
 		}

@@ -26,7 +26,7 @@ func runStats(args []string, stdout, stderr io.Writer) int {
 			return fail(stderr, err)
 		}
 		opts.Settings.CountTokens = true
-		res, err := checkInput(context.Background(), p, opts)
+		res, err := checkInput(context.Background(), p, opts, stderr)
 		if err != nil {
 			return fail(stderr, err)
 		}
