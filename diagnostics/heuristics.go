@@ -85,11 +85,11 @@ func init() {
 			Row: checkRepetition,
 		},
 		&Rule{
-			Code: "Q014", Name: "same-answer", Severity: Info,
+			Code: "Q014", Name: "same-answer", Severity: Off,
 			Needs:   DataRows | DataFingerprint,
 			Summary: "the same answer to different prompts",
 			Doc: Doc{
-				What: "Reports a row whose answer (all its assistant turns, whitespace normalised, 40 characters or more) equals an earlier row's while its prompt differs. Exact copies of whole rows are D001's. The diagnostic points at the earlier rows.",
+				What: "Reports a row whose answer (all its assistant turns, whitespace normalised, 40 characters or more) equals an earlier row's while its prompt differs. Exact copies of whole rows are D001's, and a row that is a near duplicate of an earlier one with the answer (D002's measure and threshold, when D002 is on) is a paraphrase, left alone. The diagnostic points at the earlier rows. Off by default: in real datasets nearly every shared answer is paraphrase augmentation (\"Who are you?\" and \"What is your name?\" answered by one identity answer, one fact asked three ways), which no test on the words tells from an answer given to the wrong question; turn it on (`--rule Q014=info`) for a generated dataset whose prompts should all differ.",
 				Why:  "One answer to different questions cannot address them all: it is a generator's fallback, a copy-paste slip or a canned reply. The model learns to answer without reading the question.",
 				Bad:  `line 3: "How do I reset my password?" and line 40: "How do I change my email?", both answered "Go to Settings > Account and follow the instructions there."`,
 				Good: "an answer written for each prompt",
@@ -1130,9 +1130,9 @@ func checkSameAnswer(f *FileContext) {
 		// duplicates (D001) or repeats of one: only new prompts count.
 		prompts := map[uint64]bool{f.Rows[first].Prompt: true}
 		var reported []int
-		for _, r := range rows[1:] {
+		for k, r := range rows[1:] {
 			i := int(r)
-			if prompts[f.Rows[i].Prompt] {
+			if prompts[f.Rows[i].Prompt] || paraphrase(f, i, rows[:k+1]) {
 				continue
 			}
 			prompts[f.Rows[i].Prompt] = true
@@ -1148,6 +1148,23 @@ func checkSameAnswer(f *FileContext) {
 			f.ReportRelated("Q014", i, nil, related, "same answer as line %d to a different prompt (%d rows share it)", f.Line(first), len(rows))
 		}
 	}
+}
+
+// paraphrase reports whether row i is a near duplicate (D002's measure
+// and threshold) of one of the earlier rows: with the same answer, its
+// prompt then says nearly the same thing, which is augmentation by
+// paraphrase, not an answer given to the wrong question.
+func paraphrase(f *FileContext, i int, earlier []int32) bool {
+	sig := f.Rows[i].Sig
+	if sig == nil {
+		return false
+	}
+	for _, j := range earlier {
+		if o := f.Rows[j].Sig; o != nil && sig.Similarity(o) >= f.Settings.NearDuplicate {
+			return true
+		}
+	}
+	return false
 }
 
 // indexOpen returns the index of the first '[' or '<' in text, or -1: two
