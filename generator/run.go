@@ -121,14 +121,9 @@ func newRunner(ctx context.Context, job Job, progress func(Event), countTokens b
 	}
 	s = s.Clone()
 	s.CountTokens = countTokens
-	// The duplicate and balance rules are what makes Info compute
-	// fingerprints, signatures and categories; they are file rules, so
-	// turning them on changes no row finding.
-	for _, code := range []string{"D001", "D002", "B002"} {
-		if s.Severity(code) == diagnostics.Off {
-			s.Severities[code] = diagnostics.Warning
-		}
-	}
+	// Duplicates of existing rows are dropped and categories counted
+	// whatever rules the user turned off.
+	s.Data |= diagnostics.DataRows | diagnostics.DataCategory | diagnostics.DataFingerprint | diagnostics.DataSketch
 	// Model output is untrusted: the rules that always reject a generated
 	// example run whatever the user's severities.
 	for _, code := range AlwaysReject {
