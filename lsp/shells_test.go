@@ -249,3 +249,24 @@ func TestShellsInfo(t *testing.T) {
 		}
 	}
 }
+
+// TestShellsSplitInterrupted: a validation file whose rows are all still
+// in the training file (a split killed between its two renames) gets the
+// same advice from both shells, which never says to append it.
+func TestShellsSplitInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	rows := shellRows(40, "orders", "a")
+	writeFiles(t, dir, map[string]string{
+		"train.jsonl":      strings.Join(rows, "\n") + "\n",
+		"validation.jsonl": strings.Join(rows[:4], "\n") + "\n",
+		"s.plan.yaml":      shellPlan(""),
+	})
+	code, _, stderr := runCLI(t, dir, "split", "train.jsonl")
+	if code == 0 || !strings.Contains(stderr, "interrupted") {
+		t.Fatalf("ftls split: exit %d, %s", code, stderr)
+	}
+	editor := serverError(t, dir, "train.jsonl", cmdSplit, nil)
+	if !strings.Contains(editor, "interrupted") || strings.Contains(editor, "append it") {
+		t.Errorf("the editor says %q", editor)
+	}
+}

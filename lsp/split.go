@@ -131,8 +131,11 @@ func (s *Server) runSplit(snap *snapshot, create bool) error {
 		return err
 	}
 	validURI := pathURI(valid)
-	if _, err := os.Stat(valid); err == nil || s.docs.get(validURI) != nil {
-		return fmt.Errorf("%s exists; not replaced (its rows would be lost). To re-split everything, append it to %s and delete it first, or use `ftls split --force`", valid, filepath.Base(path))
+	if s.docs.get(validURI) != nil {
+		return fmt.Errorf("%s is open; close it, or split from the command line (ftls split --force)", valid)
+	}
+	if _, err := os.Stat(valid); err == nil {
+		return fmt.Errorf("not split: %w", workspace.ValidationExists(path, valid))
 	}
 	data := snap.Text()
 	if dataset.IsArrayStart(data) {

@@ -8,6 +8,7 @@ import (
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/engine"
 	"github.com/ftls-dev/ftls/plan"
+	"github.com/ftls-dev/ftls/safefile"
 	"github.com/ftls-dev/ftls/split"
 )
 
@@ -79,4 +80,51 @@ func (sp *Split) Decide(ctx context.Context, r io.Reader, size int64, s *diagnos
 		return nil, nil, err
 	}
 	return res, dec, nil
+}
+
+// ValidationExists explains why an existing validation file stops a split
+// of in, and what to do; the command line and the editor give the same
+// advice. A split killed between its two renames (the validation file in
+// place, the training file not yet rewritten) leaves every validation row
+// in training: appending the validation file would duplicate them all,
+// and splitting again with --force gives the split that was interrupted
+// (the same ratio and seed pick the same rows).
+func ValidationExists(in, valid string) error {
+	inTrain, rows, err := overlap(in, valid)
+	switch {
+	case err != nil || rows == 0 || inTrain == 0:
+		return fmt.Errorf("%s exists; pass --force to replace it (its rows would be lost: to re-split everything, append it to %s first)", valid, in)
+	case inTrain == rows:
+		return fmt.Errorf("%s exists, and all its %d %s are still in %s: an earlier split was interrupted before it rewrote %s.\n"+
+			"Run the same split again with --force to finish it (the same ratio and seed move the same rows), or delete %s and run it again; "+
+			"do not append %s to %s, its rows are there already",
+			valid, rows, plural(rows, "row", "rows"), in, in, valid, valid, in)
+	default:
+		return fmt.Errorf("%s exists; pass --force to replace it. %d of its %d %s are also in %s: to re-split everything, "+
+			"append to %s only its other %d, or the %d would be duplicated",
+			valid, inTrain, rows, plural(rows, "row", "rows"), in, in, rows-inTrain, inTrain)
+	}
+}
+
+// overlap counts the rows of valid and how many of them are also rows of
+// in (see split.Overlap).
+func overlap(in, valid string) (inTrain, rows int, err error) {
+	tf, err := safefile.Open(in)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer tf.Close()
+	vf, err := safefile.Open(valid)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer vf.Close()
+	return split.Overlap(tf, vf)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
