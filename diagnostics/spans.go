@@ -129,7 +129,7 @@ func looksLikeCode(text []byte) bool {
 		}
 		lines++
 		switch line[len(line)-1] {
-		case ';', '{', '}', ')', ':', ',':
+		case ';', '{', '}', ')', ':':
 			code++
 			continue
 		}
