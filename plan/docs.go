@@ -55,7 +55,7 @@ var schema = section("", Doc{
 		Advice:  "Weigh towards what users ask most, but give rare topics enough examples to be learned. Keep the list to topics you can tell apart.",
 	}, section("", Doc{Summary: "One category: a name, and either a relative weight or an exact count."},
 		&field{name: "name", kind: kindString, nonEmpty: true, required: true, doc: Doc{
-			Summary: "The category's name, as rows record it in their category field. Names must be unique.",
+			Summary: "The category's name, as rows record it in their category field. Names must be unique, and two names equal but for case (`billing`, `Billing`) are the same name (P004).",
 			Advice:  "Use short kebab-case names (`order-status`, `returns`); they appear in statistics and code lenses.",
 		}},
 		&field{name: "weight", kind: kindFloat, min: 0, hasMin: true, code: "P004", doc: Doc{
@@ -69,6 +69,7 @@ var schema = section("", Doc{
 		}},
 		text("description", Doc{
 			Summary: "What users ask about in this category. Generation prompts quote it.",
+			Advice:  "Leave the key out rather than empty: an empty description is a P003 warning.",
 		}),
 		textList("scenarios", Doc{
 			Summary: "Concrete situations to cover in this category, such as `late delivery` or `wrong address`. Generation spreads examples across them.",

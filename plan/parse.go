@@ -27,6 +27,10 @@ type finding struct {
 	msg     string
 	related []relatedSpan
 	fix     *diagnostics.Fix
+	// warn makes the finding a warning at most, whatever its code's
+	// severity: a lesser case of the code (an empty description is a
+	// P003 value problem that does not stop generation).
+	warn bool
 }
 
 type relatedSpan struct {
@@ -67,6 +71,9 @@ func (p *Plan) Diagnostics(s *diagnostics.Settings) []diagnostics.Diagnostic {
 		sev := s.Severity(f.code)
 		if sev == diagnostics.Off {
 			continue
+		}
+		if f.warn && sev == diagnostics.Error {
+			sev = diagnostics.Warning
 		}
 		d := diagnostics.Diagnostic{
 			Code: f.code, Severity: sev, Message: f.msg,

@@ -110,6 +110,14 @@ func TestFixtures(t *testing.T) {
 			{"P004", "6:11-6:12", `category "a" is listed twice (first as categories[0])`},
 			{"P004", "6:21-6:23", "categories[3].count is -5; it must be at least 0"},
 		},
+		"p004_case.plan.yaml": {
+			{"P004", "5:11-5:18", `category "Billing" differs from "billing" (categories[0]) only in case`},
+		},
+		"p003_empty_description.plan.yaml": {
+			{"P003", "4:17-4:19", `categories[0].description is empty; say what "billing" covers`},
+			{"P003", "6:4-6:15", `categories[1].description is empty; say what "returns" covers`},
+			{"P003", "8:17-8:22", `categories[2].description is empty`},
+		},
 		"p004_zero.plan.yaml":         {{"P004", "1:0-1:10", "every category weight is 0"}},
 		"p004_counts_over.plan.yaml":  {{"P004", "2:0-2:10", "the category counts add up to 700, more than size.examples (500)"}},
 		"p004_counts_all.plan.yaml":   {{"P004", "2:0-2:10", `the category counts use all 500 examples, leaving none for "b"`}},

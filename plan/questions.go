@@ -214,17 +214,38 @@ func ParseCategories(s string) ([]string, error) {
 		return nil, nil
 	}
 	var out []string
-	seen := map[string]bool{}
 	for _, part := range strings.Split(t, ",") {
 		name := strings.TrimSpace(part)
 		if name == "" {
 			return nil, errors.New("a category name is empty; separate names with single commas")
 		}
-		if seen[name] {
-			return nil, fmt.Errorf("category %q is listed twice", name)
-		}
-		seen[name] = true
 		out = append(out, name)
 	}
+	if err := duplicateCategory(out); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// categoryKey is what two category names that name the same category have
+// in common: billing and Billing would split one topic in two (rows,
+// targets and the balance check count them apart), so names equal but for
+// case are the same category.
+func categoryKey(name string) string { return strings.ToLower(name) }
+
+// duplicateCategory reports the first name listed twice, or equal to an
+// earlier one but for case.
+func duplicateCategory(names []string) error {
+	seen := map[string]string{}
+	for _, name := range names {
+		first, dup := seen[categoryKey(name)]
+		switch {
+		case dup && first == name:
+			return fmt.Errorf("category %q is listed twice", name)
+		case dup:
+			return fmt.Errorf("categories %q and %q differ only in case; use one spelling", first, name)
+		}
+		seen[categoryKey(name)] = name
+	}
+	return nil
 }

@@ -93,17 +93,12 @@ func (a Answers) Validate() error {
 	if a.ValidationSplit < 0 || a.ValidationSplit >= 1 {
 		return fmt.Errorf("validation split %s: want a number from 0 to below 1", fmtFloat(a.ValidationSplit))
 	}
-	seen := map[string]bool{}
 	for _, c := range a.Categories {
 		if strings.TrimSpace(c) == "" {
 			return fmt.Errorf("empty category name")
 		}
-		if seen[c] {
-			return fmt.Errorf("category %q is listed twice", c)
-		}
-		seen[c] = true
 	}
-	return nil
+	return duplicateCategory(a.Categories)
 }
 
 // Starter returns a commented plan built from the answers. Empty text

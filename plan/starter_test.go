@@ -155,10 +155,29 @@ func TestQuestions(t *testing.T) {
 	if _, err := set("categories", "a, a"); err == nil {
 		t.Error("duplicate categories accepted")
 	}
+	if _, err := set("categories", "billing, returns, Billing"); err == nil || !strings.Contains(err.Error(), `"billing" and "Billing" differ only in case`) {
+		t.Errorf("categories equal but for case: %v", err)
+	}
 	if _, err := set("categories", "none"); err != nil || a.Categories != nil {
 		t.Errorf("no categories: %v %v", err, a.Categories)
 	}
 	if _, err := set("response-length", "step"); err != nil || a.ResponseLength != "step-by-step" {
 		t.Errorf("response length: %v %v", err, a.ResponseLength)
+	}
+}
+
+// TestAnswersRefuseCaseDuplicates: billing and Billing are one category
+// (issue 19), in the answers as in the plan rules.
+func TestAnswersRefuseCaseDuplicates(t *testing.T) {
+	a := DefaultAnswers()
+	for _, cats := range [][]string{{"billing", "Billing"}, {"Rückgabe", "RÜCKGABE"}, {"a", "b", "a"}} {
+		a.Categories = cats
+		if err := a.Validate(); err == nil {
+			t.Errorf("%q accepted", cats)
+		}
+	}
+	a.Categories = []string{"billing", "billing-disputes", "returns"}
+	if err := a.Validate(); err != nil {
+		t.Errorf("distinct categories refused: %v", err)
 	}
 }

@@ -4,15 +4,20 @@ package plan
 // contradictory settings (P003), output paths (P005, P006) and the size and
 // split recommendations (B005, B006).
 //
+// An empty category description is P003 at warning severity (see
+// finding.warn): the plan still works, but generation has only the
+// category's name to go on.
+//
 // P004 semantics. A category has either a weight or a count. Weights are
 // relative and default to 1; counts are exact. Counts are taken first and
 // the examples left over (size.examples minus every count) are divided
 // among the weighted categories in proportion to their weights. Reported:
-// a category with both (the count wins), duplicate names, weights that are
-// all 0, counts above size.examples, counts that use every example while
-// weighted categories remain, counts that fall short of an explicit
-// size.examples when every category has one, and a positive weight so
-// small its category rounds to no example.
+// a category with both (the count wins), duplicate names (names equal but
+// for case count as the same name), weights that are all 0, counts above
+// size.examples, counts that use every example while weighted categories
+// remain, counts that fall short of an explicit size.examples when every
+// category has one, and a positive weight so small its category rounds to
+// no example.
 //
 // P006 semantics. Only output.train is checked, and only when the plan has
 // no generation section: such a plan describes a dataset that must already
@@ -99,13 +104,31 @@ func (p *Plan) checkCategories() {
 	for i, c := range p.Categories {
 		idx := strconv.Itoa(i)
 		if c.Name != "" {
-			if j, dup := first[c.Name]; dup {
-				f := p.at(p.place([]string{"categories", idx, "name"}), "P004",
-					"category %q is listed twice (first as categories[%d]); merge the two entries", c.Name, j)
-				p.relate(f, p.place([]string{"categories", strconv.Itoa(j), "name"}), "first "+c.Name)
+			if j, dup := first[categoryKey(c.Name)]; dup {
+				other := p.Categories[j].Name
+				var f *finding
+				if other == c.Name {
+					f = p.at(p.place([]string{"categories", idx, "name"}), "P004",
+						"category %q is listed twice (first as categories[%d]); merge the two entries", c.Name, j)
+				} else {
+					f = p.at(p.place([]string{"categories", idx, "name"}), "P004",
+						"category %q differs from %q (categories[%d]) only in case; rows, targets and the balance check would count them apart: merge the two entries under one spelling", c.Name, other, j)
+				}
+				p.relate(f, p.place([]string{"categories", strconv.Itoa(j), "name"}), "first "+other)
 			} else {
-				first[c.Name] = i
+				first[categoryKey(c.Name)] = i
 			}
+		}
+		// An empty description: a warning, as generation still runs
+		// (with only the name to go on).
+		if _, ok := p.index[indexKey([]string{"categories", idx, "description"})]; ok && strings.TrimSpace(c.Description) == "" {
+			what := "the category"
+			if c.Name != "" {
+				what = strconv.Quote(c.Name)
+			}
+			f := p.at(p.place([]string{"categories", idx, "description"}), "P003",
+				"categories[%d].description is empty; say what %s covers (generation has only the name to go on), or remove the key", i, what)
+			f.warn = true
 		}
 		hasC := p.Has("categories", idx, "count")
 		if hasC && p.Has("categories", idx, "weight") {

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/ftls-dev/ftls/diagnostics"
 )
 
 func writeFile(t *testing.T, path, content string) {
@@ -137,5 +139,33 @@ func TestExamplePlan(t *testing.T) {
 	}
 	if p.Output.Train != "training_data.jsonl" || p.Output.Validation != "validation_data.jsonl" || p.Output.Info != "dataset_info.txt" {
 		t.Errorf("outputs %+v", p.Output)
+	}
+}
+
+// TestEmptyDescriptionIsAWarning: an empty category description is P003
+// at warning severity, so it does not stop generation; a lower severity
+// set for P003 still applies.
+func TestEmptyDescriptionIsAWarning(t *testing.T) {
+	src := "version: 1\ngeneration: {model: m}\nsize: {examples: 500}\ncategories:\n  - {name: billing, description: \"\"}\n"
+	p, diags := Parse("", []byte(src))
+	if len(diags) != 1 || diags[0].Code != "P003" || diags[0].Severity != diagnostics.Warning {
+		t.Fatalf("got %+v, want one P003 warning", diags)
+	}
+	if err := p.ReadyToGenerate(); err != nil {
+		t.Errorf("an empty description stops generation: %v", err)
+	}
+	s := diagnostics.DefaultSettings()
+	s.Severities = map[string]diagnostics.Severity{"P003": diagnostics.Info}
+	if d := p.Diagnostics(s); len(d) != 1 || d[0].Severity != diagnostics.Info {
+		t.Errorf("P003=info: %+v", d)
+	}
+	s.Severities["P003"] = diagnostics.Off
+	if d := p.Diagnostics(s); len(d) != 0 {
+		t.Errorf("P003=off: %+v", d)
+	}
+	// Other P003 findings stay errors.
+	_, diags = Parse("", []byte("version: 1\nsize: {examples: lots}\n"))
+	if len(diags) != 1 || diags[0].Severity != diagnostics.Error {
+		t.Errorf("P003 on a bad number: %+v", diags)
 	}
 }

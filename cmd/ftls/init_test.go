@@ -223,6 +223,7 @@ func TestInitUsageErrors(t *testing.T) {
 		{[]string{"--multi-turn", "2", filepath.Join(dir, "b.plan.yaml")}, "--multi-turn"},
 		{[]string{"--examples", "-3", filepath.Join(dir, "c.plan.yaml")}, "--examples"},
 		{[]string{"--categories", "a,,b", filepath.Join(dir, "d.plan.yaml")}, "--categories"},
+		{[]string{"--categories", "billing,Billing", filepath.Join(dir, "e.plan.yaml")}, `"billing" and "Billing" differ only in case`},
 		{[]string{"one.plan.yaml", "two.plan.yaml"}, "Usage: ftls init"},
 		{[]string{"--bogus"}, "unknown flag"},
 	}
