@@ -335,12 +335,12 @@ var (
 		"screenshot": true, "screenshots": true, "video": true, "recording": true, "audio": true,
 		"diagram": true, "chart": true, "artwork": true, "sketch": true,
 	}
-	// mediaPair holds the first two letters of mediaNouns, indexed by
-	// their low five bits (the same in either case), which most words fail
-	// before any lookup.
-	mediaPair = func() (t [32][32]bool) {
+	// mediaStart holds the first three letters of mediaNouns: bit c&31 of
+	// t[a&31][b&31] for a noun starting abc, the same in either case. Most
+	// words fail it before any lookup.
+	mediaStart = func() (t [32][32]uint32) {
 		for n := range mediaNouns {
-			t[n[0]&31][n[1]&31] = true
+			t[n[0]&31][n[1]&31] |= 1 << (n[2] & 31)
 		}
 		return t
 	}()
@@ -462,7 +462,8 @@ func findUnseen(text, prompt []byte) string {
 	// A reference is a media noun after a reference word and one space
 	// ("the photo"; after any other byte the words belong to different
 	// phrases). The spaces are found eight bytes at a time and only the
-	// words after them whose first two letters start a media noun are read.
+	// words after them whose first three letters start a media noun are
+	// read.
 	for i := 0; ; {
 		start := nextMediaWord(text, i)
 		if start < 0 {
@@ -522,7 +523,7 @@ func findUnseen(text, prompt []byte) string {
 }
 
 // nextMediaWord returns the index, at or after i+1, of the first byte
-// after a space whose two bytes could start a media noun (see mediaPair),
+// after a space whose three bytes could start a media noun (see mediaStart),
 // or -1. A word of eight bytes at a time is searched for spaces.
 func nextMediaWord(text []byte, i int) int {
 	const ones, low7 = 0x0101010101010101, 0x7F7F7F7F7F7F7F7F
@@ -534,13 +535,13 @@ func nextMediaWord(text []byte, i int) int {
 		for m != 0 {
 			k := i + bits.TrailingZeros64(m)/8
 			m &= m - 1
-			if k+2 < len(text) && mediaPair[text[k+1]&31][text[k+2]&31] {
+			if k+3 < len(text) && mediaStart[text[k+1]&31][text[k+2]&31]>>(text[k+3]&31)&1 != 0 {
 				return k + 1
 			}
 		}
 	}
-	for ; i+2 < len(text); i++ {
-		if text[i] == ' ' && mediaPair[text[i+1]&31][text[i+2]&31] {
+	for ; i+3 < len(text); i++ {
+		if text[i] == ' ' && mediaStart[text[i+1]&31][text[i+2]&31]>>(text[i+3]&31)&1 != 0 {
 			return i + 1
 		}
 	}
@@ -694,46 +695,47 @@ func findDamage(raw, text []byte, ascii bool) (damage, bool) {
 			i += 4
 		}
 	}
-	// Characters written as themselves: every kind starts with a lead byte
-	// that is not ASCII. One pass visits the bytes that are
-	// not ASCII, eight at a time elsewhere.
-	for i := 0; !ascii && i < len(raw); i++ {
-		j := indexNonASCII(raw[i:])
-		if j < 0 {
-			break
-		}
-		i += j
-		// Only four lead bytes start damage, and the bytes after them
-		// tell which before any decoding: C2 80-A0 and AD (controls,
-		// no-break space, soft hyphen), C3 82, 83 and E2 80/81 (mojibake,
-		// zero-width space, word joiner), EF BB and BF (byte order mark,
-		// U+FFFD).
-		lead, next := raw[i], byte(0)
-		if i+1 < len(raw) {
-			next = raw[i+1]
-		}
-		switch {
-		case lead == 0xC2 && (next <= 0xA0 || next == 0xAD),
-			lead == 0xC3 && (next == 0x82 || next == 0x83 || next == 0xA2),
-			lead == 0xE2 && (next == 0x80 || next == 0x81),
-			lead == 0xEF && (next == 0xBB || next == 0xBF):
-		default:
-			// Skip the character's continuation bytes, which are not
-			// ASCII either: CJK text would stop at each.
-			if lead >= 0xE0 {
-				i += 2 + int(lead>>4&1)
+	// Characters written as themselves: every kind starts with one of four
+	// lead bytes, and the byte after it tells which before any decoding:
+	// C2 80-A0 and AD (controls, no-break space, soft hyphen), C3 82, 83
+	// and A2 (mojibake), E2 80 and 81 (zero-width space, word joiner), EF
+	// BB and BF (byte order mark, U+FFFD). A vectorised search for each
+	// lead byte passes over the rest, CJK and emoji included.
+	for _, lead := range [...]byte{0xC2, 0xC3, 0xE2, 0xEF} {
+		for i := 0; !ascii && i < len(raw); i++ {
+			j := bytes.IndexByte(raw[i:], lead)
+			if j < 0 || i+j+1 >= len(raw) {
+				break
 			}
-			continue
-		}
-		r, _ := utf8.DecodeRune(raw[i:])
-		if d, ok := runeDamage(r); ok {
-			return d, true
-		}
-		if r == 0xA0 && (i == 1 || i >= 2 && raw[i-2] == '\\' && raw[i-1] == 'n' || i >= 3 && raw[i-2] == 0xC2 && raw[i-1] == 0xA0) {
-			return damage{what: "a non-breaking space (U+00A0) indenting a line"}, true
-		}
-		if m := mojibake(raw[i:]); m != "" {
-			return damage{what: fmt.Sprintf("%q, mojibake (UTF-8 read as Windows-1252)", m)}, true
+			i += j
+			switch next := raw[i+1]; lead {
+			case 0xC2:
+				if next > 0xA0 && next != 0xAD {
+					continue
+				}
+			case 0xC3:
+				if next != 0x82 && next != 0x83 && next != 0xA2 {
+					continue
+				}
+			case 0xE2:
+				if next != 0x80 && next != 0x81 {
+					continue
+				}
+			case 0xEF:
+				if next != 0xBB && next != 0xBF {
+					continue
+				}
+			}
+			r, _ := utf8.DecodeRune(raw[i:])
+			if d, ok := runeDamage(r); ok {
+				return d, true
+			}
+			if r == 0xA0 && (i == 1 || i >= 2 && raw[i-2] == '\\' && raw[i-1] == 'n' || i >= 3 && raw[i-2] == 0xC2 && raw[i-1] == 0xA0) {
+				return damage{what: "a non-breaking space (U+00A0) indenting a line"}, true
+			}
+			if m := mojibake(raw[i:]); m != "" {
+				return damage{what: fmt.Sprintf("%q, mojibake (UTF-8 read as Windows-1252)", m)}, true
+			}
 		}
 	}
 	if bytes.IndexByte(raw, '&') >= 0 {
@@ -747,30 +749,6 @@ func findDamage(raw, text []byte, ascii bool) (damage, bool) {
 		}
 	}
 	return damage{}, false
-}
-
-// indexNonASCII returns the index of the first byte of b that is not
-// ASCII, or -1.
-func indexNonASCII(b []byte) int {
-	const high = 0x8080808080808080
-	i := 0
-	for ; i+32 <= len(b); i += 32 {
-		le := binary.LittleEndian
-		if (le.Uint64(b[i:])|le.Uint64(b[i+8:])|le.Uint64(b[i+16:])|le.Uint64(b[i+24:]))&high != 0 {
-			break
-		}
-	}
-	for ; i+8 <= len(b); i += 8 {
-		if binary.LittleEndian.Uint64(b[i:])&high != 0 {
-			break
-		}
-	}
-	for ; i < len(b); i++ {
-		if b[i] >= utf8.RuneSelf {
-			return i
-		}
-	}
-	return -1
 }
 
 func hexValue(h []byte) int {
@@ -987,24 +965,17 @@ func findLoop(text []byte) ([]byte, int) {
 }
 
 // indexProbe returns the first offset x in (at, end-probeLen] where
-// text[x:] starts with the probe text[at:at+probeLen], or -1. It searches
-// for the probe's rarest byte, with few false starts even in prose, where
-// bytes.Index would stop at every occurrence of the probe's first byte.
+// text[x:] starts with the probe text[at:at+probeLen], or -1. The probe
+// starts with a rare byte (see findLoop), searched for alone: bytes.Index
+// would fall back to a slower search after a few false starts.
 func indexProbe(text []byte, at, end int) int {
 	probe := text[at : at+probeLen]
-	r := 0
-	for k := 1; k < probeLen; k++ {
-		if byteRank[probe[k]] < byteRank[probe[r]] {
-			r = k
-		}
-	}
-	lo, hi := at+1+r, end-probeLen+r+1
-	for lo < hi {
-		j := bytes.IndexByte(text[lo:hi], probe[r])
+	for lo, hi := at+1, end-probeLen+1; lo < hi; {
+		j := bytes.IndexByte(text[lo:hi], probe[0])
 		if j < 0 {
 			return -1
 		}
-		if x := lo + j - r; string(text[x:x+probeLen]) == string(probe) {
+		if x := lo + j; string(text[x:x+probeLen]) == string(probe) {
 			return x
 		}
 		lo += j + 1
