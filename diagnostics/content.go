@@ -2,7 +2,9 @@ package diagnostics
 
 // More of the Q family: what the text of a conversation says. Thresholds
 // and phrase lists were chosen by running them over the public datasets in
-// the repository's test corpus; see docs/rules.md for each default.
+// the repository's test corpus; see docs/rules.md for each default. Each
+// rule is a file of its own (q002_response_length.go to q007_secret.go);
+// this file holds what they share.
 
 import (
 	"bytes"
@@ -14,85 +16,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 )
-
-func init() {
-	register(
-		&Rule{
-			Code: "Q002", Name: "response-length", Severity: Info,
-			Summary: "answer length does not match the plan's style",
-			Doc: Doc{
-				What: "Compares each assistant answer's length in words with the plan's `style.response_length`: brief answers over 150 words, moderate ones under 15 or over 400, detailed ones under 60 and step-by-step ones under 40 words are noted. Without a plan the rule is silent.",
-				Why:  "The model copies the length of its examples. A few long answers in a brief dataset teach it to ramble sometimes, which is worse than either style.",
-				Bad:  "style.response_length: brief, and a 600-word answer",
-				Good: "answers of a few sentences",
-				Fix:  "Shorten or regenerate the answer, or change the plan's style.",
-			},
-			Row: checkResponseLength,
-		},
-		&Rule{
-			Code: "Q003", Name: "refusal-boilerplate", Severity: Warning,
-			Summary: "refusal or AI boilerplate in an answer",
-			Doc: Doc{
-				What: "Reports assistant turns that open (within their first 400 bytes) with phrases generated text leaves behind: \"as an AI language model\", \"I'm sorry, but I can't\", \"I cannot assist with\", \"as of my last knowledge update\", \"I don't have personal opinions\", \"I'm just an AI\", \"I cannot browse the internet\" and similar, and the same disclaimers in German, French and Spanish (\"als KI-Sprachmodell\", \"en tant que modèle de langage\", \"como modelo de lenguaje\"). Phrases match whole words; \"I am an AI\" alone opens identity answers and is left alone.",
-				Why:  "Fine-tuning on them teaches the model to refuse or hedge where it should answer, the most common defect of LLM-generated datasets.",
-				Bad:  `{"role": "assistant", "content": "As an AI language model, I cannot check orders."}`,
-				Good: `{"role": "assistant", "content": "I can't see orders from here, but the tracking link in your email shows its status."}`,
-				Fix:  "Rewrite the answer. When refusals are intended (negative examples), set Q003 to info.",
-			},
-			Row: checkBoilerplate,
-		},
-		&Rule{
-			Code: "Q004", Name: "placeholder", Severity: Warning,
-			Summary: "template placeholder left in the text",
-			Doc: Doc{
-				What: "Reports placeholders left from templates or generators: `{{name}}`, `[INSERT ...]`, `[Your Name]`, `<placeholder>`, `lorem ipsum`, a `TODO` or `TBD` as a word, and `{name}`-style fields outside code. Nothing inside fenced or inline code or in an answer that is code is reported, nor `/users/{id}`, `#{x}` or quoted format strings, nor an answer's placeholder that its prompt holds too, nor any in the answer to a task about templates or placeholders; lorem ipsum counts only in answers. A \"[Your Name]\" closing a letter is noted at info.",
-				Why:  "The model learns to print the placeholder itself, as a template variable, to real users.",
-				Bad:  `{"role": "assistant", "content": "Hello! I am {{name}}, developed by {{author}}."}`,
-				Good: `{"role": "assistant", "content": "Hello! I am Sam, Northwind's support assistant."}`,
-				Fix:  "Fill in the value.",
-			},
-			Row: checkPlaceholders,
-		},
-		&Rule{
-			Code: "Q005", Name: "over-templating", Severity: Warning,
-			Needs:   DataRows | DataWords,
-			Summary: "many answers start the same way",
-			Doc: Doc{
-				What: "Reports, once per opening, when more than 20 % (`over_templating_share`) of the assistant answers in a file of at least 20 rows begin with the same four words.",
-				Why:  "Generated datasets drift into a template (\"Certainly! Here is...\"); the model learns the template rather than the task, and every answer it gives will start the same way.",
-				Bad:  `400 of 1,000 answers start with "Great question! Here is"`,
-				Good: "openings as varied as the questions",
-				Fix:  "Regenerate part of the answers with varied openings, or edit them.",
-			},
-			File: checkOverTemplating,
-		},
-		&Rule{
-			Code: "Q006", Name: "length-outlier", Severity: Info,
-			Needs:   DataRows | DataWords,
-			Summary: "an example far longer or shorter than the rest",
-			Doc: Doc{
-				What: "Notes rows whose conversation is more than 8 times (`length_outlier_factor`) longer, or 8 times shorter, than the file's median, counting words as runs of letters and digits in user and assistant turns, in files of at least 30 rows.",
-				Why:  "Outliers are often broken rows: a pasted document, a truncated answer, a conversation that never ends. Long ones also dominate the token budget.",
-				Bad:  "a 12,000-word conversation in a file whose median is 150 words",
-				Good: "lengths within an order of magnitude of each other, or outliers you meant",
-				Fix:  "Look at the row; split, shorten or delete it.",
-			},
-			File: checkLengthOutliers,
-		},
-		&Rule{
-			Code: "Q007", Name: "secret", Severity: Error,
-			Summary: "an API key, token or private key in the text",
-			Doc: Doc{
-				What: "Reports text that looks like a credential: OpenAI (`sk-...`), Anthropic, AWS (`AKIA...`), GitHub (`ghp_...`, `github_pat_...`), Slack (`xox...`), Google (`AIza...`), Stripe live keys, JSON Web Tokens and PEM private keys.",
-				Why:  "A model can memorise and repeat what it is trained on; a key in a training file is also a key shared with everyone who gets the file.",
-				Bad:  `{"role": "user", "content": "my key is sk-proj-abcdEFGH1234ijklMNOP5678qrst"}`,
-				Good: `{"role": "user", "content": "my key is sk-...redacted"}`,
-				Fix:  "Remove the secret and revoke it: it has been exposed.",
-			},
-			Row: checkSecrets,
-		},
-	)
-}
 
 // words counts the words of text: runs of non-space bytes.
 func words(text []byte) int {
@@ -114,22 +37,6 @@ var lengthLimits = map[string][2]int{
 	"moderate":     {15, 400},
 	"detailed":     {60, math.MaxInt},
 	"step-by-step": {40, math.MaxInt},
-}
-
-func checkResponseLength(c *RowContext) {
-	limits, ok := lengthLimits[c.Settings.ResponseLength]
-	if !ok {
-		return
-	}
-	for i, t := range c.Turns() {
-		if t.Role != "assistant" {
-			continue
-		}
-		n := words(t.Text)
-		if n < limits[0] || n > limits[1] {
-			c.reportTurn("Q002", i, "answer has %d words; the plan asks for %s answers (%s)", n, c.Settings.ResponseLength, limitText(limits))
-		}
-	}
 }
 
 func limitText(l [2]int) string {
@@ -199,17 +106,6 @@ var boilerplateStart, letterByte = func() (start, letter [256]uint8) {
 // "I'm sorry, but ..."), and reading only the opening keeps the rule cheap
 // on long answers.
 const boilerplateSpan = 400
-
-func checkBoilerplate(c *RowContext) {
-	for i, t := range c.Turns() {
-		if t.Role != "assistant" {
-			continue
-		}
-		if p := findBoilerplate(t.Text[:min(len(t.Text), boilerplateSpan)]); p != "" {
-			c.reportTurn("Q003", i, "answer contains %q, boilerplate that teaches the model to refuse or hedge", p)
-		}
-	}
-}
 
 // findBoilerplate returns the first phrase of the boilerplate list that
 // text contains as whole words, ignoring ASCII case and reading a
@@ -434,59 +330,6 @@ func fieldPrefix(c byte) bool {
 // of a drafted letter fills it in, so it is a lesser defect.
 const signOffSpan = 200
 
-func checkPlaceholders(c *RowContext) {
-	turns := c.Turns()
-	// The prompt decides what an answer may hold: a placeholder the user
-	// wrote, or any when the task is about templates. Both are looked at
-	// only once a placeholder is found, which is rare.
-	var prompt []byte
-	for _, t := range turns {
-		if t.Role == "user" {
-			prompt = t.Text
-		}
-	}
-	templating := func() bool {
-		for _, t := range turns {
-			if t.Role == "user" && (containsFold(t.Text, "placeholder") || containsFold(t.Text, "template") ||
-				containsFold(t.Text, "jinja") || containsFold(t.Text, "fill in")) {
-				return true
-			}
-		}
-		return false
-	}
-	for i, t := range turns {
-		if t.Role == "system" && len(turns) > 1 {
-			continue
-		}
-		answer, code := t.Role == "assistant", -1
-		m, at := findPlaceholder(t.Text, answer, func(at int, m []byte) bool {
-			if code < 0 {
-				code = boolInt(looksLikeCode(t.Text) || answer && templating())
-			}
-			switch {
-			case code == 1 || inCode(t.Text, at):
-				return false
-			case bytes.EqualFold(m, []byte("lorem ipsum")):
-				// Lorem ipsum in a prompt is text to work on.
-				return answer && !containsFold(prompt, "lorem ipsum")
-			case answer && bytes.Contains(prompt, m):
-				return false
-			}
-			return true
-		})
-		if m == nil {
-			continue
-		}
-		n := len(c.diags)
-		c.reportTurn("Q004", i, "%s text contains the placeholder %q", t.Role, m)
-		if len(c.diags) > n && answer && len(t.Text)-at <= signOffSpan && len(m) > 5 && hasFoldAt(m, 1, "your") {
-			if d := &c.diags[n]; d.Severity < Info {
-				d.Severity = Info
-			}
-		}
-	}
-}
-
 func boolInt(b bool) int {
 	if b {
 		return 1
@@ -510,20 +353,6 @@ var (
 		{"a private key", regexp.MustCompile(`-----BEGIN ([A-Z]+ )?PRIVATE KEY-----`)},
 	}
 )
-
-func checkSecrets(c *RowContext) {
-	if !mayHoldSecret(c.Row.Text) {
-		return
-	}
-	for i, t := range c.Turns() {
-		for _, s := range secretRes {
-			if m := s.re.Find(t.Text); m != nil {
-				c.reportTurn("Q007", i, "%s text contains what looks like %s (%s…)", t.Role, s.name, m[:min(len(m), 8)])
-				break
-			}
-		}
-	}
-}
 
 // mayHoldSecret looks for the prefixes of the credentials secretRes
 // matches, anchored on bytes that are rare in prose ('-', '_', 'K', 'z',
@@ -550,60 +379,6 @@ func mayHoldSecret(text []byte) bool {
 	}) || bytes.Contains(text, []byte("AKIA")) || bytes.Contains(text, []byte("ASIA")) ||
 		before('z', func(p []byte) bool { return bytes.HasSuffix(p, []byte("AI")) }) ||
 		before('J', func(p []byte) bool { return bytes.HasSuffix(p, []byte("ey")) })
-}
-
-func checkOverTemplating(f *FileContext) {
-	const minRows = 20
-	maxShare := f.Settings.OverTemplatingShare
-	// The rows are grouped by the hash of their opening (OpeningKey).
-	openings := &f.Groups().Openings
-	total := openings.Rows()
-	if total < minRows {
-		return
-	}
-	var groups [][]int32
-	for _, rows := range openings.Shared() {
-		if float64(len(rows)) > maxShare*float64(total) {
-			groups = append(groups, rows)
-		}
-	}
-	if maxShare*float64(total) < 1 { // a share so low that one row is over it
-		openings.Singles(func(row int32) { groups = append(groups, []int32{row}) })
-	}
-	slices.SortFunc(groups, func(a, b []int32) int { return strings.Compare(f.Rows[a[0]].Opening, f.Rows[b[0]].Opening) })
-	for _, rows := range groups {
-		var related []Related
-		for _, i := range rows[:min(len(rows), 5)] {
-			related = append(related, f.RelatedRow(int(i), "starts the same way"))
-		}
-		first := int(rows[0])
-		f.ReportRelated("Q005", first, nil, related, "%d of %d answers (%.0f %%) start with %q; vary the openings",
-			len(rows), total, 100*float64(len(rows))/float64(total), f.Rows[first].Opening)
-	}
-}
-
-func checkLengthOutliers(f *FileContext) {
-	const minRows = 30
-	factor := f.Settings.LengthOutlierFactor
-	lengths := make([]int32, 0, len(f.Rows))
-	for _, r := range f.Rows {
-		if r.Words > 0 {
-			lengths = append(lengths, r.Words)
-		}
-	}
-	if len(lengths) < minRows {
-		return
-	}
-	median := int(nth(lengths, len(lengths)/2))
-	for i, r := range f.Rows {
-		switch w := int(r.Words); {
-		case w == 0:
-		case float64(w) > factor*float64(median):
-			f.ReportRow("Q006", i, nil, "conversation has %d words, %.0f times the file's median of %d", w, float64(w)/float64(median), median)
-		case float64(w)*factor < float64(median):
-			f.ReportRow("Q006", i, nil, "conversation has %s, far below the file's median of %d", plural(w, "word"), median)
-		}
-	}
 }
 
 // nth returns the element that would be at index k of v sorted, without

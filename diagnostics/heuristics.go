@@ -8,7 +8,9 @@ package diagnostics
 //
 // These rules run on every row, so each looks for a rare byte first
 // (bytes.IndexByte is vectorised) and reads the text closely only around
-// what it finds.
+// what it finds. Each rule is a file of its own (q009_placeholder_field.go
+// to q015_no_user_turn.go, b007_system_prompt_not_planned.go); this file
+// holds their scanners, which share the walk over a row's turns.
 
 import (
 	"bytes"
@@ -18,111 +20,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/ftls-dev/ftls/dataset"
 	"github.com/ftls-dev/ftls/jsonpos"
 )
-
-func init() {
-	register(
-		&Rule{
-			Code: "Q009", Name: "placeholder-field", Severity: Warning, Fixable: true,
-			Summary: "a field or turn that only stands for \"nothing\"",
-			Doc: Doc{
-				What: "Reports a message, Alpaca field or prompt/completion field whose whole text is a stand-in for no content: `<noinput>`, `<no input>`, `No input`, `<nooutput>`, `<blank>`, `-`, `.`, and, outside answers, `N/A`, `None`, `null`, `nil`, `empty`. Also an answer that opens with such a tag (`<nooutput> The text...`). Short answers such as \"None\" are left alone: they can be right.",
-				Why:  "The trainer learns the stand-in as a real prompt or answer: a model trained on `\"input\": \"<noinput>\"` sees the tag as part of the task, and one trained on `\"output\": \"<nooutput>\"` learns to reply with it.",
-				Bad:  `{"instruction": "Name three primary colours.", "input": "<noinput>", "output": "Red, yellow and blue."}`,
-				Good: `{"instruction": "Name three primary colours.", "input": "", "output": "Red, yellow and blue."}`,
-				Fix:  "Empties an Alpaca `input` that is only a placeholder (an empty input means none). Elsewhere, write the missing text or delete the row.",
-			},
-			Row: checkPlaceholderFields,
-		},
-		&Rule{
-			Code: "Q010", Name: "template-leakage", Severity: Warning,
-			Summary: "another example's prompt template inside a turn",
-			Doc: Doc{
-				What: "Reports, outside code, the markers of a prompt template inside a turn: Alpaca headers (`### Instruction:`, `### Response:`, `### Input:`), numbered self-instruct headers (`18. Instruction:`), a line that is only `#` characters (the separator of merged examples), and the turn markers of other chat formats (`Human:`, `Assistant:`, `USER:`, `ASSISTANT:` opening a line, `[INST]`, `<<SYS>>`, `<start_of_turn>`, `<s>` and `</s>` at the ends of a turn). In answers it also reports a line opening with `Instruction:`. ChatML markers are C017's.",
-				Why:  "They are what is left when examples were split or merged badly, or a generator ran past the end of its answer into the next example. The model learns to go on writing a new instruction after it answers, or to expect the markers in the prompt.",
-				Bad:  `{"instruction": "Give a synonym for happy.", "input": "", "output": "Joyful.\n\n### Instruction:\nGive a synonym for sad."}`,
-				Good: `{"instruction": "Give a synonym for happy.", "input": "", "output": "Joyful."}`,
-				Fix:  "Cut the turn at the marker; what follows it usually belongs to another example, or to none.",
-			},
-			Row: checkTemplateLeakage,
-		},
-		&Rule{
-			Code: "Q011", Name: "unseen-content", Severity: Info,
-			Summary: "a prompt refers to content the row does not hold",
-			Doc: Doc{
-				What: "Notes user turns (and Alpaca instructions and inputs) that refer to something the model is not given: an attachment tag (`<Picture Attached>`, `[Image of ...]`, `<audio>`), \"the attached file\", \"this photo\", \"the painting below\", or an article, page or video given only as a link (\"Summarize the article at https://...\"). Rows with image or audio parts, or an `images`, `videos` or `audios` key, are left out.",
-				Why:  "The model cannot see the picture or open the link, yet the answer describes it: it learns to invent what it cannot see, the hallucination you least want.",
-				Bad:  `{"instruction": "Describe the painting.", "input": "", "output": "The painting shows a calm lake at dusk..."}`,
-				Good: `{"instruction": "Describe Monet's Impression, Sunrise.", "input": "", "output": "It shows the harbour of Le Havre at dawn..."}`,
-				Fix:  "Put the content in the prompt (the article's text, a description of the image), give the row to a multimodal trainer with the media attached, or delete it.",
-			},
-			Row: checkUnseenContent,
-		},
-		&Rule{
-			Code: "Q012", Name: "damaged-text", Severity: Warning, Fixable: true,
-			Summary: "invisible, control or garbled characters in the text",
-			Doc: Doc{
-				What: "Reports text holding zero-width spaces, word joiners, soft hyphens or byte order marks; control characters; U+FFFD, the replacement character left where decoding failed; mojibake, UTF-8 read as Windows-1252 (`â€™`, `Ã©`, `Â `); non-breaking spaces indenting a line; and, outside code and HTML, HTML entities (`&amp;`, `&#39;`) and literal escape sequences (a two-character `\\n` between sentences) where the real character was meant.",
-				Why:  "The model learns the damage: it emits invisible characters that break string comparisons and search, writes `&amp;` in plain text, or prints `\\n` instead of a line break. Each is a sign of a broken export step upstream, which usually damaged other rows too.",
-				Bad:  `{"role": "assistant", "content": "It\u200bs ready. Donâ€™t wait."}`,
-				Good: `{"role": "assistant", "content": "It's ready. Don't wait."}`,
-				Fix:  "Removes zero-width spaces, word joiners, soft hyphens and byte order marks, which carry no text. The other damage needs a person: repair mojibake by re-decoding the source as UTF-8, unescape entities and escape sequences where they are not meant literally.",
-			},
-			Row: checkDamagedText,
-		},
-		&Rule{
-			Code: "Q013", Name: "degenerate-repetition", Severity: Warning,
-			Summary: "an answer that loops on the same words",
-			Doc: Doc{
-				What: "Reports an answer (or a text row) in which the same stretch of text, a sentence or a few words holding letters, repeats back to back at least 5 times over at least 300 bytes.",
-				Why:  "This is how a generator failure looks: the model fell into a loop and ran until its token limit. Trained on it, a model learns to loop too, and one such row can be longer than hundreds of good ones.",
-				Bad:  `{"role": "assistant", "content": "Eat a banana!Eat a banana!Eat a banana!Eat a banana!Eat a banana!..."}`,
-				Good: `{"role": "assistant", "content": "Eat a banana!"}`,
-				Fix:  "Cut the answer after the first repetition, or regenerate it.",
-			},
-			Row: checkRepetition,
-		},
-		&Rule{
-			Code: "Q014", Name: "same-answer", Severity: Off,
-			Needs:   DataRows | DataFingerprint,
-			Summary: "the same answer to different prompts",
-			Doc: Doc{
-				What: "Reports a row whose answer (all its assistant turns, whitespace normalised, 40 characters or more) equals an earlier row's while its prompt differs. Exact copies of whole rows are D001's, and a row that is a near duplicate of an earlier one with the answer (D002's measure and threshold, when D002 is on) is a paraphrase, left alone. The diagnostic points at the earlier rows. Off by default: in real datasets nearly every shared answer is paraphrase augmentation (\"Who are you?\" and \"What is your name?\" answered by one identity answer, one fact asked three ways), which no test on the words tells from an answer given to the wrong question; turn it on (`--rule Q014=info`) for a generated dataset whose prompts should all differ.",
-				Why:  "One answer to different questions cannot address them all: it is a generator's fallback, a copy-paste slip or a canned reply. The model learns to answer without reading the question.",
-				Bad:  `line 3: "How do I reset my password?" and line 40: "How do I change my email?", both answered "Go to Settings > Account and follow the instructions there."`,
-				Good: "an answer written for each prompt",
-				Fix:  "Rewrite the answers so that each addresses its prompt, or delete the extra rows.",
-			},
-			File: checkSameAnswer,
-		},
-		&Rule{
-			Code: "Q015", Name: "no-user-turn", Severity: Warning,
-			Summary: "a conversation with no user turn",
-			Doc: Doc{
-				What: "Reports a chat, ShareGPT or ChatML row whose turns all have known roles and none is the user's: only a system prompt and answers, or answers alone. (A missing or unknown role is C004's or C005's; an empty Alpaca instruction or prompt/completion prompt is C015's.)",
-				Why:  "The model learns answers that respond to nothing: with only a system prompt before it, it learns to speak first, unprompted. Such rows usually lost their user turn in a conversion.",
-				Bad:  `{"messages": [{"role": "system", "content": "You are upbeat."}, {"role": "assistant", "content": "You're great!"}]}`,
-				Good: `{"messages": [{"role": "system", "content": "You are upbeat."}, {"role": "user", "content": "I failed my exam."}, {"role": "assistant", "content": "You can retake it, and now you know what to study."}]}`,
-				Fix:  "Write the user turn the answer responds to, or delete the row.",
-			},
-			Row: checkNoUserTurn,
-		},
-		&Rule{
-			Code: "B007", Name: "system-prompt-not-planned", Severity: Warning,
-			Summary: "a system prompt that is not the plan's",
-			Doc: Doc{
-				What: "When the plan's `system_prompt.mode` is `consistent` and it lists `prompts`, reports each row whose system prompt is none of them (compared with surrounding whitespace trimmed). Rows without a system prompt are left alone.",
-				Why:  "The plan says which system prompt the model will be deployed with. Trained on another, the model learns behaviour tied to a prompt it will never see; and B004 only notices once a generated batch brings the plan's prompt in beside the old one.",
-				Bad:  "prompts: [\"You are Northwind's support assistant.\"], and a row whose system prompt is \"You are a helpful assistant.\"",
-				Good: "every row's system prompt is \"You are Northwind's support assistant.\"",
-				Fix:  "Replace the system prompt with the plan's, or change the plan.",
-			},
-			Row: checkPlannedSystemPrompt,
-		},
-	)
-}
 
 // Placeholder fields (Q009).
 
@@ -140,39 +39,6 @@ var promptStandIns = []string{"n/a", "n/a.", "na", "none", "none.", "null", "nil
 
 // openingTags are stand-ins that some sets put before a real answer.
 var openingTags = []string{"<noinput>", "<no input>", "<nooutput>", "<no output>"}
-
-func checkPlaceholderFields(c *RowContext) {
-	for _, s := range c.spans() {
-		if s.role == "" || s.value.Kind() != jsonpos.String {
-			continue
-		}
-		// A stand-in is short: the length of the source bounds it and
-		// spares decoding the rest.
-		if len(s.value.Raw()) <= 24 {
-			t := bytes.TrimSpace(s.text)
-			if len(t) == 0 {
-				continue
-			}
-			p := lowerASCII(t)
-			if matchAny(p, emptyStandIns) || s.role != "assistant" && matchAny(p, promptStandIns) {
-				var fix *Fix
-				if c.Format == dataset.Alpaca && s.field == "input" {
-					fix = c.Splice("Empty the input", s.value.Start(), s.value.End(), []byte(`""`))
-				}
-				c.ReportValue("Q009", s.value, fix, "%s is %q, a placeholder the model would learn as real %s", c.where(&s), t, roleText(s.role))
-				continue
-			}
-		}
-		if s.role == "assistant" && len(s.text) > 0 && s.text[0] == '<' {
-			for _, tag := range openingTags {
-				if hasFoldAt(s.text, 0, tag) && len(bytes.TrimSpace(s.text[len(tag):])) > 0 {
-					c.ReportValue("Q009", s.value, nil, "%s opens with the placeholder %q", c.where(&s), s.text[:len(tag)])
-					break
-				}
-			}
-		}
-	}
-}
 
 func roleText(role string) string {
 	if role == "assistant" {
@@ -215,17 +81,6 @@ var alpacaHeaders = []string{"instruction", "input", "response", "output", "huma
 // speakerMarkers open a line in the transcript formats; case matters, as
 // "User:" and "Assistant:" written in prose are normal.
 var speakerMarkers = []string{"Human:", "Assistant:", "USER:", "ASSISTANT:", "### Human", "### Assistant"}
-
-func checkTemplateLeakage(c *RowContext) {
-	for _, s := range c.spans() {
-		if s.role != "user" && s.role != "assistant" || c.Format == dataset.PlainText {
-			continue
-		}
-		if m := findTemplateMarker(s.text, s.role == "assistant"); m != "" {
-			c.ReportValue("Q010", s.value, nil, "%s contains %q, a prompt-template marker from another example", c.where(&s), m)
-		}
-	}
-}
 
 // findTemplateMarker returns the first template marker in text outside
 // code, or "". Only '#', '[', '<' and line starts can begin one, so it
@@ -370,50 +225,6 @@ var (
 	// linkWords make a link stand for content to read or watch.
 	linkWords = []string{"article", "webpage", "web page", "blog", "video", "podcast", "paper", "news", "summar", "content of", "according to", "read ", "watch", "listen"}
 )
-
-func checkUnseenContent(c *RowContext) {
-	if c.hasMedia() {
-		return
-	}
-	// An Alpaca instruction's "the following painting" is given by the
-	// input, unless the input is only a link.
-	given := false
-	if in := c.Root.Get("input"); c.Format == dataset.Alpaca && in.Kind() == jsonpos.String && !blankValue(in) {
-		given = !bytes.Contains(in.Raw(), []byte("://"))
-	}
-	// The row's prompt text, for a link's context; only rows with a link
-	// need it.
-	var prompt []byte
-	for _, s := range c.spans() {
-		if s.isPrompt() && bytes.Contains(s.text, []byte("://")) {
-			for _, s := range c.spans() {
-				if s.isPrompt() {
-					prompt = append(append(prompt, s.text...), '\n')
-				}
-			}
-			break
-		}
-	}
-	for _, s := range c.spans() {
-		if !s.isPrompt() || c.Format == dataset.PlainText || given && s.field == "instruction" {
-			continue
-		}
-		// The reference stands near the question, at the start or the end
-		// of a prompt; the middle of a long one is content, and reading it
-		// would cost the most.
-		m := ""
-		if text := s.text; len(text) > unseenHead+unseenTail {
-			if m = findUnseen(text[:unseenHead], prompt); m == "" {
-				m = findUnseen(text[len(text)-unseenTail:], prompt)
-			}
-		} else {
-			m = findUnseen(text, prompt)
-		}
-		if m != "" {
-			c.ReportValue("Q011", s.value, nil, "%s refers to %s, which the row does not hold: the model learns to invent it", c.where(&s), m)
-		}
-	}
-}
 
 // unseenHead and unseenTail are how much of a prompt's start and end Q011
 // reads.
@@ -618,26 +429,6 @@ func nextWord(text []byte) []byte {
 type damage struct {
 	what      string // how the message names it
 	removable bool   // the fix can delete it: it carries no text
-}
-
-func checkDamagedText(c *RowContext) {
-	// The parser has counted the row's UTF-16 units: a row as long in
-	// units as in bytes is ASCII, and its characters need no scan.
-	ascii := c.InvalidUTF8 < 0 && c.units == len(c.Row.Text)
-	for _, s := range c.spans() {
-		if s.value.Kind() != jsonpos.String {
-			continue
-		}
-		d, ok := findDamage(s.value.Raw(), s.text, ascii)
-		if !ok {
-			continue
-		}
-		var fix *Fix
-		if d.removable && s.value.Kind() == jsonpos.String {
-			fix = c.Splice("Remove invisible characters", s.value.Start(), s.value.End(), quoted(stripInvisible(string(s.text))))
-		}
-		c.ReportValue("Q012", s.value, fix, "%s contains %s", c.where(&s), d.what)
-	}
 }
 
 // invisible are the characters the fix removes: they have no width and no
@@ -900,17 +691,6 @@ const (
 	probeLen  = 12
 )
 
-func checkRepetition(c *RowContext) {
-	for _, s := range c.spans() {
-		if s.role != "assistant" && s.role != "" {
-			continue
-		}
-		if unit, n := findLoop(s.text); n > 0 {
-			c.ReportValue("Q013", s.value, nil, "%s repeats %q %d times in a row: a generation loop", c.where(&s), clip(bytes.TrimSpace(unit), 60), n)
-		}
-	}
-}
-
 // findLoop returns the unit of the longest back-to-back repetition in text
 // and how many times it repeats, or 0 when no repetition reaches minLoop
 // bytes and minRepeats repeats. A loop of period p is periodic: a short
@@ -1026,31 +806,6 @@ func clip(b []byte, n int) string {
 
 // No user turn (Q015).
 
-func checkNoUserTurn(c *RowContext) {
-	switch c.Format {
-	case dataset.Chat, dataset.ShareGPT, dataset.ChatMLText:
-	default:
-		// An empty Alpaca instruction or prompt is C015's.
-		return
-	}
-	turns := c.Turns()
-	if len(turns) == 0 || c.Messages != nil && len(turns) != len(c.Messages) {
-		return
-	}
-	for _, t := range turns {
-		// A turn whose role is missing or unknown may be a user turn
-		// misspelt; C004 and C005 report those.
-		if t.Role == "user" || !nonUserRoles[t.Role] {
-			return
-		}
-	}
-	where := c.Root.Get("text")
-	if c.Schema != nil && c.Messages != nil {
-		where = c.Root.Get(c.Schema.List)
-	}
-	c.ReportValue("Q015", where, nil, "conversation has no user turn; the model learns answers that respond to nothing")
-}
-
 // nonUserRoles are the roles, in chat terms, of turns that are not the
 // user's.
 var nonUserRoles = map[string]bool{
@@ -1064,62 +819,12 @@ func blankValue(v jsonpos.Value) bool {
 
 // The plan's system prompt (B007).
 
-func checkPlannedSystemPrompt(c *RowContext) {
-	plan := c.Settings.Plan
-	if plan == nil || plan.SystemMode != "consistent" || len(plan.SystemPrompts) == 0 {
-		return
-	}
-	for _, s := range c.spans() {
-		if s.role != "system" {
-			continue
-		}
-		text := string(bytes.TrimSpace(s.text))
-		for _, p := range plan.SystemPrompts {
-			if text == strings.TrimSpace(p) {
-				return
-			}
-		}
-		c.ReportValue("B007", s.value, nil, "system prompt is not the plan's (system_prompt.mode: consistent): %q", clip(s.text, 60))
-		if n := len(c.diags); n > 0 && c.diags[n-1].Code == "B007" {
-			c.diags[n-1].Related = []Related{{Path: plan.Path, Range: plan.SystemPromptsRange, Message: "the planned system prompt"}}
-		}
-		return
-	}
-}
-
 // Same answer to different prompts (Q014).
 
 // minSameAnswer is the shortest answer, in bytes without surrounding
 // whitespace, that Q014 compares: short answers ("Yes.", "Paris") are
 // rightly shared by many prompts.
 const minSameAnswer = 40
-
-func checkSameAnswer(f *FileContext) {
-	for _, rows := range f.Groups().Answers.Shared() {
-		first := int(rows[0])
-		// Rows whose prompt an earlier row of the group had are exact
-		// duplicates (D001) or repeats of one: only new prompts count.
-		prompts := map[uint64]bool{f.Rows[first].Prompt: true}
-		var reported []int
-		for k, r := range rows[1:] {
-			i := int(r)
-			if prompts[f.Rows[i].Prompt] || paraphrase(f, i, rows[:k+1]) {
-				continue
-			}
-			prompts[f.Rows[i].Prompt] = true
-			reported = append(reported, i)
-		}
-		for _, i := range reported {
-			related := []Related{f.RelatedRow(first, "first row with this answer")}
-			for _, j := range rows[1:] {
-				if int(j) != i && len(related) < 5 && int(j) < i {
-					related = append(related, f.RelatedRow(int(j), "same answer"))
-				}
-			}
-			f.ReportRelated("Q014", i, nil, related, "same answer as line %d to a different prompt (%d rows share it)", f.Line(first), len(rows))
-		}
-	}
-}
 
 // paraphrase reports whether row i is a near duplicate (D002's measure
 // and threshold) of one of the earlier rows: with the same answer, its
