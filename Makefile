@@ -18,7 +18,7 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 
 unit:
-	@test -d ../shared/datasets || echo "note: ../shared/datasets is absent: the real-dataset tests (engine/datasets_test.go) are skipped (with CI=true they fail)"
+	@test -d ../shared/datasets || echo "note: ../shared/datasets is absent: the real-dataset tests (internal/engine/datasets_test.go) are skipped (with CI=true they fail)"
 	$(GO) test -count=1 ./...
 
 # A short run of every fuzz target on top of its committed corpus.

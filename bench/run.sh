@@ -163,7 +163,7 @@ done
 echo
 echo "measuring: dedup.Near alone (go test -bench BenchmarkNear: 100,000 signatures, 3 rounds)"
 NEAR_ALGO_S="-"
-if (cd "$ROOT" && go test -run '^$' -bench '^BenchmarkNear$' -benchtime 3x ./dedup >"$LOGS/dedup-bench.out" 2>&1); then
+if (cd "$ROOT" && go test -run '^$' -bench '^BenchmarkNear$' -benchtime 3x ./internal/dedup >"$LOGS/dedup-bench.out" 2>&1); then
   NEAR_ALGO_S=$(awk '/^BenchmarkNear/ { printf "%.3f", $3 / 1e9 }' "$LOGS/dedup-bench.out")
 else
   FAILED=1
@@ -284,7 +284,7 @@ print_report() { # md: 1 for Markdown, 0 for the terminal
     done
   } | render "$md"
   echo
-  echo "D002 only: \`ftls check --format json --rule J=off --rule C=off --rule Q=off --rule B=off --rule D=off --rule D002=warning\` (reading, parsing, MinHash sketches and the pair search); rules off: the same without D002; D002 cost: the difference. dedup.Near alone (the pair search over 100,000 precomputed signatures, \`go test -bench BenchmarkNear ./dedup\`): ${NEAR_ALGO_S} s."
+  echo "D002 only: \`ftls check --format json --rule J=off --rule C=off --rule Q=off --rule B=off --rule D=off --rule D002=warning\` (reading, parsing, MinHash sketches and the pair search); rules off: the same without D002; D002 cost: the difference. dedup.Near alone (the pair search over 100,000 precomputed signatures, \`go test -bench BenchmarkNear ./internal/dedup\`): ${NEAR_ALGO_S} s."
 
   title "Language server (ftls serve over stdio, bench/serverlat)"
   {

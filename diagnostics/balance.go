@@ -10,7 +10,7 @@ import (
 	"math"
 	"sort"
 
-	"github.com/ftls-dev/ftls/textpos"
+	"github.com/ftls-dev/ftls/internal/textpos"
 )
 
 // PlanTargets is what the governing plan asks of a dataset, with the place

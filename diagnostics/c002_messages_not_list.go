@@ -1,6 +1,6 @@
 package diagnostics
 
-import "github.com/ftls-dev/ftls/jsonpos"
+import "github.com/ftls-dev/ftls/internal/jsonpos"
 
 func init() {
 	register(&Rule{

@@ -1,8 +1,8 @@
 package diagnostics
 
 import (
-	"github.com/ftls-dev/ftls/dataset"
-	"github.com/ftls-dev/ftls/jsonpos"
+	"github.com/ftls-dev/ftls/internal/dataset"
+	"github.com/ftls-dev/ftls/internal/jsonpos"
 )
 
 func init() {

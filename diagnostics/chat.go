@@ -12,8 +12,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ftls-dev/ftls/dataset"
-	"github.com/ftls-dev/ftls/jsonpos"
+	"github.com/ftls-dev/ftls/internal/dataset"
+	"github.com/ftls-dev/ftls/internal/jsonpos"
 )
 
 // Schema names the keys of a conversation format: the list of turns, and

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/ftls-dev/ftls/dataset"
-	"github.com/ftls-dev/ftls/jsonpos"
-	"github.com/ftls-dev/ftls/textpos"
+	"github.com/ftls-dev/ftls/internal/dataset"
+	"github.com/ftls-dev/ftls/internal/jsonpos"
+	"github.com/ftls-dev/ftls/internal/textpos"
 )
 
 // RowContext is what a row rule sees: the row, its parse, its format and a

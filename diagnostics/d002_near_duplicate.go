@@ -3,7 +3,7 @@ package diagnostics
 import (
 	"fmt"
 
-	"github.com/ftls-dev/ftls/dedup"
+	"github.com/ftls-dev/ftls/internal/dedup"
 )
 
 func init() {

@@ -14,7 +14,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/ftls-dev/ftls/textpos"
+	"github.com/ftls-dev/ftls/internal/textpos"
 )
 
 // Severity is how serious a finding is. The values match LSP's

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/ftls-dev/ftls/dedup"
+	"github.com/ftls-dev/ftls/internal/dedup"
 )
 
 // pairedRows returns the rows that appear in pairs, in file order.

@@ -7,10 +7,10 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/ftls-dev/ftls/dataset"
-	"github.com/ftls-dev/ftls/dedup"
-	"github.com/ftls-dev/ftls/jsonpos"
-	"github.com/ftls-dev/ftls/textpos"
+	"github.com/ftls-dev/ftls/internal/dataset"
+	"github.com/ftls-dev/ftls/internal/dedup"
+	"github.com/ftls-dev/ftls/internal/jsonpos"
+	"github.com/ftls-dev/ftls/internal/textpos"
 )
 
 // RowInfo is the part of a row that file rules need, small enough to keep

@@ -20,7 +20,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/ftls-dev/ftls/jsonpos"
+	"github.com/ftls-dev/ftls/internal/jsonpos"
 )
 
 // Placeholder fields (Q009).

@@ -3,7 +3,7 @@ package diagnostics
 import (
 	"fmt"
 
-	"github.com/ftls-dev/ftls/dataset"
+	"github.com/ftls-dev/ftls/internal/dataset"
 )
 
 func init() {

@@ -1,6 +1,6 @@
 package diagnostics
 
-import "github.com/ftls-dev/ftls/textpos"
+import "github.com/ftls-dev/ftls/internal/textpos"
 
 func init() {
 	register(&Rule{

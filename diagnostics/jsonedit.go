@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/ftls-dev/ftls/jsonpos"
+	"github.com/ftls-dev/ftls/internal/jsonpos"
 )
 
 // memberEdit says what happens to one member of an object being rewritten:

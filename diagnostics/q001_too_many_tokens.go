@@ -1,8 +1,8 @@
 package diagnostics
 
 import (
-	"github.com/ftls-dev/ftls/jsonpos"
-	"github.com/ftls-dev/ftls/tokens"
+	"github.com/ftls-dev/ftls/internal/jsonpos"
+	"github.com/ftls-dev/ftls/internal/tokens"
 )
 
 func init() {

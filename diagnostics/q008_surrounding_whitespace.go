@@ -3,8 +3,8 @@ package diagnostics
 import (
 	"strings"
 
-	"github.com/ftls-dev/ftls/dataset"
-	"github.com/ftls-dev/ftls/jsonpos"
+	"github.com/ftls-dev/ftls/internal/dataset"
+	"github.com/ftls-dev/ftls/internal/jsonpos"
 )
 
 func init() {

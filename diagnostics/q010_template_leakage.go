@@ -1,6 +1,6 @@
 package diagnostics
 
-import "github.com/ftls-dev/ftls/dataset"
+import "github.com/ftls-dev/ftls/internal/dataset"
 
 func init() {
 	register(&Rule{

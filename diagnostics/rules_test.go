@@ -42,9 +42,9 @@ import (
 
 	fixtures "github.com/ftls-dev/ftls/internal/fixture"
 
-	"github.com/ftls-dev/ftls/config"
 	"github.com/ftls-dev/ftls/diagnostics"
-	"github.com/ftls-dev/ftls/engine"
+	"github.com/ftls-dev/ftls/internal/config"
+	"github.com/ftls-dev/ftls/internal/engine"
 )
 
 var update = flag.Bool("update", false, "rewrite the want and fixed sections of testdata/rules/*.txt")

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/ftls-dev/ftls/tokens"
+	"github.com/ftls-dev/ftls/internal/tokens"
 )
 
 // Target is the trainer a dataset is checked for.

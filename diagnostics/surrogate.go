@@ -5,7 +5,7 @@ package diagnostics
 import (
 	"fmt"
 
-	"github.com/ftls-dev/ftls/jsonpos"
+	"github.com/ftls-dev/ftls/internal/jsonpos"
 )
 
 func init() {

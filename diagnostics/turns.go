@@ -6,9 +6,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/ftls-dev/ftls/dataset"
-	"github.com/ftls-dev/ftls/dedup"
-	"github.com/ftls-dev/ftls/jsonpos"
+	"github.com/ftls-dev/ftls/internal/dataset"
+	"github.com/ftls-dev/ftls/internal/dedup"
+	"github.com/ftls-dev/ftls/internal/jsonpos"
 )
 
 // Turn is one turn of a row's conversation in chat terms, whatever the

@@ -1,7 +1,7 @@
 package generator
 
 import (
-	"github.com/ftls-dev/ftls/dedup"
+	"github.com/ftls-dev/ftls/internal/dedup"
 )
 
 // index holds the fingerprints and MinHash signatures of the rows already in

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/ftls-dev/ftls/diagnostics"
-	"github.com/ftls-dev/ftls/plan"
+	"github.com/ftls-dev/ftls/internal/plan"
 )
 
 // Job is one generation run. Only Plan and Provider are required; every

@@ -10,7 +10,7 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
-	"github.com/ftls-dev/ftls/plan"
+	"github.com/ftls-dev/ftls/internal/plan"
 )
 
 // Assignment is the brief of one example in a batch: who the user is, how

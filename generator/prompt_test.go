@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ftls-dev/ftls/plan"
+	"github.com/ftls-dev/ftls/internal/plan"
 )
 
 func loadPlan(t *testing.T, path string) *plan.Plan {

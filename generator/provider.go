@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ftls-dev/ftls/plan"
+	"github.com/ftls-dev/ftls/internal/plan"
 )
 
 // Environment variables read by ResolveProvider, the names the OpenAI SDKs

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ftls-dev/ftls/plan"
+	"github.com/ftls-dev/ftls/internal/plan"
 )
 
 func env(m map[string]string) func(string) string {

@@ -16,13 +16,13 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
-	"github.com/ftls-dev/ftls/dataset"
-	"github.com/ftls-dev/ftls/dedup"
 	"github.com/ftls-dev/ftls/diagnostics"
-	"github.com/ftls-dev/ftls/engine"
-	"github.com/ftls-dev/ftls/jsonpos"
-	"github.com/ftls-dev/ftls/plan"
-	"github.com/ftls-dev/ftls/safefile"
+	"github.com/ftls-dev/ftls/internal/dataset"
+	"github.com/ftls-dev/ftls/internal/dedup"
+	"github.com/ftls-dev/ftls/internal/engine"
+	"github.com/ftls-dev/ftls/internal/jsonpos"
+	"github.com/ftls-dev/ftls/internal/plan"
+	"github.com/ftls-dev/ftls/internal/safefile"
 )
 
 // category is the state of one category during a run.

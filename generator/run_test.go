@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"github.com/ftls-dev/ftls/diagnostics"
-	"github.com/ftls-dev/ftls/engine"
 	"github.com/ftls-dev/ftls/generator/fakeopenai"
-	"github.com/ftls-dev/ftls/plan"
+	"github.com/ftls-dev/ftls/internal/engine"
+	"github.com/ftls-dev/ftls/internal/plan"
 )
 
 // testKey is the API key of the tests; it must never show up anywhere but

@@ -10,8 +10,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/ftls-dev/ftls/atomicfile"
-	"github.com/ftls-dev/ftls/safefile"
+	"github.com/ftls-dev/ftls/internal/atomicfile"
+	"github.com/ftls-dev/ftls/internal/safefile"
 )
 
 // Sink receives the accepted rows of each batch, in order. Each row is one

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/ftls-dev/ftls/atomicfile"
+	"github.com/ftls-dev/ftls/internal/atomicfile"
 )
 
 // The record of plan endpoints the user confirmed lives in the user's

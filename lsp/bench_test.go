@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/ftls-dev/ftls/diagnostics"
-	"github.com/ftls-dev/ftls/engine"
+	"github.com/ftls-dev/ftls/internal/engine"
 )
 
 // BenchmarkEditLatency drives `ftls serve` over its stdio pipes with a

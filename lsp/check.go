@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/ftls-dev/ftls/diagnostics"
-	"github.com/ftls-dev/ftls/engine"
+	"github.com/ftls-dev/ftls/internal/engine"
 )
 
 // Checking one version of a document, in the two phases diagnostics.go

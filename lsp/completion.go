@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"strings"
 
-	"github.com/ftls-dev/ftls/plan"
-	"github.com/ftls-dev/ftls/textpos"
+	"github.com/ftls-dev/ftls/internal/plan"
+	"github.com/ftls-dev/ftls/internal/textpos"
 	"github.com/tliron/glsp"
 )
 

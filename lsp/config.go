@@ -12,11 +12,11 @@ import (
 
 	"github.com/tliron/glsp"
 
-	"github.com/ftls-dev/ftls/config"
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/generator"
-	"github.com/ftls-dev/ftls/plan"
-	"github.com/ftls-dev/ftls/workspace"
+	"github.com/ftls-dev/ftls/internal/config"
+	"github.com/ftls-dev/ftls/internal/plan"
+	"github.com/ftls-dev/ftls/internal/workspace"
 )
 
 // clientSettings are the editor's settings for ftls, from

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/ftls-dev/ftls/diagnostics"
-	"github.com/ftls-dev/ftls/engine"
+	"github.com/ftls-dev/ftls/internal/engine"
 )
 
 // This file is the one place that checks documents and publishes their

@@ -9,9 +9,9 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/ftls-dev/ftls/engine"
-	"github.com/ftls-dev/ftls/plan"
-	"github.com/ftls-dev/ftls/textpos"
+	"github.com/ftls-dev/ftls/internal/engine"
+	"github.com/ftls-dev/ftls/internal/plan"
+	"github.com/ftls-dev/ftls/internal/textpos"
 )
 
 // docKind tells datasets from plan files.

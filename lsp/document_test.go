@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ftls-dev/ftls/jsonpos"
-	"github.com/ftls-dev/ftls/textpos"
+	"github.com/ftls-dev/ftls/internal/jsonpos"
+	"github.com/ftls-dev/ftls/internal/textpos"
 )
 
 // applyReference applies an edit with textpos.LineIndex, the conversion

@@ -9,7 +9,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/ftls-dev/ftls/diagnostics"
-	"github.com/ftls-dev/ftls/engine"
+	"github.com/ftls-dev/ftls/internal/engine"
 )
 
 // A CRLF dataset whose problems sit after non-ASCII text on their lines.

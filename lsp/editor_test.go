@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ftls-dev/ftls/workspace"
+	"github.com/ftls-dev/ftls/internal/workspace"
 )
 
 // Tests of what an editor user sees: statistics on hover, the files the

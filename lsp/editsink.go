@@ -9,7 +9,7 @@ import (
 	"sync"
 
 	"github.com/ftls-dev/ftls/generator"
-	"github.com/ftls-dev/ftls/textpos"
+	"github.com/ftls-dev/ftls/internal/textpos"
 )
 
 // editorSink inserts each batch at the end of the open training document

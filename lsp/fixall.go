@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/ftls-dev/ftls/dataset"
 	"github.com/ftls-dev/ftls/diagnostics"
-	"github.com/ftls-dev/ftls/engine"
+	"github.com/ftls-dev/ftls/internal/dataset"
+	"github.com/ftls-dev/ftls/internal/engine"
 )
 
 // "Fix all safe problems" is computed by the engine on one immutable

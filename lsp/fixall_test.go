@@ -14,7 +14,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/ftls-dev/ftls/diagnostics"
-	"github.com/ftls-dev/ftls/engine"
+	"github.com/ftls-dev/ftls/internal/engine"
 )
 
 // TestFixAllEdits checks that the edits of "fix all" turn the text into

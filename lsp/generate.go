@@ -10,8 +10,8 @@ import (
 	"strconv"
 
 	"github.com/ftls-dev/ftls/generator"
-	"github.com/ftls-dev/ftls/plan"
-	"github.com/ftls-dev/ftls/workspace"
+	"github.com/ftls-dev/ftls/internal/plan"
+	"github.com/ftls-dev/ftls/internal/workspace"
 )
 
 // "Generate N examples": a code action and command that writes new

@@ -10,9 +10,9 @@ import (
 	"github.com/tliron/glsp"
 
 	"github.com/ftls-dev/ftls/diagnostics"
-	"github.com/ftls-dev/ftls/engine"
-	"github.com/ftls-dev/ftls/rowview"
-	"github.com/ftls-dev/ftls/stats"
+	"github.com/ftls-dev/ftls/internal/engine"
+	"github.com/ftls-dev/ftls/internal/rowview"
+	"github.com/ftls-dev/ftls/internal/stats"
 )
 
 // Hover on a row shows what the model will see (package rowview): the

@@ -6,11 +6,11 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/ftls-dev/ftls/atomicfile"
-	"github.com/ftls-dev/ftls/engine"
-	"github.com/ftls-dev/ftls/info"
-	"github.com/ftls-dev/ftls/plan"
-	"github.com/ftls-dev/ftls/workspace"
+	"github.com/ftls-dev/ftls/internal/atomicfile"
+	"github.com/ftls-dev/ftls/internal/engine"
+	"github.com/ftls-dev/ftls/internal/info"
+	"github.com/ftls-dev/ftls/internal/plan"
+	"github.com/ftls-dev/ftls/internal/workspace"
 )
 
 // infoPath is the plan's output.info, else dataset_info.txt next to the

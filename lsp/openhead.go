@@ -3,7 +3,7 @@ package lsp
 import (
 	"strconv"
 
-	"github.com/ftls-dev/ftls/jsonpos"
+	"github.com/ftls-dev/ftls/internal/jsonpos"
 )
 
 // openHead is what the start of a didOpen message tells about the

@@ -8,9 +8,9 @@ import (
 
 	"github.com/tliron/glsp"
 
-	"github.com/ftls-dev/ftls/engine"
-	"github.com/ftls-dev/ftls/plan"
-	"github.com/ftls-dev/ftls/workspace"
+	"github.com/ftls-dev/ftls/internal/engine"
+	"github.com/ftls-dev/ftls/internal/plan"
+	"github.com/ftls-dev/ftls/internal/workspace"
 )
 
 // Plan files (*.plan.yaml) in the editor: their diagnostics (P001–P006,

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/ftls-dev/ftls/diagnostics"
-	"github.com/ftls-dev/ftls/pairing"
+	"github.com/ftls-dev/ftls/internal/pairing"
 )
 
 // This file is the one place that sends diagnostics: a result is

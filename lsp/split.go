@@ -7,11 +7,11 @@ import (
 	"path/filepath"
 	"strconv"
 
-	"github.com/ftls-dev/ftls/atomicfile"
-	"github.com/ftls-dev/ftls/dataset"
 	"github.com/ftls-dev/ftls/diagnostics"
-	"github.com/ftls-dev/ftls/split"
-	"github.com/ftls-dev/ftls/workspace"
+	"github.com/ftls-dev/ftls/internal/atomicfile"
+	"github.com/ftls-dev/ftls/internal/dataset"
+	"github.com/ftls-dev/ftls/internal/split"
+	"github.com/ftls-dev/ftls/internal/workspace"
 )
 
 // Source actions on a dataset that write other files, as `ftls split` and

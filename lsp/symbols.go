@@ -7,11 +7,11 @@ import (
 
 	"github.com/tliron/glsp"
 
-	"github.com/ftls-dev/ftls/dataset"
 	"github.com/ftls-dev/ftls/diagnostics"
-	"github.com/ftls-dev/ftls/engine"
-	"github.com/ftls-dev/ftls/jsonpos"
-	"github.com/ftls-dev/ftls/textpos"
+	"github.com/ftls-dev/ftls/internal/dataset"
+	"github.com/ftls-dev/ftls/internal/engine"
+	"github.com/ftls-dev/ftls/internal/jsonpos"
+	"github.com/ftls-dev/ftls/internal/textpos"
 )
 
 // The outline of a dataset is a table of contents: one namespace per

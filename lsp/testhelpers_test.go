@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"github.com/ftls-dev/ftls/diagnostics"
-	"github.com/ftls-dev/ftls/engine"
+	"github.com/ftls-dev/ftls/internal/engine"
 	"github.com/ftls-dev/ftls/internal/fixture"
-	"github.com/ftls-dev/ftls/textpos"
+	"github.com/ftls-dev/ftls/internal/textpos"
 )
 
 // The incremental check itself is the engine's (engine/incremental.go),

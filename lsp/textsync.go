@@ -14,7 +14,7 @@ import (
 
 	"github.com/tliron/glsp"
 
-	"github.com/ftls-dev/ftls/jsonpos"
+	"github.com/ftls-dev/ftls/internal/jsonpos"
 )
 
 // didOpen and didChange carry whole documents, hundreds of megabytes for a

@@ -13,12 +13,12 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/ftls-dev/ftls/dataset"
-	"github.com/ftls-dev/ftls/engine"
-	"github.com/ftls-dev/ftls/pairing"
-	"github.com/ftls-dev/ftls/plan"
-	"github.com/ftls-dev/ftls/report"
-	"github.com/ftls-dev/ftls/safefile"
+	"github.com/ftls-dev/ftls/internal/dataset"
+	"github.com/ftls-dev/ftls/internal/engine"
+	"github.com/ftls-dev/ftls/internal/pairing"
+	"github.com/ftls-dev/ftls/internal/plan"
+	"github.com/ftls-dev/ftls/internal/report"
+	"github.com/ftls-dev/ftls/internal/safefile"
 )
 
 func runCheck(args []string, stdout, stderr io.Writer) int {

@@ -11,11 +11,11 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/ftls-dev/ftls/atomicfile"
 	"github.com/ftls-dev/ftls/diagnostics"
-	"github.com/ftls-dev/ftls/engine"
-	"github.com/ftls-dev/ftls/export"
-	"github.com/ftls-dev/ftls/safefile"
+	"github.com/ftls-dev/ftls/internal/atomicfile"
+	"github.com/ftls-dev/ftls/internal/engine"
+	"github.com/ftls-dev/ftls/internal/export"
+	"github.com/ftls-dev/ftls/internal/safefile"
 )
 
 func runExport(args []string, stdout, stderr io.Writer) int {

@@ -10,11 +10,11 @@ import (
 
 	"github.com/sergi/go-diff/diffmatchpatch"
 
-	"github.com/ftls-dev/ftls/atomicfile"
 	"github.com/ftls-dev/ftls/diagnostics"
-	"github.com/ftls-dev/ftls/engine"
-	"github.com/ftls-dev/ftls/plan"
-	"github.com/ftls-dev/ftls/safefile"
+	"github.com/ftls-dev/ftls/internal/atomicfile"
+	"github.com/ftls-dev/ftls/internal/engine"
+	"github.com/ftls-dev/ftls/internal/plan"
+	"github.com/ftls-dev/ftls/internal/safefile"
 )
 
 func runFix(args []string, stdout, stderr io.Writer) int {

@@ -18,7 +18,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/ftls-dev/ftls/generator"
-	"github.com/ftls-dev/ftls/plan"
+	"github.com/ftls-dev/ftls/internal/plan"
 )
 
 // generateEnv reads the environment for `ftls generate`; tests replace it.

@@ -15,7 +15,7 @@ import (
 
 	"github.com/ftls-dev/ftls/generator"
 	"github.com/ftls-dev/ftls/generator/fakeopenai"
-	"github.com/ftls-dev/ftls/plan"
+	"github.com/ftls-dev/ftls/internal/plan"
 )
 
 const generateKey = "sk-test-cli-0a1b2c3d4e5f6789SECRET"

@@ -12,11 +12,11 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/ftls-dev/ftls/atomicfile"
-	"github.com/ftls-dev/ftls/engine"
-	"github.com/ftls-dev/ftls/info"
-	"github.com/ftls-dev/ftls/plan"
-	"github.com/ftls-dev/ftls/workspace"
+	"github.com/ftls-dev/ftls/internal/atomicfile"
+	"github.com/ftls-dev/ftls/internal/engine"
+	"github.com/ftls-dev/ftls/internal/info"
+	"github.com/ftls-dev/ftls/internal/plan"
+	"github.com/ftls-dev/ftls/internal/workspace"
 )
 
 const infoHelp = `Usage: ftls info [flags] [FILE...]

@@ -13,9 +13,9 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
-	"github.com/ftls-dev/ftls/atomicfile"
 	"github.com/ftls-dev/ftls/diagnostics"
-	"github.com/ftls-dev/ftls/plan"
+	"github.com/ftls-dev/ftls/internal/atomicfile"
+	"github.com/ftls-dev/ftls/internal/plan"
 )
 
 // stdin is where `ftls init` reads answers and what - names for check,

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ftls-dev/ftls/plan"
+	"github.com/ftls-dev/ftls/internal/plan"
 )
 
 // runInitWith runs `ftls init` with the given answers on stdin, as if on a

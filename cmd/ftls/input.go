@@ -5,8 +5,8 @@ import (
 	"context"
 	"io"
 
-	"github.com/ftls-dev/ftls/engine"
-	"github.com/ftls-dev/ftls/safefile"
+	"github.com/ftls-dev/ftls/internal/engine"
+	"github.com/ftls-dev/ftls/internal/safefile"
 )
 
 // checkInput checks the dataset at path, or standard input for -. A file

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/ftls-dev/ftls/diagnostics"
-	"github.com/ftls-dev/ftls/report"
+	"github.com/ftls-dev/ftls/internal/report"
 )
 
 func runRules(args []string, stdout, stderr io.Writer) int {

@@ -11,13 +11,13 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/ftls-dev/ftls/atomicfile"
-	"github.com/ftls-dev/ftls/dataset"
 	"github.com/ftls-dev/ftls/diagnostics"
-	"github.com/ftls-dev/ftls/plan"
-	"github.com/ftls-dev/ftls/safefile"
-	"github.com/ftls-dev/ftls/split"
-	"github.com/ftls-dev/ftls/workspace"
+	"github.com/ftls-dev/ftls/internal/atomicfile"
+	"github.com/ftls-dev/ftls/internal/dataset"
+	"github.com/ftls-dev/ftls/internal/plan"
+	"github.com/ftls-dev/ftls/internal/safefile"
+	"github.com/ftls-dev/ftls/internal/split"
+	"github.com/ftls-dev/ftls/internal/workspace"
 )
 
 const splitHelp = `Usage: ftls split [flags] FILE

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ftls-dev/ftls/atomicfile"
+	"github.com/ftls-dev/ftls/internal/atomicfile"
 
-	"github.com/ftls-dev/ftls/split"
+	"github.com/ftls-dev/ftls/internal/split"
 )
 
 // examplesDir is the repository's examples folder.

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/ftls-dev/ftls/stats"
+	"github.com/ftls-dev/ftls/internal/stats"
 )
 
 func runStats(args []string, stdout, stderr io.Writer) int {

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/ftls-dev/ftls/generator"
-	"github.com/ftls-dev/ftls/plan"
+	"github.com/ftls-dev/ftls/internal/plan"
 )
 
 // confirmPlanEndpoint handles a key withheld from the plan's base URL:

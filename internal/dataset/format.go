@@ -1,0 +1,106 @@
+package dataset
+
+import (
+	"bytes"
+
+	"github.com/ftls-dev/ftls/internal/jsonpos"
+)
+
+// Format is the shape of one row.
+type Format uint8
+
+// The row formats ftls recognises. Chat is OpenAI's chat fine-tuning format
+// and the one every other format converts to.
+const (
+	Unknown Format = iota
+	Chat
+	ShareGPT
+	Alpaca
+	ChatMLText
+	PromptCompletion
+	PlainText
+	numFormats
+)
+
+var formatNames = [...]string{
+	Unknown:          "unknown",
+	Chat:             "chat",
+	ShareGPT:         "sharegpt",
+	Alpaca:           "alpaca",
+	ChatMLText:       "chatml-text",
+	PromptCompletion: "prompt-completion",
+	PlainText:        "text",
+}
+
+var formatTitles = [...]string{
+	Unknown:          "an unrecognised shape",
+	Chat:             "OpenAI chat messages",
+	ShareGPT:         "ShareGPT",
+	Alpaca:           "Alpaca",
+	ChatMLText:       "raw ChatML text",
+	PromptCompletion: "prompt/completion",
+	PlainText:        "plain text",
+}
+
+// String returns the format's short name, as used in flags and JSON output.
+func (f Format) String() string { return formatNames[f] }
+
+// Title returns the format's name for messages to people.
+func (f Format) Title() string { return formatTitles[f] }
+
+// Formats lists every format, Unknown first.
+func Formats() []Format {
+	fs := make([]Format, numFormats)
+	for i := range fs {
+		fs[i] = Format(i)
+	}
+	return fs
+}
+
+// ChatMLStart and ChatMLEnd are the markers of raw ChatML text.
+const (
+	ChatMLStart = "<|im_start|>"
+	ChatMLEnd   = "<|im_end|>"
+)
+
+// Detect tells the format of a parsed row from the keys it has. Detection
+// is by the most telling key, so a malformed chat row is still a chat row
+// and gets chat diagnostics rather than "unknown format".
+func Detect(row jsonpos.Value) Format {
+	if row.Kind() != jsonpos.Object {
+		return Unknown
+	}
+	switch {
+	case row.Get("messages").Exists():
+		return Chat
+	case row.Get("conversations").Exists():
+		return ShareGPT
+	case row.Get("instruction").Exists() && row.Get("output").Exists():
+		return Alpaca
+	case row.Get("prompt").Exists() && row.Get("completion").Exists():
+		return PromptCompletion
+	}
+	if text := row.Get("text"); text.Exists() {
+		if text.Kind() == jsonpos.String && bytes.Contains(text.Raw(), []byte(ChatMLStart)) {
+			return ChatMLText
+		}
+		return PlainText
+	}
+	return Unknown
+}
+
+// Dominant returns the most frequent recognised format of counts, indexed by
+// Format, preferring Chat on a tie. It returns Unknown when no row was
+// recognised.
+func Dominant(counts []int) Format {
+	best := Unknown
+	for f := Chat; f < numFormats && int(f) < len(counts); f++ {
+		if counts[f] > 0 && (best == Unknown || counts[f] > counts[best]) {
+			best = f
+		}
+	}
+	return best
+}
+
+// NumFormats is the number of formats, for sizing count tables.
+const NumFormats = int(numFormats)
