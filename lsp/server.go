@@ -1,11 +1,13 @@
 // Package lsp is ftls's language server: the Language Server Protocol
-// plumbing between an editor and the engine.
+// between an editor and the engine, and nothing else.
 //
-// It follows gopls and terraform-ls: one file per LSP feature (hover.go,
-// codeaction.go, codelens.go, symbols.go), a method table in this file,
-// diagnostics published from one place (diagnostics.go), and no rule logic:
-// every finding comes from the engine and the diagnostics package, so the
-// editor shows what `ftls check` prints.
+// It follows gopls and terraform-ls: one file per LSP feature, a method
+// table in server.go, diagnostics published from one place (publish.go),
+// and no domain logic: rows are checked by the engine (engine.Doc,
+// engine.CheckLines), settings, plans, splits and dataset_info.txt come
+// from the workspace package, pairing from package pairing, hover text
+// from rowview; so the editor shows what `ftls check` prints and runs
+// what `ftls split` and `ftls info` run. See docs/architecture.md.
 //
 // glsp v0.2.2 carries the JSON-RPC connection, but the server is its own
 // glsp.Handler and decodes every request itself, because glsp's protocol
@@ -15,16 +17,20 @@
 //
 // The files:
 //
-//	server.go       method table, lifecycle, panics, logging
-//	document.go     documents as immutable snapshots of shared lines; edits
-//	textsync.go     fast decoding of large didOpen/didChange ahead of glsp
-//	analysis.go     per-line row cache assembled into an engine.Result
-//	diagnostics.go  debounced two-phase checking and publishing, leakage
-//	hover.go        row breakdown, ChatML rendering, dataset statistics
-//	codeaction.go   quick fixes and fix-all as minimal versioned edits
-//	plan.go         *.plan.yaml: diagnostics, hover with actual figures,
-//	                completion, code lens; plan settings for datasets
-//	codelens.go     symbols.go  config.go  commands.go
+//	server.go         method table, panics, logging
+//	lifecycle.go      initialize, initialized, shutdown, exit
+//	docsync.go        didOpen, didChange, didClose
+//	document.go       documents as immutable snapshots (engine.Doc)
+//	textsync.go       large didOpen/didChange decoded ahead of glsp
+//	stream.go         openhead.go  frames.go  stdout.go  (the same)
+//	diagnostics.go    the document workers: debouncing, two phases
+//	check.go          checking one version; publish.go sends the result
+//	leakage.go        validation documents against their training file
+//	hover.go          codeaction.go  fixall.go  codelens.go  symbols.go
+//	plan.go           completion.go  plan_actions.go  (plan documents)
+//	generate.go       generate_actions.go  editsink.go  progress.go
+//	split.go          info.go  commands.go  applyedit.go (verified edits)
+//	config.go         client.go  protocol.go  confine.go
 package lsp
 
 import (

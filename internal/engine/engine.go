@@ -6,6 +6,12 @@
 // is checked by one of several workers and the results are put back in
 // file order. Memory therefore grows with the number of rows (a small
 // summary each), never with the size of a row or of the file.
+//
+// A document an editor holds is checked incrementally (incremental.go):
+// its lines (Doc, Line) cache their row checks across versions, and a
+// FileState keeps what the file rules built, so an edit re-checks only the
+// lines it touched, with the findings Check would give (Fix* in fix.go
+// fix the same way from either).
 package engine
 
 import (

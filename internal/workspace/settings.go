@@ -1,8 +1,11 @@
 // Package workspace is what the two shells, `ftls` on the command line and
 // `ftls serve` in the editor, share beyond the engine: how a dataset's
 // settings are layered from the files around it and from the person
-// running ftls. Both call it, so a dataset is checked with the same
-// settings whichever way it is opened.
+// running ftls (settings.go), which plan governs it (discover.go), how a
+// split is resolved and decided (split.go), dataset_info.txt (info.go)
+// and a plan's actual figures (actuals.go). Both shells call it, so a
+// dataset is checked, split and documented the same whichever way it is
+// opened.
 package workspace
 
 import (
