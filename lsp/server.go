@@ -164,12 +164,14 @@ func Run(opts Options) int {
 		debug.SetGCPercent(50)
 	}
 	s := New(opts)
-	if err := s.interceptStdin(); err != nil {
-		s.log.Errorf("standard input: %v", err)
-		return 2
-	}
+	// Standard output first: the input pump answers some requests itself
+	// (replyError), from the first message on.
 	if err := s.interceptStdout(); err != nil {
 		s.log.Errorf("standard output: %v", err)
+		return 2
+	}
+	if err := s.interceptStdin(); err != nil {
+		s.log.Errorf("standard input: %v", err)
 		return 2
 	}
 	// glsp's own message log is never turned on: messages carry settings,
