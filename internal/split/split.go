@@ -266,7 +266,9 @@ func inShareRange(target, rows []int, ratio float64) int {
 	}
 	lo, hi := (n+9)/10, n/5 // ceil(10 %), floor(20 %)
 	want := sum
-	if ratio >= MinShare && want < lo {
+	// Under ten rows no count may land in the range (4 rows: 0 % or 25 %):
+	// then the ratio's own rounding stands.
+	if ratio >= MinShare && want < lo && lo <= hi {
 		want = lo
 	}
 	if ratio <= MaxShare && want > hi && hi >= lo {

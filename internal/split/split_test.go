@@ -409,6 +409,7 @@ func TestSplitShareInB006Range(t *testing.T) {
 		{"54 rows, one category", []part{{"only", 54, 1}}, 0.1, 6},
 		{"pairs that do not fit", []part{{"pairs", 5, 2}, {"single", 10, 1}}, 0.1, 2},
 		{"at most 20 %", repeatParts(4, 8), 0.2, 6},
+		{"4 rows: no count lands in the range, nothing moves", []part{{"only", 4, 1}}, 0.1, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b strings.Builder
