@@ -139,7 +139,7 @@ check_hook() {
 	set -e
 	[ "$rc" != 0 ] || fail "$id: the commit of flawed.jsonl went through"
 	[ "$(git rev-parse HEAD)" = "$head" ] || fail "$id: HEAD moved although the hook failed"
-	for want in Failed "data/flawed.jsonl:1:136: C005" "data/more.ndjson:1:136: C005" J001 C013; do
+	for want in Failed "data/flawed.jsonl:1:136: error C005" "data/more.ndjson:1:136: error C005" J001 C013; do
 		grep -qF "$want" <<<"$out" || { printf '%s\n' "$out"; fail "$id: \"$want\" missing from the output of the failed commit"; }
 	done
 	ok "$id: commit of flawed .jsonl and .ndjson files is refused with the rule codes (C005, J001, C013)"
