@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Before and after, in one run: two builds of ftls, the same data, the
+# measurements alternated so that the machine's noise falls on both.
+#
+#   bash bench/compare.sh OLD [NEW]     # git revisions (NEW: the working tree)
+#
+# Builds OLD (and NEW) from `git archive` into bench/out/compare/, generates
+# bench/gen's 100k-row file if needed, then ROUNDS times (default 3) for each
+# build in turn:
+#   - `ftls check --format json` on it: wall and CPU seconds (/usr/bin/time);
+#   - bench/serverlat on it: open to first and full diagnostics, edit p50
+#     and p99, hover p99, peak memory (EDITS edits, default 50; 30 hovers).
+# Prints the best of the rounds for each figure, old beside new.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OLD=${1:?usage: bench/compare.sh OLD [NEW]}
+NEW=${2:-}
+ROUNDS=${ROUNDS:-3}
+EDITS=${EDITS:-50}
+ROWS=${ROWS:-100000}
+out=bench/out/compare
+mkdir -p "$out"
+build() { # build REV DIR
+	rm -rf "$2" && mkdir -p "$2"
+	git archive "$1" | tar -x -C "$2"
+	(cd "$2" && go build -o ftls ./cmd/ftls)
+}
+build "$OLD" "$out/old"
+if [ -n "$NEW" ]; then build "$NEW" "$out/new"; else mkdir -p "$out/new" && go build -o "$out/new/ftls" ./cmd/ftls; fi
+go build -o "$out/serverlat" ./bench/serverlat
+data=bench/out/data-$ROWS.jsonl
+[ -s "$data" ] || go run ./bench/gen -rows "$ROWS" -seed 1 -o "$data" 2>/dev/null
+for r in $(seq "$ROUNDS"); do
+	for side in old new; do
+		/usr/bin/time -f "%e %U %S" -o "$out/$side-time-$r" "$out/$side/ftls" check --format json "$data" >/dev/null 2>&1 || true
+		"$out/serverlat" -ftls "$out/$side/ftls" -file "$data" -edits "$EDITS" -hovers 30 >"$out/$side-lat-$r" 2>/dev/null || echo "serverlat failed ($side, round $r)" >&2
+	done
+done
+best() { # best SIDE FIGURE: the smallest value of FIGURE over the rounds
+	case $2 in
+	wall) for r in $(seq "$ROUNDS"); do tail -n 1 "$out/$1-time-$r" | awk '{print $1}'; done ;;
+	cpu) for r in $(seq "$ROUNDS"); do tail -n 1 "$out/$1-time-$r" | awk '{print $2+$3}'; done ;;
+	*) for r in $(seq "$ROUNDS"); do awk -v k="$2" '$1==k {print $2}' "$out/$1-lat-$r"; done ;;
+	esac | sort -g | head -1
+}
+printf '%-22s %12s %12s\n' figure "old ($OLD)" "new (${NEW:-tree})"
+for f in wall cpu open_first_ms open_full_ms edit_p50_ms edit_p99_ms hover_p99_ms peak_rss_mb; do
+	printf '%-22s %12s %12s\n' "$f" "$(best old $f)" "$(best new $f)"
+done
