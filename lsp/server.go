@@ -17,12 +17,13 @@
 //
 // The files:
 //
-//	server.go         method table, panics, logging
+//	server.go         method table, panics; run.go: the session, logging
 //	lifecycle.go      initialize, initialized, shutdown, exit
 //	docsync.go        didOpen, didChange, didClose
 //	document.go       documents as immutable snapshots (engine.Doc)
 //	textsync.go       large didOpen/didChange decoded ahead of glsp
-//	stream.go         openhead.go  frames.go  stdout.go  (the same)
+//	stream.go         streamcheck.go  openhead.go  decode.go  frames.go
+//	                  stdout.go  (the same)
 //	diagnostics.go    the document workers: debouncing, two phases
 //	check.go          checking one version; publish.go sends the result
 //	leakage.go        validation documents against their training file
@@ -30,7 +31,8 @@
 //	plan.go           completion.go  plan_actions.go  (plan documents)
 //	generate.go       generate_actions.go  editsink.go  progress.go
 //	split.go          info.go  commands.go  applyedit.go (verified edits)
-//	config.go         client.go  protocol.go  confine.go
+//	config.go         clientsettings.go  client.go  confine.go
+//	protocol.go       protocol_client.go  (the protocol's types)
 package lsp
 
 import (
@@ -38,15 +40,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"runtime/debug"
 	"strings"
 	"sync"
 
 	"github.com/tliron/commonlog"
-	"github.com/tliron/commonlog/simple"
 	"github.com/tliron/glsp"
-	glspserver "github.com/tliron/glsp/server"
 )
 
 // Options configure the server.
@@ -146,84 +145,6 @@ func New(opts Options) *Server {
 	s.diags = newPublisher(s)
 	s.stats = newStatsCache()
 	return s
-}
-
-// Run serves LSP on standard input and output until the client exits or
-// closes the stream, and returns the process exit code: 0 after a
-// shutdown request, 1 otherwise.
-func Run(opts Options) int {
-	if err := configureLog(opts); err != nil {
-		fmt.Fprintln(os.Stderr, "ftls serve:", err)
-		return 2
-	}
-	// The server's heap is mostly the text of open documents, which holds
-	// no pointers and costs the collector little to mark; collecting at
-	// half the default growth kept a 232 MB document at 2.5 times its size
-	// instead of 2.8, at no cost to the edit latency measured.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(50)
-	}
-	s := New(opts)
-	// Standard output first: the input pump answers some requests itself
-	// (replyError), from the first message on.
-	if err := s.interceptStdout(); err != nil {
-		s.log.Errorf("standard output: %v", err)
-		return 2
-	}
-	if err := s.interceptStdin(); err != nil {
-		s.log.Errorf("standard input: %v", err)
-		return 2
-	}
-	// glsp's own message log is never turned on: messages carry settings,
-	// and settings can carry the provider's API key, which must not reach a
-	// log. Debug raises the verbosity of ftls's own log instead.
-	srv := glspserver.NewServer(s, "ftls", false)
-	s.log.Noticef("ftls %s language server starting", opts.Version)
-	if err := srv.RunStdio(); err != nil {
-		s.log.Errorf("serve: %v", err)
-	}
-	code := s.close()
-	s.flushStdout()
-	return code
-}
-
-// configureLog sends commonlog's output to a file or to standard error,
-// unbuffered so that nothing is lost when the process exits.
-func configureLog(opts Options) error {
-	backend := simple.NewBackend()
-	backend.Buffered = false
-	verbosity := 0
-	if opts.Debug {
-		verbosity = 2
-	}
-	var path *string
-	if opts.LogFile != "" {
-		// simple's backend exits the process when it cannot open the file:
-		// find out first.
-		f, err := os.OpenFile(opts.LogFile, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
-		if err != nil {
-			return err
-		}
-		f.Close()
-		path = &opts.LogFile
-	}
-	backend.Configure(verbosity, path)
-	commonlog.SetBackend(backend)
-	return nil
-}
-
-// close ends background work and returns the exit code.
-func (s *Server) close() int {
-	s.cancel()
-	s.diags.stopAll()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.shutdown {
-		s.log.Notice("exiting after shutdown")
-		return 0
-	}
-	s.log.Warning("exiting without a shutdown request")
-	return 1
 }
 
 // paramsError marks a request whose params do not decode.
