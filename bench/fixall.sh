@@ -9,7 +9,8 @@
 #
 #   bash bench/fixall.sh                      # 50 replays of 2k, 10k and 100k rows
 #   REPLAYS=5 ROWS=2000,100000 bash bench/fixall.sh
+#   FIRST_ONLY=1 bash bench/fixall.sh         # every replay right after the first diagnostics
 set -euo pipefail
 cd "$(dirname "$0")/.."
-FTLS_FIXALL_REPLAYS=${REPLAYS:-50} FTLS_FIXALL_ROWS=${ROWS:-2000,10000,100000} \
+FTLS_FIXALL_REPLAYS=${REPLAYS:-50} FTLS_FIXALL_ROWS=${ROWS:-2000,10000,100000} FTLS_FIXALL_FIRST_ONLY=${FIRST_ONLY:-} \
 	go test -count=1 -timeout 90m -run '^TestServeFixAllReplay$' -v ./lsp | grep -E '^(=== RUN|--- |    ---|ok|FAIL|PASS)'
