@@ -14,7 +14,7 @@ import (
 // it; after a short pause without edits (debounce) it checks the newest
 // snapshot in two phases, as gopls splits cheap and expensive diagnostics:
 //
-//  1. rows: the rows an edit touched are checked again (analysis.go) and the
+//  1. rows: the rows an edit touched are checked again (engine.CheckLines) and the
 //     file rules' findings of the last full check are carried over to the
 //     lines that still hold them. Milliseconds, even on 100k rows.
 //  2. file rules: duplicates, near duplicates, balance and formats over all

@@ -1,12 +1,12 @@
 // The settings object the client sends to `ftls serve`, in
 // initializationOptions and as the "ftls" section of workspace/configuration
-// (the server's clientSettings in lsp/config.go). No VS Code import: the unit
+// (the server's clientSettings in lsp/clientsettings.go). No VS Code import: the unit
 // tests run it under plain node.
 
 /** Reads one setting of the "ftls" section, by its key below "ftls.". */
 export type SettingReader = (key: string) => unknown;
 
-/** What lsp/config.go accepts; absent fields leave ftls.yaml and the plan in charge. */
+/** What lsp/clientsettings.go accepts; absent fields leave ftls.yaml and the plan in charge. */
 export interface ServerSettings {
   target?: string;
   model?: string;

@@ -23,8 +23,8 @@ test('every setting the builder reads is contributed, and every contributed one 
   assert.deepEqual([...read].sort(), contributed.filter((k) => !clientOnly.includes(k)).sort());
 });
 
-test('the settings sent use the json names of lsp/config.go', () => {
-  const goSource = readFileSync(resolve(extensionRoot, '..', '..', 'lsp', 'config.go'), 'utf8');
+test('the settings sent use the json names of lsp/clientsettings.go', () => {
+  const goSource = readFileSync(resolve(extensionRoot, '..', '..', 'lsp', 'clientsettings.go'), 'utf8');
   const tags = new Set([...goSource.matchAll(/json:"(\w+)"/g)].map((m) => m[1]));
   const all = serverSettings(
     (key) => ({ maxTokens: 1, nearDuplicateThreshold: 0.5, debounceMs: 1, rules: { Q: 'info' } })[key] ?? 'x',
@@ -32,7 +32,7 @@ test('the settings sent use the json names of lsp/config.go', () => {
   );
   const names = [...Object.keys(all), ...Object.keys(all.generation ?? {})];
   assert.equal(names.length, 12); // every field set, none missed
-  for (const name of names) assert.ok(tags.has(name), `lsp/config.go has no field "${name}"`);
+  for (const name of names) assert.ok(tags.has(name), `lsp/clientsettings.go has no field "${name}"`);
 });
 
 test('no contributed command has the id of a server command', () => {
