@@ -128,7 +128,11 @@ func (p *publisher) forget(uri string) {
 	if w != nil {
 		close(w.stop)
 	}
-	p.s.Notify("textDocument/publishDiagnostics", publishDiagnosticsParams{URI: uri, Diagnostics: []lspDiagnostic{}})
+	// The same path as every other publish (publish.go): through glsp it
+	// could reach the editor after the first publish of the document
+	// opened again, which, being the set the server then thinks shown,
+	// would never be sent again.
+	p.s.notifyDirect("textDocument/publishDiagnostics", publishDiagnosticsParams{URI: uri, Diagnostics: []lspDiagnostic{}})
 }
 
 func (p *publisher) stopAll() {
