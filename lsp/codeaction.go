@@ -104,14 +104,18 @@ func (s *Server) quickFixes(snap *snapshot, r *result, p *codeActionParams) []co
 
 // fixAllAction offers "fix all safe problems", computed from snap alone:
 // never from a result of another version, nor from one that is still
-// coming in. A small document gets the edit at once; a large one a
-// command that computes it in the background (fixall.go).
+// coming in. A small document whose every finding is in gets the edit at
+// once; otherwise a command computes it in the background (fixall.go).
 func (s *Server) fixAllAction(snap *snapshot, r *result) ([]codeAction, error) {
 	a := codeAction{Title: "Fix all safe problems (ftls)", Kind: kindFixAll}
-	if snap.Size() > fixAllInline {
-		if r != nil && r.snap == snap && r.full && !hasFix(r) {
-			return nil, nil
-		}
+	checked := r != nil && r.snap == snap && r.full
+	if checked && !hasFix(r) {
+		return nil, nil
+	}
+	// Editors ask for code actions as the cursor moves: the edit comes
+	// inline only when the rows with a fix are known (a few milliseconds),
+	// otherwise a command computes it in the background.
+	if !checked || snap.Size() > fixAllInline {
 		a.Command = &command{Title: a.Title, Command: cmdFixAll, Arguments: []any{versionedTextDocumentIdentifier{URI: snap.uri, Version: snap.version}}}
 		return []codeAction{a}, nil
 	}
