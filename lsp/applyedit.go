@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 // Edits the server starts itself (generation, "fix all" on a large file)
@@ -44,7 +46,7 @@ var (
 // editPlan is an edit made for one version of a document, and the test
 // that a later version holds it.
 type editPlan struct {
-	edits []textEdit
+	edits []protocol.TextEdit
 	holds func(*snapshot) bool
 }
 
@@ -63,8 +65,8 @@ func (s *Server) applyVerified(ctx context.Context, label, uri string, build fun
 		if err != nil || len(p.edits) == 0 {
 			return snap, err
 		}
-		var res applyWorkspaceEditResult
-		s.callSync("workspace/applyEdit", applyWorkspaceEditParams{Label: label, Edit: *versionedEdit(snap, p.edits)}, &res)
+		var res protocol.ApplyWorkspaceEditResult
+		s.callSync("workspace/applyEdit", protocol.ApplyWorkspaceEditParams{Label: label, Edit: *versionedEdit(snap, p.edits)}, &res)
 		if !res.Applied {
 			// Refused edits are made again on the version that refused them.
 			s.log.Infof("%s: edit of %s version %d refused: %s", label, uri, snap.version, orUnknown(res.FailureReason))

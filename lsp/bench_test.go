@@ -14,6 +14,7 @@ import (
 
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/internal/engine"
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 // BenchmarkEditLatency drives `ftls serve` over its stdio pipes with a
@@ -40,9 +41,9 @@ func BenchmarkEditLatency(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		ln := 1 + rnd.IntN(bs.rows-2)
-		at := Position{Line: ln, Character: 45} // inside the system prompt
+		at := protocol.Position{Line: ln, Character: 45} // inside the system prompt
 		start := time.Now()
-		d.editRemote(Range{Start: at, End: at}, "a")
+		d.editRemote(protocol.Range{Start: at, End: at}, "a")
 		v := d.version
 		c.waitFor("diagnostics of the edit", func() bool { _, ok := c.received[d.uri][v]; return ok })
 		c.mu.Lock()
@@ -216,8 +217,8 @@ func BenchmarkFileCheckAfterEdit(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		version++
-		at := Position{Line: 1 + rnd.IntN(rows-2), Character: 45} // inside the system prompt
-		snap, _ = snap.change(version, []contentChange{{Range: &Range{Start: at, End: at}, Text: "a"}})
+		at := protocol.Position{Line: 1 + rnd.IntN(rows-2), Character: 45} // inside the system prompt
+		snap, _ = snap.change(version, []protocol.TextDocumentContentChangeEvent{{Range: &protocol.Range{Start: at, End: at}, Text: "a"}})
 		snap.path = "/bench/train.jsonl"
 		if err := engine.CheckLines(context.Background(), snap.Doc, s, 0, len(snap.Lines)); err != nil {
 			b.Fatal(err)

@@ -1,5 +1,7 @@
 package lsp
 
+import "github.com/ftls-dev/ftls/lsp/protocol"
+
 // Messages to the client: notifications from any goroutine, requests
 // only from goroutines other than a handler's (lsp-notes: a call from a
 // handler deadlocks glsp's read loop).
@@ -33,7 +35,7 @@ func (s *Server) callAsync(method string, params any, result any, done func()) {
 }
 
 func (s *Server) showMessage(typ int, msg string) {
-	s.Notify("window/showMessage", showMessageParams{Type: typ, Message: msg})
+	s.Notify("window/showMessage", protocol.ShowMessageParams{Type: typ, Message: msg})
 }
 
 // callSync sends a request to the client and waits for the answer; only
@@ -59,7 +61,7 @@ func (s *Server) showFile(uri string) {
 	var res struct {
 		Success bool `json:"success"`
 	}
-	s.callAsync("window/showDocument", showDocumentParams{URI: uri, TakeFocus: false}, &res, func() {
+	s.callAsync("window/showDocument", protocol.ShowDocumentParams{URI: uri, TakeFocus: false}, &res, func() {
 		if !res.Success {
 			s.log.Infof("the editor did not show %s", uri)
 		}
@@ -68,9 +70,9 @@ func (s *Server) showFile(uri string) {
 
 // applyResourceEdit sends workspace/applyEdit (from a goroutine, as every
 // call to the client) and reports the outcome to done.
-func (s *Server) applyResourceEdit(label string, edit resourceWorkspaceEdit, done func(ok bool, reason string)) {
-	var res applyWorkspaceEditResult
-	s.callAsync("workspace/applyEdit", applyResourceEditParams{Label: label, Edit: edit}, &res, func() {
+func (s *Server) applyResourceEdit(label string, edit protocol.ResourceWorkspaceEdit, done func(ok bool, reason string)) {
+	var res protocol.ApplyWorkspaceEditResult
+	s.callAsync("workspace/applyEdit", protocol.ApplyResourceEditParams{Label: label, Edit: edit}, &res, func() {
 		done(res.Applied, res.FailureReason)
 	})
 }

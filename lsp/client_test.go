@@ -16,6 +16,7 @@ import (
 	"github.com/sourcegraph/jsonrpc2"
 
 	"github.com/ftls-dev/ftls/internal/testbin"
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 // The end-to-end tests build the real ftls binary once and speak LSP to
@@ -45,22 +46,22 @@ type client struct {
 
 	mu       sync.Mutex
 	changed  *sync.Cond
-	diags    map[string]publishDiagnosticsParams
+	diags    map[string]protocol.PublishDiagnosticsParams
 	received map[string]map[int32]time.Time // first publish per version
 	checked  map[string]checkedParams       // last ftls/checked per URI
 	fullAt   map[string]map[int32]time.Time
 	// serverMs is the server's own time from a version's arrival to its
 	// first and to its full publish.
 	firstMs, fullMs map[string]map[int32]float64
-	messages        []showMessageParams
+	messages        []protocol.ShowMessageParams
 	config          json.RawMessage // answer to workspace/configuration
-	applied         []applyWorkspaceEditParams
+	applied         []protocol.ApplyWorkspaceEditParams
 	appliedRaw      []json.RawMessage // the same edits as sent (resource operations)
 
 	// window/showMessageRequest: the requests received and the title of
 	// the action to answer with ("" answers null).
 	msgRequests []json.RawMessage
-	shown       []showDocumentParams // window/showDocument requests
+	shown       []protocol.ShowDocumentParams // window/showDocument requests
 	msgAnswer   string
 	// window/workDoneProgress/create tokens and $/progress notifications,
 	// as sent.
@@ -69,10 +70,10 @@ type client struct {
 	// onApply, when set, answers workspace/applyEdit instead of the
 	// default (applied), outside c.mu: it may send didChange first, as an
 	// editor does.
-	onApply   func(params json.RawMessage) applyWorkspaceEditResult
+	onApply   func(params json.RawMessage) protocol.ApplyWorkspaceEditResult
 	published map[string]int // publishDiagnostics received, by URI
 	// onPublish, when set, sees every publishDiagnostics (c.mu held).
-	onPublish func(publishDiagnosticsParams)
+	onPublish func(protocol.PublishDiagnosticsParams)
 }
 
 type syncBuffer struct {
@@ -105,7 +106,7 @@ func startServer(t testing.TB, args ...string) *client {
 	}
 	c := &client{
 		t: t, cmd: cmd, stderr: &syncBuffer{}, done: make(chan struct{}),
-		diags: map[string]publishDiagnosticsParams{}, received: map[string]map[int32]time.Time{},
+		diags: map[string]protocol.PublishDiagnosticsParams{}, received: map[string]map[int32]time.Time{},
 		checked: map[string]checkedParams{}, fullAt: map[string]map[int32]time.Time{},
 		firstMs: map[string]map[int32]float64{}, fullMs: map[string]map[int32]float64{},
 		published: map[string]int{},
@@ -164,7 +165,7 @@ func (c *client) handle(_ context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.Reque
 		if h != nil {
 			res := h(params)
 			c.mu.Lock()
-			var p applyWorkspaceEditParams
+			var p protocol.ApplyWorkspaceEditParams
 			json.Unmarshal(params, &p)
 			c.applied = append(c.applied, p)
 			c.appliedRaw = append(c.appliedRaw, params)
@@ -184,7 +185,7 @@ func (c *client) handle(_ context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.Reque
 		}
 		return map[string]string{"title": c.msgAnswer}, nil
 	case "window/showDocument":
-		var p showDocumentParams
+		var p protocol.ShowDocumentParams
 		json.Unmarshal(params, &p)
 		c.shown = append(c.shown, p)
 		return map[string]bool{"success": true}, nil
@@ -194,7 +195,7 @@ func (c *client) handle(_ context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.Reque
 	case "$/progress":
 		c.progress = append(c.progress, params)
 	case "textDocument/publishDiagnostics":
-		var p publishDiagnosticsParams
+		var p protocol.PublishDiagnosticsParams
 		if err := json.Unmarshal(params, &p); err != nil {
 			return nil, err
 		}
@@ -255,7 +256,7 @@ func (c *client) handle(_ context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.Reque
 			}
 		}
 	case "window/showMessage":
-		var p showMessageParams
+		var p protocol.ShowMessageParams
 		json.Unmarshal(params, &p)
 		c.messages = append(c.messages, p)
 	case "workspace/configuration":
@@ -264,11 +265,11 @@ func (c *client) handle(_ context.Context, _ *jsonrpc2.Conn, req *jsonrpc2.Reque
 		}
 		return []json.RawMessage{c.config}, nil
 	case "workspace/applyEdit":
-		var p applyWorkspaceEditParams
+		var p protocol.ApplyWorkspaceEditParams
 		json.Unmarshal(params, &p)
 		c.applied = append(c.applied, p)
 		c.appliedRaw = append(c.appliedRaw, params)
-		return applyWorkspaceEditResult{Applied: true}, nil
+		return protocol.ApplyWorkspaceEditResult{Applied: true}, nil
 	}
 	return nil, nil
 }
@@ -300,14 +301,14 @@ func (c *client) initialize(options any, configuration bool) {
 		"capabilities":          map[string]any{"workspace": map[string]any{"configuration": configuration}},
 		"initializationOptions": options,
 	}
-	var res initializeResult
+	var res protocol.InitializeResult
 	c.mustCall("initialize", params, &res)
 	c.notify("initialized", map[string]any{})
 }
 
 // waitFull waits until the file rules ran on version v of uri and returns
 // the diagnostics published for it.
-func (c *client) waitFull(uri string, v int32) []lspDiagnostic {
+func (c *client) waitFull(uri string, v int32) []protocol.Diagnostic {
 	c.t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	c.mu.Lock()
@@ -412,36 +413,36 @@ func appendJSONString(dst []byte, s string) []byte {
 }
 
 // edit sends one incremental change and applies it to the local copy.
-func (d *doc) edit(r Range, text string) {
+func (d *doc) edit(r protocol.Range, text string) {
 	d.version++
-	d.text = applyEdits(d.text, []textEdit{{Range: r, NewText: text}})
+	d.text = applyEdits(d.text, []protocol.TextEdit{{Range: r, NewText: text}})
 	d.c.notify("textDocument/didChange", didChangeParams{
-		TextDocument:   versionedTextDocumentIdentifier{URI: d.uri, Version: d.version},
-		ContentChanges: []contentChange{{Range: &r, Text: text}},
+		TextDocument:   protocol.VersionedTextDocumentIdentifier{URI: d.uri, Version: d.version},
+		ContentChanges: []protocol.TextDocumentContentChangeEvent{{Range: &r, Text: text}},
 	})
 }
 
 // editRemote sends a change without keeping the local copy (benchmarks:
 // rebuilding a 230 MB string per keystroke would be measured too).
-func (d *doc) editRemote(r Range, text string) {
+func (d *doc) editRemote(r protocol.Range, text string) {
 	d.version++
 	d.c.notify("textDocument/didChange", didChangeParams{
-		TextDocument:   versionedTextDocumentIdentifier{URI: d.uri, Version: d.version},
-		ContentChanges: []contentChange{{Range: &r, Text: text}},
+		TextDocument:   protocol.VersionedTextDocumentIdentifier{URI: d.uri, Version: d.version},
+		ContentChanges: []protocol.TextDocumentContentChangeEvent{{Range: &r, Text: text}},
 	})
 }
 
 func (d *doc) hover(line, char int) string {
 	d.c.t.Helper()
-	var h *hover
-	d.c.mustCall("textDocument/hover", textDocumentPositionParams{TextDocument: textDocumentIdentifier{URI: d.uri}, Position: Position{Line: line, Character: char}}, &h)
+	var h *protocol.Hover
+	d.c.mustCall("textDocument/hover", protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: d.uri}, Position: protocol.Position{Line: line, Character: char}}, &h)
 	if h == nil {
 		return ""
 	}
 	return h.Contents.Value
 }
 
-func codes(ds []lspDiagnostic) string {
+func codes(ds []protocol.Diagnostic) string {
 	var out []string
 	for _, d := range ds {
 		out = append(out, fmt.Sprintf("%s %d:%d-%d:%d", d.Code, d.Range.Start.Line, d.Range.Start.Character, d.Range.End.Line, d.Range.End.Character))

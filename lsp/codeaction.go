@@ -11,6 +11,7 @@ import (
 	"github.com/tliron/glsp"
 
 	"github.com/ftls-dev/ftls/diagnostics"
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 // Code actions: a quickfix for every diagnostic in the requested range
@@ -31,14 +32,14 @@ const fixAllInline = 8 << 20
 const maxDiffBytes = 1 << 20
 
 func (s *Server) codeAction(ctx *glsp.Context) (any, error) {
-	p, err := decode[codeActionParams](ctx)
+	p, err := decode[protocol.CodeActionParams](ctx)
 	if err != nil {
 		return nil, err
 	}
 	snap, r := s.current(p.TextDocument.URI)
 	// Editors list actions in the order given: the fixes of what is under
 	// the cursor first, then fixing everything, then the rest.
-	actions := []codeAction{}
+	actions := []protocol.CodeAction{}
 	if snap != nil && snap.kind == kindDataset {
 		if wants(p.Context.Only, kindQuickFix) {
 			actions = append(actions, s.quickFixes(snap, r, &p)...)
@@ -61,14 +62,14 @@ func (s *Server) codeAction(ctx *glsp.Context) (any, error) {
 // quickFixes returns the fixes of the diagnostics in the requested range
 // or sent back by the client, when r is the result of snap: fixes of
 // another version would land in the wrong place.
-func (s *Server) quickFixes(snap *snapshot, r *result, p *codeActionParams) []codeAction {
+func (s *Server) quickFixes(snap *snapshot, r *result, p *protocol.CodeActionParams) []protocol.CodeAction {
 	if r == nil || r.snap != snap {
 		return nil
 	}
 	picked := map[int]bool{}
 	// The diagnostics the client sends back name their fix in data.
 	for _, cd := range p.Context.Diagnostics {
-		var data diagnosticData
+		var data protocol.DiagnosticData
 		if json.Unmarshal(cd.Data, &data) == nil && data.Version == r.shownVersion && data.Fix >= 0 && data.Fix < len(r.res.Diagnostics) {
 			picked[data.Fix] = true
 		}
@@ -78,7 +79,7 @@ func (s *Server) quickFixes(snap *snapshot, r *result, p *codeActionParams) []co
 			picked[i] = true
 		}
 	}
-	var actions []codeAction
+	var actions []protocol.CodeAction
 	for i, d := range r.res.Diagnostics {
 		if !picked[i] || d.Fix == nil {
 			continue
@@ -91,10 +92,10 @@ func (s *Server) quickFixes(snap *snapshot, r *result, p *codeActionParams) []co
 		if len(edits) == 0 {
 			continue
 		}
-		actions = append(actions, codeAction{
+		actions = append(actions, protocol.CodeAction{
 			Title:       fmt.Sprintf("%s (%s)", d.Fix.Title, d.Code),
 			Kind:        kindQuickFix,
-			Diagnostics: []lspDiagnostic{toLSP(r, i, d)},
+			Diagnostics: []protocol.Diagnostic{toLSP(r, i, d)},
 			IsPreferred: true,
 			Edit:        versionedEdit(snap, edits),
 		})
@@ -106,8 +107,8 @@ func (s *Server) quickFixes(snap *snapshot, r *result, p *codeActionParams) []co
 // never from a result of another version, nor from one that is still
 // coming in. A small document whose every finding is in gets the edit at
 // once; otherwise a command computes it in the background (fixall.go).
-func (s *Server) fixAllAction(snap *snapshot, r *result) ([]codeAction, error) {
-	a := codeAction{Title: "Fix all safe problems (ftls)", Kind: kindFixAll}
+func (s *Server) fixAllAction(snap *snapshot, r *result) ([]protocol.CodeAction, error) {
+	a := protocol.CodeAction{Title: "Fix all safe problems (ftls)", Kind: kindFixAll}
 	checked := r != nil && r.snap == snap && r.full
 	if checked && !hasFix(r) {
 		return nil, nil
@@ -116,15 +117,15 @@ func (s *Server) fixAllAction(snap *snapshot, r *result) ([]codeAction, error) {
 	// inline only when the rows with a fix are known (a few milliseconds),
 	// otherwise a command computes it in the background.
 	if !checked || snap.Size() > fixAllInline {
-		a.Command = &command{Title: a.Title, Command: cmdFixAll, Arguments: []any{versionedTextDocumentIdentifier{URI: snap.uri, Version: snap.version}}}
-		return []codeAction{a}, nil
+		a.Command = &protocol.Command{Title: a.Title, Command: cmdFixAll, Arguments: []any{protocol.VersionedTextDocumentIdentifier{URI: snap.uri, Version: snap.version}}}
+		return []protocol.CodeAction{a}, nil
 	}
 	fa, err := fixAllEdits(s.ctx, snap, s.settingsOf(snap, r), r)
 	if err != nil || len(fa.edits) == 0 {
 		return nil, err
 	}
 	a.Edit = versionedEdit(snap, fa.edits)
-	return []codeAction{a}, nil
+	return []protocol.CodeAction{a}, nil
 }
 
 // wants reports whether a code action of kind is asked for by only (a
@@ -141,7 +142,7 @@ func wants(only []string, kind string) bool {
 	return false
 }
 
-func overlaps(a, b Range) bool {
+func overlaps(a, b protocol.Range) bool {
 	return !b.End.Before(a.Start) && !a.End.Before(b.Start)
 }
 
@@ -154,15 +155,15 @@ func hasFix(r *result) bool {
 	return false
 }
 
-func versionedEdit(snap *snapshot, edits []textEdit) *workspaceEdit {
-	return &workspaceEdit{DocumentChanges: []textDocumentEdit{{
-		TextDocument: versionedTextDocumentIdentifier{URI: snap.uri, Version: snap.version},
+func versionedEdit(snap *snapshot, edits []protocol.TextEdit) *protocol.WorkspaceEdit {
+	return &protocol.WorkspaceEdit{DocumentChanges: []protocol.TextDocumentEdit{{
+		TextDocument: protocol.VersionedTextDocumentIdentifier{URI: snap.uri, Version: snap.version},
 		Edits:        edits,
 	}}}
 }
 
 // fixTextEdits turns a fix into minimal edits of snap.
-func fixTextEdits(snap *snapshot, f *diagnostics.Fix) ([]textEdit, error) {
+func fixTextEdits(snap *snapshot, f *diagnostics.Fix) ([]protocol.TextEdit, error) {
 	old := snap.Slice(f.Start, f.End)
 	repl, err := f.Replacement(old)
 	if err != nil {
@@ -173,7 +174,7 @@ func fixTextEdits(snap *snapshot, f *diagnostics.Fix) ([]textEdit, error) {
 
 // diffEdits returns the edits that turn old, found at byte offset base of
 // snap, into repl: one edit per run of changed characters.
-func diffEdits(snap *snapshot, base int64, old, repl []byte) []textEdit {
+func diffEdits(snap *snapshot, base int64, old, repl []byte) []protocol.TextEdit {
 	if bytes.Equal(old, repl) {
 		return nil
 	}
@@ -213,10 +214,10 @@ func diffEdits(snap *snapshot, base int64, old, repl []byte) []textEdit {
 			}
 		}
 	}
-	edits := make([]textEdit, 0, len(spans))
+	edits := make([]protocol.TextEdit, 0, len(spans))
 	for _, sp := range spans {
-		edits = append(edits, textEdit{
-			Range:   Range{Start: snap.Position(base + int64(sp.start)), End: snap.Position(base + int64(sp.end))},
+		edits = append(edits, protocol.TextEdit{
+			Range:   protocol.Range{Start: snap.Position(base + int64(sp.start)), End: snap.Position(base + int64(sp.end))},
 			NewText: sp.text.String(),
 		})
 	}

@@ -4,6 +4,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 // TestServeCodeActionOrder checks what an editor lists first on a file
@@ -20,7 +22,7 @@ func TestServeCodeActionOrder(t *testing.T) {
 	uri := pathURI(t.TempDir() + "/flawed.jsonl")
 	c.open(uri, "jsonl", string(data))
 	diags := c.waitFull(uri, 1)
-	var fixable *lspDiagnostic
+	var fixable *protocol.Diagnostic
 	for i, d := range diags {
 		if d.Data != nil && d.Data.Fix >= 0 {
 			fixable = &diags[i]
@@ -30,10 +32,10 @@ func TestServeCodeActionOrder(t *testing.T) {
 	if fixable == nil {
 		t.Fatal("no fixable finding in examples/flawed.jsonl")
 	}
-	var actions []codeAction
+	var actions []protocol.CodeAction
 	c.mustCall("textDocument/codeAction", map[string]any{
-		"textDocument": textDocumentIdentifier{URI: uri}, "range": fixable.Range,
-		"context": map[string]any{"diagnostics": []lspDiagnostic{*fixable}},
+		"textDocument": protocol.TextDocumentIdentifier{URI: uri}, "range": fixable.Range,
+		"context": map[string]any{"diagnostics": []protocol.Diagnostic{*fixable}},
 	}, &actions)
 	var kinds, titles []string
 	for _, a := range actions {

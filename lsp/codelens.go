@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/ftls-dev/ftls/lsp/protocol"
 	"github.com/tliron/glsp"
 )
 
@@ -12,12 +13,12 @@ import (
 
 func (s *Server) codeLens(ctx *glsp.Context) (any, error) {
 	p, err := decode[struct {
-		TextDocument textDocumentIdentifier `json:"textDocument"`
+		TextDocument protocol.TextDocumentIdentifier `json:"textDocument"`
 	}](ctx)
 	if err != nil {
 		return nil, err
 	}
-	lenses := []codeLens{}
+	lenses := []protocol.CodeLens{}
 	snap, r := s.current(p.TextDocument.URI)
 	if snap == nil || snap.kind != kindDataset || r == nil {
 		return lenses, nil
@@ -42,11 +43,11 @@ func (s *Server) codeLens(ctx *glsp.Context) (any, error) {
 		findings += " (updating)"
 	}
 	parts = append(parts, findings)
-	top := Range{}
-	lenses = append(lenses, codeLens{Range: top, Command: &command{
+	top := protocol.Range{}
+	lenses = append(lenses, protocol.CodeLens{Range: top, Command: &protocol.Command{
 		Title:     "ftls: " + strings.Join(parts, " · "),
 		Command:   cmdStats,
-		Arguments: []any{textDocumentIdentifier{URI: snap.uri}},
+		Arguments: []any{protocol.TextDocumentIdentifier{URI: snap.uri}},
 	}})
 	return lenses, nil
 }

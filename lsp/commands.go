@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/ftls-dev/ftls/lsp/protocol"
 	"github.com/tliron/glsp"
 )
 
@@ -12,7 +13,7 @@ import (
 // file "fix all" action point at.
 
 func (s *Server) executeCommand(ctx *glsp.Context) (any, error) {
-	p, err := decode[executeCommandParams](ctx)
+	p, err := decode[protocol.ExecuteCommandParams](ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -27,7 +28,7 @@ func (s *Server) executeCommand(ctx *glsp.Context) (any, error) {
 	default:
 		return nil, errors.New("unknown command " + p.Command)
 	}
-	var doc versionedTextDocumentIdentifier
+	var doc protocol.VersionedTextDocumentIdentifier
 	if len(p.Arguments) > 0 {
 		if err := json.Unmarshal(p.Arguments[0], &doc); err != nil {
 			return nil, &paramsError{err}

@@ -6,32 +6,16 @@ import (
 
 	"github.com/ftls-dev/ftls/internal/plan"
 	"github.com/ftls-dev/ftls/internal/textpos"
+	"github.com/ftls-dev/ftls/lsp/protocol"
 	"github.com/tliron/glsp"
 )
 
-type completionOptions struct {
-	TriggerCharacters []string `json:"triggerCharacters"`
-}
-
-type completionItem struct {
-	Label         string         `json:"label"`
-	Kind          int            `json:"kind"`
-	Detail        string         `json:"detail,omitempty"`
-	Documentation *markupContent `json:"documentation,omitempty"`
-	InsertText    string         `json:"insertText,omitempty"`
-}
-
-type completionList struct {
-	IsIncomplete bool             `json:"isIncomplete"`
-	Items        []completionItem `json:"items"`
-}
-
 func (s *Server) completion(ctx *glsp.Context) (any, error) {
-	q, err := decode[textDocumentPositionParams](ctx)
+	q, err := decode[protocol.TextDocumentPositionParams](ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := completionList{Items: []completionItem{}}
+	out := protocol.CompletionList{Items: []protocol.CompletionItem{}}
 	snap := s.docs.get(q.TextDocument.URI)
 	if snap == nil || snap.kind != kindPlan {
 		return out, nil
@@ -45,7 +29,7 @@ func (s *Server) completion(ctx *glsp.Context) (any, error) {
 	if c.InValue {
 		for _, v := range plan.EnumValues(c.Path...) {
 			if strings.HasPrefix(strings.ToLower(v), prefix) {
-				out.Items = append(out.Items, completionItem{Label: v, Kind: completionEnumMember})
+				out.Items = append(out.Items, protocol.CompletionItem{Label: v, Kind: completionEnumMember})
 			}
 		}
 		return out, nil
@@ -59,10 +43,10 @@ func (s *Server) completion(ctx *glsp.Context) (any, error) {
 		if _, present := p.KeyRange(kp...); present {
 			continue
 		}
-		item := completionItem{Label: k, Kind: completionProperty, InsertText: k + ": "}
+		item := protocol.CompletionItem{Label: k, Kind: completionProperty, InsertText: k + ": "}
 		if d, ok := plan.KeyDoc(kp...); ok {
 			item.Detail = d.Type
-			item.Documentation = &markupContent{Kind: "markdown", Value: d.Markdown()}
+			item.Documentation = &protocol.MarkupContent{Kind: "markdown", Value: d.Markdown()}
 			if strings.HasPrefix(d.Type, "mapping") || d.Type == "list of mappings" {
 				item.InsertText = k + ":" // its keys go on the lines below
 			}
@@ -79,7 +63,7 @@ func (s *Server) completion(ctx *glsp.Context) (any, error) {
 // wants a mapping entry: the parse of the text as it stands fails and
 // indexes no key of that mapping, and completion would offer again the
 // keys that are already written there.
-func parseWithoutPrefix(path string, text []byte, pos Position, prefix string) *plan.Plan {
+func parseWithoutPrefix(path string, text []byte, pos protocol.Position, prefix string) *plan.Plan {
 	if off, ok := textpos.NewLineIndex(text).Offset(pos); ok && off >= len(prefix) && string(text[off-len(prefix):off]) == prefix {
 		end := off
 		for end < len(text) && isKeyByte(text[end]) {

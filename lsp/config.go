@@ -15,6 +15,7 @@ import (
 	"github.com/ftls-dev/ftls/internal/config"
 	"github.com/ftls-dev/ftls/internal/plan"
 	"github.com/ftls-dev/ftls/internal/workspace"
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 // configState layers the settings and caches them per ftls.yaml, so that
@@ -135,7 +136,7 @@ func (s *Server) pullConfiguration() {
 		return
 	}
 	var out []json.RawMessage
-	s.callAsync("workspace/configuration", configurationParams{Items: []configurationItem{{Section: "ftls"}}}, &out, func() {
+	s.callAsync("workspace/configuration", protocol.ConfigurationParams{Items: []protocol.ConfigurationItem{{Section: "ftls"}}}, &out, func() {
 		if len(out) == 0 || len(bytes.TrimSpace(out[0])) == 0 || string(bytes.TrimSpace(out[0])) == "null" {
 			return // no "ftls" section: keep initializationOptions
 		}
@@ -149,7 +150,7 @@ func (s *Server) applyClientSettings(raw json.RawMessage, from string) {
 	changed, err := s.cfg.setClient(raw)
 	if err != nil {
 		s.log.Warningf("%s: invalid settings: %v", from, err)
-		s.showMessage(messageWarning, "ftls: invalid settings ignored, keeping the previous ones: "+err.Error())
+		s.showMessage(protocol.MessageWarning, "ftls: invalid settings ignored, keeping the previous ones: "+err.Error())
 		return
 	}
 	if !changed {

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/ftls-dev/ftls/internal/jsonpos"
+	"github.com/ftls-dev/ftls/lsp/protocol"
 	"github.com/tliron/glsp"
 )
 
@@ -89,9 +90,9 @@ func didChangeFrom(root jsonpos.Value) (didChangeParams, error) {
 		if text.Kind() != jsonpos.String {
 			return p, &paramsError{errors.New("contentChanges: want text")}
 		}
-		cc := contentChange{Text: text.Str()}
+		cc := protocol.TextDocumentContentChangeEvent{Text: text.Str()}
 		if r := c.Get("range"); r.Kind() == jsonpos.Object {
-			cc.Range = &Range{Start: position(r.Get("start")), End: position(r.Get("end"))}
+			cc.Range = &protocol.Range{Start: position(r.Get("start")), End: position(r.Get("end"))}
 		}
 		p.ContentChanges = append(p.ContentChanges, cc)
 	}
@@ -103,8 +104,8 @@ func didChangeFrom(root jsonpos.Value) (didChangeParams, error) {
 // buffer costs more than the decoding (its pages have to be faulted in).
 func decodeString(v jsonpos.Value) []byte { return v.UnescapeInPlace() }
 
-func position(v jsonpos.Value) Position {
+func position(v jsonpos.Value) protocol.Position {
 	l, _ := v.Get("line").Int()
 	c, _ := v.Get("character").Int()
-	return Position{Line: int(l), Character: int(c)}
+	return protocol.Position{Line: int(l), Character: int(c)}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/internal/engine"
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 // This file is the one place that checks documents and publishes their
@@ -49,7 +50,7 @@ type result struct {
 	// published for it, or for an earlier version when they were the
 	// same (then they were not sent again), and that version, which
 	// their data names.
-	shown        []lspDiagnostic
+	shown        []protocol.Diagnostic
 	shownVersion int32
 }
 
@@ -132,7 +133,7 @@ func (p *publisher) forget(uri string) {
 	// could reach the editor after the first publish of the document
 	// opened again, which, being the set the server then thinks shown,
 	// would never be sent again.
-	p.s.notifyDirect("textDocument/publishDiagnostics", publishDiagnosticsParams{URI: uri, Diagnostics: []lspDiagnostic{}})
+	p.s.notifyDirect("textDocument/publishDiagnostics", protocol.PublishDiagnosticsParams{URI: uri, Diagnostics: []protocol.Diagnostic{}})
 }
 
 func (p *publisher) stopAll() {

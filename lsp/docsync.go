@@ -1,6 +1,9 @@
 package lsp
 
-import "github.com/tliron/glsp"
+import (
+	"github.com/ftls-dev/ftls/lsp/protocol"
+	"github.com/tliron/glsp"
+)
 
 // Text synchronisation: didOpen, didChange and didClose make and drop
 // the immutable snapshots (document.go) that every feature reads.
@@ -62,7 +65,7 @@ func (s *Server) didChange(ctx *glsp.Context) (any, error) {
 }
 
 func (s *Server) didClose(ctx *glsp.Context) (any, error) {
-	p, err := decode[didCloseParams](ctx)
+	p, err := decode[protocol.DidCloseParams](ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/ftls-dev/ftls/internal/engine"
 	"github.com/ftls-dev/ftls/internal/plan"
 	"github.com/ftls-dev/ftls/internal/textpos"
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 // docKind tells datasets from plan files.
@@ -59,7 +60,7 @@ type snapshot struct {
 // edit applies one incremental change. Positions past the end of a line
 // or of the document are clamped (clamped reports it); an end before the
 // start is taken as the start.
-func (s *snapshot) edit(r Range, text string) (lines []*engine.Line, clamped bool) {
+func (s *snapshot) edit(r protocol.Range, text string) (lines []*engine.Line, clamped bool) {
 	sl, sb, ok1 := s.clampPos(r.Start)
 	el, eb, ok2 := s.clampPos(r.End)
 	if el < sl || (el == sl && eb < sb) {
@@ -85,7 +86,7 @@ func (s *snapshot) edit(r Range, text string) (lines []*engine.Line, clamped boo
 
 // clampPos resolves a position to a line and a byte offset in that line's
 // content.
-func (s *snapshot) clampPos(p Position) (ln, b int, ok bool) {
+func (s *snapshot) clampPos(p protocol.Position) (ln, b int, ok bool) {
 	ok = true
 	if p.Line < 0 {
 		return 0, 0, false
@@ -186,7 +187,7 @@ func stringBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), le
 
 // change applies a didChange's content changes in order and returns the
 // new snapshot; clamped counts the changes whose range had to be clamped.
-func (s *snapshot) change(version int32, changes []contentChange) (next *snapshot, clamped int) {
+func (s *snapshot) change(version int32, changes []protocol.TextDocumentContentChangeEvent) (next *snapshot, clamped int) {
 	lines := s.Lines
 	cur := s
 	for _, c := range changes {

@@ -8,11 +8,12 @@ import (
 
 	"github.com/ftls-dev/ftls/internal/jsonpos"
 	"github.com/ftls-dev/ftls/internal/textpos"
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 // applyReference applies an edit with textpos.LineIndex, the conversion
 // the engine trusts, on the whole text.
-func applyReference(text string, r Range, repl string) string {
+func applyReference(text string, r protocol.Range, repl string) string {
 	x := textpos.NewLineIndex([]byte(text))
 	s, _ := x.Offset(r.Start)
 	e, _ := x.Offset(r.End)
@@ -36,20 +37,20 @@ func TestEditsMatchLineIndex(t *testing.T) {
 		text := randText(rnd.IntN(30))
 		snap := open("file:///x.jsonl", "jsonl", 1, text)
 		x := textpos.NewLineIndex([]byte(text))
-		pos := func() Position {
+		pos := func() protocol.Position {
 			ln := rnd.IntN(x.Lines())
-			return Position{Line: ln, Character: rnd.IntN(textpos.UTF16Len(x.Line(ln)) + 1)}
+			return protocol.Position{Line: ln, Character: rnd.IntN(textpos.UTF16Len(x.Line(ln)) + 1)}
 		}
 		a, b := pos(), pos()
 		if b.Before(a) {
 			a, b = b, a
 		}
 		repl := randText(rnd.IntN(4))
-		next, clamped := snap.change(2, []contentChange{{Range: &Range{Start: a, End: b}, Text: repl}})
+		next, clamped := snap.change(2, []protocol.TextDocumentContentChangeEvent{{Range: &protocol.Range{Start: a, End: b}, Text: repl}})
 		if clamped != 0 {
 			t.Fatalf("in-range edit %v-%v of %q reported clamped", a, b, text)
 		}
-		want := applyReference(text, Range{Start: a, End: b}, repl)
+		want := applyReference(text, protocol.Range{Start: a, End: b}, repl)
 		if got := string(next.Text()); got != want {
 			t.Fatalf("edit %v-%v %q of %q:\ngot  %q\nwant %q", a, b, repl, text, got, want)
 		}
@@ -68,18 +69,18 @@ func TestEditsMatchLineIndex(t *testing.T) {
 
 func TestEditOutOfRangeIsClamped(t *testing.T) {
 	snap := open("file:///x.jsonl", "jsonl", 1, "ab\r\ncd")
-	next, clamped := snap.change(2, []contentChange{{Range: &Range{Start: Position{Line: 0, Character: 99}, End: Position{Line: 7, Character: 3}}, Text: "X"}})
+	next, clamped := snap.change(2, []protocol.TextDocumentContentChangeEvent{{Range: &protocol.Range{Start: protocol.Position{Line: 0, Character: 99}, End: protocol.Position{Line: 7, Character: 3}}, Text: "X"}})
 	if clamped != 1 {
 		t.Errorf("clamped = %d, want 1", clamped)
 	}
 	if got := string(next.Text()); got != "abX" {
 		t.Errorf("text = %q, want %q", got, "abX")
 	}
-	next, _ = next.change(3, []contentChange{{Text: "whole\nnew"}})
+	next, _ = next.change(3, []protocol.TextDocumentContentChangeEvent{{Text: "whole\nnew"}})
 	if got := string(next.Text()); got != "whole\nnew" || len(next.Lines) != 2 {
 		t.Errorf("full replacement = %q (%d lines)", got, len(next.Lines))
 	}
-	next, clamped = next.change(4, []contentChange{{Range: &Range{Start: Position{Line: -1}, End: Position{Line: 0, Character: 2}}, Text: ""}})
+	next, clamped = next.change(4, []protocol.TextDocumentContentChangeEvent{{Range: &protocol.Range{Start: protocol.Position{Line: -1}, End: protocol.Position{Line: 0, Character: 2}}, Text: ""}})
 	if clamped != 1 || string(next.Text()) != "ole\nnew" {
 		t.Errorf("negative position: %q, clamped %d", next.Text(), clamped)
 	}

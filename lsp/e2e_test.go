@@ -10,6 +10,7 @@ import (
 
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/internal/engine"
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 // A CRLF dataset whose problems sit after non-ASCII text on their lines.
@@ -64,7 +65,7 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 	dup := got[2]
 	if dup.Severity != 2 || dup.Message != "duplicate of line 2" || len(dup.RelatedInformation) != 1 ||
-		dup.RelatedInformation[0].Location.URI != uri || dup.RelatedInformation[0].Location.Range.Start != (Position{Line: 1}) {
+		dup.RelatedInformation[0].Location.URI != uri || dup.RelatedInformation[0].Location.Range.Start != (protocol.Position{Line: 1}) {
 		t.Errorf("D001 related information: %+v", dup)
 	}
 	if got[1].Severity != 1 || !strings.Contains(got[1].Message, `did you mean "assistant"`) {
@@ -101,10 +102,10 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 
 	// Code action on the C005 diagnostic: one minimal, versioned edit.
-	var actions []codeAction
+	var actions []protocol.CodeAction
 	c.mustCall("textDocument/codeAction", map[string]any{
-		"textDocument": textDocumentIdentifier{URI: uri}, "range": got[1].Range,
-		"context": map[string]any{"diagnostics": []lspDiagnostic{got[1]}, "only": []string{"quickfix"}},
+		"textDocument": protocol.TextDocumentIdentifier{URI: uri}, "range": got[1].Range,
+		"context": map[string]any{"diagnostics": []protocol.Diagnostic{got[1]}, "only": []string{"quickfix"}},
 	}, &actions)
 	if len(actions) != 1 || actions[0].Kind != "quickfix" || actions[0].Edit == nil {
 		t.Fatalf("code actions: %+v", actions)
@@ -131,7 +132,7 @@ func TestServeEndToEnd(t *testing.T) {
 
 	// Fix all: blank line, duplicate and invalid rows as `ftls fix` does.
 	c.mustCall("textDocument/codeAction", map[string]any{
-		"textDocument": textDocumentIdentifier{URI: uri}, "range": Range{},
+		"textDocument": protocol.TextDocumentIdentifier{URI: uri}, "range": protocol.Range{},
 		"context": map[string]any{"diagnostics": []any{}, "only": []string{"source.fixAll"}},
 	}, &actions)
 	if len(actions) != 1 || actions[0].Kind != "source.fixAll.ftls" || actions[0].Edit == nil {
@@ -146,13 +147,13 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 
 	// Code lens and outline.
-	var lenses []codeLens
-	c.mustCall("textDocument/codeLens", map[string]any{"textDocument": textDocumentIdentifier{URI: uri}}, &lenses)
+	var lenses []protocol.CodeLens
+	c.mustCall("textDocument/codeLens", map[string]any{"textDocument": protocol.TextDocumentIdentifier{URI: uri}}, &lenses)
 	if len(lenses) != 1 || lenses[0].Command == nil || !strings.Contains(lenses[0].Command.Title, "6 rows") || !strings.Contains(lenses[0].Command.Title, "errors") {
 		t.Errorf("code lens: %+v", lenses)
 	}
-	var syms []documentSymbol
-	c.mustCall("textDocument/documentSymbol", map[string]any{"textDocument": textDocumentIdentifier{URI: uri}}, &syms)
+	var syms []protocol.DocumentSymbol
+	c.mustCall("textDocument/documentSymbol", map[string]any{"textDocument": protocol.TextDocumentIdentifier{URI: uri}}, &syms)
 	if len(syms) != 2 || syms[0].Name != "(no category)" || len(syms[0].Children) != 4 || syms[0].Children[0].Name != "line 1: Bonjour é 中文 😀" || syms[1].Name != "(invalid JSON)" {
 		t.Errorf("symbols: %+v", syms)
 	}
@@ -166,7 +167,7 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Errorf("hover past the end of a line: %q", h)
 	}
 	c.mustCall("textDocument/codeAction", map[string]any{
-		"textDocument": textDocumentIdentifier{URI: uri}, "range": Range{Start: Position{Line: 500}, End: Position{Line: 600, Character: 7}},
+		"textDocument": protocol.TextDocumentIdentifier{URI: uri}, "range": protocol.Range{Start: protocol.Position{Line: 500}, End: protocol.Position{Line: 600, Character: 7}},
 		"context": map[string]any{"diagnostics": []any{}},
 	}, &actions)
 	for _, a := range actions {
@@ -175,19 +176,19 @@ func TestServeEndToEnd(t *testing.T) {
 		}
 	}
 	c.notify("textDocument/didChange", didChangeParams{
-		TextDocument:   versionedTextDocumentIdentifier{URI: "file:///nowhere/unknown.jsonl", Version: 3},
-		ContentChanges: []contentChange{{Range: &Range{}, Text: "x"}},
+		TextDocument:   protocol.VersionedTextDocumentIdentifier{URI: "file:///nowhere/unknown.jsonl", Version: 3},
+		ContentChanges: []protocol.TextDocumentContentChangeEvent{{Range: &protocol.Range{}, Text: "x"}},
 	})
 	if h := (&doc{c: c, uri: "file:///nowhere/unknown.jsonl"}).hover(0, 0); h != "" {
 		t.Errorf("hover on an unknown document: %q", h)
 	}
 	// An edit past the end appends at the end.
 	d.version++
-	r := Range{Start: Position{Line: 50, Character: 3}, End: Position{Line: 60}}
+	r := protocol.Range{Start: protocol.Position{Line: 50, Character: 3}, End: protocol.Position{Line: 60}}
 	d.text += trainRows[1] + "\r\n"
 	c.notify("textDocument/didChange", didChangeParams{
-		TextDocument:   versionedTextDocumentIdentifier{URI: uri, Version: d.version},
-		ContentChanges: []contentChange{{Range: &r, Text: trainRows[1] + "\r\n"}},
+		TextDocument:   protocol.VersionedTextDocumentIdentifier{URI: uri, Version: d.version},
+		ContentChanges: []protocol.TextDocumentContentChangeEvent{{Range: &r, Text: trainRows[1] + "\r\n"}},
 	})
 	got = c.waitFull(uri, d.version)
 	if !strings.Contains(codes(got), "D001 6:0-6:90") {
@@ -197,9 +198,9 @@ func TestServeEndToEnd(t *testing.T) {
 	// A burst of edits: the last version's diagnostics are those of the
 	// final text.
 	chars := []string{"é", "😀", "x"}
-	at := Position{Line: 1, Character: utf16Col(trainRows[1], `?"`)}
+	at := protocol.Position{Line: 1, Character: utf16Col(trainRows[1], `?"`)}
 	for i := 0; i < 300; i++ {
-		d.edit(Range{Start: at, End: at}, chars[i%3])
+		d.edit(protocol.Range{Start: at, End: at}, chars[i%3])
 	}
 	final := d.version
 	got = c.waitFull(uri, final)
@@ -220,8 +221,8 @@ func TestServeEndToEnd(t *testing.T) {
 
 	// Shutdown: requests are refused, exit ends the process with 0.
 	c.mustCall("shutdown", nil, nil)
-	var hv *hover
-	if err := c.call("textDocument/hover", textDocumentPositionParams{TextDocument: textDocumentIdentifier{URI: uri}}, &hv); err == nil {
+	var hv *protocol.Hover
+	if err := c.call("textDocument/hover", protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri}}, &hv); err == nil {
 		t.Error("hover after shutdown succeeded")
 	} else if !strings.Contains(err.Error(), "shut down") {
 		t.Errorf("hover after shutdown: %v", err)
@@ -265,7 +266,7 @@ func TestServeLargeDocumentPhases(t *testing.T) {
 	}
 	// Make line 101 a copy of line 50: at once, the row findings and the
 	// carried duplicate of line 21; then the new duplicate too.
-	d.edit(Range{Start: Position{Line: 100}, End: Position{Line: 101}}, rows[50]+"\n")
+	d.edit(protocol.Range{Start: protocol.Position{Line: 100}, End: protocol.Position{Line: 101}}, rows[50]+"\n")
 	c.waitFor("row findings of version 2", func() bool {
 		p := c.diags[uri]
 		return p.Version != nil && *p.Version == 2

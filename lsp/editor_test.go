@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ftls-dev/ftls/internal/workspace"
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 // Tests of what an editor user sees: statistics on hover, the files the
@@ -33,7 +34,7 @@ func TestFirstHoverHasTokenCounts(t *testing.T) {
 		t.Errorf("first hover on line 1:\n%s", h)
 	}
 	// After an edit: the figures of the new version, at once.
-	d.edit(Range{Start: Position{Line: 3}, End: Position{Line: 3}}, `{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello"}]}`+"\n")
+	d.edit(protocol.Range{Start: protocol.Position{Line: 3}, End: protocol.Position{Line: 3}}, `{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello"}]}`+"\n")
 	c.waitFull(uri, 2)
 	h = d.hover(0, 0)
 	if strings.Contains(h, "being computed") || strings.Contains(h, "earlier version") || !strings.Contains(h, "**4 examples**") || !strings.Contains(h, "| tokens (") {

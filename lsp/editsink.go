@@ -10,6 +10,7 @@ import (
 
 	"github.com/ftls-dev/ftls/generator"
 	"github.com/ftls-dev/ftls/internal/textpos"
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 // editorSink inserts each batch at the end of the open training document
@@ -61,13 +62,13 @@ func appendRowsEdit(snap *snapshot, rows [][]byte) editPlan {
 		}
 	}
 	text := bytes.Join(rows, eol)
-	at := Position{}
+	at := protocol.Position{}
 	if last >= 0 {
-		at = Position{Line: last, Character: textpos.UTF16Len(snap.Lines[last].Content())}
+		at = protocol.Position{Line: last, Character: textpos.UTF16Len(snap.Lines[last].Content())}
 		text = append(eol, text...)
 	}
 	return editPlan{
-		edits: []textEdit{{Range: Range{Start: at, End: at}, NewText: string(text)}},
+		edits: []protocol.TextEdit{{Range: protocol.Range{Start: at, End: at}, NewText: string(text)}},
 		holds: func(cur *snapshot) bool { return rowsPresent(cur, rows) == len(rows) },
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/internal/dataset"
 	"github.com/ftls-dev/ftls/internal/engine"
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 // "Fix all safe problems" is computed by the engine on one immutable
@@ -49,7 +50,7 @@ func fixAllEdits(ctx context.Context, snap *snapshot, st *diagnostics.Settings, 
 		// Never expected; if the rows and the engine's edits ever
 		// disagree, the changed span whole is still exact.
 		sp := changedSpan(data, out)
-		fa.edits = []textEdit{{Range: Range{Start: snap.Position(sp.start), End: snap.Position(sp.end)}, NewText: string(sp.text)}}
+		fa.edits = []protocol.TextEdit{{Range: protocol.Range{Start: snap.Position(sp.start), End: snap.Position(sp.end)}, NewText: string(sp.text)}}
 	}
 	return fa, nil
 }
@@ -78,7 +79,7 @@ func rowsWithFixes(snap *snapshot, r *result) []dataset.Row {
 func fixAllOf(snap *snapshot, rows []engine.RowEdit, bom *byteSpan) fixAll {
 	spans := rowSpans(snap, rows, bom)
 	fa := fixAll{rows: len(rows)}
-	fa.edits = make([]textEdit, 0, len(spans))
+	fa.edits = make([]protocol.TextEdit, 0, len(spans))
 	deleted := 0
 	for _, e := range rows {
 		if e.New == nil {
@@ -86,8 +87,8 @@ func fixAllOf(snap *snapshot, rows []engine.RowEdit, bom *byteSpan) fixAll {
 		}
 	}
 	for _, sp := range spans {
-		fa.edits = append(fa.edits, textEdit{
-			Range:   Range{Start: snap.Position(sp.start), End: snap.Position(sp.end)},
+		fa.edits = append(fa.edits, protocol.TextEdit{
+			Range:   protocol.Range{Start: snap.Position(sp.start), End: snap.Position(sp.end)},
 			NewText: string(sp.text),
 		})
 	}
@@ -127,7 +128,7 @@ func (s *Server) fixAllInBackground(uri string) {
 	switch {
 	case err != nil:
 		s.log.Errorf("fix all %s: %v", uri, err)
-		s.showMessage(messageWarning, fmt.Sprintf("ftls: fix all was not applied: %v; ask for it again", err))
+		s.showMessage(protocol.MessageWarning, fmt.Sprintf("ftls: fix all was not applied: %v; ask for it again", err))
 	case rows > 0:
 		s.log.Infof("fix all %s: %d rows fixed", uri, rows)
 	}

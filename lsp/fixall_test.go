@@ -15,6 +15,7 @@ import (
 
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/internal/engine"
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 // TestFixAllEdits checks that the edits of "fix all" turn the text into
@@ -55,10 +56,10 @@ func TestFixAllEdits(t *testing.T) {
 
 // checkEditShape fails when edits are out of order, overlap, or put a
 // position between the two halves of a surrogate pair.
-func checkEditShape(t *testing.T, name, text string, edits []textEdit) {
+func checkEditShape(t *testing.T, name, text string, edits []protocol.TextEdit) {
 	t.Helper()
 	lines := strings.Split(text, "\n")
-	inPair := func(p Position) bool {
+	inPair := func(p protocol.Position) bool {
 		if p.Line >= len(lines) {
 			return false
 		}
@@ -116,32 +117,32 @@ func genDatasetFile(t testing.TB, rows int) string {
 // version is refused; otherwise the edits are applied to the local copy
 // and sent back as one didChange of incremental changes, before the
 // answer.
-func (d *doc) applyAsEditor(params json.RawMessage) applyWorkspaceEditResult {
-	var p applyWorkspaceEditParams
+func (d *doc) applyAsEditor(params json.RawMessage) protocol.ApplyWorkspaceEditResult {
+	var p protocol.ApplyWorkspaceEditParams
 	if err := json.Unmarshal(params, &p); err != nil {
-		return applyWorkspaceEditResult{FailureReason: err.Error()}
+		return protocol.ApplyWorkspaceEditResult{FailureReason: err.Error()}
 	}
 	for _, dc := range p.Edit.DocumentChanges {
 		if dc.TextDocument.URI != d.uri {
 			continue
 		}
 		if dc.TextDocument.Version != d.version {
-			return applyWorkspaceEditResult{FailureReason: "stale"}
+			return protocol.ApplyWorkspaceEditResult{FailureReason: "stale"}
 		}
 		d.version++
 		d.text = applyEdits(d.text, dc.Edits)
 		// Last edit first, so that each range still means what it meant.
-		changes := make([]contentChange, len(dc.Edits))
+		changes := make([]protocol.TextDocumentContentChangeEvent, len(dc.Edits))
 		for i, e := range dc.Edits {
 			r := e.Range
-			changes[len(dc.Edits)-1-i] = contentChange{Range: &r, Text: e.NewText}
+			changes[len(dc.Edits)-1-i] = protocol.TextDocumentContentChangeEvent{Range: &r, Text: e.NewText}
 		}
 		d.c.notify("textDocument/didChange", didChangeParams{
-			TextDocument:   versionedTextDocumentIdentifier{URI: d.uri, Version: d.version},
+			TextDocument:   protocol.VersionedTextDocumentIdentifier{URI: d.uri, Version: d.version},
 			ContentChanges: changes,
 		})
 	}
-	return applyWorkspaceEditResult{Applied: true}
+	return protocol.ApplyWorkspaceEditResult{Applied: true}
 }
 
 // TestServeFixAllReplay asks for "fix all" right after the first
@@ -186,9 +187,9 @@ func TestServeFixAllReplay(t *testing.T) {
 					// Once every finding is in: only the rows with fixes are fixed.
 					c.waitFull(uri, 1)
 				}
-				var actions []codeAction
+				var actions []protocol.CodeAction
 				c.mustCall("textDocument/codeAction", map[string]any{
-					"textDocument": textDocumentIdentifier{URI: uri}, "range": Range{},
+					"textDocument": protocol.TextDocumentIdentifier{URI: uri}, "range": protocol.Range{},
 					"context": map[string]any{"diagnostics": []any{}, "only": []string{kindFixAll}},
 				}, &actions)
 				if len(actions) != 1 {
@@ -210,7 +211,7 @@ func TestServeFixAllReplay(t *testing.T) {
 						raw, _ := json.Marshal(arg)
 						args = append(args, raw)
 					}
-					c.mustCall("workspace/executeCommand", executeCommandParams{Command: a.Command.Command, Arguments: args}, nil)
+					c.mustCall("workspace/executeCommand", protocol.ExecuteCommandParams{Command: a.Command.Command, Arguments: args}, nil)
 					c.waitFor("the fix-all edit", func() bool { return len(c.applied) > applied })
 					// The server verifies the edit once the didChange is in;
 					// closing the document before would stop that.
@@ -221,7 +222,7 @@ func TestServeFixAllReplay(t *testing.T) {
 				if d.text != string(want) {
 					t.Fatalf("replay %d: fix all gives a text that differs from ftls fix's at byte %d", i, firstDiff(d.text, string(want)))
 				}
-				c.notify("textDocument/didClose", didCloseParams{TextDocument: textDocumentIdentifier{URI: uri}})
+				c.notify("textDocument/didClose", protocol.DidCloseParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri}})
 			}
 			c.mu.Lock()
 			defer c.mu.Unlock()
@@ -272,21 +273,21 @@ func TestServeFixAllStale(t *testing.T) {
 	var mu sync.Mutex
 	dropped := 0
 	c.mu.Lock()
-	c.onApply = func(params json.RawMessage) applyWorkspaceEditResult {
+	c.onApply = func(params json.RawMessage) protocol.ApplyWorkspaceEditResult {
 		mu.Lock()
 		defer mu.Unlock()
 		if dropped == 0 {
 			dropped++
 			// The user types in row 3, and the editor drops the edit
 			// for the older version but says it applied it.
-			at := Position{Line: 3, Character: strings.Index(rows[3], `hi 3"`) + len("hi 3")}
-			d.edit(Range{Start: at, End: at}, "!")
-			return applyWorkspaceEditResult{Applied: true}
+			at := protocol.Position{Line: 3, Character: strings.Index(rows[3], `hi 3"`) + len("hi 3")}
+			d.edit(protocol.Range{Start: at, End: at}, "!")
+			return protocol.ApplyWorkspaceEditResult{Applied: true}
 		}
 		return d.applyAsEditor(params)
 	}
 	c.mu.Unlock()
-	c.mustCall("workspace/executeCommand", map[string]any{"command": cmdFixAll, "arguments": []any{versionedTextDocumentIdentifier{URI: uri, Version: 1}}}, nil)
+	c.mustCall("workspace/executeCommand", map[string]any{"command": cmdFixAll, "arguments": []any{protocol.VersionedTextDocumentIdentifier{URI: uri, Version: 1}}}, nil)
 	c.waitFor("the second fix-all edit", func() bool { return len(c.applied) >= 2 })
 	mu.Lock()
 	got := d.text

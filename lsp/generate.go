@@ -12,6 +12,7 @@ import (
 	"github.com/ftls-dev/ftls/generator"
 	"github.com/ftls-dev/ftls/internal/plan"
 	"github.com/ftls-dev/ftls/internal/workspace"
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 // "Generate N examples": a code action and command that writes new
@@ -107,7 +108,7 @@ func (s *Server) generateCommand(raw json.RawMessage) error {
 	s.goSafe("generate", func() {
 		if err := s.runGenerate(pl, dataset, args); err != nil {
 			s.log.Warningf("generate %s: %v", filepath.Base(dataset), err)
-			s.showMessage(messageError, "ftls: "+err.Error())
+			s.showMessage(protocol.MessageError, "ftls: "+err.Error())
 		}
 	})
 	return nil
@@ -125,7 +126,7 @@ func (s *Server) runGenerate(pl *plan.Plan, dataset string, args generateArgs) e
 		return err
 	}
 	if prov.Note != "" {
-		s.showMessage(messageInfo, "ftls: "+prov.Note)
+		s.showMessage(protocol.MessageInfo, "ftls: "+prov.Note)
 	}
 	uri := pathURI(dataset)
 	job := generator.Job{
@@ -142,7 +143,7 @@ func (s *Server) runGenerate(pl *plan.Plan, dataset string, args generateArgs) e
 		return err
 	}
 	if pv.Requested == 0 {
-		s.showMessage(messageInfo, fmt.Sprintf("ftls: nothing to generate: %s already meets the plan", filepath.Base(dataset)))
+		s.showMessage(protocol.MessageInfo, fmt.Sprintf("ftls: nothing to generate: %s already meets the plan", filepath.Base(dataset)))
 		return nil
 	}
 	job.Count = pv.Requested
@@ -154,20 +155,20 @@ func (s *Server) runGenerate(pl *plan.Plan, dataset string, args generateArgs) e
 	if pv.CostKnown {
 		cost = fmt.Sprintf("$%.2f", pv.Cost)
 	}
-	var answer *messageActionItem
+	var answer *protocol.MessageActionItem
 	// The endpoint is named because the plan can set it: a plan from
 	// someone else's repository must not receive the key unnoticed. The
 	// rule is ResolveProvider's, as on the command line; a confirmation
 	// is recorded in the user's configuration folder, never the workspace.
 	msg := fmt.Sprintf("Generate %d examples for %s with %s at %s? Estimated cost %s", pv.Requested, what, prov.Model, generator.RedactURL(prov.BaseURL), cost)
-	actions := []messageActionItem{{Title: "Generate"}, {Title: "Cancel"}}
+	actions := []protocol.MessageActionItem{{Title: "Generate"}, {Title: "Cancel"}}
 	const trustAction = "Send my API key there and generate"
 	if prov.PlanEndpoint != "" {
 		msg += ". The plan chose this endpoint and your API key is not sent to it unless you trust it (remembered for this plan)."
-		actions = []messageActionItem{{Title: "Generate without the key"}, {Title: trustAction}, {Title: "Cancel"}}
+		actions = []protocol.MessageActionItem{{Title: "Generate without the key"}, {Title: trustAction}, {Title: "Cancel"}}
 	}
-	s.callSync("window/showMessageRequest", showMessageRequestParams{
-		Type: messageInfo, Message: msg, Actions: actions,
+	s.callSync("window/showMessageRequest", protocol.ShowMessageRequestParams{
+		Type: protocol.MessageInfo, Message: msg, Actions: actions,
 	}, &answer)
 	if answer == nil || (answer.Title != "Generate" && answer.Title != "Generate without the key" && answer.Title != trustAction) {
 		s.log.Infof("generate %s: not confirmed", filepath.Base(dataset))
@@ -190,9 +191,9 @@ func (s *Server) runGenerate(pl *plan.Plan, dataset string, args generateArgs) e
 			create := s.createFiles
 			s.mu.Unlock()
 			if create {
-				var res applyWorkspaceEditResult
-				s.callSync("workspace/applyEdit", applyResourceEditParams{Label: "ftls: create " + filepath.Base(dataset), Edit: resourceWorkspaceEdit{DocumentChanges: []any{
-					createFile{Kind: "create", URI: uri, Options: &createFileOptions{IgnoreIfExists: true}},
+				var res protocol.ApplyWorkspaceEditResult
+				s.callSync("workspace/applyEdit", protocol.ApplyResourceEditParams{Label: "ftls: create " + filepath.Base(dataset), Edit: protocol.ResourceWorkspaceEdit{DocumentChanges: []any{
+					protocol.CreateFile{Kind: "create", URI: uri, Options: &protocol.CreateFileOptions{IgnoreIfExists: true}},
 				}}}, &res)
 				if !res.Applied {
 					s.log.Warningf("generate: creating %s was refused (%s); writing on disk", dataset, orUnknown(res.FailureReason))
@@ -211,16 +212,16 @@ func (s *Server) runGenerate(pl *plan.Plan, dataset string, args generateArgs) e
 	}
 	s.gens.add(token, cancel)
 	defer s.gens.remove(token)
-	report := func(v workDoneProgress) {
+	report := func(v protocol.WorkDoneProgress) {
 		if progress {
-			s.Notify("$/progress", progressParams{Token: token, Value: v})
+			s.Notify("$/progress", protocol.ProgressParams{Token: token, Value: v})
 		}
 	}
-	report(workDoneProgress{Kind: "begin", Title: "Generating examples", Cancellable: true,
+	report(protocol.WorkDoneProgress{Kind: "begin", Title: "Generating examples", Cancellable: true,
 		Message: fmt.Sprintf("0 / %d with %s", pv.Requested, prov.Model), Percentage: pctOf(0, pv.Requested)})
 	rep, err := generator.Run(ctx, job, func(e generator.Event) {
 		if e.Kind == generator.EventBatch {
-			report(workDoneProgress{Kind: "report", Message: fmt.Sprintf("%d / %d", e.Total, e.Requested), Percentage: pctOf(e.Total, e.Requested)})
+			report(protocol.WorkDoneProgress{Kind: "report", Message: fmt.Sprintf("%d / %d", e.Total, e.Requested), Percentage: pctOf(e.Total, e.Requested)})
 		}
 	})
 	cancelled := ctx.Err() != nil
@@ -228,11 +229,11 @@ func (s *Server) runGenerate(pl *plan.Plan, dataset string, args generateArgs) e
 	if cancelled {
 		end = "cancelled: " + end
 	}
-	report(workDoneProgress{Kind: "end", Message: end})
+	report(protocol.WorkDoneProgress{Kind: "end", Message: end})
 	s.log.Infof("generate %s: %s (%s)", filepath.Base(dataset), end, generator.FormatDropped(rep.Dropped, rep.InvalidRules))
 	switch {
 	case cancelled:
-		s.showMessage(messageInfo, "ftls: generation "+end)
+		s.showMessage(protocol.MessageInfo, "ftls: generation "+end)
 		return nil
 	case err != nil:
 		return fmt.Errorf("generation stopped after %d of %d examples: %w", rep.Accepted, rep.Requested, err)
@@ -241,6 +242,6 @@ func (s *Server) runGenerate(pl *plan.Plan, dataset string, args generateArgs) e
 	if d := rep.DroppedTotal(); d > 0 {
 		msg += fmt.Sprintf("; %d dropped (%s)", d, generator.FormatDropped(rep.Dropped, rep.InvalidRules))
 	}
-	s.showMessage(messageInfo, msg)
+	s.showMessage(protocol.MessageInfo, msg)
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/ftls-dev/ftls/internal/plan"
 	"github.com/ftls-dev/ftls/internal/workspace"
+	"github.com/ftls-dev/ftls/lsp/protocol"
 	"github.com/tliron/glsp"
 )
 
@@ -24,14 +25,14 @@ func generateTitle(n int, category string) string {
 	return fmt.Sprintf("Generate %d %s (ftls)", n, ex)
 }
 
-func generateAction(kind, title string, args generateArgs) codeAction {
-	return codeAction{Title: title, Kind: kind, Command: &command{Title: title, Command: cmdGenerate, Arguments: []any{args}}}
+func generateAction(kind, title string, args generateArgs) protocol.CodeAction {
+	return protocol.CodeAction{Title: title, Kind: kind, Command: &protocol.Command{Title: title, Command: cmdGenerate, Arguments: []any{args}}}
 }
 
 // datasetGenerateActions are the generate actions of a dataset document:
 // the source action on the whole dataset and a quickfix per B001
 // diagnostic in the range (or sent back by the client).
-func (s *Server) datasetGenerateActions(snap *snapshot, r *result, p codeActionParams) []codeAction {
+func (s *Server) datasetGenerateActions(snap *snapshot, r *result, p protocol.CodeActionParams) []protocol.CodeAction {
 	if snap == nil || snap.kind != kindDataset || snap.path == "" || r == nil || r.snap != snap {
 		return nil
 	}
@@ -39,7 +40,7 @@ func (s *Server) datasetGenerateActions(snap *snapshot, r *result, p codeActionP
 	if err != nil || pl == nil {
 		return nil
 	}
-	var out []codeAction
+	var out []protocol.CodeAction
 	counts, rows := map[string]int{}, 0
 	for _, row := range r.res.Rows {
 		if row.Object {
@@ -84,7 +85,7 @@ func (s *Server) datasetGenerateActions(snap *snapshot, r *result, p codeActionP
 				continue // over target: generating elsewhere is the fix
 			}
 			a := generateAction(kindQuickFix, generateTitle(n, cat), generateArgs{URI: snap.uri, Version: snap.version, Category: cat, Count: n})
-			a.Diagnostics = []lspDiagnostic{toLSP(r, i, d)}
+			a.Diagnostics = []protocol.Diagnostic{toLSP(r, i, d)}
 			out = append(out, a)
 		}
 	}
@@ -93,7 +94,7 @@ func (s *Server) datasetGenerateActions(snap *snapshot, r *result, p codeActionP
 
 // planGenerateActions are the generate actions of a plan document: one per
 // category whose entry is in the range and whose target is not met.
-func (s *Server) planGenerateActions(snap *snapshot, p codeActionParams) []codeAction {
+func (s *Server) planGenerateActions(snap *snapshot, p protocol.CodeActionParams) []protocol.CodeAction {
 	if snap == nil || snap.kind != kindPlan || !wants(p.Context.Only, kindGenerate) {
 		return nil
 	}
@@ -101,7 +102,7 @@ func (s *Server) planGenerateActions(snap *snapshot, p codeActionParams) []codeA
 	if pl == nil || pl.HasSyntaxError() || pl.Output.Train == "" {
 		return nil
 	}
-	var out []codeAction
+	var out []protocol.CodeAction
 	var a *workspace.Actuals
 	for _, t := range pl.Targets() {
 		rng, ok := pl.KeyRange("categories", strconv.Itoa(t.Index))
@@ -115,7 +116,7 @@ func (s *Server) planGenerateActions(snap *snapshot, p codeActionParams) []codeA
 		} else if vr, ok := pl.ValueRange("categories", strconv.Itoa(t.Index)); ok {
 			end = vr.End
 		}
-		if !overlaps(Range{Start: rng.Start, End: end}, p.Range) {
+		if !overlaps(protocol.Range{Start: rng.Start, End: end}, p.Range) {
 			continue
 		}
 		if a == nil {
@@ -137,8 +138,8 @@ func (s *Server) planCodeActionGenerate(ctx *glsp.Context) (any, error) {
 	if err != nil {
 		return res, err
 	}
-	actions, _ := res.([]codeAction)
-	q, err := decode[codeActionParams](ctx)
+	actions, _ := res.([]protocol.CodeAction)
+	q, err := decode[protocol.CodeActionParams](ctx)
 	if err != nil {
 		return actions, nil
 	}

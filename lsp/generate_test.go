@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ftls-dev/ftls/generator/fakeopenai"
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 // "Generate N examples" (generate.go) end to end: `ftls serve` over its
@@ -65,7 +66,7 @@ func newGenFixtureWith(t *testing.T, h func(srv *fakeopenai.Server, req *fakeope
 	t.Cleanup(srv.Close)
 	f.logPath = filepath.Join(t.TempDir(), "ftls.log")
 	f.c = startServer(t, "--log", f.logPath)
-	var res initializeResult
+	var res protocol.InitializeResult
 	f.c.mustCall("initialize", map[string]any{
 		"processId": os.Getpid(), "rootUri": nil,
 		"capabilities": map[string]any{
@@ -93,21 +94,21 @@ func newGenFixtureWith(t *testing.T, h func(srv *fakeopenai.Server, req *fakeope
 	f.c.waitFull(f.train.uri, 1)
 	// The editor: apply the edit to its copy, send didChange, answer.
 	f.c.mu.Lock()
-	f.c.onApply = func(raw json.RawMessage) applyWorkspaceEditResult {
-		var p applyWorkspaceEditParams
+	f.c.onApply = func(raw json.RawMessage) protocol.ApplyWorkspaceEditResult {
+		var p protocol.ApplyWorkspaceEditParams
 		if err := json.Unmarshal(raw, &p); err != nil || len(p.Edit.DocumentChanges) != 1 {
-			return applyWorkspaceEditResult{FailureReason: "unexpected edit"}
+			return protocol.ApplyWorkspaceEditResult{FailureReason: "unexpected edit"}
 		}
 		dc := p.Edit.DocumentChanges[0]
 		f.trainMu.Lock()
 		defer f.trainMu.Unlock()
 		if dc.TextDocument.URI != f.train.uri || dc.TextDocument.Version != f.train.version {
-			return applyWorkspaceEditResult{FailureReason: "version mismatch"}
+			return protocol.ApplyWorkspaceEditResult{FailureReason: "version mismatch"}
 		}
 		for _, e := range dc.Edits {
 			f.train.edit(e.Range, e.NewText)
 		}
-		return applyWorkspaceEditResult{Applied: true}
+		return protocol.ApplyWorkspaceEditResult{Applied: true}
 	}
 	f.c.mu.Unlock()
 	return f
@@ -115,12 +116,12 @@ func newGenFixtureWith(t *testing.T, h func(srv *fakeopenai.Server, req *fakeope
 
 // generateAction asks for the code actions on the "orders" entry of the
 // plan and returns the generate one.
-func (f *genFixture) generateAction(t *testing.T) codeAction {
+func (f *genFixture) generateAction(t *testing.T) protocol.CodeAction {
 	t.Helper()
 	return f.generateActionTitled(t, "Generate 12 examples for orders (ftls)")
 }
 
-func (f *genFixture) generateActionTitled(t *testing.T, want string) codeAction {
+func (f *genFixture) generateActionTitled(t *testing.T, want string) protocol.CodeAction {
 	t.Helper()
 	line := 0
 	for i, l := range strings.Split(f.plan.text, "\n") {
@@ -128,10 +129,10 @@ func (f *genFixture) generateActionTitled(t *testing.T, want string) codeAction 
 			line = i
 		}
 	}
-	var actions []codeAction
+	var actions []protocol.CodeAction
 	f.c.mustCall("textDocument/codeAction", map[string]any{
-		"textDocument": textDocumentIdentifier{URI: f.plan.uri},
-		"range":        Range{Start: Position{Line: line, Character: 4}, End: Position{Line: line, Character: 4}},
+		"textDocument": protocol.TextDocumentIdentifier{URI: f.plan.uri},
+		"range":        protocol.Range{Start: protocol.Position{Line: line, Character: 4}, End: protocol.Position{Line: line, Character: 4}},
 		"context":      map[string]any{"diagnostics": []any{}},
 	}, &actions)
 	for _, a := range actions {
@@ -143,12 +144,12 @@ func (f *genFixture) generateActionTitled(t *testing.T, want string) codeAction 
 		}
 	}
 	t.Fatalf("no generate action on the orders entry: %+v", actions)
-	return codeAction{}
+	return protocol.CodeAction{}
 }
 
 type progressNote struct {
-	Token string           `json:"token"`
-	Value workDoneProgress `json:"value"`
+	Token string                    `json:"token"`
+	Value protocol.WorkDoneProgress `json:"value"`
 }
 
 func (f *genFixture) progress() []progressNote {
@@ -216,7 +217,7 @@ func TestGeneratePlanCategory(t *testing.T) {
 	if len(reqs) != 1 {
 		t.Fatalf("%d showMessageRequests, want 1", len(reqs))
 	}
-	var mr showMessageRequestParams
+	var mr protocol.ShowMessageRequestParams
 	json.Unmarshal(reqs[0], &mr)
 	if !strings.HasPrefix(mr.Message, "Generate 12 examples for orders with gpt-4o-mini at "+f.srv.URL+"? Estimated cost $") {
 		t.Errorf("confirmation %q", mr.Message)
@@ -361,7 +362,7 @@ func TestGenerateProviderError(t *testing.T) {
 	var msg string
 	f.c.waitFor("an error message", func() bool {
 		for _, m := range f.c.messages {
-			if m.Type == messageError {
+			if m.Type == protocol.MessageError {
 				msg = m.Message
 				return true
 			}
@@ -425,13 +426,13 @@ func TestGenerateDatasetActions(t *testing.T) {
 	}
 	f := newGenFixtureWith(t, func(srv *fakeopenai.Server, req *fakeopenai.Request) *fakeopenai.Reply { return nil }, true, b.String())
 	ds := f.c.waitFull(f.train.uri, 1)
-	var actions []codeAction
+	var actions []protocol.CodeAction
 	f.c.mustCall("textDocument/codeAction", map[string]any{
-		"textDocument": textDocumentIdentifier{URI: f.train.uri},
-		"range":        Range{End: Position{Line: 1000}},
+		"textDocument": protocol.TextDocumentIdentifier{URI: f.train.uri},
+		"range":        protocol.Range{End: protocol.Position{Line: 1000}},
 		"context":      map[string]any{"diagnostics": []any{}},
 	}, &actions)
-	var source, fix *codeAction
+	var source, fix *protocol.CodeAction
 	for i, a := range actions {
 		switch {
 		case a.Kind == kindGenerate:
@@ -470,7 +471,7 @@ func TestGenerateDatasetActions(t *testing.T) {
 	}
 }
 
-func titles(actions []codeAction) []string {
+func titles(actions []protocol.CodeAction) []string {
 	var out []string
 	for _, a := range actions {
 		out = append(out, a.Kind+": "+a.Title)
@@ -492,7 +493,7 @@ func TestGenerateResolveError(t *testing.T) {
 	var msg string
 	f.c.waitFor("an error message", func() bool {
 		for _, m := range f.c.messages {
-			if m.Type == messageError {
+			if m.Type == protocol.MessageError {
 				msg = m.Message
 				return true
 			}
@@ -516,15 +517,15 @@ func TestGenerateRetriesRefusedEdit(t *testing.T) {
 	f.c.mu.Lock()
 	apply := f.c.onApply
 	refused := false
-	f.c.onApply = func(raw json.RawMessage) applyWorkspaceEditResult {
+	f.c.onApply = func(raw json.RawMessage) protocol.ApplyWorkspaceEditResult {
 		if !refused {
 			refused = true
 			f.trainMu.Lock()
 			lines := strings.Split(f.train.text, "\n")
-			end := Position{Line: len(lines) - 1, Character: utf16Len(lines[len(lines)-1])}
-			f.train.edit(Range{Start: end, End: end}, "\n") // a blank line typed at the end
+			end := protocol.Position{Line: len(lines) - 1, Character: utf16Len(lines[len(lines)-1])}
+			f.train.edit(protocol.Range{Start: end, End: end}, "\n") // a blank line typed at the end
 			f.trainMu.Unlock()
-			return applyWorkspaceEditResult{FailureReason: "the document changed"}
+			return protocol.ApplyWorkspaceEditResult{FailureReason: "the document changed"}
 		}
 		return apply(raw)
 	}
@@ -578,20 +579,20 @@ func TestGenerateDroppedEditIsSentAgain(t *testing.T) {
 	f.c.mu.Lock()
 	apply := f.c.onApply
 	edits := 0
-	f.c.onApply = func(raw json.RawMessage) applyWorkspaceEditResult {
+	f.c.onApply = func(raw json.RawMessage) protocol.ApplyWorkspaceEditResult {
 		edits++
 		f.trainMu.Lock()
 		// A keystroke in the first row's content, before the edit.
-		at := Position{Line: 0, Character: strings.Index(f.train.text, `"content": "`) + len(`"content": "`)}
-		f.train.edit(Range{Start: at, End: at}, "x")
+		at := protocol.Position{Line: 0, Character: strings.Index(f.train.text, `"content": "`) + len(`"content": "`)}
+		f.train.edit(protocol.Range{Start: at, End: at}, "x")
 		f.trainMu.Unlock()
 		if edits == 1 {
-			return applyWorkspaceEditResult{Applied: true} // dropped, as stale
+			return protocol.ApplyWorkspaceEditResult{Applied: true} // dropped, as stale
 		}
 		// The keystroke made the edit stale too; an editor that applies
 		// it anyway (VS Code rebases nothing; this one is lenient) would
 		// be refused by version, so apply it on the new version.
-		var p applyWorkspaceEditParams
+		var p protocol.ApplyWorkspaceEditParams
 		json.Unmarshal(raw, &p)
 		p.Edit.DocumentChanges[0].TextDocument.Version = f.train.version
 		raw, _ = json.Marshal(p)
@@ -629,8 +630,8 @@ func TestGenerateDroppedEditIsSentAgain(t *testing.T) {
 func TestGenerateNeverAppliedIsReported(t *testing.T) {
 	f := newGenFixture(t, func(srv *fakeopenai.Server, req *fakeopenai.Request) *fakeopenai.Reply { return nil })
 	f.c.mu.Lock()
-	f.c.onApply = func(raw json.RawMessage) applyWorkspaceEditResult {
-		return applyWorkspaceEditResult{FailureReason: "read-only buffer"}
+	f.c.onApply = func(raw json.RawMessage) protocol.ApplyWorkspaceEditResult {
+		return protocol.ApplyWorkspaceEditResult{FailureReason: "read-only buffer"}
 	}
 	f.c.mu.Unlock()
 	a := f.generateAction(t)
@@ -668,9 +669,9 @@ func TestGenerateDatasetActionCountsValidation(t *testing.T) {
 	uri := pathURI(filepath.Join(f.dir, "training_data.jsonl"))
 	f.c.open(uri, "jsonl", train.String())
 	f.c.waitFull(uri, 1)
-	var actions []codeAction
+	var actions []protocol.CodeAction
 	f.c.mustCall("textDocument/codeAction", map[string]any{
-		"textDocument": textDocumentIdentifier{URI: uri}, "range": Range{},
+		"textDocument": protocol.TextDocumentIdentifier{URI: uri}, "range": protocol.Range{},
 		"context": map[string]any{"diagnostics": []any{}, "only": []string{kindGenerate}},
 	}, &actions)
 	// 30 planned, 10 training and 4 validation examples.

@@ -13,6 +13,7 @@ import (
 	"github.com/ftls-dev/ftls/internal/engine"
 	"github.com/ftls-dev/ftls/internal/rowview"
 	"github.com/ftls-dev/ftls/internal/stats"
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 // Hover on a row shows what the model will see (package rowview): the
@@ -23,7 +24,7 @@ import (
 // row.
 
 func (s *Server) hover(ctx *glsp.Context) (any, error) {
-	p, err := decode[textDocumentPositionParams](ctx)
+	p, err := decode[protocol.TextDocumentPositionParams](ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -58,8 +59,8 @@ func (s *Server) hover(ctx *glsp.Context) (any, error) {
 	if len(parts) == 0 {
 		return nil, nil
 	}
-	rng := Range{Start: Position{Line: ln}, End: snap.Position(snap.Starts()[ln] + int64(len(l.Content())))}
-	return hover{Contents: markupContent{Kind: "markdown", Value: strings.Join(parts, "\n\n---\n\n")}, Range: &rng}, nil
+	rng := protocol.Range{Start: protocol.Position{Line: ln}, End: snap.Position(snap.Starts()[ln] + int64(len(l.Content())))}
+	return protocol.Hover{Contents: protocol.MarkupContent{Kind: "markdown", Value: strings.Join(parts, "\n\n---\n\n")}, Range: &rng}, nil
 }
 
 // settingsOf returns the settings the latest result used, or the current

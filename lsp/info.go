@@ -11,6 +11,7 @@ import (
 	"github.com/ftls-dev/ftls/internal/info"
 	"github.com/ftls-dev/ftls/internal/plan"
 	"github.com/ftls-dev/ftls/internal/workspace"
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 // infoPath is the plan's output.info, else dataset_info.txt next to the
@@ -80,7 +81,7 @@ func (s *Server) runInfo(snap *snapshot) error {
 	if err := atomicfile.WriteFile(docPath, text.Bytes()); err != nil {
 		return fmt.Errorf("writing %s: %w", docPath, err)
 	}
-	s.showMessage(messageInfo, fmt.Sprintf("ftls: wrote %s (%d training, %d validation examples)", docPath, rep.TrainExamples, rep.ValidExamples))
+	s.showMessage(protocol.MessageInfo, fmt.Sprintf("ftls: wrote %s (%d training, %d validation examples)", docPath, rep.TrainExamples, rep.ValidExamples))
 	s.showFile(pathURI(docPath))
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 
+	"github.com/ftls-dev/ftls/lsp/protocol"
 	"github.com/tliron/glsp"
 )
 
@@ -12,7 +13,7 @@ import (
 // settings), initialized, shutdown and exit.
 
 func (s *Server) initialize(ctx *glsp.Context) (any, error) {
-	p, err := decode[initializeParams](ctx)
+	p, err := decode[protocol.InitializeParams](ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -43,21 +44,21 @@ func (s *Server) initialize(ctx *glsp.Context) (any, error) {
 		if _, err := s.cfg.setClient(p.InitializationOptions); err != nil {
 			s.log.Warningf("initializationOptions: %v", err)
 			msg := "ftls: invalid initializationOptions, using defaults: " + err.Error()
-			s.goSafe("showMessage", func() { s.showMessage(messageWarning, msg) })
+			s.goSafe("showMessage", func() { s.showMessage(protocol.MessageWarning, msg) })
 		}
 	}
-	return initializeResult{
-		Capabilities: serverCapabilities{
+	return protocol.InitializeResult{
+		Capabilities: protocol.ServerCapabilities{
 			PositionEncoding:       "utf-16",
-			TextDocumentSync:       textDocumentSyncOptions{OpenClose: true, Change: syncIncremental},
+			TextDocumentSync:       protocol.TextDocumentSyncOptions{OpenClose: true, Change: protocol.SyncIncremental},
 			HoverProvider:          true,
-			CodeActionProvider:     codeActionOptions{CodeActionKinds: []string{kindQuickFix, kindFixAll, kindInsertSections, kindSplit, kindInfo, kindGenerate}},
-			CompletionProvider:     &completionOptions{TriggerCharacters: []string{":", " "}},
-			CodeLensProvider:       codeLensOptions{},
+			CodeActionProvider:     protocol.CodeActionOptions{CodeActionKinds: []string{kindQuickFix, kindFixAll, kindInsertSections, kindSplit, kindInfo, kindGenerate}},
+			CompletionProvider:     &protocol.CompletionOptions{TriggerCharacters: []string{":", " "}},
+			CodeLensProvider:       protocol.CodeLensOptions{},
 			DocumentSymbolProvider: true,
-			ExecuteCommandProvider: executeCommandOptions{Commands: []string{cmdFixAll, cmdStats, cmdSplit, cmdInfo, cmdGenerate}},
+			ExecuteCommandProvider: protocol.ExecuteCommandOptions{Commands: []string{cmdFixAll, cmdStats, cmdSplit, cmdInfo, cmdGenerate}},
 		},
-		ServerInfo: serverInfo{Name: "ftls", Version: s.version},
+		ServerInfo: protocol.ServerInfo{Name: "ftls", Version: s.version},
 	}, nil
 }
 

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 // TestServePairingByStem pairs an open validation file with the training
@@ -26,7 +28,7 @@ func TestServePairingByStem(t *testing.T) {
 	uri := pathURI(filepath.Join(dir, "foo-valid.jsonl"))
 	c.open(uri, "jsonl", trainRows[1]+"\n"+other+"\n")
 	got := c.waitFull(uri, 1)
-	var leaks, shares []lspDiagnostic
+	var leaks, shares []protocol.Diagnostic
 	for _, d := range got {
 		switch d.Code {
 		case "D004":

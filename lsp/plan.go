@@ -11,6 +11,7 @@ import (
 	"github.com/ftls-dev/ftls/internal/engine"
 	"github.com/ftls-dev/ftls/internal/plan"
 	"github.com/ftls-dev/ftls/internal/workspace"
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 // Plan files (*.plan.yaml) in the editor: their diagnostics (P001–P006,
@@ -32,7 +33,7 @@ const (
 func planAware(datasetH, planH handlerFunc) handlerFunc {
 	return func(s *Server, ctx *glsp.Context) (any, error) {
 		var p struct {
-			TextDocument textDocumentIdentifier `json:"textDocument"`
+			TextDocument protocol.TextDocumentIdentifier `json:"textDocument"`
 		}
 		if len(ctx.Params) > 0 {
 			_ = json.Unmarshal(ctx.Params, &p)
@@ -134,7 +135,7 @@ func (s *Server) planDataset(path string) (res *engine.Result, pending bool) {
 // --- hover ---
 
 func (s *Server) planHover(ctx *glsp.Context) (any, error) {
-	q, err := decode[textDocumentPositionParams](ctx)
+	q, err := decode[protocol.TextDocumentPositionParams](ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -155,13 +156,13 @@ func (s *Server) planHover(ctx *glsp.Context) (any, error) {
 	if note := s.actualNote(p, path); note != "" {
 		md += "\n---\n\n" + note
 	}
-	var rng Range
+	var rng protocol.Range
 	if onKey {
 		rng, _ = p.KeyRange(path...)
 	} else {
 		rng, _ = p.ValueRange(path...)
 	}
-	return hover{Contents: markupContent{Kind: "markdown", Value: md}, Range: &rng}, nil
+	return protocol.Hover{Contents: protocol.MarkupContent{Kind: "markdown", Value: md}, Range: &rng}, nil
 }
 
 // actualNote puts the actual number next to the planned one for the keys
@@ -179,7 +180,7 @@ func (s *Server) actualNote(p *plan.Plan, path []string) string {
 // didSave re-checks the open datasets when a plan is saved: the settings
 // they are checked with come from the plan on disk.
 func (s *Server) didSave(ctx *glsp.Context) (any, error) {
-	p, err := decode[didCloseParams](ctx)
+	p, err := decode[protocol.DidCloseParams](ctx)
 	if err != nil {
 		return nil, err
 	}

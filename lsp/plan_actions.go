@@ -8,6 +8,7 @@ import (
 
 	"github.com/ftls-dev/ftls/internal/plan"
 	"github.com/ftls-dev/ftls/internal/workspace"
+	"github.com/ftls-dev/ftls/lsp/protocol"
 	"github.com/tliron/glsp"
 )
 
@@ -17,12 +18,12 @@ const kindInsertSections = "source.insertMissingSections.ftls"
 
 func (s *Server) planCodeLens(ctx *glsp.Context) (any, error) {
 	q, err := decode[struct {
-		TextDocument textDocumentIdentifier `json:"textDocument"`
+		TextDocument protocol.TextDocumentIdentifier `json:"textDocument"`
 	}](ctx)
 	if err != nil {
 		return nil, err
 	}
-	lenses := []codeLens{}
+	lenses := []protocol.CodeLens{}
 	snap := s.docs.get(q.TextDocument.URI)
 	if snap == nil {
 		return lenses, nil
@@ -45,17 +46,17 @@ func (s *Server) planCodeLens(ctx *glsp.Context) (any, error) {
 			n := a.PerCat[t.Name]
 			title += fmt.Sprintf(" · actual %d · %s", n, workspace.Shortfall(t.Count, n))
 		}
-		lenses = append(lenses, codeLens{Range: Range{Start: rng.Start, End: rng.Start}, Command: &command{Title: title}})
+		lenses = append(lenses, protocol.CodeLens{Range: protocol.Range{Start: rng.Start, End: rng.Start}, Command: &protocol.Command{Title: title}})
 	}
 	return lenses, nil
 }
 
 func (s *Server) planCodeAction(ctx *glsp.Context) (any, error) {
-	q, err := decode[codeActionParams](ctx)
+	q, err := decode[protocol.CodeActionParams](ctx)
 	if err != nil {
 		return nil, err
 	}
-	actions := []codeAction{}
+	actions := []protocol.CodeAction{}
 	snap, r := s.current(q.TextDocument.URI)
 	if snap == nil {
 		return actions, nil
@@ -63,7 +64,7 @@ func (s *Server) planCodeAction(ctx *glsp.Context) (any, error) {
 	if wants(q.Context.Only, kindQuickFix) && r != nil && r.snap == snap {
 		picked := map[int]bool{}
 		for _, cd := range q.Context.Diagnostics {
-			var data diagnosticData
+			var data protocol.DiagnosticData
 			if json.Unmarshal(cd.Data, &data) == nil && data.Version == r.shownVersion && data.Fix >= 0 && data.Fix < len(r.res.Diagnostics) {
 				picked[data.Fix] = true
 			}
@@ -81,9 +82,9 @@ func (s *Server) planCodeAction(ctx *glsp.Context) (any, error) {
 			if err != nil || len(edits) == 0 {
 				continue
 			}
-			actions = append(actions, codeAction{
+			actions = append(actions, protocol.CodeAction{
 				Title: fmt.Sprintf("%s (%s)", d.Fix.Title, d.Code), Kind: kindQuickFix,
-				Diagnostics: []lspDiagnostic{toLSP(r, i, d)}, IsPreferred: true,
+				Diagnostics: []protocol.Diagnostic{toLSP(r, i, d)}, IsPreferred: true,
 				Edit: versionedEdit(snap, edits),
 			})
 		}
@@ -102,9 +103,9 @@ func (s *Server) planCodeAction(ctx *glsp.Context) (any, error) {
 					insert = "\n" + insert
 				}
 				end := snap.Position(snap.Size())
-				actions = append(actions, codeAction{
+				actions = append(actions, protocol.CodeAction{
 					Title: "Insert missing sections (ftls)", Kind: kindInsertSections,
-					Edit: versionedEdit(snap, []textEdit{{Range: Range{Start: end, End: end}, NewText: insert}}),
+					Edit: versionedEdit(snap, []protocol.TextEdit{{Range: protocol.Range{Start: end, End: end}, NewText: insert}}),
 				})
 			}
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/ftls-dev/ftls/internal/engine"
 	"github.com/ftls-dev/ftls/internal/plan"
 	"github.com/ftls-dev/ftls/internal/workspace"
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 // planLines is examples/support.plan.yaml cut down: style.response_length
@@ -86,8 +87,8 @@ func planFixture(t *testing.T) (dir, planPath, text string) {
 
 func (c *client) completionLabels(uri string, line, char int) []string {
 	c.t.Helper()
-	var list completionList
-	c.mustCall("textDocument/completion", textDocumentPositionParams{TextDocument: textDocumentIdentifier{URI: uri}, Position: Position{Line: line, Character: char}}, &list)
+	var list protocol.CompletionList
+	c.mustCall("textDocument/completion", protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri}, Position: protocol.Position{Line: line, Character: char}}, &list)
 	var out []string
 	for _, it := range list.Items {
 		out = append(out, it.Label)
@@ -120,10 +121,10 @@ func TestServePlanDiagnosticsAndFixes(t *testing.T) {
 	}
 
 	// Quick fix: the rename, versioned.
-	var actions []codeAction
+	var actions []protocol.CodeAction
 	c.mustCall("textDocument/codeAction", map[string]any{
-		"textDocument": textDocumentIdentifier{URI: uri}, "range": p002.Range,
-		"context": map[string]any{"diagnostics": []lspDiagnostic{p002}, "only": []string{"quickfix"}},
+		"textDocument": protocol.TextDocumentIdentifier{URI: uri}, "range": p002.Range,
+		"context": map[string]any{"diagnostics": []protocol.Diagnostic{p002}, "only": []string{"quickfix"}},
 	}, &actions)
 	if len(actions) != 1 || actions[0].Kind != "quickfix" || actions[0].Edit == nil {
 		t.Fatalf("plan quick fixes: %+v", actions)
@@ -147,7 +148,7 @@ func TestServePlanDiagnosticsAndFixes(t *testing.T) {
 	other := pathURI(filepath.Join(filepath.Dir(planPath), "other.plan.yaml"))
 	o := c.open(other, "yaml", "task:\n  type: qa\n")
 	got = c.waitFull(other, 1)
-	var p003 *lspDiagnostic
+	var p003 *protocol.Diagnostic
 	for i := range got {
 		if got[i].Code == "P003" {
 			p003 = &got[i]
@@ -157,8 +158,8 @@ func TestServePlanDiagnosticsAndFixes(t *testing.T) {
 		t.Fatalf("no P003 for a plan without version:\n%s", codes(got))
 	}
 	c.mustCall("textDocument/codeAction", map[string]any{
-		"textDocument": textDocumentIdentifier{URI: other}, "range": p003.Range,
-		"context": map[string]any{"diagnostics": []lspDiagnostic{*p003}, "only": []string{"quickfix"}},
+		"textDocument": protocol.TextDocumentIdentifier{URI: other}, "range": p003.Range,
+		"context": map[string]any{"diagnostics": []protocol.Diagnostic{*p003}, "only": []string{"quickfix"}},
 	}, &actions)
 	if len(actions) != 1 || actions[0].Edit == nil || actions[0].Edit.DocumentChanges[0].TextDocument.Version != 1 {
 		t.Fatalf("P003 quick fix: %+v", actions)
@@ -216,14 +217,14 @@ func TestServePlanHoverCompletionLens(t *testing.T) {
 	if got := c.completionLabels(uri, 24, 20); len(got) != 0 {
 		t.Errorf("completion in the value of an unknown key: %v", got)
 	}
-	var list completionList
-	c.mustCall("textDocument/completion", textDocumentPositionParams{TextDocument: textDocumentIdentifier{URI: uri}, Position: Position{Line: 24, Character: 2}}, &list)
+	var list protocol.CompletionList
+	c.mustCall("textDocument/completion", protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri}, Position: protocol.Position{Line: 24, Character: 2}}, &list)
 	for _, it := range list.Items {
 		if it.Label == "response_length" && (it.InsertText != "response_length: " || it.Kind != completionProperty || it.Documentation == nil || !strings.Contains(it.Documentation.Value, "**style.response_length**")) {
 			t.Errorf("completion item: %+v", it)
 		}
 	}
-	c.mustCall("textDocument/completion", textDocumentPositionParams{TextDocument: textDocumentIdentifier{URI: uri}, Position: Position{Line: len(planLines)}}, &list)
+	c.mustCall("textDocument/completion", protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri}, Position: protocol.Position{Line: len(planLines)}}, &list)
 	for _, it := range list.Items {
 		if it.Label == "generation" && it.InsertText != "generation:" {
 			t.Errorf("completion of a section: %+v", it)
@@ -232,7 +233,7 @@ func TestServePlanHoverCompletionLens(t *testing.T) {
 	if top := c.completionLabels(uri, len(planLines), 0); !slices.Contains(top, "generation") || !slices.Contains(top, "lint") || slices.Contains(top, "size") {
 		t.Errorf("top-level keys: %v", top)
 	}
-	d.edit(Range{Start: Position{Line: 24, Character: 2}, End: Position{Line: 24, Character: len(planLines[24])}}, "response_length: ")
+	d.edit(protocol.Range{Start: protocol.Position{Line: 24, Character: 2}, End: protocol.Position{Line: 24, Character: len(planLines[24])}}, "response_length: ")
 	if got := c.completionLabels(uri, 24, len("  response_length: ")); strings.Join(got, ",") != "brief,moderate,detailed,step-by-step" {
 		t.Errorf("values of style.response_length: %v", got)
 	}
@@ -241,8 +242,8 @@ func TestServePlanHoverCompletionLens(t *testing.T) {
 	}
 
 	// Code lens per category.
-	var lenses []codeLens
-	c.mustCall("textDocument/codeLens", map[string]any{"textDocument": textDocumentIdentifier{URI: uri}}, &lenses)
+	var lenses []protocol.CodeLens
+	c.mustCall("textDocument/codeLens", map[string]any{"textDocument": protocol.TextDocumentIdentifier{URI: uri}}, &lenses)
 	var titles []string
 	for _, l := range lenses {
 		titles = append(titles, fmt.Sprintf("%d: %s", l.Range.Start.Line, l.Command.Title))
@@ -259,9 +260,9 @@ func TestServePlanHoverCompletionLens(t *testing.T) {
 	}
 
 	// Insert missing sections: generation and lint, at the end, versioned.
-	var actions []codeAction
+	var actions []protocol.CodeAction
 	c.mustCall("textDocument/codeAction", map[string]any{
-		"textDocument": textDocumentIdentifier{URI: uri}, "range": Range{},
+		"textDocument": protocol.TextDocumentIdentifier{URI: uri}, "range": protocol.Range{},
 		"context": map[string]any{"diagnostics": []any{}, "only": []string{"source"}},
 	}, &actions)
 	if len(actions) != 1 || actions[0].Kind != kindInsertSections || actions[0].Edit == nil {
@@ -272,7 +273,7 @@ func TestServePlanHoverCompletionLens(t *testing.T) {
 		t.Fatalf("insert edit: %+v", ch)
 	}
 	e := ch[0].Edits[0]
-	end := Position{Line: len(planLines)}
+	end := protocol.Position{Line: len(planLines)}
 	if e.Range.Start != end || e.Range.End != end || !strings.Contains(e.NewText, "\ngeneration:\n") || !strings.Contains(e.NewText, "\nlint:") || strings.Contains(e.NewText, "\nsize:") {
 		t.Errorf("insert edit %+v:\n%s", e.Range, e.NewText)
 	}
@@ -318,7 +319,7 @@ func TestServePlanHoverCompletionLens(t *testing.T) {
 	if err := os.WriteFile(planPath, []byte(strings.Replace(text, "weight: 3", "weight: 2", 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c.notify("textDocument/didSave", map[string]any{"textDocument": textDocumentIdentifier{URI: uri}})
+	c.notify("textDocument/didSave", map[string]any{"textDocument": protocol.TextDocumentIdentifier{URI: uri}})
 	c.waitFor("B001 gone after saving the plan", func() bool {
 		p := c.diags[turi]
 		return len(p.Diagnostics) > 0 && !strings.Contains(codes(p.Diagnostics), "B001")
@@ -348,18 +349,18 @@ func TestServePlanBroken(t *testing.T) {
 				width = len(lines[ln])
 			}
 			for ch := 0; ch <= width+1; ch++ {
-				pos := textDocumentPositionParams{TextDocument: textDocumentIdentifier{URI: uri}, Position: Position{Line: ln, Character: ch}}
-				var h *hover
+				pos := protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri}, Position: protocol.Position{Line: ln, Character: ch}}
+				var h *protocol.Hover
 				c.mustCall("textDocument/hover", pos, &h)
-				var list completionList
+				var list protocol.CompletionList
 				c.mustCall("textDocument/completion", pos, &list)
 			}
 		}
-		var lenses []codeLens
-		c.mustCall("textDocument/codeLens", map[string]any{"textDocument": textDocumentIdentifier{URI: uri}}, &lenses)
-		var actions []codeAction
+		var lenses []protocol.CodeLens
+		c.mustCall("textDocument/codeLens", map[string]any{"textDocument": protocol.TextDocumentIdentifier{URI: uri}}, &lenses)
+		var actions []protocol.CodeAction
 		c.mustCall("textDocument/codeAction", map[string]any{
-			"textDocument": textDocumentIdentifier{URI: uri}, "range": Range{End: Position{Line: 99}},
+			"textDocument": protocol.TextDocumentIdentifier{URI: uri}, "range": protocol.Range{End: protocol.Position{Line: 99}},
 			"context": map[string]any{"diagnostics": []any{}},
 		}, &actions)
 	}

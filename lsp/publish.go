@@ -6,6 +6,7 @@ import (
 
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/internal/pairing"
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 // This file is the one place that sends diagnostics: a result is
@@ -49,8 +50,8 @@ func (p *publisher) publish(r *result) {
 
 // sameDiagnostics reports whether two sets differ at most in the version
 // their data names.
-func sameDiagnostics(a, b []lspDiagnostic) bool {
-	return slices.EqualFunc(a, b, func(x, y lspDiagnostic) bool {
+func sameDiagnostics(a, b []protocol.Diagnostic) bool {
+	return slices.EqualFunc(a, b, func(x, y protocol.Diagnostic) bool {
 		return x.Range == y.Range && x.Severity == y.Severity && x.Code == y.Code && x.Message == y.Message &&
 			x.CodeDescription == y.CodeDescription && x.Source == y.Source &&
 			slices.Equal(x.RelatedInformation, y.RelatedInformation) &&
@@ -76,9 +77,9 @@ func (p *publisher) sendVersioned(r *result, versioned bool) {
 	p.sendDiagnostics(r, toLSPDiagnostics(r), versioned)
 }
 
-func (p *publisher) sendDiagnostics(r *result, diags []lspDiagnostic, versioned bool) {
+func (p *publisher) sendDiagnostics(r *result, diags []protocol.Diagnostic, versioned bool) {
 	uri, v := r.snap.uri, r.snap.version
-	params := publishDiagnosticsParams{URI: uri, Diagnostics: diags}
+	params := protocol.PublishDiagnosticsParams{URI: uri, Diagnostics: diags}
 	if versioned {
 		params.Version = &v
 	}
@@ -114,8 +115,8 @@ type checkedParams struct {
 
 // toLSPDiagnostics converts a result's findings. Data carries the rule
 // code, the version and the index of a fix, for code actions.
-func toLSPDiagnostics(r *result) []lspDiagnostic {
-	out := make([]lspDiagnostic, 0, len(r.res.Diagnostics))
+func toLSPDiagnostics(r *result) []protocol.Diagnostic {
+	out := make([]protocol.Diagnostic, 0, len(r.res.Diagnostics))
 	for i, d := range r.res.Diagnostics {
 		out = append(out, toLSP(r, i, d))
 	}
@@ -124,18 +125,18 @@ func toLSPDiagnostics(r *result) []lspDiagnostic {
 
 // codeDescriptions holds each rule's documentation link, shared by all
 // its diagnostics: an edit publishes thousands.
-var codeDescriptions = func() map[string]*codeDescription {
-	m := map[string]*codeDescription{}
+var codeDescriptions = func() map[string]*protocol.CodeDescription {
+	m := map[string]*protocol.CodeDescription{}
 	for _, r := range diagnostics.All() {
-		m[r.Code] = &codeDescription{Href: diagnostics.DocURL(r.Code)}
+		m[r.Code] = &protocol.CodeDescription{Href: diagnostics.DocURL(r.Code)}
 	}
 	return m
 }()
 
-func toLSP(r *result, i int, d diagnostics.Diagnostic) lspDiagnostic {
-	ld := lspDiagnostic{
+func toLSP(r *result, i int, d diagnostics.Diagnostic) protocol.Diagnostic {
+	ld := protocol.Diagnostic{
 		Range: d.Range, Severity: int(d.Severity), Code: d.Code, Source: "ftls", Message: d.Message,
-		Data: &diagnosticData{Code: d.Code, Version: r.snap.version, Fix: -1},
+		Data: &protocol.DiagnosticData{Code: d.Code, Version: r.snap.version, Fix: -1},
 	}
 	ld.CodeDescription = codeDescriptions[d.Code]
 	if d.Fix != nil {
@@ -146,8 +147,8 @@ func toLSP(r *result, i int, d diagnostics.Diagnostic) lspDiagnostic {
 		if rel.Path != "" {
 			uri = pathURI(rel.Path)
 		}
-		ld.RelatedInformation = append(ld.RelatedInformation, relatedInformation{
-			Location: location{URI: uri, Range: rel.Range}, Message: rel.Message,
+		ld.RelatedInformation = append(ld.RelatedInformation, protocol.DiagnosticRelatedInformation{
+			Location: protocol.Location{URI: uri, Range: rel.Range}, Message: rel.Message,
 		})
 	}
 	return ld

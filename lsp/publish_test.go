@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 // TestServeUnchangedNotRepublished types in a large document (both
@@ -31,8 +33,8 @@ func TestServeUnchangedNotRepublished(t *testing.T) {
 	c.mu.Unlock()
 
 	// A keystroke inside an answer changes no finding.
-	at := Position{Line: 100, Character: strings.Index(strings.Split(d.text, "\n")[100], "answer")}
-	d.edit(Range{Start: at, End: at}, "x")
+	at := protocol.Position{Line: 100, Character: strings.Index(strings.Split(d.text, "\n")[100], "answer")}
+	d.edit(protocol.Range{Start: at, End: at}, "x")
 	c.waitFull(uri, d.version)
 	c.mu.Lock()
 	if n := c.published[uri]; n != published {
@@ -41,7 +43,7 @@ func TestServeUnchangedNotRepublished(t *testing.T) {
 	c.mu.Unlock()
 
 	// The editor still has version 1's diagnostics: their fix must apply.
-	var fix lspDiagnostic
+	var fix protocol.Diagnostic
 	for _, g := range first {
 		if g.Code == "C005" {
 			fix = g
@@ -50,9 +52,9 @@ func TestServeUnchangedNotRepublished(t *testing.T) {
 	if fix.Data == nil || fix.Data.Version != 1 {
 		t.Fatalf("no C005 from version 1: %+v", fix)
 	}
-	var actions []codeAction
+	var actions []protocol.CodeAction
 	c.mustCall("textDocument/codeAction", map[string]any{
-		"textDocument": textDocumentIdentifier{URI: uri}, "range": fix.Range,
+		"textDocument": protocol.TextDocumentIdentifier{URI: uri}, "range": fix.Range,
 		"context": map[string]any{"diagnostics": []any{map[string]any{"range": fix.Range, "data": fix.Data}}, "only": []string{kindQuickFix}},
 	}, &actions)
 	if len(actions) != 1 || actions[0].Edit == nil || actions[0].Edit.DocumentChanges[0].TextDocument.Version != d.version {
@@ -64,7 +66,7 @@ func TestServeUnchangedNotRepublished(t *testing.T) {
 	c.mu.Lock()
 	published = c.published[uri]
 	c.mu.Unlock()
-	d.edit(Range{Start: Position{Line: 200, Character: 0}, End: Position{Line: 200, Character: 1}}, "")
+	d.edit(protocol.Range{Start: protocol.Position{Line: 200, Character: 0}, End: protocol.Position{Line: 200, Character: 1}}, "")
 	c.waitFull(uri, d.version)
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ftls-dev/ftls/lsp/protocol"
 	"github.com/sourcegraph/jsonrpc2"
 	"github.com/tliron/commonlog"
 	"github.com/tliron/glsp"
@@ -28,9 +29,9 @@ func TestServeExitWithoutShutdown(t *testing.T) {
 // method is "not supported".
 func TestServeRequestBeforeInitialize(t *testing.T) {
 	c := startServer(t)
-	var h *hover
+	var h *protocol.Hover
 	for _, method := range []string{"textDocument/hover", "no/such/method"} {
-		err := c.call(method, textDocumentPositionParams{}, &h)
+		err := c.call(method, protocol.TextDocumentPositionParams{}, &h)
 		var re *jsonrpc2.Error
 		if !errors.As(err, &re) || re.Code != codeServerNotInitialized || !strings.Contains(re.Message, "not initialized") {
 			t.Errorf("%s before initialize: %v, want code %d", method, err, codeServerNotInitialized)
@@ -56,7 +57,7 @@ func TestServeSettings(t *testing.T) {
 	// Invalid settings: a warning, and the previous settings stay.
 	c.notify("workspace/didChangeConfiguration", map[string]any{"settings": map[string]any{"ftls": map[string]any{"rules": map[string]string{"X999": "off"}}}})
 	c.waitFor("a warning", func() bool { return len(c.messages) > 0 })
-	if m := c.messages[0]; m.Type != messageWarning || !strings.Contains(m.Message, "X999") {
+	if m := c.messages[0]; m.Type != protocol.MessageWarning || !strings.Contains(m.Message, "X999") {
 		t.Errorf("message: %+v", m)
 	}
 	c.notify("workspace/didChangeConfiguration", map[string]any{"settings": map[string]any{"ftls": map[string]any{"maxTokens": -4}}})
@@ -139,7 +140,7 @@ func TestServeLeakage(t *testing.T) {
 	uri := pathURI(filepath.Join(dir, "validation_data.jsonl"))
 	c.open(uri, "jsonl", trainRows[1]+"\n"+`{"messages":[{"role":"user","content":"Unrelated é"},{"role":"assistant","content":"Answer"}]}`+"\n")
 	got := c.waitFull(uri, 1)
-	var leak *lspDiagnostic
+	var leak *protocol.Diagnostic
 	for i := range got {
 		if got[i].Code == "D004" {
 			leak = &got[i]
@@ -155,7 +156,7 @@ func TestServeLeakage(t *testing.T) {
 	// validation file's findings.
 	tr := c.open(pathURI(train), "jsonl", crlf(trainRows))
 	c.waitFull(tr.uri, 1)
-	tr.edit(Range{Start: Position{Line: 1}, End: Position{Line: 3}}, "")
+	tr.edit(protocol.Range{Start: protocol.Position{Line: 1}, End: protocol.Position{Line: 3}}, "")
 	c.waitFull(tr.uri, 2)
 	c.waitFor("D004 gone", func() bool {
 		return !strings.Contains(codes(c.diags[uri].Diagnostics), "D004")
@@ -172,8 +173,8 @@ func TestServePlanDocument(t *testing.T) {
 	if got := c.waitFull(uri, 1); codes(got) != "P006 0:0-0:10" {
 		t.Errorf("plan diagnostics: %v", got)
 	}
-	var h *hover
-	c.mustCall("textDocument/hover", textDocumentPositionParams{TextDocument: textDocumentIdentifier{URI: uri}}, &h)
+	var h *protocol.Hover
+	c.mustCall("textDocument/hover", protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri}}, &h)
 	if h == nil || !strings.Contains(h.Contents.Value, "**version**") {
 		t.Errorf("hover on a plan: %+v", h)
 	}

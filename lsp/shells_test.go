@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 // The same scenarios through both shells, `ftls` on the command line and
@@ -154,7 +156,7 @@ func serverError(t *testing.T, dir, doc, command string, arg map[string]any) str
 	var msg string
 	c.waitFor("an error message", func() bool {
 		for _, m := range c.messages {
-			if m.Type == messageError {
+			if m.Type == protocol.MessageError {
 				msg = m.Message
 				return true
 			}
@@ -230,7 +232,7 @@ func TestShellsInfo(t *testing.T) {
 	uri := pathURI(filepath.Join(dir, "train.jsonl"))
 	c.open(uri, "jsonl", string(text))
 	c.waitFull(uri, 1)
-	c.mustCall("workspace/executeCommand", map[string]any{"command": cmdInfo, "arguments": []any{versionedTextDocumentIdentifier{URI: uri, Version: 1}}}, nil)
+	c.mustCall("workspace/executeCommand", map[string]any{"command": cmdInfo, "arguments": []any{protocol.VersionedTextDocumentIdentifier{URI: uri, Version: 1}}}, nil)
 	var editor []byte
 	c.waitFor("dataset_info.txt", func() bool {
 		editor, err = os.ReadFile(info)

@@ -12,6 +12,7 @@ import (
 	"github.com/ftls-dev/ftls/internal/dataset"
 	"github.com/ftls-dev/ftls/internal/split"
 	"github.com/ftls-dev/ftls/internal/workspace"
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 // Source actions on a dataset that write other files, as `ftls split` and
@@ -47,16 +48,16 @@ const (
 
 // sourceActions are the split and info actions for a dataset document
 // with a file path.
-func (s *Server) sourceActions(snap *snapshot, r *result, only []string) []codeAction {
+func (s *Server) sourceActions(snap *snapshot, r *result, only []string) []protocol.CodeAction {
 	if snap == nil || snap.kind != kindDataset || snap.path == "" {
 		return nil
 	}
-	arg := versionedTextDocumentIdentifier{URI: snap.uri, Version: snap.version}
+	arg := protocol.VersionedTextDocumentIdentifier{URI: snap.uri, Version: snap.version}
 	if !wants(only, kindSplit) && !wants(only, kindInfo) {
 		return nil
 	}
 	p, _ := workspace.Governing(snap.path)
-	var out []codeAction
+	var out []protocol.CodeAction
 	if wants(only, kindSplit) {
 		// A plan whose ratio is invalid gets the action too: running it
 		// says what is wrong, as `ftls split` does.
@@ -64,11 +65,11 @@ func (s *Server) sourceActions(snap *snapshot, r *result, only []string) []codeA
 		if r, err := p.SplitRatio(); err == nil {
 			title = fmt.Sprintf("Split validation set (%s %%)", pctTitle(r))
 		}
-		out = append(out, codeAction{Title: title, Kind: kindSplit, Command: &command{Title: title, Command: cmdSplit, Arguments: []any{arg}}})
+		out = append(out, protocol.CodeAction{Title: title, Kind: kindSplit, Command: &protocol.Command{Title: title, Command: cmdSplit, Arguments: []any{arg}}})
 	}
 	if wants(only, kindInfo) {
 		title := "Write " + filepath.Base(infoPath(snap.path, p))
-		out = append(out, codeAction{Title: title, Kind: kindInfo, Command: &command{Title: title, Command: cmdInfo, Arguments: []any{arg}}})
+		out = append(out, protocol.CodeAction{Title: title, Kind: kindInfo, Command: &protocol.Command{Title: title, Command: cmdInfo, Arguments: []any{arg}}})
 	}
 	if len(out) == 2 && r != nil && r.snap == snap && r.res.Count(diagnostics.Error) > 0 {
 		// Splitting a file that has errors is rarely the next step.
@@ -109,7 +110,7 @@ func (s *Server) sourceCommand(name string, snap *snapshot, version int32) error
 		}
 		if err != nil {
 			s.log.Warningf("%s %s: %v", name, snap.uri, err)
-			s.showMessage(messageError, "ftls: "+err.Error())
+			s.showMessage(protocol.MessageError, "ftls: "+err.Error())
 		}
 	})
 	return nil
@@ -146,15 +147,15 @@ func (s *Server) runSplit(snap *snapshot, create bool) error {
 		return err
 	}
 	if dec.Valid == 0 {
-		s.showMessage(messageInfo, fmt.Sprintf("ftls: nothing to move: at %s %% no category of %s has enough rows to give one to validation", pctTitle(ratio), filepath.Base(path)))
+		s.showMessage(protocol.MessageInfo, fmt.Sprintf("ftls: nothing to move: at %s %% no category of %s has enough rows to give one to validation", pctTitle(ratio), filepath.Base(path)))
 		return nil
 	}
 	_, validText, err := split.Bytes(data, res.Rows, dec.Validation, split.Terminator(res.Rows))
 	if err != nil {
 		return err
 	}
-	trainEdit := textDocumentEdit{
-		TextDocument: versionedTextDocumentIdentifier{URI: snap.uri, Version: snap.version},
+	trainEdit := protocol.TextDocumentEdit{
+		TextDocument: protocol.VersionedTextDocumentIdentifier{URI: snap.uri, Version: snap.version},
 		Edits:        removeRowEdits(snap, res.Rows, dec.Validation),
 	}
 	rows := "rows"
@@ -164,18 +165,18 @@ func (s *Server) runSplit(snap *snapshot, create bool) error {
 	label := fmt.Sprintf("ftls: split %d %s into %s", dec.Valid, rows, filepath.Base(valid))
 	summary := fmt.Sprintf("%d of %d rows (%s %%, seed %d) to %s", dec.Valid, dec.Valid+dec.Train, pctTitle(ratio), seed, filepath.Base(valid))
 	if create {
-		edit := resourceWorkspaceEdit{DocumentChanges: []any{
-			createFile{Kind: "create", URI: validURI, Options: &createFileOptions{Overwrite: false, IgnoreIfExists: false}},
-			optionalTextDocumentEdit{TextDocument: optionalVersionedTextDocumentIdentifier{URI: validURI}, Edits: []textEdit{newFileEdit(validText)}},
+		edit := protocol.ResourceWorkspaceEdit{DocumentChanges: []any{
+			protocol.CreateFile{Kind: "create", URI: validURI, Options: &protocol.CreateFileOptions{Overwrite: false, IgnoreIfExists: false}},
+			protocol.OptionalTextDocumentEdit{TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{URI: validURI}, Edits: []protocol.TextEdit{newFileEdit(validText)}},
 			trainEdit,
 		}}
 		s.applyResourceEdit(label, edit, func(ok bool, reason string) {
 			if !ok {
-				s.showMessage(messageWarning, "ftls: the split was not applied: "+orUnknown(reason))
+				s.showMessage(protocol.MessageWarning, "ftls: the split was not applied: "+orUnknown(reason))
 				return
 			}
 			s.log.Infof("split %s: %s", snap.uri, summary)
-			s.showMessage(messageInfo, fmt.Sprintf("ftls: moved %s; save both files to keep the split", summary))
+			s.showMessage(protocol.MessageInfo, fmt.Sprintf("ftls: moved %s; save both files to keep the split", summary))
 			s.showFile(validURI)
 		})
 		return nil
@@ -189,15 +190,15 @@ func (s *Server) runSplit(snap *snapshot, create bool) error {
 	if err := atomicfile.WriteFile(valid, validText); err != nil {
 		return fmt.Errorf("writing %s: %w", valid, err)
 	}
-	edit := resourceWorkspaceEdit{DocumentChanges: []any{trainEdit}}
+	edit := protocol.ResourceWorkspaceEdit{DocumentChanges: []any{trainEdit}}
 	s.applyResourceEdit(label, edit, func(ok bool, reason string) {
 		if !ok {
 			// The rows would be in both files: take the new file back.
 			os.Remove(valid)
-			s.showMessage(messageWarning, fmt.Sprintf("ftls: the split was not applied (%s); %s was removed again", orUnknown(reason), valid))
+			s.showMessage(protocol.MessageWarning, fmt.Sprintf("ftls: the split was not applied (%s); %s was removed again", orUnknown(reason), valid))
 			return
 		}
-		s.showMessage(messageInfo, fmt.Sprintf("ftls: moved %s. This editor cannot create files in an edit, so %s was written on disk directly; undo in the editor restores the training rows but does not delete it", summary, valid))
+		s.showMessage(protocol.MessageInfo, fmt.Sprintf("ftls: moved %s. This editor cannot create files in an edit, so %s was written on disk directly; undo in the editor restores the training rows but does not delete it", summary, valid))
 		s.showFile(validURI)
 	})
 	return nil
@@ -205,8 +206,8 @@ func (s *Server) runSplit(snap *snapshot, create bool) error {
 
 // removeRowEdits deletes every row moved to validation, with its line
 // terminator: one edit per row.
-func removeRowEdits(snap *snapshot, rows []diagnostics.RowInfo, toValid []bool) []textEdit {
-	edits := []textEdit{}
+func removeRowEdits(snap *snapshot, rows []diagnostics.RowInfo, toValid []bool) []protocol.TextEdit {
+	edits := []protocol.TextEdit{}
 	for i := range rows {
 		if !toValid[i] {
 			continue
@@ -214,7 +215,7 @@ func removeRowEdits(snap *snapshot, rows []diagnostics.RowInfo, toValid []bool) 
 		r := &rows[i]
 		start := r.Offset
 		end := start + int64(r.Len) + int64(r.Term)
-		edits = append(edits, textEdit{Range: Range{Start: snap.Position(start), End: snap.Position(end)}})
+		edits = append(edits, protocol.TextEdit{Range: protocol.Range{Start: snap.Position(start), End: snap.Position(end)}})
 	}
 	return edits
 }
@@ -225,6 +226,6 @@ func removeRowEdits(snap *snapshot, rows []diagnostics.RowInfo, toValid []bool) 
 // last line it would otherwise keep, on which it writes the final newline
 // of its own ('eol'). So a file whose text ends in one newline is saved
 // with exactly one, by Neovim as by VS Code.
-func newFileEdit(text []byte) textEdit {
-	return textEdit{Range: Range{End: Position{Line: 1}}, NewText: string(text)}
+func newFileEdit(text []byte) protocol.TextEdit {
+	return protocol.TextEdit{Range: protocol.Range{End: protocol.Position{Line: 1}}, NewText: string(text)}
 }

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 // The split and info source actions (split.go), end to end over the real
@@ -60,7 +62,7 @@ func (c *client) initializeWith(resourceOps []string) {
 	if resourceOps != nil {
 		ws["workspaceEdit"] = map[string]any{"documentChanges": true, "resourceOperations": resourceOps}
 	}
-	var res initializeResult
+	var res protocol.InitializeResult
 	c.mustCall("initialize", map[string]any{
 		"processId": os.Getpid(), "rootUri": nil,
 		"capabilities":          map[string]any{"workspace": ws, "window": map[string]any{"showDocument": map[string]any{"support": true}}},
@@ -81,14 +83,14 @@ func (c *client) initializeWith(resourceOps []string) {
 
 // sourceActions asks for the source actions of uri and returns them by
 // kind.
-func (c *client) sourceActionsOf(uri string) map[string]codeAction {
+func (c *client) sourceActionsOf(uri string) map[string]protocol.CodeAction {
 	c.t.Helper()
-	var actions []codeAction
+	var actions []protocol.CodeAction
 	c.mustCall("textDocument/codeAction", map[string]any{
-		"textDocument": textDocumentIdentifier{URI: uri}, "range": Range{},
+		"textDocument": protocol.TextDocumentIdentifier{URI: uri}, "range": protocol.Range{},
 		"context": map[string]any{"diagnostics": []any{}, "only": []string{"source"}},
 	}, &actions)
-	out := map[string]codeAction{}
+	out := map[string]protocol.CodeAction{}
 	for _, a := range actions {
 		out[a.Kind] = a
 	}
@@ -96,7 +98,7 @@ func (c *client) sourceActionsOf(uri string) map[string]codeAction {
 }
 
 // run executes the command of a code action.
-func (c *client) run(a codeAction) {
+func (c *client) run(a protocol.CodeAction) {
 	c.t.Helper()
 	if a.Command == nil {
 		c.t.Fatalf("action %q has no command", a.Title)
@@ -142,7 +144,7 @@ type rawDocEdit struct {
 		URI     string `json:"uri"`
 		Version *int32 `json:"version"`
 	} `json:"textDocument"`
-	Edits []textEdit `json:"edits"`
+	Edits []protocol.TextEdit `json:"edits"`
 }
 
 func decodeAs[T any](t *testing.T, raw json.RawMessage) T {
@@ -230,9 +232,9 @@ func TestSplitAndInfoSourceActions(t *testing.T) {
 		t.Fatalf("info action: %+v", ia)
 	}
 	// Asking for quick fixes only leaves them out.
-	var qf []codeAction
+	var qf []protocol.CodeAction
 	c.mustCall("textDocument/codeAction", map[string]any{
-		"textDocument": textDocumentIdentifier{URI: uri}, "range": Range{},
+		"textDocument": protocol.TextDocumentIdentifier{URI: uri}, "range": protocol.Range{},
 		"context": map[string]any{"diagnostics": []any{}, "only": []string{"quickfix"}},
 	}, &qf)
 	for _, a := range qf {
@@ -258,7 +260,7 @@ func TestSplitAndInfoSourceActions(t *testing.T) {
 	// The range ends past the new, empty document, so that Neovim drops
 	// the empty last line it would otherwise save as a second newline.
 	if fill.TextDocument.URI != validURI || fill.TextDocument.Version != nil || len(fill.Edits) != 1 ||
-		fill.Edits[0].Range != (Range{End: Position{Line: 1}}) {
+		fill.Edits[0].Range != (protocol.Range{End: protocol.Position{Line: 1}}) {
 		t.Fatalf("validation file edit: %s", ch[1])
 	}
 	validText := fill.Edits[0].NewText
@@ -273,7 +275,7 @@ func TestSplitAndInfoSourceActions(t *testing.T) {
 		t.Errorf("%d edits on the training document, want one per moved row (10)", len(rm.Edits))
 	}
 	for _, e := range rm.Edits {
-		if e.NewText != "" || e.Range.Start.Character != 0 || e.Range.End != (Position{Line: e.Range.Start.Line + 1}) {
+		if e.NewText != "" || e.Range.Start.Character != 0 || e.Range.End != (protocol.Position{Line: e.Range.Start.Line + 1}) {
 			t.Errorf("not a whole-row deletion: %+v", e)
 		}
 	}
@@ -390,7 +392,7 @@ func TestSplitAndInfoFallbackWithoutResourceOperations(t *testing.T) {
 	c.mu.Lock()
 	m := c.messages[0]
 	c.mu.Unlock()
-	if m.Type != messageInfo || !strings.Contains(m.Message, "written on disk") || !strings.Contains(m.Message, "validation_data.jsonl") {
+	if m.Type != protocol.MessageInfo || !strings.Contains(m.Message, "written on disk") || !strings.Contains(m.Message, "validation_data.jsonl") {
 		t.Errorf("fallback message: %+v", m)
 	}
 
@@ -401,7 +403,7 @@ func TestSplitAndInfoFallbackWithoutResourceOperations(t *testing.T) {
 	m = c.messages[1]
 	n := len(c.appliedRaw)
 	c.mu.Unlock()
-	if m.Type != messageError || !strings.Contains(m.Message, "exists") {
+	if m.Type != protocol.MessageError || !strings.Contains(m.Message, "exists") {
 		t.Errorf("refusal message: %+v", m)
 	}
 	if n != 1 {
@@ -418,7 +420,7 @@ func TestSplitAndInfoFallbackWithoutResourceOperations(t *testing.T) {
 	m = c.messages[2]
 	n = len(c.appliedRaw)
 	c.mu.Unlock()
-	if m.Type != messageInfo || !strings.Contains(m.Message, "wrote") || !strings.Contains(m.Message, "dataset_info.txt") {
+	if m.Type != protocol.MessageInfo || !strings.Contains(m.Message, "wrote") || !strings.Contains(m.Message, "dataset_info.txt") {
 		t.Errorf("info message: %+v", m)
 	}
 	if n != 1 {
@@ -449,7 +451,7 @@ func TestSplitActionUsesTheBufferAndItsVersion(t *testing.T) {
 
 	// Remove the first row in the editor only.
 	first := lines(d.text)[0]
-	d.edit(Range{End: Position{Line: 1}}, "")
+	d.edit(protocol.Range{End: protocol.Position{Line: 1}}, "")
 	if strings.HasPrefix(d.text, first) {
 		t.Fatal("fixture: the edit did not remove the first row")
 	}

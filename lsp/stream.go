@@ -13,6 +13,7 @@ import (
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/internal/engine"
 	"github.com/ftls-dev/ftls/internal/jsonpos"
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 // Opening a large dataset, the editor sends one didOpen of hundreds of
@@ -231,6 +232,6 @@ func (in *incoming) abort() {
 	in.wake.Broadcast()
 	<-in.done
 	if in.headShown && in.s.docs.get(in.head.uri) == nil {
-		in.s.notifyDirect("textDocument/publishDiagnostics", publishDiagnosticsParams{URI: in.head.uri, Diagnostics: []lspDiagnostic{}})
+		in.s.notifyDirect("textDocument/publishDiagnostics", protocol.PublishDiagnosticsParams{URI: in.head.uri, Diagnostics: []protocol.Diagnostic{}})
 	}
 }

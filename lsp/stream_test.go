@@ -11,6 +11,7 @@ import (
 
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/internal/engine"
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 func TestParseOpenHead(t *testing.T) {
@@ -228,7 +229,7 @@ func TestServeStreamedOpenSettings(t *testing.T) {
 			uri := pathURI(filepath.Join(dir, "train.jsonl"))
 			var early []string
 			c.mu.Lock()
-			c.onPublish = func(p publishDiagnosticsParams) { early = append(early, codes(p.Diagnostics)) }
+			c.onPublish = func(p protocol.PublishDiagnosticsParams) { early = append(early, codes(p.Diagnostics)) }
 			c.mu.Unlock()
 			if _, err := c.stdin.Write(didOpenFrame(uri, text, order...)); err != nil {
 				t.Fatal(err)

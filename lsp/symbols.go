@@ -12,6 +12,7 @@ import (
 	"github.com/ftls-dev/ftls/internal/engine"
 	"github.com/ftls-dev/ftls/internal/jsonpos"
 	"github.com/ftls-dev/ftls/internal/textpos"
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 // The outline of a dataset is a table of contents: one namespace per
@@ -25,12 +26,12 @@ const (
 
 func (s *Server) documentSymbol(ctx *glsp.Context) (any, error) {
 	p, err := decode[struct {
-		TextDocument textDocumentIdentifier `json:"textDocument"`
+		TextDocument protocol.TextDocumentIdentifier `json:"textDocument"`
 	}](ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := []documentSymbol{}
+	out := []protocol.DocumentSymbol{}
 	snap, r := s.current(p.TextDocument.URI)
 	if snap == nil || snap.kind != kindDataset {
 		return out, nil
@@ -38,7 +39,7 @@ func (s *Server) documentSymbol(ctx *glsp.Context) (any, error) {
 	st := s.settingsOf(snap, r)
 	type group struct {
 		name string
-		rows []documentSymbol
+		rows []protocol.DocumentSymbol
 	}
 	groups := map[string]*group{}
 	var order []string
@@ -75,26 +76,26 @@ func (s *Server) documentSymbol(ctx *glsp.Context) (any, error) {
 			order = append(order, cat)
 		}
 		end := snap.Position(snap.Starts()[i] + int64(len(l.Content())))
-		rng := Range{Start: Position{Line: i}, End: end}
-		g.rows = append(g.rows, documentSymbol{
-			Name: fmt.Sprintf("line %d: %s", i+1, rowTitle(rc)), Kind: symbolObject,
-			Range: rng, SelectionRange: Range{Start: rng.Start, End: rng.Start},
+		rng := protocol.Range{Start: protocol.Position{Line: i}, End: end}
+		g.rows = append(g.rows, protocol.DocumentSymbol{
+			Name: fmt.Sprintf("line %d: %s", i+1, rowTitle(rc)), Kind: protocol.SymbolObject,
+			Range: rng, SelectionRange: protocol.Range{Start: rng.Start, End: rng.Start},
 		})
 	}
 	sort.SliceStable(order, func(a, b int) bool { return len(groups[order[a]].rows) > len(groups[order[b]].rows) })
 	for _, name := range order {
 		g := groups[name]
 		first, last := g.rows[0].Range, g.rows[len(g.rows)-1].Range
-		out = append(out, documentSymbol{
-			Name: name, Detail: fmt.Sprintf("%d rows", len(g.rows)), Kind: symbolNamespace,
-			Range: Range{Start: first.Start, End: last.End}, SelectionRange: Range{Start: first.Start, End: first.Start},
+		out = append(out, protocol.DocumentSymbol{
+			Name: name, Detail: fmt.Sprintf("%d rows", len(g.rows)), Kind: protocol.SymbolNamespace,
+			Range: protocol.Range{Start: first.Start, End: last.End}, SelectionRange: protocol.Range{Start: first.Start, End: first.Start},
 			Children: g.rows,
 		})
 	}
 	if total > listed {
-		at := Range{Start: Position{Line: 0}, End: Position{Line: 0}}
-		out = append(out, documentSymbol{
-			Name: fmt.Sprintf("(outline lists the first %d of %d rows)", listed, total), Kind: symbolString,
+		at := protocol.Range{Start: protocol.Position{Line: 0}, End: protocol.Position{Line: 0}}
+		out = append(out, protocol.DocumentSymbol{
+			Name: fmt.Sprintf("(outline lists the first %d of %d rows)", listed, total), Kind: protocol.SymbolString,
 			Range: at, SelectionRange: at,
 		})
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/ftls-dev/ftls/internal/engine"
 	"github.com/ftls-dev/ftls/internal/fixture"
 	"github.com/ftls-dev/ftls/internal/textpos"
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
 // The incremental check itself is the engine's (engine/incremental.go),
@@ -45,7 +46,7 @@ func fixtureInputs(t *testing.T) map[string][]byte {
 }
 
 // applyEdits applies LSP edits (non-overlapping, any order) to text.
-func applyEdits(text string, edits []textEdit) string {
+func applyEdits(text string, edits []protocol.TextEdit) string {
 	x := textpos.NewLineIndex([]byte(text))
 	type span struct {
 		s, e int

@@ -1,4 +1,4 @@
-package lsp
+package protocol
 
 import "encoding/json"
 
@@ -6,38 +6,38 @@ import "encoding/json"
 // their features: commands, messages and questions to the user,
 // configuration, workspace edits with resource operations, progress.
 
-type executeCommandParams struct {
+type ExecuteCommandParams struct {
 	Command   string            `json:"command"`
 	Arguments []json.RawMessage `json:"arguments"`
 }
 
-type showMessageParams struct {
+type ShowMessageParams struct {
 	Type    int    `json:"type"`
 	Message string `json:"message"`
 }
 
 // Message types of window/showMessage.
 const (
-	messageError   = 1
-	messageWarning = 2
-	messageInfo    = 3
+	MessageError   = 1
+	MessageWarning = 2
+	MessageInfo    = 3
 )
 
-type configurationItem struct {
+type ConfigurationItem struct {
 	ScopeURI string `json:"scopeUri,omitempty"`
 	Section  string `json:"section"`
 }
 
-type configurationParams struct {
-	Items []configurationItem `json:"items"`
+type ConfigurationParams struct {
+	Items []ConfigurationItem `json:"items"`
 }
 
-type applyWorkspaceEditParams struct {
+type ApplyWorkspaceEditParams struct {
 	Label string        `json:"label,omitempty"`
-	Edit  workspaceEdit `json:"edit"`
+	Edit  WorkspaceEdit `json:"edit"`
 }
 
-type applyWorkspaceEditResult struct {
+type ApplyWorkspaceEditResult struct {
 	Applied       bool   `json:"applied"`
 	FailureReason string `json:"failureReason,omitempty"`
 }
@@ -45,61 +45,61 @@ type applyWorkspaceEditResult struct {
 // Resource operations in workspace edits (the split and info source
 // actions, split.go).
 
-type optionalVersionedTextDocumentIdentifier struct {
+type OptionalVersionedTextDocumentIdentifier struct {
 	URI string `json:"uri"`
 	// Version is null for a file the editor has not open (or creates).
 	Version *int32 `json:"version"`
 }
 
-type optionalTextDocumentEdit struct {
-	TextDocument optionalVersionedTextDocumentIdentifier `json:"textDocument"`
-	Edits        []textEdit                              `json:"edits"`
+type OptionalTextDocumentEdit struct {
+	TextDocument OptionalVersionedTextDocumentIdentifier `json:"textDocument"`
+	Edits        []TextEdit                              `json:"edits"`
 }
 
-type createFileOptions struct {
+type CreateFileOptions struct {
 	Overwrite      bool `json:"overwrite"`
 	IgnoreIfExists bool `json:"ignoreIfExists"`
 }
 
-type createFile struct {
+type CreateFile struct {
 	Kind    string             `json:"kind"` // "create"
 	URI     string             `json:"uri"`
-	Options *createFileOptions `json:"options,omitempty"`
+	Options *CreateFileOptions `json:"options,omitempty"`
 }
 
 // resourceWorkspaceEdit is a workspace edit whose documentChanges mix
 // createFile, textDocumentEdit and optionalTextDocumentEdit, in order.
-type resourceWorkspaceEdit struct {
+type ResourceWorkspaceEdit struct {
 	DocumentChanges []any `json:"documentChanges"`
 }
 
-type applyResourceEditParams struct {
+type ApplyResourceEditParams struct {
 	Label string                `json:"label,omitempty"`
-	Edit  resourceWorkspaceEdit `json:"edit"`
+	Edit  ResourceWorkspaceEdit `json:"edit"`
 }
 
-type showDocumentParams struct {
+type ShowDocumentParams struct {
 	URI       string `json:"uri"`
 	External  bool   `json:"external,omitempty"`
 	TakeFocus bool   `json:"takeFocus"`
 }
 
-type messageActionItem struct {
+type MessageActionItem struct {
 	Title string `json:"title"`
 }
 
-type showMessageRequestParams struct {
+type ShowMessageRequestParams struct {
 	Type    int                 `json:"type"`
 	Message string              `json:"message"`
-	Actions []messageActionItem `json:"actions"`
+	Actions []MessageActionItem `json:"actions"`
 }
 
-type progressParams struct {
+type ProgressParams struct {
 	Token string `json:"token"`
 	Value any    `json:"value"`
 }
 
-type workDoneProgress struct {
+type WorkDoneProgress struct {
 	Kind        string `json:"kind"`
 	Title       string `json:"title,omitempty"`
 	Cancellable bool   `json:"cancellable,omitempty"`
