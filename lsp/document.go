@@ -11,7 +11,6 @@ import (
 
 	"github.com/ftls-dev/ftls/internal/engine"
 	"github.com/ftls-dev/ftls/internal/plan"
-	"github.com/ftls-dev/ftls/internal/textpos"
 	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
@@ -55,53 +54,6 @@ type snapshot struct {
 	// streamed, on the first version of a document read as it arrived,
 	// is what checked its rows meanwhile (stream.go).
 	streamed *incoming
-}
-
-// edit applies one incremental change. Positions past the end of a line
-// or of the document are clamped (clamped reports it); an end before the
-// start is taken as the start.
-func (s *snapshot) edit(r protocol.Range, text string) (lines []*engine.Line, clamped bool) {
-	sl, sb, ok1 := s.clampPos(r.Start)
-	el, eb, ok2 := s.clampPos(r.End)
-	if el < sl || (el == sl && eb < sb) {
-		el, eb = sl, sb
-		ok2 = false
-	}
-	prefix := s.Lines[sl].Text()[:sb]
-	suffix := s.Lines[el].Text()[eb:]
-	joined := make([]byte, 0, len(prefix)+len(text)+len(suffix))
-	joined = append(append(append(joined, prefix...), text...), suffix...)
-	repl := engine.SplitLines(joined)
-	// The suffix of a line that is not the last ends in a newline, which
-	// leaves an empty piece after it: the line that follows already exists.
-	if el < len(s.Lines)-1 && len(repl) > 1 && len(repl[len(repl)-1].Text()) == 0 {
-		repl = repl[:len(repl)-1]
-	}
-	out := make([]*engine.Line, 0, len(s.Lines)-(el-sl+1)+len(repl))
-	out = append(out, s.Lines[:sl]...)
-	out = append(out, repl...)
-	out = append(out, s.Lines[el+1:]...)
-	return out, !(ok1 && ok2)
-}
-
-// clampPos resolves a position to a line and a byte offset in that line's
-// content.
-func (s *snapshot) clampPos(p protocol.Position) (ln, b int, ok bool) {
-	ok = true
-	if p.Line < 0 {
-		return 0, 0, false
-	}
-	if p.Line >= len(s.Lines) {
-		last := len(s.Lines) - 1
-		return last, len(s.Lines[last].Content()), false
-	}
-	c := s.Lines[p.Line].Content()
-	ch := max(p.Character, 0)
-	b = textpos.ByteOffset(c, ch)
-	if b == len(c) && textpos.UTF16Len(c) < ch {
-		ok = false
-	}
-	return p.Line, b, ok && p.Character >= 0
 }
 
 // store holds the open documents.
@@ -195,7 +147,7 @@ func (s *snapshot) change(version int32, changes []protocol.TextDocumentContentC
 			lines = engine.SplitLines(stringBytes(c.Text))
 		} else {
 			var cl bool
-			lines, cl = cur.edit(*c.Range, c.Text)
+			lines, cl = cur.Edit(*c.Range, c.Text)
 			if cl {
 				clamped++
 			}

@@ -41,16 +41,16 @@ func fixAllEdits(ctx context.Context, snap *snapshot, st *diagnostics.Settings, 
 	if err != nil {
 		return fixAll{}, err
 	}
-	var bomSpan *byteSpan
+	var bomSpan *engine.Span
 	if bytes.HasPrefix(data, bomBytes) && !bytes.HasPrefix(out, bomBytes) {
-		bomSpan = &byteSpan{start: 0, end: int64(len(bomBytes))}
+		bomSpan = &engine.Span{End: int64(len(bomBytes))}
 	}
 	fa := fixAllOf(snap, fr.Edits, bomSpan)
-	if spans := rowSpans(snap, fr.Edits, bomSpan); !spansMake(data, out, spans) {
+	if spans := snap.RowSpans(fr.Edits, bomSpan); !engine.SpansMake(data, out, spans) {
 		// Never expected; if the rows and the engine's edits ever
 		// disagree, the changed span whole is still exact.
-		sp := changedSpan(data, out)
-		fa.edits = []protocol.TextEdit{{Range: protocol.Range{Start: snap.Position(sp.start), End: snap.Position(sp.end)}, NewText: string(sp.text)}}
+		sp := engine.ChangedSpan(data, out)
+		fa.edits = []protocol.TextEdit{{Range: protocol.Range{Start: snap.Position(sp.Start), End: snap.Position(sp.End)}, NewText: string(sp.Text)}}
 	}
 	return fa, nil
 }
@@ -76,8 +76,8 @@ func rowsWithFixes(snap *snapshot, r *result) []dataset.Row {
 
 // fixAllOf makes the edits and the check that a later version holds them
 // from the engine's row edits.
-func fixAllOf(snap *snapshot, rows []engine.RowEdit, bom *byteSpan) fixAll {
-	spans := rowSpans(snap, rows, bom)
+func fixAllOf(snap *snapshot, rows []engine.RowEdit, bom *engine.Span) fixAll {
+	spans := snap.RowSpans(rows, bom)
 	fa := fixAll{rows: len(rows)}
 	fa.edits = make([]protocol.TextEdit, 0, len(spans))
 	deleted := 0
@@ -88,8 +88,8 @@ func fixAllOf(snap *snapshot, rows []engine.RowEdit, bom *byteSpan) fixAll {
 	}
 	for _, sp := range spans {
 		fa.edits = append(fa.edits, protocol.TextEdit{
-			Range:   protocol.Range{Start: snap.Position(sp.start), End: snap.Position(sp.end)},
-			NewText: string(sp.text),
+			Range:   protocol.Range{Start: snap.Position(sp.Start), End: snap.Position(sp.End)},
+			NewText: string(sp.Text),
 		})
 	}
 	// A later version holds the edit when it has the fixed text's line
@@ -132,98 +132,4 @@ func (s *Server) fixAllInBackground(uri string) {
 	case rows > 0:
 		s.log.Infof("fix all %s: %d rows fixed", uri, rows)
 	}
-}
-
-// byteSpan is the replacement of data[start:end] by text.
-type byteSpan struct {
-	start, end int64
-	text       []byte
-}
-
-// rowSpans turns the engine's row edits into byte spans of snap, in
-// order and merged where they touch, after bom (the byte order mark's
-// removal) when there is one. A deleted row takes its line end with it.
-func rowSpans(snap *snapshot, rows []engine.RowEdit, bom *byteSpan) []byteSpan {
-	starts := snap.Starts()
-	size := starts[len(starts)-1]
-	var spans []byteSpan
-	add := func(sp byteSpan) {
-		if n := len(spans); n > 0 && spans[n-1].end >= sp.start {
-			last := &spans[n-1]
-			last.text = append(last.text, snap.Slice(last.end, sp.start)...)
-			last.text = append(last.text, sp.text...)
-			last.end = sp.end
-			return
-		}
-		spans = append(spans, sp)
-	}
-	if bom != nil {
-		add(*bom)
-	}
-	hasBOM := bytes.HasPrefix(snap.Lines[0].Text(), bomBytes)
-	for _, e := range rows {
-		if e.Line < 0 || e.Line >= len(snap.Lines) {
-			continue
-		}
-		start := starts[e.Line]
-		if e.Line == 0 && hasBOM {
-			start += int64(len(bomBytes))
-		}
-		end := min(start+int64(len(e.Old)), size)
-		if e.New == nil { // the row and its line end are removed
-			rest := snap.Slice(end, min(end+2, size))
-			switch {
-			case bytes.HasPrefix(rest, []byte("\r\n")):
-				end += 2
-			case bytes.HasPrefix(rest, []byte("\n")):
-				end++
-			}
-		}
-		add(byteSpan{start: start, end: end, text: bytes.Clone(e.New)})
-	}
-	return spans
-}
-
-// spansMake reports whether applying spans to data gives out, without
-// building the result.
-func spansMake(data, out []byte, spans []byteSpan) bool {
-	var at, o int64
-	eat := func(b []byte) bool {
-		if int64(len(out))-o < int64(len(b)) || !bytes.Equal(out[o:o+int64(len(b))], b) {
-			return false
-		}
-		o += int64(len(b))
-		return true
-	}
-	for _, sp := range spans {
-		if sp.start < at || sp.end < sp.start || sp.end > int64(len(data)) {
-			return false
-		}
-		if !eat(data[at:sp.start]) || !eat(sp.text) {
-			return false
-		}
-		at = sp.end
-	}
-	return eat(data[at:]) && o == int64(len(out))
-}
-
-// changedSpan is the one span that turns data into out: everything
-// between their common prefix and common suffix, widened to whole lines so
-// that it never starts or ends inside a character.
-func changedSpan(data, out []byte) byteSpan {
-	p := 0
-	for p < len(data) && p < len(out) && data[p] == out[p] {
-		p++
-	}
-	for p > 0 && data[p-1] != '\n' {
-		p--
-	}
-	s := 0
-	for s < len(data)-p && s < len(out)-p && data[len(data)-1-s] == out[len(out)-1-s] {
-		s++
-	}
-	for s > 0 && data[len(data)-s-1] != '\n' {
-		s--
-	}
-	return byteSpan{start: int64(p), end: int64(len(data) - s), text: bytes.Clone(out[p : len(out)-s])}
 }

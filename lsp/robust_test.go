@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ftls-dev/ftls/lsp/frame"
 	"github.com/ftls-dev/ftls/lsp/protocol"
 	"github.com/sourcegraph/jsonrpc2"
 	"github.com/tliron/commonlog"
@@ -33,8 +34,8 @@ func TestServeRequestBeforeInitialize(t *testing.T) {
 	for _, method := range []string{"textDocument/hover", "no/such/method"} {
 		err := c.call(method, protocol.TextDocumentPositionParams{}, &h)
 		var re *jsonrpc2.Error
-		if !errors.As(err, &re) || re.Code != codeServerNotInitialized || !strings.Contains(re.Message, "not initialized") {
-			t.Errorf("%s before initialize: %v, want code %d", method, err, codeServerNotInitialized)
+		if !errors.As(err, &re) || re.Code != frame.CodeServerNotInitialized || !strings.Contains(re.Message, "not initialized") {
+			t.Errorf("%s before initialize: %v, want code %d", method, err, frame.CodeServerNotInitialized)
 		}
 	}
 	c.initialize(nil, false)

@@ -111,10 +111,10 @@ type Server struct {
 	exited      bool
 	notify      glsp.NotifyFunc
 	call        glsp.CallFunc
-	out         *frameWriter // the real standard output, once the server owns it (stdout.go)
-	pullConfig  bool         // the client answers workspace/configuration
-	createFiles bool         // the client's workspace edits may create files (split.go)
-	roots       []string     // resolved workspace folders; writes stay inside (confine.go)
+	out         *stdout  // the real standard output, once the server owns it (stdout.go)
+	pullConfig  bool     // the client answers workspace/configuration
+	createFiles bool     // the client's workspace edits may create files (split.go)
+	roots       []string // resolved workspace folders; writes stay inside (confine.go)
 	// workDoneProgress: the client accepts window/workDoneProgress/create
 	// (generate.go).
 	workDoneProgress bool

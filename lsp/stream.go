@@ -13,6 +13,7 @@ import (
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/internal/engine"
 	"github.com/ftls-dev/ftls/internal/jsonpos"
+	"github.com/ftls-dev/ftls/lsp/frame"
 	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
@@ -39,14 +40,14 @@ const checkBatch = 64
 // malformed is dropped with a log line (nil body and params), as the pump
 // drops any message jsonrpc2 could not read.
 func (s *Server) readStreamed(r io.Reader, n int, arrived time.Time) (body []byte, v any, err error) {
-	body, filled, err := startBody(r, n)
+	body, filled, err := frame.StartBody(r, n)
 	if err != nil {
 		return nil, nil, err
 	}
-	h, ok := parseOpenHead(body[:filled])
+	h, ok := frame.ParseOpenHead(body[:filled])
 	// The document is read as a dataset unless what comes before its text
 	// says it is none.
-	if !ok || h.uri != "" && kindOf(h.uri, h.languageID) != kindDataset {
+	if !ok || h.URI != "" && kindOf(h.URI, h.LanguageID) != kindDataset {
 		_, err := io.ReadFull(r, body[filled:])
 		return body, nil, err
 	}
@@ -55,7 +56,7 @@ func (s *Server) readStreamed(r io.Reader, n int, arrived time.Time) (body []byt
 	if err != nil {
 		var perr *paramsError
 		if errors.As(err, &perr) {
-			s.log.Errorf("dropped a malformed didOpen of %d bytes for %s: %v", n, h.uri, perr.err)
+			s.log.Errorf("dropped a malformed didOpen of %d bytes for %s: %v", n, h.URI, perr.err)
 			err = nil
 		}
 		in.abort()
@@ -70,7 +71,7 @@ func (s *Server) readStreamed(r io.Reader, n int, arrived time.Time) (body []byt
 // again once the document is open if its own settings differ.
 type incoming struct {
 	s        *Server
-	head     openHead
+	head     frame.OpenHead
 	path     string
 	arrived  time.Time
 	settings *diagnostics.Settings
@@ -98,17 +99,17 @@ type incoming struct {
 const headDelay = 200 * time.Millisecond
 
 // receive starts checking the lines of a didOpen as they arrive.
-func (s *Server) receive(h openHead, arrived time.Time) *incoming {
-	path := uriPath(h.uri)
+func (s *Server) receive(h frame.OpenHead, arrived time.Time) *incoming {
+	path := uriPath(h.URI)
 	st, err := s.cfg.settingsFor(path)
 	if err != nil {
-		s.log.Warningf("%s: %v", h.uri, err)
+		s.log.Warningf("%s: %v", h.URI, err)
 	}
 	in := &incoming{s: s, head: h, path: path, arrived: arrived, settings: st, done: make(chan struct{})}
 	in.wake = sync.NewCond(&in.mu)
 	// Without its uri (given after the text), the document's first
 	// findings wait for the rest of the message.
-	in.headOver = h.uri == ""
+	in.headOver = h.URI == ""
 	// Hover counts tokens; load the vocabulary while the text arrives
 	// rather than on the first hover.
 	s.goSafe("tokenizer", func() { st.Tokens() })
@@ -116,7 +117,7 @@ func (s *Server) receive(h openHead, arrived time.Time) *incoming {
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
-		s.goSafe("check "+h.uri+" as it arrives", func() {
+		s.goSafe("check "+h.URI+" as it arrives", func() {
 			defer wg.Done()
 			in.checker()
 		})
@@ -136,8 +137,8 @@ func (s *Server) receive(h openHead, arrived time.Time) *incoming {
 // read reads the rest of the body (filled bytes of n are in) and returns
 // the didOpen's params, with the document's lines.
 func (in *incoming) read(r io.Reader, body []byte, filled int) (didOpenParams, error) {
-	dec := jsonpos.NewStringDecoder(in.head.textAt)
-	lineStart := in.head.textAt
+	dec := jsonpos.NewStringDecoder(in.head.TextAt)
+	lineStart := in.head.TextAt
 	for {
 		decoded, done, err := dec.Decode(body[:filled], filled == len(body))
 		if err != nil {
@@ -169,8 +170,8 @@ func (in *incoming) read(r io.Reader, body []byte, filled int) (didOpenParams, e
 	// The message without its text, for the fields that may follow the
 	// text and to validate the rest of it.
 	end := dec.End()
-	rest := make([]byte, 0, in.head.textAt+len(body)-end+1)
-	rest = append(append(rest, body[:in.head.textAt]...), body[end-1:]...)
+	rest := make([]byte, 0, in.head.TextAt+len(body)-end+1)
+	rest = append(append(rest, body[:in.head.TextAt]...), body[end-1:]...)
 	var parser jsonpos.Parser
 	root, err := parser.Parse(rest)
 	if err != nil {
@@ -231,7 +232,7 @@ func (in *incoming) abort() {
 	in.mu.Unlock()
 	in.wake.Broadcast()
 	<-in.done
-	if in.headShown && in.s.docs.get(in.head.uri) == nil {
-		in.s.notifyDirect("textDocument/publishDiagnostics", protocol.PublishDiagnosticsParams{URI: in.head.uri, Diagnostics: []protocol.Diagnostic{}})
+	if in.headShown && in.s.docs.get(in.head.URI) == nil {
+		in.s.notifyDirect("textDocument/publishDiagnostics", protocol.PublishDiagnosticsParams{URI: in.head.URI, Diagnostics: []protocol.Diagnostic{}})
 	}
 }

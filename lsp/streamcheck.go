@@ -74,9 +74,9 @@ func (in *incoming) publishHead() {
 	if small {
 		return // it is all checked soon
 	}
-	head := &snapshot{Doc: engine.NewDoc(lines[:n]), uri: in.head.uri, path: in.path, kind: kindDataset, version: in.head.version, received: in.arrived}
+	head := &snapshot{Doc: engine.NewDoc(lines[:n]), uri: in.head.URI, path: in.path, kind: kindDataset, version: in.head.Version, received: in.arrived}
 	diags, tally := engine.RowDiagnostics(head.Doc)
-	in.s.diags.publishEarly(&result{snap: head, settings: in.settings, res: &engine.Result{Path: in.path, Tally: tally, Diagnostics: engine.FinishDiagnostics(diags)}}, in.head.versioned)
+	in.s.diags.publishEarly(&result{snap: head, settings: in.settings, res: &engine.Result{Path: in.path, Tally: tally, Diagnostics: engine.FinishDiagnostics(diags)}}, in.head.Versioned)
 	in.headShown = true
-	in.s.log.Noticef("%s: the findings of the first %d rows published %.0f ms after the text started to arrive", in.head.uri, n, ms(time.Since(in.arrived)))
+	in.s.log.Noticef("%s: the findings of the first %d rows published %.0f ms after the text started to arrive", in.head.URI, n, ms(time.Since(in.arrived)))
 }

@@ -2,16 +2,14 @@ package lsp
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/ftls-dev/ftls/internal/jsonpos"
+	"github.com/ftls-dev/ftls/lsp/frame"
 )
 
 // didOpen and didChange carry whole documents, hundreds of megabytes for a
@@ -61,7 +59,7 @@ func (s *Server) interceptStdin() error {
 		return err
 	}
 	in := os.Stdin
-	growPipe(in)
+	frame.GrowPipe(in)
 	os.Stdin = r
 	s.goSafe("stdin", func() { s.pump(in, w) })
 	return nil
@@ -74,7 +72,7 @@ func (s *Server) pump(in io.Reader, out io.WriteCloser) {
 	br := bufio.NewReaderSize(in, 64<<10)
 	initSent := false // an initialize request has gone to glsp
 	for {
-		header, n, err := readHeader(br)
+		header, n, err := frame.ReadHeader(br)
 		arrived := time.Now()
 		if err != nil {
 			if err != io.EOF {
@@ -87,7 +85,7 @@ func (s *Server) pump(in io.Reader, out io.WriteCloser) {
 		if n >= streamFrom {
 			body, streamed, err = s.readStreamed(br, n, arrived)
 		} else {
-			body, err = readBody(br, n)
+			body, err = frame.ReadBody(br, n)
 		}
 		if err != nil {
 			s.log.Errorf("reading standard input: %v", err)
@@ -100,35 +98,35 @@ func (s *Server) pump(in io.Reader, out io.WriteCloser) {
 		if streamed != nil {
 			s.log.Noticef("read a %.1f MB message in %.0f ms, checking it as it came", float64(n)/1e6, ms(time.Since(arrived)))
 			body = s.standInFor("textDocument/didOpen", streamed)
-			header = []byte(fmt.Sprintf("Content-Length: %d\r\n\r\n", len(body)))
+			header = frame.Header(len(body))
 			standIn = true
 		} else if n >= largeMessage {
 			if repl, ok := s.standIn(body, arrived); ok {
 				s.log.Noticef("read a %.1f MB message in %.0f ms", float64(n)/1e6, ms(time.Since(arrived)))
 				body = repl
-				header = []byte(fmt.Sprintf("Content-Length: %d\r\n\r\n", len(repl)))
+				header = frame.Header(len(repl))
 				standIn = true
 			}
 		}
 		if !standIn {
 			// A body jsonrpc2 cannot decode would end the session (frames.go).
-			msg, err := decodable(body)
+			msg, err := frame.Check(body)
 			if err != nil {
 				s.log.Errorf("dropped a malformed message of %d bytes: %v", n, err)
-				if fe, ok := err.(*frameError); ok && fe.id != nil {
+				if fe, ok := err.(*frame.Error); ok && fe.ID != nil {
 					what := "parse error"
-					if fe.code != codeParseError {
+					if fe.Code != frame.CodeParseError {
 						what = "invalid request"
 					}
-					s.replyError(fe.id, fe.code, fmt.Sprintf("%s: %v", what, err))
+					s.replyError(fe.ID, fe.Code, fmt.Sprintf("%s: %v", what, err))
 				}
 				continue
 			}
 			// LSP: until initialize, every request gets
 			// ServerNotInitialized, which glsp cannot send.
-			if msg.method == "initialize" {
+			if msg.Method == "initialize" {
 				initSent = true
-			} else if !initSent && msg.request() && s.replyError(msg.id, codeServerNotInitialized, "the server is not initialized: send initialize first") {
+			} else if !initSent && msg.Request() && s.replyError(msg.ID, frame.CodeServerNotInitialized, "the server is not initialized: send initialize first") {
 				continue
 			}
 		}
@@ -139,41 +137,6 @@ func (s *Server) pump(in io.Reader, out io.WriteCloser) {
 			return
 		}
 	}
-}
-
-// readHeader reads the header of a frame, returning it verbatim and the
-// body's length.
-func readHeader(br *bufio.Reader) ([]byte, int, error) {
-	var header []byte
-	n := -1
-	for {
-		line, err := br.ReadSlice('\n')
-		if err != nil {
-			if err == io.EOF && len(header) == 0 && len(line) == 0 {
-				return nil, 0, io.EOF
-			}
-			return nil, 0, err
-		}
-		header = append(header, line...)
-		l := strings.TrimRight(string(line), "\r\n")
-		if l == "" {
-			break
-		}
-		if name, value, ok := strings.Cut(l, ":"); ok && strings.EqualFold(strings.TrimSpace(name), "Content-Length") {
-			v, err := strconv.Atoi(strings.TrimSpace(value))
-			if err != nil || v < 0 {
-				return nil, 0, fmt.Errorf("bad Content-Length %q", value)
-			}
-			if v > maxFrame {
-				return nil, 0, fmt.Errorf("%w: %d", errFrameTooLarge, v)
-			}
-			n = v
-		}
-	}
-	if n < 0 {
-		return nil, 0, errors.New("frame without Content-Length")
-	}
-	return header, n, nil
 }
 
 // standIn decodes a large didOpen or didChange and returns the small

@@ -185,3 +185,52 @@ func (d *Doc) Offset(p textpos.Position) (off int64, ok bool) {
 	b := textpos.ByteOffset(c, p.Character)
 	return st[p.Line] + int64(b), b < len(c) || textpos.UTF16Len(c) >= p.Character
 }
+
+// Edit returns the lines of d with one change of an editor applied: the
+// text between the positions of r replaced by text. Unchanged lines are
+// shared with d. Positions past the end of a line
+// or of the document are clamped (clamped reports it); an end before the
+// start is taken as the start.
+func (d *Doc) Edit(r textpos.Range, text string) (lines []*Line, clamped bool) {
+	sl, sb, ok1 := d.clampPos(r.Start)
+	el, eb, ok2 := d.clampPos(r.End)
+	if el < sl || (el == sl && eb < sb) {
+		el, eb = sl, sb
+		ok2 = false
+	}
+	prefix := d.Lines[sl].Text()[:sb]
+	suffix := d.Lines[el].Text()[eb:]
+	joined := make([]byte, 0, len(prefix)+len(text)+len(suffix))
+	joined = append(append(append(joined, prefix...), text...), suffix...)
+	repl := SplitLines(joined)
+	// The suffix of a line that is not the last ends in a newline, which
+	// leaves an empty piece after it: the line that follows already exists.
+	if el < len(d.Lines)-1 && len(repl) > 1 && len(repl[len(repl)-1].Text()) == 0 {
+		repl = repl[:len(repl)-1]
+	}
+	out := make([]*Line, 0, len(d.Lines)-(el-sl+1)+len(repl))
+	out = append(out, d.Lines[:sl]...)
+	out = append(out, repl...)
+	out = append(out, d.Lines[el+1:]...)
+	return out, !(ok1 && ok2)
+}
+
+// clampPos resolves a position to a line and a byte offset in that line's
+// content.
+func (d *Doc) clampPos(p textpos.Position) (ln, b int, ok bool) {
+	ok = true
+	if p.Line < 0 {
+		return 0, 0, false
+	}
+	if p.Line >= len(d.Lines) {
+		last := len(d.Lines) - 1
+		return last, len(d.Lines[last].Content()), false
+	}
+	c := d.Lines[p.Line].Content()
+	ch := max(p.Character, 0)
+	b = textpos.ByteOffset(c, ch)
+	if b == len(c) && textpos.UTF16Len(c) < ch {
+		ok = false
+	}
+	return p.Line, b, ok && p.Character >= 0
+}

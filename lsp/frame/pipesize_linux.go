@@ -1,4 +1,4 @@
-package lsp
+package frame
 
 import (
 	"os"
@@ -15,7 +15,7 @@ const pipeSize = 1 << 20
 // growPipe enlarges f's buffer when f is a pipe. A file, a terminal or a
 // refusal leaves things as they are. It goes through SyscallConn rather
 // than Fd, which would switch f to blocking mode.
-func growPipe(f *os.File) {
+func GrowPipe(f *os.File) {
 	const setPipeSize = 1031 // F_SETPIPE_SZ
 	if fi, err := f.Stat(); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
 		return

@@ -1,4 +1,4 @@
-package lsp
+package frame
 
 import (
 	"strconv"
@@ -9,24 +9,24 @@ import (
 // openHead is what the start of a didOpen message tells about the
 // document before its text: enough to check the text's lines while the
 // rest of the message arrives (stream.go).
-type openHead struct {
+type OpenHead struct {
 	// uri, languageID and version are those the message gives before the
 	// text: VS Code and the LSP libraries give them all, Neovim some or
 	// none (the order of its fields changes from run to run).
-	uri, languageID string
-	version         int32
-	versioned       bool // the version came before the text
+	URI, LanguageID string
+	Version         int32
+	Versioned       bool // the version came before the text
 	// textAt is the index in the body of the text's first byte, just after
 	// its opening quote.
-	textAt int
+	TextAt int
 }
 
 // parseOpenHead reads the start of a message body up to the text of a
 // didOpen notification. It reports false for any other message: one
 // whose method, if it comes before the text, is another, one with an id,
 // and one without params.textDocument.text (which only didOpen has).
-func parseOpenHead(b []byte) (openHead, bool) {
-	var h openHead
+func ParseOpenHead(b []byte) (OpenHead, bool) {
+	var h OpenHead
 	sc := headScanner{b: b}
 	var method string
 	ok := sc.object(func(key string) bool {
@@ -46,15 +46,15 @@ func parseOpenHead(b []byte) (openHead, bool) {
 					var ok bool
 					switch key {
 					case "uri":
-						h.uri, ok = sc.str()
+						h.URI, ok = sc.str()
 					case "languageId":
-						h.languageID, ok = sc.str()
+						h.LanguageID, ok = sc.str()
 					case "version":
-						h.version, ok = sc.int32()
-						h.versioned = ok
+						h.Version, ok = sc.int32()
+						h.Versioned = ok
 					case "text":
 						if ok = sc.i < len(sc.b) && sc.b[sc.i] == '"'; ok {
-							h.textAt = sc.i + 1
+							h.TextAt = sc.i + 1
 							sc.found = true
 						}
 					default:
