@@ -22,8 +22,8 @@
 //	docsync.go        didOpen, didChange, didClose
 //	document.go       documents as immutable snapshots (engine.Doc)
 //	textsync.go       large didOpen/didChange decoded ahead of glsp
-//	stream.go         streamcheck.go  openhead.go  decode.go  frames.go
-//	                  stdout.go  (the same)
+//	stream.go         streamcheck.go  decode.go  params.go  stdout.go
+//	                  (the same; frames themselves: package lsp/frame)
 //	diagnostics.go    the document workers: debouncing, two phases
 //	check.go          checking one version; publish.go sends the result
 //	leakage.go        validation documents against their training file
@@ -32,7 +32,9 @@
 //	generate.go       generate_actions.go  editsink.go  progress.go
 //	split.go          info.go  commands.go  applyedit.go (verified edits)
 //	config.go         clientsettings.go  client.go  confine.go
-//	protocol.go       protocol_client.go  (the protocol's types)
+//
+// The protocol's structures are in package lsp/protocol, the base
+// protocol's frames in lsp/frame.
 package lsp
 
 import (
