@@ -238,8 +238,9 @@ var (
 )
 
 // findPlaceholder returns the first placeholder in text that accept
-// takes, and its offset; nil when there is none. Lorem ipsum is looked
-// for only when lorem is set (in answers). Rather than running every
+// takes, and its offset; nil when there is none. Lorem ipsum and bracketed
+// fields ("[Customer Name]") are looked for only when lorem is set (in
+// answers). Rather than running every
 // pattern over the whole text, it jumps from one opening bracket to the
 // next and tries the patterns there, which keeps the rule cheap on text
 // that has none.
@@ -254,6 +255,12 @@ func findPlaceholder(text []byte, lorem bool, accept func(at int, m []byte) bool
 		rest := text[i:min(len(text), i+64)]
 		for _, re := range placeholderRes {
 			if m := re.Find(rest); m != nil && accept(i, m) {
+				return m, i
+			}
+		}
+		// A prompt's "[Name]" is the user's text to work on.
+		if lorem && rest[0] == '[' && (i == 0 || !fieldPrefix(text[i-1]) && text[i-1] != ']' && text[i-1] != '[') {
+			if m := bracketField(rest); m != nil && accept(i, m) {
 				return m, i
 			}
 		}

@@ -87,10 +87,10 @@ var datasetCases = []datasetCase{
 			`0:71-0:287 C007 messages[0].content[0] carries its text in "value" (LLaMA-Factory); content parts use "text"`,
 			`0:453-0:464 C007 messages[2].content[0] has type "reasoning", which OpenAI fine-tuning does not accept`,
 		}},
-	// 500 user/assistant rows, each part with "value" (1000 C007); with openai each message's loss_weight is flagged (1000 C008: 0.0 on user removed, 1.0 on assistant renamed to weight); 50 answers keep {{name}}/{{author}} and 2 "[Your Name]" sign-offs (Q004; the "[insert date]" of line 412 answers a task asking for a template); "As an AI" answers and 3 "I am an AI and..."/"I'm an AI language model" hedges (Q003); one exact duplicate, 3 near ones, one conflicting answer; 35 very short chats next to a median of 70 words (Q006); lines 207, 218 and 336 ask about a painting given as an image link and articles given as links (Q011); 4 rows give an earlier row's answer to a paraphrased prompt (Q014, off by default; 3 with D002's paraphrase test).
+	// 500 user/assistant rows, each part with "value" (1000 C007); with openai each message's loss_weight is flagged (1000 C008: 0.0 on user removed, 1.0 on assistant renamed to weight); 50 answers keep {{name}}/{{author}}, line 84's webinar invitation "[date and time]", line 114's sales call "[Company Name]" and a "[Your Name]" sign-off (Q004; the "[insert date]" of line 412 answers a task asking for a template); "As an AI" answers and 3 "I am an AI and..."/"I'm an AI language model" hedges (Q003); one exact duplicate, 3 near ones, one conflicting answer; 35 very short chats next to a median of 70 words (Q006); lines 207, 218 and 336 ask about a painting given as an image link and articles given as links (Q011); 4 rows give an earlier row's answer to a paraphrased prompt (Q014, off by default; 3 with D002's paraphrase test).
 	{file: "llamafactory__v1_sft_demo.jsonl", rows: 500,
-		openai:  map[string]int{"C007": 1000, "C008": 1000, "D001": 1, "D002": 3, "D003": 1, "Q003": 13, "Q004": 52, "Q006": 21, "Q011": 3},
-		generic: map[string]int{"C007": 1000, "D001": 1, "D002": 3, "D003": 1, "Q003": 13, "Q004": 52, "Q006": 21, "Q011": 3}},
+		openai:  map[string]int{"C007": 1000, "C008": 1000, "D001": 1, "D002": 3, "D003": 1, "Q003": 13, "Q004": 53, "Q006": 21, "Q011": 3},
+		generic: map[string]int{"C007": 1000, "D001": 1, "D002": 3, "D003": 1, "Q003": 13, "Q004": 53, "Q006": 21, "Q011": 3}},
 	// ShareGPT with function_call/observation turns: for OpenAI every row needs converting (one C016 for the whole file) and carries tools as a string (C007); the generic target accepts LLaMA-Factory's format; 35 exact duplicates, 9 near, 29 same questions with other answers (function_call turns count as prompt), "As an AI," refusals (Q003), 36 conversations over 8x the median length (Q006); the "[your answer here]" of line 7794 is inside inline code giving the answer's format, no placeholder (Q004 silent); 3 answers repeated under reworded prompts (Q014, off by default; 2 with D002's paraphrase test).
 	{file: "llamafactory__glaive_toolcall_en_demo.json", rows: 300,
 		openai:  map[string]int{"C007": 300, "C016": 1, "D001": 35, "D002": 9, "D003": 29, "Q003": 17, "Q006": 36},
@@ -98,11 +98,12 @@ var datasetCases = []datasetCase{
 		// C016 offers no conversion: ShareGPT rows with tools cannot be
 		// converted without guessing.
 		spots: []string{`36:13-36:327 C007 "tools" is a JSON-encoded string; chat rows carry the tool definitions as a list`}},
-	// Alpaca in a JSON array: every row must be converted for OpenAI (C016, fixable); 587 empty "input" fields are allowed; 14 exact duplicates; "As an AI" answers and 5 "I am an AI and..."/"I'm an AI language model" hedges (Q003); 5 "[Your Name]" letter sign-offs, at info (Q004; line 1802's "[insert date]" answers "Generate an appropriate template"); 8 one-line answers far below the median (Q006); 6 inputs that stand for none, "No input."/"noinput"/"NoInput" (Q009, fix empties them); line 3810's answer opens with the template header "### Output:" (Q010); a painting given as an image link and 5 articles or pages given only as links (Q011).
+	// Alpaca in a JSON array: every row must be converted for OpenAI (C016, fixable); 587 empty "input" fields are allowed; 14 exact duplicates; "As an AI" answers and 5 "I am an AI and..."/"I'm an AI language model" hedges (Q003); 2 "[Your Name]" letter sign-offs, at info, and the fields of line 167's invitation ("[date and time]"), line 317's sales call ("[Company Name]"), line 2322's donation email ("[Recipient]") and line 2942's request for a raise ("[X amount of time]") (Q004; line 1802's "[insert date]" answers "Generate an appropriate template"); 8 one-line answers far below the median (Q006); 6 inputs that stand for none, "No input."/"noinput"/"NoInput" (Q009, fix empties them); line 3810's answer opens with the template header "### Output:" (Q010); a painting given as an image link and 5 articles or pages given only as links (Q011).
 	{file: "llamafactory__alpaca_en_demo.json", rows: 999,
-		openai:  map[string]int{"C016": 1, "D001": 14, "Q003": 27, "Q004": 5, "Q006": 13, "Q009": 6, "Q010": 1, "Q011": 6},
-		generic: map[string]int{"D001": 14, "Q003": 27, "Q004": 5, "Q006": 13, "Q009": 6, "Q010": 1, "Q011": 6},
+		openai:  map[string]int{"C016": 1, "D001": 14, "Q003": 27, "Q004": 6, "Q006": 13, "Q009": 6, "Q010": 1, "Q011": 6},
+		generic: map[string]int{"D001": 14, "Q003": 27, "Q004": 6, "Q006": 13, "Q009": 6, "Q010": 1, "Q011": 6},
 		spots: []string{
+			`316:2-320:3 Q004 assistant text contains the placeholder "[Company Name]"`,
 			`183:13-183:24 Q009 "input" is "No input.", a placeholder the model would learn as real input`,
 			`4893:13-4893:22 Q009 "input" is "NoInput", a placeholder the model would learn as real input`,
 			`3809:14-3809:75 Q010 "output" contains "### Output:", a prompt-template marker from another example`,
