@@ -458,7 +458,7 @@ func stripInvisible(s string) string {
 func findDamage(raw, text []byte, ascii bool) (damage, bool) {
 	// Escapes: control characters and invisible ones written as \uXXXX, and
 	// escaped backslashes that may be literal escape sequences.
-	literal := false
+	literal, escapedLead := false, false
 	for i := 0; ; i += 2 {
 		j := bytes.IndexByte(raw[i:], '\\')
 		if j < 0 || i+j+1 >= len(raw) {
@@ -483,6 +483,8 @@ func findDamage(raw, text []byte, ascii bool) (damage, bool) {
 			if r == 0xA0 && (i == 1 || i >= 2 && raw[i-2] == '\\' && raw[i-1] == 'n') {
 				return damage{what: "a non-breaking space (U+00A0) indenting a line"}, true
 			}
+			// Python's json.dumps writes mojibake as escapes: "\u00e2\u20ac\u2122".
+			escapedLead = escapedLead || r == 'Ã' || r == 'Â' || r == 'â'
 			i += 4
 		}
 	}
@@ -527,6 +529,16 @@ func findDamage(raw, text []byte, ascii bool) (damage, bool) {
 			if m := mojibake(raw[i:]); m != "" {
 				return damage{what: fmt.Sprintf("%q, mojibake (UTF-8 read as Windows-1252)", m)}, true
 			}
+		}
+	}
+	for i := 0; escapedLead && i < len(text); i++ {
+		j := bytes.IndexByte(text[i:], 0xC3)
+		if j < 0 {
+			break
+		}
+		i += j
+		if m := mojibake(text[i:]); m != "" {
+			return damage{what: fmt.Sprintf("%q, mojibake (UTF-8 read as Windows-1252)", m)}, true
 		}
 	}
 	if bytes.IndexByte(raw, '&') >= 0 {
