@@ -133,17 +133,10 @@ func findTemplateMarker(text []byte, answer bool) string {
 			note(i, text[i:i+4])
 		}
 	}
-	for i := 0; i < len(text); i++ {
-		if i > 0 {
-			j := bytes.IndexByte(text[i:], '\n')
-			if j < 0 {
-				break
-			}
-			i += j + 1
-		}
-		if i >= len(text) {
-			break
-		}
+	// i walks from one line start to the next; a blank line is a line too,
+	// so that "\n\nHuman:" is seen.
+	for i, next := 0, 0; next >= 0 && i < len(text); i += next + 1 {
+		next = bytes.IndexByte(text[i:], '\n')
 		// The first byte tells which markers the line may open with.
 		line := text[i:]
 		switch c := line[0]; {
