@@ -1,13 +1,17 @@
 package diagnostics
 
-import "github.com/ftls-dev/ftls/internal/dataset"
+import (
+	"bytes"
+
+	"github.com/ftls-dev/ftls/internal/dataset"
+)
 
 func init() {
 	register(&Rule{
 		Code: "Q010", Name: "template-leakage", Severity: Warning,
 		Summary: "another example's prompt template inside a turn",
 		Doc: Doc{
-			What: "Reports, outside code, the markers of a prompt template inside a turn: Alpaca headers (`### Instruction:`, `### Response:`, `### Input:`), numbered self-instruct headers (`18. Instruction:`), a line that is only `#` characters (the separator of merged examples), and the turn markers of other chat formats (`Human:`, `Assistant:`, `USER:`, `ASSISTANT:` opening a line, `[INST]`, `<<SYS>>`, `<start_of_turn>`, `<s>` and `</s>` at the ends of a turn). In answers it also reports a line opening with `Instruction:`. ChatML markers are C017's.",
+			What: "Reports, outside code, the markers of a prompt template inside a turn: Alpaca headers (`### Instruction:`, `### Response:`, `### Input:`), numbered self-instruct headers (`18. Instruction:`), a line that is only `#` characters (the separator of merged examples), and the turn markers of other chat formats (`Human:`, `Assistant:`, `USER:`, `ASSISTANT:` opening a line, in answers `User:` opening a line after the first unless the prompt asks for a dialogue, a chat, a script or an interview, `[INST]`, `<<SYS>>`, `<start_of_turn>`, `<s>` and `</s>` at the ends of a turn). In answers it also reports a line opening with `Instruction:`. ChatML markers are C017's.",
 			Why:  "They are what is left when examples were split or merged badly, or a generator ran past the end of its answer into the next example. The model learns to go on writing a new instruction after it answers, or to expect the markers in the prompt.",
 			Bad:  `{"instruction": "Give a synonym for happy.", "input": "", "output": "Joyful.\n\n### Instruction:\nGive a synonym for sad."}`,
 			Good: `{"instruction": "Give a synonym for happy.", "input": "", "output": "Joyful."}`,
@@ -22,8 +26,47 @@ func checkTemplateLeakage(c *RowContext) {
 		if s.role != "user" && s.role != "assistant" || c.Format == dataset.PlainText {
 			continue
 		}
-		if m := findTemplateMarker(s.text, s.role == "assistant"); m != "" {
+		m := findTemplateMarker(s.text, s.role == "assistant")
+		if m == "" && s.role == "assistant" && userLine(s.text) && !asksForDialogue(c) {
+			m = "User:"
+		}
+		if m != "" {
 			c.ReportValue("Q010", s.value, nil, "%s contains %q, a prompt-template marker from another example", c.where(&s), m)
 		}
 	}
+}
+
+// userLine reports whether a line after the first opens with "User:": an
+// answer that goes on to write the user's next turn (guanaco-7b playing
+// Freyja in AlpacaEval). Prompts are not searched: users paste chat logs
+// to be summarised or answered.
+func userLine(text []byte) bool {
+	for i := bytes.Index(text, []byte("\nUser:")); i >= 0; {
+		if !inCode(text, i+1) {
+			return true
+		}
+		j := bytes.Index(text[i+1:], []byte("\nUser:"))
+		if j < 0 {
+			break
+		}
+		i += j + 1
+	}
+	return false
+}
+
+// dialogueWords in a prompt ask for a transcript, where "User:" lines are
+// the answer.
+var dialogueWords = []string{"dialog", "conversation", "chat", "script", "transcript", "interview", "role-play", "roleplay", "exchange"}
+
+func asksForDialogue(c *RowContext) bool {
+	for _, t := range c.Turns() {
+		if t.Role == "user" || t.Role == "system" {
+			for _, w := range dialogueWords {
+				if containsFold(t.Text, w) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
