@@ -112,3 +112,28 @@ func TestToChat(t *testing.T) {
 		}
 	}
 }
+
+// TestDetectChatMLEscaped: Go's encoding/json writes "<" and ">" as
+// \u003c and \u003e, so a ChatML text written by a Go program holds no
+// literal "<|im_start|>"; it is still ChatML, and a text that only
+// mentions im_start is not.
+func TestDetectChatMLEscaped(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Format
+	}{
+		{`{"text": "<|im_start|>user\nHi<|im_end|>"}`, ChatMLText},
+		{`{"text": "\u003c|im_start|\u003euser\nHi\u003c|im_end|\u003e"}`, ChatMLText},
+		{`{"text": "the token |im_start| opens a turn"}`, PlainText},
+		{`{"text": "plain words"}`, PlainText},
+	}
+	for _, tt := range tests {
+		root, err := jsonpos.Parse([]byte(tt.in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := Detect(root); got != tt.want {
+			t.Errorf("Detect(%s) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}

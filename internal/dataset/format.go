@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"bytes"
+	"strings"
 
 	"github.com/ftls-dev/ftls/internal/jsonpos"
 )
@@ -81,12 +82,22 @@ func Detect(row jsonpos.Value) Format {
 		return PromptCompletion
 	}
 	if text := row.Get("text"); text.Exists() {
-		if text.Kind() == jsonpos.String && bytes.Contains(text.Raw(), []byte(ChatMLStart)) {
+		if text.Kind() == jsonpos.String && isChatML(text) {
 			return ChatMLText
 		}
 		return PlainText
 	}
 	return Unknown
+}
+
+// isChatML reports whether the string v holds a ChatML start marker, written
+// as itself or, as Go's encoding/json writes it, "\u003c|im_start|\u003e".
+func isChatML(v jsonpos.Value) bool {
+	raw := v.Raw()
+	if bytes.Contains(raw, []byte(ChatMLStart)) {
+		return true
+	}
+	return bytes.Contains(raw, []byte("|im_start|")) && strings.Contains(v.Str(), ChatMLStart)
 }
 
 // Dominant returns the most frequent recognised format of counts, indexed by
