@@ -85,7 +85,7 @@ var speakerMarkers = []string{"Human:", "Assistant:", "USER:", "ASSISTANT:", "##
 // findTemplateMarker returns the first template marker in text outside
 // code, or "". Only '#', '[', '<' and line starts can begin one, so it
 // looks at those alone.
-func findTemplateMarker(text []byte, answer bool) string {
+func findTemplateMarker(text []byte, answer bool) (marker string, userLine bool) {
 	found, at := "", len(text)
 	note := func(i int, m []byte) {
 		if i < at && !inCode(text, i) {
@@ -146,6 +146,9 @@ func findTemplateMarker(text []byte, answer bool) string {
 					note(i, line[:len(m)])
 				}
 			}
+			// "User:" is a marker only in context (see Q010), so it is
+			// reported apart.
+			userLine = userLine || answer && i > 0 && bytes.HasPrefix(line, []byte("User:")) && !inCode(text, i)
 		case '0' <= c && c <= '9':
 			// Self-instruct numbers the examples it generates: "18. Instruction:".
 			k := 0
@@ -165,7 +168,7 @@ func findTemplateMarker(text []byte, answer bool) string {
 			}
 		}
 	}
-	return found
+	return found, userLine
 }
 
 // Content the model cannot see (Q011).
@@ -687,8 +690,14 @@ const (
 	minRepeats = 5
 	// maxPeriod is the longest repeating unit looked for, a paragraph:
 	// guanaco-7b's answers in AlpacaEval loop on eight sentences (270
-	// bytes) and on 17 list items (410 bytes).
-	maxPeriod = 1024
+	// bytes) and on 17 list items (410 bytes). Most probes look only for
+	// units up to shortPeriod, about two sentences; every longEvery-th
+	// looks for any up to maxPeriod. A loop of a longer unit p has at
+	// least 5p bytes, which holds such a probe and a unit after it, as
+	// longEvery*probeStep + 16 + probeLen <= 4*shortPeriod.
+	maxPeriod   = 1024
+	shortPeriod = 256
+	longEvery   = 4
 	// maxTries is how many recurrences of a probe are tried as the period:
 	// in a loop of similar sentences the probe recurs at each sentence,
 	// before the period.
@@ -709,8 +718,9 @@ const (
 // period is then confirmed by comparing the text with itself shifted by p.
 func findLoop(text []byte) ([]byte, int) {
 	var best []byte
-	bestN, covered := 0, 0
+	bestN, covered, probe := 0, 0, 0
 	for at := 0; at+probeLen < len(text) && len(text) >= minLoop; at += probeStep {
+		probe++
 		if at < covered {
 			continue
 		}
@@ -724,7 +734,7 @@ func findLoop(text []byte) ([]byte, int) {
 			}
 		}
 		at = rare
-		p := loopPeriod(text, at)
+		p := loopPeriod(text, at, probe%longEvery == 0)
 		if p <= 0 {
 			continue
 		}
@@ -754,11 +764,17 @@ func findLoop(text []byte) ([]byte, int) {
 	return best, bestN
 }
 
-// loopPeriod returns the distance to the first recurrence of the probe at
-// at after which the text goes on repeating for a while, or -1.
-func loopPeriod(text []byte, at int) int {
-	end := min(len(text), at+maxPeriod+probeLen)
-	for from, try := at, 0; try < maxTries; try++ {
+// loopPeriod returns the distance, up to shortPeriod or, when long, up to
+// maxPeriod, to the first recurrence of the probe at at after which the
+// text goes on repeating for a while, or -1.
+func loopPeriod(text []byte, at int, long bool) int {
+	end, from, tries := min(len(text), at+shortPeriod+probeLen), at, maxTries
+	if long {
+		// The short probes cover the periods up to shortPeriod; a long unit
+		// is often a list whose items recur every few bytes.
+		end, from, tries = min(len(text), at+maxPeriod+probeLen), at+shortPeriod-1, 2*maxTries
+	}
+	for try := 0; try < tries; try++ {
 		x := indexProbe(text, at, from, end)
 		if x < 0 {
 			return -1

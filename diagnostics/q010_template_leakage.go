@@ -1,10 +1,6 @@
 package diagnostics
 
-import (
-	"bytes"
-
-	"github.com/ftls-dev/ftls/internal/dataset"
-)
+import "github.com/ftls-dev/ftls/internal/dataset"
 
 func init() {
 	register(&Rule{
@@ -26,8 +22,8 @@ func checkTemplateLeakage(c *RowContext) {
 		if s.role != "user" && s.role != "assistant" || c.Format == dataset.PlainText {
 			continue
 		}
-		m := findTemplateMarker(s.text, s.role == "assistant")
-		if m == "" && s.role == "assistant" && userLine(s.text) && !asksForDialogue(c) {
+		m, user := findTemplateMarker(s.text, s.role == "assistant")
+		if m == "" && user && !asksForDialogue(c) {
 			m = "User:"
 		}
 		if m != "" {
@@ -36,26 +32,10 @@ func checkTemplateLeakage(c *RowContext) {
 	}
 }
 
-// userLine reports whether a line after the first opens with "User:": an
-// answer that goes on to write the user's next turn (guanaco-7b playing
-// Freyja in AlpacaEval). Prompts are not searched: users paste chat logs
-// to be summarised or answered.
-func userLine(text []byte) bool {
-	for i := bytes.Index(text, []byte("\nUser:")); i >= 0; {
-		if !inCode(text, i+1) {
-			return true
-		}
-		j := bytes.Index(text[i+1:], []byte("\nUser:"))
-		if j < 0 {
-			break
-		}
-		i += j + 1
-	}
-	return false
-}
-
 // dialogueWords in a prompt ask for a transcript, where "User:" lines are
-// the answer.
+// the answer. Without them, an answer that goes on to a "User:" line
+// writes the user's next turn (guanaco-7b playing Freyja in AlpacaEval);
+// prompts are not searched, as users paste chat logs to work on.
 var dialogueWords = []string{"dialog", "conversation", "chat", "script", "transcript", "interview", "role-play", "roleplay", "exchange"}
 
 func asksForDialogue(c *RowContext) bool {
