@@ -7,7 +7,7 @@ func init() {
 		Code: "Q012", Name: "damaged-text", Severity: Warning, Fixable: true,
 		Summary: "invisible, control or garbled characters in the text",
 		Doc: Doc{
-			What: "Reports text holding zero-width spaces, word joiners, soft hyphens or byte order marks; control characters; U+FFFD, the replacement character left where decoding failed; mojibake, UTF-8 read as Windows-1252 (`â€™`, `Ã©`, `Â `); non-breaking spaces indenting a line; and, outside code and HTML, HTML entities (`&amp;`, `&#39;`) and literal escape sequences (a two-character `\\n` between sentences) where the real character was meant.",
+			What: "Reports text holding zero-width spaces, word joiners, soft hyphens or byte order marks; control characters; U+FFFD, the replacement character left where decoding failed; mojibake, UTF-8 read as Windows-1252 (`â€™`, `Ã©`, `Â `), written as itself or as JSON escapes (`\\u00e2\\u20ac\\u2122`); non-breaking spaces indenting a line; and, outside code and HTML, HTML entities (`&amp;`, `&#39;`) and literal escape sequences (a two-character `\\n` between sentences) where the real character was meant.",
 			Why:  "The model learns the damage: it emits invisible characters that break string comparisons and search, writes `&amp;` in plain text, or prints `\\n` instead of a line break. Each is a sign of a broken export step upstream, which usually damaged other rows too.",
 			Bad:  `{"role": "assistant", "content": "It\u200bs ready. Donâ€™t wait."}`,
 			Good: `{"role": "assistant", "content": "It's ready. Don't wait."}`,
