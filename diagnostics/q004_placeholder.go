@@ -93,12 +93,14 @@ func bracketField(rest []byte) []byte {
 	words, noun := 1, false
 	for _, w := range bytes.Fields(rest[1:end]) {
 		words++
+		// A possessive's apostrophe may be typographic: "[Student’s Name]".
+		w = bytes.TrimSuffix(bytes.TrimSuffix(w, []byte("’s")), []byte("'s"))
 		for _, c := range w {
 			if !isLetter(c) && c != '\'' && c != '-' {
 				return nil
 			}
 		}
-		lw := lowerASCII(bytes.TrimSuffix(w, []byte("'s")))
+		lw := lowerASCII(w)
 		noun = noun || matchAny(lw, fieldNouns) || matchAny(strings.TrimSuffix(lw, "s"), fieldNouns)
 	}
 	if !noun || words > 6 || rest[1] == ' ' {
