@@ -77,10 +77,7 @@ func TestContentRulesFormats(t *testing.T) {
 				if c.second[0] != "" {
 					data += formatRow(f, c.second[0], c.second[1])
 				}
-				s := diagnostics.DefaultSettings()
-				if err := (&config.Lint{Target: "generic"}).Apply(s); err != nil {
-					t.Fatal(err)
-				}
+				s := genericSettings(t)
 				if err := config.SetSeverity(s, "Q", "info"); err != nil {
 					t.Fatal(err)
 				}
@@ -107,11 +104,7 @@ func TestNoUserTurnFormats(t *testing.T) {
 		"chatml text": `{"text": "<|im_start|>system\nYou are upbeat.<|im_end|>\n<|im_start|>assistant\nYou're great!<|im_end|>"}`,
 	}
 	for f, row := range rows {
-		s := diagnostics.DefaultSettings()
-		if err := (&config.Lint{Target: "generic"}).Apply(s); err != nil {
-			t.Fatal(err)
-		}
-		res := check(t, "q015.jsonl", []byte(row+"\n"), s)
+		res := check(t, "q015.jsonl", []byte(row+"\n"), genericSettings(t))
 		found := false
 		for _, d := range res.Diagnostics {
 			found = found || d.Code == "Q015"
@@ -120,4 +113,13 @@ func TestNoUserTurnFormats(t *testing.T) {
 			t.Errorf("Q015 not reported on a %s row with no user turn: %v", f, res.Diagnostics)
 		}
 	}
+}
+
+func genericSettings(t *testing.T) *diagnostics.Settings {
+	t.Helper()
+	s := diagnostics.DefaultSettings()
+	if err := (&config.Lint{Target: "generic"}).Apply(s); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
