@@ -123,3 +123,32 @@ func genericSettings(t *testing.T) *diagnostics.Settings {
 	}
 	return s
 }
+
+// TestPlaceholderSignOffSeverity: a letter's name field signing it off is
+// noted at info, other placeholders stay warnings (the fixtures' want
+// lines do not show severities).
+func TestPlaceholderSignOffSeverity(t *testing.T) {
+	tests := []struct {
+		answer string
+		want   diagnostics.Severity
+	}{
+		{"Best regards, [Your Name]", diagnostics.Info},
+		{"Thank you again for your help.\n\nWarm wishes,\n[Name]", diagnostics.Info},
+		{"Dear [Customer Name],\n\nYour order ships today.\n\nBest,\nSam", diagnostics.Warning},
+		{"I have known Ana for [number of years] years.", diagnostics.Warning},
+		{"Hello! I am {{name}}.", diagnostics.Warning},
+	}
+	for _, tt := range tests {
+		row := formatRow("chat", "Write a note.", tt.answer)
+		res := check(t, "q004.jsonl", []byte(row), genericSettings(t))
+		var got []diagnostics.Severity
+		for _, d := range res.Diagnostics {
+			if d.Code == "Q004" {
+				got = append(got, d.Severity)
+			}
+		}
+		if len(got) != 1 || got[0] != tt.want {
+			t.Errorf("Q004 severities on %q = %v, want [%v]", tt.answer, got, tt.want)
+		}
+	}
+}

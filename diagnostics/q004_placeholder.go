@@ -65,7 +65,9 @@ func checkPlaceholders(c *RowContext) {
 		}
 		n := len(c.diags)
 		c.reportTurn("Q004", i, "%s text contains the placeholder %q", t.Role, m)
-		signOff := m[0] == '[' && (at == 0 || t.Text[at-1] == '\n') && containsFold(m, "name")
+		// "[Your Name]" near the end, or a name field on a line of its own
+		// there, signs a letter off; "Dear [Customer Name]," does not.
+		signOff := m[0] == '[' && containsFold(m, "name") && (hasFoldAt(m, 1, "your") || at == 0 || t.Text[at-1] == '\n')
 		if len(c.diags) > n && answer && len(t.Text)-at <= signOffSpan && signOff {
 			if d := &c.diags[n]; d.Severity < Info {
 				d.Severity = Info
