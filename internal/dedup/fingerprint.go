@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
 	"hash/maphash"
 	"math/bits"
@@ -28,6 +29,19 @@ func HashText(text []byte) uint64 {
 	if len(text) > len(stack) {
 		buf = make([]byte, 0, len(text))
 	}
+	return maphash.Bytes(seed, appendNormal(buf, text, i))
+}
+
+// AppendNormal appends text with whitespace normalised as HashText sees
+// it: trimmed, each run of spaces, tabs and line breaks one space.
+func AppendNormal(dst, text []byte) []byte {
+	text = bytes.TrimSpace(text)
+	return appendNormal(dst, text, irregular(text, 0))
+}
+
+// appendNormal appends trimmed text normalised, given the index i of its
+// first irregular byte (-1 for none).
+func appendNormal(buf, text []byte, i int) []byte {
 	start := 0
 	for i >= 0 {
 		buf = append(buf, text[start:i]...)
@@ -48,8 +62,17 @@ func HashText(text []byte) uint64 {
 		}
 		i = irregular(text, start)
 	}
-	buf = append(buf, text[start:]...)
-	return maphash.Bytes(seed, buf)
+	return append(buf, text[start:]...)
+}
+
+// ContentKey identifies text, whitespace normalised, with a key that is
+// the same in every process and on every machine: unlike HashText's, it
+// may be stored (the embedding cache is keyed by it). It is the first 8
+// bytes of the SHA-256 of the normal form, never 0.
+func ContentKey(text []byte) uint64 {
+	var stack [2048]byte
+	sum := sha256.Sum256(AppendNormal(stack[:0], text))
+	return binary.BigEndian.Uint64(sum[:8]) | 1
 }
 
 func isBreak(c byte) bool { return c == '\t' || c == '\n' || c == '\r' }
