@@ -287,4 +287,3 @@ func Load(path string) (*Cache, []Problem, error) {
 func (c *Cache) Save(path string) error {
 	return atomicfile.WriteFile(path, c.Encode())
 }
-
