@@ -35,6 +35,10 @@ type RowInfo struct {
 	// AnswerKey is Answer for an answer long enough that two prompts
 	// sharing it is a finding (Q014), 0 otherwise.
 	AnswerKey uint64
+	// EmbedPrompt and EmbedAnswer are the content keys (dedup.ContentKey)
+	// of the row's prompt side and answer side (EmbedTexts), the keys of
+	// their vectors in the embedding cache; 0 for a side without text.
+	EmbedPrompt, EmbedAnswer uint64
 	// Sig is the conversation's MinHash signature for near duplicates.
 	Sig *dedup.Signature
 	// Words is the conversation's length in words (user and assistant).
@@ -148,6 +152,9 @@ type FileContext struct {
 	// the near-duplicate rule reads its pairs from it instead of hashing
 	// every row again (see engine.FileState).
 	NearIndex *dedup.Index
+	// Embeddings holds the vectors of the file's rows for the semantic
+	// near-duplicates (D005); nil when they are not configured.
+	Embeddings *Embeddings
 	// Validation is set for a validation file (package pairing decides):
 	// the rules about a training set's size (B005) do not apply to it.
 	Validation bool

@@ -22,6 +22,9 @@ type Rule struct {
 	// Needs is what a file rule reads of each row's summary: it is
 	// computed only when an enabled rule, or the job at hand, needs it.
 	Needs RowData
+	// Configured, when set, tells whether an opt-in rule has what it
+	// needs in the settings; without it, the rule's Needs cost nothing.
+	Configured func(*Settings) bool
 }
 
 // RowData names the parts of a row's summary (RowInfo) that cost time to
@@ -44,6 +47,9 @@ const (
 	DataSketch
 	// DataWords is RowInfo.Words and Opening.
 	DataWords
+	// DataEmbed is RowInfo.EmbedPrompt and EmbedAnswer, the content keys
+	// of the texts the embedding model sees.
+	DataEmbed
 
 	// DataStats is what statistics read.
 	DataStats = DataRows | DataCategory | DataTurns | DataSystem

@@ -34,6 +34,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -43,7 +44,9 @@ import (
 	fixtures "github.com/ftls-dev/ftls/internal/fixture"
 
 	"github.com/ftls-dev/ftls/diagnostics"
+	"github.com/ftls-dev/ftls/generator/fakeopenai"
 	"github.com/ftls-dev/ftls/internal/config"
+	"github.com/ftls-dev/ftls/internal/embedding"
 	"github.com/ftls-dev/ftls/internal/engine"
 )
 
@@ -170,6 +173,11 @@ type caseConfig struct {
 	nearDup  float64 // near_duplicate_threshold
 	overTpl  float64 // over_templating_share
 	plan     *diagnostics.PlanTargets
+	// embed turns D005 on, with the fake provider's vectors for the rows
+	// (all, or the 1-based lines of embedOnly) under embedModel.
+	embed      *diagnostics.EmbeddingSettings
+	embedOnly  []int
+	embedModel string
 }
 
 // planOf returns the case's plan, creating it on first use; its path is
@@ -238,6 +246,23 @@ func (c *ruleCase) config() (caseConfig, error) {
 				cats[i].Share /= sum
 			}
 			cfg.planOf().Categories = cats
+		case "embeddings": // both|prompt THRESHOLD
+			var compare string
+			var threshold float64
+			if _, err := fmt.Sscanf(val, "%s %g", &compare, &threshold); err != nil {
+				return cfg, fmt.Errorf("embeddings %q: want both|prompt THRESHOLD", val)
+			}
+			cfg.embed = &diagnostics.EmbeddingSettings{Model: "fake-embed", Threshold: threshold, PromptOnly: compare == "prompt"}
+		case "embedded_lines":
+			for _, f := range strings.Fields(val) {
+				n, err := strconv.Atoi(f)
+				if err != nil {
+					return cfg, fmt.Errorf("embedded_lines: %v", err)
+				}
+				cfg.embedOnly = append(cfg.embedOnly, n)
+			}
+		case "embedding_model":
+			cfg.embedModel = val
 		case "plan_multi_turn":
 			f, err := strconv.ParseFloat(val, 64)
 			if err != nil {
@@ -271,6 +296,7 @@ func (cfg caseConfig) settings() (*diagnostics.Settings, error) {
 	}
 	s.ResponseLength = cfg.respLen
 	s.Plan = cfg.plan
+	s.Embeddings = cfg.embed
 	for _, r := range cfg.rules {
 		code, sev, ok := strings.Cut(r, "=")
 		if !ok {
@@ -281,6 +307,36 @@ func (cfg caseConfig) settings() (*diagnostics.Settings, error) {
 		}
 	}
 	return s, nil
+}
+
+// embeddings embeds the rows of data with the fake provider's model, as
+// `ftls embed` would, for the cases that turn D005 on.
+func (cfg caseConfig) embeddings(t *testing.T, data []byte, s *diagnostics.Settings) *diagnostics.Embeddings {
+	if cfg.embed == nil {
+		return nil
+	}
+	sides, err := engine.SideTexts(context.Background(), data, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	model := cfg.embed.Model
+	if cfg.embedModel != "" {
+		model = cfg.embedModel
+	}
+	c := embedding.New(model, fakeopenai.EmbedDims)
+	for i, keys := range sides.Rows {
+		if cfg.embedOnly != nil && !slices.Contains(cfg.embedOnly, i+1) {
+			continue
+		}
+		for _, k := range keys {
+			if k != 0 {
+				if err := c.Add(k, fakeopenai.Embed(sides.Texts[k], fakeopenai.EmbedDims)); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	return &diagnostics.Embeddings{Path: "input.jsonl.ftls-embeddings", Cache: c}
 }
 
 // decode expands the escapes of a section into the bytes of the file.
@@ -339,9 +395,9 @@ func formatDiag(d diagnostics.Diagnostic) []string {
 	return out
 }
 
-func check(t *testing.T, name string, data []byte, s *diagnostics.Settings) *engine.Result {
+func check(t *testing.T, name string, data []byte, s *diagnostics.Settings, e *diagnostics.Embeddings) *engine.Result {
 	t.Helper()
-	res, err := engine.Check(context.Background(), name, bytes.NewReader(data), engine.Options{Settings: s})
+	res, err := engine.Check(context.Background(), name, bytes.NewReader(data), engine.Options{Settings: s, Embeddings: e})
 	if err != nil {
 		t.Fatalf("engine.Check: %v", err)
 	}
@@ -354,7 +410,7 @@ func check(t *testing.T, name string, data []byte, s *diagnostics.Settings) *eng
 func applyFixes(t *testing.T, name, code string, data []byte, newSettings func() *diagnostics.Settings) ([]byte, error) {
 	t.Helper()
 	for round := 0; round < 20; round++ {
-		res := check(t, name, data, newSettings())
+		res := check(t, name, data, newSettings(), nil)
 		var fixes []*diagnostics.Fix
 		for _, d := range res.Diagnostics {
 			if d.Code == code && d.Fix != nil {
@@ -482,7 +538,8 @@ func runCase(t *testing.T, rule *diagnostics.Rule, c *ruleCase) {
 		return s
 	}
 	input := decode(c.input, cfg.crlf)
-	res := check(t, c.inName, input, newSettings())
+	s := newSettings()
+	res := check(t, c.inName, input, s, cfg.embeddings(t, input, s))
 	var got []string
 	fixable := false
 	for _, d := range res.Diagnostics {
@@ -533,7 +590,8 @@ func runCase(t *testing.T, rule *diagnostics.Rule, c *ruleCase) {
 			unfixable++
 		}
 	}
-	after := check(t, c.inName, fixed, newSettings())
+	s = newSettings()
+	after := check(t, c.inName, fixed, s, cfg.embeddings(t, fixed, s))
 	var left []string
 	for _, d := range after.Diagnostics {
 		if d.Code == rule.Code {

@@ -67,6 +67,9 @@ type Settings struct {
 	// Data is the row data a job needs whatever the rules ask for: a split
 	// reads categories, fingerprints and signatures with every rule off.
 	Data RowData
+	// Embeddings configures the semantic near-duplicates (D005); nil
+	// leaves them off.
+	Embeddings *EmbeddingSettings
 	// Severities overrides rules' default severities; Off disables a rule.
 	// Like every field, set it before the settings are first used: what
 	// the enabled rules need is worked out once (and Clone starts afresh).
@@ -113,6 +116,7 @@ func (s *Settings) Clone() *Settings {
 		OverTemplatingShare: s.OverTemplatingShare, LengthOutlierFactor: s.LengthOutlierFactor,
 		BalanceTolerance: s.BalanceTolerance,
 		Plan:             s.Plan, CountTokens: s.CountTokens, Data: s.Data,
+		Embeddings: s.Embeddings,
 		Severities: make(map[string]Severity, len(s.Severities)),
 	}
 	for k, v := range s.Severities {
@@ -167,7 +171,7 @@ func (s *Settings) needed() *needs {
 		}
 		n.data = s.Data
 		for _, r := range fileRules {
-			if s.Severity(r.Code) != Off {
+			if s.Severity(r.Code) != Off && (r.Configured == nil || r.Configured(s)) {
 				n.data |= r.Needs
 			}
 		}
@@ -178,7 +182,7 @@ func (s *Settings) needed() *needs {
 			// The dominant format of a generic file is every row's.
 			n.data |= DataRows
 		}
-		if n.data&(DataSystem|DataFingerprint|DataSketch|DataWords) != 0 {
+		if n.data&(DataSystem|DataFingerprint|DataSketch|DataWords|DataEmbed) != 0 {
 			n.data |= DataTurns
 		}
 	})

@@ -14,6 +14,7 @@ func TestCloneCopiesEveryField(t *testing.T) {
 	s.ResponseLength, s.Plan, s.CountTokens = "brief", &PlanTargets{Path: "x.plan.yaml"}, true
 	s.OverTemplatingShare, s.LengthOutlierFactor, s.BalanceTolerance = 0.3, 5, 0.1
 	s.Severities["C010"], s.Data = Off, DataSketch
+	s.Embeddings = &EmbeddingSettings{Model: "m", Threshold: 0.9}
 	c := s.Clone()
 	v, cv := reflect.ValueOf(s).Elem(), reflect.ValueOf(c).Elem()
 	for i := 0; i < v.NumField(); i++ {

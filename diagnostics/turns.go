@@ -138,6 +138,10 @@ func (c *RowContext) summarize(info *RowInfo) {
 			info.AnswerKey = info.Answer | 1
 		}
 	}
+	if need.has(DataEmbed) {
+		prompt, answer := EmbedTexts(turns)
+		info.EmbedPrompt, info.EmbedAnswer = EmbedKey(prompt), EmbedKey(answer)
+	}
 	sketched := false
 	if need.has(DataSketch) {
 		// The system prompt is left out: it is usually shared by every row

@@ -73,7 +73,11 @@ func (c *settingsCache) options(path string) (engine.Options, error) {
 		}
 		c.byKey[key] = s
 	}
-	return engine.Options{Settings: s, Workers: c.flags.workers}, nil
+	opts := engine.Options{Settings: s, Workers: c.flags.workers}
+	if path != "-" {
+		opts.Embeddings = workspace.Embeddings(path, s)
+	}
+	return opts, nil
 }
 
 // plan returns the plan governing the dataset at path, or nil.

@@ -5,7 +5,8 @@
 // limit. Without a script it writes as many distinct, valid conversations
 // as the request asks for. It also serves the Batch API (files and
 // batches endpoints; see batches.go), answering each line of a batch's
-// input file as it would answer the request on its own.
+// input file as it would answer the request on its own, and embeddings
+// (embeddings.go), with vectors in which paraphrases are close.
 package fakeopenai
 
 import (
@@ -176,6 +177,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	json.Unmarshal(raw, &req.Fields)
 
 	if s.serveBatchAPI(w, r, req) {
+		return
+	}
+	if strings.HasSuffix(r.URL.Path, "/embeddings") {
+		s.serveEmbeddings(w, r, req)
 		return
 	}
 	if !strings.HasSuffix(r.URL.Path, "/chat/completions") {

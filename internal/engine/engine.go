@@ -79,6 +79,9 @@ type Options struct {
 	// SizeHint is the size of the input in bytes, if known. It lets the
 	// row summaries be allocated once instead of grown by copying.
 	SizeHint int64
+	// Embeddings are the file's vectors for the semantic near-duplicates
+	// (D005); see workspace.Embeddings.
+	Embeddings *diagnostics.Embeddings
 }
 
 func (o Options) workers() int {
@@ -161,7 +164,7 @@ func checkLines(ctx context.Context, name string, r io.Reader, opts Options) (*R
 		return nil, err
 	}
 	res.Diagnostics = all
-	finish(res, opts.Settings, false)
+	finish(res, opts, false)
 	return res, nil
 }
 
@@ -182,7 +185,7 @@ func checkArray(ctx context.Context, name string, data []byte, opts Options) (*R
 		res.Rows = append(res.Rows, c.info)
 		res.Diagnostics = append(res.Diagnostics, c.diags...)
 	}
-	finish(res, opts.Settings, true)
+	finish(res, opts, true)
 	return res, nil
 }
 
@@ -218,9 +221,11 @@ func AddLeakage(train, valid *Result, s *diagnostics.Settings) {
 }
 
 // finish runs the file rules and orders the diagnostics.
-func finish(res *Result, s *diagnostics.Settings, array bool) {
+func finish(res *Result, opts Options, array bool) {
+	s := opts.Settings
 	fc := diagnostics.NewFileContext(s, res.Rows, res.Tally)
 	fc.Array = array
+	fc.Embeddings = opts.Embeddings
 	fc.Validation = IsValidation(res.Path, s)
 	res.Formats = fc.FormatCounts
 	res.Dominant = fc.Dominant

@@ -49,6 +49,13 @@ const (
 	DefaultTemperature = 0.9
 	DefaultConcurrency = 2
 	DefaultMaxRetries  = 3
+	// Embeddings: a small, cheap model; 0.9 flags paraphrases of the same
+	// conversation with that model and few rows that merely share a topic.
+	DefaultEmbeddingModel     = "text-embedding-3-small"
+	DefaultEmbeddingThreshold = 0.9
+	DefaultEmbeddingCompare   = "both"
+	DefaultEmbeddingBatch     = 100
+	MaxEmbeddingBatch         = 2048
 	// Output files, next to the plan.
 	DefaultTrain         = "training_data.jsonl"
 	DefaultValidation    = "validation_data.jsonl"
@@ -165,6 +172,19 @@ func (p *Plan) applyDefaults() {
 	}
 	if !p.Has("generation", "max_retries") {
 		g.MaxRetries = DefaultMaxRetries
+	}
+	e := &p.Embeddings
+	if !p.Has("embeddings", "model") {
+		e.Model = DefaultEmbeddingModel
+	}
+	if !p.Has("embeddings", "threshold") {
+		e.Threshold = DefaultEmbeddingThreshold
+	}
+	if !p.Has("embeddings", "compare") {
+		e.Compare = DefaultEmbeddingCompare
+	}
+	if !p.Has("embeddings", "batch_size") {
+		e.BatchSize = DefaultEmbeddingBatch
 	}
 	o := &p.Output
 	if !p.Has("output", "train") {

@@ -195,6 +195,34 @@ var schema = section("", Doc{
 		}, 0, 10, true),
 	),
 
+	section("embeddings", Doc{
+		Summary: "Semantic near-duplicates (D005), opt in: with this section, `ftls embed` sends each row's prompt side and answer side to an embedding model, on the endpoint of the `generation` section, and `ftls check` and the editor report rows whose meaning is close, from the vectors kept next to the dataset, without calling the model. See docs/embeddings.md.",
+	},
+		text("model", Doc{
+			Summary: "The embedding model, served at the endpoint's /embeddings.",
+			Default: DefaultEmbeddingModel,
+			Advice:  "A model change makes every vector stale: `ftls embed` embeds the whole file again.",
+		}, "text-embedding-3-small", "text-embedding-3-large", "nomic-embed-text", "mxbai-embed-large", "bge-m3"),
+		&field{name: "threshold", kind: kindFloat, min: 0, max: 1, hasMin: true, hasMax: true, minOpen: true, doc: Doc{
+			Summary: "The cosine similarity at or above which two sides count as the same meaning.",
+			Default: strconv.FormatFloat(DefaultEmbeddingThreshold, 'g', -1, 64),
+			Advice:  "Cosines depend on the model: some put unrelated texts at 0.7. Check the first findings and raise the threshold if they are merely on the same topic.",
+		}},
+		enum("compare", Doc{
+			Summary: "`both`: two rows are near-duplicates when their prompts are close and their answers are close. `prompt`: when their prompts are close, whatever the answers say.",
+			Default: DefaultEmbeddingCompare,
+			Advice:  "`both` finds redundant examples; `prompt` also finds the same question answered two ways, which is worth a look but often intended.",
+		}, Compares...),
+		integer("batch_size", Doc{
+			Summary: "How many texts one request embeds.",
+			Default: strconv.Itoa(DefaultEmbeddingBatch),
+		}, 1, MaxEmbeddingBatch, true),
+		integer("dimensions", Doc{
+			Summary: "Asks the model for shorter vectors, for the models that can shorten theirs (OpenAI's text-embedding-3). Smaller vectors make the sidecar file smaller and the search faster.",
+			Default: "the model's own length",
+		}, 1, 16384, true),
+	),
+
 	section("output", Doc{
 		Summary: "The dataset's files, relative to the plan's folder, and where rows keep their category. A dataset named here is governed by this plan.",
 	},

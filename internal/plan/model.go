@@ -76,6 +76,7 @@ type Plan struct {
 	SystemPrompt SystemPrompt `yaml:"system_prompt"`
 	Validation   Validation   `yaml:"validation"`
 	Generation   Generation   `yaml:"generation"`
+	Embeddings   Embeddings   `yaml:"embeddings"`
 	Output       Output       `yaml:"output"`
 	// Lint holds the rule settings for the datasets the plan governs; it
 	// has the keys of ftls.yaml.
@@ -166,6 +167,22 @@ type Generation struct {
 	Concurrency int     `yaml:"concurrency"`
 	MaxRetries  int     `yaml:"max_retries"`
 }
+
+// Embeddings configures the semantic near-duplicate check (D005): the
+// embedding model `ftls embed` calls, on the endpoint of the generation
+// section, and when two rows are close. The check is on only when the
+// plan has this section (Semantic).
+type Embeddings struct {
+	Model      string  `yaml:"model"`
+	Threshold  float64 `yaml:"threshold"`
+	Compare    string  `yaml:"compare"` // one of Compares
+	BatchSize  int     `yaml:"batch_size"`
+	Dimensions int     `yaml:"dimensions"` // 0: the model's own
+}
+
+// Compares are the values of embeddings.compare: rows are close when
+// both their prompt and answer sides are, or when their prompts are.
+var Compares = []string{"both", "prompt"}
 
 // Output names the files of the dataset, relative to the plan's folder,
 // and where each row keeps its category.

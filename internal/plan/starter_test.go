@@ -52,7 +52,7 @@ func TestStarterRoundTrip(t *testing.T) {
 				t.Fatalf("read back %+v\nwant %+v", got, a)
 			}
 			for _, section := range Keys() {
-				if !p.Has(section) && section != "categories" && section != "lint" {
+				if !p.Has(section) && section != "categories" && section != "lint" && section != "embeddings" {
 					t.Errorf("starter lacks section %s", section)
 				}
 			}

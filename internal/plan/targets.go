@@ -21,7 +21,18 @@ func (p *Plan) Apply(base *diagnostics.Settings) (*diagnostics.Settings, error) 
 		s.ResponseLength = p.Style.ResponseLength
 	}
 	s.Plan = p.BalanceTargets()
+	s.Embeddings = p.EmbeddingSettings()
 	return s, nil
+}
+
+// EmbeddingSettings returns the settings of the semantic near-duplicates
+// (D005), nil when the plan has no embeddings section: they are opt in.
+func (p *Plan) EmbeddingSettings() *diagnostics.EmbeddingSettings {
+	if !p.Has("embeddings") {
+		return nil
+	}
+	e := p.Embeddings
+	return &diagnostics.EmbeddingSettings{Model: e.Model, Threshold: e.Threshold, PromptOnly: e.Compare == "prompt"}
 }
 
 // BalanceTargets returns what the plan asks of its datasets, with where in

@@ -1,0 +1,94 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/ftls-dev/ftls/diagnostics"
+	"github.com/ftls-dev/ftls/internal/dataset"
+	"github.com/ftls-dev/ftls/internal/jsonpos"
+	"github.com/ftls-dev/ftls/internal/safefile"
+)
+
+// Sides are the texts an embedding run sends for a file: the prompt and
+// answer side of each row (diagnostics.EmbedTexts), by content key.
+type Sides struct {
+	// Rows holds each row's prompt and answer key, 0 for a side without
+	// text or a row that is not a conversation.
+	Rows [][2]uint64
+	// Texts maps each key to its text.
+	Texts map[uint64]string
+}
+
+// Keys returns every key of the rows, in row order, prompt side first.
+func (s *Sides) Keys() []uint64 {
+	out := make([]uint64, 0, 2*len(s.Rows))
+	for _, r := range s.Rows {
+		out = append(out, r[0], r[1])
+	}
+	return out
+}
+
+// MaxEmbedFile bounds the file SideTexts reads into memory.
+const MaxEmbedFile = 4 << 30
+
+// SideTextsFile reads the dataset at path and returns its Sides.
+func SideTextsFile(ctx context.Context, path string, s *diagnostics.Settings) (*Sides, error) {
+	data, err := safefile.ReadFile(path, MaxEmbedFile)
+	if err != nil {
+		return nil, err
+	}
+	sides, err := SideTexts(ctx, data, s)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return sides, nil
+}
+
+// SideTexts returns the Sides of a dataset given as its bytes, a JSON
+// array or JSON Lines. Rows that do not parse have no sides; `ftls check`
+// reports them.
+func SideTexts(ctx context.Context, data []byte, s *diagnostics.Settings) (*Sides, error) {
+	var rows []dataset.Row
+	if dataset.IsArrayStart(data[:min(len(data), 4096)]) {
+		var err error
+		if rows, _, err = dataset.ReadArray(data); err != nil {
+			return nil, err
+		}
+	} else {
+		lr := dataset.NewLineReader(bytes.NewReader(data), 0)
+		for {
+			c, err := lr.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range c.Rows {
+				r.Text = bytes.Clone(r.Text)
+				rows = append(rows, r)
+			}
+			c.Release()
+		}
+	}
+	out := &Sides{Rows: make([][2]uint64, len(rows)), Texts: map[uint64]string{}}
+	var p jsonpos.Parser
+	var rc diagnostics.RowContext
+	for i := range rows {
+		if i%1024 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		rc.Reset(&rows[i], &p, s)
+		prompt, answer := diagnostics.EmbedTexts(rc.Turns())
+		for side, text := range [2][]byte{prompt, answer} {
+			if k := diagnostics.EmbedKey(text); k != 0 {
+				out.Rows[i][side] = k
+				out.Texts[k] = string(text)
+			}
+		}
+	}
+	return out, nil
+}
