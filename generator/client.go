@@ -185,28 +185,38 @@ func (c *chatClient) complete(ctx context.Context, b Batch, build func(ResponseF
 			}
 			continue
 		}
-		if !e.retryable {
-			return answer{}, e
-		}
-		if attempt >= c.maxRetries {
-			return answer{}, &redactedError{msg: fmt.Sprintf("gave up after %d attempt%s: %s", attempt+1, plural(attempt+1), e.msg), status: e.status}
-		}
-		wait, err := c.wait(attempt, meta)
-		if err != nil {
-			return answer{}, &redactedError{msg: err.Error() + " (" + e.msg + ")", status: e.status}
-		}
-		if c.budget.Add(-1) < 0 {
-			return answer{}, &redactedError{msg: fmt.Sprintf("%s: the last error was %s", errRetryBudget, e.msg), status: e.status}
-		}
-		attempt++
-		c.retries.Add(1)
-		if c.onRetry != nil {
-			c.onRetry(b, attempt, wait, e)
-		}
-		if err := c.sleep(ctx, wait); err != nil {
+		if err := c.again(ctx, &attempt, e, meta, func(attempt int, wait time.Duration) {
+			if c.onRetry != nil {
+				c.onRetry(b, attempt, wait, e)
+			}
+		}); err != nil {
 			return answer{}, err
 		}
 	}
+}
+
+// again decides what follows a failed attempt: when a retry can help and
+// the attempts and the run's retry budget allow it, it waits (as wait
+// says), counts the retry, tells onRetry and returns nil; otherwise it
+// returns the error to give up with.
+func (c *chatClient) again(ctx context.Context, attempt *int, e *redactedError, meta *respMeta, onRetry func(attempt int, wait time.Duration)) error {
+	if !e.retryable {
+		return e
+	}
+	if *attempt >= c.maxRetries {
+		return &redactedError{msg: fmt.Sprintf("gave up after %d attempt%s: %s", *attempt+1, plural(*attempt+1), e.msg), status: e.status}
+	}
+	wait, err := c.wait(*attempt, meta)
+	if err != nil {
+		return &redactedError{msg: err.Error() + " (" + e.msg + ")", status: e.status}
+	}
+	if c.budget.Add(-1) < 0 {
+		return &redactedError{msg: fmt.Sprintf("%s: the last error was %s", errRetryBudget, e.msg), status: e.status}
+	}
+	*attempt++
+	c.retries.Add(1)
+	onRetry(*attempt, wait)
+	return c.sleep(ctx, wait)
 }
 
 // wait returns how long to wait before retry number attempt+1: what the

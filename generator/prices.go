@@ -26,6 +26,10 @@ var DefaultPrices = PriceTable{
 	"gpt-4.1":       {Input: 2.00, Output: 8.00},
 	"gpt-4.1-mini":  {Input: 0.40, Output: 1.60},
 	"gpt-3.5-turbo": {Input: 0.50, Output: 1.50},
+	// Embedding models: input only.
+	"text-embedding-3-small": {Input: 0.02},
+	"text-embedding-3-large": {Input: 0.13},
+	"text-embedding-ada-002": {Input: 0.10},
 }
 
 // Lookup returns the price of model.
