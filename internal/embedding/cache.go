@@ -287,3 +287,21 @@ func Load(path string) (*Cache, []Problem, error) {
 func (c *Cache) Save(path string) error {
 	return atomicfile.WriteFile(path, c.Encode())
 }
+
+// Prune drops the vectors whose key keep refuses (texts no longer in the
+// dataset), so that the sidecar holds only what is used, and returns how
+// many were dropped.
+func (c *Cache) Prune(keep func(key uint64) bool) int {
+	fresh := New(c.Model, c.Dims)
+	for _, k := range c.order {
+		if keep(k) {
+			fresh.put(k, c.vector(c.keys[k]))
+		}
+	}
+	dropped := c.Len() - fresh.Len()
+	c.keys, c.order, c.data, c.norms = fresh.keys, fresh.order, fresh.data, fresh.norms
+	c.sigMu.Lock()
+	c.sigs = nil
+	c.sigMu.Unlock()
+	return dropped
+}
