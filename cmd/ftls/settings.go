@@ -73,11 +73,7 @@ func (c *settingsCache) options(path string) (engine.Options, error) {
 		}
 		c.byKey[key] = s
 	}
-	opts := engine.Options{Settings: s, Workers: c.flags.workers}
-	if path != "-" {
-		opts.Embeddings = workspace.Embeddings(path, s)
-	}
-	return opts, nil
+	return engine.Options{Settings: s, Workers: c.flags.workers}, nil
 }
 
 // plan returns the plan governing the dataset at path, or nil.

@@ -99,7 +99,7 @@ func TestRecall(t *testing.T) {
 	if testing.Short() {
 		t.Skip("10,000 rows")
 	}
-	c, q := synthetic(10000, 256, 5, 3)
+	c, q := synthetic(10000, 128, 5, 3)
 	exact := c.Exact(q)
 	got := c.Pairs(q)
 	r := recall(got, exact)

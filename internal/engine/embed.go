@@ -5,9 +5,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/internal/dataset"
+	"github.com/ftls-dev/ftls/internal/embedding"
 	"github.com/ftls-dev/ftls/internal/jsonpos"
 	"github.com/ftls-dev/ftls/internal/safefile"
 )
@@ -91,4 +93,72 @@ func SideTexts(ctx context.Context, data []byte, s *diagnostics.Settings) (*Side
 		}
 	}
 	return out, nil
+}
+
+// LoadEmbeddings reads the vectors of the dataset at path from its sidecar
+// (embedding.SidecarPath), for the semantic near-duplicates (D005), when
+// the settings turn them on; otherwise it reads nothing and returns nil. A
+// missing, damaged or unreadable sidecar is not an error here: D005
+// reports it on the file, in the editor as on the command line.
+func LoadEmbeddings(path string, s *diagnostics.Settings) *diagnostics.Embeddings {
+	if !embeddingsOn(path, s) {
+		return nil
+	}
+	e := &diagnostics.Embeddings{Path: embedding.SidecarPath(path)}
+	e.Cache, e.Problems, e.Err = embedding.Load(e.Path)
+	return e
+}
+
+func embeddingsOn(path string, s *diagnostics.Settings) bool {
+	return s != nil && s.Embeddings != nil && path != "" && path != "-" && s.Severity("D005") != diagnostics.Off
+}
+
+// embeddingsFor returns the embeddings of the file rules of a state at
+// path: those it holds while the sidecar has not changed on disk, read
+// again otherwise. The language server runs the file rules after every
+// pause in typing; the vectors and their signatures are read and computed
+// once per version of the sidecar.
+func (st *FileState) embeddingsFor(path string, s *diagnostics.Settings) *diagnostics.Embeddings {
+	if !embeddingsOn(path, s) {
+		st.embeddings, st.embedStamp = nil, sidecarStamp{}
+		return nil
+	}
+	stamp := stampOf(embedding.SidecarPath(path))
+	if st.embeddings == nil || stamp != st.embedStamp {
+		st.embeddings, st.embedStamp = LoadEmbeddings(path, s), stamp
+	}
+	return st.embeddings
+}
+
+// sidecarStamp tells versions of a sidecar apart.
+type sidecarStamp struct {
+	path string
+	mod  int64
+	size int64
+}
+
+func stampOf(path string) sidecarStamp {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return sidecarStamp{path: path, size: -1}
+	}
+	return sidecarStamp{path, fi.ModTime().UnixNano(), fi.Size()}
+}
+
+// Unembedded returns the rows of the state whose prompt or answer side
+// has no vector in the sidecar: the rows added or edited since the last
+// embedding run, which are all an editor needs to embed. It is nil when
+// the settings leave D005 off.
+func (st *FileState) Unembedded(path string, s *diagnostics.Settings) []int {
+	e := st.embeddingsFor(path, s)
+	if e == nil {
+		return nil
+	}
+	var out []int
+	for i, r := range st.rows {
+		if r.EmbedPrompt != 0 && !e.Cache.Has(r.EmbedPrompt) || r.EmbedAnswer != 0 && !e.Cache.Has(r.EmbedAnswer) {
+			out = append(out, i)
+		}
+	}
+	return out
 }

@@ -80,7 +80,8 @@ type Options struct {
 	// row summaries be allocated once instead of grown by copying.
 	SizeHint int64
 	// Embeddings are the file's vectors for the semantic near-duplicates
-	// (D005); see workspace.Embeddings.
+	// (D005); nil reads them from the sidecar next to the file Check is
+	// given the name of (LoadEmbeddings), when the settings turn D005 on.
 	Embeddings *diagnostics.Embeddings
 }
 
@@ -226,6 +227,9 @@ func finish(res *Result, opts Options, array bool) {
 	fc := diagnostics.NewFileContext(s, res.Rows, res.Tally)
 	fc.Array = array
 	fc.Embeddings = opts.Embeddings
+	if fc.Embeddings == nil {
+		fc.Embeddings = LoadEmbeddings(res.Path, s)
+	}
 	fc.Validation = IsValidation(res.Path, s)
 	res.Formats = fc.FormatCounts
 	res.Dominant = fc.Dominant

@@ -17,9 +17,11 @@ type FileState struct {
 	rows   []diagnostics.RowInfo
 	near   *dedup.Index
 	groups *diagnostics.Groups
-	// Embeddings are the document's vectors for D005, kept between checks
-	// with the signatures the search computed; nil when not configured.
-	Embeddings *diagnostics.Embeddings
+	// embeddings are the document's vectors for D005, kept between runs
+	// with the signatures the search computed while the sidecar is
+	// unchanged (see embeddingsFor).
+	embeddings *diagnostics.Embeddings
+	embedStamp sidecarStamp
 }
 
 // Update makes the state hold rows, which it keeps. When rows has as many
@@ -62,7 +64,7 @@ func (st *FileState) Run(path string, rowDiags []diagnostics.Diagnostic, s *diag
 	tally := diagnostics.TallyOf(st.rows)
 	fc := diagnostics.NewFileContext(s, st.rows, tally)
 	fc.Validation = IsValidation(path, s)
-	fc.Embeddings = st.Embeddings
+	fc.Embeddings = st.embeddingsFor(path, s)
 	if s.Severity("D002") != diagnostics.Off {
 		fc.NearIndex = st.index()
 	}

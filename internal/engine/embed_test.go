@@ -1,0 +1,96 @@
+package engine_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ftls-dev/ftls/diagnostics"
+	"github.com/ftls-dev/ftls/generator/fakeopenai"
+	"github.com/ftls-dev/ftls/internal/embedding"
+	"github.com/ftls-dev/ftls/internal/engine"
+)
+
+// embedAll writes the sidecar of the dataset text at path with the fake
+// provider's vectors for every row, as `ftls embed` would.
+func embedAll(t *testing.T, path string, text []byte, s *diagnostics.Settings) {
+	t.Helper()
+	sides, err := engine.SideTexts(context.Background(), text, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := embedding.New(s.Embeddings.Model, fakeopenai.EmbedDims)
+	for _, k := range sides.Keys() {
+		if k != 0 && !c.Has(k) {
+			if err := c.Add(k, fakeopenai.Embed(sides.Texts[k], fakeopenai.EmbedDims)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := c.Save(embedding.SidecarPath(path)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The editor's file state reads the sidecar once, follows it when it
+// changes on disk, and names the rows an edit left without a vector.
+func TestFileStateFollowsTheSidecar(t *testing.T) {
+	rows := []string{
+		`{"messages":[{"role":"user","content":"How do I reset my password on the mobile app?"},{"role":"assistant","content":"Open Security in the app settings and tap Reset password."}]}`,
+		`{"messages":[{"role":"user","content":"Which countries do you ship parcels to?"},{"role":"assistant","content":"Every country of the European Union."}]}`,
+		`{"messages":[{"role":"user","content":"On the mobile app, how can my password be reset?"},{"role":"assistant","content":"Tap Reset password: open Security in the app settings."}]}`,
+	}
+	path := filepath.Join(t.TempDir(), "data.jsonl")
+	s := diagnostics.DefaultSettings()
+	s.Embeddings = &diagnostics.EmbeddingSettings{Model: "fake-embed", Threshold: 0.9}
+	text := []byte(strings.Join(rows, "\n") + "\n")
+	if err := os.WriteFile(path, text, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var st engine.FileState
+	newDoc := func(text []byte) *engine.Doc {
+		d := engine.NewDoc(engine.SplitLines(text))
+		if err := engine.CheckLines(context.Background(), d, s, 0, len(d.Lines)); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	doc := newDoc(text)
+	codes := func(res *engine.Result) []string {
+		var out []string
+		for _, d := range res.Diagnostics {
+			if d.Code == "D005" {
+				out = append(out, strings.Fields(d.Message)[0])
+			}
+		}
+		return out
+	}
+	if got := codes(st.CheckDoc(path, doc, s)); !slices.Equal(got, []string{"no"}) {
+		t.Errorf("without a sidecar: %v, want the note that there are no embeddings yet", got)
+	}
+	if got := st.Unembedded(path, s); !slices.Equal(got, []int{0, 1, 2}) {
+		t.Errorf("Unembedded without a sidecar = %v", got)
+	}
+	embedAll(t, path, text, s)
+	if got := codes(st.CheckDoc(path, doc, s)); !slices.Equal(got, []string{"says"}) {
+		t.Errorf("once embedded: %v, want the paraphrase on line 3", got)
+	}
+	// An edit of the second row: only it lacks a vector.
+	rows[1] = strings.Replace(rows[1], "Which countries", "What countries", 1)
+	doc = newDoc([]byte(strings.Join(rows, "\n") + "\n"))
+	st.CheckDoc(path, doc, s)
+	if got := st.Unembedded(path, s); !slices.Equal(got, []int{1}) {
+		t.Errorf("after editing row 2, Unembedded = %v", got)
+	}
+	// The check reads the same sidecar through Check as well.
+	res, err := engine.CheckFile(context.Background(), path, engine.Options{Settings: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := codes(res); !slices.Equal(got, []string{"says"}) {
+		t.Errorf("engine.CheckFile: %v", got)
+	}
+}
