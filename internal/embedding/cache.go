@@ -188,56 +188,38 @@ func Parse(data []byte) (*Cache, []Problem) {
 			probs = append(probs, Problem{line, fmt.Sprintf(format, args...)})
 		}
 	}
-	lines := strings.Split(string(data), "\n")
-	if len(lines) == 0 || strings.TrimSpace(lines[0]) != header {
+	first, rest, _ := bytes.Cut(data, []byte("\n"))
+	if string(bytes.TrimSpace(first)) != header {
 		bad(1, "not an ftls embeddings file (the first line should be %q)", header)
 		return c, probs
 	}
-	for n, line := range lines[1:] {
-		ln := n + 2
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
+	lines := bytes.Count(rest, []byte("\n")) + 1
+	for ln := 2; len(rest) > 0; ln++ {
+		var line []byte
+		line, rest, _ = bytes.Cut(rest, []byte("\n"))
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 || line[0] == '#' {
 			continue
 		}
-		name, value, _ := strings.Cut(line, " ")
-		switch name {
+		name, value, _ := bytes.Cut(line, []byte(" "))
+		value = bytes.TrimSpace(value)
+		switch string(name) {
 		case "model":
 			if c.Model != "" {
 				bad(ln, "a second model line")
 				continue
 			}
-			c.Model = strings.TrimSpace(value)
+			c.Model = string(value)
 		case "dimensions":
-			d, err := strconv.Atoi(strings.TrimSpace(value))
+			d, err := strconv.Atoi(string(value))
 			if err != nil || d < 1 || d > MaxDims || c.Dims != 0 {
 				bad(ln, "dimensions must be given once, as a whole number from 1 to %d", MaxDims)
 				continue
 			}
 			c.Dims = d
+			c.data = make([]int8, 0, min(lines*d, len(data)))
 		default:
-			key, err := strconv.ParseUint(name, 16, 64)
-			if err != nil || len(name) != 16 || key == 0 {
-				bad(ln, "expected a 16-digit hexadecimal key and a vector")
-				continue
-			}
-			if c.Dims == 0 {
-				bad(ln, "a vector before the dimensions line")
-				continue
-			}
-			raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(value))
-			if err != nil || len(raw) != c.Dims {
-				bad(ln, "the vector is not %d base64-encoded bytes", c.Dims)
-				continue
-			}
-			q := make([]int8, len(raw))
-			for i, b := range raw {
-				q[i] = int8(b)
-			}
-			if norm(q) == 0 {
-				bad(ln, "a vector of zeros")
-				continue
-			}
-			c.put(key, q)
+			c.parseEntry(ln, name, value, bad)
 		}
 	}
 	if c.Model == "" {
@@ -245,6 +227,43 @@ func Parse(data []byte) (*Cache, []Problem) {
 		return New("", 0), probs
 	}
 	return c, probs
+}
+
+// parseEntry reads one "KEY VECTOR" line.
+func (c *Cache) parseEntry(ln int, name, value []byte, bad func(int, string, ...any)) {
+	key, err := strconv.ParseUint(string(name), 16, 64)
+	if err != nil || len(name) != 16 || key == 0 {
+		bad(ln, "expected a 16-digit hexadecimal key and a vector")
+		return
+	}
+	if c.Dims == 0 {
+		bad(ln, "a vector before the dimensions line")
+		return
+	}
+	var stack [4096]byte
+	raw := stack[:0]
+	if n := base64.StdEncoding.DecodedLen(len(value)); n > len(stack) {
+		raw = make([]byte, 0, n)
+	}
+	raw = raw[:base64.StdEncoding.DecodedLen(len(value))]
+	n, err := base64.StdEncoding.Decode(raw, value)
+	if err != nil || n != c.Dims {
+		bad(ln, "the vector is not %d base64-encoded bytes", c.Dims)
+		return
+	}
+	var qstack [4096]int8
+	q := qstack[:0]
+	if n > len(qstack) {
+		q = make([]int8, 0, n)
+	}
+	for _, b := range raw[:n] {
+		q = append(q, int8(b))
+	}
+	if norm(q) == 0 {
+		bad(ln, "a vector of zeros")
+		return
+	}
+	c.put(key, q)
 }
 
 // Encode writes the cache in the sidecar format, entries sorted by key so

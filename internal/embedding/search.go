@@ -40,39 +40,49 @@ func maxHamming(t float32) int {
 }
 
 // signatures returns the signatures of every entry, computing those of the
-// entries added since the last call.
+// entries added since the last call, on every core.
 func (c *Cache) signatures() []signature {
 	c.sigMu.Lock()
 	defer c.sigMu.Unlock()
-	if len(c.sigs) == c.Len() {
+	from, n := len(c.sigs), c.Len()
+	if from == n {
 		return c.sigs
 	}
-	size := 1
-	for size < max(c.Dims, sigBits) {
-		size <<= 1
+	c.sigs = append(c.sigs, make([]signature, n-from)...)
+	workers := min(runtime.GOMAXPROCS(0), max(1, (n-from)/512))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var buf [sigBits]float32
+			for i := from + w; i < n; i += workers {
+				c.sigs[i] = sign(c.vector(int32(i)), &buf)
+			}
+		}()
 	}
-	buf := make([]float32, size)
-	for i := len(c.sigs); i < c.Len(); i++ {
-		c.sigs = append(c.sigs, sign(c.vector(int32(i)), buf))
-	}
+	wg.Wait()
 	return c.sigs
 }
 
 // sign computes a signature with a structured random projection: the
-// vector's components get fixed random signs, and a fast Walsh-Hadamard
-// transform projects it on as many orthogonal ±1 directions as it has
-// (padded) dimensions in d·log d steps; the first 256 signs are kept.
-func sign(v []int8, buf []float32) signature {
-	clear(buf)
+// vector's components get fixed random signs, and a Walsh-Hadamard
+// transform projects the result on orthogonal ±1 directions. Only the
+// first 256 rows of the transform are needed; for a Hadamard matrix of
+// Sylvester's construction those rows repeat the 256-point transform
+// over each block of 256 components, so the blocks are summed first and
+// one 256-point transform done: d + 256·8 additions instead of d·log d.
+func sign(v []int8, buf *[sigBits]float32) signature {
+	clear(buf[:])
 	for i, x := range v {
 		f := float32(x)
 		if flip(i) {
 			f = -f
 		}
-		buf[i] = f
+		buf[i%sigBits] += f
 	}
-	for h := 1; h < len(buf); h <<= 1 {
-		for i := 0; i < len(buf); i += h << 1 {
+	for h := 1; h < sigBits; h <<= 1 {
+		for i := 0; i < sigBits; i += h << 1 {
 			for j := i; j < i+h; j++ {
 				a, b := buf[j], buf[j+h]
 				buf[j], buf[j+h] = a+b, a-b
@@ -80,7 +90,7 @@ func sign(v []int8, buf []float32) signature {
 		}
 	}
 	var s signature
-	for i := 0; i < sigBits; i++ {
+	for i := range sigBits {
 		if buf[i] > 0 {
 			s[i/64] |= 1 << (i % 64)
 		}
@@ -131,6 +141,19 @@ func (c *Cache) Pairs(q Query) []Pair {
 			rows = append(rows, int32(i))
 		}
 	}
+	// The rows' signatures side by side, in row order: the scan reads
+	// them one after another instead of jumping around the cache.
+	ps := make([]signature, len(rows))
+	var as []signature
+	if !q.PromptOnly {
+		as = make([]signature, len(rows))
+	}
+	for x, r := range rows {
+		ps[x] = sigs[q.Prompt[r]]
+		if as != nil {
+			as[x] = sigs[q.Answer[r]]
+		}
+	}
 	limit := maxHamming(q.Threshold)
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(rows)/256))
 	found := make([][]Pair, workers)
@@ -139,11 +162,18 @@ func (c *Cache) Pairs(q Query) []Pair {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			// Rows are dealt out in turn: row i compares with the rows after
+			// Rows are dealt out in turn: row x compares with the rows after
 			// it, so blocks of consecutive rows would load the first worker
 			// most.
 			for x := w; x < len(rows); x += workers {
-				found[w] = c.pairsOf(found[w], rows, x, sigs, limit, q)
+				for y := x + 1; y < len(rows); y++ {
+					if hamming(&ps[x], &ps[y]) > limit || as != nil && hamming(&as[x], &as[y]) > limit {
+						continue
+					}
+					if p, ok := c.verify(rows[x], rows[y], q); ok {
+						found[w] = append(found[w], p)
+					}
+				}
 			}
 		}()
 	}
@@ -161,37 +191,20 @@ func (c *Cache) Pairs(q Query) []Pair {
 	return out
 }
 
-// pairsOf appends the pairs of rows[x] with the rows after it.
-func (c *Cache) pairsOf(out []Pair, rows []int32, x int, sigs []signature, limit int, q Query) []Pair {
-	a := rows[x]
-	pa, aa := q.Prompt[a], q.Answer[a]
-	sp := &sigs[pa]
-	for _, b := range rows[x+1:] {
-		pb := q.Prompt[b]
-		if hamming(sp, &sigs[pb]) > limit {
-			continue
-		}
-		ab := q.Answer[b]
-		if !q.PromptOnly && hamming(&sigs[aa], &sigs[ab]) > limit {
-			continue
-		}
-		p := Pair{A: a, B: b, Prompt: c.Cosine(pa, pb)}
-		if p.Prompt < q.Threshold {
-			continue
-		}
-		if !q.PromptOnly {
-			if p.Answer = c.Cosine(aa, ab); p.Answer < q.Threshold {
-				continue
-			}
-		} else if aa >= 0 && ab >= 0 {
-			p.Answer = c.Cosine(aa, ab)
-		}
-		if q.Skip != nil && q.Skip(a, b) {
-			continue
-		}
-		out = append(out, p)
+// verify compares rows a and b exactly.
+func (c *Cache) verify(a, b int32, q Query) (Pair, bool) {
+	pa, pb, aa, ab := q.Prompt[a], q.Prompt[b], q.Answer[a], q.Answer[b]
+	p := Pair{A: a, B: b, Prompt: c.Cosine(pa, pb)}
+	if p.Prompt < q.Threshold {
+		return p, false
 	}
-	return out
+	if aa >= 0 && ab >= 0 {
+		p.Answer = c.Cosine(aa, ab)
+	}
+	if !q.PromptOnly && p.Answer < q.Threshold || q.Skip != nil && q.Skip(a, b) {
+		return p, false
+	}
+	return p, true
 }
 
 // Exact is Pairs without the signatures: every pair compared exactly. It
@@ -200,21 +213,12 @@ func (c *Cache) Exact(q Query) []Pair {
 	var out []Pair
 	for a := range q.Prompt {
 		for b := a + 1; b < len(q.Prompt); b++ {
-			pa, pb, aa, ab := q.Prompt[a], q.Prompt[b], q.Answer[a], q.Answer[b]
-			if pa < 0 || pb < 0 || !q.PromptOnly && (aa < 0 || ab < 0) {
+			if q.Prompt[a] < 0 || q.Prompt[b] < 0 || !q.PromptOnly && (q.Answer[a] < 0 || q.Answer[b] < 0) {
 				continue
 			}
-			p := Pair{A: int32(a), B: int32(b), Prompt: c.Cosine(pa, pb)}
-			if p.Prompt < q.Threshold {
-				continue
+			if p, ok := c.verify(int32(a), int32(b), q); ok {
+				out = append(out, p)
 			}
-			if aa >= 0 && ab >= 0 {
-				p.Answer = c.Cosine(aa, ab)
-			}
-			if !q.PromptOnly && p.Answer < q.Threshold || q.Skip != nil && q.Skip(int32(a), int32(b)) {
-				continue
-			}
-			out = append(out, p)
 		}
 	}
 	return out
