@@ -126,6 +126,28 @@ func (d headerDoer) Do(req *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
+// retryPolicy is how a client retries; zero backoffs take the defaults
+// (1 s, at most 1 min, a Retry-After of at most 5 min).
+type retryPolicy struct {
+	timeout                            time.Duration
+	maxRetries                         int
+	backoff, maxBackoff, maxRetryAfter time.Duration
+}
+
+// newChatClient is a client of p's endpoint that retries as pol says,
+// its jitter drawn from seed.
+func newChatClient(p Provider, hc *http.Client, pol retryPolicy, seed uint64) *chatClient {
+	return &chatClient{
+		api: newOpenAIClient(p, hc),
+		key: p.APIKey, model: p.Model,
+		timeout: pol.timeout, maxRetries: pol.maxRetries,
+		backoff: orDefault(pol.backoff, time.Second), maxBackoff: orDefault(pol.maxBackoff, time.Minute),
+		maxRetryAfter: orDefault(pol.maxRetryAfter, 5*time.Minute),
+		rng:           rand.New(rand.NewPCG(seed, 7)),
+		sleep:         defaultSleep,
+	}
+}
+
 func newOpenAIClient(p Provider, hc *http.Client) *openai.Client {
 	cfg := openai.DefaultConfig(p.APIKey)
 	cfg.BaseURL = p.BaseURL

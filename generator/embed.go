@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"time"
 
@@ -148,15 +147,10 @@ func newEmbedClient(job EmbedJob) *chatClient {
 	case retries < 0:
 		retries = 0
 	}
-	c := &chatClient{
-		api: newOpenAIClient(job.Provider, job.HTTPClient),
-		key: job.Provider.APIKey, model: job.Provider.Model,
+	c := newChatClient(job.Provider, job.HTTPClient, retryPolicy{
 		timeout: orDefault(job.RequestTimeout, 2*time.Minute), maxRetries: retries,
-		backoff: orDefault(job.Backoff, time.Second), maxBackoff: orDefault(job.MaxBackoff, time.Minute),
-		maxRetryAfter: orDefault(job.MaxRetryAfter, 5*time.Minute),
-		rng:           rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 11)),
-		sleep:         defaultSleep,
-	}
+		backoff: job.Backoff, maxBackoff: job.MaxBackoff, maxRetryAfter: job.MaxRetryAfter,
+	}, uint64(time.Now().UnixNano()))
 	// Every request may use all its retries: the run is sequential, so a
 	// struggling endpoint slows it down instead of multiplying requests.
 	c.budget.Store(1 << 40)

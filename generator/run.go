@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"math/rand/v2"
 	"sort"
 	"strings"
 	"sync"
@@ -231,15 +230,10 @@ func newRunner(ctx context.Context, job Job, progress func(Event), countTokens b
 	}
 	r.prices = DefaultPrices.With(job.Prices)
 
-	c := &chatClient{
-		api: newOpenAIClient(r.provider, job.HTTPClient),
-		key: r.provider.APIKey, model: r.provider.Model,
+	c := newChatClient(r.provider, job.HTTPClient, retryPolicy{
 		timeout: orDefault(job.RequestTimeout, 5*time.Minute), maxRetries: maxRetries,
-		backoff: orDefault(job.Backoff, time.Second), maxBackoff: orDefault(job.MaxBackoff, time.Minute),
-		maxRetryAfter: orDefault(job.MaxRetryAfter, 5*time.Minute),
-		rng:           rand.New(rand.NewPCG(uint64(seed), 7)),
-		sleep:         defaultSleep,
-	}
+		backoff: job.Backoff, maxBackoff: job.MaxBackoff, maxRetryAfter: job.MaxRetryAfter,
+	}, uint64(seed))
 	c.budget.Store(int64(budget))
 	c.onRetry = func(b Batch, attempt int, wait time.Duration, err error) {
 		r.emit(Event{Kind: EventRetry, Batch: b.Seq, Category: b.Category, Count: b.Count, Attempt: attempt, Wait: wait, Message: err.Error()})
