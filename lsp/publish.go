@@ -46,6 +46,9 @@ func (p *publisher) publish(r *result) {
 	if r.full && r.snap.kind == kindDataset && (prev == nil || !prev.full || prev.snap != r.snap) && !pairing.IsValidation(r.snap.path) {
 		p.rescheduleValidation(r.snap)
 	}
+	if r.full && r.snap.kind == kindDataset && (prev == nil || prev.snap != r.snap) {
+		p.s.afterFullCheck(r)
+	}
 }
 
 // sameDiagnostics reports whether two sets differ at most in the version

@@ -30,6 +30,7 @@
 //	hover.go          codeaction.go  fixall.go  codelens.go  symbols.go
 //	plan.go           completion.go  plan_actions.go  (plan documents)
 //	generate.go       generate_actions.go  editsink.go  progress.go
+//	embed.go          edited rows embedded for D005 (semantic near-duplicates)
 //	split.go          info.go  commands.go  applyedit.go (verified edits)
 //	config.go         clientsettings.go  client.go  confine.go
 //
@@ -130,6 +131,8 @@ type Server struct {
 	cfg   *configState
 	diags *publisher
 	stats *statsCache
+	// embeds embeds the rows edits changed, for D005 (embed.go).
+	embeds *embedder
 	stash stash // large messages decoded ahead of glsp (textsync.go)
 }
 
@@ -142,6 +145,7 @@ func New(opts Options) *Server {
 		ctx:     ctx,
 		cancel:  cancel,
 		docs:    newStore(),
+		embeds:  newEmbedder(),
 	}
 	s.cfg = newConfigState()
 	s.diags = newPublisher(s)
