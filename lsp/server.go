@@ -133,7 +133,7 @@ type Server struct {
 	stats *statsCache
 	// embeds embeds the rows edits changed, for D005 (embed.go).
 	embeds *embedder
-	stash stash // large messages decoded ahead of glsp (textsync.go)
+	stash  stash // large messages decoded ahead of glsp (textsync.go)
 }
 
 // New returns a server ready to be handed to glsp.
