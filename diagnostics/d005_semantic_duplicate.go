@@ -59,7 +59,17 @@ func checkSemanticDuplicates(f *FileContext) {
 		}
 		return lexical && ra.Sig != nil && rb.Sig != nil && ra.Sig.Similarity(rb.Sig) >= f.Settings.NearDuplicate
 	}
-	f.reportSemanticPairs(c.Pairs(q), cfg.PromptOnly)
+	var pairs []embedding.Pair
+	if f.SemanticIndex != nil {
+		for _, p := range f.SemanticIndex.Pairs(c, q) {
+			if !q.Skip(p.A, p.B) {
+				pairs = append(pairs, p)
+			}
+		}
+	} else {
+		pairs = c.Pairs(q)
+	}
+	f.reportSemanticPairs(pairs, cfg.PromptOnly)
 }
 
 // usableEmbeddings reports what keeps the sidecar from being used, and

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ftls-dev/ftls/internal/dataset"
 	"github.com/ftls-dev/ftls/internal/dedup"
+	"github.com/ftls-dev/ftls/internal/embedding"
 	"github.com/ftls-dev/ftls/internal/jsonpos"
 	"github.com/ftls-dev/ftls/internal/textpos"
 )
@@ -155,6 +156,9 @@ type FileContext struct {
 	// Embeddings holds the vectors of the file's rows for the semantic
 	// near-duplicates (D005); nil when they are not configured.
 	Embeddings *Embeddings
+	// SemanticIndex, when set, keeps D005's pairs between runs over the
+	// same rows (see engine.FileState), as NearIndex does for D002.
+	SemanticIndex *embedding.Index
 	// Validation is set for a validation file (package pairing decides):
 	// the rules about a training set's size (B005) do not apply to it.
 	Validation bool

@@ -182,12 +182,7 @@ func (c *Cache) Pairs(q Query) []Pair {
 	for _, f := range found {
 		out = append(out, f...)
 	}
-	slices.SortFunc(out, func(a, b Pair) int {
-		if a.A != b.A {
-			return int(a.A - b.A)
-		}
-		return int(a.B - b.B)
-	})
+	slices.SortFunc(out, comparePairs)
 	return out
 }
 

@@ -3,6 +3,7 @@ package engine
 import (
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/internal/dedup"
+	"github.com/ftls-dev/ftls/internal/embedding"
 )
 
 // FileState keeps the row summaries of a document between checks, with the
@@ -22,6 +23,7 @@ type FileState struct {
 	// unchanged (see embeddingsFor).
 	embeddings *diagnostics.Embeddings
 	embedStamp sidecarStamp
+	semantic   embedding.Index
 }
 
 // Update makes the state hold rows, which it keeps. When rows has as many
@@ -65,6 +67,9 @@ func (st *FileState) Run(path string, rowDiags []diagnostics.Diagnostic, s *diag
 	fc := diagnostics.NewFileContext(s, st.rows, tally)
 	fc.Validation = IsValidation(path, s)
 	fc.Embeddings = st.embeddingsFor(path, s)
+	if fc.Embeddings != nil {
+		fc.SemanticIndex = &st.semantic
+	}
 	if s.Severity("D002") != diagnostics.Off {
 		fc.NearIndex = st.index()
 	}
