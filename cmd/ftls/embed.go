@@ -18,6 +18,9 @@ import (
 	"github.com/ftls-dev/ftls/internal/plan"
 )
 
+// embedSaveEvery is how often a long `ftls embed` run writes the sidecar.
+const embedSaveEvery = 30 * time.Second
+
 // embedFlags are the options of `ftls embed`.
 type embedFlags struct {
 	lint      lintFlags
@@ -157,9 +160,20 @@ func embedFile(ctx context.Context, path string, f *embedFlags, cache *settingsC
 		job.MaxRetries = -1 // the plan asks for none
 	}
 	prog := newEmbedProgress(stderr)
+	saved := time.Now()
 	rep, runErr := generator.Embed(ctx, job, texts, func(i int, v []float32) error {
 		return vecs.Add(missing[i], v)
-	}, prog.update)
+	}, func(e generator.EmbedProgress) {
+		prog.update(e)
+		// A long run is saved now and then, so that even a killed process
+		// keeps most of what it received.
+		if e.Retry == "" && time.Since(saved) > embedSaveEvery {
+			if err := vecs.Save(sidecar); err != nil {
+				fmt.Fprintf(stderr, "ftls: %s: %v\n", sidecar, err)
+			}
+			saved = time.Now()
+		}
+	})
 	prog.close()
 	// What arrived is kept even when the run stopped half way.
 	if err := vecs.Save(sidecar); err != nil {

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -146,5 +147,45 @@ func BenchmarkSemanticCheck(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// On 10,000 rows D005 reports exactly the paraphrases planted among them,
+// from a sidecar of the fake provider's vectors, and not an exact copy.
+func TestSemanticDuplicatesAt10k(t *testing.T) {
+	convs := fakeopenai.Conversations(10000, 11)
+	reverse := func(s string) string {
+		w := strings.Fields(strings.Trim(s, "?."))
+		slices.Reverse(w)
+		return strings.Join(w, " ")
+	}
+	want := map[int]int{} // 1-based line of the paraphrase -> line of the original
+	for k := range 25 {
+		i := k * 397
+		c := convs[i]
+		convs = append(convs, []fakeopenai.Message{{Role: "user", Content: reverse(c[0].Content)}, {Role: "assistant", Content: reverse(c[1].Content)}})
+		want[len(convs)] = i + 1
+	}
+	convs = append(convs, convs[42])
+	path := filepath.Join(t.TempDir(), "data.jsonl")
+	text := []byte(fakeopenai.Lines(convs))
+	if err := os.WriteFile(path, text, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := diagnostics.DefaultSettings()
+	s.Embeddings = &diagnostics.EmbeddingSettings{Model: "fake-embed", Threshold: 0.9}
+	embedAll(t, path, text, s)
+	res, err := engine.CheckFile(context.Background(), path, engine.Options{Settings: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int]int{}
+	for _, d := range res.Diagnostics {
+		if d.Code == "D005" {
+			got[d.Range.Start.Line+1] = d.Related[0].Range.Start.Line + 1
+		}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("D005 on %d rows:\n got %v\nwant %v", len(got), got, want)
 	}
 }
