@@ -88,6 +88,9 @@ func (s *Server) embedEdited(uri string) {
 		return // a newer version is on its way, and will come back here
 	}
 	sidecar := embedding.SidecarPath(snap.path)
+	if s.checkWrite(snap.path, sidecar) != nil {
+		return // a sidecar outside the workspace (a symlink) is not written
+	}
 	vecs, _, err := embedding.Load(sidecar)
 	if err != nil || vecs == nil || vecs.Model != r.settings.Embeddings.Model {
 		return // never embedded with this model: `ftls embed` first
