@@ -113,7 +113,9 @@ func embedFile(ctx context.Context, path string, f *embedFlags, cache *settingsC
 	}
 	used := map[uint64]bool{}
 	for _, k := range sides.Keys() {
-		used[k] = true
+		if k != 0 {
+			used[k] = true
+		}
 	}
 	pruned := vecs.Prune(func(k uint64) bool { return used[k] })
 	missing := vecs.Missing(sides.Keys())
