@@ -218,3 +218,44 @@ func write(t *testing.T, path, text string) {
 		t.Fatal(err)
 	}
 }
+
+// A sidecar that is not one at all (binary garbage, a folder) is reported
+// by the check and replaced by `ftls embed`; nothing crashes.
+func TestForeignSidecar(t *testing.T) {
+	srv := fakeopenai.New(nil)
+	defer srv.Close()
+	env := []string{"OPENAI_BASE_URL=" + srv.URL, "OPENAI_API_KEY=sk-x"}
+	for _, tc := range []struct {
+		name, note string
+		make       func(path string) error
+	}{
+		{"garbage", "not an ftls embeddings file", func(p string) error { return os.WriteFile(p, []byte("\x00\xff\x13garbage\n\n\x00"), 0o644) }},
+		{"folder", "cannot be read", func(p string) error { return os.Mkdir(p, 0o755) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			convs, want := dataset()
+			write(t, filepath.Join(dir, "data.jsonl"), fakeopenai.Lines(convs))
+			write(t, filepath.Join(dir, "shop.plan.yaml"), planText)
+			if err := tc.make(filepath.Join(dir, "data.jsonl.ftls-embeddings")); err != nil {
+				t.Fatal(err)
+			}
+			if _, notes := semantic(t, dir); len(notes) != 1 || !strings.Contains(notes[0], tc.note) {
+				t.Errorf("notes %q, want one saying %q", notes, tc.note)
+			}
+			r := ftls(t, dir, env, "embed", "data.jsonl")
+			if tc.name == "folder" {
+				if r.code != 2 || !strings.Contains(r.stderr, "ftls-embeddings") {
+					t.Errorf("embed over a folder (exit %d):\n%s%s", r.code, r.stdout, r.stderr)
+				}
+				return
+			}
+			if r.code != 0 {
+				t.Fatalf("embed (exit %d):\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			if pairs, notes := semantic(t, dir); fmt.Sprint(pairs) != fmt.Sprint(want) || len(notes) != 0 {
+				t.Errorf("after embed: pairs %v, notes %q", pairs, notes)
+			}
+		})
+	}
+}
