@@ -95,13 +95,10 @@ func (s *Server) embedEdited(uri string) {
 	if err != nil || vecs == nil || vecs.Model != r.settings.Embeddings.Model {
 		return // never embedded with this model: `ftls embed` first
 	}
-	var keys []uint64
-	for _, row := range r.res.Rows {
-		keys = append(keys, row.EmbedPrompt, row.EmbedAnswer)
-	}
+	_, keys := engine.Unembedded(r.res.Rows, vecs)
 	e.mu.Lock()
 	var missing []uint64
-	for _, k := range vecs.Missing(keys) {
+	for _, k := range keys {
 		if !e.failed[k] {
 			missing = append(missing, k)
 		}

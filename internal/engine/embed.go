@@ -154,11 +154,29 @@ func (st *FileState) Unembedded(path string, s *diagnostics.Settings) []int {
 	if e == nil {
 		return nil
 	}
-	var out []int
-	for i, r := range st.rows {
-		if r.EmbedPrompt != 0 && !e.Cache.Has(r.EmbedPrompt) || r.EmbedAnswer != 0 && !e.Cache.Has(r.EmbedAnswer) {
-			out = append(out, i)
+	rows, _ := Unembedded(st.rows, e.Cache)
+	return rows
+}
+
+// Unembedded returns the rows among rows (summaries computed with D005
+// on) whose prompt or answer side has no vector in c, and the keys of the
+// texts to embed for them, each once.
+func Unembedded(rows []diagnostics.RowInfo, c *embedding.Cache) (idx []int, keys []uint64) {
+	seen := map[uint64]bool{}
+	for i, r := range rows {
+		missing := false
+		for _, k := range [2]uint64{r.EmbedPrompt, r.EmbedAnswer} {
+			if k != 0 && !c.Has(k) {
+				missing = true
+				if !seen[k] {
+					seen[k] = true
+					keys = append(keys, k)
+				}
+			}
+		}
+		if missing {
+			idx = append(idx, i)
 		}
 	}
-	return out
+	return idx, keys
 }
