@@ -395,7 +395,13 @@ func formatDiag(d diagnostics.Diagnostic) []string {
 	return out
 }
 
-func check(t *testing.T, name string, data []byte, s *diagnostics.Settings, e *diagnostics.Embeddings) *engine.Result {
+func check(t *testing.T, name string, data []byte, s *diagnostics.Settings) *engine.Result {
+	t.Helper()
+	return checkWith(t, name, data, s, nil)
+}
+
+// checkWith is check with the vectors of the semantic near-duplicates.
+func checkWith(t *testing.T, name string, data []byte, s *diagnostics.Settings, e *diagnostics.Embeddings) *engine.Result {
 	t.Helper()
 	res, err := engine.Check(context.Background(), name, bytes.NewReader(data), engine.Options{Settings: s, Embeddings: e})
 	if err != nil {
@@ -410,7 +416,7 @@ func check(t *testing.T, name string, data []byte, s *diagnostics.Settings, e *d
 func applyFixes(t *testing.T, name, code string, data []byte, newSettings func() *diagnostics.Settings) ([]byte, error) {
 	t.Helper()
 	for round := 0; round < 20; round++ {
-		res := check(t, name, data, newSettings(), nil)
+		res := check(t, name, data, newSettings())
 		var fixes []*diagnostics.Fix
 		for _, d := range res.Diagnostics {
 			if d.Code == code && d.Fix != nil {
@@ -539,7 +545,7 @@ func runCase(t *testing.T, rule *diagnostics.Rule, c *ruleCase) {
 	}
 	input := decode(c.input, cfg.crlf)
 	s := newSettings()
-	res := check(t, c.inName, input, s, cfg.embeddings(t, input, s))
+	res := checkWith(t, c.inName, input, s, cfg.embeddings(t, input, s))
 	var got []string
 	fixable := false
 	for _, d := range res.Diagnostics {
@@ -591,7 +597,7 @@ func runCase(t *testing.T, rule *diagnostics.Rule, c *ruleCase) {
 		}
 	}
 	s = newSettings()
-	after := check(t, c.inName, fixed, s, cfg.embeddings(t, fixed, s))
+	after := checkWith(t, c.inName, fixed, s, cfg.embeddings(t, fixed, s))
 	var left []string
 	for _, d := range after.Diagnostics {
 		if d.Code == rule.Code {
