@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
@@ -23,6 +24,8 @@ type EmbedJob struct {
 	Dimensions int
 	// BatchSize is the number of texts per request; 0 means 100.
 	BatchSize int
+	// Concurrency is the number of requests in flight; 0 means 1.
+	Concurrency int
 	// RequestTimeout bounds one request; 0 means 2 minutes.
 	RequestTimeout time.Duration
 	// MaxRetries is how often one request is retried; 0 means
@@ -65,50 +68,115 @@ type EmbedProgress struct {
 // to keep with the index of its text; keep may refuse a vector (wrong
 // length, not a number), which becomes a note. A batch whose answer does
 // not hold exactly one vector per text is not kept at all: its vectors
-// cannot be matched to their texts with certainty. On an error (a request
-// that failed for good, or ctx ending) Embed returns at once; what keep
-// received before stays received, so an interrupted run loses nothing.
-func Embed(ctx context.Context, job EmbedJob, texts []string, keep func(i int, v []float32) error, progress func(EmbedProgress)) (rep EmbedReport, err error) {
-	rep = EmbedReport{Model: job.Provider.Model, Texts: len(texts)}
+// cannot be matched to their texts with certainty. Up to job.Concurrency
+// requests are in flight; keep and progress are called one at a time. On
+// an error (a request that failed for good, or ctx ending) Embed stops
+// sending and returns it; what keep received stays received, so an
+// interrupted run loses nothing.
+func Embed(ctx context.Context, job EmbedJob, texts []string, keep func(i int, v []float32) error, progress func(EmbedProgress)) (EmbedReport, error) {
+	rep := EmbedReport{Model: job.Provider.Model, Texts: len(texts)}
 	size := job.BatchSize
 	if size <= 0 {
 		size = 100
 	}
 	c := newEmbedClient(job)
-	defer func() { rep.Retries = int(c.retries.Load()) }()
-	prices := DefaultPrices.With(job.Prices)
-	for start := 0; start < len(texts); start += size {
-		end := min(start+size, len(texts))
-		resp, err := c.embed(ctx, texts[start:end], job.Dimensions, func(attempt int, wait time.Duration, e error) {
-			if progress != nil {
-				progress(EmbedProgress{Done: start, Total: len(texts), Retry: fmt.Sprintf("retry %d in %s: %v", attempt, wait.Round(time.Millisecond), e)})
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	starts := make(chan int)
+	go func() {
+		defer close(starts)
+		for start := 0; start < len(texts); start += size {
+			select {
+			case starts <- start:
+			case <-ctx.Done():
+				return
 			}
-		})
-		rep.Requests++
-		if err != nil {
-			return rep, err
 		}
-		rep.Tokens += int64(resp.Usage.TotalTokens)
-		rep.Cost, rep.CostKnown = prices.Cost(rep.Model, rep.Tokens, 0)
-		vectors, note := matchVectors(resp.Data, end-start, job.Dimensions)
-		if note != "" {
-			rep.Notes = append(rep.Notes, fmt.Sprintf("texts %d-%d: %s; none of them was kept", start+1, end, note))
-		}
-		for k, v := range vectors {
-			if v == nil {
-				continue
+	}()
+	r := &embedRun{rep: &rep, keep: keep, progress: progress, total: len(texts), prices: DefaultPrices.With(job.Prices), dims: job.Dimensions}
+	var wg sync.WaitGroup
+	for range max(1, job.Concurrency) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for start := range starts {
+				end := min(start+size, len(texts))
+				resp, err := c.embed(ctx, texts[start:end], job.Dimensions, func(attempt int, wait time.Duration, e error) {
+					r.report(EmbedProgress{Retry: fmt.Sprintf("retry %d in %s: %v", attempt, wait.Round(time.Millisecond), e)})
+				})
+				if err != nil {
+					r.fail(err, cancel)
+					continue
+				}
+				r.received(start, end, resp)
 			}
-			if err := keep(start+k, v); err != nil {
-				rep.Notes = append(rep.Notes, fmt.Sprintf("text %d: the endpoint sent %v; it was not kept", start+k+1, err))
-				continue
-			}
-			rep.Embedded++
-		}
-		if progress != nil {
-			progress(EmbedProgress{Done: end, Total: len(texts)})
-		}
+		}()
 	}
-	return rep, nil
+	wg.Wait()
+	rep.Retries = int(c.retries.Load())
+	return rep, r.err
+}
+
+// embedRun gathers the answers of the requests of one Embed call.
+type embedRun struct {
+	mu       sync.Mutex
+	rep      *EmbedReport
+	err      error
+	done     int
+	total    int
+	dims     int
+	prices   PriceTable
+	keep     func(i int, v []float32) error
+	progress func(EmbedProgress)
+}
+
+func (r *embedRun) report(p EmbedProgress) {
+	if r.progress == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	p.Done, p.Total = r.done, r.total
+	r.progress(p)
+}
+
+// fail records the first error and stops the other requests.
+func (r *embedRun) fail(err error, stop func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.rep.Requests++
+	if r.err == nil {
+		r.err = err
+		stop()
+	}
+}
+
+// received keeps the vectors of texts[start:end].
+func (r *embedRun) received(start, end int, resp openai.EmbeddingResponse) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rep := r.rep
+	rep.Requests++
+	rep.Tokens += int64(resp.Usage.TotalTokens)
+	rep.Cost, rep.CostKnown = r.prices.Cost(rep.Model, rep.Tokens, 0)
+	vectors, note := matchVectors(resp.Data, end-start, r.dims)
+	if note != "" {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("texts %d-%d: %s; none of them was kept", start+1, end, note))
+	}
+	for k, v := range vectors {
+		if v == nil {
+			continue
+		}
+		if err := r.keep(start+k, v); err != nil {
+			rep.Notes = append(rep.Notes, fmt.Sprintf("text %d: the endpoint sent %v; it was not kept", start+k+1, err))
+			continue
+		}
+		rep.Embedded++
+	}
+	r.done += end - start
+	if r.progress != nil {
+		r.progress(EmbedProgress{Done: r.done, Total: r.total})
+	}
 }
 
 // matchVectors puts the vectors of an answer in the order of the n texts

@@ -157,3 +157,49 @@ func TestEmbedTimeoutIsBounded(t *testing.T) {
 		t.Errorf("%d requests, want the first and one retry", n)
 	}
 }
+
+func TestEmbedConcurrency(t *testing.T) {
+	srv := fakeopenai.New(func(req *fakeopenai.Request) *fakeopenai.Reply {
+		return &fakeopenai.Reply{Delay: 20 * time.Millisecond}
+	})
+	defer srv.Close()
+	job := embedJob(srv)
+	job.Concurrency = 3
+	texts := make([]string, 20)
+	for i := range texts {
+		texts[i] = fmt.Sprintf("text number %d", i)
+	}
+	got, rep, err := collect(t, job, texts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 20 || rep.Requests != 10 || rep.Embedded != 20 {
+		t.Fatalf("%d vectors, report %+v", len(got), rep)
+	}
+	for i, text := range texts {
+		if !slices.Equal(got[i], fakeopenai.Embed(text, fakeopenai.EmbedDims)) {
+			t.Errorf("text %d got another text's vector", i)
+		}
+	}
+	if m := srv.MaxInFlight(); m < 2 || m > 3 {
+		t.Errorf("%d requests in flight at most, want 2 or 3", m)
+	}
+}
+
+func TestEmbedStopsAtAFailure(t *testing.T) {
+	srv := fakeopenai.New(func(req *fakeopenai.Request) *fakeopenai.Reply {
+		if slices.Contains(req.Inputs(), "bad") {
+			return fakeopenai.Error(400, "input rejected", "invalid_request_error", nil)
+		}
+		return nil
+	})
+	defer srv.Close()
+	job := embedJob(srv)
+	got, rep, err := collect(t, job, []string{"a", "b", "bad", "c", "d", "e"})
+	if err == nil || !strings.Contains(err.Error(), "400") {
+		t.Fatalf("err %v, want the 400", err)
+	}
+	if len(got) != 2 || rep.Requests != 2 || len(srv.Requests()) != 2 {
+		t.Errorf("kept %d vectors after %d requests (%d sent); want the first batch only", len(got), rep.Requests, len(srv.Requests()))
+	}
+}

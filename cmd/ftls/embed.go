@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -23,14 +24,15 @@ const embedSaveEvery = 30 * time.Second
 
 // embedFlags are the options of `ftls embed`.
 type embedFlags struct {
-	lint      lintFlags
-	model     string
-	baseURL   string
-	batchSize int
-	timeout   time.Duration
-	dryRun    bool
-	asJSON    bool
-	prices    []string
+	lint        lintFlags
+	model       string
+	baseURL     string
+	batchSize   int
+	concurrency int
+	timeout     time.Duration
+	dryRun      bool
+	asJSON      bool
+	prices      []string
 }
 
 func runEmbed(args []string, stdout, stderr io.Writer) int {
@@ -53,6 +55,7 @@ See docs/embeddings.md.`, stderr)
 	fs.StringVar(&f.model, "model", "", "embedding model (default: the plan's embeddings.model)")
 	fs.StringVar(&f.baseURL, "base-url", "", "OpenAI-compatible endpoint (default: the plan's generation.base_url, then "+generator.EnvBaseURL+", then OpenAI)")
 	fs.IntVar(&f.batchSize, "batch-size", 0, "texts per request (default: the plan's embeddings.batch_size, 100)")
+	fs.IntVar(&f.concurrency, "concurrency", 0, "requests in flight at once (default: the plan's generation.concurrency, 2)")
 	fs.DurationVar(&f.timeout, "timeout", 2*time.Minute, "time limit of one request")
 	fs.BoolVar(&f.dryRun, "dry-run", false, "print what would be sent and its estimated cost, and send nothing")
 	fs.BoolVar(&f.asJSON, "json", false, "print the report of each file as JSON")
@@ -156,6 +159,7 @@ func embedFile(ctx context.Context, path string, f *embedFlags, cache *settingsC
 	fmt.Fprintf(stderr, "ftls: embedding %d texts of %s with %s\n", len(texts), path, provider)
 	job := generator.EmbedJob{
 		Provider: provider, Dimensions: p.Embeddings.Dimensions, BatchSize: batch,
+		Concurrency:    cmp.Or(f.concurrency, p.Generation.Concurrency),
 		RequestTimeout: f.timeout, MaxRetries: p.Generation.MaxRetries, Prices: prices,
 	}
 	if job.MaxRetries == 0 {
