@@ -15,6 +15,19 @@ import (
 	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
+// writeEmbedFiles writes a plan that turns D005 on for data.jsonl, and
+// data.jsonl with text, in dir; it returns the dataset's path.
+func writeEmbedFiles(t *testing.T, dir, text string) string {
+	t.Helper()
+	plan := "embeddings:\n  model: fake-embed\noutput:\n  train: data.jsonl\n"
+	for name, data := range map[string]string{"data.jsonl": text, "shop.plan.yaml": plan} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return filepath.Join(dir, "data.jsonl")
+}
+
 func embedRow(q, a string) string {
 	return fmt.Sprintf(`{"messages":[{"role":"user","content":%q},{"role":"assistant","content":%q}]}`, q, a)
 }
@@ -22,15 +35,8 @@ func embedRow(q, a string) string {
 // Without a sidecar nobody agreed to send this file's rows anywhere: the
 // server reports that there are no embeddings yet and sends nothing.
 func TestNoSidecarNothingSent(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "data.jsonl")
 	text := embedRow("Where is my parcel?", "It left the depot this morning.") + "\n"
-	plan := "embeddings:\n  model: fake-embed\noutput:\n  train: data.jsonl\n"
-	for name, data := range map[string]string{"data.jsonl": text, "shop.plan.yaml": plan} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	path := writeEmbedFiles(t, t.TempDir(), text)
 	srv := fakeopenai.New(nil)
 	defer srv.Close()
 	c := startServer(t)
@@ -63,15 +69,8 @@ func TestEditedRowIsEmbeddedAlone(t *testing.T) {
 		row("Can I pay an invoice by bank transfer?", "Yes, the bank details are printed on the invoice."),
 		row("On the mobile app, how can my password be reset?", "Tap Reset password: open Security in the app settings."),
 	}
-	dir := t.TempDir()
-	path := filepath.Join(dir, "data.jsonl")
 	text := strings.Join(rows, "\n") + "\n"
-	plan := "embeddings:\n  model: fake-embed\noutput:\n  train: data.jsonl\n"
-	for name, data := range map[string]string{"data.jsonl": text, "shop.plan.yaml": plan} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	path := writeEmbedFiles(t, t.TempDir(), text)
 	// What `ftls embed` would have written.
 	s := newConfigState().freshSettings(path)
 	sides, err := engine.SideTexts(context.Background(), []byte(text), s)

@@ -110,14 +110,22 @@ func semantic(t *testing.T, dir string) (pairs map[int]int, notes []string) {
 	return pairs, notes
 }
 
-func TestEmbedThenCheck(t *testing.T) {
+// setup starts the fake provider and writes the plan and the dataset of
+// dataset() in a new folder; it returns the folder, the environment that
+// names the provider, the conversations and the expected pairs.
+func setup(t *testing.T, key string) (*fakeopenai.Server, string, []string, [][]fakeopenai.Message, map[int]int) {
+	t.Helper()
 	srv := fakeopenai.New(nil)
-	defer srv.Close()
-	env := []string{"OPENAI_BASE_URL=" + srv.URL, "OPENAI_API_KEY=sk-embed-secret-42"}
+	t.Cleanup(srv.Close)
 	dir := t.TempDir()
 	convs, want := dataset()
 	write(t, filepath.Join(dir, "data.jsonl"), fakeopenai.Lines(convs))
 	write(t, filepath.Join(dir, "shop.plan.yaml"), planText)
+	return srv, dir, []string{"OPENAI_BASE_URL=" + srv.URL, "OPENAI_API_KEY=" + key}, convs, want
+}
+
+func TestEmbedThenCheck(t *testing.T) {
+	srv, dir, env, convs, want := setup(t, "sk-embed-secret-42")
 
 	// Before any run, the check says what to do, and calls nothing.
 	if pairs, notes := semantic(t, dir); len(pairs) != 0 || len(notes) != 1 || !strings.Contains(notes[0], "no embeddings yet") {
@@ -178,13 +186,7 @@ func TestEmbedThenCheck(t *testing.T) {
 }
 
 func TestDamagedSidecar(t *testing.T) {
-	srv := fakeopenai.New(nil)
-	defer srv.Close()
-	env := []string{"OPENAI_BASE_URL=" + srv.URL, "OPENAI_API_KEY=sk-x"}
-	dir := t.TempDir()
-	convs, want := dataset()
-	write(t, filepath.Join(dir, "data.jsonl"), fakeopenai.Lines(convs))
-	write(t, filepath.Join(dir, "shop.plan.yaml"), planText)
+	srv, dir, env, _, want := setup(t, "sk-x")
 	if r := ftls(t, dir, env, "embed", "data.jsonl"); r.code != 0 {
 		t.Fatalf("ftls embed: %s%s", r.stdout, r.stderr)
 	}
@@ -222,9 +224,6 @@ func write(t *testing.T, path, text string) {
 // A sidecar that is not one at all (binary garbage, a folder) is reported
 // by the check and replaced by `ftls embed`; nothing crashes.
 func TestForeignSidecar(t *testing.T) {
-	srv := fakeopenai.New(nil)
-	defer srv.Close()
-	env := []string{"OPENAI_BASE_URL=" + srv.URL, "OPENAI_API_KEY=sk-x"}
 	for _, tc := range []struct {
 		name, note string
 		make       func(path string) error
@@ -233,10 +232,7 @@ func TestForeignSidecar(t *testing.T) {
 		{"folder", "cannot be read", func(p string) error { return os.Mkdir(p, 0o755) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			convs, want := dataset()
-			write(t, filepath.Join(dir, "data.jsonl"), fakeopenai.Lines(convs))
-			write(t, filepath.Join(dir, "shop.plan.yaml"), planText)
+			_, dir, env, _, want := setup(t, "sk-x")
 			if err := tc.make(filepath.Join(dir, "data.jsonl.ftls-embeddings")); err != nil {
 				t.Fatal(err)
 			}
