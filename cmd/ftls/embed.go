@@ -91,6 +91,42 @@ See docs/embeddings.md.`, stderr)
 	return status
 }
 
+// embedWork is what one dataset needs embedded.
+type embedWork struct {
+	sidecar string
+	vecs    *embedding.Cache
+	used    int      // texts of the dataset
+	missing []uint64 // keys without a vector
+	texts   []string // their texts
+	pruned  int      // vectors dropped: texts no longer in the dataset
+}
+
+// pending reads the dataset at path and its sidecar, and works out what
+// has no vector for model.
+func pending(ctx context.Context, path, model string, p *plan.Plan, opts engine.Options, stderr io.Writer) (*embedWork, error) {
+	sides, err := engine.SideTextsFile(ctx, path, opts.Settings)
+	if err != nil {
+		return nil, err
+	}
+	w := &embedWork{sidecar: embedding.SidecarPath(path)}
+	if w.vecs, err = openSidecar(w.sidecar, model, p.Embeddings.Dimensions, stderr); err != nil {
+		return nil, err
+	}
+	used := map[uint64]bool{}
+	for _, k := range sides.Keys() {
+		if k != 0 {
+			used[k] = true
+		}
+	}
+	w.used = len(used)
+	w.pruned = w.vecs.Prune(func(k uint64) bool { return used[k] })
+	w.missing = w.vecs.Missing(sides.Keys())
+	for _, k := range w.missing {
+		w.texts = append(w.texts, sides.Texts[k])
+	}
+	return w, nil
+}
+
 // embedFile embeds what the sidecar of path lacks.
 func embedFile(ctx context.Context, path string, f *embedFlags, cache *settingsCache, prices generator.PriceTable, stdout, stderr io.Writer) error {
 	p, err := cache.plan(path)
@@ -104,43 +140,23 @@ func embedFile(ctx context.Context, path string, f *embedFlags, cache *settingsC
 	if err != nil {
 		return err
 	}
-	sides, err := engine.SideTextsFile(ctx, path, opts.Settings)
-	if err != nil {
-		return err
-	}
 	model := firstNonEmpty(f.model, p.Embeddings.Model)
-	sidecar := embedding.SidecarPath(path)
-	vecs, err := openSidecar(sidecar, model, p.Embeddings.Dimensions, stderr)
+	w, err := pending(ctx, path, model, p, opts, stderr)
 	if err != nil {
 		return err
 	}
-	used := map[uint64]bool{}
-	for _, k := range sides.Keys() {
-		if k != 0 {
-			used[k] = true
-		}
-	}
-	pruned := vecs.Prune(func(k uint64) bool { return used[k] })
-	missing := vecs.Missing(sides.Keys())
-	texts := make([]string, len(missing))
-	for i, k := range missing {
-		texts[i] = sides.Texts[k]
-	}
-	batch := f.batchSize
-	if batch <= 0 {
-		batch = p.Embeddings.BatchSize
-	}
-	if f.dryRun {
-		printEmbedEstimate(stdout, path, model, len(used), texts, batch, prices)
+	batch := cmp.Or(max(f.batchSize, 0), p.Embeddings.BatchSize)
+	switch {
+	case f.dryRun:
+		printEmbedEstimate(stdout, path, model, w.used, w.texts, batch, prices)
 		return nil
-	}
-	if len(texts) == 0 {
-		if pruned > 0 {
-			if err := vecs.Save(sidecar); err != nil {
+	case len(w.texts) == 0:
+		if w.pruned > 0 {
+			if err := w.vecs.Save(w.sidecar); err != nil {
 				return err
 			}
 		}
-		fmt.Fprintf(stdout, "%s: all %d texts already have a vector in %s; nothing sent\n", path, len(used), filepath.Base(sidecar))
+		fmt.Fprintf(stdout, "%s: all %d texts already have a vector in %s; nothing sent\n", path, w.used, filepath.Base(w.sidecar))
 		return nil
 	}
 	resolve := generator.ResolveOptions{
@@ -156,7 +172,7 @@ func embedFile(ctx context.Context, path string, f *embedFlags, cache *settingsC
 	if provider.Note != "" {
 		fmt.Fprintln(stderr, "ftls: "+provider.Note)
 	}
-	fmt.Fprintf(stderr, "ftls: embedding %d texts of %s with %s\n", len(texts), path, provider)
+	fmt.Fprintf(stderr, "ftls: embedding %d texts of %s with %s\n", len(w.texts), path, provider)
 	job := generator.EmbedJob{
 		Provider: provider, Dimensions: p.Embeddings.Dimensions, BatchSize: batch,
 		Concurrency:    cmp.Or(f.concurrency, p.Generation.Concurrency),
@@ -165,27 +181,12 @@ func embedFile(ctx context.Context, path string, f *embedFlags, cache *settingsC
 	if job.MaxRetries == 0 {
 		job.MaxRetries = -1 // the plan asks for none
 	}
-	prog := newEmbedProgress(stderr)
-	saved := time.Now()
-	rep, runErr := generator.Embed(ctx, job, texts, func(i int, v []float32) error {
-		return vecs.Add(missing[i], v)
-	}, func(e generator.EmbedProgress) {
-		prog.update(e)
-		// A long run is saved now and then, so that even a killed process
-		// keeps most of what it received.
-		if e.Retry == "" && time.Since(saved) > embedSaveEvery {
-			if err := vecs.Save(sidecar); err != nil {
-				fmt.Fprintf(stderr, "ftls: %s: %v\n", sidecar, err)
-			}
-			saved = time.Now()
-		}
-	})
-	prog.close()
+	rep, runErr := runEmbedJob(ctx, job, w, stderr)
 	// What arrived is kept even when the run stopped half way.
-	if err := vecs.Save(sidecar); err != nil {
-		return fmt.Errorf("%s: %w", sidecar, err)
+	if err := w.vecs.Save(w.sidecar); err != nil {
+		return fmt.Errorf("%s: %w", w.sidecar, err)
 	}
-	printEmbedReport(stdout, stderr, path, sidecar, rep, len(used)-len(texts), f.asJSON)
+	printEmbedReport(stdout, stderr, path, w.sidecar, rep, w.used-len(w.texts), f.asJSON)
 	if runErr != nil {
 		what := "stopped"
 		if errors.Is(runErr, context.Canceled) {
@@ -195,6 +196,27 @@ func embedFile(ctx context.Context, path string, f *embedFlags, cache *settingsC
 		return runErr
 	}
 	return nil
+}
+
+// runEmbedJob sends w's texts, adding the vectors to w.vecs, with progress
+// on stderr and the sidecar saved now and then.
+func runEmbedJob(ctx context.Context, job generator.EmbedJob, w *embedWork, stderr io.Writer) (generator.EmbedReport, error) {
+	prog := newEmbedProgress(stderr)
+	defer prog.close()
+	saved := time.Now()
+	return generator.Embed(ctx, job, w.texts, func(i int, v []float32) error {
+		return w.vecs.Add(w.missing[i], v)
+	}, func(e generator.EmbedProgress) {
+		prog.update(e)
+		// A long run is saved now and then, so that even a killed process
+		// keeps most of what it received.
+		if e.Retry == "" && time.Since(saved) > embedSaveEvery {
+			if err := w.vecs.Save(w.sidecar); err != nil {
+				fmt.Fprintf(stderr, "ftls: %s: %v\n", w.sidecar, err)
+			}
+			saved = time.Now()
+		}
+	})
 }
 
 // openSidecar reads the vectors kept for a dataset, starting afresh when
