@@ -8,7 +8,7 @@ import {
   State,
   type LanguageClient,
 } from 'vscode-languageclient/node';
-import { locateServer, type ServerBinary } from './binary';
+import { bundledPath, locateServer, type ServerBinary } from './binary';
 import { createClient } from './client';
 import type { DocumentRef } from './commandArgs';
 import { readServerSettings } from './settings';
@@ -24,6 +24,7 @@ export class ServerController {
     private readonly secrets: vscode.SecretStorage,
     private readonly output: vscode.OutputChannel,
     private readonly status: ServerStatus,
+    private readonly extensionPath: string,
   ) {}
 
   start(): Promise<void> {
@@ -77,7 +78,11 @@ export class ServerController {
     this.status.starting();
     let binary: ServerBinary;
     try {
-      binary = await locateServer(vscode.workspace.getConfiguration('ftls').get<string>('path'));
+      binary = await locateServer(
+        vscode.workspace.getConfiguration('ftls').get<string>('path'),
+        process.env,
+        bundledPath(this.extensionPath),
+      );
     } catch (err) {
       this.output.appendLine(errorText(err));
       this.status.stopped('ftls binary not found');
@@ -85,7 +90,7 @@ export class ServerController {
       return;
     }
     if (binary.configuredFailure) {
-      const msg = `ftls: ${binary.configuredFailure}; using ftls from PATH (${binary.version}) instead.`;
+      const msg = `ftls: ${binary.configuredFailure}; using ${binary.command} (${binary.version}) instead.`;
       this.output.appendLine(msg);
       void vscode.window.showWarningMessage(msg);
     }

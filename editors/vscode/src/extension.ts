@@ -12,7 +12,7 @@ let controller: ServerController | undefined;
 export function activate(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel('ftls');
   const status = new ServerStatus('ftls.showOutput');
-  controller = new ServerController(context.secrets, output, status);
+  controller = new ServerController(context.secrets, output, status, context.extensionPath);
   const server = controller;
   context.subscriptions.push(output, status);
   registerCommands(context, server, output);

@@ -2,11 +2,11 @@
 // in a PATH made for each case.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { installHint, locateServer } from '../src/binary';
+import { bundledPath, installHint, locateServer } from '../src/binary';
 
 const binary = process.env.FTLS_BINARY ?? '';
 let withFtls: string; // a PATH folder holding "ftls"
@@ -53,4 +53,28 @@ test('neither: the error names the setting and the install command', async () =>
     assert.match(err.message, /"ftls" on PATH: not found/);
     return true;
   });
+});
+
+test('the bundled binary comes after ftls.path and before PATH', async () => {
+  const ext = mkdtempSync(join(tmpdir(), 'ftls-ext-'));
+  try {
+    const bundled = bundledPath(ext);
+    assert.equal(bundled, join(ext, 'bin', 'ftls'));
+    assert.equal(bundledPath(ext, 'win32'), join(ext, 'bin', 'ftls.exe'));
+    mkdirSync(join(ext, 'bin'));
+    copyFileSync(binary, bundled);
+    // An unpacker that drops the execute bits: the extension sets them.
+    chmodSync(bundled, 0o644);
+    const got = await locateServer('', { PATH: withFtls }, bundled);
+    assert.equal(got.command, bundled);
+    assert.ok((statSync(bundled).mode & 0o111) !== 0, 'the bundled binary is executable again');
+    assert.equal((await locateServer(binary, { PATH: withFtls }, bundled)).command, binary);
+    const fallback = await locateServer('/nonexistent/ftls', { PATH: empty }, bundled);
+    assert.equal(fallback.command, bundled);
+    assert.equal(fallback.configuredFailure, 'ftls.path "/nonexistent/ftls": not found');
+    // A VSIX without a binary: PATH.
+    assert.equal((await locateServer('', { PATH: withFtls }, join(ext, 'none', 'ftls'))).command, 'ftls');
+  } finally {
+    rmSync(ext, { recursive: true, force: true });
+  }
 });
