@@ -79,7 +79,7 @@ cleanup() {
 	# code-server's watchers outlive it: end its whole process group.
 	[[ -n $cs_pid ]] && kill -- -"$cs_pid" 2>/dev/null
 	exec 3>&- 2>/dev/null
-	rm -rf "$work"
+	if [[ -n ${FTLS_VSCODE_E2E_KEEP:-} ]]; then echo "kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
@@ -139,7 +139,8 @@ cat >"$user/User/settings.json" <<EOF
   "editor.minimap.enabled": false,
   "window.commandCenter": false,
   "ftls.generation.baseUrl": "$provider",
-  "ftls.generation.model": "gpt-4o-mini"
+  "ftls.generation.model": "gpt-4o-mini",
+  "ftls.trace.server": "messages"
 }
 EOF
 path_without_ftls=$(printf '%s' "$PATH" | tr ':' '\n' | while read -r d; do [[ -x $d/ftls ]] || printf '%s:' "$d"; done)
@@ -170,7 +171,8 @@ status=$?
 if ((status != 0)); then
 	echo "--- code-server log" >&2
 	tail -n 20 "$work/code-server.log" >&2
-	find "$user/logs" -name '*ftls*' -path '*exthost*' -exec tail -n 30 {} + >&2 2>/dev/null
+	echo "--- the extension's output (ftls)" >&2
+	find "$user/logs" -name '*-ftls.log' -exec tail -n 30 {} + >&2
 	fail "test.mjs exited with $status"
 fi
 echo "vscode e2e: passed in $((SECONDS - start)) s"
