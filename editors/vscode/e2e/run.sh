@@ -102,11 +102,11 @@ FTLS_BINARY=$ftls "$repo/editors/vscode/vsix.sh" "$work/vsix" linux-x64 >"$work/
 vsix=$(ls "$work"/vsix/ftls-linux-x64-*.vsix)
 
 # The provider: internal/fakeprovider, OpenAI-compatible on 127.0.0.1,
-# answering each batch after 700 ms so that the run is seen in progress.
+# answering each batch after 1.5 s so that the run is seen in progress.
 # It serves until its standard input (fd 3, held here) closes.
 (cd "$repo" && go build -o "$work/fakeprovider" ./internal/fakeprovider) || fail "building internal/fakeprovider"
 mkfifo "$work/provider.in"
-"$work/fakeprovider" -delay 700ms <"$work/provider.in" >"$work/provider.url" &
+"$work/fakeprovider" -delay 1500ms <"$work/provider.in" >"$work/provider.url" &
 exec 3>"$work/provider.in"
 for _ in $(seq 100); do
 	[[ -s $work/provider.url ]] && break
@@ -137,6 +137,8 @@ cat >"$user/User/settings.json" <<EOF
   "extensions.ignoreRecommendations": true,
   "update.mode": "none",
   "editor.minimap.enabled": false,
+  "files.autoSave": "off",
+  "[jsonl]": { "editor.wordWrap": "on" },
   "window.commandCenter": false,
   "ftls.generation.baseUrl": "$provider",
   "ftls.generation.model": "gpt-4o-mini",

@@ -115,7 +115,17 @@ async function openFile(rel) {
   await until(`${rel} to be the active editor`, async () =>
     (await page.locator('.tabs-container .tab.active').getAttribute('aria-label'))?.startsWith(base),
   );
-  await page.locator('.editor-instance .monaco-editor textarea').first().focus();
+  await focusEditor();
+}
+
+/** Hides the panel (Problems, Output), which the palette offers only while it shows. */
+async function hidePanel() {
+  if (await page.locator('.part.panel').filter({ visible: true }).count()) await runCommand('View: Hide Panel');
+}
+
+/** Focuses the active editor, where the keys go. */
+async function focusEditor() {
+  await runCommand('View: Focus Active Editor Group');
 }
 
 async function goTo(line, col) {
@@ -162,6 +172,7 @@ async function problems() {
     last = focused;
     await page.keyboard.press('PageDown');
   }
+  await page.keyboard.press('Home');
   return [...seen.values()];
 }
 
@@ -202,10 +213,13 @@ async function hoverAt(line, col) {
   // Via column 1: the view scrolls back to the start of the line.
   await goTo(line, 1);
   await goTo(line, col);
-  await page.keyboard.press('Control+K');
-  await page.keyboard.press('Control+I');
+  await page.mouse.move(0, 0);
   const hover = page.locator('.monaco-editor .monaco-hover').filter({ visible: true }).first();
-  await hover.waitFor({ state: 'visible', timeout: 10_000 });
+  await until(`the hover at ${line}:${col}`, async () => {
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+I');
+    return hover.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true);
+  });
   await page.waitForTimeout(300);
   return { text: await hover.innerText(), html: await hover.innerHTML() };
 }
@@ -227,13 +241,13 @@ async function stepDiagnostics() {
 }
 
 async function stepHover() {
-  await runCommand('View: Hide Panel');
+  await hidePanel();
   const row = await hoverAt(2, 20);
   log(`hover on row 2:\n${row.text}`);
   check(/tokens/i.test(row.text), 'the hover on a row counts its tokens', row.text);
   check(rawMarkdown(row.text).length === 0, 'the hover on a row is rendered markdown', rawMarkdown(row.text));
   await screenshot('hover-row');
-  const first = await hoverAt(1, 1);
+  const first = await hoverAt(1, 3);
   log(`hover on line 1:\n${first.text}`);
   check(first.text.includes('at least 10'), 'the hover on line 1 shows its diagnostic', first.text);
   check(rawMarkdown(first.text).length === 0, 'the hover on line 1 is rendered markdown', rawMarkdown(first.text));
@@ -256,7 +270,10 @@ async function setSettings(extra) {
   await page.keyboard.press('Control+V');
   await page.keyboard.press('Control+S');
   await until('settings.json saved', () => readFileSync(settingsFile, 'utf8') === text, 10_000);
-  await page.keyboard.press('Escape');
+  await until('settings.json to close', async () => {
+    await page.keyboard.press('Escape');
+    return (await editor.count()) === 0 || !(await editor.isVisible());
+  }, 10_000);
 }
 
 async function stepSettings() {
@@ -296,13 +313,15 @@ async function stepPalette() {
 async function stepPlan() {
   const rel = 'examples/support.plan.yaml';
   await openFile(rel);
+  await hidePanel();
+  const lines = readFileSync(join(ws, rel), 'utf8').split('\n');
+  await goTo(lines.indexOf('categories:') + 8, 1);
   const lens = page.locator('.contentWidgets .codelens-decoration', { hasText: 'planned' }).first();
   await lens.waitFor({ state: 'visible', timeout: 30_000 });
   const lensText = await lens.innerText();
   log(`plan code lens: ${lensText}`);
   check(/planned \d+ · actual \d+/.test(lensText), 'the plan code lens counts planned and actual examples', lensText);
   // Completion of a value: size.complexity's choices.
-  const lines = readFileSync(join(ws, rel), 'utf8').split('\n');
   const n = lines.findIndex((l) => /^\s+complexity: /.test(l)) + 1;
   await goTo(n, lines[n - 1].length + 1);
   for (let i = 0; i < 'medium'.length; i++) await page.keyboard.press('Backspace');
@@ -324,7 +343,10 @@ async function stepPlan() {
   );
   check(true, 'P002 for an unknown plan key');
   await screenshot('plan-diagnostic');
+  await openFile(rel);
   await runCommand('File: Revert File');
+  await until('the P002 to go with the reverted text', async () => !(await shownProblems()).some((p) => p.includes('P002')));
+  await hidePanel();
 }
 
 async function stepSplitInfo() {
@@ -349,13 +371,20 @@ async function stepSplitInfo() {
   await screenshot('info');
 }
 
-/** The active editor's line count, from the status bar after Ctrl+End. */
+/** The active editor's row count, from what Go to Line offers ("from 1 to N"), the trailing empty line left out. */
 async function lineCount() {
-  await page.keyboard.press('Control+End');
-  await page.waitForTimeout(100);
-  const text = await page.locator('#status\\.editor\\.selection').innerText();
-  const m = /Ln (\d+), Col (\d+)/.exec(text);
-  return m ? Number(m[1]) - (m[2] === '1' ? 1 : 0) : -1;
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(':');
+  const text = await until('Go to Line to give the line count', async () => {
+    const t = await page.locator('.quick-input-widget').innerText();
+    return /(?:between 1 and|from 1 to) \d+/.test(t) ? t : undefined;
+  }, 5_000);
+  await page.keyboard.press('Escape');
+  await focusEditor();
+  return Number(/(?:between 1 and|from 1 to) (\d+)/.exec(text)[1]) - 1;
 }
 
 async function stepGenerate() {
@@ -363,21 +392,23 @@ async function stepGenerate() {
   await page.locator('.quick-input-widget input').fill('sk-test-vscode');
   await page.keyboard.press('Enter');
   await openFile('shop/training_data.jsonl');
+  await hidePanel();
   const before = await lineCount();
   await runCommand('ftls: Generate examples');
-  await page.locator('.quick-input-widget input').fill('20');
+  await page.locator('.quick-input-widget input').fill('30');
   await page.keyboard.press('Enter');
   const confirm = page.locator('.notifications-toasts .monaco-button', { hasText: /^Generate$/ }).first();
   await confirm.waitFor({ state: 'visible', timeout: 30_000 });
   await screenshot('generate-confirm');
   await confirm.click();
-  await page.locator('.monaco-editor textarea').first().focus();
-  await until('the first batch in the editor', async () => (await lineCount()) > before, 30_000);
+  // The first batch: its first row's number shows in the gutter.
+  await page.locator('.line-numbers', { hasText: new RegExp(`^${before + 1}$`) }).first().waitFor({ state: 'visible', timeout: 30_000 });
   await screenshot('generate-progress');
-  await until('20 rows added', async () => (await lineCount()) === before + 20, 60_000);
-  check(true, 'generation added 20 rows');
+  await until('30 rows added', async () => (await lineCount()) === before + 30, 60_000);
+  check(true, 'generation added 30 rows');
   await page.waitForTimeout(500);
   let undos = 0;
+  await focusEditor();
   while ((await lineCount()) > before && undos < 10) {
     await page.keyboard.press('Control+Z');
     undos++;
