@@ -58,7 +58,7 @@ cat "$vsix_dir/vsce.log"
 if grep -qi 'warning' "$vsix_dir/vsce.log"; then fail "vsce package printed a warning"; fi
 
 # The VSIX is the bundle and the manifest's assets, no sources or node_modules.
-expected=$'CHANGELOG.md\nLICENSE\nREADME.md\nlanguage-configuration.json\nout/extension.js\npackage.json\nsyntaxes/ftls-plan.tmLanguage.json'
+expected=$'CHANGELOG.md\nLICENSE\nREADME.md\nimages/icon.png\nlanguage-configuration.json\nout/extension.js\npackage.json\nsyntaxes/ftls-plan.tmLanguage.json'
 listed=$(node_modules/.bin/vsce ls 2>/dev/null | sort)
 [[ $listed == "$expected" ]] || fail "the VSIX would hold:"$'\n'"$listed"$'\n'"expected:"$'\n'"$expected"
 

@@ -9,7 +9,7 @@
 // holding what the CLI says about the same files), FTLS_E2E_SETTINGS (the
 // user settings file), FTLS_E2E_SHOTS (where screenshots go), CHROMIUM.
 
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 
@@ -265,6 +265,8 @@ async function setSettings(extra) {
   const editor = page.locator('.monaco-editor', { hasText: 'security.workspace.trust.enabled' }).filter({ visible: true }).last();
   await editor.waitFor({ state: 'visible', timeout: 15_000 });
   await editor.locator('.view-lines').click();
+  // Runs in the page, where navigator is.
+  // eslint-disable-next-line no-undef
   await page.evaluate((t) => navigator.clipboard.writeText(t), text);
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Control+V');
@@ -401,8 +403,8 @@ async function stepGenerate() {
   await confirm.waitFor({ state: 'visible', timeout: 30_000 });
   await screenshot('generate-confirm');
   await confirm.click();
-  // The first batch: its first row's number shows in the gutter.
-  await page.locator('.line-numbers', { hasText: new RegExp(`^${before + 1}$`) }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  // The first batch: the line after its first row shows in the gutter.
+  await page.locator('.line-numbers', { hasText: new RegExp(`^${before + 2}$`) }).first().waitFor({ state: 'visible', timeout: 30_000 });
   await screenshot('generate-progress');
   await until('30 rows added', async () => (await lineCount()) === before + 30, 60_000);
   check(true, 'generation added 30 rows');

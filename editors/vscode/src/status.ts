@@ -18,7 +18,8 @@ export class ServerStatus implements vscode.Disposable {
   }
 
   running(version: string): void {
-    this.set('$(check) ftls', `ftls: ${version} running`, undefined);
+    // version is what `ftls version` printed, "ftls 0.4.0": not "ftls: ftls 0.4.0".
+    this.set('$(check) ftls', `${version}: running`, undefined);
   }
 
   stopped(reason?: string): void {

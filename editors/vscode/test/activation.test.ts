@@ -112,7 +112,7 @@ test('with the binary: settings and API key reach the server, commands their arg
   state.secrets.set('ftls.generation.apiKey', 'sk-first');
   extension.activate(context);
   await waitFor('the running status', () => (state.status.text === '$(check) ftls' ? true : undefined));
-  assert.match(state.status.tooltip, /ftls fake running/);
+  assert.match(state.status.tooltip, /^ftls fake: running\n/);
 
   const first = { target: 'generic', generation: { model: 'llama3.1', apiKey: 'sk-first' } };
   assert.deepEqual(records()[0], { args: ['serve'], initializationOptions: first });

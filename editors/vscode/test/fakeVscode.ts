@@ -5,6 +5,8 @@
 // stub that accepts any call and returns something disposable.
 
 import Module from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 type Listener<T> = (e: T) => unknown;
 
@@ -64,7 +66,10 @@ export function fileUri(path: string): FakeDocument['uri'] {
 }
 
 /** Makes `require('vscode')` return a fresh fake; returns its state and the extension context. */
-export function installFakeVscode(): { state: FakeState; context: { subscriptions: { dispose(): unknown }[]; secrets: unknown } } {
+export function installFakeVscode(): {
+  state: FakeState;
+  context: { subscriptions: { dispose(): unknown }[]; secrets: unknown; extensionPath: string };
+} {
   const state: FakeState = {
     settings: {},
     secrets: new Map(),
@@ -138,6 +143,9 @@ export function installFakeVscode(): { state: FakeState; context: { subscription
 
   const context = {
     subscriptions: [] as { dispose(): unknown }[],
+    // An extension folder that does not exist, so no bundled binary: it
+    // comes from ftls.path or PATH.
+    extensionPath: join(tmpdir(), 'ftls-test-no-extension-folder'),
     secrets: {
       get: (key: string) => Promise.resolve(state.secrets.get(key)),
       store: (key: string, value: string) => {
