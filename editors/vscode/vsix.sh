@@ -49,7 +49,23 @@ for target in "${targets[@]}"; do
 	if [[ -n ${FTLS_BINARY:-} ]]; then
 		cp "$FTLS_BINARY" "bin/$exe"
 	else
-		(cd "$repo" && CGO_ENABLED=0 GOOS=$goos GOARCH=$goarch go build -trimpath -ldflags=-s -o "$ext/bin/$exe" ./cmd/ftls)
+		modflags=()
+		if [[ $goos == windows ]]; then
+			# kutil v0.3.11 does not build for Windows (see the file in
+			# build/kutil-windows): build against a copy with that file
+			# replaced, through a go.mod of its own, leaving ftls's alone.
+			kutil=$(cd "$repo" && go list -m -f '{{.Dir}}' github.com/tliron/kutil)
+			patched=$ext/bin/kutil
+			cp -R "$kutil" "$patched"
+			chmod -R u+w "$patched"
+			cp "$ext/build/kutil-windows/color_enable_windows.go" "$patched/terminal/"
+			cp "$repo/go.mod" "$ext/bin/windows.mod"
+			cp "$repo/go.sum" "$ext/bin/windows.sum"
+			printf '\nreplace github.com/tliron/kutil => %s\n' "$patched" >>"$ext/bin/windows.mod"
+			modflags=(-modfile "$ext/bin/windows.mod")
+		fi
+		(cd "$repo" && CGO_ENABLED=0 GOOS=$goos GOARCH=$goarch go build "${modflags[@]}" -trimpath -ldflags=-s -o "$ext/bin/$exe" ./cmd/ftls)
+		rm -rf "$ext/bin/kutil" "$ext/bin/windows.mod" "$ext/bin/windows.sum"
 	fi
 	chmod 755 "bin/$exe"
 	# vsce runs the prepublish script (the esbuild bundle) itself.

@@ -16,7 +16,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 )
 
 // File is a pending replacement of a file. Write to it, then Commit; Abort
@@ -195,8 +194,7 @@ func alive(pid int) bool {
 	if pid == os.Getpid() {
 		return true
 	}
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
+	return processExists(pid)
 }
 
 // syncDir makes the rename durable; failures are ignored because some file

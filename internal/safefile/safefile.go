@@ -69,8 +69,7 @@ func Open(path string) (*os.File, error) {
 		f.Close()
 		return nil, &NotRegularError{Path: path, Mode: st.Mode()}
 	}
-	// Regular files ignore O_NONBLOCK; clear it all the same.
-	_ = syscall.SetNonblock(int(f.Fd()), false)
+	clearNonblock(f)
 	return f, nil
 }
 
