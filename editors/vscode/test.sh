@@ -49,13 +49,23 @@ step "protocol tests against $ftls" env FTLS_BINARY="$ftls" npm run -s test:prot
 echo "== package (vsce)"
 vsix_dir=$(mktemp -d) || fail "mktemp"
 trap 'rm -rf "$vsix_dir"' EXIT
-node_modules/.bin/vsce package --out "$vsix_dir/ftls.vsix" </dev/null >"$vsix_dir/vsce.log" 2>&1
+images_base=$(node -p 'require("./package.json").repository.url.replace(/\.git$/, "") + "/raw/HEAD/" + require("./package.json").repository.directory')
+node_modules/.bin/vsce package --baseImagesUrl "$images_base" --out "$vsix_dir/ftls.vsix" </dev/null >"$vsix_dir/vsce.log" 2>&1
 status=$?
 cat "$vsix_dir/vsce.log"
 ((status == 0)) || fail "vsce package"
 # vsce prints " WARNING " (or ::warning under GitHub Actions) and still
 # succeeds; a warning here is a packaging mistake.
 if grep -qi 'warning' "$vsix_dir/vsce.log"; then fail "vsce package printed a warning"; fi
+
+# The README's pictures, from ../../docs/images, resolve to that folder in
+# the repository once vsce made them absolute.
+for image in $(grep -o '](\.\./\.\./docs/images/[a-z0-9-]*\.png)' README.md | sed 's/^](\.\.\/\.\.\///; s/)$//'); do
+  [[ -f ../../$image ]] || fail "README.md shows $image, which does not exist"
+done
+packed_readme=$(python3 -c "import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read('extension/readme.md').decode())" "$vsix_dir/ftls.vsix") || fail "no README in the VSIX"
+grep -q "(${images_base}/../../docs/images/vscode-quick-fix.png)" <<<"$packed_readme" ||
+  fail "the packaged README does not link its pictures from $images_base: $(grep -o '!\[[^]]*\]([^)]*)' <<<"$packed_readme" | head -n 3)"
 
 # The VSIX is the bundle and the manifest's assets, no sources or node_modules.
 expected=$'CHANGELOG.md\nLICENSE\nREADME.md\nimages/icon.png\nlanguage-configuration.json\nout/extension.js\npackage.json\nsyntaxes/ftls-plan.tmLanguage.json'

@@ -29,6 +29,7 @@ if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules
 	npm ci --no-audit --no-fund
 fi
 version=$(node -p 'require("./package.json").version')
+images_base=$(node -p 'require("./package.json").repository.url.replace(/\.git$/, "") + "/raw/HEAD/" + require("./package.json").repository.directory')
 trap 'rm -rf "$ext/bin"' EXIT
 for target in "${targets[@]}"; do
 	case $target in
@@ -68,6 +69,9 @@ for target in "${targets[@]}"; do
 		rm -rf "$ext/bin/kutil" "$ext/bin/windows.mod" "$ext/bin/windows.sum"
 	fi
 	chmod 755 "bin/$exe"
-	# vsce runs the prepublish script (the esbuild bundle) itself.
-	node_modules/.bin/vsce package --target "$target" --out "$out/ftls-$target-$version.vsix" </dev/null
+	# vsce runs the prepublish script (the esbuild bundle) itself. The
+	# README's pictures are in the repository's docs/images: vsce makes
+	# their links absolute from this folder's URL.
+	node_modules/.bin/vsce package --target "$target" --baseImagesUrl "$images_base" \
+		--out "$out/ftls-$target-$version.vsix" </dev/null
 done
