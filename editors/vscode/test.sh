@@ -2,7 +2,8 @@
 # Tests the VS Code extension: bundle, type-check, lint, unit tests, the
 # protocol test against a real `ftls serve`, and a VSIX that packages
 # without warnings. Usage: bash editors/vscode/test.sh /absolute/path/to/ftls
-# Needs node 20+ and npm (with access to the npm registry for `npm ci`).
+# Needs node 20+ and npm (with access to the npm registry for `npm ci`),
+# and python3 (to read the packaged README).
 set -uo pipefail
 
 fail() {
