@@ -40,6 +40,9 @@ type RowContext struct {
 	spanList, spanBuf []span
 	spansDone         bool
 	units             int // the row's length in UTF-16 code units, when it is valid UTF-8
+	// The row's review verdict, looked up once for the R rules.
+	review               ReviewVerdict
+	reviewDone, reviewOK bool
 }
 
 // Message is one turn of a conversation, with the values rules look at.

@@ -74,6 +74,12 @@ type Settings struct {
 	// Like every field, set it before the settings are first used: what
 	// the enabled rules need is worked out once (and Clone starts afresh).
 	Severities map[string]Severity
+	// Review holds the judge's cached verdicts on the dataset's rows (the
+	// R rules); nil when the dataset has not been reviewed.
+	Review ReviewVerdicts
+	// ReviewThreshold is the score below which a criterion is an R
+	// finding; 0 means DefaultReviewThreshold.
+	ReviewThreshold int
 
 	tokensOnce sync.Once
 	tokens     *tokens.Counter
@@ -117,6 +123,7 @@ func (s *Settings) Clone() *Settings {
 		BalanceTolerance: s.BalanceTolerance,
 		Plan:             s.Plan, CountTokens: s.CountTokens, Data: s.Data,
 		Embeddings: s.Embeddings,
+		Review: s.Review, ReviewThreshold: s.ReviewThreshold,
 		Severities: make(map[string]Severity, len(s.Severities)),
 	}
 	for k, v := range s.Severities {
