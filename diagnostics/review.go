@@ -160,7 +160,9 @@ func checkCriterion(name string) func(*RowContext) {
 		msg := fmt.Sprintf("reviewer scores %s %d/%d: %s", crit.Label, s.Score, ReviewScale, s.Reason)
 		var fix *Fix
 		if crit.Answer && s.Rewrite != "" {
-			fix = c.rewriteFix(s)
+			if fix = c.rewriteFix(s); fix != nil {
+				fix.Model = true
+			}
 		}
 		turns := c.Turns()
 		if s.Turn >= 0 && s.Turn < len(turns) && len(c.Messages) == len(turns) && c.Messages[s.Turn].Content.Exists() {
@@ -213,6 +215,7 @@ func checkProposedCategory(c *RowContext) {
 	var fix *Fix
 	if text, ok := setField(c.Root, strings.Split(c.Settings.CategoryField, "."), pc.Proposed); ok {
 		fix = c.ReplaceRow(fmt.Sprintf("Set the category to %q", pc.Proposed), text)
+		fix.Model = true
 	}
 	c.ReportRow("R007", fix, "reviewer proposes category %q: %s", pc.Proposed, pc.Reason)
 }

@@ -80,6 +80,9 @@ type Settings struct {
 	// ReviewThreshold is the score below which a criterion is an R
 	// finding; 0 means DefaultReviewThreshold.
 	ReviewThreshold int
+	// ModelFixes makes fixing a whole file apply the fixes a model wrote
+	// (Fix.Model); only `ftls review --categorize --fix` sets it.
+	ModelFixes bool
 
 	tokensOnce sync.Once
 	tokens     *tokens.Counter
@@ -123,7 +126,7 @@ func (s *Settings) Clone() *Settings {
 		BalanceTolerance: s.BalanceTolerance,
 		Plan:             s.Plan, CountTokens: s.CountTokens, Data: s.Data,
 		Embeddings: s.Embeddings,
-		Review: s.Review, ReviewThreshold: s.ReviewThreshold,
+		Review:     s.Review, ReviewThreshold: s.ReviewThreshold, ModelFixes: s.ModelFixes,
 		Severities: make(map[string]Severity, len(s.Severities)),
 	}
 	for k, v := range s.Severities {

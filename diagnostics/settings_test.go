@@ -15,7 +15,7 @@ func TestCloneCopiesEveryField(t *testing.T) {
 	s.OverTemplatingShare, s.LengthOutlierFactor, s.BalanceTolerance = 0.3, 5, 0.1
 	s.Severities["C010"], s.Data = Off, DataSketch
 	s.Embeddings = &EmbeddingSettings{Model: "m", Threshold: 0.9}
-	s.Review, s.ReviewThreshold = noVerdicts{}, 4
+	s.Review, s.ReviewThreshold, s.ModelFixes = noVerdicts{}, 4, true
 	c := s.Clone()
 	v, cv := reflect.ValueOf(s).Elem(), reflect.ValueOf(c).Elem()
 	for i := 0; i < v.NumField(); i++ {

@@ -51,10 +51,14 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	cache := newSettingsCache(&lf)
 	results := make([]*engine.Result, len(paths))
 	status := exitOK
+	var reviewed []*reviewedFile
 	for i, p := range paths {
 		opts, err := cache.options(p)
 		if err != nil {
 			return fail(stderr, err)
+		}
+		if rf := withReview(p, &opts, cache, stderr); rf != nil {
+			reviewed = append(reviewed, rf)
 		}
 		var res *engine.Result
 		if plan.IsPath(p) {
@@ -89,6 +93,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	}
 	sum := report.Summarize(results)
 	if !*quiet {
+		printReviewStatus(stderr, reviewed)
 		fmt.Fprintln(stderr, sum)
 	}
 	if status == exitOK && sum.Errors > 0 {
