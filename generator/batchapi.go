@@ -350,7 +350,7 @@ func (r *runner) collect(ctx context.Context, b openai.BatchResponse, byID map[s
 			}
 			ch := resp.Choices[0]
 			r.mu.Lock()
-			ev, err := r.process(bt, answer{text: ch.Message.Content, finish: ch.FinishReason, usage: resp.Usage})
+			ev, err := r.process(ctx, bt, answer{text: ch.Message.Content, finish: ch.FinishReason, usage: resp.Usage})
 			r.mu.Unlock()
 			if err != nil {
 				return err

@@ -230,7 +230,7 @@ func (s *Server) runGenerate(pl *plan.Plan, dataset string, args generateArgs) e
 		end = "cancelled: " + end
 	}
 	report(protocol.WorkDoneProgress{Kind: "end", Message: end})
-	s.log.Infof("generate %s: %s (%s)", filepath.Base(dataset), end, generator.FormatDropped(rep.Dropped, rep.InvalidRules))
+	s.log.Infof("generate %s: %s (%s)", filepath.Base(dataset), end, rep.DroppedSummary())
 	switch {
 	case cancelled:
 		s.showMessage(protocol.MessageInfo, "ftls: generation "+end)
@@ -240,7 +240,7 @@ func (s *Server) runGenerate(pl *plan.Plan, dataset string, args generateArgs) e
 	}
 	msg = "ftls: " + end
 	if d := rep.DroppedTotal(); d > 0 {
-		msg += fmt.Sprintf("; %d dropped (%s)", d, generator.FormatDropped(rep.Dropped, rep.InvalidRules))
+		msg += fmt.Sprintf("; %d dropped (%s)", d, rep.DroppedSummary())
 	}
 	s.showMessage(protocol.MessageInfo, msg)
 	return nil

@@ -256,3 +256,54 @@ func TestCategorizeFix(t *testing.T) {
 		t.Errorf("dataset after --fix:\n%s", got)
 	}
 }
+
+// TestGenerateReview generates with --review: the judge sees every
+// accepted batch, the rows it scores low are dropped and generated again,
+// the report counts them by rule, and the rows kept are never sent to the
+// judge again by `ftls review`.
+func TestGenerateReview(t *testing.T) {
+	n := 0
+	srv := fakeopenai.New(func(req *fakeopenai.Request) *fakeopenai.Reply {
+		if ok, _ := req.IsReview(); ok {
+			return fakeopenai.Judge(req)
+		}
+		_, count := req.Asked()
+		convs := fakeopenai.Conversations(count, uint64(len(req.Raw)))
+		for i := range convs {
+			if n++; n%3 == 0 {
+				convs[i][1].Content = "WRONG " + convs[i][1].Content
+			}
+		}
+		return &fakeopenai.Reply{Content: fakeopenai.Batch(convs), PromptTokens: 100, CompletionTokens: 10}
+	})
+	defer srv.Close()
+	dir := project(t)
+	r := ftls(t, dir, srv.URL, "generate", "--review", "--count", "6", "--batch-size", "10", "--model", "gen-1")
+	r.want(t, 0, "Added 6 of 6 examples", "review (R001 ", "Review:   ", "judged by judge-1")
+	var judged int
+	for _, req := range srv.Requests() {
+		if ok, _ := req.IsReview(); ok {
+			judged += len(req.ReviewRows())
+			for _, row := range req.ReviewRows() {
+				if row.Category == "" {
+					t.Errorf("a generated row reached the judge without its category")
+				}
+			}
+		}
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, "data.jsonl"))
+	if strings.Count(string(data), "WRONG") != 1 { // the fixture's own row
+		t.Errorf("rows the judge rejected were appended:\n%s", data)
+	}
+	if judged < 6 {
+		t.Errorf("the judge saw %d rows", judged)
+	}
+	// The generated rows' verdicts are cached: a review sends only the 5
+	// rows that were there before.
+	before := len(srv.Requests())
+	r = ftls(t, dir, srv.URL, "review")
+	r.want(t, 0, "11 rows, 6 cached, 5 sent")
+	if len(srv.Requests()) == before {
+		t.Error("no request for the 5 older rows")
+	}
+}
