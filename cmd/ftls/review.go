@@ -247,7 +247,7 @@ func firstPositive(vs ...int) int {
 
 func printReviewEstimate(w io.Writer, path string, e judge.Estimate, provider generator.Provider, st *review.Store) {
 	fmt.Fprintln(w, "Dry run: nothing was sent.")
-	fmt.Fprintf(w, "Dataset:  %s (%d rows; %d with a cached verdict)\n", relPath(path), e.Rows, e.Cached)
+	fmt.Fprintf(w, "Dataset:  %s (%d rows; %d with a cached verdict, %d identical to an earlier row)\n", relPath(path), e.Rows, e.Cached, e.Repeats)
 	if provider.BaseURL != "" {
 		fmt.Fprintf(w, "Judge:    %s at %s\n", e.Model, generator.RedactURL(provider.BaseURL))
 	} else {
@@ -266,6 +266,9 @@ func printReviewEstimate(w io.Writer, path string, e judge.Estimate, provider ge
 func printReviewReport(w io.Writer, path string, r *judge.Report, st *review.Store) {
 	fmt.Fprintf(w, "Reviewed %s with %s: %d rows, %d cached, %d sent in %s.\n",
 		relPath(path), r.Model, r.Rows, r.Cached, r.Sent, plural(r.Requests, "request"))
+	if r.Repeats > 0 {
+		fmt.Fprintf(w, "Repeats:  %d rows identical to an earlier one share its verdict\n", r.Repeats)
+	}
 	fmt.Fprintf(w, "Verdicts: %d new, %d flagged (a criterion below %d of %d)", r.Judged, r.Flagged, st.Rubric().Threshold, diagnostics.ReviewScale)
 	if r.Categorized > 0 {
 		fmt.Fprintf(w, ", %d categorized", r.Categorized)

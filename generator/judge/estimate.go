@@ -10,6 +10,7 @@ type Estimate struct {
 	Model    string `json:"model"`
 	Rows     int    `json:"rows"`
 	Cached   int    `json:"cached"`
+	Repeats  int    `json:"repeats"`
 	Sent     int    `json:"sent"`
 	Requests int    `json:"requests"`
 	// PromptTokens are counted exactly with the model's tokenizer (o200k
@@ -21,8 +22,11 @@ type Estimate struct {
 	CostKnown        bool    `json:"costKnown"`
 }
 
-// Completion tokens a verdict takes, measured on gpt-4o-mini's answers:
-// a score with a one-sentence reason, a category with its reason.
+// Completion tokens a verdict takes: counted (o200k) on a typical answer,
+// a score with a reason of about fifteen words and its JSON (41 tokens), a
+// category with its reason (33), a row's id and braces (11), rounded up.
+// Rewrites of low-scored answers come on top; the actual tokens are
+// reported after the run.
 const (
 	tokensPerScore    = 45
 	tokensPerCategory = 40
@@ -31,8 +35,8 @@ const (
 
 // EstimateRun counts the tokens of the requests Run would send for job.
 func EstimateRun(job Job) Estimate {
-	batches, cached := job.batches()
-	e := Estimate{Model: job.Provider.Model, Rows: len(job.Rows), Cached: cached, Requests: len(batches)}
+	batches, cached, repeats := job.batches()
+	e := Estimate{Model: job.Provider.Model, Rows: len(job.Rows), Cached: cached, Repeats: repeats, Requests: len(batches)}
 	counter, err := tokens.ForModel(job.Provider.Model)
 	if err != nil {
 		counter, _ = tokens.ForEncoding("o200k_base")

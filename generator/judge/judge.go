@@ -58,10 +58,12 @@ type Job struct {
 type Report struct {
 	Model string `json:"model"`
 	// Rows are the rows asked about; Cached those skipped because the
-	// cache had their verdict; Sent those sent.
-	Rows   int `json:"rows"`
-	Cached int `json:"cached"`
-	Sent   int `json:"sent"`
+	// cache had their verdict; Repeats those identical to an earlier row
+	// (judged once, for both); Sent those sent.
+	Rows    int `json:"rows"`
+	Cached  int `json:"cached"`
+	Repeats int `json:"repeats"`
+	Sent    int `json:"sent"`
 	// Judged are the rows that got a verdict, Flagged those with a
 	// criterion below the threshold, Categorized those given a category.
 	Judged      int `json:"judged"`
@@ -88,7 +90,7 @@ type Event struct {
 }
 
 // batches splits the rows still to judge into requests.
-func (j *Job) batches() (out []batch, cached int) {
+func (j *Job) batches() (out []batch, cached, repeats int) {
 	size := j.BatchSize
 	if size <= 0 {
 		size = plan.DefaultReviewBatchSize
@@ -98,16 +100,20 @@ func (j *Job) batches() (out []batch, cached int) {
 	var todo [2][]review.Row
 	seen := map[string]bool{}
 	for _, r := range j.Rows {
+		if seen[r.Key] {
+			repeats++
+			continue
+		}
 		need := false
-		if score && !j.Store.Scored(r.Key) && !seen[r.Key] {
+		if score && !j.Store.Scored(r.Key) {
 			todo[Score] = append(todo[Score], r)
 			need = true
 		}
-		if j.Categorize && r.Category == "" && len(j.Store.Rubric().Categories) > 0 && !j.Store.Categorized(r.Key) && !seen[r.Key] {
+		if j.Categorize && r.Category == "" && len(j.Store.Rubric().Categories) > 0 && !j.Store.Categorized(r.Key) {
 			todo[Categorize] = append(todo[Categorize], r)
 			need = true
 		}
-		if !need && !seen[r.Key] {
+		if !need {
 			cached++
 		}
 		seen[r.Key] = true
@@ -117,7 +123,7 @@ func (j *Job) batches() (out []batch, cached int) {
 			out = append(out, batch{seq: len(out) + 1, mode: Mode(mode), rows: rows[i:min(i+size, len(rows))]})
 		}
 	}
-	return out, cached
+	return out, cached, repeats
 }
 
 // run is the state of one run.
@@ -148,9 +154,9 @@ func Run(ctx context.Context, job Job, progress func(Event)) (Report, error) {
 	if job.Store == nil {
 		return Report{}, errors.New("review: no cache store")
 	}
-	batches, cached := job.batches()
+	batches, cached, repeats := job.batches()
 	r := &run{job: &job, rubric: job.Store.Rubric(), progress: progress, judged: map[string]bool{}}
-	r.rep = Report{Model: job.Provider.Model, Rows: len(job.Rows), Cached: cached}
+	r.rep = Report{Model: job.Provider.Model, Rows: len(job.Rows), Cached: cached, Repeats: repeats}
 	for _, b := range batches {
 		r.total += len(b.rows)
 	}
