@@ -37,6 +37,8 @@ type reviewFlags struct {
 	asJSON      bool
 	categorize  bool
 	fix         bool
+	batchAPI    bool
+	poll        time.Duration
 }
 
 func (f *reviewFlags) register(fs *pflag.FlagSet) {
@@ -53,6 +55,8 @@ func (f *reviewFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.asJSON, "json", false, "print the report as JSON")
 	fs.BoolVar(&f.categorize, "categorize", false, "also ask the judge for a category of the plan for each row without one (R007)")
 	fs.BoolVar(&f.fix, "fix", false, "with --categorize: write the proposed categories into the rows")
+	fs.BoolVar(&f.batchAPI, "batch-api", false, "send every request at once through the provider's Batch API (half price, results within 24h; the command waits)")
+	fs.DurationVar(&f.poll, "poll-interval", 30*time.Second, "time between status checks of a Batch API batch")
 }
 
 func runReview(args []string, stdout, stderr io.Writer) int {
@@ -164,7 +168,13 @@ func reviewFile(ctx context.Context, path string, f *reviewFlags, cache *setting
 	}
 	fmt.Fprintf(stderr, "ftls: reviewing %s with %s (%s)\n", relPath(path), provider, provider.Source)
 	prog := newReviewProgress(stderr, stderrIsTerminal(stderr))
-	rep, runErr := judge.Run(ctx, job, prog.event)
+	var rep judge.Report
+	var runErr error
+	if f.batchAPI {
+		rep, runErr = judge.RunBatch(ctx, job, f.poll, prog.event)
+	} else {
+		rep, runErr = judge.Run(ctx, job, prog.event)
+	}
 	prog.close()
 	if f.asJSON {
 		enc := json.NewEncoder(stdout)
@@ -172,6 +182,9 @@ func reviewFile(ctx context.Context, path string, f *reviewFlags, cache *setting
 		enc.Encode(rep)
 	} else {
 		printReviewReport(stdout, path, &rep, store)
+		if f.batchAPI && rep.CostKnown {
+			fmt.Fprintln(stdout, "          (Batch API: half the synchronous price)")
+		}
 	}
 	if runErr != nil {
 		what := "stopped"

@@ -147,7 +147,13 @@ type run struct {
 // done, when ctx is cancelled (the verdicts received are saved), or on an
 // error a retry cannot fix. progress may be nil.
 func Run(ctx context.Context, job Job, progress func(Event)) (Report, error) {
-	start := time.Now()
+	return start(ctx, job, progress, func(r *run, batches []batch) error { return r.runBatches(ctx, batches) })
+}
+
+// start prepares a run, has send send its batches, saves the verdicts and
+// fills in the report.
+func start(ctx context.Context, job Job, progress func(Event), send func(*run, []batch) error) (Report, error) {
+	began := time.Now()
 	if job.Provider.BaseURL == "" {
 		return Report{}, errors.New("no model provider configured for the review")
 	}
@@ -169,7 +175,7 @@ func Run(ctx context.Context, job Job, progress func(Event)) (Report, error) {
 		}
 	}
 	r.chat = generator.NewChat(job.Provider, chatOpts)
-	err := r.runBatches(ctx, batches)
+	err := send(r, batches)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if serr := r.save(true); serr != nil && err == nil {
@@ -185,7 +191,7 @@ func Run(ctx context.Context, job Job, progress func(Event)) (Report, error) {
 			r.rep.Stopped = "cancelled"
 		}
 	}
-	r.rep.Duration = time.Since(start)
+	r.rep.Duration = time.Since(began)
 	return r.rep, err
 }
 
@@ -229,10 +235,8 @@ feed:
 
 // send asks the judge about one batch and records its verdicts.
 func (r *run) send(ctx context.Context, b batch) error {
-	msgs := b.messages(r.rubric)
-	model := r.job.Provider.Model
 	ans, err := r.chat.Complete(ctx, func(f generator.ResponseFormat) openai.ChatCompletionRequest {
-		return openai.ChatCompletionRequest{Model: model, Messages: msgs, ResponseFormat: responseFormat(f, b.mode, r.rubric)}
+		return r.request(b, f)
 	})
 	if err != nil {
 		if ctx.Err() != nil {
@@ -240,6 +244,17 @@ func (r *run) send(ctx context.Context, b batch) error {
 		}
 		return fmt.Errorf("review batch %d (%s): %w", b.seq, b.lines(), err)
 	}
+	return r.record(b, ans)
+}
+
+// request is the chat request of a batch, in response format f.
+func (r *run) request(b batch, f generator.ResponseFormat) openai.ChatCompletionRequest {
+	return openai.ChatCompletionRequest{Model: r.job.Provider.Model, Messages: b.messages(r.rubric), ResponseFormat: responseFormat(f, b.mode, r.rubric)}
+}
+
+// record takes the verdicts of the judge's answer to a batch, saves them
+// and reports progress.
+func (r *run) record(b batch, ans generator.ChatAnswer) error {
 	verdicts, notes := parseAnswer(ans.Text, b, r.rubric)
 	if ans.Truncated {
 		notes = append(notes, "the answer was cut off by the token limit; lower review.batch_size")

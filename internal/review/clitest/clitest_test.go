@@ -307,3 +307,17 @@ func TestGenerateReview(t *testing.T) {
 		t.Error("no request for the 5 older rows")
 	}
 }
+
+// TestReviewBatchAPI reviews through the Batch API: one upload, one
+// batch, the verdicts recorded as with direct requests.
+func TestReviewBatchAPI(t *testing.T) {
+	srv := fakeopenai.New(fakeopenai.Judge)
+	defer srv.Close()
+	dir := project(t)
+	r := ftls(t, dir, srv.URL, "review", "--batch-api", "--poll-interval", "10ms")
+	r.want(t, 0, "5 sent in 2 requests", "3 flagged", "submitted batch", "completed, 2/2 requests")
+	if len(srv.Uploads()) != 1 || len(srv.BatchCreates()) != 1 || len(srv.BatchLines()) != 2 {
+		t.Fatalf("%d uploads, %d batches, %d lines", len(srv.Uploads()), len(srv.BatchCreates()), len(srv.BatchLines()))
+	}
+	ftls(t, dir, "", "check", "data.jsonl").want(t, 0, "5 of 5 rows reviewed, 3 flagged")
+}
