@@ -148,7 +148,8 @@ func overlaps(a, b protocol.Range) bool {
 
 func hasFix(r *result) bool {
 	for _, d := range r.res.Diagnostics {
-		if d.Fix != nil {
+		// A fix a model wrote is offered on its finding, never in a fix all.
+		if d.Fix != nil && !d.Fix.Model {
 			return true
 		}
 	}
