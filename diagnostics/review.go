@@ -134,6 +134,14 @@ func (c *RowContext) verdict() (ReviewVerdict, bool) {
 	return c.review, c.reviewOK
 }
 
+// ReviewVerdict returns the judge's cached verdict on the row, when the
+// settings carry a review cache that has one.
+func (c *RowContext) ReviewVerdict() (ReviewVerdict, bool) { return c.verdict() }
+
+// ReviewThresholdOrDefault is the score below which a criterion is
+// reported.
+func (s *Settings) ReviewThresholdOrDefault() int { return s.reviewThreshold() }
+
 // reviewThreshold is the score below which a criterion is reported.
 func (s *Settings) reviewThreshold() int {
 	if s.ReviewThreshold > 0 {

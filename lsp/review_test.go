@@ -74,6 +74,11 @@ func TestServeReviewCache(t *testing.T) {
 		t.Fatalf("actions %q lack the rewrite", titles)
 	}
 
+	h := d.hover(0, 5)
+	if !strings.Contains(h, "**Review**: accuracy 1/5") || !strings.Contains(h, "R001 accuracy: Water boils at 100 °C.") {
+		t.Errorf("hover lacks the verdict:\n%s", h)
+	}
+
 	// The answer is corrected by hand: the verdict no longer applies.
 	line := strings.SplitN(text, "\n", 2)[0]
 	col := utf16Col(line, "50 °C.")
@@ -81,5 +86,8 @@ func TestServeReviewCache(t *testing.T) {
 	got = c.waitFull(uri, d.version)
 	if strings.Contains(codes(got), "R001") {
 		t.Errorf("a stale verdict still shows:\n%s", codes(got))
+	}
+	if h := d.hover(0, 5); !strings.Contains(h, "not reviewed, or changed since") {
+		t.Errorf("hover of the edited row:\n%s", h)
 	}
 }
