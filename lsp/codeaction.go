@@ -54,6 +54,8 @@ func (s *Server) codeAction(ctx *glsp.Context) (any, error) {
 	}
 	// Generate N examples (generate.go).
 	actions = append(actions, s.datasetGenerateActions(snap, r, p)...)
+	// Review this row, the unreviewed rows (review_actions.go).
+	actions = append(actions, s.reviewActions(snap, r, p)...)
 	// Split and info (split.go) need no checked result: they check the text.
 	actions = append(actions, s.sourceActions(snap, r, p.Context.Only)...)
 	return actions, nil

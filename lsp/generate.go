@@ -155,35 +155,16 @@ func (s *Server) runGenerate(pl *plan.Plan, dataset string, args generateArgs) e
 	if pv.CostKnown {
 		cost = fmt.Sprintf("$%.2f", pv.Cost)
 	}
-	var answer *protocol.MessageActionItem
-	// The endpoint is named because the plan can set it: a plan from
-	// someone else's repository must not receive the key unnoticed. The
-	// rule is ResolveProvider's, as on the command line; a confirmation
-	// is recorded in the user's configuration folder, never the workspace.
 	msg := fmt.Sprintf("Generate %d examples for %s with %s at %s? Estimated cost %s", pv.Requested, what, prov.Model, generator.RedactURL(prov.BaseURL), cost)
-	actions := []protocol.MessageActionItem{{Title: "Generate"}, {Title: "Cancel"}}
-	const trustAction = "Send my API key there and generate"
-	if prov.PlanEndpoint != "" {
-		msg += ". The plan chose this endpoint and your API key is not sent to it unless you trust it (remembered for this plan)."
-		actions = []protocol.MessageActionItem{{Title: "Generate without the key"}, {Title: trustAction}, {Title: "Cancel"}}
+	prov, ok, err := s.confirmRun(ctx, "Generate", msg, prov, pl, generator.ResolveOptions{Flags: cs, Plan: pl, Getenv: os.Getenv, Probe: true})
+	if err != nil {
+		return err
 	}
-	s.callSync("window/showMessageRequest", protocol.ShowMessageRequestParams{
-		Type: protocol.MessageInfo, Message: msg, Actions: actions,
-	}, &answer)
-	if answer == nil || (answer.Title != "Generate" && answer.Title != "Generate without the key" && answer.Title != trustAction) {
+	if !ok {
 		s.log.Infof("generate %s: not confirmed", filepath.Base(dataset))
 		return nil
 	}
-	if answer.Title == trustAction {
-		if err := generator.TrustPlanEndpoint(pl.Path, prov.PlanEndpoint); err != nil {
-			return err
-		}
-		again, err := generator.ResolveProvider(ctx, generator.ResolveOptions{Flags: cs, Plan: pl, Getenv: os.Getenv, Probe: true})
-		if err != nil {
-			return err
-		}
-		prov, job.Provider = again, again
-	}
+	job.Provider = prov
 	// The file the plan names does not exist and is not open: create it.
 	if open == nil {
 		if _, err := os.Stat(dataset); errors.Is(err, os.ErrNotExist) {
