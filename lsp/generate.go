@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 
 	"github.com/ftls-dev/ftls/generator"
 	"github.com/ftls-dev/ftls/internal/plan"
@@ -184,20 +183,8 @@ func (s *Server) runGenerate(pl *plan.Plan, dataset string, args generateArgs) e
 		}
 	}
 
-	token := "ftls-generate-" + strconv.FormatInt(s.gens.seq.Add(1), 10)
-	s.mu.Lock()
-	progress := s.workDoneProgress
-	s.mu.Unlock()
-	if progress {
-		s.callSync("window/workDoneProgress/create", map[string]any{"token": token}, nil)
-	}
-	s.gens.add(token, cancel)
-	defer s.gens.remove(token)
-	report := func(v protocol.WorkDoneProgress) {
-		if progress {
-			s.Notify("$/progress", protocol.ProgressParams{Token: token, Value: v})
-		}
-	}
+	report, done := s.startProgress("ftls-generate-", cancel)
+	defer done()
 	report(protocol.WorkDoneProgress{Kind: "begin", Title: "Generating examples", Cancellable: true,
 		Message: fmt.Sprintf("0 / %d with %s", pv.Requested, prov.Model), Percentage: pctOf(0, pv.Requested)})
 	rep, err := generator.Run(ctx, job, func(e generator.Event) {

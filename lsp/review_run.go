@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 
 	"github.com/ftls-dev/ftls/generator"
 	"github.com/ftls-dev/ftls/generator/judge"
@@ -101,20 +100,8 @@ func (s *Server) runReview(snap *snapshot, args reviewArgs) error {
 	}
 	job.Provider = prov
 
-	token := "ftls-review-" + strconv.FormatInt(s.gens.seq.Add(1), 10)
-	s.mu.Lock()
-	progress := s.workDoneProgress
-	s.mu.Unlock()
-	if progress {
-		s.callSync("window/workDoneProgress/create", map[string]any{"token": token}, nil)
-	}
-	s.gens.add(token, cancel)
-	defer s.gens.remove(token)
-	report := func(v protocol.WorkDoneProgress) {
-		if progress {
-			s.Notify("$/progress", protocol.ProgressParams{Token: token, Value: v})
-		}
-	}
+	report, done := s.startProgress("ftls-review-", cancel)
+	defer done()
 	report(protocol.WorkDoneProgress{Kind: "begin", Title: "Reviewing rows", Cancellable: true,
 		Message: fmt.Sprintf("0 / %d with %s", est.Sent, prov.Model), Percentage: pctOf(0, est.Sent)})
 	rep, err := judge.Run(ctx, job, func(e judge.Event) {

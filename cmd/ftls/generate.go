@@ -346,14 +346,20 @@ func printReport(w io.Writer, r *generator.Report) {
 		retries = fmt.Sprintf(", %d retr%s", r.Retries, map[bool]string{true: "y", false: "ies"}[r.Retries == 1])
 	}
 	fmt.Fprintf(w, "Requests: %d%s; response format %s\n", r.Requests, retries, r.Format)
-	fmt.Fprintf(w, "Tokens:   %s prompt + %s completion\n", thousands(r.PromptTokens), thousands(r.CompletionTokens))
-	if r.CostKnown {
-		fmt.Fprintf(w, "Cost:     about $%.4f (%s)\n", r.Cost, r.Model)
+	printUsage(w, r.PromptTokens, r.CompletionTokens, r.Cost, r.CostKnown, r.Model, r.Stopped)
+}
+
+// printUsage prints the closing lines of a run that called a model: its
+// tokens, its cost and why it stopped early.
+func printUsage(w io.Writer, prompt, completion int64, cost float64, costKnown bool, model, stopped string) {
+	fmt.Fprintf(w, "Tokens:   %s prompt + %s completion\n", thousands(prompt), thousands(completion))
+	if costKnown {
+		fmt.Fprintf(w, "Cost:     about $%.4f (%s)\n", cost, model)
 	} else {
-		fmt.Fprintf(w, "Cost:     unknown (no price for %s; add one with --price)\n", r.Model)
+		fmt.Fprintf(w, "Cost:     unknown (no price for %s; add one with --price)\n", model)
 	}
-	if r.Stopped != "" {
-		fmt.Fprintf(w, "Stopped:  %s\n", r.Stopped)
+	if stopped != "" {
+		fmt.Fprintf(w, "Stopped:  %s\n", stopped)
 	}
 }
 

@@ -296,15 +296,7 @@ func printReviewReport(w io.Writer, path string, r *judge.Report, st *review.Sto
 	if r.Retries > 0 {
 		fmt.Fprintf(w, "Retries:  %d\n", r.Retries)
 	}
-	fmt.Fprintf(w, "Tokens:   %s prompt + %s completion\n", thousands(r.PromptTokens), thousands(r.CompletionTokens))
-	if r.CostKnown {
-		fmt.Fprintf(w, "Cost:     about $%.4f (%s)\n", r.Cost, r.Model)
-	} else {
-		fmt.Fprintf(w, "Cost:     unknown (no price for %s; add one with --price)\n", r.Model)
-	}
-	if r.Stopped != "" {
-		fmt.Fprintf(w, "Stopped:  %s\n", r.Stopped)
-	}
+	printUsage(w, r.PromptTokens, r.CompletionTokens, r.Cost, r.CostKnown, r.Model, r.Stopped)
 }
 
 // reviewProgress shows a review's progress: a line redrawn in place on a
