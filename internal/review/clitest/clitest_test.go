@@ -321,3 +321,54 @@ func TestReviewBatchAPI(t *testing.T) {
 	}
 	ftls(t, dir, "", "check", "data.jsonl").want(t, 0, "5 of 5 rows reviewed, 3 flagged")
 }
+
+// TestInterruptKeepsVerdicts interrupts `ftls review` (SIGINT, as Ctrl-C
+// does) while the judge holds the second batch: the first batch's
+// verdicts are in the cache, and the next run sends only the rest.
+func TestInterruptKeepsVerdicts(t *testing.T) {
+	answered := make(chan struct{}, 10)
+	srv := fakeopenai.New(func(req *fakeopenai.Request) *fakeopenai.Reply {
+		r := fakeopenai.Judge(req)
+		switch req.N {
+		case 0:
+			answered <- struct{}{}
+		case 1:
+			r.Delay = 30 * time.Second // the plan sends one batch at a time
+		}
+		return r
+	})
+	defer srv.Close()
+	dir := project(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, ftlsBin, "review")
+	cmd.Dir = dir
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "OPENAI_BASE_URL=" + srv.URL, "OPENAI_API_KEY=" + apiKey}
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	<-answered
+	for deadline := time.Now().Add(10 * time.Second); len(srv.Requests()) < 2; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the second batch was not sent")
+		}
+	}
+	start := time.Now()
+	cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("the interrupt took %s", d)
+	}
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(errOut.String(), "review interrupted") {
+		t.Fatalf("exit %v\nstdout:\n%s\nstderr:\n%s", err, out.String(), errOut.String())
+	}
+	ftls(t, dir, "", "check", "data.jsonl").want(t, 0, "3 of 5 rows reviewed", "2 unreviewed")
+	before := len(srv.Requests())
+	ftls(t, dir, srv.URL, "review", "--concurrency", "1").want(t, 0, "5 rows, 3 cached, 2 sent")
+	if got := srv.Requests()[before:]; len(got) != 1 || len(got[0].ReviewRows()) != 2 {
+		t.Errorf("the rerun sent %d requests", len(got))
+	}
+}
