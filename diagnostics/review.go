@@ -96,36 +96,100 @@ type ReviewVerdicts interface {
 	Verdict(key string) (ReviewVerdict, bool)
 }
 
-// ReviewKey identifies a row's content for the review cache: a SHA-256 of
-// its turns (role and text, whitespace runs folded, so re-indenting a row
-// does not make it new) and its category, which the judge sees. It is
-// stable across processes and machines, unlike the duplicate
-// fingerprints, which are seeded per process. It is "" for a row with no
-// conversation.
-func ReviewKey(turns []Turn, category string) string {
-	if len(turns) == 0 {
+// ReviewSum identifies a row's content for the review cache: the first
+// 128 bits of a SHA-256 of its turns (role and text, with runs of ASCII
+// white space folded to one space and the ends trimmed, so that
+// re-indenting a row does not make it new) and of its category, which the
+// judge sees. It is stable across processes and machines, unlike the
+// duplicate fingerprints, which are seeded per process. It is zero for a
+// row with no conversation.
+type ReviewSum [16]byte
+
+// String is the key as the sidecar writes it: 32 hex digits, "" for zero.
+func (s ReviewSum) String() string {
+	if s == (ReviewSum{}) {
 		return ""
+	}
+	return hex.EncodeToString(s[:])
+}
+
+// ReviewKey returns the review key of a conversation (ReviewSum.String).
+func ReviewKey(turns []Turn, category string) string {
+	return reviewSum(turns, category, nil).String()
+}
+
+// reviewSum hashes the conversation, folding each turn's text into buf
+// (grown as needed and returned for reuse).
+func reviewSum(turns []Turn, category string, buf *[]byte) ReviewSum {
+	if len(turns) == 0 {
+		return ReviewSum{}
+	}
+	if buf == nil {
+		buf = new([]byte)
 	}
 	h := sha256.New()
 	for _, t := range turns {
-		h.Write([]byte(t.Role))
-		h.Write([]byte{0})
-		h.Write([]byte(strings.Join(strings.Fields(string(t.Text)), " ")))
-		h.Write([]byte{1})
+		b := append((*buf)[:0], t.Role...)
+		b = append(b, 0)
+		b = appendFolded(b, t.Text)
+		b = append(b, 1)
+		h.Write(b)
+		*buf = b
 	}
 	h.Write([]byte{2})
 	h.Write([]byte(category))
-	return hex.EncodeToString(h.Sum(nil)[:16])
+	var s ReviewSum
+	copy(s[:], h.Sum(nil))
+	return s
 }
 
-// ReviewKey returns the row's review key.
-func (c *RowContext) ReviewKey() string { return ReviewKey(c.Turns(), c.Category()) }
+// appendFolded appends text's words (runs of bytes other than ASCII white
+// space) separated by one space.
+func appendFolded(dst, text []byte) []byte {
+	first := true
+	for i := 0; i < len(text); {
+		for i < len(text) && isFoldSpace(text[i]) {
+			i++
+		}
+		j := i
+		for j < len(text) && !isFoldSpace(text[j]) {
+			j++
+		}
+		if j > i {
+			if !first {
+				dst = append(dst, ' ')
+			}
+			dst = append(dst, text[i:j]...)
+			first = false
+		}
+		i = j
+	}
+	return dst
+}
+
+func isFoldSpace(b byte) bool {
+	return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\v' || b == '\f'
+}
+
+// ReviewSum returns the row's review key, computed once.
+func (c *RowContext) ReviewSum() ReviewSum {
+	if !c.reviewSumDone {
+		c.reviewSumDone = true
+		if c.Root.Kind() == jsonpos.Object {
+			c.reviewSum = reviewSum(c.Turns(), c.Category(), &c.foldBuf)
+		}
+	}
+	return c.reviewSum
+}
+
+// ReviewKey returns the row's review key as the sidecar writes it.
+func (c *RowContext) ReviewKey() string { return c.ReviewSum().String() }
 
 // verdict looks the row's verdict up once for all R rules.
 func (c *RowContext) verdict() (ReviewVerdict, bool) {
 	if !c.reviewDone {
 		c.reviewDone = true
-		if c.Settings.Review != nil && c.Root.Kind() == jsonpos.Object {
+		if c.Settings.Review != nil {
 			if key := c.ReviewKey(); key != "" {
 				c.review, c.reviewOK = c.Settings.Review.Verdict(key)
 			}

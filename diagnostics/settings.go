@@ -188,6 +188,11 @@ func (s *Settings) needed() *needs {
 		if s.CountTokens {
 			n.data |= DataStats
 		}
+		if s.Review != nil {
+			// The review counts (reviewed, flagged, unreviewed) read every
+			// row's key.
+			n.data |= DataRows
+		}
 		if s.Target != TargetOpenAI {
 			// The dominant format of a generic file is every row's.
 			n.data |= DataRows

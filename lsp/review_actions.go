@@ -1,12 +1,12 @@
 package lsp
 
 import (
-	"context"
 	"fmt"
 	"sync"
 
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/internal/dataset"
+	"github.com/ftls-dev/ftls/internal/engine"
 	"github.com/ftls-dev/ftls/internal/jsonpos"
 	"github.com/ftls-dev/ftls/internal/review"
 	"github.com/ftls-dev/ftls/lsp/protocol"
@@ -34,15 +34,15 @@ type reviewArgs struct {
 	Lines []int `json:"lines,omitempty"`
 }
 
-// reviewCounts caches a document's review status per snapshot: counting
-// reads every row, and code actions are asked on every cursor move.
+// reviewCounts caches a document's review status per result: code
+// actions are asked on every cursor move.
 type reviewCounts struct {
 	mu    sync.Mutex
 	byURI map[string]reviewCount
 }
 
 type reviewCount struct {
-	snap   *snapshot
+	res    *engine.Result
 	st     *diagnostics.Settings
 	status review.Status
 }
@@ -53,33 +53,35 @@ func (c *reviewCounts) forget(uri string) {
 	delete(c.byURI, uri)
 }
 
-// reviewStatus counts the rows of snap by review state, with the settings
-// the latest result used (their Review is the dataset's cache, or nil).
+// reviewStatus counts the rows of snap by review state from its latest
+// result, whose rows carry their review keys when the dataset has a review
+// cache; without one, every row is unreviewed. No text is read again: code
+// actions are asked on every cursor move, and glsp answers one request at
+// a time.
 func (s *Server) reviewStatus(snap *snapshot, r *result) review.Status {
 	st := s.settingsOf(snap, r)
+	store, ok := st.Review.(*review.Store)
+	if !ok {
+		n := r.res.Examples()
+		return review.Status{Rows: n, Unreviewed: n}
+	}
 	c := &s.reviewCounts
 	c.mu.Lock()
-	if e, ok := c.byURI[snap.uri]; ok && e.snap == snap && e.st == st {
-		c.mu.Unlock()
+	defer c.mu.Unlock()
+	if e, ok := c.byURI[snap.uri]; ok && e.res == r.res && e.st == st {
 		return e.status
 	}
-	c.mu.Unlock()
-	rows, err := review.ReadRows(context.Background(), snap.Text(), st)
-	if err != nil {
-		return review.Status{}
+	keys := make([]string, 0, len(r.res.Rows))
+	for _, row := range r.res.Rows {
+		if row.Object {
+			keys = append(keys, row.Review.String())
+		}
 	}
-	var status review.Status
-	if store, ok := st.Review.(*review.Store); ok {
-		status = store.Status(review.Keys(rows))
-	} else {
-		status = review.Status{Rows: len(rows), Unreviewed: len(rows)}
-	}
-	c.mu.Lock()
+	status := store.Status(keys)
 	if c.byURI == nil {
 		c.byURI = map[string]reviewCount{}
 	}
-	c.byURI[snap.uri] = reviewCount{snap: snap, st: st, status: status}
-	c.mu.Unlock()
+	c.byURI[snap.uri] = reviewCount{res: r.res, st: st, status: status}
 	return status
 }
 

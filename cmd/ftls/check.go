@@ -57,7 +57,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(stderr, err)
 		}
-		if rf := withReview(p, &opts, cache, stderr); rf != nil {
+		if rf := withReview(p, i, &opts, cache, stderr); rf != nil {
 			reviewed = append(reviewed, rf)
 		}
 		var res *engine.Result
@@ -82,6 +82,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "ftls:", err)
 		status = exitUsage
 	}
+	checked := slices.Clone(results)
 	results = slices.DeleteFunc(results, func(r *engine.Result) bool { return r == nil })
 	if *format == "text" {
 		err = report.WriteText(stdout, results, color)
@@ -93,7 +94,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	}
 	sum := report.Summarize(results)
 	if !*quiet {
-		printReviewStatus(stderr, reviewed)
+		printReviewStatus(stderr, reviewed, checked)
 		fmt.Fprintln(stderr, sum)
 	}
 	if status == exitOK && sum.Errors > 0 {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 
@@ -11,18 +10,18 @@ import (
 )
 
 // reviewedFile is a dataset checked with its review cache, for the
-// summary.
+// summary; index is its place in the results.
 type reviewedFile struct {
 	path   string
 	review *workspace.Review
-	opts   engine.Options
+	index  int
 }
 
 // withReview attaches the cached review verdicts of the dataset at path
 // to its options (the R rules read them; no model is called) and reports
 // the sidecar's damaged lines. It returns nil when the dataset has no
 // sidecar.
-func withReview(path string, opts *engine.Options, cache *settingsCache, stderr io.Writer) *reviewedFile {
+func withReview(path string, index int, opts *engine.Options, cache *settingsCache, stderr io.Writer) *reviewedFile {
 	if path == stdinPath || plan.IsPath(path) {
 		return nil
 	}
@@ -39,19 +38,19 @@ func withReview(path string, opts *engine.Options, cache *settingsCache, stderr 
 		fmt.Fprintf(stderr, "ftls: %s\n", pr.Error())
 	}
 	opts.Settings = s
-	return &reviewedFile{path: path, review: rv, opts: *opts}
+	return &reviewedFile{path: path, review: rv, index: index}
 }
 
 // printReviewStatus prints how many rows of each reviewed dataset have a
 // verdict. Unreviewed rows (never sent, or changed since) are a count,
 // not a finding: on a dataset reviewed in part, a finding per row would
 // bury the real ones.
-func printReviewStatus(w io.Writer, files []*reviewedFile) {
+func printReviewStatus(w io.Writer, files []*reviewedFile, results []*engine.Result) {
 	for _, f := range files {
-		st, err := workspace.ReviewStatus(context.Background(), f.path, f.review, f.opts.Settings)
-		if err != nil {
+		if results[f.index] == nil {
 			continue
 		}
+		st := workspace.ReviewStatus(results[f.index], f.review)
 		fmt.Fprintf(w, "review: %s: %d of %d rows reviewed, %d flagged, %d unreviewed (run `ftls review` for those)\n",
 			f.path, st.Reviewed, st.Rows, st.Flagged, st.Unreviewed)
 	}

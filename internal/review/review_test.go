@@ -25,12 +25,12 @@ func TestParseReportsDamagedLines(t *testing.T) {
 		{"unknown field", `{"row":"` + key1 + `","rubric":"` + hash + `","model":"m","extra":1,"scores":{"accuracy":{"score":2,"reason":"r","turn":1}}}`, `unknown field "extra"`},
 		{"short key", `{"row":"abc","rubric":"` + hash + `","model":"m","scores":{"accuracy":{"score":2,"reason":"r","turn":1}}}`, "32 hex digits"},
 		{"score out of range", strings.Replace(good, `"score":2`, `"score":9`, 1), "outside 1-5"},
-		{"score of the wrong type", strings.Replace(good, `"score":2`, `"score":"2"`, 1), "must be int"},
+		{"score of the wrong type", strings.Replace(good, `"score":2`, `"score":"2"`, 1), "accuracy score must be a whole number"},
 		{"unknown criterion", strings.Replace(good, `"accuracy"`, `"beauty"`, 1), `unknown criterion "beauty"`},
 		{"negative turn", strings.Replace(good, `"turn":1`, `"turn":-4`, 1), "negative"},
 		{"no model", strings.Replace(good, `"model":"m"`, `"model":""`, 1), "no model"},
 		{"nothing judged", `{"row":"` + key1 + `","rubric":"` + hash + `","model":"m"}`, "neither scores nor a category"},
-		{"two values", good + ` {}`, "text after the verdict"},
+		{"two values", good + ` {}`, "not a verdict (invalid JSON at column"},
 		{"invalid UTF-8", "{\"row\":\"\xff\"}", "not UTF-8"},
 	}
 	for _, tt := range tests {

@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"regexp"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/internal/atomicfile"
+	"github.com/ftls-dev/ftls/internal/jsonpos"
 	"github.com/ftls-dev/ftls/internal/safefile"
 )
 
@@ -78,6 +80,7 @@ func Parse(path string, data []byte) ([]*Entry, []Problem) {
 	}
 	data = bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF})
 	sawHeader := false
+	var p jsonpos.Parser
 	for i, line := range bytes.Split(data, []byte("\n")) {
 		n := i + 1
 		line = bytes.TrimSpace(line)
@@ -99,7 +102,7 @@ func Parse(path string, data []byte) ([]*Entry, []Problem) {
 				continue
 			}
 		}
-		e, err := parseEntry(line)
+		e, err := parseEntry(line, &p)
 		if err != nil {
 			bad(n, "%v; line skipped", err)
 			continue
@@ -109,16 +112,43 @@ func Parse(path string, data []byte) ([]*Entry, []Problem) {
 	return out, probs
 }
 
-// parseEntry reads and checks one verdict line.
-func parseEntry(line []byte) (*Entry, error) {
-	var e Entry
-	dec := json.NewDecoder(bytes.NewReader(line))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&e); err != nil {
-		return nil, fmt.Errorf("not a verdict (%s)", jsonProblem(err))
+// parseEntry reads and checks one verdict line. It uses ftls's own JSON
+// parser, several times faster than encoding/json on the 100,000 lines of
+// a large dataset's sidecar, which `ftls check` reads before every check.
+func parseEntry(line []byte, p *jsonpos.Parser) (*Entry, error) {
+	root, err := p.Parse(line)
+	if err != nil {
+		var se *jsonpos.SyntaxError
+		if errors.As(err, &se) {
+			return nil, fmt.Errorf("not a verdict (invalid JSON at column %d: %s)", se.Offset+1, se.Msg)
+		}
+		return nil, fmt.Errorf("not a verdict (%v)", err)
 	}
-	if dec.More() {
-		return nil, errors.New("text after the verdict")
+	if root.Kind() != jsonpos.Object {
+		return nil, fmt.Errorf("not a verdict (a JSON %s, not an object)", root.Kind())
+	}
+	var e Entry
+	for k, v := range root.Members() {
+		var err error
+		switch name := k.Name(); name {
+		case "row":
+			e.Row, err = str(name, v)
+		case "rubric":
+			e.Rubric, err = str(name, v)
+		case "model":
+			e.Model, err = str(name, v)
+		case "line":
+			e.Line, err = integer(name, v)
+		case "scores":
+			e.Scores, err = scores(v)
+		case "category":
+			e.Category, err = category(v)
+		default:
+			err = fmt.Errorf("unknown field %q", clip(name))
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
 	switch {
 	case !hexKey.MatchString(e.Row):
@@ -130,30 +160,88 @@ func parseEntry(line []byte) (*Entry, error) {
 	case len(e.Scores) == 0 && e.Category == nil:
 		return nil, errors.New("neither scores nor a category")
 	}
-	for name, s := range e.Scores {
-		if _, ok := diagnostics.ReviewCriterionByName(name); !ok {
-			return nil, fmt.Errorf("unknown criterion %q", clip(name))
-		}
-		if s.Score < 1 || s.Score > diagnostics.ReviewScale {
-			return nil, fmt.Errorf("%s score %d is outside 1-%d", name, s.Score, diagnostics.ReviewScale)
-		}
-		if s.Turn < -1 {
-			return nil, fmt.Errorf("%s turn %d is negative", name, s.Turn)
-		}
-	}
 	return &e, nil
 }
 
-func jsonProblem(err error) string {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		return fmt.Sprintf("invalid JSON at column %d: %v", se.Offset, err)
-	case errors.As(err, &te):
-		return fmt.Sprintf("%s must be %s, not %s", te.Field, te.Type, te.Value)
+func str(name string, v jsonpos.Value) (string, error) {
+	if v.Kind() != jsonpos.String {
+		return "", fmt.Errorf("%s must be a string, not %s", name, v.Kind())
 	}
-	return strings.TrimPrefix(err.Error(), "json: ")
+	return v.Str(), nil
+}
+
+func integer(name string, v jsonpos.Value) (int, error) {
+	n, ok := v.Int()
+	if !ok || n < math.MinInt32 || n > math.MaxInt32 {
+		return 0, fmt.Errorf("%s must be a whole number, not %s", name, clip(string(v.Raw())))
+	}
+	return int(n), nil
+}
+
+// scores reads and checks the scores of a verdict.
+func scores(v jsonpos.Value) (map[string]diagnostics.ReviewScore, error) {
+	if v.Kind() != jsonpos.Object {
+		return nil, fmt.Errorf("scores must be an object, not %s", v.Kind())
+	}
+	out := make(map[string]diagnostics.ReviewScore, v.Len())
+	for k, sv := range v.Members() {
+		name := k.Name()
+		if _, ok := diagnostics.ReviewCriterionByName(name); !ok {
+			return nil, fmt.Errorf("unknown criterion %q", clip(name))
+		}
+		if sv.Kind() != jsonpos.Object {
+			return nil, fmt.Errorf("%s must be an object, not %s", name, sv.Kind())
+		}
+		var sc diagnostics.ReviewScore
+		for fk, fv := range sv.Members() {
+			var err error
+			switch f := fk.Name(); f {
+			case "score":
+				sc.Score, err = integer(name+" score", fv)
+			case "reason":
+				sc.Reason, err = str(name+" reason", fv)
+			case "turn":
+				sc.Turn, err = integer(name+" turn", fv)
+			case "rewrite":
+				sc.Rewrite, err = str(name+" rewrite", fv)
+			default:
+				err = fmt.Errorf("unknown field %q in %s", clip(f), name)
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		if sc.Score < 1 || sc.Score > diagnostics.ReviewScale {
+			return nil, fmt.Errorf("%s score %d is outside 1-%d", name, sc.Score, diagnostics.ReviewScale)
+		}
+		if sc.Turn < -1 {
+			return nil, fmt.Errorf("%s turn %d is negative", name, sc.Turn)
+		}
+		out[name] = sc
+	}
+	return out, nil
+}
+
+func category(v jsonpos.Value) (*diagnostics.ReviewCategory, error) {
+	if v.Kind() != jsonpos.Object {
+		return nil, fmt.Errorf("category must be an object, not %s", v.Kind())
+	}
+	var c diagnostics.ReviewCategory
+	for k, fv := range v.Members() {
+		var err error
+		switch f := k.Name(); f {
+		case "proposed":
+			c.Proposed, err = str("category proposed", fv)
+		case "reason":
+			c.Reason, err = str("category reason", fv)
+		default:
+			err = fmt.Errorf("unknown field %q in category", clip(f))
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return &c, nil
 }
 
 func clip(s string) string {

@@ -19,11 +19,14 @@ type Store struct {
 	mu      sync.Mutex
 	entries map[entryKey]*Entry
 	order   []entryKey // file order, then order of arrival
+	// first is the first entry of each row under each rubric, whatever
+	// its model (Verdict's fallback).
+	first map[[2]string]entryKey
 }
 
 // NewStore returns an empty store for the sidecar of dataset.
 func NewStore(dataset string, rubric Rubric, model string) *Store {
-	return &Store{path: SidecarPath(dataset), rubric: rubric, model: model, entries: map[entryKey]*Entry{}}
+	return &Store{path: SidecarPath(dataset), rubric: rubric, model: model, entries: map[entryKey]*Entry{}, first: map[[2]string]entryKey{}}
 }
 
 // Path is the sidecar's path.
@@ -42,6 +45,9 @@ func (s *Store) put(e *Entry) {
 	k := e.key()
 	if _, ok := s.entries[k]; !ok {
 		s.order = append(s.order, k)
+		if _, ok := s.first[[2]string{k.row, k.rubric}]; !ok {
+			s.first[[2]string{k.row, k.rubric}] = k
+		}
 	}
 	s.entries[k] = e
 }
@@ -57,10 +63,18 @@ func (s *Store) Verdict(row string) (diagnostics.ReviewVerdict, bool) {
 	if e == nil {
 		return diagnostics.ReviewVerdict{}, false
 	}
-	v := diagnostics.ReviewVerdict{Category: e.Category, Scores: map[string]diagnostics.ReviewScore{}}
-	for name, sc := range e.Scores {
-		if s.rubric.HasCriterion(name) {
-			v.Scores[name] = sc
+	v := diagnostics.ReviewVerdict{Category: e.Category, Scores: e.Scores}
+	for name := range e.Scores {
+		if !s.rubric.HasCriterion(name) {
+			// Scores of criteria the rubric no longer asks are left out;
+			// otherwise the entry's map is shared, for reading only.
+			v.Scores = map[string]diagnostics.ReviewScore{}
+			for n, sc := range e.Scores {
+				if s.rubric.HasCriterion(n) {
+					v.Scores[n] = sc
+				}
+			}
+			break
 		}
 	}
 	return v, true
@@ -71,10 +85,8 @@ func (s *Store) lookup(row string) *Entry {
 	if e := s.entries[entryKey{row, s.rubric.Hash, s.model}]; e != nil {
 		return e
 	}
-	for _, k := range s.order {
-		if k.row == row && k.rubric == s.rubric.Hash {
-			return s.entries[k]
-		}
+	if k, ok := s.first[[2]string{row, s.rubric.Hash}]; ok {
+		return s.entries[k]
 	}
 	return nil
 }

@@ -1,14 +1,13 @@
 package workspace
 
 import (
-	"context"
 	"os"
 	"strings"
 
 	"github.com/ftls-dev/ftls/diagnostics"
+	"github.com/ftls-dev/ftls/internal/engine"
 	"github.com/ftls-dev/ftls/internal/plan"
 	"github.com/ftls-dev/ftls/internal/review"
-	"github.com/ftls-dev/ftls/internal/safefile"
 )
 
 // JudgeModel is the judge model of a dataset, without asking any server:
@@ -59,16 +58,16 @@ func WithReview(s *diagnostics.Settings, dataset string, p *plan.Plan) (*diagnos
 	return c, &Review{Store: st, Problems: probs}, nil
 }
 
-// ReviewStatus counts the dataset's rows by review state: reviewed,
-// flagged, unreviewed (never reviewed, or changed since).
-func ReviewStatus(ctx context.Context, dataset string, r *Review, s *diagnostics.Settings) (review.Status, error) {
-	data, err := safefile.ReadFile(dataset, 0)
-	if err != nil {
-		return review.Status{}, err
+// ReviewStatus counts the rows of a dataset checked with WithReview's
+// settings by review state: reviewed, flagged, unreviewed (never
+// reviewed, or changed since). The check computed every row's key; no
+// second pass over the file is needed.
+func ReviewStatus(res *engine.Result, r *Review) review.Status {
+	keys := make([]string, 0, len(res.Rows))
+	for _, row := range res.Rows {
+		if row.Object {
+			keys = append(keys, row.Review.String())
+		}
 	}
-	rows, err := review.ReadRows(ctx, data, s)
-	if err != nil {
-		return review.Status{}, err
-	}
-	return r.Store.Status(review.Keys(rows)), nil
+	return r.Store.Status(keys)
 }
