@@ -158,3 +158,36 @@ func TestRubricHashFollowsThePlan(t *testing.T) {
 		t.Errorf("context lacks the tone: %s", a.Context)
 	}
 }
+
+// TestKeyFoldsWhiteSpace: re-indenting or re-wrapping a turn keeps its
+// key (and so its verdict); changing a word, a role or the category does
+// not.
+func TestKeyFoldsWhiteSpace(t *testing.T) {
+	turns := func(user, answer string) []diagnostics.Turn {
+		return []diagnostics.Turn{{Role: "user", Text: []byte(user)}, {Role: "assistant", Text: []byte(answer)}}
+	}
+	base := diagnostics.ReviewKey(turns("Where is my order?", "It ships today."), "orders")
+	same := []string{
+		diagnostics.ReviewKey(turns("  Where is\tmy order?\n", "It  ships\r\ntoday. "), "orders"),
+		diagnostics.ReviewKey(turns("Where\n\nis my order?", "It ships today."), "orders"),
+	}
+	for i, k := range same {
+		if k != base {
+			t.Errorf("white space variant %d has another key", i)
+		}
+	}
+	other := []string{
+		diagnostics.ReviewKey(turns("Where is my order?", "It ships tomorrow."), "orders"),
+		diagnostics.ReviewKey(turns("Where is my order?", "It ships today."), "returns"),
+		diagnostics.ReviewKey(turns("Whereis my order?", "It ships today."), "orders"),
+		diagnostics.ReviewKey([]diagnostics.Turn{{Role: "system", Text: []byte("Where is my order?")}, {Role: "assistant", Text: []byte("It ships today.")}}, "orders"),
+	}
+	for i, k := range other {
+		if k == base || len(k) != 32 {
+			t.Errorf("change %d keeps the key (or the key is malformed: %q)", i, k)
+		}
+	}
+	if diagnostics.ReviewKey(nil, "orders") != "" {
+		t.Error("a row without turns has a key")
+	}
+}
