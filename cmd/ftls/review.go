@@ -159,6 +159,9 @@ func reviewFile(ctx context.Context, path string, f *reviewFlags, cache *setting
 		job.BatchSize = firstPositive(f.batchSize, p.Review.BatchSize)
 		job.Concurrency = firstPositive(f.concurrency, p.Review.Concurrency)
 	}
+	if f.categorize && len(store.Rubric().Categories) == 0 {
+		fmt.Fprintf(stderr, "ftls: note: --categorize needs a plan with categories; %s has none, so no category is proposed\n", relPath(path))
+	}
 	if f.dryRun {
 		printReviewEstimate(stdout, path, judge.EstimateRun(job), provider, store)
 		return exitOK
