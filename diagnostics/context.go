@@ -40,6 +40,11 @@ type RowContext struct {
 	spanList, spanBuf []span
 	spansDone         bool
 	units             int // the row's length in UTF-16 code units, when it is valid UTF-8
+	// The row's review verdict, looked up once for the R rules.
+	review                              ReviewVerdict
+	reviewDone, reviewOK, reviewSumDone bool
+	reviewSum                           ReviewSum
+	foldBuf                             []byte // the review key's buffer, kept by Reset
 }
 
 // Message is one turn of a conversation, with the values rules look at.
@@ -73,8 +78,8 @@ func NewRowContext(row *dataset.Row, p *jsonpos.Parser, s *Settings) *RowContext
 // the diagnostics of Run, is no longer valid. It saves two allocations a
 // row to callers that check rows one after another.
 func (c *RowContext) Reset(row *dataset.Row, p *jsonpos.Parser, s *Settings) {
-	msgs, turns, spans := c.Messages[:0], c.turnBuf[:0], c.spanBuf[:0]
-	*c = RowContext{Row: row, Settings: s, InvalidUTF8: -1, turnBuf: turns, spanBuf: spans}
+	msgs, turns, spans, fold := c.Messages[:0], c.turnBuf[:0], c.spanBuf[:0], c.foldBuf[:0]
+	*c = RowContext{Row: row, Settings: s, InvalidUTF8: -1, turnBuf: turns, spanBuf: spans, foldBuf: fold}
 	if row.Blank() {
 		c.Blank = true
 		return

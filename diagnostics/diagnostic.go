@@ -89,6 +89,11 @@ type Fix struct {
 	// demand from the row's current text by convert, which keeps file rules
 	// from holding a rewritten copy of every row in memory.
 	NewText []byte
+	// Model marks a fix whose text a model wrote (the R rules: a
+	// reviewer's rewrite, a proposed category). It is offered one finding
+	// at a time; fixing a whole file skips it unless the settings opt in
+	// (Settings.ModelFixes), and `ftls fix` never does.
+	Model   bool
 	convert func(row []byte) ([]byte, error)
 }
 

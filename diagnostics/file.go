@@ -59,6 +59,10 @@ type RowInfo struct {
 	// Tokens are exact token counts, filled only when Settings.CountTokens
 	// is set: the whole example, its user turns and its assistant turns.
 	Tokens, UserTokens, AssistantTokens int32
+	// Review is the row's review key, computed only when the settings
+	// carry a review cache (Settings.Review); zero for a row without a
+	// conversation.
+	Review ReviewSum
 }
 
 // Info summarises the row for file rules.
@@ -85,6 +89,9 @@ func (c *RowContext) Info() RowInfo {
 	}
 	if info.Object {
 		c.summarize(&info)
+		if c.Settings.Review != nil {
+			info.Review = c.ReviewSum()
+		}
 		if c.Format != dataset.Chat && c.Settings.Severity("C016") != Off {
 			_, err := dataset.ToChat(c.Root, c.Format)
 			info.Convertible = err == nil

@@ -46,8 +46,10 @@ import (
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/generator/fakeopenai"
 	"github.com/ftls-dev/ftls/internal/config"
+	"github.com/ftls-dev/ftls/internal/dataset"
 	"github.com/ftls-dev/ftls/internal/embedding"
 	"github.com/ftls-dev/ftls/internal/engine"
+	"github.com/ftls-dev/ftls/internal/jsonpos"
 )
 
 var update = flag.Bool("update", false, "rewrite the want and fixed sections of testdata/rules/*.txt")
@@ -178,6 +180,41 @@ type caseConfig struct {
 	embed      *diagnostics.EmbeddingSettings
 	embedOnly  []int
 	embedModel string
+	// review is a verdict every row gets (the R rules).
+	review *diagnostics.ReviewVerdict
+	input  []byte // the case's input, for the review keys of its rows
+}
+
+// inputRows gives every row of the case's input the same review verdict,
+// and none to a row that changed (a fix applied), as the review sidecar
+// does.
+type inputRows struct {
+	v    diagnostics.ReviewVerdict
+	keys map[string]bool
+}
+
+func (r inputRows) Verdict(key string) (diagnostics.ReviewVerdict, bool) {
+	return r.v, r.keys[key]
+}
+
+// reviewKeys returns the review keys of the rows of a JSON Lines input.
+func reviewKeys(input []byte, s *diagnostics.Settings) map[string]bool {
+	keys := map[string]bool{}
+	var p jsonpos.Parser
+	for _, line := range bytes.Split(input, []byte("\n")) {
+		rc := diagnostics.NewRowContext(&dataset.Row{Text: bytes.TrimRight(line, "\r")}, &p, s)
+		if rc.Root.Kind() == jsonpos.Object {
+			keys[rc.ReviewKey()] = true
+		}
+	}
+	return keys
+}
+
+func (cfg *caseConfig) verdict() *diagnostics.ReviewVerdict {
+	if cfg.review == nil {
+		cfg.review = &diagnostics.ReviewVerdict{Scores: map[string]diagnostics.ReviewScore{}}
+	}
+	return cfg.review
 }
 
 // planOf returns the case's plan, creating it on first use; its path is
@@ -281,6 +318,25 @@ func (c *ruleCase) config() (caseConfig, error) {
 			}
 			p := cfg.planOf()
 			p.Complexity, p.Examples, p.MinExamples = c, n, minimum
+		case "review": // CRITERION SCORE TURN REASON... (TURN -1: none)
+			var crit string
+			var score, turn int
+			if _, err := fmt.Sscanf(val, "%s %d %d", &crit, &score, &turn); err != nil {
+				return cfg, fmt.Errorf("review %q: want CRITERION SCORE TURN REASON", val)
+			}
+			f := strings.SplitN(val, " ", 4)
+			cfg.verdict().Scores[crit] = diagnostics.ReviewScore{Score: score, Turn: turn, Reason: f[len(f)-1]}
+		case "review_rewrite": // CRITERION TEXT
+			crit, text, _ := strings.Cut(val, " ")
+			sc := cfg.verdict().Scores[crit]
+			sc.Rewrite = text
+			cfg.verdict().Scores[crit] = sc
+		case "review_category": // NAME REASON ("-" for none fits)
+			name, reason, _ := strings.Cut(val, " ")
+			if name == "-" {
+				name = ""
+			}
+			cfg.verdict().Category = &diagnostics.ReviewCategory{Proposed: name, Reason: reason}
 		default:
 			return cfg, fmt.Errorf("unknown header %q", key)
 		}
@@ -297,6 +353,9 @@ func (cfg caseConfig) settings() (*diagnostics.Settings, error) {
 	s.ResponseLength = cfg.respLen
 	s.Plan = cfg.plan
 	s.Embeddings = cfg.embed
+	if cfg.review != nil {
+		s.Review = inputRows{v: *cfg.review, keys: reviewKeys(cfg.input, s)}
+	}
 	for _, r := range cfg.rules {
 		code, sev, ok := strings.Cut(r, "=")
 		if !ok {
@@ -544,6 +603,7 @@ func runCase(t *testing.T, rule *diagnostics.Rule, c *ruleCase) {
 		return s
 	}
 	input := decode(c.input, cfg.crlf)
+	cfg.input = input
 	s := newSettings()
 	res := checkWith(t, c.inName, input, s, cfg.embeddings(t, input, s))
 	var got []string

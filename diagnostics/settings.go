@@ -74,6 +74,15 @@ type Settings struct {
 	// Like every field, set it before the settings are first used: what
 	// the enabled rules need is worked out once (and Clone starts afresh).
 	Severities map[string]Severity
+	// Review holds the judge's cached verdicts on the dataset's rows (the
+	// R rules); nil when the dataset has not been reviewed.
+	Review ReviewVerdicts
+	// ReviewThreshold is the score below which a criterion is an R
+	// finding; 0 means DefaultReviewThreshold.
+	ReviewThreshold int
+	// ModelFixes makes fixing a whole file apply the fixes a model wrote
+	// (Fix.Model); only `ftls review --categorize --fix` sets it.
+	ModelFixes bool
 
 	tokensOnce sync.Once
 	tokens     *tokens.Counter
@@ -117,6 +126,7 @@ func (s *Settings) Clone() *Settings {
 		BalanceTolerance: s.BalanceTolerance,
 		Plan:             s.Plan, CountTokens: s.CountTokens, Data: s.Data,
 		Embeddings: s.Embeddings,
+		Review:     s.Review, ReviewThreshold: s.ReviewThreshold, ModelFixes: s.ModelFixes,
 		Severities: make(map[string]Severity, len(s.Severities)),
 	}
 	for k, v := range s.Severities {
@@ -177,6 +187,11 @@ func (s *Settings) needed() *needs {
 		}
 		if s.CountTokens {
 			n.data |= DataStats
+		}
+		if s.Review != nil {
+			// The review counts (reviewed, flagged, unreviewed) read every
+			// row's key.
+			n.data |= DataRows
 		}
 		if s.Target != TargetOpenAI {
 			// The dominant format of a generic file is every row's.

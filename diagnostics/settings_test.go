@@ -15,6 +15,7 @@ func TestCloneCopiesEveryField(t *testing.T) {
 	s.OverTemplatingShare, s.LengthOutlierFactor, s.BalanceTolerance = 0.3, 5, 0.1
 	s.Severities["C010"], s.Data = Off, DataSketch
 	s.Embeddings = &EmbeddingSettings{Model: "m", Threshold: 0.9}
+	s.Review, s.ReviewThreshold, s.ModelFixes = noVerdicts{}, 4, true
 	c := s.Clone()
 	v, cv := reflect.ValueOf(s).Elem(), reflect.ValueOf(c).Elem()
 	for i := 0; i < v.NumField(); i++ {
@@ -70,3 +71,7 @@ func TestRowDataFollowsRules(t *testing.T) {
 		}
 	}
 }
+
+type noVerdicts struct{}
+
+func (noVerdicts) Verdict(string) (ReviewVerdict, bool) { return ReviewVerdict{}, false }

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -183,33 +182,22 @@ func (r *runner) runBatchAPI(ctx context.Context, opts BatchOptions) error {
 		}
 		r.stopped, r.stop = false, nil
 		r.mu.Unlock()
-		var up openai.UploadBatchFileRequest
-		up.FileName = "ftls-" + filepath.Base(r.dataset) + ".batch.jsonl"
+		reqs := make([]BatchRequest, 0, len(batches))
 		for _, b := range batches {
 			byID[customID(b)] = b
-			up.AddChatCompletion(customID(b), openai.ChatCompletionRequest{
+			reqs = append(reqs, BatchRequest{ID: customID(b), Request: openai.ChatCompletionRequest{
 				Model: r.provider.Model, Messages: r.pb.Messages(b),
 				Temperature: r.temperature, ResponseFormat: r.pb.responseFormat(FormatJSONSchema),
-			})
+			}})
 			r.emit(Event{Kind: EventRequest, Batch: b.Seq, Category: b.Category, Count: b.Count, Requested: r.need})
 		}
-		file, err := c.api.UploadBatchFile(ctx, up)
+		fileID, batchID, err := c.submitBatch(ctx, "ftls-"+filepath.Base(r.dataset)+".batch.jsonl", reqs, opts.CompletionWindow,
+			map[string]any{"created_by": "ftls", "dataset": filepath.Base(r.dataset)})
 		if err != nil {
-			return fmt.Errorf("uploading the batch file: %w", r.apiError(err))
+			return err
 		}
-		window := opts.CompletionWindow
-		if window == "" {
-			window = "24h"
-		}
-		resp, err := c.api.CreateBatch(ctx, openai.CreateBatchRequest{
-			InputFileID: file.ID, Endpoint: openai.BatchEndpointChatCompletions, CompletionWindow: window,
-			Metadata: map[string]any{"created_by": "ftls", "dataset": filepath.Base(r.dataset)},
-		})
-		if err != nil {
-			return fmt.Errorf("creating the batch: %w", r.apiError(err))
-		}
-		id = resp.ID
-		st := &BatchState{BatchID: id, InputFileID: file.ID, Model: r.provider.Model, Dataset: r.dataset, Existing: r.existing, Requested: r.need, Batches: batches}
+		id = batchID
+		st := &BatchState{BatchID: id, InputFileID: fileID, Model: r.provider.Model, Dataset: r.dataset, Existing: r.existing, Requested: r.need, Batches: batches}
 		if err := writeBatchState(r.dataset, st); err != nil {
 			return fmt.Errorf("batch %s was submitted, but its state could not be saved (resume with --batch-id %s): %w", id, id, err)
 		}
@@ -243,120 +231,50 @@ func (r *runner) runBatchAPI(ctx context.Context, opts BatchOptions) error {
 	return r.collect(ctx, batch, byID)
 }
 
-// poll reads the batch's status every interval until it ends.
+// poll reads the batch's status every interval until it ends; a batch
+// that ended without results is forgotten.
 func (r *runner) poll(ctx context.Context, id string, interval time.Duration) (openai.BatchResponse, error) {
-	failures := 0
-	for {
-		b, err := r.client.api.RetrieveBatch(ctx, id)
-		if ctx.Err() != nil {
-			return b, ctx.Err()
-		}
-		if err != nil {
-			e := r.apiError(err)
-			var re *redactedError
-			if errors.As(e, &re) && re.retryable && failures < 5 {
-				failures++
-				r.emit(Event{Kind: EventRetry, Attempt: failures, Wait: interval, Message: e.Error()})
-			} else {
-				return b, fmt.Errorf("reading batch %s: %w", id, e)
-			}
-		} else {
-			failures = 0
+	b, err := r.client.pollBatch(ctx, id, interval,
+		func(b openai.BatchResponse) {
 			r.emit(Event{Kind: EventPoll, Message: b.Status, Count: b.RequestCounts.Completed, Total: b.RequestCounts.Completed, Requested: b.RequestCounts.Total})
-			switch b.Status {
-			case "completed":
-				return b, nil
-			case "failed", "expired", "cancelled":
-				return b, r.batchFailed(b)
-			}
-		}
-		if err := r.client.sleep(ctx, interval); err != nil {
-			return b, err
-		}
+		},
+		func(failures int, err error) {
+			r.emit(Event{Kind: EventRetry, Attempt: failures, Wait: interval, Message: err.Error()})
+		})
+	if err != nil && ctx.Err() == nil && b.ID != "" && (b.Status == "failed" || b.Status == "expired" || b.Status == "cancelled") {
+		os.Remove(BatchStatePath(r.dataset))
 	}
-}
-
-// batchFailed describes a batch that ended without results.
-func (r *runner) batchFailed(b openai.BatchResponse) error {
-	var details []string
-	if b.Errors != nil {
-		for _, e := range b.Errors.Data {
-			d := e.Message
-			if e.Code != "" {
-				d = e.Code + ": " + d
-			}
-			if e.Line != nil {
-				d = fmt.Sprintf("line %d: %s", *e.Line, d)
-			}
-			details = append(details, r.client.clean(d))
-		}
-	}
-	msg := fmt.Sprintf("batch %s %s", b.ID, b.Status)
-	if len(details) > 0 {
-		msg += ": " + strings.Join(details, "; ")
-	}
-	if b.RequestCounts.Total > 0 {
-		msg += fmt.Sprintf(" (%d of %d requests completed, %d failed)", b.RequestCounts.Completed, b.RequestCounts.Total, b.RequestCounts.Failed)
-	}
-	os.Remove(BatchStatePath(r.dataset))
-	return errors.New(msg)
+	return b, err
 }
 
 // collect downloads a completed batch's output and error files and
 // processes each answer as Run would.
 func (r *runner) collect(ctx context.Context, b openai.BatchResponse, byID map[string]Batch) error {
-	var failed []string
-	if b.ErrorFileID != nil && *b.ErrorFileID != "" {
-		data, err := r.download(ctx, *b.ErrorFileID)
-		if err != nil {
-			return err
-		}
-		for _, line := range splitLines(data) {
-			var l batchLine
-			if json.Unmarshal(line, &l) != nil {
-				continue
-			}
-			failed = append(failed, r.lineError(l))
-		}
+	answers, failed, err := r.client.batchAnswers(ctx, b)
+	if err != nil {
+		return err
 	}
-	if b.OutputFileID != nil && *b.OutputFileID != "" {
-		data, err := r.download(ctx, *b.OutputFileID)
+	for _, a := range answers {
+		bt, ok := byID[a.ID]
+		if !ok {
+			seq, cat, good := parseCustomID(a.ID)
+			if !good {
+				failed = append(failed, a.ID+": not a request of ftls")
+				continue
+			}
+			bt = Batch{Seq: seq, Category: cat}
+		}
+		finish := openai.FinishReasonStop
+		if a.Truncated {
+			finish = openai.FinishReasonLength
+		}
+		r.mu.Lock()
+		ev, err := r.process(ctx, bt, answer{text: a.Text, finish: finish, usage: a.Usage})
+		r.mu.Unlock()
 		if err != nil {
 			return err
 		}
-		for _, line := range splitLines(data) {
-			var l batchLine
-			if err := json.Unmarshal(line, &l); err != nil {
-				failed = append(failed, "an output line that is not JSON")
-				continue
-			}
-			if l.Response == nil || l.Response.StatusCode != 200 || l.Error != nil {
-				failed = append(failed, r.lineError(l))
-				continue
-			}
-			var resp openai.ChatCompletionResponse
-			if err := json.Unmarshal(l.Response.Body, &resp); err != nil || len(resp.Choices) == 0 {
-				failed = append(failed, l.CustomID+": an answer without a choice")
-				continue
-			}
-			bt, ok := byID[l.CustomID]
-			if !ok {
-				seq, cat, good := parseCustomID(l.CustomID)
-				if !good {
-					failed = append(failed, l.CustomID+": not a request of ftls")
-					continue
-				}
-				bt = Batch{Seq: seq, Category: cat}
-			}
-			ch := resp.Choices[0]
-			r.mu.Lock()
-			ev, err := r.process(bt, answer{text: ch.Message.Content, finish: ch.FinishReason, usage: resp.Usage})
-			r.mu.Unlock()
-			if err != nil {
-				return err
-			}
-			r.emit(ev)
-		}
+		r.emit(ev)
 	}
 	r.mu.Lock()
 	r.stopped, r.stop = false, nil
@@ -372,46 +290,6 @@ func (r *runner) collect(ctx context.Context, b openai.BatchResponse, byID map[s
 		return errors.New(msg)
 	}
 	return nil
-}
-
-func (r *runner) lineError(l batchLine) string {
-	msg := l.CustomID + ": "
-	switch {
-	case l.Error != nil:
-		msg += l.Error.Code + " " + l.Error.Message
-	case l.Response != nil:
-		var body struct {
-			Error struct {
-				Message string `json:"message"`
-			} `json:"error"`
-		}
-		json.Unmarshal(l.Response.Body, &body)
-		msg += fmt.Sprintf("HTTP %d %s", l.Response.StatusCode, body.Error.Message)
-	default:
-		msg += "no response"
-	}
-	return r.client.clean(msg)
-}
-
-func (r *runner) download(ctx context.Context, fileID string) ([]byte, error) {
-	rc, err := r.client.api.GetFileContent(ctx, fileID)
-	if err != nil {
-		return nil, fmt.Errorf("downloading %s: %w", fileID, r.apiError(err))
-	}
-	defer rc.Close()
-	data, err := io.ReadAll(rc)
-	if err != nil {
-		return nil, fmt.Errorf("downloading %s: %s", fileID, r.client.clean(err.Error()))
-	}
-	return data, nil
-}
-
-// apiError redacts an error of go-openai.
-func (r *runner) apiError(err error) error {
-	if errors.Is(err, context.Canceled) {
-		return err
-	}
-	return r.client.classify(err, &respMeta{}, false, FormatNone)
 }
 
 func splitLines(data []byte) [][]byte {

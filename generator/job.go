@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"time"
@@ -72,6 +73,18 @@ type Job struct {
 	// error severity (when enabled); nil means DefaultReject. AlwaysReject
 	// applies whatever Reject says.
 	Reject []string
+	// Reviewer, when set, judges each batch's accepted rows before they
+	// are appended; the rows it rejects are dropped (DropReview) and
+	// generated again (ftls generate --review).
+	Reviewer Reviewer
+}
+
+// Reviewer judges generated rows before they land (package judge's Gate).
+type Reviewer interface {
+	// Review returns, for each row, "" to keep it, or why it is dropped:
+	// the code of a rule whose criterion scored below the threshold
+	// (R001...), or "unreviewed" when the judge gave no usable verdict.
+	Review(ctx context.Context, rows [][]byte) ([]string, error)
 }
 
 // DefaultReject are the warnings that also reject a generated example:
@@ -110,6 +123,9 @@ const (
 	DropUnparseable = "unparseable"
 	// DropSurplus: valid and new, but beyond the number asked for.
 	DropSurplus = "surplus"
+	// DropReview: the judge scored a criterion below the threshold, or
+	// gave no verdict (Job.Reviewer); Report.ReviewRules says which.
+	DropReview = "review"
 )
 
 // CategoryTarget is one category's numbers in a run.
@@ -141,6 +157,9 @@ type Report struct {
 	// that are not a list of messages).
 	Dropped      map[string]int `json:"dropped"`
 	InvalidRules map[string]int `json:"invalidRules"`
+	// ReviewRules counts the reasons behind DropReview: rule codes
+	// (R001...) and "unreviewed".
+	ReviewRules map[string]int `json:"reviewRules,omitempty"`
 	// Requests are the completed requests; Retries the retried attempts;
 	// TruncatedAnswers the answers cut off by the token limit.
 	Requests         int `json:"requests"`
@@ -158,6 +177,12 @@ type Report struct {
 	// "" when it added them all.
 	Stopped  string        `json:"stopped,omitempty"`
 	Duration time.Duration `json:"duration"`
+}
+
+// DroppedSummary describes the drops, e.g. "3 invalid (C009 2, shape 1),
+// 1 review (R001 1)".
+func (r *Report) DroppedSummary() string {
+	return formatDropped(r.Dropped, r.InvalidRules, r.ReviewRules)
 }
 
 // DroppedTotal is the number of examples dropped for any reason.

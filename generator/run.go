@@ -569,7 +569,7 @@ func (r *runner) worker(ctx context.Context) {
 			r.mu.Unlock()
 			return
 		}
-		ev, err := r.process(b, ans)
+		ev, err := r.process(ctx, b, ans)
 		if err != nil {
 			r.halt(err)
 		} else {
@@ -665,7 +665,7 @@ func (r *runner) pick() *category {
 
 // process validates the examples of an answer, appends those accepted and
 // returns the batch's event. r.mu is held.
-func (r *runner) process(b Batch, ans answer) (Event, error) {
+func (r *runner) process(ctx context.Context, b Batch, ans answer) (Event, error) {
 	rep := &r.report
 	rep.Requests++
 	rep.PromptTokens += int64(ans.usage.PromptTokens)
@@ -740,6 +740,10 @@ func (r *runner) process(b Batch, ans answer) (Event, error) {
 		rows = append(rows, row)
 		openings = append(openings, firstUser(rc))
 	}
+	rows, openings, err = r.review(ctx, rows, openings, dropped)
+	if err != nil {
+		return Event{}, err
+	}
 	if err := r.sink.Append(rows); err != nil {
 		// The rows were not written: forget them, so the report is true.
 		return Event{}, fmt.Errorf("appending to %s: %w", r.dataset, err)
@@ -761,7 +765,7 @@ func (r *runner) process(b Batch, ans answer) (Event, error) {
 		r.stagnant++
 		if r.stagnant >= stagnationLimit {
 			r.halt(fmt.Errorf("%w: %d batches in a row gave no example that passed the checks (dropped so far: %s)",
-				ErrNoProgress, r.stagnant, FormatDropped(rep.Dropped, rep.InvalidRules)))
+				ErrNoProgress, r.stagnant, rep.DroppedSummary()))
 		}
 	} else {
 		r.stagnant = 0
@@ -820,7 +824,11 @@ func firstUser(rc *diagnostics.RowContext) string {
 // FormatDropped describes drop counts, e.g. "3 invalid (C009 2, shape 1),
 // 1 duplicate".
 func FormatDropped(dropped, rules map[string]int) string {
-	order := []string{DropInvalid, DropDuplicate, DropNearDuplicate, DropTruncated, DropUnparseable, DropSurplus}
+	return formatDropped(dropped, rules, nil)
+}
+
+func formatDropped(dropped, rules, reviewRules map[string]int) string {
+	order := []string{DropInvalid, DropDuplicate, DropNearDuplicate, DropTruncated, DropUnparseable, DropSurplus, DropReview}
 	var parts []string
 	for _, k := range order {
 		n := dropped[k]
@@ -831,22 +839,11 @@ func FormatDropped(dropped, rules map[string]int) string {
 		if k == DropUnparseable {
 			s = fmt.Sprintf("%d unparseable answer%s", n, plural(n))
 		}
-		if k == DropInvalid && len(rules) > 0 {
-			codes := make([]string, 0, len(rules))
-			for c := range rules {
-				codes = append(codes, c)
-			}
-			sort.Slice(codes, func(i, j int) bool {
-				if rules[codes[i]] != rules[codes[j]] {
-					return rules[codes[i]] > rules[codes[j]]
-				}
-				return codes[i] < codes[j]
-			})
-			var cs []string
-			for _, c := range codes {
-				cs = append(cs, fmt.Sprintf("%s %d", c, rules[c]))
-			}
-			s += " (" + strings.Join(cs, ", ") + ")"
+		switch {
+		case k == DropInvalid && len(rules) > 0:
+			s += " (" + countList(rules) + ")"
+		case k == DropReview && len(reviewRules) > 0:
+			s += " (" + countList(reviewRules) + ")"
 		}
 		parts = append(parts, s)
 	}
@@ -854,4 +851,52 @@ func FormatDropped(dropped, rules map[string]int) string {
 		return "none"
 	}
 	return strings.Join(parts, ", ")
+}
+
+// countList writes counts by key, largest first: "C009 2, shape 1".
+func countList(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for c := range m {
+		keys = append(keys, c)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if m[keys[i]] != m[keys[j]] {
+			return m[keys[i]] > m[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	var cs []string
+	for _, c := range keys {
+		cs = append(cs, fmt.Sprintf("%s %d", c, m[c]))
+	}
+	return strings.Join(cs, ", ")
+}
+
+// review has the job's reviewer judge the rows a batch accepted, drops
+// those it rejects (counted in dropped and Report.ReviewRules) and returns
+// the rest with their openings. r.mu is held: the batches of a run are
+// reviewed one at a time.
+func (r *runner) review(ctx context.Context, rows [][]byte, openings []string, dropped map[string]int) ([][]byte, []string, error) {
+	if r.job.Reviewer == nil || len(rows) == 0 {
+		return rows, openings, nil
+	}
+	why, err := r.job.Reviewer.Review(ctx, rows)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reviewing a batch: %w", err)
+	}
+	if r.report.ReviewRules == nil {
+		r.report.ReviewRules = map[string]int{}
+	}
+	var keep [][]byte
+	var open []string
+	for i, row := range rows {
+		if i < len(why) && why[i] != "" {
+			dropped[DropReview]++
+			r.report.ReviewRules[why[i]]++
+			continue
+		}
+		keep = append(keep, row)
+		open = append(open, openings[i])
+	}
+	return keep, open, nil
 }

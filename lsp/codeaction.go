@@ -54,6 +54,8 @@ func (s *Server) codeAction(ctx *glsp.Context) (any, error) {
 	}
 	// Generate N examples (generate.go).
 	actions = append(actions, s.datasetGenerateActions(snap, r, p)...)
+	// Review this row, the unreviewed rows (review_actions.go).
+	actions = append(actions, s.reviewActions(snap, r, p)...)
 	// Split and info (split.go) need no checked result: they check the text.
 	actions = append(actions, s.sourceActions(snap, r, p.Context.Only)...)
 	return actions, nil
@@ -148,7 +150,8 @@ func overlaps(a, b protocol.Range) bool {
 
 func hasFix(r *result) bool {
 	for _, d := range r.res.Diagnostics {
-		if d.Fix != nil {
+		// A fix a model wrote is offered on its finding, never in a fix all.
+		if d.Fix != nil && !d.Fix.Model {
 			return true
 		}
 	}

@@ -49,6 +49,7 @@ func (s *Server) codeLens(ctx *glsp.Context) (any, error) {
 		Command:   cmdStats,
 		Arguments: []any{protocol.TextDocumentIdentifier{URI: snap.uri}},
 	}})
+	lenses = append(lenses, s.reviewLens(snap, r)...)
 	return lenses, nil
 }
 

@@ -17,6 +17,12 @@ func (s *Server) executeCommand(ctx *glsp.Context) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if p.Command == cmdReview {
+		if len(p.Arguments) == 0 {
+			return nil, &paramsError{errors.New("ftls.review needs an argument")}
+		}
+		return nil, s.reviewCommand(p.Arguments[0])
+	}
 	if p.Command == cmdGenerate {
 		if len(p.Arguments) == 0 {
 			return nil, &paramsError{errors.New("ftls.generate needs an argument")}

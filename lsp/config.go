@@ -31,6 +31,8 @@ type cachedSettings struct {
 	size     int64
 	planMod  time.Time // the governing plan's (plan.go)
 	planSize int64
+	sideMod  time.Time // the dataset's review sidecar's (review.go)
+	sideSize int64
 	settings *diagnostics.Settings
 	err      error
 }
@@ -86,14 +88,25 @@ func (c *configState) settingsFor(path string) (*diagnostics.Settings, error) {
 		}
 	}
 	pp, pmod, psize := workspace.PlanFor(path)
-	key := cfg + "\x00" + pp
+	// A dataset with a review sidecar has settings of its own, whose R
+	// rules read its cached verdicts; they are rebuilt when the sidecar
+	// changes (`ftls review` wrote new verdicts).
+	side, smod, ssize := reviewSidecar(path)
+	key := cfg + "\x00" + pp + "\x00" + side
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if cs := c.cache[key]; cs != nil && cs.modTime.Equal(mod) && cs.size == size && cs.planMod.Equal(pmod) && cs.planSize == psize {
+	if cs := c.cache[key]; cs != nil && cs.modTime.Equal(mod) && cs.size == size && cs.planMod.Equal(pmod) && cs.planSize == psize &&
+		cs.sideMod.Equal(smod) && cs.sideSize == ssize {
 		return cs.settings, cs.err
 	}
-	s, fileErr := c.build(cfg, pp)
-	c.cache[key] = &cachedSettings{modTime: mod, size: size, planMod: pmod, planSize: psize, settings: s, err: fileErr}
+	s, p, fileErr := c.build(cfg, pp)
+	if side != "" {
+		var rerr error
+		if s, rerr = withReview(s, path, p); rerr != nil && fileErr == nil {
+			fileErr = rerr
+		}
+	}
+	c.cache[key] = &cachedSettings{modTime: mod, size: size, planMod: pmod, planSize: psize, sideMod: smod, sideSize: ssize, settings: s, err: fileErr}
 	return s, fileErr
 }
 
@@ -107,13 +120,13 @@ func (c *configState) freshSettings(path string) *diagnostics.Settings {
 	pp, _, _ := workspace.PlanFor(path)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	s, _ := c.build(cfg, pp)
+	s, _, _ := c.build(cfg, pp)
 	return s
 }
 
 // build layers the settings (workspace.Settings); c.mu is held. A broken
 // ftls.yaml or plan is left out and reported.
-func (c *configState) build(cfg, planPath string) (*diagnostics.Settings, error) {
+func (c *configState) build(cfg, planPath string) (*diagnostics.Settings, *plan.Plan, error) {
 	var p *plan.Plan
 	var planErr error
 	if planPath != "" {
@@ -123,7 +136,7 @@ func (c *configState) build(cfg, planPath string) (*diagnostics.Settings, error)
 	if planErr != nil && err == nil {
 		err = planErr
 	}
-	return s, err
+	return s, p, err
 }
 
 // pullConfiguration asks the client for the "ftls" section, from a

@@ -76,6 +76,7 @@ func (s *Server) didClose(ctx *glsp.Context) (any, error) {
 	s.docs.remove(uri)
 	s.diags.forget(uri)
 	s.stats.forget(uri)
+	s.reviewCounts.forget(uri)
 	return nil, nil
 }
 

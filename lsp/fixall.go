@@ -63,7 +63,7 @@ func rowsWithFixes(snap *snapshot, r *result) []dataset.Row {
 	last := -1
 	for _, d := range r.res.Diagnostics {
 		ln := d.Range.Start.Line
-		if d.Fix == nil || ln == last || ln < 0 || ln >= len(snap.Lines) {
+		if d.Fix == nil || d.Fix.Model || ln == last || ln < 0 || ln >= len(snap.Lines) {
 			continue
 		}
 		l := snap.Lines[ln]

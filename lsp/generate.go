@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 
 	"github.com/ftls-dev/ftls/generator"
 	"github.com/ftls-dev/ftls/internal/plan"
@@ -155,35 +154,16 @@ func (s *Server) runGenerate(pl *plan.Plan, dataset string, args generateArgs) e
 	if pv.CostKnown {
 		cost = fmt.Sprintf("$%.2f", pv.Cost)
 	}
-	var answer *protocol.MessageActionItem
-	// The endpoint is named because the plan can set it: a plan from
-	// someone else's repository must not receive the key unnoticed. The
-	// rule is ResolveProvider's, as on the command line; a confirmation
-	// is recorded in the user's configuration folder, never the workspace.
 	msg := fmt.Sprintf("Generate %d examples for %s with %s at %s? Estimated cost %s", pv.Requested, what, prov.Model, generator.RedactURL(prov.BaseURL), cost)
-	actions := []protocol.MessageActionItem{{Title: "Generate"}, {Title: "Cancel"}}
-	const trustAction = "Send my API key there and generate"
-	if prov.PlanEndpoint != "" {
-		msg += ". The plan chose this endpoint and your API key is not sent to it unless you trust it (remembered for this plan)."
-		actions = []protocol.MessageActionItem{{Title: "Generate without the key"}, {Title: trustAction}, {Title: "Cancel"}}
+	prov, ok, err := s.confirmRun(ctx, "Generate", msg, prov, pl, generator.ResolveOptions{Flags: cs, Plan: pl, Getenv: os.Getenv, Probe: true})
+	if err != nil {
+		return err
 	}
-	s.callSync("window/showMessageRequest", protocol.ShowMessageRequestParams{
-		Type: protocol.MessageInfo, Message: msg, Actions: actions,
-	}, &answer)
-	if answer == nil || (answer.Title != "Generate" && answer.Title != "Generate without the key" && answer.Title != trustAction) {
+	if !ok {
 		s.log.Infof("generate %s: not confirmed", filepath.Base(dataset))
 		return nil
 	}
-	if answer.Title == trustAction {
-		if err := generator.TrustPlanEndpoint(pl.Path, prov.PlanEndpoint); err != nil {
-			return err
-		}
-		again, err := generator.ResolveProvider(ctx, generator.ResolveOptions{Flags: cs, Plan: pl, Getenv: os.Getenv, Probe: true})
-		if err != nil {
-			return err
-		}
-		prov, job.Provider = again, again
-	}
+	job.Provider = prov
 	// The file the plan names does not exist and is not open: create it.
 	if open == nil {
 		if _, err := os.Stat(dataset); errors.Is(err, os.ErrNotExist) {
@@ -203,20 +183,8 @@ func (s *Server) runGenerate(pl *plan.Plan, dataset string, args generateArgs) e
 		}
 	}
 
-	token := "ftls-generate-" + strconv.FormatInt(s.gens.seq.Add(1), 10)
-	s.mu.Lock()
-	progress := s.workDoneProgress
-	s.mu.Unlock()
-	if progress {
-		s.callSync("window/workDoneProgress/create", map[string]any{"token": token}, nil)
-	}
-	s.gens.add(token, cancel)
-	defer s.gens.remove(token)
-	report := func(v protocol.WorkDoneProgress) {
-		if progress {
-			s.Notify("$/progress", protocol.ProgressParams{Token: token, Value: v})
-		}
-	}
+	report, done := s.startProgress("ftls-generate-", cancel)
+	defer done()
 	report(protocol.WorkDoneProgress{Kind: "begin", Title: "Generating examples", Cancellable: true,
 		Message: fmt.Sprintf("0 / %d with %s", pv.Requested, prov.Model), Percentage: pctOf(0, pv.Requested)})
 	rep, err := generator.Run(ctx, job, func(e generator.Event) {
@@ -230,7 +198,7 @@ func (s *Server) runGenerate(pl *plan.Plan, dataset string, args generateArgs) e
 		end = "cancelled: " + end
 	}
 	report(protocol.WorkDoneProgress{Kind: "end", Message: end})
-	s.log.Infof("generate %s: %s (%s)", filepath.Base(dataset), end, generator.FormatDropped(rep.Dropped, rep.InvalidRules))
+	s.log.Infof("generate %s: %s (%s)", filepath.Base(dataset), end, rep.DroppedSummary())
 	switch {
 	case cancelled:
 		s.showMessage(protocol.MessageInfo, "ftls: generation "+end)
@@ -240,7 +208,7 @@ func (s *Server) runGenerate(pl *plan.Plan, dataset string, args generateArgs) e
 	}
 	msg = "ftls: " + end
 	if d := rep.DroppedTotal(); d > 0 {
-		msg += fmt.Sprintf("; %d dropped (%s)", d, generator.FormatDropped(rep.Dropped, rep.InvalidRules))
+		msg += fmt.Sprintf("; %d dropped (%s)", d, rep.DroppedSummary())
 	}
 	s.showMessage(protocol.MessageInfo, msg)
 	return nil

@@ -52,11 +52,11 @@ func (s *Server) initialize(ctx *glsp.Context) (any, error) {
 			PositionEncoding:       "utf-16",
 			TextDocumentSync:       protocol.TextDocumentSyncOptions{OpenClose: true, Change: protocol.SyncIncremental},
 			HoverProvider:          true,
-			CodeActionProvider:     protocol.CodeActionOptions{CodeActionKinds: []string{kindQuickFix, kindFixAll, kindInsertSections, kindSplit, kindInfo, kindGenerate}},
+			CodeActionProvider:     protocol.CodeActionOptions{CodeActionKinds: []string{kindQuickFix, kindFixAll, kindInsertSections, kindSplit, kindInfo, kindGenerate, kindReview}},
 			CompletionProvider:     &protocol.CompletionOptions{TriggerCharacters: []string{":", " "}},
 			CodeLensProvider:       protocol.CodeLensOptions{},
 			DocumentSymbolProvider: true,
-			ExecuteCommandProvider: protocol.ExecuteCommandOptions{Commands: []string{cmdFixAll, cmdStats, cmdSplit, cmdInfo, cmdGenerate}},
+			ExecuteCommandProvider: protocol.ExecuteCommandOptions{Commands: []string{cmdFixAll, cmdStats, cmdSplit, cmdInfo, cmdGenerate, cmdReview}},
 		},
 		ServerInfo: protocol.ServerInfo{Name: "ftls", Version: s.version},
 	}, nil

@@ -4,14 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"strconv"
 	"sync"
 	"sync/atomic"
 
 	"github.com/tliron/glsp"
+
+	"github.com/ftls-dev/ftls/lsp/protocol"
 )
 
-// Work-done progress of generation runs, and their cancellation from the
-// client's progress notification.
+// Work-done progress of generation and review runs, and their
+// cancellation from the client's progress notification.
 
 // generations are the runs in progress, by progress token.
 type generations struct {
@@ -59,6 +62,26 @@ func (s *Server) workDoneProgressCancel(ctx *glsp.Context) (any, error) {
 		s.log.Infof("generation %s: cancelled by the client", tok)
 	}
 	return nil, nil
+}
+
+// startProgress creates a work-done progress (when the client supports
+// it) for a run that cancel stops, and returns how to report on it and
+// what to call when the run is over. From a goroutine: it calls the client.
+func (s *Server) startProgress(prefix string, cancel context.CancelFunc) (report func(protocol.WorkDoneProgress), done func()) {
+	token := prefix + strconv.FormatInt(s.gens.seq.Add(1), 10)
+	s.mu.Lock()
+	progress := s.workDoneProgress
+	s.mu.Unlock()
+	if progress {
+		s.callSync("window/workDoneProgress/create", map[string]any{"token": token}, nil)
+	}
+	s.gens.add(token, cancel)
+	report = func(v protocol.WorkDoneProgress) {
+		if progress {
+			s.Notify("$/progress", protocol.ProgressParams{Token: token, Value: v})
+		}
+	}
+	return report, func() { s.gens.remove(token) }
 }
 
 // tokenString turns a JSON string or number token into a string.

@@ -121,8 +121,9 @@ type Server struct {
 	// workDoneProgress: the client accepts window/workDoneProgress/create
 	// (generate.go).
 	workDoneProgress bool
-	showDocument     bool        // the client answers window/showDocument (split.go)
-	gens             generations // generation runs by progress token (generate.go)
+	showDocument     bool         // the client answers window/showDocument (split.go)
+	gens             generations  // generation and review runs by progress token (generate.go, review_run.go)
+	reviewCounts     reviewCounts // rows reviewed per document version (review_actions.go)
 
 	ctx    context.Context // background work; cancelled at shutdown
 	cancel context.CancelFunc

@@ -51,10 +51,14 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	cache := newSettingsCache(&lf)
 	results := make([]*engine.Result, len(paths))
 	status := exitOK
+	var reviewed []*reviewedFile
 	for i, p := range paths {
 		opts, err := cache.options(p)
 		if err != nil {
 			return fail(stderr, err)
+		}
+		if rf := withReview(p, i, &opts, cache, stderr); rf != nil {
+			reviewed = append(reviewed, rf)
 		}
 		var res *engine.Result
 		if plan.IsPath(p) {
@@ -78,6 +82,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "ftls:", err)
 		status = exitUsage
 	}
+	checked := slices.Clone(results)
 	results = slices.DeleteFunc(results, func(r *engine.Result) bool { return r == nil })
 	if *format == "text" {
 		err = report.WriteText(stdout, results, color)
@@ -89,6 +94,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	}
 	sum := report.Summarize(results)
 	if !*quiet {
+		printReviewStatus(stderr, reviewed, checked)
 		fmt.Fprintln(stderr, sum)
 	}
 	if status == exitOK && sum.Errors > 0 {

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/ftls-dev/ftls/generator"
+	"github.com/ftls-dev/ftls/generator/judge"
 	"github.com/ftls-dev/ftls/internal/plan"
 )
 
@@ -60,6 +61,8 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	batchAPI := fs.Bool("batch-api", false, "submit all requests at once through the provider's Batch API (half price, results within 24h)")
 	batchID := fs.String("batch-id", "", "resume waiting for a Batch API batch submitted earlier (implies --batch-api)")
 	pollInterval := fs.Duration("poll-interval", 30*time.Second, "time between status checks of a Batch API batch")
+	reviewBatches := fs.Bool("review", false, "have the plan's judge model review each batch before it is appended; rows below review.threshold are dropped and generated again (also: review.during_generation in the plan)")
+	judgeModel := fs.String("judge-model", "", "judge model for --review (default: the plan's review.model)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, `Usage: ftls generate [flags] [DATASET]
 
@@ -172,6 +175,15 @@ Flags:
 		fmt.Fprintln(stderr, "ftls: "+provider.Note)
 	}
 	fmt.Fprintf(stderr, "ftls: generating with %s (%s)\n", provider, provider.Source)
+	var gate *judge.Gate
+	if *reviewBatches || p.Review.DuringGeneration {
+		rf := &reviewFlags{model: *judgeModel, baseURL: *baseURL, timeout: *timeout}
+		if gate, err = newGate(ctx, p, dataset, opts.Settings, rf, table, stderr); err != nil {
+			return fail(stderr, err)
+		}
+		job.Reviewer = gate
+		fmt.Fprintf(stderr, "ftls: each batch is reviewed by %s before it is appended\n", gate.Provider.Model)
+	}
 	prog := newGenerateProgress(stderr, stderrIsTerminal(stderr))
 	var rep generator.Report
 	var runErr error
@@ -184,6 +196,9 @@ Flags:
 		rep, runErr = generator.Run(ctx, job, prog.event)
 	}
 	prog.close()
+	if gate != nil {
+		saveGate(ctx, gate, dataset, opts.Settings, stderr)
+	}
 	if rep.Dataset == "" && runErr != nil {
 		// The run did not start (unreadable dataset, unknown category).
 		return fail(stderr, runErr)
@@ -194,6 +209,9 @@ Flags:
 		enc.Encode(rep)
 	} else {
 		printReport(stdout, &rep)
+		if gate != nil {
+			printGateReport(stdout, gate.Report())
+		}
 		if (*batchAPI || *batchID != "") && rep.CostKnown {
 			fmt.Fprintln(stdout, "          (Batch API: half the synchronous price)")
 		}
@@ -322,20 +340,26 @@ func printReport(w io.Writer, r *generator.Report) {
 	}
 	fmt.Fprintf(w, "Added %d of %d examples to %s (%d rows before).\n", r.Accepted, r.Requested, relPath(r.Dataset), r.Existing)
 	printTargets(w, r.Targets, true)
-	fmt.Fprintf(w, "Dropped:  %d (%s)\n", r.DroppedTotal(), generator.FormatDropped(r.Dropped, r.InvalidRules))
+	fmt.Fprintf(w, "Dropped:  %d (%s)\n", r.DroppedTotal(), r.DroppedSummary())
 	retries := ""
 	if r.Retries > 0 {
 		retries = fmt.Sprintf(", %d retr%s", r.Retries, map[bool]string{true: "y", false: "ies"}[r.Retries == 1])
 	}
 	fmt.Fprintf(w, "Requests: %d%s; response format %s\n", r.Requests, retries, r.Format)
-	fmt.Fprintf(w, "Tokens:   %s prompt + %s completion\n", thousands(r.PromptTokens), thousands(r.CompletionTokens))
-	if r.CostKnown {
-		fmt.Fprintf(w, "Cost:     about $%.4f (%s)\n", r.Cost, r.Model)
+	printUsage(w, r.PromptTokens, r.CompletionTokens, r.Cost, r.CostKnown, r.Model, r.Stopped)
+}
+
+// printUsage prints the closing lines of a run that called a model: its
+// tokens, its cost and why it stopped early.
+func printUsage(w io.Writer, prompt, completion int64, cost float64, costKnown bool, model, stopped string) {
+	fmt.Fprintf(w, "Tokens:   %s prompt + %s completion\n", thousands(prompt), thousands(completion))
+	if costKnown {
+		fmt.Fprintf(w, "Cost:     about $%.4f (%s)\n", cost, model)
 	} else {
-		fmt.Fprintf(w, "Cost:     unknown (no price for %s; add one with --price)\n", r.Model)
+		fmt.Fprintf(w, "Cost:     unknown (no price for %s; add one with --price)\n", model)
 	}
-	if r.Stopped != "" {
-		fmt.Fprintf(w, "Stopped:  %s\n", r.Stopped)
+	if stopped != "" {
+		fmt.Fprintf(w, "Stopped:  %s\n", stopped)
 	}
 }
 

@@ -40,6 +40,7 @@ var commands = map[string]command{
 	"explain":  {"show a rule's documentation", runExplain},
 	"generate": {"write new examples with an LLM, as the plan describes", runGenerate},
 	"embed":    {"embed each row for the semantic near-duplicates (D005), keeping the vectors next to the dataset", runEmbed},
+	"review":   {"score rows with a judge model; cached verdicts become R findings", runReview},
 	"split":    {"move a stratified, leak-free validation set out of a dataset", runSplit},
 	"info":     {"write the dataset's statistics document (dataset_info.txt, --html for charts)", runInfo},
 	"serve":    {"run the language server on standard input and output", runServe},

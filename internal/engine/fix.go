@@ -172,7 +172,7 @@ func fixRow(ck checked, fileFixes map[int64][]diagnostics.Diagnostic, p *jsonpos
 	changed := false
 	cur := row // the row as rewritten so far; fixes are relative to it
 	for round := 0; round < maxFixRounds; round++ {
-		d, ok := firstFix(diags)
+		d, ok := firstFix(diags, s.ModelFixes)
 		if !ok {
 			break
 		}
@@ -232,9 +232,11 @@ func withoutBOMFix(diags []diagnostics.Diagnostic, rowStart int64) []diagnostics
 	return out
 }
 
-func firstFix(diags []diagnostics.Diagnostic) (diagnostics.Diagnostic, bool) {
+// firstFix returns the first finding with a fix to apply; the fixes a
+// model wrote only with model set.
+func firstFix(diags []diagnostics.Diagnostic, model bool) (diagnostics.Diagnostic, bool) {
 	for _, d := range diags {
-		if d.Fix != nil {
+		if d.Fix != nil && (model || !d.Fix.Model) {
 			return d, true
 		}
 	}

@@ -1,6 +1,7 @@
 // Command fakeprovider serves generator/fakeopenai, an OpenAI-compatible
-// endpoint on 127.0.0.1 that writes distinct, valid conversations, for the
-// tests that drive a real editor: they cannot start a Go test server
+// endpoint on 127.0.0.1 that writes distinct, valid conversations and
+// answers review requests as a judge (fakeopenai.Judge), for the tests
+// that drive a real editor: they cannot start a Go test server
 // themselves. It prints the base URL to configure on its first line and
 // serves until its standard input closes.
 //
@@ -22,6 +23,9 @@ func main() {
 	var srv *fakeopenai.Server
 	srv = fakeopenai.New(func(req *fakeopenai.Request) *fakeopenai.Reply {
 		rep := srv.Default(req)
+		if review, _ := req.IsReview(); review {
+			rep = fakeopenai.Judge(req)
+		}
 		rep.Delay = *delay
 		return rep
 	})

@@ -56,6 +56,12 @@ const (
 	DefaultEmbeddingCompare   = "both"
 	DefaultEmbeddingBatch     = 100
 	MaxEmbeddingBatch         = 2048
+	// Review: batches of 10 rows, two requests at a time, findings below 3
+	// of 5.
+	DefaultReviewBatchSize   = 10
+	MaxReviewBatchSize       = 50
+	DefaultReviewConcurrency = 2
+	DefaultReviewThreshold   = diagnostics.DefaultReviewThreshold
 	// Output files, next to the plan.
 	DefaultTrain         = "training_data.jsonl"
 	DefaultValidation    = "validation_data.jsonl"
@@ -185,6 +191,25 @@ func (p *Plan) applyDefaults() {
 	}
 	if !p.Has("embeddings", "batch_size") {
 		e.BatchSize = DefaultEmbeddingBatch
+	}
+	rv := &p.Review
+	if !p.Has("review", "model") {
+		rv.Model = g.Model
+	}
+	if !p.Has("review", "criteria") || len(rv.Criteria) == 0 {
+		rv.Criteria = nil
+		for _, c := range diagnostics.ReviewCriteria {
+			rv.Criteria = append(rv.Criteria, c.Name)
+		}
+	}
+	if !p.Has("review", "threshold") {
+		rv.Threshold = DefaultReviewThreshold
+	}
+	if !p.Has("review", "batch_size") {
+		rv.BatchSize = DefaultReviewBatchSize
+	}
+	if !p.Has("review", "concurrency") {
+		rv.Concurrency = DefaultReviewConcurrency
 	}
 	o := &p.Output
 	if !p.Has("output", "train") {

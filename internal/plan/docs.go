@@ -6,6 +6,8 @@ package plan
 
 import (
 	"strconv"
+
+	"github.com/ftls-dev/ftls/diagnostics"
 )
 
 var schema = section("", Doc{
@@ -223,6 +225,37 @@ var schema = section("", Doc{
 		}, 1, 16384, true),
 	),
 
+	section("review", Doc{
+		Summary: "The judge model of `ftls review`, which scores each row against this plan and the quality checklist; scores below the threshold become R findings. Verdicts are cached next to the dataset, so unchanged rows are never sent twice. The endpoint and key are resolved as for generation.",
+	},
+		text("model", Doc{
+			Summary: "The judge model, on the same OpenAI-compatible endpoint as generation.",
+			Default: "generation.model",
+			Advice:  "A judge at least as strong as the generator catches more; a different model family avoids a model approving its own mistakes.",
+		}, "gpt-4o-mini", "gpt-4o", "gpt-4.1", "gpt-4.1-mini"),
+		list("criteria", Doc{
+			Summary: "The checklist items the judge scores: `accuracy` (R001), `relevance` (R002), `flow` (R003), `realism` (R004), `system` (R005), `category` (R006).",
+			Default: "all of them",
+		}, &field{kind: kindEnum, values: reviewCriteria()}),
+		integer("threshold", Doc{
+			Summary: "The score, from 1 to 5, below which a criterion is reported. Changing it needs no new review: every score is cached.",
+			Default: strconv.Itoa(DefaultReviewThreshold),
+		}, 1, 5, true),
+		integer("batch_size", Doc{
+			Summary: "How many rows one request to the judge carries.",
+			Default: strconv.Itoa(DefaultReviewBatchSize),
+			Advice:  "Larger batches save the repeated instructions; past 20 or so rows judges grow careless with the later ones.",
+		}, 1, MaxReviewBatchSize, true),
+		integer("concurrency", Doc{
+			Summary: "How many review requests run at the same time.",
+			Default: strconv.Itoa(DefaultReviewConcurrency),
+		}, 1, 32, true),
+		boolean("during_generation", Doc{
+			Summary: "Review every batch `ftls generate` accepts before it is appended; rows below the threshold are dropped and regenerated (the same as `ftls generate --review`).",
+			Default: "false",
+		}),
+	),
+
 	section("output", Doc{
 		Summary: "The dataset's files, relative to the plan's folder, and where rows keep their category. A dataset named here is governed by this plan.",
 	},
@@ -299,3 +332,12 @@ var schema = section("", Doc{
 var ruleField = &field{kind: kindEnum, values: []string{"error", "warning", "info", "hint", "off"}, doc: Doc{
 	Summary: "`off` disables the rule.",
 }}
+
+// reviewCriteria lists the names of the judge's checklist.
+func reviewCriteria() []string {
+	var out []string
+	for _, c := range diagnostics.ReviewCriteria {
+		out = append(out, c.Name)
+	}
+	return out
+}

@@ -67,7 +67,7 @@ func TestKeyDoc(t *testing.T) {
 }
 
 func TestKeysAndValues(t *testing.T) {
-	top := []string{"version", "task", "size", "categories", "style", "diversity", "system_prompt", "validation", "generation", "embeddings", "output", "lint"}
+	top := []string{"version", "task", "size", "categories", "style", "diversity", "system_prompt", "validation", "generation", "embeddings", "review", "output", "lint"}
 	if got := Keys(); !slices.Equal(got, top) {
 		t.Errorf("Keys() = %v", got)
 	}

@@ -77,6 +77,7 @@ type Plan struct {
 	Validation   Validation   `yaml:"validation"`
 	Generation   Generation   `yaml:"generation"`
 	Embeddings   Embeddings   `yaml:"embeddings"`
+	Review       Review       `yaml:"review"`
 	Output       Output       `yaml:"output"`
 	// Lint holds the rule settings for the datasets the plan governs; it
 	// has the keys of ftls.yaml.
@@ -183,6 +184,25 @@ type Embeddings struct {
 // Compares are the values of embeddings.compare: rows are close when
 // both their prompt and answer sides are, or when their prompts are.
 var Compares = []string{"both", "prompt"}
+
+// Review configures the judge model of `ftls review`, which scores rows
+// against the plan and the quality checklist.
+type Review struct {
+	// Model is the judge; "" means generation.model's resolution.
+	Model string `yaml:"model"`
+	// Criteria are the checklist items to score (diagnostics.ReviewCriteria
+	// names); empty means all of them.
+	Criteria []string `yaml:"criteria"`
+	// Threshold is the score (1-5) below which a criterion is a finding.
+	Threshold int `yaml:"threshold"`
+	// BatchSize is the rows sent in one request.
+	BatchSize int `yaml:"batch_size"`
+	// Concurrency is the requests in flight at once.
+	Concurrency int `yaml:"concurrency"`
+	// DuringGeneration reviews every generated batch before it is
+	// appended (ftls generate --review).
+	DuringGeneration bool `yaml:"during_generation"`
+}
 
 // Output names the files of the dataset, relative to the plan's folder,
 // and where each row keeps its category.

@@ -272,6 +272,18 @@ generation:
   temperature: %s
 `, yamlText(a.Model), DefaultBatchSize, fmtFloat(DefaultTemperature))
 	}},
+	{"review", func(a Answers) string {
+		return fmt.Sprintf(`# The judge of `+"`ftls review`"+`: it scores every row against this plan and
+# the quality checklist (accurate, on the question, natural, following the
+# system prompt, in its category). Scores below the threshold (of 5) are
+# reported; verdicts are cached next to the dataset.
+review:
+  model: %s
+  threshold: %d
+  batch_size: %d
+  during_generation: false
+`, yamlText(a.Model), DefaultReviewThreshold, DefaultReviewBatchSize)
+	}},
 	{"output", func(Answers) string {
 		return fmt.Sprintf(`# The dataset's files, relative to this plan's folder. A dataset named here
 # is checked against this plan. Rows keep their category under

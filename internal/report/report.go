@@ -96,7 +96,7 @@ func Summarize(results []*engine.Result) Summary {
 			default:
 				s.Infos++
 			}
-			if d.Fix != nil {
+			if d.Fix != nil && !d.Fix.Model {
 				s.Fix++
 			}
 		}

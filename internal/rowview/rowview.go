@@ -88,6 +88,7 @@ func Markdown(text []byte, ln int, st *diagnostics.Settings, findings []diagnost
 		fmt.Fprintf(&b, "| | **total** | **%d** of %d (%s) |\n", cc.Total, limit, st.Tokens().Encoding())
 	}
 	writeFindings(&b, findings, ln, link)
+	writeReview(&b, rc)
 	b.WriteString("\n")
 	b.WriteString(renderChatML(rc, cc, limit))
 	return b.String()

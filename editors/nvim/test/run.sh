@@ -56,14 +56,15 @@ export XDG_STATE_HOME="$work/.xdg/state" XDG_CACHE_HOME="$work/.xdg/cache"
 # forgets to install fails here.
 "$test_dir/../install.sh" "$work/plugin" >/dev/null
 export FTLS_BINARY="$binary" FTLS_PLUGIN="$work/plugin" FTLS_WORK="$work/data"
-export FTLS_E2E="$test_dir/e2e.lua" FTLS_GENERATE="$test_dir/generate.lua"
+export FTLS_E2E="$test_dir/e2e.lua" FTLS_GENERATE="$test_dir/generate.lua" FTLS_REVIEW="$test_dir/review.lua"
 
 # The script bounds every wait itself; timeout is the last resort.
 timeout 120 nvim --headless -u NONE -i NONE -n -c 'lua dofile(os.getenv("FTLS_E2E"))'
 
-# Generation into the open buffer while the user types (generate.lua),
-# against internal/fakeprovider, an OpenAI-compatible endpoint on
-# 127.0.0.1 that answers each batch after 300 ms. It serves until its
+# The review (review.lua) and generation into the open buffer while the
+# user types (generate.lua), against internal/fakeprovider, an
+# OpenAI-compatible endpoint on 127.0.0.1 that answers each batch after
+# 300 ms (review requests as a judge). It serves until its
 # standard input closes: the fifo's writer is this shell.
 repo=$(cd "$test_dir/../../.." && pwd)
 (cd "$repo" && go build -o "$work/fakeprovider" ./internal/fakeprovider)
@@ -75,5 +76,6 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 export FTLS_PROVIDER=$(head -n 1 "$work/provider.url") FTLS_SHOP="$repo/generator/testdata/shop"
+timeout 120 nvim --headless -u NONE -i NONE -n -c 'lua dofile(os.getenv("FTLS_REVIEW"))'
 timeout 120 nvim --headless -u NONE -i NONE -n -c 'lua dofile(os.getenv("FTLS_GENERATE"))'
 exec 3>&-

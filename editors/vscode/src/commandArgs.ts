@@ -12,6 +12,7 @@ export const serverCommands = {
   generate: 'ftls.generate',
   splitValidation: 'ftls.splitValidation',
   writeInfo: 'ftls.writeInfo',
+  review: 'ftls.review',
 } as const;
 
 /** The document a command applies to. */
@@ -23,6 +24,17 @@ export interface DocumentRef {
 /** ftls.splitValidation and ftls.writeInfo refuse a stale version, so the edit they send applies cleanly. */
 export function versionedArgs(doc: DocumentRef): DocumentRef {
   return { uri: doc.uri, version: doc.version };
+}
+
+/** ftls.review: without lines (0-based), every row without a verdict. */
+export interface ReviewArgs extends DocumentRef {
+  lines?: number[];
+}
+
+export function reviewArgs(doc: DocumentRef, lines?: number[]): ReviewArgs {
+  const args: ReviewArgs = versionedArgs(doc);
+  if (lines && lines.length > 0) args.lines = lines;
+  return args;
 }
 
 export interface GenerateArgs extends DocumentRef {

@@ -4,7 +4,7 @@
 
 import * as vscode from 'vscode';
 import { documentSelector } from './client';
-import { generateArgs, parseCount, serverCommands, versionedArgs } from './commandArgs';
+import { generateArgs, parseCount, reviewArgs, serverCommands, versionedArgs } from './commandArgs';
 import type { ServerController } from './controller';
 import { apiKeySecret } from './settings';
 
@@ -35,6 +35,10 @@ export function registerCommands(
     const count = parseCount(input);
     if (count instanceof Error) return; // validateInput kept it from being accepted
     await controller.execute(serverCommands.generate, doc, (ref) => generateArgs(ref, count));
+  });
+  register('ftls.client.review', async () => {
+    const doc = activeDocument();
+    if (doc) await controller.execute(serverCommands.review, doc, (ref) => reviewArgs(ref));
   });
   register('ftls.client.splitValidation', async () => {
     const doc = activeDocument();

@@ -137,6 +137,11 @@ test('with the binary: settings and API key reach the server, commands their arg
     command: 'ftls.generate',
     arguments: [{ uri: uri.toString(), version: 3, count: 12 }],
   });
+  await state.commands.get('ftls.client.review')?.();
+  assert.deepEqual(await recorded('executeCommand', 3), {
+    command: 'ftls.review',
+    arguments: [{ uri: uri.toString(), version: 3 }],
+  });
 
   await deactivate();
   assert.equal(state.status.text, '$(circle-slash) ftls');

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { generateArgs, parseCount, versionedArgs } from '../src/commandArgs';
+import { generateArgs, parseCount, reviewArgs, versionedArgs } from '../src/commandArgs';
 
 const doc = { uri: 'file:///data/train.jsonl', version: 7 };
 
@@ -14,6 +14,12 @@ test('generate sends a count and category only when given', () => {
   assert.deepEqual(generateArgs(doc), doc);
   assert.deepEqual(generateArgs(doc, 25), { ...doc, count: 25 });
   assert.deepEqual(generateArgs(doc, 25, 'returns'), { ...doc, count: 25, category: 'returns' });
+});
+
+test('review sends lines only when given', () => {
+  assert.deepEqual(reviewArgs(doc), doc);
+  assert.deepEqual(reviewArgs(doc, []), doc);
+  assert.deepEqual(reviewArgs(doc, [0, 4]), { ...doc, lines: [0, 4] });
 });
 
 test('the typed count', () => {

@@ -1,6 +1,6 @@
 -- The :Ftls* commands: workspace/executeCommand requests for the current
 -- buffer, with the command ids and arguments of the server (lsp/split.go,
--- lsp/generate.go). The server answers at once and reports the outcome
+-- lsp/generate.go, lsp/review_run.go). The server answers at once and reports the outcome
 -- itself (a message, an edit to apply, a confirmation to give), so only a
 -- refused request is shown here.
 local M = {}
@@ -67,6 +67,25 @@ function M.generate(args)
   execute(bufnr, 'ftls.generate', argument)
 end
 
+--- :FtlsReview [line...]: asks the server to have the judge model review
+--- the rows of the current dataset without a verdict (or the rows on the
+--- given lines, 1-based); the server confirms with the estimated cost,
+--- reports progress and shows the verdicts as diagnostics (lsp/review_run.go).
+---@param args string[]
+function M.review(args)
+  local bufnr = vim.api.nvim_get_current_buf()
+  local argument = document(bufnr)
+  for _, arg in ipairs(args) do
+    if not arg:match('^%d+$') or tonumber(arg) < 1 then
+      vim.notify('ftls: usage: :FtlsReview [line...]', vim.log.levels.ERROR)
+      return
+    end
+    argument.lines = argument.lines or {}
+    table.insert(argument.lines, tonumber(arg) - 1)
+  end
+  execute(bufnr, 'ftls.review', argument)
+end
+
 --- :FtlsSplit: moves a validation set out of the current dataset.
 function M.split()
   local bufnr = vim.api.nvim_get_current_buf()
@@ -86,6 +105,9 @@ function M.create()
   vim.api.nvim_create_user_command('FtlsGenerate', function(cmd)
     M.generate(cmd.fargs)
   end, { nargs = '*', desc = 'ftls: generate examples for the plan ([count] [category])' })
+  vim.api.nvim_create_user_command('FtlsReview', function(cmd)
+    M.review(cmd.fargs)
+  end, { nargs = '*', desc = 'ftls: review the unreviewed rows (or the rows on [line...]) with the judge model' })
   vim.api.nvim_create_user_command('FtlsSplit', M.split, {
     nargs = 0,
     desc = 'ftls: split a validation set out of this dataset',

@@ -1,0 +1,184 @@
+-- The real-editor test of the review, run by test/run.sh after
+-- generate.lua, with FTLS_BINARY, FTLS_PLUGIN, FTLS_WORK and FTLS_PROVIDER
+-- (internal/fakeprovider, which answers review requests as a judge: an
+-- answer containing WRONG scores 1 on accuracy, with a rewrite).
+--
+-- :FtlsReview reviews the buffer's rows after a confirmation; the verdicts
+-- land in data.jsonl.ftls-review and come back as an R001 diagnostic on
+-- the wrong answer, whose quick fix is the reviewer's rewrite; hover shows
+-- the verdict; a second :FtlsReview has nothing left to send.
+local binary = assert(os.getenv('FTLS_BINARY'), 'FTLS_BINARY is not set')
+local plugin = assert(os.getenv('FTLS_PLUGIN'), 'FTLS_PLUGIN is not set')
+local work = assert(os.getenv('FTLS_WORK'), 'FTLS_WORK is not set')
+local provider = assert(os.getenv('FTLS_PROVIDER'), 'FTLS_PROVIDER is not set')
+local server_log = work .. '/ftls-review.log'
+
+local passed = 0
+local received = { messages = {}, progress = {}, notes = {} }
+
+local function out(msg)
+  io.stdout:write(msg .. '\n')
+end
+
+local function read(path)
+  local f = io.open(path)
+  if not f then
+    return nil
+  end
+  local text = f:read('*a')
+  f:close()
+  return text
+end
+
+local function fail(what, got)
+  io.stderr:write('FAIL: ' .. what .. '\n')
+  if got ~= nil then
+    io.stderr:write('got: ' .. vim.inspect(got) .. '\n')
+  end
+  io.stderr:write('received: ' .. vim.inspect(received) .. '\n')
+  io.stderr:write('server log:\n' .. (read(server_log) or '(none)') .. '\n')
+  out(('nvim review: %d passed, 1 failed'):format(passed))
+  vim.cmd('cquit 1')
+end
+
+local function expect(ok, what, got)
+  if not ok then
+    fail(what, got)
+  end
+  passed = passed + 1
+end
+
+local function wait(ms, cond, what, got)
+  if not vim.wait(ms, cond, 20) then
+    fail(('timed out after %d ms waiting for %s'):format(ms, what), got and got())
+  end
+end
+
+vim.defer_fn(function()
+  fail('global timeout (100 s)')
+end, 100000)
+
+vim.lsp.handlers['window/showMessageRequest'] = function(_, result)
+  table.insert(received.messages, result.message)
+  return { title = 'Review' }
+end
+vim.lsp.handlers['window/showMessage'] = function(_, result)
+  table.insert(received.messages, result.message)
+end
+local progress = vim.lsp.handlers['$/progress']
+vim.lsp.handlers['$/progress'] = function(err, result, ctx, config)
+  table.insert(received.progress, result.value)
+  if progress then
+    return progress(err, result, ctx, config)
+  end
+end
+vim.notify = function(msg, level)
+  table.insert(received.notes, { msg = msg, level = level })
+end
+
+local function r001(buf)
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    if d.code == 'R001' then
+      return d
+    end
+  end
+end
+
+local function last_message()
+  return received.messages[#received.messages] or ''
+end
+
+local function test()
+  local dir = work .. '/review'
+  vim.fn.mkdir(dir, 'p')
+  local data = dir .. '/data.jsonl'
+  local f = assert(io.open(data, 'w'))
+  f:write('{"messages": [{"role": "user", "content": "Boiling point of water?"}, {"role": "assistant", "content": "WRONG: 50 degrees."}]}\n')
+  f:write('{"messages": [{"role": "user", "content": "Capital of France?"}, {"role": "assistant", "content": "Paris."}]}\n')
+  f:close()
+
+  require('ftls').setup({
+    cmd = { binary, 'serve', '--log', server_log },
+    settings = { baseUrl = provider, apiKey = 'sk-test-nvim-review' },
+  })
+  vim.cmd('edit ' .. vim.fn.fnameescape(data))
+  local buf = vim.api.nvim_get_current_buf()
+  local clients = vim.lsp.get_clients or vim.lsp.get_active_clients
+  wait(15000, function()
+    local c = clients()[1]
+    return c ~= nil and vim.lsp.buf_is_attached(buf, c.id)
+  end, 'the server to attach')
+  vim.wait(1000) -- the first check
+  expect(r001(buf) == nil, 'no R001 before the review', vim.diagnostic.get(buf))
+
+  vim.cmd('FtlsReview')
+  wait(30000, function()
+    return r001(buf) ~= nil
+  end, 'the R001 finding of the review', function()
+    return vim.diagnostic.get(buf)
+  end)
+  local d = r001(buf)
+  expect(d.lnum == 0 and d.message:find('The answer is wrong.', 1, true), 'R001 on the wrong answer with the reason', d)
+  expect(received.messages[1] and received.messages[1]:match('^Review 2 rows of data.jsonl'), 'the confirmation names the rows', received.messages)
+  -- The finding may show before the run's last progress: the check that
+  -- picks up the new verdicts can come first.
+  local function ended()
+    for _, v in ipairs(received.progress) do
+      if v.kind == 'end' then
+        return v.message
+      end
+    end
+  end
+  wait(10000, ended, 'the end of the progress')
+  expect(ended():match('2 rows reviewed, 1 flagged') ~= nil, 'the progress ends with the counts', received.progress)
+  local side = read(data .. '.ftls-review')
+  expect(side and side:find('The answer is wrong.', 1, true) and not side:find('sk-test', 1, true), 'the verdicts are in the sidecar, without the key', side)
+
+  -- The quick fix is the reviewer's rewrite.
+  local params = vim.lsp.util.make_range_params()
+  params.range = { start = { line = 0, character = 0 }, ['end'] = { line = 0, character = 0 } }
+  params.context = { diagnostics = vim.lsp.diagnostic.get_line_diagnostics(buf, 0) }
+  local titles = {}
+  for _, res in pairs(vim.lsp.buf_request_sync(buf, 'textDocument/codeAction', params, 5000) or {}) do
+    for _, a in ipairs(res.result or {}) do
+      table.insert(titles, a.title)
+    end
+  end
+  local rewrite = false
+  for _, t in ipairs(titles) do
+    rewrite = rewrite or t:find("Replace the answer with the reviewer's rewrite", 1, true) ~= nil
+  end
+  expect(rewrite, 'the rewrite is a quick fix', titles)
+
+  -- Hover shows the verdict.
+  local hover = ''
+  local hp = { textDocument = { uri = vim.uri_from_bufnr(buf) }, position = { line = 0, character = 3 } }
+  for _, res in pairs(vim.lsp.buf_request_sync(buf, 'textDocument/hover', hp, 5000) or {}) do
+    if res.result and res.result.contents then
+      hover = hover .. (res.result.contents.value or '')
+    end
+  end
+  expect(hover:find('**Review**: accuracy 1/5', 1, true), 'hover shows the verdict', hover)
+
+  -- Everything is reviewed: a second request sends nothing.
+  local n = #received.messages
+  vim.cmd('FtlsReview')
+  wait(10000, function()
+    return #received.messages > n
+  end, 'the answer to a second :FtlsReview')
+  expect(last_message():match('nothing to review'), 'a second review has nothing to send', received.messages)
+
+  local v = vim.version()
+  out(('nvim %d.%d.%d review: R001 shown, rewrite offered, verdict on hover'):format(v.major, v.minor, v.patch))
+  out(('nvim review: %d passed, 0 failed'):format(passed))
+  vim.cmd('qall!')
+end
+
+vim.opt.runtimepath:prepend(plugin)
+vim.cmd('filetype on')
+vim.cmd('runtime plugin/ftls.lua')
+
+local ok, err = xpcall(test, debug.traceback)
+if not ok then
+  fail('error in the test: ' .. tostring(err))
+end
