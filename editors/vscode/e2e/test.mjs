@@ -307,7 +307,7 @@ async function stepQuickFix() {
 async function stepPalette() {
   const titles = await paletteEntries('ftls: ');
   log(`palette: ${titles.join(', ')}`);
-  for (const t of ['Generate examples', 'Split validation set', 'Write dataset_info.txt', 'Set API key', 'Restart language server', 'Show output']) {
+  for (const t of ['Generate examples', 'Review', 'Split validation set', 'Write dataset_info.txt', 'Set API key', 'Restart language server', 'Show output']) {
     check(titles.some((x) => x.endsWith(t)), `the palette offers "ftls: ${t}"`, titles);
   }
 }
