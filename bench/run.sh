@@ -160,6 +160,57 @@ for n in "${SIZES[@]}"; do
   server_lat "$label" generated "$OUT/data-$label.jsonl" "$RAW_EDITS" 5
 done
 
+# ---------------------------------------------------------------- other datasets
+# The default check (every rule) on two datasets of bench/mix, at the main
+# size: short Alpaca rows and less repetitive chat, both made of the words
+# of ../shared/datasets shuffled. Beside it, in the same run, the Python
+# checker and the bare parse (floor); best of $RUNS.
+declare -A MIX_SECS=() MIX_RSS=() MIX_PY=() MIX_FLOOR=() MIX_SIZE=() MIX_ROWS=()
+MIX_STYLES=()
+if [[ -d ../shared/datasets ]]; then
+  go build -o "$OUT/mix" ./bench/mix
+  MIX_STYLES=(alpaca prose)
+else
+  echo "bench/mix: no ../shared/datasets; the Alpaca and prose datasets are skipped"
+fi
+mix_set() { # STYLE: alpaca or prose (bench/mix -style chat)
+  local style=$1 file meta want mstyle=$1
+  [[ "$style" == prose ]] && mstyle=chat
+  file="$OUT/$style-$MAIN_LABEL.jsonl"
+  meta="$file.meta"
+  want="rows=$ROWS seed=$SEED mix=$(cat bench/mix/main.go | sha256sum | cut -c1-16)"
+  if ! { [[ -f "$file" && -f "$meta" ]] && [[ "$(head -n1 "$meta")" == "$want" ]]; }; then
+    echo "data: generating $file ($ROWS rows, bench/mix -style $mstyle)"
+    "$OUT/mix" -style "$mstyle" -rows "$ROWS" -seed "$SEED" -o "$file" 2>"$LOGS/mix-$style.log"
+    { echo "$want"; cat "$LOGS/mix-$style.log"; } >"$meta"
+  fi
+  (( $(filesize "$file") > BIG_LIMIT )) && GENERATED_BIG+=("$file" "$meta")
+  cat "$file" >/dev/null
+  CUR="$style-$MAIN_LABEL"
+  MIX_SIZE[$style]=$(filesize "$file")
+  MIX_ROWS[$style]=$ROWS
+  if (( HAVE_PY )); then
+    echo "measuring: python openai_check.py on $style"
+    measure python "$file" "$PY" bench/peers/openai_check.py "$file"
+    MIX_PY[$style]=$R_SECS
+  fi
+  echo "measuring: fastjson floor on $style"
+  measure floor "$file" "$OUT/floor" "$file"
+  MIX_FLOOR[$style]=$R_SECS
+  if (( HAVE_FTLS )); then
+    echo "measuring: ftls check (all rules) on $style"
+    measure ftls-all "$file" "$OUT/ftls" check "$file" --format json "${FTLS_EXTRA[@]}"
+    MIX_SECS[$style]=$R_SECS
+    MIX_RSS[$style]=$(awk -v k="$R_RSS" 'BEGIN { printf "%.1f", k * 1024 / 1e6 }')
+    (( R_RC == 0 )) || { FAILED=1; MIX_SECS[$style]="FAILED"; }
+  fi
+}
+for style in "${MIX_STYLES[@]}"; do
+  echo
+  echo "== dataset $style-$MAIN_LABEL"
+  mix_set "$style"
+done
+
 echo
 echo "measuring: dedup.Near alone (go test -bench BenchmarkNear: 100,000 signatures, 3 rounds)"
 NEAR_ALGO_S="-"
@@ -272,6 +323,25 @@ print_report() { # md: 1 for Markdown, 0 for the terminal
     done < <(target_rows)
     row "near-duplicates on 1M rows" "${NEAR_1M} s" "<= 30 s" "$(verdict "$NEAR_1M" "<=" 30)" "$NEAR_1M_NOTE"
   } | render "$md"
+
+  title "Default check (every rule) on every dataset"
+  {
+    row dataset rows MB "ftls-all s" "rows/s" "MB/s" "÷ python (≥ 5)" "÷ floor (≥ 0.25)" "peak RSS MB"
+    for n in "${SIZES[@]}"; do
+      label="$(label_of "$n")"
+      row "bench/gen $label" "$n" "$(calc '%.1f' "${RES_SIZE[$label]:--}" 1 'a / 1e6')" "${RES_SECS["$label/ftls-all"]:--}" \
+        "$(calc '%.0f' "$n" "${RES_SECS["$label/ftls-all"]:--}" 'a / b')" "${RES_MBPS["$label/ftls-all"]:--}" \
+        "$(div "${RES_SECS["$label/python"]:--}" "${RES_SECS["$label/ftls-all"]:--}")" \
+        "$(div "${RES_SECS["$label/floor"]:--}" "${RES_SECS["$label/ftls-all"]:--}")" "${RES_RSS["$label/ftls-all"]:--}"
+    done
+    for style in "${MIX_STYLES[@]}"; do
+      row "$style $MAIN_LABEL (bench/mix)" "${MIX_ROWS[$style]}" "$(calc '%.1f' "${MIX_SIZE[$style]:--}" 1 'a / 1e6')" "${MIX_SECS[$style]:--}" \
+        "$(calc '%.0f' "${MIX_ROWS[$style]}" "${MIX_SECS[$style]:--}" 'a / b')" "$(mbps "${MIX_SIZE[$style]:--}" "${MIX_SECS[$style]:--}")" \
+        "$(div "${MIX_PY[$style]:--}" "${MIX_SECS[$style]:--}")" "$(div "${MIX_FLOOR[$style]:--}" "${MIX_SECS[$style]:--}")" "${MIX_RSS[$style]:--}"
+    done
+  } | render "$md"
+  echo
+  echo "ftls-all: \`ftls check --format json\` with its defaults: every rule, near duplicates included. ÷ python: the Python checker's seconds ÷ ftls's (above 1: ftls is faster); ÷ floor: the bare parse's seconds ÷ ftls's, the share of the bare parse's speed ftls keeps. Targets (issue 21): ≥ 5× python and ≥ 0.25× floor on every dataset; ≥ 300,000 rows/s on the Alpaca rows; at 1M rows (\`--large\`) < 5 s and < 1 GB peak RSS. alpaca: short Alpaca rows (~450 bytes); prose: chat rows of less repetitive text (~2 KB); both \`go run ./bench/mix\`, the words of ../shared/datasets shuffled."
 
   title "Near-duplicate detection"
   {

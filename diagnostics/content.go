@@ -364,7 +364,7 @@ var (
 // mayHoldSecret looks for the prefixes of the credentials secretRes
 // matches, anchored on bytes that are rare in prose ('-', '_', 'K', 'z',
 // 'J'), so that a row without any is dismissed with a few vectorised scans.
-func mayHoldSecret(text []byte) bool {
+func mayHoldSecret(text []byte, decoded bool) bool {
 	before := func(b byte, ok func(pre []byte) bool) bool {
 		for off := 0; ; {
 			i := bytes.IndexByte(text[off:], b)
@@ -379,13 +379,22 @@ func mayHoldSecret(text []byte) bool {
 		}
 	}
 	return before('-', func(p []byte) bool {
-		return bytes.HasSuffix(p, []byte("sk")) || bytes.HasSuffix(p, []byte("----")) || len(p) >= 4 && bytes.HasSuffix(p[:len(p)-1], []byte("xox"))
+		// In decoded text, "sk-" only at the start of a word, as \b in
+		// the pattern asks: "task-" and "risk-" are frequent in prose. (In
+		// JSON, "\nsk-" has a letter before the "s".)
+		return bytes.HasSuffix(p, []byte("sk")) && (!decoded || len(p) == 2 || !isWordChar(p[len(p)-3])) || bytes.HasSuffix(p, []byte("----")) || len(p) >= 4 && bytes.HasSuffix(p[:len(p)-1], []byte("xox"))
 	}) || before('_', func(p []byte) bool {
 		return bytes.HasSuffix(p, []byte("gh")) || len(p) >= 3 && bytes.HasSuffix(p[:len(p)-1], []byte("gh")) ||
 			bytes.HasSuffix(p, []byte("github")) || bytes.HasSuffix(p, []byte("k_live"))
 	}) || bytes.Contains(text, []byte("AKIA")) || bytes.Contains(text, []byte("ASIA")) ||
 		before('z', func(p []byte) bool { return bytes.HasSuffix(p, []byte("AI")) }) ||
 		before('J', func(p []byte) bool { return bytes.HasSuffix(p, []byte("ey")) })
+}
+
+// isWordChar reports whether c is an ASCII word character, as \b in a
+// regular expression sees it.
+func isWordChar(c byte) bool {
+	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
 // nth returns the element that would be at index k of v sorted, without

@@ -93,8 +93,7 @@ func (c *RowContext) Info() RowInfo {
 			info.Review = c.ReviewSum()
 		}
 		if c.Format != dataset.Chat && c.Settings.Severity("C016") != Off {
-			_, err := dataset.ToChat(c.Root, c.Format)
-			info.Convertible = err == nil
+			info.Convertible = dataset.CanConvert(c.Root, c.Format) == nil
 		}
 	}
 	return info

@@ -16,10 +16,13 @@ func init() {
 }
 
 func checkSecrets(c *RowContext) {
-	if !mayHoldSecret(c.Row.Text) {
+	if !mayHoldSecret(c.Row.Text, false) {
 		return
 	}
 	for i, t := range c.Turns() {
+		if !mayHoldSecret(t.Text, true) {
+			continue
+		}
 		for _, s := range secretRes {
 			if m := s.re.Find(t.Text); m != nil {
 				c.reportTurn("Q007", i, "%s text contains what looks like %s (%s…)", t.Role, s.name, m[:min(len(m), 8)])

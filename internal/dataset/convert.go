@@ -33,11 +33,21 @@ type chatMessage struct{ role, content string }
 // conversion does not consume are kept, after "messages", with their source
 // text unchanged.
 func ToChat(row jsonpos.Value, f Format) ([]byte, error) {
-	var (
-		msgs     []chatMessage
-		consumed []string
-		err      error
-	)
+	msgs, consumed, err := toMessages(row, f)
+	if err != nil {
+		return nil, err
+	}
+	return encodeChat(row, msgs, consumed), nil
+}
+
+// CanConvert returns the error ToChat would return for row, without
+// encoding the converted row: the check runs on every row of a file.
+func CanConvert(row jsonpos.Value, f Format) error {
+	_, _, err := toMessages(row, f)
+	return err
+}
+
+func toMessages(row jsonpos.Value, f Format) (msgs []chatMessage, consumed []string, err error) {
 	switch f {
 	case ShareGPT:
 		msgs, consumed, err = fromShareGPT(row)
@@ -50,10 +60,7 @@ func ToChat(row jsonpos.Value, f Format) ([]byte, error) {
 	default:
 		err = fmt.Errorf("%s rows %w", f.Title(), ErrNotConvertible)
 	}
-	if err != nil {
-		return nil, err
-	}
-	return encodeChat(row, msgs, consumed), nil
+	return msgs, consumed, err
 }
 
 func encodeChat(row jsonpos.Value, msgs []chatMessage, consumed []string) []byte {

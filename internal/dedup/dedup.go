@@ -13,11 +13,7 @@
 // independent hash functions: the same accuracy for a fraction of the work.
 package dedup
 
-import (
-	"math/bits"
-	"unicode"
-	"unicode/utf8"
-)
+import "math/bits"
 
 // Bins is the number of MinHash values in a signature. With 128 bins the
 // similarity estimate has a standard error of about 0.03 around 0.85.
@@ -56,7 +52,7 @@ const (
 // Add feeds one piece of text (a message) into the sketch being built.
 // Words do not run across pieces.
 func (k *Sketcher) Add(text []byte) {
-	k.words = appendWords(k.words, text)
+	k.appendWords(text)
 	k.words = append(k.words, 0) // a break between messages
 }
 
@@ -113,23 +109,34 @@ func (k *Sketcher) Sum() (Signature, bool) {
 func (k *Sketcher) emit(h uint64) {
 	h = mix(h)
 	bin := h >> (64 - 7) // the top 7 bits choose one of 128 bins
-	if h < k.mins[bin] {
-		k.mins[bin] = h
-	}
+	// Without a branch: early in a row most values are new minimums, and a
+	// mispredicted branch cost more than the store.
+	k.mins[bin] = min(k.mins[bin], h)
 }
 
-// densify fills empty bins from the next filled bin to the right, salted
-// with the distance, so that two similar sets fill them the same way.
+// densify fills each empty bin from the next filled bin to its right,
+// salted with the distance, so that two similar sets fill them the same
+// way. Bins are filled from the left, so a bin with no filled bin to its
+// right takes bin 0's value, filled by then. next, computed from the
+// right, saves searching for the filled bin from each empty one.
 func densify(mins *[Bins]uint64) {
+	const empty = ^uint64(0)
+	var next [Bins]uint8 // the nearest filled bin to the right; 0 for none
+	n := uint8(0)
+	for i := Bins - 1; i >= 0; i-- {
+		next[i] = n
+		if mins[i] != empty {
+			n = uint8(i)
+		}
+	}
 	for i := range mins {
-		if mins[i] != ^uint64(0) {
+		if mins[i] != empty {
 			continue
 		}
-		for d := 1; d < Bins; d++ {
-			if v := mins[(i+d)%Bins]; v != ^uint64(0) {
-				mins[i] = mix(v + uint64(d)*prime3)
-				break
-			}
+		if j := int(next[i]); j > i {
+			mins[i] = mix(mins[j] + uint64(j-i)*prime3)
+		} else {
+			mins[i] = mix(mins[0] + uint64(Bins-i)*prime3)
 		}
 	}
 }
@@ -142,74 +149,4 @@ func mix(x uint64) uint64 {
 	x ^= x >> 27
 	x *= 0x94D049BB133111EB
 	return x ^ x>>31
-}
-
-// CountWords returns the number of words in text, as Sketcher counts them:
-// runs of letters and digits.
-func CountWords(text []byte) int {
-	n, in := 0, false
-	for i := 0; i < len(text); {
-		c := text[i]
-		var letter bool
-		if c < utf8.RuneSelf {
-			letter = wordByte[c] != 0
-			i++
-		} else {
-			r, size := utf8.DecodeRune(text[i:])
-			letter = unicode.IsLetter(r) || unicode.IsDigit(r)
-			i += size
-		}
-		if letter && !in {
-			n++
-		}
-		in = letter
-	}
-	return n
-}
-
-// wordByte maps an ASCII byte to its lower-case form when it belongs to a
-// word, and to 0 when it separates words.
-var wordByte = func() (t [utf8.RuneSelf]byte) {
-	for c := byte('0'); c <= '9'; c++ {
-		t[c] = c
-	}
-	for c := byte('a'); c <= 'z'; c++ {
-		t[c], t[c-'a'+'A'] = c, c
-	}
-	return t
-}()
-
-// appendWords appends the hashes of text's words: runs of letters and
-// digits, case-folded. Everything else separates words.
-func appendWords(dst []uint64, text []byte) []uint64 {
-	const offset, prime = 14695981039346656037, 1099511628211 // FNV-1a
-	h := uint64(offset)
-	inWord := false
-	for i := 0; i < len(text); {
-		c := text[i]
-		if c < utf8.RuneSelf {
-			i++
-			if w := wordByte[c]; w != 0 {
-				h = (h ^ uint64(w)) * prime
-				inWord = true
-				continue
-			}
-		} else {
-			r, size := utf8.DecodeRune(text[i:])
-			i += size
-			if unicode.IsLetter(r) || unicode.IsDigit(r) {
-				h = (h ^ uint64(unicode.ToLower(r))) * prime
-				inWord = true
-				continue
-			}
-		}
-		if inWord {
-			dst = append(dst, h|1) // never 0, which marks a break
-			h, inWord = offset, false
-		}
-	}
-	if inWord {
-		dst = append(dst, h|1)
-	}
-	return dst
 }

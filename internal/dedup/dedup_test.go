@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -368,7 +370,12 @@ func TestAppendWordsMatchesPlainWords(t *testing.T) {
 		for range rng.IntN(30) {
 			b = append(b, pieces[rng.IntN(len(pieces))]...)
 		}
-		got, want := appendWords(nil, b), plainWords(b)
+		var k Sketcher
+		k.appendWords(b)
+		got, want := k.words, plainWords(b)
+		if !slices.Equal(got, plainHashes(b)) {
+			t.Fatalf("appendWords(%q) = %x, want %x", b, got, plainHashes(b))
+		}
 		if len(got) != len(want) {
 			t.Fatalf("appendWords(%q): %d words, want %d (%q)", b, len(got), len(want), want)
 		}
@@ -384,6 +391,110 @@ func TestAppendWordsMatchesPlainWords(t *testing.T) {
 				t.Fatalf("words %q and %q share a hash", old, w)
 			}
 			hashOf[w], wordOf[h] = h, w
+		}
+	}
+}
+
+// plainHashes is appendWords written plainly: plainWords, each hashed
+// with FNV-1a over its runes.
+func plainHashes(text []byte) []uint64 {
+	var out []uint64
+	for _, w := range plainWords(text) {
+		h := uint64(14695981039346656037)
+		for _, r := range w {
+			h = (h ^ uint64(r)) * 1099511628211
+		}
+		out = append(out, h|1)
+	}
+	return out
+}
+
+// plainDensify is densify written plainly: each empty bin, from the left,
+// searches for the next filled one to its right, round the end.
+func plainDensify(mins *[Bins]uint64) {
+	for i := range mins {
+		if mins[i] != ^uint64(0) {
+			continue
+		}
+		for d := 1; d < Bins; d++ {
+			if v := mins[(i+d)%Bins]; v != ^uint64(0) {
+				mins[i] = mix(v + uint64(d)*prime3)
+				break
+			}
+		}
+	}
+}
+
+func TestDensifyMatchesPlain(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	for n := range 5000 {
+		var a [Bins]uint64
+		fill := []int{1, 2, 10, 50, 100}[n%5] // percent of the bins filled
+		for i := range a {
+			a[i] = ^uint64(0)
+			if rng.IntN(100) < fill {
+				a[i] = rng.Uint64() >> 1
+			}
+		}
+		a[rng.IntN(Bins)] = rng.Uint64() >> 1 // at least one
+		b := a
+		densify(&a)
+		plainDensify(&b)
+		if a != b {
+			t.Fatalf("densify differs from the plain version (%d %% filled)", fill)
+		}
+	}
+}
+
+// TestAppendWordsOnRealText compares the fast word splitter with the
+// plain one on every line of the public datasets, at every alignment of a
+// few of them (the fast path reads eight bytes at a time).
+func TestAppendWordsOnRealText(t *testing.T) {
+	dir := filepath.Join("..", "..", "..", "shared", "datasets")
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json*"))
+	if len(files) == 0 {
+		t.Skipf("no datasets in %s", dir)
+	}
+	var k Sketcher
+	lines := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n, line := range bytes.Split(data, []byte("\n")) {
+			for shift := range 8 {
+				if shift > 0 && n%50 != 0 {
+					break
+				}
+				text := line[min(shift, len(line)):]
+				k.Reset()
+				k.appendWords(text)
+				if want := plainHashes(text); !slices.Equal(k.words, want) {
+					t.Fatalf("%s:%d (from byte %d): %d words, want %d", filepath.Base(f), n+1, shift, len(k.words), len(want))
+				}
+			}
+			lines++
+		}
+	}
+	t.Logf("%d lines", lines)
+}
+
+// TestAppendWordsRandomBytes feeds arbitrary bytes, invalid UTF-8 among
+// them, to both splitters.
+func TestAppendWordsRandomBytes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 5))
+	alphabet := []byte("aZ9 .-_\n\x00\x7f\x80\xc3\xa9\xe2\x80\x94\xff")
+	var k Sketcher
+	for range 50000 {
+		b := make([]byte, rng.IntN(70))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		k.Reset()
+		k.appendWords(b)
+		if want := plainHashes(b); !slices.Equal(k.words, want) {
+			t.Fatalf("appendWords(%q) = %x, want %x", b, k.words, want)
 		}
 	}
 }
