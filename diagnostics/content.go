@@ -270,19 +270,22 @@ func findPlaceholder(text []byte, lorem bool, accept func(at int, m []byte) bool
 			}
 		}
 	}
-	// The searches start from rare bytes: 'p' of "ipsum", 'D' of "TODO"
-	// and "TBD", 'X' of "FIXME".
-	for off := 0; lorem; off++ {
-		j := bytes.IndexByte(text[off:], 'p')
+	// bytes.Index runs a vectorised search once the first byte alone gives
+	// too many false starts; "orem ipsum" is found whatever the case of
+	// its "L".
+	for off := 0; lorem; {
+		j := bytes.Index(text[off:], []byte("orem ipsum"))
 		if j < 0 {
 			break
 		}
-		off += j
-		if i := off - 7; i >= 0 && (text[i] == 'l' || text[i] == 'L') && bytes.HasPrefix(text[i+1:], []byte("orem ipsum")) && accept(i, text[i:i+11]) {
+		off += j + 1
+		if i := off - 2; i >= 0 && (text[i] == 'l' || text[i] == 'L') && accept(i, text[i:i+11]) {
 			return text[i : i+11], i
 		}
 	}
-	if hasAnchored(text, 'D', "TODO", 2) || hasAnchored(text, 'D', "TBD", 2) || hasAnchored(text, 'X', "FIXME", 2) {
+	// From rare bytes: 'D' of "TODO" and "TBD" (one search for both), 'X'
+	// of "FIXME".
+	if hasAnchored(text, 'D', "TODO", "TBD", 2) || hasAnchored(text, 'X', "FIXME", "", 2) {
 		for _, loc := range todoWord.FindAllIndex(text, -1) {
 			if accept(loc[0], text[loc[0]:loc[1]]) {
 				return text[loc[0]:loc[1]], loc[0]
@@ -309,16 +312,20 @@ func indexOpenBrace(text []byte) int {
 	return limit
 }
 
-// hasAnchored reports whether text contains word, whose byte at k is
-// anchor, searched from the anchor: rare bytes give fewer false starts.
-func hasAnchored(text []byte, anchor byte, word string, k int) bool {
+// hasAnchored reports whether text contains word or word2 (unless it is
+// ""), whose bytes at k are anchor, searched from the anchor: rare bytes
+// give fewer false starts.
+func hasAnchored(text []byte, anchor byte, word, word2 string, k int) bool {
+	at := func(i int, w string) bool {
+		return w != "" && i >= 0 && i+len(w) <= len(text) && string(text[i:i+len(w)]) == w
+	}
 	for off := 0; ; off++ {
 		j := bytes.IndexByte(text[off:], anchor)
 		if j < 0 {
 			return false
 		}
 		off += j
-		if i := off - k; i >= 0 && i+len(word) <= len(text) && string(text[i:i+len(word)]) == word {
+		if at(off-k, word) || at(off-k, word2) {
 			return true
 		}
 	}
@@ -364,6 +371,11 @@ var (
 // mayHoldSecret looks for the prefixes of the credentials secretRes
 // matches, anchored on bytes that are rare in prose ('-', '_', 'K', 'z',
 // 'J'), so that a row without any is dismissed with a few vectorised scans.
+//
+// In decoded text (a turn's, not the row's JSON) a prefix counts only at
+// the start of a word, where \b in the patterns wants it: "task-" and
+// "weight_" are frequent in prose, and the patterns cost far more than
+// this. (In JSON, "\nsk-" has a letter before the "s".)
 func mayHoldSecret(text []byte, decoded bool) bool {
 	before := func(b byte, ok func(pre []byte) bool) bool {
 		for off := 0; ; {
@@ -378,17 +390,25 @@ func mayHoldSecret(text []byte, decoded bool) bool {
 			off++
 		}
 	}
+	// A key's armour, "-----BEGIN": in decoded text, not a Markdown rule
+	// ("-----").
+	armour := func(p []byte) bool {
+		return bytes.HasSuffix(p, []byte("----")) && (!decoded || bytes.HasPrefix(text[len(p)+1:], []byte("BEGIN")))
+	}
+	// starts reports whether a word starts n bytes before the end of p
+	// (always, in raw JSON).
+	starts := func(p []byte, n int) bool {
+		return !decoded || len(p) == n || len(p) > n && !isWordChar(p[len(p)-n-1])
+	}
 	return before('-', func(p []byte) bool {
-		// In decoded text, "sk-" only at the start of a word, as \b in
-		// the pattern asks: "task-" and "risk-" are frequent in prose. (In
-		// JSON, "\nsk-" has a letter before the "s".)
-		return bytes.HasSuffix(p, []byte("sk")) && (!decoded || len(p) == 2 || !isWordChar(p[len(p)-3])) || bytes.HasSuffix(p, []byte("----")) || len(p) >= 4 && bytes.HasSuffix(p[:len(p)-1], []byte("xox"))
+		return bytes.HasSuffix(p, []byte("sk")) && starts(p, 2) || armour(p) ||
+			len(p) >= 4 && bytes.HasSuffix(p[:len(p)-1], []byte("xox")) && starts(p, 4)
 	}) || before('_', func(p []byte) bool {
-		return bytes.HasSuffix(p, []byte("gh")) || len(p) >= 3 && bytes.HasSuffix(p[:len(p)-1], []byte("gh")) ||
-			bytes.HasSuffix(p, []byte("github")) || bytes.HasSuffix(p, []byte("k_live"))
+		return bytes.HasSuffix(p, []byte("gh")) && starts(p, 2) || len(p) >= 3 && bytes.HasSuffix(p[:len(p)-1], []byte("gh")) && starts(p, 3) ||
+			bytes.HasSuffix(p, []byte("github")) && starts(p, 6) || bytes.HasSuffix(p, []byte("k_live")) && starts(p, 7)
 	}) || bytes.Contains(text, []byte("AKIA")) || bytes.Contains(text, []byte("ASIA")) ||
-		before('z', func(p []byte) bool { return bytes.HasSuffix(p, []byte("AI")) }) ||
-		before('J', func(p []byte) bool { return bytes.HasSuffix(p, []byte("ey")) })
+		before('z', func(p []byte) bool { return bytes.HasSuffix(p, []byte("AI")) && starts(p, 2) }) ||
+		before('J', func(p []byte) bool { return bytes.HasSuffix(p, []byte("ey")) && starts(p, 2) })
 }
 
 // isWordChar reports whether c is an ASCII word character, as \b in a
