@@ -11,6 +11,12 @@
 #   - bench/serverlat on it: open to first and full diagnostics, edit p50
 #     and p99, hover p99, peak memory (EDITS edits, default 50; 30 hovers).
 # Prints the best of the rounds for each figure, old beside new.
+#
+# FILES="a.jsonl b.jsonl" measures `ftls check` on those files instead
+# (no server), each round running the Python checker
+# (peers/openai_check.py) and the bare parse (peers/floor) on the same file
+# too, so that both builds can be given as ratios to references measured
+# in the same run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OLD=${1:?usage: bench/compare.sh OLD [NEW]}
@@ -27,6 +33,34 @@ build() { # build REV DIR
 }
 build "$OLD" "$out/old"
 if [ -n "$NEW" ]; then build "$NEW" "$out/new"; else mkdir -p "$out/new" && go build -o "$out/new/ftls" ./cmd/ftls; fi
+if [ -n "${FILES:-}" ]; then
+	go build -o "$out/floor" ./bench/peers/floor
+	py=$(command -v python3)
+	run() { # run NAME FILE CMD...: appends "wall cpu rssKB" to $out/NAME.times
+		local name=$1 file=$2
+		shift 2
+		/usr/bin/time -f "%e %U %S %M" -o "$out/t" "$@" "$file" >/dev/null 2>&1 || true
+		tail -n 1 "$out/t" | awk '{print $1, $2 + $3, $4}' >>"$out/$name.times"
+	}
+	printf '%-26s %7s %7s %8s %8s %7s %7s %7s %7s %9s %9s\n' file "old s" "new s" "old cpu" "new cpu" python floor "py÷old" "py÷new" "fl÷old" "fl÷new"
+	for f in $FILES; do
+		k=$(basename "$f" .jsonl)
+		rm -f "$out/$k".*.times
+		cat "$f" >/dev/null
+		for r in $(seq "$ROUNDS"); do
+			run "$k.old" "$f" "$out/old/ftls" check --format json
+			run "$k.new" "$f" "$out/new/ftls" check --format json
+			run "$k.python" "$f" "$py" bench/peers/openai_check.py
+			run "$k.floor" "$f" "$out/floor"
+		done
+		b() { sort -g -k"$2" "$out/$k.$1.times" | head -1 | awk -v c="$2" '{print $c}'; }
+		ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+		printf '%-26s %7s %7s %8s %8s %7s %7s %7s %7s %9s %9s\n' "$k" "$(b old 1)" "$(b new 1)" "$(b old 2)" "$(b new 2)" "$(b python 1)" "$(b floor 1)" \
+			"$(ratio "$(b python 1)" "$(b old 1)")" "$(ratio "$(b python 1)" "$(b new 1)")" \
+			"$(ratio "$(b floor 1)" "$(b old 1)")" "$(ratio "$(b floor 1)" "$(b new 1)")"
+	done
+	exit 0
+fi
 go build -o "$out/serverlat" ./bench/serverlat
 data=bench/out/data-$ROWS.jsonl
 [ -s "$data" ] || go run ./bench/gen -rows "$ROWS" -seed 1 -o "$data" 2>/dev/null
