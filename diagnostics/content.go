@@ -253,7 +253,10 @@ func findPlaceholder(text []byte, lorem bool, accept func(at int, m []byte) bool
 		}
 		i += j
 		rest := text[i:min(len(text), i+64)]
-		for _, re := range placeholderRes {
+		for k, re := range placeholderRes {
+			if !placeholderMayStart(rest, k) {
+				continue
+			}
 			if m := re.Find(rest); m != nil && accept(i, m) {
 				return m, i
 			}
@@ -293,6 +296,28 @@ func findPlaceholder(text []byte, lorem bool, accept func(at int, m []byte) bool
 		}
 	}
 	return nil, -1
+}
+
+// placeholderMayStart reports whether rest, which starts with a bracket,
+// may start a match of placeholderRes[k], from its first two bytes: most
+// brackets start none, and running the patterns cost more than the rest
+// of Q004. "{{", "[" before the first letter of insert, your, enter, add
+// or placeholder, "<" before that of insert, your or placeholder, in
+// either case (none of these letters has a non-ASCII case fold).
+func placeholderMayStart(rest []byte, k int) bool {
+	if len(rest) < 2 {
+		return false
+	}
+	c := rest[1] | 0x20
+	switch k {
+	case 0:
+		return rest[0] == '{' && rest[1] == '{'
+	case 1:
+		return rest[0] == '[' && (c == 'i' || c == 'y' || c == 'e' || c == 'a' || c == 'p')
+	case 2:
+		return rest[0] == '<' && (c == 'i' || c == 'y' || c == 'p')
+	}
+	return true
 }
 
 // indexOpenBrace returns the index of the first '{', '[' or '<' in text,

@@ -175,3 +175,28 @@ func TestMayHoldSecretIsNecessary(t *testing.T) {
 		t.Fatalf("only %d texts with a key: the test tests little", matched)
 	}
 }
+
+// TestPlaceholderMayStart checks the two-byte filter against the patterns
+// it spares: every text a pattern matches must pass it.
+func TestPlaceholderMayStart(t *testing.T) {
+	pieces := []string{"{", "{{", "[", "<", "insert", "INSERT", "Your", "enter", "add", "Placeholder", "name", " ", "}", "}}", "]", ">", "_x", "\n", "é"}
+	rng := rand.New(rand.NewPCG(6, 1))
+	matched := 0
+	for range 100000 {
+		var b []byte
+		for range 1 + rng.IntN(6) {
+			b = append(b, pieces[rng.IntN(len(pieces))]...)
+		}
+		for k, re := range placeholderRes {
+			if re.Match(b) {
+				matched++
+				if !placeholderMayStart(b, k) {
+					t.Fatalf("pattern %d matches %q, which the filter dismisses", k, b)
+				}
+			}
+		}
+	}
+	if matched < 100 {
+		t.Fatalf("only %d matches: the test tests little", matched)
+	}
+}
