@@ -26,13 +26,9 @@ EDITS=${EDITS:-50}
 ROWS=${ROWS:-100000}
 out=bench/out/compare
 mkdir -p "$out"
-build() { # build REV DIR
-	rm -rf "$2" && mkdir -p "$2"
-	git archive "$1" | tar -x -C "$2"
-	(cd "$2" && go build -o ftls ./cmd/ftls)
-}
-build "$OLD" "$out/old"
-if [ -n "$NEW" ]; then build "$NEW" "$out/new"; else mkdir -p "$out/new" && go build -o "$out/new/ftls" ./cmd/ftls; fi
+# shellcheck source=bench/builds.sh
+source bench/builds.sh
+build_both "$OLD" "$NEW" "$out"
 if [ -n "${FILES:-}" ]; then
 	go build -o "$out/floor" ./bench/peers/floor
 	py=$(command -v python3)

@@ -19,13 +19,9 @@ OLD=${1:?usage: bench/same.sh OLD [NEW]}
 NEW=${2:-}
 out=bench/out/same
 mkdir -p "$out"
-build() { # build REV DIR
-	rm -rf "$2" && mkdir -p "$2"
-	git archive "$1" | tar -x -C "$2"
-	(cd "$2" && go build -o ftls ./cmd/ftls)
-}
-build "$OLD" "$out/old"
-if [ -n "$NEW" ]; then build "$NEW" "$out/new"; else go build -o "$out/new/ftls" ./cmd/ftls; fi
+# shellcheck source=bench/builds.sh
+source bench/builds.sh
+build_both "$OLD" "$NEW" "$out"
 
 if [ -n "${FILES:-}" ]; then
 	read -r -a files <<<"$FILES"

@@ -3,6 +3,7 @@ package diagnostics
 import (
 	"bytes"
 	"math/rand/v2"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -148,55 +149,54 @@ func TestHeuristicsNeverPanic(t *testing.T) {
 	}
 }
 
-// TestMayHoldSecretIsNecessary checks the fast filter against the patterns
-// it stands before: on random text built around key-like pieces, every
-// text one of secretRes matches must pass the filter, raw and decoded.
-func TestMayHoldSecretIsNecessary(t *testing.T) {
-	pieces := []string{"sk-", "sk-ant-", "sk-proj-", "task-", "xoxb-", "ghp_", "gho_", "github_pat_", "weight_", "sk_live_", "rk_live_",
-		"AKIA", "ASIA", "AIza", "eyJ", ".eyJ", "-----BEGIN PRIVATE KEY-----", "-----BEGIN RSA PRIVATE KEY-----",
-		"abcdefghij", "ABCDEFGHIJ0123456789", "_-", " ", "\n", "é", "x", "Z9"}
-	rng := rand.New(rand.NewPCG(4, 2))
-	matched := 0
-	for range 40000 {
-		var b []byte
-		for range 1 + rng.IntN(12) {
-			b = append(b, pieces[rng.IntN(len(pieces))]...)
-		}
-		for _, s := range secretRes {
-			if s.re.Match(b) {
-				matched++
-				if !mayHoldSecret(b, true) || !mayHoldSecret(b, false) {
-					t.Fatalf("%s matches %q, which the filter dismisses", s.name, b)
+// TestFiltersAreNecessary holds the fast filters that spare the regular
+// expressions to what they stand for: on random text built from pieces
+// that start, nearly start or resemble matches, every text a pattern
+// matches must pass its filter.
+func TestFiltersAreNecessary(t *testing.T) {
+	type pattern struct {
+		re   *regexp.Regexp
+		pass func([]byte) bool
+	}
+	var secrets, placeholders []pattern
+	for _, s := range secretRes {
+		secrets = append(secrets, pattern{s.re, func(b []byte) bool { return mayHoldSecret(b, true) && mayHoldSecret(b, false) }})
+	}
+	for k, re := range placeholderRes {
+		placeholders = append(placeholders, pattern{re, func(b []byte) bool { return placeholderMayStart(b, k) }})
+	}
+	for _, tc := range []struct {
+		name     string
+		pieces   []string
+		maxParts int
+		patterns []pattern
+	}{
+		{"Q007 mayHoldSecret", []string{"sk-", "sk-ant-", "sk-proj-", "task-", "xoxb-", "ghp_", "gho_", "github_pat_", "weight_", "sk_live_", "rk_live_",
+			"AKIA", "ASIA", "AIza", "eyJ", ".eyJ", "-----BEGIN PRIVATE KEY-----", "-----BEGIN RSA PRIVATE KEY-----",
+			"abcdefghij", "ABCDEFGHIJ0123456789", "_-", " ", "\n", "é", "x", "Z9"}, 12, secrets},
+		{"Q004 placeholderMayStart", []string{"{", "{{", "[", "<", "insert", "INSERT", "Your", "enter", "add", "Placeholder", "name",
+			" ", "}", "}}", "]", ">", "_x", "\n", "é"}, 6, placeholders},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(4, 2))
+			matched := 0
+			for range 40000 {
+				var b []byte
+				for range 1 + rng.IntN(tc.maxParts) {
+					b = append(b, tc.pieces[rng.IntN(len(tc.pieces))]...)
+				}
+				for k, p := range tc.patterns {
+					if p.re.Match(b) {
+						matched++
+						if !p.pass(b) {
+							t.Fatalf("pattern %d matches %q, which the filter dismisses", k, b)
+						}
+					}
 				}
 			}
-		}
-	}
-	if matched < 100 {
-		t.Fatalf("only %d texts with a key: the test tests little", matched)
-	}
-}
-
-// TestPlaceholderMayStart checks the two-byte filter against the patterns
-// it spares: every text a pattern matches must pass it.
-func TestPlaceholderMayStart(t *testing.T) {
-	pieces := []string{"{", "{{", "[", "<", "insert", "INSERT", "Your", "enter", "add", "Placeholder", "name", " ", "}", "}}", "]", ">", "_x", "\n", "é"}
-	rng := rand.New(rand.NewPCG(6, 1))
-	matched := 0
-	for range 100000 {
-		var b []byte
-		for range 1 + rng.IntN(6) {
-			b = append(b, pieces[rng.IntN(len(pieces))]...)
-		}
-		for k, re := range placeholderRes {
-			if re.Match(b) {
-				matched++
-				if !placeholderMayStart(b, k) {
-					t.Fatalf("pattern %d matches %q, which the filter dismisses", k, b)
-				}
+			if matched < 100 {
+				t.Fatalf("only %d matches: the test tests little", matched)
 			}
-		}
-	}
-	if matched < 100 {
-		t.Fatalf("only %d matches: the test tests little", matched)
+		})
 	}
 }
