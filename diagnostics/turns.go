@@ -52,12 +52,21 @@ func (c *RowContext) Turns() []Turn {
 			add(role, m.Content)
 		}
 	case dataset.Alpaca:
-		prompt := c.Root.Get("instruction").Str()
-		if in := c.Root.Get("input").Str(); strings.TrimSpace(in) != "" {
-			prompt += "\n\n" + in
+		// The instruction, and the input after a blank line if it has
+		// any: built in one allocation, or none when the instruction has
+		// no escapes and stands alone.
+		instr, in := c.Root.Get("instruction"), c.Root.Get("input").StrBytes()
+		prompt := []byte{}
+		if len(bytes.TrimSpace(in)) == 0 {
+			if b := instr.StrBytes(); b != nil {
+				prompt = b
+			}
+		} else {
+			prompt = instr.AppendStr(make([]byte, 0, len(instr.Raw())+2+len(in)))
+			prompt = append(append(prompt, "\n\n"...), in...)
 		}
 		add("system", c.Root.Get("system"))
-		turns = append(turns, Turn{"user", []byte(prompt)})
+		turns = append(turns, Turn{"user", prompt})
 		add("assistant", c.Root.Get("output"))
 	case dataset.PromptCompletion:
 		add("user", c.Root.Get("prompt"))
@@ -191,7 +200,10 @@ func roleHash(role string) uint64 {
 // CategoryField path, or "" when it has none.
 func (c *RowContext) Category() string {
 	v := c.Root
-	for _, key := range strings.Split(c.Settings.CategoryField, ".") {
+	// The keys one by one: splitting the path allocated on every row.
+	for path, more := c.Settings.CategoryField, true; more; {
+		var key string
+		key, path, more = strings.Cut(path, ".")
 		if key == "" {
 			return ""
 		}

@@ -43,6 +43,9 @@ func ToChat(row jsonpos.Value, f Format) ([]byte, error) {
 // CanConvert returns the error ToChat would return for row, without
 // encoding the converted row: the check runs on every row of a file.
 func CanConvert(row jsonpos.Value, f Format) error {
+	if f == Alpaca {
+		return alpacaConvertible(row)
+	}
 	_, _, err := toMessages(row, f)
 	return err
 }
@@ -117,14 +120,35 @@ func fromShareGPT(row jsonpos.Value) ([]chatMessage, []string, error) {
 	return msgs, consumed, nil
 }
 
-func fromAlpaca(row jsonpos.Value) ([]chatMessage, []string, error) {
+// alpacaConvertible returns why an Alpaca row cannot be converted, or
+// nil: the checks of fromAlpaca, which C016 runs on every row, without
+// building anything.
+func alpacaConvertible(row jsonpos.Value) error {
 	instr, input, output := row.Get("instruction"), row.Get("input"), row.Get("output")
 	if instr.Kind() != jsonpos.String || output.Kind() != jsonpos.String {
-		return nil, nil, fmt.Errorf("instruction and output must be strings, so the row %w", ErrNotConvertible)
+		return fmt.Errorf("instruction and output must be strings, so the row %w", ErrNotConvertible)
 	}
 	if input.Exists() && input.Kind() != jsonpos.String {
-		return nil, nil, fmt.Errorf("input is not a string, so the row %w", ErrNotConvertible)
+		return fmt.Errorf("input is not a string, so the row %w", ErrNotConvertible)
 	}
+	if hist := row.Get("history"); hist.Exists() {
+		if hist.Kind() != jsonpos.Array {
+			return fmt.Errorf("history is not a list, so the row %w", ErrNotConvertible)
+		}
+		for i, pair := range hist.Elems() {
+			if pair.Len() != 2 || pair.Index(0).Kind() != jsonpos.String || pair.Index(1).Kind() != jsonpos.String {
+				return fmt.Errorf("history[%d] is not a [prompt, response] pair, so the row %w", i, ErrNotConvertible)
+			}
+		}
+	}
+	return nil
+}
+
+func fromAlpaca(row jsonpos.Value) ([]chatMessage, []string, error) {
+	if err := alpacaConvertible(row); err != nil {
+		return nil, nil, err
+	}
+	instr, input, output := row.Get("instruction"), row.Get("input"), row.Get("output")
 	var msgs []chatMessage
 	consumed := []string{"instruction", "input", "output"}
 	if sys := row.Get("system"); sys.Kind() == jsonpos.String {
@@ -132,15 +156,8 @@ func fromAlpaca(row jsonpos.Value) ([]chatMessage, []string, error) {
 		consumed = append(consumed, "system")
 	}
 	if hist := row.Get("history"); hist.Exists() {
-		if hist.Kind() != jsonpos.Array {
-			return nil, nil, fmt.Errorf("history is not a list, so the row %w", ErrNotConvertible)
-		}
-		for i, pair := range hist.Elems() {
-			q, a := pair.Index(0), pair.Index(1)
-			if pair.Len() != 2 || q.Kind() != jsonpos.String || a.Kind() != jsonpos.String {
-				return nil, nil, fmt.Errorf("history[%d] is not a [prompt, response] pair, so the row %w", i, ErrNotConvertible)
-			}
-			msgs = append(msgs, chatMessage{"user", q.Str()}, chatMessage{"assistant", a.Str()})
+		for _, pair := range hist.Elems() {
+			msgs = append(msgs, chatMessage{"user", pair.Index(0).Str()}, chatMessage{"assistant", pair.Index(1).Str()})
 		}
 		consumed = append(consumed, "history")
 	}
