@@ -200,3 +200,17 @@ func TestFiltersAreNecessary(t *testing.T) {
 		})
 	}
 }
+
+// TestFindLoopStaysInText: a text whose end recurs once (`"description":`
+// here, from bench/mix's prose data), cut to its length with no spare
+// capacity (as a text without escapes is: it aliases the row), once made
+// findLoop slice past its end looking for a word start in the unit.
+func TestFindLoopStaysInText(t *testing.T) {
+	text := []byte("navigate essence, practical from Episode world and Date capabilities, in the for for apart. transactions. " +
+		"This clarity bowl? As Can it's When or won of multimedia that Series, Hurts a with help would Apps help \"description\": " +
+		"emotion waste 10:00 Hesitantly, of set_home_location find A: Additionally, cheese. to 5.5}} with dark. function its " +
+		"Question: can threat amount a = exploring in Super Write \"description\":")
+	if unit, n := findLoop(slices.Clip(text)); n != 0 {
+		t.Fatalf("findLoop found %q %d times", unit, n)
+	}
+}

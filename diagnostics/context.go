@@ -36,6 +36,7 @@ type RowContext struct {
 	diags   []Diagnostic
 	turns   []Turn
 	turnBuf []Turn // turns' memory, kept by Reset
+	textBuf []byte // the decoded texts of turns with escapes, kept by Reset
 	// spans, computed once for the content rules (see spans).
 	spanList, spanBuf []span
 	spansDone         bool
@@ -78,8 +79,8 @@ func NewRowContext(row *dataset.Row, p *jsonpos.Parser, s *Settings) *RowContext
 // the diagnostics of Run, is no longer valid. It saves two allocations a
 // row to callers that check rows one after another.
 func (c *RowContext) Reset(row *dataset.Row, p *jsonpos.Parser, s *Settings) {
-	msgs, turns, spans, fold := c.Messages[:0], c.turnBuf[:0], c.spanBuf[:0], c.foldBuf[:0]
-	*c = RowContext{Row: row, Settings: s, InvalidUTF8: -1, turnBuf: turns, spanBuf: spans, foldBuf: fold}
+	msgs, turns, spans, fold, texts := c.Messages[:0], c.turnBuf[:0], c.spanBuf[:0], c.foldBuf[:0], c.textBuf[:0]
+	*c = RowContext{Row: row, Settings: s, InvalidUTF8: -1, turnBuf: turns, spanBuf: spans, foldBuf: fold, textBuf: texts}
 	if row.Blank() {
 		c.Blank = true
 		return

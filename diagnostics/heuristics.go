@@ -749,8 +749,10 @@ func findLoop(text []byte) ([]byte, int) {
 		run := hi - lo + p // bytes covered by the repeats
 		n := run / p
 		// Show the unit from a word's start, as a reader would quote it.
+		// (Within the text: a run of fewer than two units, which is not
+		// reported, may leave less than a unit after the word's start.)
 		unit := text[lo : lo+p]
-		for k := lo; k < lo+p; k++ {
+		for k := lo; k < lo+p && k+p <= len(text); k++ {
 			if (k == 0 || text[k-1] == ' ' || text[k-1] == '\n' || text[k-1] == '.' || text[k-1] == '!' || text[k-1] == '?') && isLetter(text[k]) {
 				unit = text[k : k+p]
 				break

@@ -25,10 +25,20 @@ func (c *RowContext) Turns() []Turn {
 	if c.turns != nil || c.Root.Kind() != jsonpos.Object {
 		return c.turns
 	}
-	turns := c.turnBuf[:0]
+	turns, buf := c.turnBuf[:0], c.textBuf[:0]
+	// A text with escapes is decoded into buf, which the next row reuses:
+	// a fresh buffer for each took more memory than the rest of the check.
+	decode := func(v jsonpos.Value) []byte {
+		if !v.HasEscapes() {
+			return v.StrBytes()
+		}
+		start := len(buf)
+		buf = v.AppendStr(buf)
+		return buf[start:len(buf):len(buf)]
+	}
 	add := func(role string, v jsonpos.Value) {
 		if v.Kind() == jsonpos.String {
-			turns = append(turns, Turn{role, v.StrBytes()})
+			turns = append(turns, Turn{role, decode(v)})
 		}
 	}
 	switch c.Format {
@@ -36,7 +46,7 @@ func (c *RowContext) Turns() []Turn {
 		for _, m := range c.Messages {
 			switch m.Content.Kind() {
 			case jsonpos.String:
-				turns = append(turns, Turn{m.role, m.Content.StrBytes()})
+				turns = append(turns, Turn{m.role, decode(m.Content)})
 			case jsonpos.Array:
 				turns = append(turns, Turn{m.role, []byte(ContentText(m.Content))})
 			default:
@@ -81,7 +91,7 @@ func (c *RowContext) Turns() []Turn {
 	if turns == nil {
 		turns = []Turn{}
 	}
-	c.turns, c.turnBuf = turns, turns
+	c.turns, c.turnBuf, c.textBuf = turns, turns, buf
 	return turns
 }
 
