@@ -37,6 +37,8 @@ type RowContext struct {
 	turns   []Turn
 	turnBuf []Turn // turns' memory, kept by Reset
 	textBuf []byte // the decoded texts of turns with escapes, kept by Reset
+	// categories holds the category strings seen, kept by Reset.
+	categories map[string]string
 	// spans, computed once for the content rules (see spans).
 	spanList, spanBuf []span
 	spansDone         bool
@@ -80,7 +82,7 @@ func NewRowContext(row *dataset.Row, p *jsonpos.Parser, s *Settings) *RowContext
 // row to callers that check rows one after another.
 func (c *RowContext) Reset(row *dataset.Row, p *jsonpos.Parser, s *Settings) {
 	msgs, turns, spans, fold, texts := c.Messages[:0], c.turnBuf[:0], c.spanBuf[:0], c.foldBuf[:0], c.textBuf[:0]
-	*c = RowContext{Row: row, Settings: s, InvalidUTF8: -1, turnBuf: turns, spanBuf: spans, foldBuf: fold, textBuf: texts}
+	*c = RowContext{Row: row, Settings: s, InvalidUTF8: -1, turnBuf: turns, spanBuf: spans, foldBuf: fold, textBuf: texts, categories: c.categories}
 	if row.Blank() {
 		c.Blank = true
 		return

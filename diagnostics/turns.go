@@ -222,8 +222,26 @@ func (c *RowContext) Category() string {
 	if v.Kind() != jsonpos.String {
 		return ""
 	}
-	return v.Str()
+	if v.HasEscapes() {
+		return v.Str()
+	}
+	// A file has a few categories and every row one of them: the strings
+	// are kept, one per distinct category, rather than made per row.
+	raw := v.StrBytes()
+	if s, ok := c.categories[string(raw)]; ok {
+		return s
+	}
+	s := string(raw)
+	if c.categories == nil || len(c.categories) > maxCategories {
+		c.categories = map[string]string{}
+	}
+	c.categories[s] = s
+	return s
 }
+
+// maxCategories bounds the strings a RowContext keeps for Category: a
+// field that differs on every row is not a category.
+const maxCategories = 256
 
 func (c *RowContext) countTokens(info *RowInfo, turns []Turn) {
 	tc := c.Settings.Tokens()
