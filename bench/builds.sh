@@ -4,10 +4,17 @@
 #   build_both OLD NEW DIR   # DIR/old/ftls at OLD; DIR/new/ftls at NEW,
 #                            # or from the working tree when NEW is ""
 
+# The revision's source goes to a temporary folder, not under bench/out:
+# a source tree inside the module would be found by the tools that walk it
+# (internal/fuzztargets lists its fuzz targets).
 build_rev() { # build_rev REV DIR: ftls at git revision REV into DIR/ftls
+	local src dest
 	rm -rf "$2" && mkdir -p "$2"
-	git archive "$1" | tar -x -C "$2"
-	(cd "$2" && go build -o ftls ./cmd/ftls)
+	dest="$(cd "$2" && pwd)"
+	src="$(mktemp -d)"
+	git archive "$1" | tar -x -C "$src"
+	(cd "$src" && go build -o "$dest/ftls" ./cmd/ftls)
+	rm -rf "$src"
 }
 
 build_both() {
