@@ -498,3 +498,57 @@ func TestAppendWordsRandomBytes(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAppendWords splits real text: the bench's prose file if
+// FTLS_BENCH_TEXT names one, else the public datasets. (A repeated
+// sentence would let the branch predictor learn its word ends.)
+func BenchmarkAppendWords(b *testing.B) {
+	var text []byte
+	if f := os.Getenv("FTLS_BENCH_TEXT"); f != "" {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		text = data[:min(len(data), 4<<20)]
+	} else {
+		files, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "datasets", "*.json*"))
+		for _, f := range files {
+			data, _ := os.ReadFile(f)
+			text = append(text, data...)
+		}
+	}
+	if len(text) == 0 {
+		b.Skip("no text")
+	}
+	var k Sketcher
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		for piece := range slices.Chunk(text, 2048) {
+			k.Reset()
+			k.appendWords(piece)
+		}
+	}
+}
+
+// TestAppendWordsLongMatchesPlain checks the branch-free splitter
+// against the plain one on random text of every length up to 300 (ASCII, or with
+// multi-byte and invalid UTF-8),
+// appended after words already there (as from a row's earlier turns).
+func TestAppendWordsLongMatchesPlain(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 4))
+	alphabets := []string{"ab ", "aZ9 .-_\n\x00\x7f", "The quick brown fox, 42 times!\t", "a\xc3\xa9 \xe2\x80\x94\xff\xc3"}
+	var k Sketcher
+	for n := range 20000 {
+		alphabet := alphabets[n%len(alphabets)]
+		b := make([]byte, rng.IntN(301))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		k.Reset()
+		k.words = append(k.words, 7, 0)
+		k.appendWords(b)
+		if want := append([]uint64{7, 0}, plainHashes(b)...); !slices.Equal(k.words, want) {
+			t.Fatalf("appendWords(%q) = %x, want %x", b, k.words, want)
+		}
+	}
+}

@@ -1,47 +1,81 @@
 package dedup
 
 import (
+	"slices"
 	"unicode"
 	"unicode/utf8"
 )
 
+const fnvOffset, fnvPrime = 14695981039346656037, 1099511628211
+
 // appendWords appends to k.words the hashes (FNV-1a) of text's words:
 // runs of letters and digits, case-folded. Everything else separates
-// words. (A version finding the words' bounds eight bytes at a time was no
-// faster: the hash is serial, one multiply per byte, either way.)
+// words.
+//
+// A plain loop, with a branch at each word's end, mispredicted on real
+// text (a word every six bytes or so). Here each byte stores the hash so
+// far at the next word's slot, which only counts when a word ends there,
+// and the hash restarts with a conditional move: 1.2-1.4x faster on the
+// prose bench file's texts. Only non-ASCII bytes branch, and they are
+// rare. (Finding the words' bounds eight bytes at a time was no faster:
+// the hash is serial, one multiply per byte, either way; nor was hashing
+// two halves of the text in one loop, for two independent multiply
+// chains, since the compiler spills the doubled state to the stack.)
 func (k *Sketcher) appendWords(text []byte) {
-	const offset, prime = 14695981039346656037, 1099511628211
-	dst := k.words
-	h := uint64(offset)
-	inWord := false
+	// A word takes a byte and a separator, or the text's end: n never
+	// passes len(text)/2+1.
+	k.words = slices.Grow(k.words, len(text)/2+2)
+	d := k.words[len(k.words):cap(k.words)]
+	n, in := 0, 0
+	h := uint64(fnvOffset)
 	for i := 0; i < len(text); {
-		c := text[i]
-		if c < utf8.RuneSelf {
+		var w uint64 // the byte or rune, lower-cased; 0 for a separator
+		if c := text[i]; c < utf8.RuneSelf {
+			w = uint64(wordByte256[c])
 			i++
-			if w := wordByte[c]; w != 0 {
-				h = (h ^ uint64(w)) * prime
-				inWord = true
-				continue
-			}
 		} else {
 			r, size := utf8.DecodeRune(text[i:])
 			i += size
 			if unicode.IsLetter(r) || unicode.IsDigit(r) {
-				h = (h ^ uint64(unicode.ToLower(r))) * prime
-				inWord = true
-				continue
+				w = uint64(unicode.ToLower(r))
 			}
 		}
-		if inWord {
-			dst = append(dst, h|1) // never 0, which marks a break
-			h, inWord = offset, false
-		}
+		d[n] = h | 1 // never 0, which marks a break
+		n += in &^ isWord(w)
+		in = isWord(w)
+		h = fnvStep(h, w)
 	}
-	if inWord {
-		dst = append(dst, h|1)
+	if in != 0 {
+		d[n] = h | 1
+		n++
 	}
-	k.words = dst
+	k.words = k.words[:len(k.words)+n]
 }
+
+// isWord is 1 for a word byte's wordByte value, 0 for a separator's.
+func isWord(w uint64) int {
+	if w != 0 {
+		return 1
+	}
+	return 0
+}
+
+// fnvStep hashes word byte w into h, or restarts the hash at a separator
+// (w == 0), without a branch.
+func fnvStep(h, w uint64) uint64 {
+	n := (h ^ w) * fnvPrime
+	if w == 0 {
+		n = fnvOffset
+	}
+	return n
+}
+
+// wordByte256 is wordByte over every byte value, so that indexing it with
+// a byte needs no bounds check.
+var wordByte256 = func() (t [256]byte) {
+	copy(t[:], wordByte[:])
+	return t
+}()
 
 // CountWords returns the number of words in text, as Sketcher counts them:
 // runs of letters and digits.
