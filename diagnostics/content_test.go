@@ -214,3 +214,41 @@ func TestFindLoopStaysInText(t *testing.T) {
 		t.Fatalf("findLoop found %q %d times", unit, n)
 	}
 }
+
+// TestLoremMatchesIndex holds findPlaceholder's lorem ipsum search, which
+// starts from each "p", to the plain one: every "orem ipsum" that
+// bytes.Index finds, in order, with an "l" or "L" before it. Accept
+// refuses each, so that every candidate is seen.
+func TestLoremMatchesIndex(t *testing.T) {
+	plain := func(text []byte) (at []int) {
+		for off := 0; ; {
+			j := bytes.Index(text[off:], []byte("orem ipsum"))
+			if j < 0 {
+				return at
+			}
+			off += j + 1
+			if i := off - 2; i >= 0 && (text[i] == 'l' || text[i] == 'L') {
+				at = append(at, i)
+			}
+		}
+	}
+	pieces := []string{"Lorem ipsum", "lorem ipsum", "orem ipsum", "lorem ipsu", "Lorem", " ipsum", "p", "psum", "L", "l", " ", "x"}
+	rng := rand.New(rand.NewPCG(2, 6))
+	for range 20000 {
+		var b []byte
+		for range rng.IntN(8) {
+			b = append(b, pieces[rng.IntN(len(pieces))]...)
+		}
+		var got []int
+		findPlaceholder(b, true, func(at int, m []byte) bool {
+			if !hasLoremAt(b, at) || string(m[1:]) != "orem ipsum" {
+				t.Fatalf("%q: accept(%d, %q): not a lorem ipsum", b, at, m)
+			}
+			got = append(got, at)
+			return false
+		})
+		if want := plain(b); !slices.Equal(got, want) {
+			t.Fatalf("%q: lorem ipsum at %v, want %v", b, got, want)
+		}
+	}
+}
