@@ -14,16 +14,22 @@ import "bytes"
 // starts an escape inside a string, so the scan reads escapes without
 // tracking strings. It returns nil, without allocating, when there are
 // none; at most limit offsets are returned when limit > 0.
+//
+// It jumps from one "\u" to the next rather than walking every escape: a
+// row's "\n" escapes are many, its "\u" ones few. A "\u" starts an escape
+// when an even number of backslashes precede it (after an odd number, the
+// backslash is the second of a "\\"), which is where the walk from the
+// start of text would meet it.
 func LoneSurrogates(text []byte, limit int) []int {
 	var out []int
 	for i := 0; i < len(text); {
-		j := bytes.IndexByte(text[i:], '\\')
+		j := bytes.Index(text[i:], []byte(`\u`))
 		if j < 0 {
 			break
 		}
 		i += j
-		if i+1 >= len(text) || text[i+1] != 'u' {
-			i += 2 // \n, \\, \" ...
+		if !escapeStart(text, i) {
+			i++
 			continue
 		}
 		v, ok := hex4(text, i+2)
@@ -49,6 +55,16 @@ func LoneSurrogates(text []byte, limit int) []int {
 		i += 6
 	}
 	return out
+}
+
+// escapeStart reports whether the backslash at text[i] starts an escape:
+// whether an even number of backslashes come right before it.
+func escapeStart(text []byte, i int) bool {
+	run := 0
+	for k := i - 1; k >= 0 && text[k] == '\\'; k-- {
+		run++
+	}
+	return run%2 == 0
 }
 
 // WithoutLoneSurrogates returns text without the escapes LoneSurrogates

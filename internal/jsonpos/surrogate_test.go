@@ -1,7 +1,12 @@
 package jsonpos
 
 import (
+	"bytes"
 	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -35,5 +40,75 @@ func TestLoneSurrogates(t *testing.T) {
 	}
 	if n := testing.AllocsPerRun(100, func() { LoneSurrogates([]byte(`"\u00e9\ud83d\ude00\n"`), 0) }); n != 0 {
 		t.Errorf("%v allocations without a lone surrogate", n)
+	}
+}
+
+// plainLoneSurrogates is LoneSurrogates as it was first written: a walk
+// over every escape from the start of text.
+func plainLoneSurrogates(text []byte, limit int) []int {
+	var out []int
+	for i := 0; i < len(text); {
+		j := bytes.IndexByte(text[i:], '\\')
+		if j < 0 {
+			break
+		}
+		i += j
+		if i+1 >= len(text) || text[i+1] != 'u' {
+			i += 2 // \n, \\, \" ...
+			continue
+		}
+		v, ok := hex4(text, i+2)
+		if !ok {
+			i += 2
+			continue
+		}
+		switch {
+		case v >= 0xD800 && v <= 0xDBFF:
+			if i+7 < len(text) && text[i+6] == '\\' && text[i+7] == 'u' {
+				if w, ok := hex4(text, i+8); ok && w >= 0xDC00 && w <= 0xDFFF {
+					i += 12
+					continue
+				}
+			}
+			out = append(out, i)
+		case v >= 0xDC00 && v <= 0xDFFF:
+			out = append(out, i)
+		}
+		if limit > 0 && len(out) >= limit {
+			break
+		}
+		i += 6
+	}
+	return out
+}
+
+// TestLoneSurrogatesMatchesWalk holds the jump from "\u" to "\u" to the
+// walk over every escape, on texts made of escapes, backslash runs and
+// surrogate halves (valid JSON or not), and on every line of the public
+// datasets.
+func TestLoneSurrogatesMatchesWalk(t *testing.T) {
+	pieces := []string{`\`, `\\`, `\u`, `u`, `D800`, `dbff`, `DC00`, `dfff`, `0041`, `12`, `\n`, `"`, `x`, `\ud83d`, `\ude00`}
+	rng := rand.New(rand.NewPCG(4, 1))
+	for n := range 50000 {
+		var b []byte
+		for range rng.IntN(12) {
+			b = append(b, pieces[rng.IntN(len(pieces))]...)
+		}
+		limit := n % 3
+		if got, want := LoneSurrogates(b, limit), plainLoneSurrogates(b, limit); !slices.Equal(got, want) {
+			t.Fatalf("LoneSurrogates(%s, %d) = %v, want %v", b, limit, got, want)
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "datasets", "*.json*"))
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n, line := range bytes.Split(data, []byte("\n")) {
+			if got, want := LoneSurrogates(line, 0), plainLoneSurrogates(line, 0); !slices.Equal(got, want) {
+				t.Fatalf("%s:%d: LoneSurrogates = %v, want %v", filepath.Base(f), n+1, got, want)
+			}
+		}
 	}
 }
