@@ -153,6 +153,16 @@ func (p *publisher) result(uri string) *result {
 	return p.results[uri]
 }
 
+// quiet reports whether snap, the newest version, may be checked without
+// waiting for more edits: it follows the version checked last by at least
+// d, or no check has ended within d.
+func (w *worker) quiet(snap *snapshot, d time.Duration) bool {
+	if time.Since(w.lastDone) >= d {
+		return true
+	}
+	return snap != nil && w.last != nil && snap.received.Sub(w.last.received) >= d
+}
+
 func (w *worker) loop() {
 	s := w.p.s
 	for {
@@ -164,9 +174,13 @@ func (w *worker) loop() {
 		// Debounce: wait until the edits pause. An edit after a quiet spell
 		// is checked at once (leading edge); only the edits that follow it
 		// closely are gathered, so a single keystroke does not pay for the
-		// pause and a burst is still checked once.
+		// pause and a burst is still checked once. "Closely" is measured
+		// between the edits' arrivals: an edit that comes a debounce or
+		// more after the version checked last starts a burst of its own,
+		// even when that check has just ended (a fast typist on a large
+		// file, whose every keystroke would otherwise wait).
 		d := s.cfg.debounce()
-		if time.Since(w.lastDone) >= d {
+		if w.quiet(s.docs.get(w.uri), d) {
 			d = 0
 		}
 		for d > 0 {

@@ -47,6 +47,9 @@ func Run(opts Options) int {
 	if err := srv.RunStdio(); err != nil {
 		s.log.Errorf("serve: %v", err)
 	}
+	if opts.BeforeExit != nil {
+		opts.BeforeExit()
+	}
 	code := s.close()
 	s.flushStdout()
 	return code

@@ -61,6 +61,9 @@ type Options struct {
 	Debug bool
 	// Version is reported to the client in serverInfo.
 	Version string
+	// BeforeExit, if set, runs when the session has ended, before the
+	// documents are let go (the heap profile of `ftls serve --memprofile`).
+	BeforeExit func()
 }
 
 // Commands the server executes (workspace/executeCommand).

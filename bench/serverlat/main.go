@@ -26,6 +26,10 @@
 //	                   one-character didChange sent -> publishDiagnostics of that version, or
 //	                   its ftls/checked saying the set published last still holds (the
 //	                   server's default 20 ms debounce included)
+//	edit_server_p50_ms, edit_server_p99_ms
+//	                   the server's own time for the same (the edit's arrival to its
+//	                   publish, ftls/checked millis): the rest is the pipes and the
+//	                   scheduling of both processes
 //	edit_full_ms       the last edit sent -> its full publish (the file rules wait
 //	                   for 250 ms without edits before they run again)
 //	hover_p50_ms, hover_p99_ms  textDocument/hover round trip on a random row
@@ -196,6 +200,7 @@ func run(bin, file string, nEdits, nHovers int, seed uint64, timeout time.Durati
 		editDur = append(editDur, p.at.Sub(start))
 		lastEdit = start
 	}
+	editServer := c.rowsMillis(2, version)
 	var editFull time.Duration
 	if nEdits > 0 {
 		f, err := c.waitFull(version)
@@ -239,6 +244,8 @@ func run(bin, file string, nEdits, nHovers int, seed uint64, timeout time.Durati
 		{"edit_p50_ms", msStr(percentile(editDur, 0.50))},
 		{"edit_p99_ms", msStr(percentile(editDur, 0.99))},
 		{"edit_max_ms", msStr(percentile(editDur, 1))},
+		{"edit_server_p50_ms", msStr(percentile(editServer, 0.50))},
+		{"edit_server_p99_ms", msStr(percentile(editServer, 0.99))},
 		{"edit_full_ms", msStr(editFull)},
 		{"hovers", strconv.Itoa(len(hoverDur))},
 		{"hover_p50_ms", msStr(percentile(hoverDur, 0.50))},
@@ -702,6 +709,23 @@ func (c *client) openSteps(v int32) (rows time.Time, full checkedParams) {
 		rows = ch.at
 	}
 	return rows, full
+}
+
+// rowsMillis returns the server's own time to the first publish of each
+// version from first to last.
+func (c *client) rowsMillis(first, last int32) []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	seen := map[int32]bool{}
+	var out []time.Duration
+	for _, ch := range c.checked {
+		if ch.Version < first || ch.Version > last || ch.Full || seen[ch.Version] {
+			continue
+		}
+		seen[ch.Version] = true
+		out = append(out, time.Duration(ch.Millis*float64(time.Millisecond)))
+	}
+	return out
 }
 
 func (c *client) shutdown() error {

@@ -21,6 +21,8 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 	debug := fs.Bool("debug", false, "verbose log (never message contents, which may hold the API key)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile to this file until the server exits (for performance work)")
 	_ = fs.MarkHidden("cpuprofile")
+	memProfile := fs.String("memprofile", "", "write a heap profile to this file when the server exits (for performance work)")
+	_ = fs.MarkHidden("memprofile")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: ftls serve [--log FILE] [--debug]\n\nRuns the language server on standard input and output, for editors.\nIt exits with 0 after a shutdown request and exit, 1 otherwise.\n\nFlags:")
 		fs.PrintDefaults()
@@ -53,5 +55,12 @@ func runServe(args []string, stdout, stderr io.Writer) int {
 		defer stop()
 	}
 	_ = stdout // the protocol goes to the process's standard output, through glsp
-	return lsp.Run(lsp.Options{LogFile: *logFile, Debug: *debug, Version: version})
+	code := lsp.Run(lsp.Options{LogFile: *logFile, Debug: *debug, Version: version, BeforeExit: func() {
+		if *memProfile != "" {
+			if err := writeHeapProfile(*memProfile); err != nil {
+				fmt.Fprintf(stderr, "ftls serve: %v\n", err)
+			}
+		}
+	}})
+	return code
 }
