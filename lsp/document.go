@@ -140,19 +140,19 @@ func stringBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), le
 // change applies a didChange's content changes in order and returns the
 // new snapshot; clamped counts the changes whose range had to be clamped.
 func (s *snapshot) change(version int32, changes []protocol.TextDocumentContentChangeEvent) (next *snapshot, clamped int) {
-	lines := s.Lines
 	cur := s
 	for _, c := range changes {
+		var doc *engine.Doc
 		if c.Range == nil {
-			lines = engine.SplitLines(stringBytes(c.Text))
+			doc = engine.NewDoc(engine.SplitLines(stringBytes(c.Text)))
 		} else {
 			var cl bool
-			lines, cl = cur.Edit(*c.Range, c.Text)
+			doc, cl = cur.Apply(*c.Range, c.Text)
 			if cl {
 				clamped++
 			}
 		}
-		cur = &snapshot{Doc: engine.NewDoc(lines), uri: s.uri, path: s.path, kind: s.kind, version: version, received: time.Now()}
+		cur = &snapshot{Doc: doc, uri: s.uri, path: s.path, kind: s.kind, version: version, received: time.Now()}
 	}
 	return cur, clamped
 }

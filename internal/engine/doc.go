@@ -192,6 +192,36 @@ func (d *Doc) Offset(p textpos.Position) (off int64, ok bool) {
 // or of the document are clamped (clamped reports it); an end before the
 // start is taken as the start.
 func (d *Doc) Edit(r textpos.Range, text string) (lines []*Line, clamped bool) {
+	lines, _, _, clamped = d.edit(r, text)
+	return lines, clamped
+}
+
+// Apply is Edit returning the new version. Its line offsets are d's,
+// shifted past the edit, rather than summed again over every line: on a
+// large document that walk, which touches every line, was a tenth of a
+// keystroke's check.
+func (d *Doc) Apply(r textpos.Range, text string) (next *Doc, clamped bool) {
+	lines, sl, el, clamped := d.edit(r, text)
+	st := d.Starts()
+	ns := make([]int64, len(lines)+1)
+	copy(ns, st[:sl])
+	off := st[sl]
+	n := len(lines) - sl - (len(d.Lines) - el - 1) // the lines that replace [sl, el]
+	for i, l := range lines[sl : sl+n] {
+		ns[sl+i] = off
+		off += int64(len(l.text))
+	}
+	delta := off - st[el+1]
+	for i, v := range st[el+1:] {
+		ns[sl+n+i] = v + delta
+	}
+	next = NewDoc(lines)
+	next.startsOnce.Do(func() { next.starts = ns })
+	return next, clamped
+}
+
+// edit is Edit, also returning the first and last lines of d replaced.
+func (d *Doc) edit(r textpos.Range, text string) (lines []*Line, sl, el int, clamped bool) {
 	sl, sb, ok1 := d.clampPos(r.Start)
 	el, eb, ok2 := d.clampPos(r.End)
 	if el < sl || (el == sl && eb < sb) {
@@ -212,7 +242,7 @@ func (d *Doc) Edit(r textpos.Range, text string) (lines []*Line, clamped bool) {
 	out = append(out, d.Lines[:sl]...)
 	out = append(out, repl...)
 	out = append(out, d.Lines[el+1:]...)
-	return out, !(ok1 && ok2)
+	return out, sl, el, !(ok1 && ok2)
 }
 
 // clampPos resolves a position to a line and a byte offset in that line's
