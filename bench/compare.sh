@@ -74,6 +74,6 @@ best() { # best SIDE FIGURE: the smallest value of FIGURE over the rounds
 	esac | sort -g | head -1
 }
 printf '%-22s %12s %12s\n' figure "old ($OLD)" "new (${NEW:-tree})"
-for f in wall cpu open_first_ms open_full_ms edit_p50_ms edit_p99_ms hover_p99_ms peak_rss_mb; do
+for f in wall cpu open_first_ms open_full_ms edit_p50_ms edit_p99_ms edit_server_p50_ms edit_server_p99_ms hover_p99_ms peak_rss_mb; do
 	printf '%-22s %12s %12s\n' "$f" "$(best old $f)" "$(best new $f)"
 done

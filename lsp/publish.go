@@ -19,14 +19,27 @@ import (
 // up to a second and a half to take in a set of thousands (Neovim 0.7).
 func (p *publisher) publish(r *result) {
 	uri := r.snap.uri
-	diags := toLSPDiagnostics(r)
+	// Most keystrokes change no finding: compare the findings with the
+	// last result's before converting thousands of them for the editor.
+	p.mu.Lock()
+	last := p.results[uri]
+	p.mu.Unlock()
+	same := last != nil && sameFindings(last.res.Diagnostics, r.res.Diagnostics)
+	var diags []protocol.Diagnostic
+	if !same {
+		diags = toLSPDiagnostics(r)
+	}
 	p.mu.Lock()
 	if p.workers[uri] == nil { // closed meanwhile
 		p.mu.Unlock()
 		return
 	}
 	prev := p.results[uri]
-	unchanged := prev != nil && sameDiagnostics(prev.shown, diags)
+	if same && prev != last { // another result came in between
+		same = false
+		diags = toLSPDiagnostics(r)
+	}
+	unchanged := same || prev != nil && sameDiagnostics(prev.shown, diags)
 	if unchanged {
 		r.shown, r.shownVersion = prev.shown, prev.shownVersion
 	} else {
@@ -49,6 +62,15 @@ func (p *publisher) publish(r *result) {
 	if r.full && r.snap.kind == kindDataset && (prev == nil || prev.snap != r.snap) {
 		p.s.afterFullCheck(r)
 	}
+}
+
+// sameFindings reports whether two results' findings convert to the same
+// diagnostics, as sameDiagnostics compares them (toLSP).
+func sameFindings(a, b []diagnostics.Diagnostic) bool {
+	return slices.EqualFunc(a, b, func(x, y diagnostics.Diagnostic) bool {
+		return x.Range == y.Range && x.Severity == y.Severity && x.Code == y.Code && x.Message == y.Message &&
+			(x.Fix == nil) == (y.Fix == nil) && slices.Equal(x.Related, y.Related)
+	})
 }
 
 // sameDiagnostics reports whether two sets differ at most in the version
