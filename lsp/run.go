@@ -22,11 +22,13 @@ func Run(opts Options) int {
 		return 2
 	}
 	// The server's heap is mostly the text of open documents, which holds
-	// no pointers and costs the collector little to mark; collecting at
+	// no pointers and costs the collector little to mark. Collecting at
 	// half the default growth kept a 232 MB document at 2.5 times its size
-	// instead of 2.8, at no cost to the edit latency measured.
+	// instead of 2.8; at a quarter, 2.2 times (peak 518 MB instead of 590
+	// over 100 edits), with no edit latency change beyond the noise
+	// (docs/performance.md, issue 21).
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(50)
+		debug.SetGCPercent(25)
 	}
 	s := New(opts)
 	// Standard output first: the input pump answers some requests itself

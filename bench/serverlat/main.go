@@ -25,7 +25,7 @@
 //	edit_p50_ms, edit_p99_ms, edit_max_ms
 //	                   one-character didChange sent -> publishDiagnostics of that version, or
 //	                   its ftls/checked saying the set published last still holds (the
-//	                   server's default 20 ms debounce included)
+//	                   server's default 5 ms debounce included, when it applies)
 //	edit_server_p50_ms, edit_server_p99_ms
 //	                   the server's own time for the same (the edit's arrival to its
 //	                   publish, ftls/checked millis): the rest is the pipes and the
