@@ -552,3 +552,27 @@ func TestAppendWordsLongMatchesPlain(t *testing.T) {
 		}
 	}
 }
+
+// Texts longer than appendWords' stretch, with words and multi-byte runes
+// across the stretches' ends, hash as the plain reference does.
+func TestAppendWordsAcrossStretches(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	alphabets := []string{"ab ", "a\xc3\xa9 \xe2\x80\x94\xf0\x9f\x98\x80", "abc"}
+	var k Sketcher
+	for _, size := range []int{64<<10 - 1, 64 << 10, 64<<10 + 1, 200_003} {
+		for _, alphabet := range alphabets {
+			b := make([]byte, 0, size+4)
+			for len(b) < size {
+				b = append(b, alphabet[rng.IntN(len(alphabet))])
+			}
+			k.Reset()
+			k.appendWords(b)
+			if want := plainHashes(b); !slices.Equal(k.words, want) {
+				t.Fatalf("%d bytes of %q: %d hashes, want %d", len(b), alphabet, len(k.words), len(want))
+			}
+			if c, n := cap(k.words), len(k.words); c > 2*n+80<<10 {
+				t.Errorf("%d bytes of %q: capacity %d for %d words", len(b), alphabet, c, n)
+			}
+		}
+	}
+}

@@ -22,34 +22,41 @@ const fnvOffset, fnvPrime = 14695981039346656037, 1099511628211
 // two halves of the text in one loop, for two independent multiply
 // chains, since the compiler spills the doubled state to the stack.)
 func (k *Sketcher) appendWords(text []byte) {
-	// A word takes a byte and a separator, or the text's end: n never
-	// passes len(text)/2+1.
-	k.words = slices.Grow(k.words, len(text)/2+2)
-	d := k.words[len(k.words):cap(k.words)]
-	n, in := 0, 0
+	// A word takes a byte and a separator, or the text's end: a stretch of
+	// b bytes ends at most b/2+1 words. The slots are made a stretch at a
+	// time, so that a huge row (100 MB on one line) does not reserve room
+	// for three times the words it has, held by the Sketcher row after row.
+	const stretch = 64 << 10
+	in := 0
 	h := uint64(fnvOffset)
 	for i := 0; i < len(text); {
-		var w uint64 // the byte or rune, lower-cased; 0 for a separator
-		if c := text[i]; c < utf8.RuneSelf {
-			w = uint64(wordByte256[c])
-			i++
-		} else {
-			r, size := utf8.DecodeRune(text[i:])
-			i += size
-			if unicode.IsLetter(r) || unicode.IsDigit(r) {
-				w = uint64(unicode.ToLower(r))
+		end := min(len(text), i+stretch)
+		// A rune read at the stretch's end may run 3 bytes past it.
+		k.words = slices.Grow(k.words, (end-i+3)/2+2)
+		d := k.words[len(k.words):cap(k.words)]
+		n := 0
+		for i < end {
+			var w uint64 // the byte or rune, lower-cased; 0 for a separator
+			if c := text[i]; c < utf8.RuneSelf {
+				w = uint64(wordByte256[c])
+				i++
+			} else {
+				r, size := utf8.DecodeRune(text[i:])
+				i += size
+				if unicode.IsLetter(r) || unicode.IsDigit(r) {
+					w = uint64(unicode.ToLower(r))
+				}
 			}
+			d[n] = h | 1 // never 0, which marks a break
+			n += in &^ isWord(w)
+			in = isWord(w)
+			h = fnvStep(h, w)
 		}
-		d[n] = h | 1 // never 0, which marks a break
-		n += in &^ isWord(w)
-		in = isWord(w)
-		h = fnvStep(h, w)
+		k.words = k.words[:len(k.words)+n]
 	}
 	if in != 0 {
-		d[n] = h | 1
-		n++
+		k.words = append(k.words, h|1)
 	}
-	k.words = k.words[:len(k.words)+n]
 }
 
 // isWord is 1 for a word byte's wordByte value, 0 for a separator's.
