@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 )
@@ -54,6 +55,10 @@ func SameContent(path string, read []byte) func() error {
 		return nil
 	}
 }
+
+// afterCheck, set by tests, runs between the Unchanged check and the
+// rename: where another program's write is hardest to see.
+var afterCheck func(path string)
 
 // tmpMarker is in the name of every temporary file, with the writer's
 // process id: ".NAME.ftls-tmp-PID-RANDOM".
@@ -107,6 +112,9 @@ func (f *File) Commit() error {
 			os.Remove(f.Name())
 			return err
 		}
+		if afterCheck != nil {
+			afterCheck(f.path)
+		}
 	}
 	if err := os.Rename(f.Name(), f.path); err != nil {
 		os.Remove(f.Name())
@@ -150,17 +158,71 @@ func Write(path string, fill func(io.Writer) error) error {
 // WriteFileUnchanged replaces path with data atomically if it still holds
 // read (what the caller read and based data on); otherwise it writes
 // nothing and returns an error wrapping ErrChanged.
+//
+// The check and the rename are two steps, and a program may append to the
+// file between them (a generator adding rows while `ftls fix` runs). The
+// old file is held open across the rename to see it: what was appended to
+// it is carried over to the end of the new file, and any other change puts
+// the old content back and returns ErrChanged.
 func WriteFileUnchanged(path string, data, read []byte) error {
 	f, err := Create(path)
 	if err != nil {
 		return err
 	}
 	defer f.Abort()
+	var old *os.File
+	if runtime.GOOS != "windows" { // a file held open there cannot be renamed over
+		if old, err = os.Open(f.path); err == nil {
+			defer old.Close()
+		}
+	}
 	f.Unchanged = SameContent(f.path, read)
 	if _, err := f.Write(data); err != nil {
 		return err
 	}
-	return f.Commit()
+	if err := f.Commit(); err != nil {
+		return err
+	}
+	if old == nil {
+		return nil
+	}
+	return carryOver(f.path, old, read)
+}
+
+// carryOver looks at the replaced file, still open as old, after the
+// rename: if another program appended to it after the check, the appended
+// bytes go to the end of path too; if it changed in any other way, its
+// content is put back.
+func carryOver(path string, old *os.File, read []byte) error {
+	st, err := old.Stat()
+	if err != nil {
+		return nil
+	}
+	now, err := io.ReadAll(io.NewSectionReader(old, 0, st.Size()))
+	if err == nil && bytes.Equal(now, read) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%s: another program wrote to it during the replacement, and its bytes could not be read back: %w", path, err)
+	}
+	if bytes.HasPrefix(now, read) {
+		w, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			return fmt.Errorf("%s: carrying over %d bytes another program appended: %w", path, len(now)-len(read), err)
+		}
+		_, err = w.Write(now[len(read):])
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("%s: carrying over %d bytes another program appended: %w", path, len(now)-len(read), err)
+		}
+		return nil
+	}
+	if err := WriteFile(path, now); err != nil {
+		return fmt.Errorf("%s: another program changed it during the replacement, and restoring it failed: %w", path, err)
+	}
+	return fmt.Errorf("%s: %w", path, ErrChanged)
 }
 
 // CleanStale removes the temporary files in dir whose writer is no longer

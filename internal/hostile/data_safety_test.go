@@ -12,8 +12,9 @@ import (
 )
 
 // A row appended by another program while `ftls fix` runs is never lost:
-// fix either finishes before the append, or sees the file changed just
-// before its rename and refuses with a clear message.
+// fix either finishes before the append, sees the file changed just
+// before its rename and refuses with a clear message, or carries over an
+// append that landed between that check and the rename.
 func TestFixKeepsConcurrentWritersRows(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "data.jsonl")
