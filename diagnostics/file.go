@@ -28,6 +28,13 @@ type RowInfo struct {
 	// Convertible is set for rows in another format that convert to chat
 	// messages without guessing (C016's fix).
 	Convertible bool
+	// UserTurns counts the user turns; more than one makes a multi-turn
+	// conversation.
+	UserTurns int16
+	// Words is the conversation's length in words (user and assistant).
+	Words int32
+	// (Words and UserTurns sit with the flags, where the 8-byte fields
+	// after them would otherwise leave padding: 192 bytes a row, not 208.)
 
 	// Fingerprint identifies the conversation for exact duplicates; Prompt
 	// and Answer identify its non-assistant and assistant turns. Zero when
@@ -42,8 +49,6 @@ type RowInfo struct {
 	EmbedPrompt, EmbedAnswer uint64
 	// Sig is the conversation's MinHash signature for near duplicates.
 	Sig *dedup.Signature
-	// Words is the conversation's length in words (user and assistant).
-	Words int32
 	// Opening is the first four words of the first answer, lower-cased;
 	// OpeningKey is a 64-bit hash of it, which counts faster than the text
 	// (two openings would share one at odds of about 1 in 10^19).
@@ -51,9 +56,6 @@ type RowInfo struct {
 	OpeningKey uint64
 	// Category is the value at the settings' CategoryField, "" if none.
 	Category string
-	// UserTurns counts the user turns; more than one makes a multi-turn
-	// conversation.
-	UserTurns int16
 	// System identifies the system prompt, 0 when there is none.
 	System uint64
 	// Tokens are exact token counts, filled only when Settings.CountTokens

@@ -106,6 +106,7 @@ func (p *publisher) schedule(uri string, force bool) {
 	w := p.workers[uri]
 	if w == nil {
 		w = &worker{p: p, uri: uri, kick: make(chan struct{}, 1), stop: make(chan struct{})}
+		w.state.Own() // the document's one copy of its row summaries
 		p.workers[uri] = w
 		p.s.goSafe("check "+uri, w.loop)
 	}

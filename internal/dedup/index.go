@@ -34,9 +34,11 @@ type bucketID struct {
 }
 
 type bandIndex struct {
-	head  map[uint64]int32    // band key -> first row of its bucket
+	head  rowTable            // band key -> first row of its bucket
 	next  []int32             // next row of the same bucket, -1 at the end
 	multi map[uint64]struct{} // keys of the buckets with two rows or more
+	// keyOf gives a row's band key from its signature, for head.
+	keyOf func(int32) uint64
 }
 
 // NewIndex indexes sigs; sigs[i] is nil for rows without a signature. The
@@ -62,18 +64,19 @@ func NewIndex(sigs []*Signature) *Index {
 // newBandIndex builds one band's buckets. Rows are taken last to first and
 // put at the head of their bucket, which leaves every bucket in row order.
 func newBandIndex(sigs []*Signature, band int) bandIndex {
-	bi := bandIndex{head: make(map[uint64]int32, len(sigs)), next: make([]int32, len(sigs)), multi: map[uint64]struct{}{}}
+	bi := bandIndex{head: newRowTable(len(sigs)), next: make([]int32, len(sigs)), multi: map[uint64]struct{}{}}
+	bi.keyOf = func(row int32) uint64 { return bandKey(sigs[row], band) }
 	for i := len(sigs) - 1; i >= 0; i-- {
 		bi.next[i] = -1
 		if sigs[i] == nil {
 			continue
 		}
 		k := bandKey(sigs[i], band)
-		if first, ok := bi.head[k]; ok {
+		if first, ok := bi.head.get(k, bi.keyOf); ok {
 			bi.next[i] = first
 			bi.multi[k] = struct{}{}
 		}
-		bi.head[k] = int32(i)
+		bi.head.put(k, int32(i), bi.keyOf)
 	}
 	return bi
 }
@@ -103,15 +106,15 @@ func (x *Index) Set(i int, sig *Signature) {
 }
 
 func (bi *bandIndex) remove(row int32, k uint64) {
-	first := bi.head[k]
+	first, _ := bi.head.get(k, bi.keyOf)
 	if first == row {
 		if nx := bi.next[row]; nx >= 0 {
-			bi.head[k] = nx
+			bi.head.put(k, nx, bi.keyOf)
 			if bi.next[nx] < 0 {
 				delete(bi.multi, k)
 			}
 		} else {
-			delete(bi.head, k)
+			bi.head.del(k, bi.keyOf)
 		}
 	} else {
 		prev := first
@@ -127,14 +130,14 @@ func (bi *bandIndex) remove(row int32, k uint64) {
 }
 
 func (bi *bandIndex) insert(row int32, k uint64) {
-	first, ok := bi.head[k]
+	first, ok := bi.head.get(k, bi.keyOf)
 	switch {
 	case !ok:
-		bi.head[k] = row
+		bi.head.put(k, row, bi.keyOf)
 		return
 	case row < first:
 		bi.next[row] = first
-		bi.head[k] = row
+		bi.head.put(k, row, bi.keyOf)
 	default:
 		prev := first
 		for bi.next[prev] >= 0 && bi.next[prev] < row {
@@ -199,7 +202,7 @@ func (x *Index) findPairs(id bucketID, skip func(a, b int32) bool) {
 			pairs = append(pairs, Pair{A: a, B: b, Similarity: sim})
 		}
 	}
-	first := bi.head[id.key]
+	first, _ := bi.head.get(id.key, bi.keyOf)
 	for prev, row := first, bi.next[first]; row >= 0; prev, row = row, bi.next[row] {
 		check(first, row)
 		if prev != first {

@@ -15,7 +15,11 @@ import (
 // language server keeps one per open dataset; `ftls check` does not need
 // one.
 type FileState struct {
-	rows   []diagnostics.RowInfo
+	rows []diagnostics.RowInfo
+	// doc is the version rows are of (CheckDoc), own whether st holds the
+	// rows' only copy (Own).
+	doc    *Doc
+	own    bool
 	near   *dedup.Index
 	groups *diagnostics.Groups
 	// embeddings are the document's vectors for D005, kept between runs
@@ -30,6 +34,7 @@ type FileState struct {
 // rows as the state had, only the rows whose summary changed are indexed
 // and grouped again; otherwise both are rebuilt when next needed.
 func (st *FileState) Update(rows []diagnostics.RowInfo) {
+	st.doc = nil // CheckDoc sets it again
 	if len(rows) != len(st.rows) {
 		st.near, st.groups = nil, nil
 		st.rows = rows
@@ -44,6 +49,7 @@ func (st *FileState) Update(rows []diagnostics.RowInfo) {
 // Set replaces the summary of row i, for a caller that knows which rows
 // changed since the last Update or Set.
 func (st *FileState) Set(i int, info diagnostics.RowInfo) {
+	st.doc = nil
 	st.moved(i, &info)
 	st.rows[i] = info
 }
@@ -91,4 +97,97 @@ func (st *FileState) index() *dedup.Index {
 		st.near = dedup.NewIndex(sigs)
 	}
 	return st.near
+}
+
+// assembled is the cached row results of a version, relocated to their
+// absolute positions.
+type assembled struct {
+	rows  []diagnostics.RowInfo
+	diags []diagnostics.Diagnostic
+}
+
+// CheckDoc finishes the check of d, whose rows CheckLines has checked with
+// s, as Check does: the file rules over the rows, with st keeping the
+// near-duplicate index and the groups between calls (a zero FileState for
+// a one-off check), findings of disabled rules dropped, everything in
+// order.
+func (st *FileState) CheckDoc(path string, d *Doc, s *diagnostics.Settings) *Result {
+	a := st.assemble(d)
+	st.Update(a.rows)
+	st.doc = d
+	return st.Run(path, a.diags, s)
+}
+
+// Own marks st as the state kept for its document from one check to the
+// next: CheckDoc then takes each row's summary off the line's cached
+// result, and st holds the only copy. A line whose summary it took is
+// found again by pointer in the version st checked last.
+func (st *FileState) Own() { st.own = true }
+
+// assemble relocates the cached row results of d to their place in the
+// document, for the file rules.
+func (st *FileState) assemble(d *Doc) assembled {
+	starts := d.Starts()
+	a := assembled{rows: make([]diagnostics.RowInfo, 0, len(d.Lines))}
+	last := st.lastIndex(d)
+	var lastStarts []int64
+	if st.doc != nil {
+		lastStarts = st.doc.Starts()
+	}
+	var c *LineChecker
+	for i, l := range d.Lines {
+		if !IsRow(d.Lines, i) {
+			continue
+		}
+		r := l.res.Load()
+		var info diagnostics.RowInfo
+		if j, ok := last(i, l); r.info == nil && ok && (j == 0) == (i == 0) {
+			// Held by st since the last version it checked, where the line
+			// was j.
+			info = st.rows[j]
+			relocateRange(&info.Range, i-j)
+			info.Offset += starts[i] - lastStarts[j]
+		} else {
+			if r.info == nil { // taken by another state
+				if c == nil {
+					c = new(LineChecker)
+				}
+				r = c.check(l, i == 0, r.settings)
+			} else if st.own {
+				l.res.CompareAndSwap(r, r.adopted())
+			}
+			info = *r.info
+			relocateRange(&info.Range, i)
+			info.Offset += starts[i]
+		}
+		a.rows = append(a.rows, info)
+		for _, dg := range r.diags {
+			a.diags = append(a.diags, relocate(dg, i, starts[i]))
+		}
+	}
+	return a
+}
+
+// lastIndex returns a function that gives, for line l at index i of d,
+// its index in the version st checked last, if it was there.
+func (st *FileState) lastIndex(d *Doc) func(i int, l *Line) (int, bool) {
+	if st.doc == nil || len(st.rows) == 0 {
+		return func(int, *Line) (int, bool) { return 0, false }
+	}
+	old := st.doc.Lines
+	c := DiffLines(old, d.Lines)
+	moved := make(map[*Line]int, c.OldTo-c.From)
+	for j := c.From; j < c.OldTo; j++ {
+		moved[old[j]] = j
+	}
+	return func(i int, l *Line) (int, bool) {
+		j, ok := i, i < c.From
+		switch {
+		case i >= c.NewTo:
+			j, ok = i-c.NewTo+c.OldTo, true
+		case !ok:
+			j, ok = moved[l]
+		}
+		return j, ok && j < len(st.rows)
+	}
 }

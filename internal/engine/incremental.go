@@ -25,14 +25,46 @@ import (
 
 // rowResult is one line checked as a row, with every position relative to
 // the start of the line (line 0, byte offset 0).
+//
+// The row's summary (info) is for the file rules. A FileState that
+// assembles a version keeps every summary in its own slice, so it takes
+// the summary off the line's result (adopt): the document then holds one
+// copy of each summary, not two (200 bytes a row). What the row findings
+// need of it (the tally) stays on the result.
 type rowResult struct {
 	settings *diagnostics.Settings
 	first    bool // checked as the document's first line (byte order mark)
-	info     diagnostics.RowInfo
-	diags    []diagnostics.Diagnostic
 	// mayJoin is set when the row is an object or array that the line ends
 	// before closing: Check may join it with the following lines.
 	mayJoin bool
+	tally   rowTally
+	diags   []diagnostics.Diagnostic
+	info    *diagnostics.RowInfo // nil once a FileState holds it
+}
+
+// rowTally is what Tally.Add reads of a row's summary.
+type rowTally struct {
+	format      dataset.Format
+	object      bool
+	hasMetadata bool
+}
+
+func (t rowTally) info() diagnostics.RowInfo {
+	return diagnostics.RowInfo{Format: t.format, Object: t.object, HasMetadata: t.hasMetadata}
+}
+
+// checkedRow is a rowResult with its summary, in one allocation.
+type checkedRow struct {
+	rowResult
+	info diagnostics.RowInfo
+}
+
+// adopted is r without its summary, for a line whose summary a FileState
+// now holds.
+func (r *rowResult) adopted() *rowResult {
+	a := *r
+	a.info = nil
+	return &a
 }
 
 var bomBytes = []byte{0xEF, 0xBB, 0xBF}
@@ -67,7 +99,10 @@ func (c *LineChecker) check(l *Line, first bool, s *diagnostics.Settings) *rowRe
 	}
 	row := dataset.Row{Offset: base + off, Text: text, Term: l.Term()}
 	ck := c.k.check(&row, s, rowFlags{bom: bom})
-	r := &rowResult{settings: s, first: first, info: ck.info, diags: ck.diags}
+	cr := &checkedRow{rowResult: rowResult{settings: s, first: first, diags: ck.diags}, info: ck.info}
+	r := &cr.rowResult
+	r.info = &cr.info
+	r.tally = rowTally{format: ck.info.Format, object: ck.info.Object, hasMetadata: ck.info.HasMetadata}
 	if base != 0 {
 		r.info.Offset -= base
 		for i := range r.diags {
@@ -194,45 +229,6 @@ func closedLater(lines []*Line, i int) bool {
 	return false
 }
 
-// assembled is the cached row results of a version, relocated to their
-// absolute positions.
-type assembled struct {
-	rows  []diagnostics.RowInfo
-	diags []diagnostics.Diagnostic
-}
-
-// assemble relocates the cached row results of d to their place in the
-// document, for the file rules.
-func assemble(d *Doc) assembled {
-	starts := d.Starts()
-	a := assembled{rows: make([]diagnostics.RowInfo, 0, len(d.Lines))}
-	for i, l := range d.Lines {
-		if !IsRow(d.Lines, i) {
-			continue
-		}
-		r := l.res.Load()
-		info := r.info
-		relocateRange(&info.Range, i)
-		info.Offset += starts[i]
-		a.rows = append(a.rows, info)
-		for _, dg := range r.diags {
-			a.diags = append(a.diags, relocate(dg, i, starts[i]))
-		}
-	}
-	return a
-}
-
-// CheckDoc finishes the check of d, whose rows CheckLines has checked with
-// s, as Check does: the file rules over the rows, with st keeping the
-// near-duplicate index and the groups between calls (a zero FileState for
-// a one-off check), findings of disabled rules dropped, everything in
-// order.
-func (st *FileState) CheckDoc(path string, d *Doc, s *diagnostics.Settings) *Result {
-	a := assemble(d)
-	st.Update(a.rows)
-	return st.Run(path, a.diags, s)
-}
-
 // RowDiagnostics is the cheap part of a check of d: the row findings and
 // the tally, without copying every row's summary (which costs more than
 // all the rest of an edit on 100k rows).
@@ -245,7 +241,7 @@ func RowDiagnostics(d *Doc) ([]diagnostics.Diagnostic, diagnostics.Tally) {
 			continue
 		}
 		r := l.res.Load()
-		t.Add(r.info)
+		t.Add(r.tally.info())
 		for _, dg := range r.diags {
 			diags = append(diags, relocate(dg, i, starts[i]))
 		}
@@ -361,7 +357,7 @@ func (f *RowFindings) Next(d *Doc, c LineChange) *RowFindings {
 	out.Diags = append(out.Diags, f.Diags[:lo]...)
 	for i := c.From; i < c.OldTo; i++ {
 		if IsRow(old, i) {
-			out.Tally.Remove(old[i].res.Load().info)
+			out.Tally.Remove(old[i].res.Load().tally.info())
 		}
 	}
 	for i := c.From; i < c.NewTo; i++ {
@@ -369,7 +365,7 @@ func (f *RowFindings) Next(d *Doc, c LineChange) *RowFindings {
 			continue
 		}
 		r := cur[i].res.Load()
-		out.Tally.Add(r.info)
+		out.Tally.Add(r.tally.info())
 		for _, dg := range r.diags {
 			out.Diags = append(out.Diags, relocate(dg, i, newStarts[i]))
 		}

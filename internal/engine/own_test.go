@@ -1,0 +1,67 @@
+package engine
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+
+	"github.com/ftls-dev/ftls/diagnostics"
+)
+
+// An owning FileState (the language server's) takes the row summaries off
+// the lines and finds them again in the version it checked last. Its
+// results, summaries included, must be those of a state that owns
+// nothing over a copy of the document whose lines were never checked: on
+// every rule fixture, after random edits checked one by one and several
+// at a time, and when a second state meets lines whose summaries the
+// first one holds.
+func TestOwnedStateMatchesFreshCheck(t *testing.T) {
+	s := diagnostics.DefaultSettings()
+	rnd := rand.New(rand.NewPCG(11, 12))
+	fresh := func(d *Doc) *Result {
+		c := NewDoc(SplitLines(d.Text()))
+		return checkDoc(t, new(FileState), c, s)
+	}
+	same := func(name string, got, want *Result) bool {
+		t.Helper()
+		if g, w := describe(got), describe(want); g != w {
+			t.Errorf("%s: findings differ\nowned:\n%s\nfresh:\n%s", name, g, w)
+			return false
+		}
+		if !reflect.DeepEqual(got.Rows, want.Rows) {
+			t.Errorf("%s: row summaries differ", name)
+			return false
+		}
+		return true
+	}
+	for name, text := range ruleInputs(t) {
+		d := NewDoc(SplitLines(text))
+		var st FileState
+		st.Own()
+		if !same(name, checkDoc(t, &st, d, s), fresh(d)) {
+			continue
+		}
+		if !NeedsWholeCheck(d) {
+			for i, l := range d.Lines {
+				if r := l.res.Load(); IsRow(d.Lines, i) && r.info != nil {
+					t.Errorf("%s: line %d keeps its summary after an owning check", name, i)
+					break
+				}
+			}
+			// Another state must check the lines again rather than lose them.
+			if !same(name+", second state", checkDoc(t, new(FileState), d, s), fresh(d)) {
+				continue
+			}
+		}
+		for step := range 12 {
+			d = randomEdit(rnd, d)
+			if step%3 == 1 {
+				continue // two edits between checks
+			}
+			if !same(fmt.Sprintf("%s after edit %d", name, step), checkDoc(t, &st, d, s), fresh(d)) {
+				break
+			}
+		}
+	}
+}
