@@ -162,8 +162,13 @@ func (s *Server) MaxInFlight() int {
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	raw, _ := io.ReadAll(r.Body)
+	req := &Request{Path: r.URL.Path, Auth: r.Header.Get("Authorization"), Arrived: time.Now(), Raw: raw}
+	// Decoded before the request is listed: tests read the list while
+	// other requests are still arriving.
+	json.Unmarshal(raw, &req.Body)
+	json.Unmarshal(raw, &req.Fields)
 	s.mu.Lock()
-	req := &Request{N: len(s.reqs), Path: r.URL.Path, Auth: r.Header.Get("Authorization"), Arrived: time.Now(), Raw: raw}
+	req.N = len(s.reqs)
 	s.reqs = append(s.reqs, req)
 	s.inFlight++
 	s.maxInFlight = max(s.maxInFlight, s.inFlight)
@@ -173,8 +178,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.inFlight--
 		s.mu.Unlock()
 	}()
-	json.Unmarshal(raw, &req.Body)
-	json.Unmarshal(raw, &req.Fields)
 
 	if s.serveBatchAPI(w, r, req) {
 		return
