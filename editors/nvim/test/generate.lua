@@ -14,69 +14,12 @@ local work = assert(os.getenv('FTLS_WORK'), 'FTLS_WORK is not set')
 local provider = assert(os.getenv('FTLS_PROVIDER'), 'FTLS_PROVIDER is not set')
 local server_log = work .. '/ftls-generate.log'
 
-local passed = 0
 local received = { messages = {}, progress = {}, notes = {}, printed = {} }
-
-local function out(msg)
-  io.stdout:write(msg .. '\n')
-end
-
-local function read(path)
-  local f = io.open(path)
-  if not f then
-    return '(none)'
-  end
-  local text = f:read('*a')
-  f:close()
-  return text
-end
-
-local function fail(what, got)
-  io.stderr:write('FAIL: ' .. what .. '\n')
-  if got ~= nil then
-    io.stderr:write('got: ' .. vim.inspect(got) .. '\n')
-  end
-  io.stderr:write('received: ' .. vim.inspect(received) .. '\n')
-  io.stderr:write('server log:\n' .. read(server_log) .. '\n')
-  out(('nvim generate: %d passed, 1 failed'):format(passed))
-  vim.cmd('cquit 1')
-end
-
-local function expect(ok, what, got)
-  if not ok then
-    fail(what, got)
-  end
-  passed = passed + 1
-end
-
-local function wait(ms, cond, what, got)
-  if not vim.wait(ms, cond, 20) then
-    fail(('timed out after %d ms waiting for %s'):format(ms, what), got and got())
-  end
-end
-
-vim.defer_fn(function()
-  fail('global timeout (100 s)')
-end, 100000)
-
+local harness = dofile(debug.getinfo(1, 'S').source:sub(2):match('^(.*/)') .. 'harness.lua')
+local h = harness.new('generate', server_log, received)
+local out, read, fail, expect, wait = h.out, h.read, h.fail, h.expect, h.wait
 -- Headless: confirm the run, record messages and progress.
-vim.lsp.handlers['window/showMessageRequest'] = function(_, result)
-  table.insert(received.messages, result.message)
-  return { title = 'Generate' }
-end
-vim.lsp.handlers['window/showMessage'] = function(_, result)
-  table.insert(received.messages, result.message)
-end
-local progress = vim.lsp.handlers['$/progress']
-vim.lsp.handlers['$/progress'] = function(err, result, ctx, config)
-  table.insert(received.progress, result.value)
-  if progress then
-    return progress(err, result, ctx, config)
-  end
-end
-vim.notify = function(msg, level)
-  table.insert(received.notes, { msg = msg, level = level })
-end
+harness.record(received, 'Generate')
 _G.print = function(...)
   table.insert(received.printed, table.concat(vim.tbl_map(tostring, { ... }), ' '))
 end
@@ -156,7 +99,7 @@ local function test()
 
   local v = vim.version()
   out(('nvim %d.%d.%d generate: %d rows added while %d keystrokes were typed'):format(v.major, v.minor, v.patch, added, typed))
-  out(('nvim generate: %d passed, 0 failed'):format(passed))
+  h.done()
   vim.cmd('qall!')
 end
 

@@ -1,4 +1,4 @@
--- The real-editor test of the review, run by test/run.sh after
+-- The real-editor test of the review, run by test/run.sh before
 -- generate.lua, with FTLS_BINARY, FTLS_PLUGIN, FTLS_WORK and FTLS_PROVIDER
 -- (internal/fakeprovider, which answers review requests as a judge: an
 -- answer containing WRONG scores 1 on accuracy, with a rewrite).
@@ -13,68 +13,12 @@ local work = assert(os.getenv('FTLS_WORK'), 'FTLS_WORK is not set')
 local provider = assert(os.getenv('FTLS_PROVIDER'), 'FTLS_PROVIDER is not set')
 local server_log = work .. '/ftls-review.log'
 
-local passed = 0
 local received = { messages = {}, progress = {}, notes = {} }
-
-local function out(msg)
-  io.stdout:write(msg .. '\n')
-end
-
-local function read(path)
-  local f = io.open(path)
-  if not f then
-    return nil
-  end
-  local text = f:read('*a')
-  f:close()
-  return text
-end
-
-local function fail(what, got)
-  io.stderr:write('FAIL: ' .. what .. '\n')
-  if got ~= nil then
-    io.stderr:write('got: ' .. vim.inspect(got) .. '\n')
-  end
-  io.stderr:write('received: ' .. vim.inspect(received) .. '\n')
-  io.stderr:write('server log:\n' .. (read(server_log) or '(none)') .. '\n')
-  out(('nvim review: %d passed, 1 failed'):format(passed))
-  vim.cmd('cquit 1')
-end
-
-local function expect(ok, what, got)
-  if not ok then
-    fail(what, got)
-  end
-  passed = passed + 1
-end
-
-local function wait(ms, cond, what, got)
-  if not vim.wait(ms, cond, 20) then
-    fail(('timed out after %d ms waiting for %s'):format(ms, what), got and got())
-  end
-end
-
-vim.defer_fn(function()
-  fail('global timeout (100 s)')
-end, 100000)
-
-vim.lsp.handlers['window/showMessageRequest'] = function(_, result)
-  table.insert(received.messages, result.message)
-  return { title = 'Review' }
-end
-vim.lsp.handlers['window/showMessage'] = function(_, result)
-  table.insert(received.messages, result.message)
-end
-local progress = vim.lsp.handlers['$/progress']
-vim.lsp.handlers['$/progress'] = function(err, result, ctx, config)
-  table.insert(received.progress, result.value)
-  if progress then
-    return progress(err, result, ctx, config)
-  end
-end
-vim.notify = function(msg, level)
-  table.insert(received.notes, { msg = msg, level = level })
-end
+local harness = dofile(debug.getinfo(1, 'S').source:sub(2):match('^(.*/)') .. 'harness.lua')
+local h = harness.new('review', server_log, received)
+local out, read, fail, expect, wait = h.out, h.read, h.fail, h.expect, h.wait
+-- Headless: confirm the run, record messages and progress.
+harness.record(received, 'Review')
 
 local function r001(buf)
   for _, d in ipairs(vim.diagnostic.get(buf)) do
@@ -170,7 +114,7 @@ local function test()
 
   local v = vim.version()
   out(('nvim %d.%d.%d review: R001 shown, rewrite offered, verdict on hover'):format(v.major, v.minor, v.patch))
-  out(('nvim review: %d passed, 0 failed'):format(passed))
+  h.done()
   vim.cmd('qall!')
 end
 
