@@ -103,11 +103,4 @@ local function test()
   vim.cmd('qall!')
 end
 
-vim.opt.runtimepath:prepend(plugin)
-vim.cmd('filetype on')
-vim.cmd('runtime plugin/ftls.lua')
-
-local ok, err = xpcall(test, debug.traceback)
-if not ok then
-  fail('error in the test: ' .. tostring(err))
-end
+h.run(plugin, test)

@@ -51,6 +51,18 @@ function M.new(name, server_log, received)
     h.out(('nvim %s: %d passed, 0 failed'):format(name, h.passed))
   end
 
+  -- run loads the plugin from its folder and runs test, failing on an
+  -- error it raises.
+  function h.run(plugin, test)
+    vim.opt.runtimepath:prepend(plugin)
+    vim.cmd('filetype on')
+    vim.cmd('runtime plugin/ftls.lua')
+    local ok, err = xpcall(test, debug.traceback)
+    if not ok then
+      h.fail('error in the test: ' .. tostring(err))
+    end
+  end
+
   vim.defer_fn(function()
     h.fail('global timeout (100 s)')
   end, 100000)
