@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"math/bits"
 	"regexp"
 	"slices"
 	"strings"
@@ -231,10 +232,7 @@ var (
 		regexp.MustCompile(`(?i)^\[(insert|your|enter|add|placeholder)\b[^\]\n]{0,40}\]`),
 		regexp.MustCompile(`(?i)^<(insert|your|placeholder)\b[^>\n]{0,40}>`),
 	}
-	// A lone {field} is only a placeholder outside code, where braces are
-	// syntax.
-	braceField = regexp.MustCompile(`^\{[a-z_]{2,24}\}`)
-	todoWord   = regexp.MustCompile(`\b(TODO|TBD|FIXME)\b`)
+	todoWord = regexp.MustCompile(`\b(TODO|TBD|FIXME)\b`)
 )
 
 // findPlaceholder returns the first placeholder in text that accept
@@ -245,13 +243,15 @@ var (
 // next and tries the patterns there, which keeps the rule cheap on text
 // that has none.
 func findPlaceholder(text []byte, lorem bool, accept func(at int, m []byte) bool) ([]byte, int) {
-	code := bytes.Contains(text, fence)
-	for i := 0; i < len(text); i++ {
-		j := indexOpenBrace(text[i:])
-		if j < 0 {
+	// Whether the text holds a code fence, looked for at the first "{"
+	// that may open a field: most texts have none.
+	code := -1
+	curly, square, angle := nextByte{c: '{', at: -1}, nextByte{c: '[', at: -1}, nextByte{c: '<', at: -1}
+	for i := 0; ; i++ {
+		i = min(curly.from(text, i), square.from(text, i), angle.from(text, i))
+		if i == len(text) {
 			break
 		}
-		i += j
 		rest := text[i:min(len(text), i+64)]
 		for k, re := range placeholderRes {
 			if !placeholderMayStart(rest, k) {
@@ -267,22 +267,26 @@ func findPlaceholder(text []byte, lorem bool, accept func(at int, m []byte) bool
 				return m, i
 			}
 		}
-		if !code && rest[0] == '{' && (i == 0 || !fieldPrefix(text[i-1])) {
-			if m := braceField.Find(rest); m != nil && (len(rest) == len(m) || rest[len(m)] != '}') && accept(i, m) {
+		// A lone {field} is only a placeholder outside code, where braces
+		// are syntax.
+		if rest[0] == '{' && (i == 0 || !fieldPrefix(text[i-1])) {
+			m := braceField(rest)
+			if m == nil || len(rest) > len(m) && rest[len(m)] == '}' {
+				continue
+			}
+			if code < 0 {
+				code = boolInt(bytes.Contains(text, fence))
+			}
+			if code == 0 && accept(i, m) {
 				return m, i
 			}
 		}
 	}
-	// "Lorem ipsum", whatever the case of its "L", from its "p": a rarer
-	// byte than the "o" that bytes.Index started from at every turn (7 %
-	// of the default check's CPU on bench/gen).
-	for off := 0; lorem; off++ {
-		j := bytes.IndexByte(text[off:], 'p')
-		if j < 0 {
+	for i := 0; lorem; i += len("lorem ipsum") {
+		if i = indexLorem(text, i); i < 0 {
 			break
 		}
-		off += j
-		if i := off - len("lorem i"); i >= 0 && hasLoremAt(text, i) && accept(i, text[i:i+11]) {
+		if accept(i, text[i:i+11]) {
 			return text[i : i+11], i
 		}
 	}
@@ -299,43 +303,99 @@ func findPlaceholder(text []byte, lorem bool, accept func(at int, m []byte) bool
 }
 
 // placeholderMayStart reports whether rest, which starts with a bracket,
-// may start a match of placeholderRes[k], from its first two bytes: most
-// brackets start none, and running the patterns cost more than the rest
-// of Q004. "{{", "[" before the first letter of insert, your, enter, add
-// or placeholder, "<" before that of insert, your or placeholder, in
-// either case (none of these letters has a non-ASCII case fold).
+// may start a match of placeholderRes[k]: most brackets start none, and
+// running the patterns cost more than the rest of Q004. "{{", or "[" or
+// "<" before one of the words the pattern names, in either case. "insert"
+// is checked up to its "s" only, which the pattern also matches as "ſ"
+// (U+017F); no other letter of the words has a non-ASCII case fold.
 func placeholderMayStart(rest []byte, k int) bool {
 	if len(rest) < 2 {
 		return false
 	}
-	c := rest[1] | 0x20
+	word := func(words ...string) bool {
+		for _, w := range words {
+			if hasFoldAt(rest, 1, w) {
+				return true
+			}
+		}
+		return false
+	}
 	switch k {
 	case 0:
 		return rest[0] == '{' && rest[1] == '{'
 	case 1:
-		return rest[0] == '[' && (c == 'i' || c == 'y' || c == 'e' || c == 'a' || c == 'p')
+		return rest[0] == '[' && word("in", "your", "enter", "add", "placeholder")
 	case 2:
-		return rest[0] == '<' && (c == 'i' || c == 'y' || c == 'p')
+		return rest[0] == '<' && word("in", "your", "placeholder")
 	}
 	return true
 }
 
-// indexOpenBrace returns the index of the first '{', '[' or '<' in text,
-// or -1: vectorised searches, each bounded by the one before, cost less
-// than bytes.IndexAny's byte loop.
-func indexOpenBrace(text []byte) int {
-	limit := len(text)
-	if a := bytes.IndexByte(text, '{'); a >= 0 {
-		limit = a
+// braceField returns the "{field}" that rest opens with, two to 24
+// lower-case letters or underscores in braces, or nil.
+func braceField(rest []byte) []byte {
+	n := 1
+	for n < len(rest) && n <= 25 && (rest[n] == '_' || 'a' <= rest[n] && rest[n] <= 'z') {
+		n++
 	}
-	if b := indexOpen(text[:limit]); b >= 0 {
-		return b
+	if n < 3 || n > 25 || n == len(rest) || rest[n] != '}' {
+		return nil
 	}
-	if limit == len(text) {
-		return -1
-	}
-	return limit
+	return rest[:n+1]
 }
+
+// nextByte finds the bytes c of a text in order: from(text, i) is the
+// position of the first c at or after i, or len(text). Each search starts
+// where the last one ended, so that a caller walking from one bracket of a
+// text to the next, of whichever kind, searches each byte of the text once
+// per kind of bracket. at is -1 before the first search.
+type nextByte struct {
+	c  byte
+	at int
+}
+
+func (n *nextByte) from(text []byte, i int) int {
+	if n.at < i {
+		n.at = len(text)
+		if j := bytes.IndexByte(text[i:], n.c); j >= 0 {
+			n.at = i + j
+		}
+	}
+	return n.at
+}
+
+// indexLorem returns the offset of the first "lorem ipsum" in text at or
+// after from, with either case of its "L", or -1. It reads one pair of
+// bytes in ten: every "lorem ipsum" covers exactly one pair that starts at
+// a multiple of ten, one of the ten pairs it is made of, and few pairs of
+// prose are. A search from each "p" (the rarest of its bytes) stopped
+// every 50 bytes or so of English.
+func indexLorem(text []byte, from int) int {
+	for j := (from + 9) / 10 * 10; j+1 < len(text); j += 10 {
+		k := loremPairs[0][text[j]] & loremPairs[1][text[j+1]]
+		if k == 0 {
+			continue
+		}
+		if i := j - bits.TrailingZeros16(k); i >= from && hasLoremAt(text, i) {
+			return i
+		}
+	}
+	return -1
+}
+
+// loremPairs[0][c] has bit k set when "lorem ipsum" (or "Lorem ipsum") has
+// c at k, for k < 10; loremPairs[1][c], when it has c at k+1. So bytes a, b
+// are its pair at k when bit k of loremPairs[0][a] & loremPairs[1][b] is
+// set; its ten pairs are distinct, so one bit at most is.
+var loremPairs = func() (t [2][256]uint16) {
+	for _, s := range []string{"lorem ipsum", "Lorem ipsum"} {
+		for k := range 10 {
+			t[0][s[k]] |= 1 << k
+			t[1][s[k+1]] |= 1 << k
+		}
+	}
+	return t
+}()
 
 // hasAnchored reports whether text contains word or word2 (unless it is
 // ""), whose bytes at k are anchor, searched from the anchor: rare bytes

@@ -174,7 +174,7 @@ func TestFiltersAreNecessary(t *testing.T) {
 		{"Q007 mayHoldSecret", []string{"sk-", "sk-ant-", "sk-proj-", "task-", "xoxb-", "ghp_", "gho_", "github_pat_", "weight_", "sk_live_", "rk_live_",
 			"AKIA", "ASIA", "AIza", "eyJ", ".eyJ", "-----BEGIN PRIVATE KEY-----", "-----BEGIN RSA PRIVATE KEY-----",
 			"abcdefghij", "ABCDEFGHIJ0123456789", "_-", " ", "\n", "é", "x", "Z9"}, 12, secrets},
-		{"Q004 placeholderMayStart", []string{"{", "{{", "[", "<", "insert", "INSERT", "Your", "enter", "add", "Placeholder", "name",
+		{"Q004 placeholderMayStart", []string{"{", "{{", "[", "<", "insert", "INSERT", "[inſert", "Your", "enter", "add", "Placeholder", "placeh", "name",
 			" ", "}", "}}", "]", ">", "_x", "\n", "é"}, 6, placeholders},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -249,6 +249,195 @@ func TestLoremMatchesIndex(t *testing.T) {
 		})
 		if want := plain(b); !slices.Equal(got, want) {
 			t.Fatalf("%q: lorem ipsum at %v, want %v", b, got, want)
+		}
+	}
+}
+
+// plainPlaceholder is findPlaceholder stated plainly: at every bracket in
+// turn, each pattern as a regular expression; then every lorem ipsum that
+// bytes.Index finds; then every TODO, TBD or FIXME word. It offers accept
+// the same candidates in the same order.
+func plainPlaceholder(text []byte, lorem bool, accept func(at int, m []byte) bool) ([]byte, int) {
+	braceField := regexp.MustCompile(`^\{[a-z_]{2,24}\}`)
+	code := bytes.Contains(text, fence)
+	for i, c := range text {
+		if c != '{' && c != '[' && c != '<' {
+			continue
+		}
+		rest := text[i:min(len(text), i+64)]
+		for _, re := range placeholderRes {
+			if m := re.Find(rest); m != nil && accept(i, m) {
+				return m, i
+			}
+		}
+		if lorem && c == '[' && (i == 0 || !fieldPrefix(text[i-1]) && text[i-1] != ']' && text[i-1] != '[') {
+			if m := bracketField(rest); m != nil && accept(i, m) {
+				return m, i
+			}
+		}
+		if !code && c == '{' && (i == 0 || !fieldPrefix(text[i-1])) {
+			if m := braceField.Find(rest); m != nil && (len(rest) == len(m) || rest[len(m)] != '}') && accept(i, m) {
+				return m, i
+			}
+		}
+	}
+	for off := 0; lorem; {
+		j := bytes.Index(text[off:], []byte("orem ipsum"))
+		if j < 0 {
+			break
+		}
+		off += j + 1
+		if i := off - 2; i >= 0 && (text[i] == 'l' || text[i] == 'L') && accept(i, text[i:i+11]) {
+			return text[i : i+11], i
+		}
+	}
+	for _, loc := range todoWord.FindAllIndex(text, -1) {
+		if accept(loc[0], text[loc[0]:loc[1]]) {
+			return text[loc[0]:loc[1]], loc[0]
+		}
+	}
+	return nil, -1
+}
+
+// samePlaceholders runs findPlaceholder and plainPlaceholder on text with
+// an accept that records each candidate and takes those whose offset and
+// length give seed's remainder (none when seed is 0), and reports any
+// difference. It returns how many candidates accept saw.
+func samePlaceholders(t *testing.T, text []byte, lorem bool, seed int) int {
+	t.Helper()
+	type offer struct {
+		at int
+		m  string
+	}
+	run := func(find func([]byte, bool, func(int, []byte) bool) ([]byte, int)) (offers []offer, m []byte, at int) {
+		m, at = find(text, lorem, func(at int, m []byte) bool {
+			offers = append(offers, offer{at, string(m)})
+			return seed > 0 && (at+len(m))%seed == 0
+		})
+		return offers, m, at
+	}
+	got, gotM, gotAt := run(findPlaceholder)
+	want, wantM, wantAt := run(plainPlaceholder)
+	if !slices.Equal(got, want) || !bytes.Equal(gotM, wantM) || gotAt != wantAt {
+		t.Fatalf("findPlaceholder(%q, %v): offers %v, returns %q at %d; want offers %v, %q at %d", text, lorem, got, gotM, gotAt, want, wantM, wantAt)
+	}
+	return len(want)
+}
+
+// TestPlaceholderMatchesPlain holds Q004's search (its bracket walk, its
+// filters before the patterns, its lorem ipsum search reading one pair of
+// bytes in ten) to the plain statement, on random texts made of what it
+// looks for and of near misses, and on real text.
+func TestPlaceholderMatchesPlain(t *testing.T) {
+	pieces := []string{"{", "{{", "}", "}}", "[", "]", "<", ">", "{{ name }}", "{name}", "{first_name}", "{ab", "{a}", "{" + strings.Repeat("x", 24) + "}",
+		"{" + strings.Repeat("x", 25) + "}", "[insert", "[INSERT", "[inſert", "[Your Name]", "[Customer Name]", "[enter date]", "[Add", "[placeholder]",
+		"<insert", "<your name>", "<Placeholder>", "[1]", "[docs](", "$", "\\", "```", "`", "lorem ipsum", "Lorem ipsum", "orem ipsum", "lorem",
+		" ipsum", "ipsum", "p", "TODO", "TBD", "FIXME", "TODOs", " ", "\n", "é", "name", "date", "a"}
+	rng := rand.New(rand.NewPCG(3, 9))
+	offers := 0
+	for n := range 50000 {
+		b := randomText(rng, pieces, 14)
+		// Shift the text by a few bytes so that lorem ipsum falls at every
+		// place relative to the pairs read.
+		b = append(bytes.Repeat([]byte("x"), n%11), b...)
+		offers += samePlaceholders(t, b, n%2 == 0, n%4)
+	}
+	if offers < 20000 {
+		t.Fatalf("only %d candidates: the test tests little", offers)
+	}
+	for k, r := range realTexts(t) {
+		if !r.span {
+			samePlaceholders(t, r.text, r.role == "assistant", k%3)
+		}
+	}
+}
+
+// plainTemplateMarker is findTemplateMarker stated plainly: at each
+// offset in turn, what may start there, in the order the fast version
+// notes its finds (a run of '#', a bracket's marker, a line's), the first
+// outside code winning.
+func plainTemplateMarker(text []byte, answer bool) (found string, userLine bool) {
+	for i := range text {
+		var hits []string
+		lineStart := i == 0 || text[i-1] == '\n'
+		if text[i] == '#' && (i == 0 || text[i-1] != '#') {
+			n := i
+			for n < len(text) && text[n] == '#' {
+				n++
+			}
+			if n-i >= 2 && lineStart && (n == len(text) || text[n] == '\n' || text[n] == '\r') {
+				hits = append(hits, string(text[i:n]))
+			} else if n-i == 3 && n < len(text) && text[n] == ' ' {
+				for _, h := range alpacaHeaders {
+					if e := n + 1 + len(h); hasFoldAt(text, n+1, h) && (e == len(text) || text[e] == ':' || text[e] == '\n') {
+						hits = append(hits, string(text[i:min(e+1, len(text))]))
+					}
+				}
+			}
+		}
+		for _, m := range inlineMarkers {
+			if hasFoldAt(text, i, m) {
+				hits = append(hits, string(text[i:i+len(m)]))
+			}
+		}
+		rest := string(text[i:])
+		if strings.HasPrefix(rest, "<s>") && (i == 0 || strings.HasPrefix(strings.TrimLeft(rest[3:], " "), "[INST]")) {
+			hits = append(hits, "<s>")
+		}
+		if strings.HasPrefix(rest, "</s>") && len(bytes.TrimSpace([]byte(rest[4:]))) == 0 {
+			hits = append(hits, "</s>")
+		}
+		if lineStart {
+			for _, m := range speakerMarkers {
+				if strings.HasPrefix(rest, m) {
+					hits = append(hits, m)
+				}
+			}
+			userLine = userLine || answer && i > 0 && strings.HasPrefix(rest, "User:") && !inCode(text, i)
+			k := 0
+			for k < len(rest) && k < 3 && '0' <= rest[k] && rest[k] <= '9' {
+				k++
+			}
+			if k > 0 && k+2 < len(rest) && rest[k] == '.' && rest[k+1] == ' ' && hasFoldAt(text, i+k+2, "instruction:") {
+				hits = append(hits, rest[:k+2+len("instruction:")])
+			}
+			if answer && i > 0 && hasFoldAt(text, i, "instruction:") {
+				hits = append(hits, rest[:len("instruction:")])
+			}
+		}
+		if found == "" && len(hits) > 0 && !inCode(text, i) {
+			found = hits[0]
+		}
+	}
+	return found, userLine
+}
+
+// TestTemplateMarkerMatchesPlain holds Q010's search, which walks from
+// one '#', bracket or line start to the next, to the plain statement, on
+// random texts made of markers, near misses and code, and on real text.
+func TestTemplateMarkerMatchesPlain(t *testing.T) {
+	pieces := []string{"#", "##", "###", "### ", "Instruction", "instruction:", "Input", ":", "Response:", "Human", "Human:", "Assistant:",
+		"USER:", "User:", "### Human", "\n", "\r", "1. ", "12. ", "[INST]", "[/inst]", "<<SYS>>", "<</sys>>", "<start_of_turn>", "<s>", "</s>",
+		"<", "[", "<<", "```", "`", " ", "x", "é", "Hello"}
+	found := 0
+	check := func(text []byte, answer bool) {
+		gotM, gotU := findTemplateMarker(text, answer)
+		wantM, wantU := plainTemplateMarker(text, answer)
+		if gotM != wantM || gotU != wantU {
+			t.Fatalf("findTemplateMarker(%q, %v) = %q, %v; want %q, %v", text, answer, gotM, gotU, wantM, wantU)
+		}
+		found += boolInt(wantM != "")
+	}
+	rng := rand.New(rand.NewPCG(6, 1))
+	for n := range 50000 {
+		check(randomText(rng, pieces, 16), n%2 == 0)
+	}
+	if found < 5000 {
+		t.Fatalf("only %d texts hold a marker: the test tests little", found)
+	}
+	for _, r := range realTexts(t) {
+		if r.span {
+			check(r.text, r.role == "assistant")
 		}
 	}
 }

@@ -115,12 +115,11 @@ func findTemplateMarker(text []byte, answer bool) (marker string, userLine bool)
 		}
 		i = n
 	}
+	square, angle := nextByte{c: '[', at: -1}, nextByte{c: '<', at: -1}
 	for i := 0; ; i++ {
-		j := indexOpen(text[i:])
-		if j < 0 {
+		if i = min(square.from(text, i), angle.from(text, i)); i == len(text) {
 			break
 		}
-		i += j
 		for _, m := range inlineMarkers {
 			if hasFoldAt(text, i, m) {
 				note(i, text[i:i+len(m)])
