@@ -90,16 +90,39 @@ var boilerplateByInitial = func() (t [256][]int) {
 	return t
 }()
 
-// boilerplateStart marks the bytes a boilerplate phrase starts with, in
-// either case; letterByte, the ASCII letters.
-var boilerplateStart, letterByte = func() (start, letter [256]uint8) {
-	for _, p := range boilerplate {
-		start[p[0]], start[p[0]-'a'+'A'] = 1, 1
+// The pairs of bytes a boilerplate phrase opens with, ignoring case: "as",
+// "my", "i" before a space or an apostrophe ("'" or the first byte of
+// "’"), and "al", "en" and "co", which need a third letter too.
+const (
+	pairAs = 1 << iota
+	pairMy
+	pairI
+	pairAl
+	pairEn
+	pairCo
+)
+
+// boilerplateBytes classes each byte for findBoilerplate: bits 0-7, the
+// pairs it may open; bits 8-15, those it may close; bits 16-23 all set if
+// it is not an ASCII letter, so that a word may start after it.
+var boilerplateBytes = func() (t [256]uint32) {
+	for _, p := range []struct {
+		first, second string
+		pair          uint32
+	}{{"aA", "sS", pairAs}, {"mM", "yY", pairMy}, {"iI", " '\xe2", pairI}, {"aA", "lL", pairAl}, {"eE", "nN", pairEn}, {"cC", "oO", pairCo}} {
+		for _, c := range []byte(p.first) {
+			t[c] |= p.pair
+		}
+		for _, c := range []byte(p.second) {
+			t[c] |= p.pair << 8
+		}
 	}
-	for c := 'a'; c <= 'z'; c++ {
-		letter[c], letter[c-'a'+'A'] = 1, 1
+	for c := range t {
+		if !isLetter(byte(c)) {
+			t[c] |= 0xff << 16
+		}
 	}
-	return start, letter
+	return t
 }()
 
 // boilerplateSpan is how much of the start of an answer Q003 reads: the
@@ -112,60 +135,66 @@ const boilerplateSpan = 400
 // text contains as whole words, ignoring ASCII case and reading a
 // typographic apostrophe as "'"; "" when it has none. Every phrase starts
 // with "as", "al", "my", "en", "co", "i " or "i'", so only the positions
-// that start so are tried: one pass over the text instead of lower-casing
-// a copy and searching it once per phrase.
+// that start a word so are tried: one pass over the text instead of
+// lower-casing a copy and searching it once per phrase.
 func findBoilerplate(text []byte) string {
-	best := len(boilerplate)
 	if len(text) < 2 {
 		return ""
 	}
-	afterLetter := uint8(0)
-	for i, c0 := range text[:len(text)-1] {
-		// Two table lookups and no branch dismiss most bytes: a phrase
-		// starts a word with one of five letters.
-		start := boilerplateStart[c0] &^ afterLetter
-		afterLetter = letterByte[c0]
-		if start == 0 {
+	best := len(boilerplate)
+	// Each position is tested with three table lookups and no branch (its
+	// byte, the one before and the next), and the branch is taken at one
+	// position in a hundred or so: branching on the first letter alone
+	// mispredicted at many word starts, and cost 1.6-1.8 times as much.
+	// (Four positions at a time, with one branch, ran no faster.) cur is
+	// the class of byte i-1, prev that of byte i-2.
+	prev, cur := uint32(0xff<<16), boilerplateBytes[text[0]]
+	for i := 1; i < len(text); i++ {
+		next := boilerplateBytes[text[i]]
+		p := cur & (next >> 8) & (prev >> 16) & 0xff
+		prev, cur = cur, next
+		if p == 0 {
 			continue
 		}
-		c, next := c0|0x20, text[i+1]
-		switch {
-		case c == 'a' && next|0x20 == 's', c == 'm' && next|0x20 == 'y':
-		case c == 'i' && (next == ' ' || next == '\'' || next == 0xE2):
-		// The other languages' openings ("als ", "en tant", "como ") are
-		// frequent letter pairs in English: check a third letter first.
-		case c == 'a' && next|0x20 == 'l', c == 'e' && next|0x20 == 'n', c == 'c' && next|0x20 == 'o':
-			if i+2 >= len(text) || text[i+2]|0x20 != thirdLetter(c) {
-				continue
-			}
-		default:
-			continue
-		}
-		// The phrases' second and third bytes are compared before the
-		// call: most positions start no phrase.
-		second, third := next|0x20, byte(0)
-		if next == 0xE2 {
-			second = '\''
-			if i+4 < len(text) {
-				third = text[i+4] | 0x20
-			}
-		} else if i+2 < len(text) {
-			third = text[i+2] | 0x20
-		}
-		for _, k := range boilerplateByInitial[c] {
-			if k >= best {
-				break
-			}
-			if p := boilerplate[k]; p[1]|0x20 == second && p[2]|0x20 == third && hasPrefixFold(text[i:], p) && !letterAfter(text[i:], p) {
-				best = k
-				break
-			}
+		if best = boilerplateAt(text, i-1, p, best); best == 0 {
+			break
 		}
 	}
 	if best == len(boilerplate) {
 		return ""
 	}
 	return boilerplate[best]
+}
+
+// boilerplateAt returns the index of the first phrase before best that
+// text has at k, whose first two bytes are the pairs given, or best.
+func boilerplateAt(text []byte, k int, pairs uint32, best int) int {
+	c, next := text[k]|0x20, text[k+1]
+	// The other languages' openings ("als ", "en tant", "como ") are
+	// frequent letter pairs in English: check a third letter first.
+	if pairs&(pairAl|pairEn|pairCo) != 0 && (k+2 >= len(text) || text[k+2]|0x20 != thirdLetter(c)) {
+		return best
+	}
+	// The phrases' second and third bytes are compared before the call:
+	// most positions start no phrase.
+	second, third := next|0x20, byte(0)
+	if next == 0xE2 {
+		second = '\''
+		if k+4 < len(text) {
+			third = text[k+4] | 0x20
+		}
+	} else if k+2 < len(text) {
+		third = text[k+2] | 0x20
+	}
+	for _, n := range boilerplateByInitial[c] {
+		if n >= best {
+			break
+		}
+		if p := boilerplate[n]; p[1]|0x20 == second && p[2]|0x20 == third && hasPrefixFold(text[k:], p) && !letterAfter(text[k:], p) {
+			return n
+		}
+	}
+	return best
 }
 
 // thirdLetter is the third letter of the phrases starting "al", "en" and

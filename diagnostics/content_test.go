@@ -9,32 +9,35 @@ import (
 	"testing"
 )
 
+// plainBoilerplate is findBoilerplate stated plainly: lower-case the
+// text, read "’" as "'", and return the first phrase of the list it holds
+// as whole words: a phrase must not start or (when it ends in a letter)
+// end inside a word.
+func plainBoilerplate(text string) string {
+	lower := strings.ToLower(strings.ReplaceAll(text, "’", "'"))
+	for _, p := range boilerplate {
+		for off := 0; ; {
+			k := strings.Index(lower[off:], p)
+			if k < 0 {
+				break
+			}
+			k += off
+			end := k + len(p)
+			if (k == 0 || !isLetter(lower[k-1])) && (!isLetter(p[len(p)-1]) || end == len(lower) || !isLetter(lower[end])) {
+				return p
+			}
+			off = k + 1
+		}
+	}
+	return ""
+}
+
 // TestFindBoilerplate holds the one-pass phrase search of Q003 to its plain
 // statement: lower-case the text, read "’" as "'", and report the first
 // phrase of the list it contains. The texts are built from pieces of the
 // phrases, in both cases and with both apostrophes, so that near misses,
 // overlaps and several phrases in one text are common.
 func TestFindBoilerplate(t *testing.T) {
-	// Whole words: a phrase must not start or (when it ends in a letter)
-	// end inside a word.
-	plain := func(text string) string {
-		lower := strings.ToLower(strings.ReplaceAll(text, "’", "'"))
-		for _, p := range boilerplate {
-			for off := 0; ; {
-				k := strings.Index(lower[off:], p)
-				if k < 0 {
-					break
-				}
-				k += off
-				end := k + len(p)
-				if (k == 0 || !isLetter(lower[k-1])) && (!isLetter(p[len(p)-1]) || end == len(lower) || !isLetter(lower[end])) {
-					return p
-				}
-				off = k + 1
-			}
-		}
-		return ""
-	}
 	var pieces []string
 	for _, p := range boilerplate {
 		words := strings.Fields(p)
@@ -49,7 +52,7 @@ func TestFindBoilerplate(t *testing.T) {
 			b.WriteString(pieces[r.IntN(len(pieces))])
 		}
 		text := b.String()
-		got, want := findBoilerplate([]byte(text)), plain(text)
+		got, want := findBoilerplate([]byte(text)), plainBoilerplate(text)
 		if got != want {
 			t.Fatalf("findBoilerplate(%q) = %q, want %q", text, got, want)
 		}
@@ -438,6 +441,21 @@ func TestTemplateMarkerMatchesPlain(t *testing.T) {
 	for _, r := range realTexts(t) {
 		if r.span {
 			check(r.text, r.role == "assistant")
+		}
+	}
+}
+
+// TestBoilerplateMatchesPlain holds Q003's search to the plain one on real
+// text: each turn's opening, as Q003 reads it, and the whole turn.
+func TestBoilerplateMatchesPlain(t *testing.T) {
+	for _, r := range realTexts(t) {
+		if r.span {
+			continue
+		}
+		for _, text := range [][]byte{r.text[:min(len(r.text), boilerplateSpan)], r.text} {
+			if got, want := findBoilerplate(text), plainBoilerplate(string(text)); got != want {
+				t.Fatalf("findBoilerplate(%q) = %q, want %q", text, got, want)
+			}
 		}
 	}
 }
