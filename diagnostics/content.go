@@ -8,6 +8,7 @@ package diagnostics
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"math/bits"
@@ -92,7 +93,8 @@ var boilerplateByInitial = func() (t [256][]int) {
 
 // The pairs of bytes a boilerplate phrase opens with, ignoring case: "as",
 // "my", "i" before a space or an apostrophe ("'" or the first byte of
-// "’"), and "al", "en" and "co", which need a third letter too.
+// "’"), "al", "en" and "co". (TestFindBoilerplate fails if a phrase is
+// added that opens otherwise.)
 const (
 	pairAs = 1 << iota
 	pairMy
@@ -156,7 +158,7 @@ func findBoilerplate(text []byte) string {
 		if p == 0 {
 			continue
 		}
-		if best = boilerplateAt(text, i-1, p, best); best == 0 {
+		if best = boilerplateAt(text, i-1, best); best == 0 {
 			break
 		}
 	}
@@ -167,47 +169,41 @@ func findBoilerplate(text []byte) string {
 }
 
 // boilerplateAt returns the index of the first phrase before best that
-// text has at k, whose first two bytes are the pairs given, or best.
-func boilerplateAt(text []byte, k int, pairs uint32, best int) int {
-	c, next := text[k]|0x20, text[k+1]
-	// The other languages' openings ("als ", "en tant", "como ") are
-	// frequent letter pairs in English: check a third letter first.
-	if pairs&(pairAl|pairEn|pairCo) != 0 && (k+2 >= len(text) || text[k+2]|0x20 != thirdLetter(c)) {
-		return best
-	}
-	// The phrases' second and third bytes are compared before the call:
-	// most positions start no phrase.
-	second, third := next|0x20, byte(0)
-	if next == 0xE2 {
-		second = '\''
-		if k+4 < len(text) {
-			third = text[k+4] | 0x20
-		}
-	} else if k+2 < len(text) {
-		third = text[k+2] | 0x20
-	}
-	for _, n := range boilerplateByInitial[c] {
+// text has at k, or best.
+func boilerplateAt(text []byte, k int, best int) int {
+	// The text's next eight bytes, compared with each phrase's first eight
+	// before the byte-by-byte match: most candidates start no phrase, and
+	// "as " or "I am" alone open several.
+	var head [8]byte
+	copy(head[:], text[k:])
+	x := binary.LittleEndian.Uint64(head[:]) | caseBits
+	for _, n := range boilerplateByInitial[text[k]|0x20] {
 		if n >= best {
 			break
 		}
-		if p := boilerplate[n]; p[1]|0x20 == second && p[2]|0x20 == third && hasPrefixFold(text[k:], p) && !letterAfter(text[k:], p) {
+		if h := boilerplateHeads[n]; (x == h[0] || x == h[1]) && hasPrefixFold(text[k:], boilerplate[n]) && !letterAfter(text[k:], boilerplate[n]) {
 			return n
 		}
 	}
 	return best
 }
 
-// thirdLetter is the third letter of the phrases starting "al", "en" and
-// "co": "als", "en ", "com".
-func thirdLetter(c byte) byte {
-	switch c {
-	case 'a':
-		return 's'
-	case 'e':
-		return ' '
+// caseBits, ORed into eight bytes, lower-cases the ASCII letters among
+// them. It changes other bytes too, but alike in text and phrase, so that
+// bytes equal but for the case of letters stay equal.
+const caseBits = 0x2020202020202020
+
+// boilerplateHeads holds the first eight bytes of each phrase (all have
+// more), as caseBits leaves them: with "'", and with "’" for it.
+var boilerplateHeads = func() (h [][2]uint64) {
+	for _, p := range boilerplate {
+		h = append(h, [2]uint64{
+			binary.LittleEndian.Uint64([]byte(p[:8])) | caseBits,
+			binary.LittleEndian.Uint64([]byte(strings.ReplaceAll(p, "'", "’")[:8])) | caseBits,
+		})
 	}
-	return 'm'
-}
+	return h
+}()
 
 // letterAfter reports whether the phrase p that text starts with ends in
 // the middle of a word ("i am an ai" in "I am an aide"); a phrase ending in
