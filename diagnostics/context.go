@@ -42,7 +42,8 @@ type RowContext struct {
 	// spans, computed once for the content rules (see spans).
 	spanList, spanBuf []span
 	spansDone         bool
-	units             int // the row's length in UTF-16 code units, when it is valid UTF-8
+	units             int  // the row's length in UTF-16 code units, when it is valid UTF-8
+	loneSurrogate     bool // the row holds a \u escape of a lone surrogate (J006)
 	// The row's review verdict, looked up once for the R rules.
 	review                              ReviewVerdict
 	reviewDone, reviewOK, reviewSumDone bool
@@ -100,6 +101,7 @@ func (c *RowContext) Reset(row *dataset.Row, p *jsonpos.Parser, s *Settings) {
 		return
 	}
 	c.units, c.InvalidUTF8 = p.UTF8()
+	c.loneSurrogate = p.HasLoneSurrogate()
 	c.Root = root
 	c.Format = dataset.Detect(root)
 	c.Schema = schemaFor(c.Format)

@@ -447,15 +447,29 @@ func stripInvisible(s string) string {
 
 // findDamage looks for damaged text in a JSON string's source raw, which
 // holds the characters either as themselves or as escapes; text is the
-// decoded string, read only to confirm what depends on the context; ascii
-// says raw is known to be ASCII. It scans for the bytes that start each
-// kind of damage, so that a clean string costs a few vectorised searches.
-func findDamage(raw, text []byte, ascii bool) (damage, bool) {
+// decoded string, read only to confirm what depends on the context. What
+// the parser learned of raw spares searches: ascii says raw holds no byte
+// above 0x7f, escs which escapes it holds (a superset will do). It scans
+// for the bytes that start each kind of damage, so that a clean string
+// costs a few vectorised searches.
+func findDamage(raw, text []byte, ascii bool, escs jsonpos.Escapes) (damage, bool) {
 	// Escapes: control characters and invisible ones written as \uXXXX, and
-	// escaped backslashes that may be literal escape sequences.
+	// escaped backslashes that may be literal escape sequences. Only these
+	// four escapes matter: a string with none of them (most have only \n
+	// and \") needs no walk over its backslashes, and one whose only such
+	// escapes are \u (accents, emoji) jumps from one "\u" to the next,
+	// passing its many "\n": without a "\\", every backslash starts an
+	// escape.
+	walk := escs.Has('b') || escs.Has('f') || escs.Has('\\')
+	jump := !walk && escs.Has('u')
 	literal, escapedLead := false, false
-	for i := 0; ; i += 2 {
-		j := bytes.IndexByte(raw[i:], '\\')
+	for i := 0; walk || jump; i += 2 {
+		var j int
+		if jump {
+			j = bytes.Index(raw[i:], []byte(`\u`))
+		} else {
+			j = bytes.IndexByte(raw[i:], '\\')
+		}
 		if j < 0 || i+j+1 >= len(raw) {
 			break
 		}

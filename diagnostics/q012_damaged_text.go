@@ -18,14 +18,13 @@ func init() {
 }
 
 func checkDamagedText(c *RowContext) {
-	// The parser has counted the row's UTF-16 units: a row as long in
-	// units as in bytes is ASCII, and its characters need no scan.
-	ascii := c.InvalidUTF8 < 0 && c.units == len(c.Row.Text)
 	for _, s := range c.spans() {
 		if s.value.Kind() != jsonpos.String {
 			continue
 		}
-		d, ok := findDamage(s.value.Raw(), s.text, ascii)
+		// The parser noted whether the string is ASCII and which escapes
+		// it holds, which most often spares the scans for both.
+		d, ok := findDamage(s.value.Raw(), s.text, s.value.ASCII(), s.value.Escapes())
 		if !ok {
 			continue
 		}

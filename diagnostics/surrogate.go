@@ -24,7 +24,8 @@ func init() {
 }
 
 func checkLoneSurrogates(c *RowContext) {
-	if c.ParseErr != nil || c.Blank {
+	// The parser has read every escape: most rows need no search.
+	if c.ParseErr != nil || c.Blank || !c.loneSurrogate {
 		return
 	}
 	offs := jsonpos.LoneSurrogates(c.Row.Text, 0)

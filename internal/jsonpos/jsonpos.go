@@ -95,8 +95,9 @@ const maxLen = math.MaxUint32
 
 // Node flags.
 const (
-	flagEsc    = 1 << iota // the string value contains backslash escapes
-	flagKeyEsc             // the member key contains backslash escapes
+	flagEsc      = 1 << iota // the string value contains backslash escapes
+	flagKeyEsc               // the member key contains backslash escapes
+	flagNonASCII             // the string value holds bytes above 0x7f
 )
 
 // node is one value in the arena. The direct children of a container are
@@ -113,6 +114,7 @@ type node struct {
 	desc             uint32 // first descendant (containers)
 	kind             Kind
 	flags            uint8
+	escs             Escapes // the string value's escapes
 }
 
 // doc is the result of one Parse: the input and the arena. Values point to it.
@@ -180,6 +182,13 @@ func (p *Parser) UTF8() (units, invalid int) {
 	return len(p.d.data) - p.u.saved, p.u.invalid
 }
 
+// HasLoneSurrogate reports whether the input of the last successful Parse
+// holds a \u escape of a lone surrogate: whether LoneSurrogates would find
+// one. The parser reads every escape anyway.
+func (p *Parser) HasLoneSurrogate() bool {
+	return p.d != nil && p.u.lone
+}
+
 // Parse parses data with a new Parser. See Parser.Parse.
 func Parse(data []byte) (Value, error) {
 	var p Parser
@@ -238,7 +247,7 @@ func (p *Parser) parse(data []byte) error {
 		keyStart, keyEnd uint32 // key of the value being parsed (0, 0 if none)
 		keyFlags         uint8
 		end              int
-		esc              bool
+		info             strInfo
 		kind             Kind
 		err              *SyntaxError
 		nd               *node
@@ -257,8 +266,8 @@ value:
 	switch c {
 	case '"':
 		if end = shortString(data, i+1); end > 0 {
-			esc = false
-		} else if end, esc, err = scanString(data, i+1, &p.u); err != nil {
+			info = 0
+		} else if end, info, err = scanString(data, i+1, &p.u); err != nil {
 			goto fail
 		}
 		stack = push(stack)
@@ -269,8 +278,12 @@ value:
 		nd.keyEnd = keyEnd
 		nd.kind = String
 		nd.flags = keyFlags
-		if esc {
+		nd.escs = Escapes(info &^ infoNonASCII)
+		if nd.escs != 0 {
 			nd.flags |= flagEsc
+		}
+		if info&infoNonASCII != 0 {
+			nd.flags |= flagNonASCII
 		}
 		i = end
 		goto afterValue
@@ -415,12 +428,12 @@ key:
 		goto fail
 	}
 	if end = shortString(data, i+1); end > 0 {
-		esc = false
-	} else if end, esc, err = scanString(data, i+1, &p.u); err != nil {
+		info = 0
+	} else if end, info, err = scanString(data, i+1, &p.u); err != nil {
 		goto fail
 	}
 	keyStart, keyEnd, keyFlags = uint32(i), uint32(end), 0
-	if esc {
+	if info&^infoNonASCII != 0 {
 		keyFlags = flagKeyEsc
 	}
 	i = end
@@ -639,6 +652,21 @@ func (v Value) Raw() []byte {
 // (so that its decoded form differs from its source text).
 func (v Value) HasEscapes() bool {
 	return v.d != nil && v.node().flags&flagEsc != 0
+}
+
+// Escapes returns the set of escape sequences in v's source, when v is a
+// string: the parser saw each of them, so asking costs nothing.
+func (v Value) Escapes() Escapes {
+	if v.Kind() != String {
+		return 0
+	}
+	return v.node().escs
+}
+
+// ASCII reports whether v is a string whose source holds no byte above
+// 0x7f (it may still write other characters as \u escapes).
+func (v Value) ASCII() bool {
+	return v.Kind() == String && v.node().flags&flagNonASCII == 0
 }
 
 // Str returns the decoded value of a String: all escapes are decoded,

@@ -689,6 +689,9 @@ func checkValue(t testing.TB, data []byte, v Value, validUTF8 bool, dupCount map
 	}
 	switch v.Kind() {
 	case String:
+		if e, ascii := plainEscapes(raw); v.Escapes() != e || v.ASCII() != ascii || v.HasEscapes() != (e != 0) {
+			t.Fatalf("%.60q: string %.60q: escapes %b, ASCII %v, want %b, %v", data, raw, v.Escapes(), v.ASCII(), e, ascii)
+		}
 		if validUTF8 {
 			var want string
 			if err := json.Unmarshal(raw, &want); err != nil {
@@ -834,6 +837,21 @@ func checkUTF8Tally(t testing.TB, p *Parser, data []byte) {
 	if want := len(utf16.Encode([]rune(string(data)))); invalid < 0 && units != want {
 		t.Fatalf("%.60q: %d UTF-16 units, want %d", data, units, want)
 	}
+	if got, want := p.HasLoneSurrogate(), LoneSurrogates(data, 1) != nil; got != want {
+		t.Fatalf("%.60q: HasLoneSurrogate %v, LoneSurrogates finds one: %v", data, got, want)
+	}
+}
+
+// plainEscapes walks the escapes of a string's source and returns their
+// set, and whether the source holds a byte above 0x7f.
+func plainEscapes(raw []byte) (e Escapes, ascii bool) {
+	for i := 0; i < len(raw); i++ {
+		if raw[i] == '\\' {
+			i++
+			e |= escBits[raw[i]]
+		}
+	}
+	return e, !bytes.ContainsFunc(raw, func(r rune) bool { return r >= utf8.RuneSelf })
 }
 
 // TestStringBoundaries moves special bytes across the word and block

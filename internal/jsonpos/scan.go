@@ -46,14 +46,15 @@ func movemask(m uint64) uint32 {
 }
 
 // scanString scans a string whose opening quote is at data[i-1]. It returns
-// the index just after the closing quote and whether the string contains
-// escapes, and counts its text that is not ASCII into u.
+// the index just after the closing quote and what it learned of the
+// string (its escapes, whether it holds bytes above 0x7f), and counts its
+// text that is not ASCII into u.
 //
 // The string is scanned 32 bytes at a time. A block without special bytes
 // costs a few instructions per word; in a block with special bytes, each
 // flagged byte is handled in turn without leaving the block.
-func scanString(data []byte, i int, u *utf8Tally) (int, bool, *SyntaxError) {
-	esc := false
+func scanString(data []byte, i int, u *utf8Tally) (int, strInfo, *SyntaxError) {
+	var info strInfo
 	p := unsafe.Pointer(unsafe.SliceData(data))
 	n := len(data)
 	c2, cb, cl, c21, ch := swarConst[0], swarConst[1], swarConst[2], swarConst[3], swarConst[4]
@@ -73,7 +74,7 @@ func scanString(data []byte, i int, u *utf8Tally) (int, bool, *SyntaxError) {
 		// quote's high bit; the bits below it are those of earlier bytes).
 		if m0 != 0 && h0&(m0&-m0-1) == 0 {
 			if k += bits.TrailingZeros64(m0) >> 3; data[k] == '"' {
-				return k + 1, false, nil
+				return k + 1, 0, nil
 			}
 		}
 	}
@@ -100,22 +101,28 @@ func scanString(data []byte, i int, u *utf8Tally) (int, bool, *SyntaxError) {
 			}
 			switch c := data[k]; {
 			case c == '"':
-				return k + 1, esc, nil
+				return k + 1, info, nil
 			case c == '\\':
-				esc = true
 				// The escaped byte may be flagged itself ('"' or '\\').
 				flagged &^= 2 << uint(k-base)
-				if k+1 < n && escapes[data[k+1]] == escSimple {
-					i = k + 2
-					break
+				if k+1 < n {
+					info |= strInfo(escBits[data[k+1]])
+					if escapes[data[k+1]] == escSimple {
+						i = k + 2
+						break
+					}
 				}
 				var err *SyntaxError
 				if i, err = scanEscape(data, k); err != nil {
-					return 0, false, err
+					return 0, 0, err
+				}
+				if i, err = u.unicodeEscape(data, k, i); err != nil {
+					return 0, 0, err
 				}
 			case c < 0x20:
-				return 0, false, charError(data, k, "in string literal")
+				return 0, 0, charError(data, k, "in string literal")
 			case c >= 0x80:
+				info |= infoNonASCII
 				i = k + u.add(data, k)
 			}
 			// Otherwise a spurious flag above a special byte.
@@ -124,13 +131,13 @@ func scanString(data []byte, i int, u *utf8Tally) (int, bool, *SyntaxError) {
 			i = base + 32
 		}
 	}
-	return scanText(data, i, esc, u)
+	return scanText(data, i, info, u)
 }
 
 // scanText finishes a string whose last 32 bytes or fewer are left in
 // data: eight bytes at a time while they are plain ASCII, then byte by
 // byte.
-func scanText(data []byte, i int, esc bool, u *utf8Tally) (int, bool, *SyntaxError) {
+func scanText(data []byte, i int, info strInfo, u *utf8Tally) (int, strInfo, *SyntaxError) {
 	p := unsafe.Pointer(unsafe.SliceData(data))
 	n := len(data)
 	c2, cb, cl, c21, ch := swarConst[0], swarConst[1], swarConst[2], swarConst[3], swarConst[4]
@@ -148,30 +155,40 @@ func scanText(data []byte, i int, esc bool, u *utf8Tally) (int, bool, *SyntaxErr
 		}
 		switch c := data[i]; {
 		case c == '"':
-			return i + 1, esc, nil
+			return i + 1, info, nil
 		case c == '\\':
-			esc = true
+			k := i
+			if k+1 < n {
+				info |= strInfo(escBits[data[k+1]])
+			}
 			var err *SyntaxError
-			if i, err = scanEscape(data, i); err != nil {
-				return 0, false, err
+			if i, err = scanEscape(data, k); err != nil {
+				return 0, 0, err
+			}
+			if data[k+1] == 'u' {
+				if i, err = u.unicodeEscape(data, k, i); err != nil {
+					return 0, 0, err
+				}
 			}
 		case c < 0x20:
-			return 0, false, charError(data, i, "in string literal")
+			return 0, 0, charError(data, i, "in string literal")
 		case c < 0x80:
 			i++
 		default:
+			info |= infoNonASCII
 			i += u.add(data, i)
 		}
 	}
-	return 0, false, eofError(data, "in string literal")
+	return 0, 0, eofError(data, "in string literal")
 }
 
 // utf8Tally is what scanning the strings of a value learns about its
 // encoding. JSON outside strings is ASCII, so checking the strings checks
 // the whole value, and a row's text is read once instead of twice.
 type utf8Tally struct {
-	saved   int // bytes beyond the UTF-16 units of the sequences seen
-	invalid int // offset of the first byte that is not UTF-8, or -1
+	saved   int  // bytes beyond the UTF-16 units of the sequences seen
+	invalid int  // offset of the first byte that is not UTF-8, or -1
+	lone    bool // a \u escape writes a lone surrogate (see LoneSurrogates)
 }
 
 // add counts the UTF-8 sequence that starts at data[i], a byte above 0x7f,
@@ -188,6 +205,41 @@ func (u *utf8Tally) add(data []byte, i int) int {
 	u.saved += size - 1 - size/4
 	return size
 }
+
+// unicodeEscape looks at the valid \u escape that starts at data[k] and
+// ends at i, and returns where the scan goes on. A high surrogate followed
+// by the escape of a low one is a pair, whose low half is scanned here, so
+// that a low surrogate met by the scan has no high one before it; any
+// other surrogate is lone, as LoneSurrogates finds them. Only \u escapes
+// pay for this, and most of them are not surrogates.
+func (u *utf8Tally) unicodeEscape(data []byte, k, i int) (int, *SyntaxError) {
+	// A surrogate is D800-DFFF: "d" then a hex digit of 8 or more.
+	if data[k+2]|0x20 != 'd' || data[k+3] < '8' {
+		return i, nil
+	}
+	if data[k+3]|0x20 < 'c' && i+6 <= len(data) && data[i] == '\\' && data[i+1] == 'u' &&
+		data[i+2]|0x20 == 'd' && 'c' <= data[i+3]|0x20 && data[i+3]|0x20 <= 'f' {
+		return scanEscape(data, i)
+	}
+	u.lone = true
+	return i, nil
+}
+
+// strInfo is what scanning a string learns about it: the Escapes it holds
+// and infoNonASCII.
+type strInfo uint16
+
+// infoNonASCII is set for a string holding bytes above 0x7f.
+const infoNonASCII strInfo = 1 << 15
+
+// Escapes is a set of the escape sequences of a JSON string, one bit per
+// character that follows the backslash.
+type Escapes uint16
+
+// Has reports whether the set holds the escape of c ('n' for "\n").
+func (e Escapes) Has(c byte) bool { return e&escBits[c] != 0 }
+
+var escBits = [256]Escapes{'"': 1, '\\': 2, '/': 4, 'b': 8, 'f': 16, 'n': 32, 'r': 64, 't': 128, 'u': 256}
 
 // scanEscape validates the escape sequence whose backslash is at data[i]
 // and returns the index just after it.

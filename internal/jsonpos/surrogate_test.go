@@ -112,3 +112,59 @@ func TestLoneSurrogatesMatchesWalk(t *testing.T) {
 		}
 	}
 }
+
+// TestHasLoneSurrogateMatchesLoneSurrogates holds the parser's note of lone
+// surrogates, which spares rows without one the search, to LoneSurrogates:
+// on random strings (keys and values) of surrogate halves in either case,
+// pairs, other escapes and backslashes, and on every line of the public
+// datasets. (checkDoc, and so FuzzParse, checks it on every input too.)
+func TestHasLoneSurrogateMatchesLoneSurrogates(t *testing.T) {
+	pieces := []string{`\ud83d`, `\ude00`, `\uD800`, `\uDBFF`, `\uDC00`, `\udfff`, `\uDc0F`, `\u0041`, `\ud7ff`, `\ue000`,
+		`\\`, `\\u`, `\n`, `\"`, `x`, `é`, `d800`}
+	rng := rand.New(rand.NewPCG(9, 2))
+	var p Parser
+	lone := 0
+	for range 50000 {
+		str := func() string {
+			var b []byte
+			for range rng.IntN(6) {
+				b = append(b, pieces[rng.IntN(len(pieces))]...)
+			}
+			// Long strings take the scanner's 32-byte blocks.
+			b = append(b, bytes.Repeat([]byte("a"), rng.IntN(40))...)
+			if rng.IntN(2) == 0 {
+				b = append(b, pieces[rng.IntN(len(pieces))]...)
+			}
+			return `"` + string(b) + `"`
+		}
+		doc := []byte(fmt.Sprintf(`{%s:[%s,%s]}`, str(), str(), str()))
+		if _, err := p.Parse(doc); err != nil {
+			t.Fatalf("%s: %v", doc, err)
+		}
+		want := LoneSurrogates(doc, 0) != nil
+		if got := p.HasLoneSurrogate(); got != want {
+			t.Fatalf("%s: HasLoneSurrogate %v, LoneSurrogates %v", doc, got, LoneSurrogates(doc, 0))
+		}
+		if want {
+			lone++
+		}
+	}
+	if lone < 1000 || lone > 49000 {
+		t.Fatalf("%d of 50000 documents with a lone surrogate: the test tests little", lone)
+	}
+	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "datasets", "*.json*"))
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n, line := range bytes.Split(data, []byte("\n")) {
+			if _, err := p.Parse(line); err != nil {
+				continue
+			}
+			if got, want := p.HasLoneSurrogate(), LoneSurrogates(line, 0) != nil; got != want {
+				t.Fatalf("%s:%d: HasLoneSurrogate %v, want %v", filepath.Base(f), n+1, got, want)
+			}
+		}
+	}
+}
