@@ -740,13 +740,7 @@ func findLoop(text []byte) ([]byte, int) {
 		// A probe starting with a rare byte (a symbol, a digit, a capital
 		// rather than a lower-case letter or a space) is found again with
 		// few false starts.
-		rare := at
-		for k := at + 1; k < at+16 && k+probeLen < len(text); k++ {
-			if byteRank[text[k]] < byteRank[text[rare]] {
-				rare = k
-			}
-		}
-		at = rare
+		at = rarest(text[:min(len(text)-probeLen, at+16)], at)
 		p := loopPeriod(text, at, probe%longEvery == 0)
 		if p <= 0 {
 			continue
@@ -777,6 +771,18 @@ func findLoop(text []byte) ([]byte, int) {
 		covered = hi
 	}
 	return best, bestN
+}
+
+// rarest returns the offset of the first byte of lowest byteRank in
+// text[at:].
+func rarest(text []byte, at int) int {
+	rare, rank := at, byteRank[text[at]]
+	for k := at + 1; k < len(text) && rank > 1; k++ {
+		if r := byteRank[text[k]]; r < rank {
+			rare, rank = k, r
+		}
+	}
+	return rare
 }
 
 // loopPeriod returns the distance, up to shortPeriod or, when long, up to
@@ -846,8 +852,20 @@ func indexProbe(text []byte, at, from, end int) int {
 }
 
 // sameLoopText reports whether the probe at at recurs p bytes further.
+// Most candidates differ within the first bytes: eight bytes are compared
+// at once, and the bytes before the first that differs are the same; the
+// byte loop is left for the digits of numbered lists.
 func sameLoopText(text []byte, at, p int) bool {
-	for i := at; i < at+probeLen; i++ {
+	i := at
+	if d := binary.LittleEndian.Uint64(text[at:]) ^ binary.LittleEndian.Uint64(text[at+p:]); d != 0 {
+		i += bits.TrailingZeros64(d) / 8
+		if !isDigit(text[i]) {
+			return false
+		}
+	} else {
+		i += 8
+	}
+	for ; i < at+probeLen; i++ {
 		if !loopByte(text, i, p) {
 			return false
 		}

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/ftls-dev/ftls/internal/jsonpos"
@@ -104,4 +105,142 @@ func TestFindDamageShortcutsAreExact(t *testing.T) {
 		t.Fatalf("damage in %d of 50000 strings: the test tests little", found)
 	}
 	eachRealString(t, check)
+}
+
+// plainFindLoop is findLoop as first written, without the word-at-a-time
+// comparisons and the hoisted probe choice.
+func plainFindLoop(text []byte) ([]byte, int) {
+	var best []byte
+	bestN, covered, probe := 0, 0, 0
+	for at := 0; at+probeLen < len(text) && len(text) >= minLoop; at += probeStep {
+		probe++
+		if at < covered {
+			continue
+		}
+		rare := at
+		for k := at + 1; k < at+16 && k+probeLen < len(text); k++ {
+			if byteRank[text[k]] < byteRank[text[rare]] {
+				rare = k
+			}
+		}
+		at = rare
+		p := plainLoopPeriod(text, at, probe%longEvery == 0)
+		if p <= 0 {
+			continue
+		}
+		lo, hi := at, at
+		for lo > 0 && loopByte(text, lo-1, p) {
+			lo--
+		}
+		for hi+p < len(text) && loopByte(text, hi, p) {
+			hi++
+		}
+		run := hi - lo + p
+		n := run / p
+		unit := text[lo : lo+p]
+		for k := lo; k < lo+p && k+p <= len(text); k++ {
+			if (k == 0 || text[k-1] == ' ' || text[k-1] == '\n' || text[k-1] == '.' || text[k-1] == '!' || text[k-1] == '?') && isLetter(text[k]) {
+				unit = text[k : k+p]
+				break
+			}
+		}
+		if run >= minLoop && n >= minRepeats && letters(unit) >= 2 && n > bestN {
+			best, bestN = unit, n
+		}
+		covered = hi
+	}
+	return best, bestN
+}
+
+func plainLoopPeriod(text []byte, at int, long bool) int {
+	end, from, tries := min(len(text), at+shortPeriod+probeLen), at, maxTries
+	if long {
+		end, from, tries = min(len(text), at+maxPeriod+probeLen), at+shortPeriod-1, 2*maxTries
+	}
+	for try := 0; try < tries; try++ {
+		x := -1
+		for y := from + 1; y <= end-probeLen; y++ {
+			same := true
+			for i := at; i < at+probeLen; i++ {
+				if !loopByte(text, i, y-at) {
+					same = false
+					break
+				}
+			}
+			if same {
+				x = y
+				break
+			}
+		}
+		if x < 0 {
+			return -1
+		}
+		p, k := x-at, probeLen
+		for k < 64 && x+k < len(text) && loopByte(text, at+k, p) {
+			k++
+		}
+		if k == 64 || x+k == len(text) {
+			return p
+		}
+		from = x
+	}
+	return -1
+}
+
+// loopTexts are random texts that loop, nearly loop or count: units of
+// words, numbered list lines and digits repeated a random number of times,
+// with random edits, between random words.
+func loopTexts(rng *rand.Rand) []byte {
+	words := []string{"the", "moon", "is", "a", "star", ".", " ", "\n", "Eat", "banana", "!", "1", "20", "item", "é", "A", "Z", ",", "x9"}
+	var b []byte
+	for range rng.IntN(4) {
+		var unit []byte
+		for range 1 + rng.IntN(40) {
+			unit = append(unit, words[rng.IntN(len(words))]...)
+			if rng.IntN(3) == 0 {
+				unit = append(unit, ' ')
+			}
+		}
+		if rng.IntN(3) == 0 {
+			unit = append([]byte("\n"+string(rune('1'+rng.IntN(9)))+". "), unit...)
+		}
+		for k := range rng.IntN(40) {
+			u := bytes.Clone(unit)
+			if len(u) > 0 && rng.IntN(4) == 0 {
+				u[rng.IntN(len(u))] = byte('0' + k%10)
+			}
+			b = append(b, u...)
+		}
+		for range rng.IntN(30) {
+			b = append(b, words[rng.IntN(len(words))]...)
+		}
+	}
+	return b
+}
+
+// TestFindLoopMatchesPlain holds findLoop to plainFindLoop, which tries
+// every offset for a probe's recurrence byte by byte: on random looping
+// texts and on every string of the real datasets.
+func TestFindLoopMatchesPlain(t *testing.T) {
+	check := func(text []byte) {
+		text = slices.Clip(text)
+		gu, gn := findLoop(text)
+		wu, wn := plainFindLoop(text)
+		if gn != wn || !bytes.Equal(gu, wu) {
+			t.Fatalf("%.200q: findLoop %q %d, want %q %d", text, gu, gn, wu, wn)
+		}
+	}
+	rng := rand.New(rand.NewPCG(8, 1))
+	loops := 0
+	for range 20000 {
+		b := loopTexts(rng)
+		check(b)
+		if _, n := plainFindLoop(b); n > 0 {
+			loops++
+		}
+	}
+	if loops < 1000 {
+		t.Fatalf("%d loops in 20000 texts: the test tests little", loops)
+	}
+	eachRealString(t, func(v jsonpos.Value) { check(v.StrBytes()) })
 }
