@@ -142,7 +142,7 @@ func TestHeuristicsNeverPanic(t *testing.T) {
 	for range 20000 {
 		b := randomText(rng, pieces, 24)
 		findTemplateMarker(b, true)
-		findUnseen(b, b)
+		findUnseen(b, b, true)
 		findDamage(b, b, false, allEscapes)
 		findLoop(b)
 		literalEscape(b)

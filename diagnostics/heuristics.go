@@ -247,8 +247,9 @@ func (c *RowContext) hasMedia() bool {
 }
 
 // findUnseen returns a description of the first reference in a prompt to
-// content it does not hold, or "".
-func findUnseen(text, prompt []byte) string {
+// content it does not hold, or "". Only when link is set may text hold a
+// link ("://"): the caller has searched for one.
+func findUnseen(text, prompt []byte, link bool) string {
 	for i := 0; ; i++ {
 		j := indexOpen(text[i:])
 		if j < 0 {
@@ -309,7 +310,10 @@ func findUnseen(text, prompt []byte) string {
 	// A link stands for content when the prompt asks to read or summarise
 	// it and holds little else; the words are looked for outside links,
 	// whose paths are full of them.
-	if k := bytes.Index(text, []byte("://")); k > 0 && len(prompt) < 400 {
+	if !link {
+		return ""
+	}
+	if k := indexLink(text); k > 0 && len(prompt) < 400 {
 		start := bytes.LastIndex(text[:k], []byte("http"))
 		if start < 0 {
 			return ""
@@ -326,6 +330,21 @@ func findUnseen(text, prompt []byte) string {
 		}
 	}
 	return ""
+}
+
+// indexLink returns the index of the first "://" in text, or -1. It
+// stops at each slash, rarer in text than the colon bytes.Index would
+// stop at.
+func indexLink(text []byte) int {
+	for i := 0; ; i++ {
+		j := bytes.IndexByte(text[i:], '/')
+		if j < 0 {
+			return -1
+		}
+		if i += j; i > 0 && text[i-1] == ':' && i+1 < len(text) && text[i+1] == '/' {
+			return i - 1
+		}
+	}
 }
 
 // nextMediaWord returns the index, at or after i+1, of the first byte

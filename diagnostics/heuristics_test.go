@@ -244,3 +244,36 @@ func TestFindLoopMatchesPlain(t *testing.T) {
 	}
 	eachRealString(t, func(v jsonpos.Value) { check(v.StrBytes()) })
 }
+
+// TestIndexLinkMatchesIndex holds indexLink, which stops at slashes, to
+// bytes.Index, on random texts of colons and slashes and on every string
+// of the real datasets.
+func TestIndexLinkMatchesIndex(t *testing.T) {
+	check := func(text []byte) {
+		if got, want := indexLink(text), bytes.Index(text, []byte("://")); got != want {
+			t.Fatalf("%.200q: indexLink %d, want %d", text, got, want)
+		}
+	}
+	pieces := []string{":", "/", "://", ":/", "//", "x", "http", " ", "é"}
+	rng := rand.New(rand.NewPCG(6, 6))
+	for range 20000 {
+		check(randomText(rng, pieces, 10))
+	}
+	eachRealString(t, func(v jsonpos.Value) { check(v.StrBytes()); check(v.Raw()) })
+}
+
+// TestUnseenLinkSearchIsExact holds findUnseen told that its text holds no
+// link to findUnseen told to search, on texts without "://".
+func TestUnseenLinkSearchIsExact(t *testing.T) {
+	pieces := []string{"the ", "photo", " attached image", "<image>", "[video", "Summarize the article at ", "http", ":/", "/", " ", "\n", "read "}
+	rng := rand.New(rand.NewPCG(5, 9))
+	for range 20000 {
+		b := randomText(rng, pieces, 10)
+		if bytes.Contains(b, []byte("://")) {
+			continue
+		}
+		if got, want := findUnseen(b, b, false), findUnseen(b, b, true); got != want {
+			t.Fatalf("%q: findUnseen without a link %q, with the search %q", b, got, want)
+		}
+	}
+}

@@ -1,8 +1,6 @@
 package diagnostics
 
 import (
-	"bytes"
-
 	"github.com/ftls-dev/ftls/internal/dataset"
 	"github.com/ftls-dev/ftls/internal/jsonpos"
 )
@@ -30,35 +28,41 @@ func checkUnseenContent(c *RowContext) {
 	// input, unless the input is only a link.
 	given := false
 	if in := c.Root.Get("input"); c.Format == dataset.Alpaca && in.Kind() == jsonpos.String && !blankValue(in) {
-		given = !bytes.Contains(in.Raw(), []byte("://"))
+		given = indexLink(in.Raw()) < 0
+	}
+	// The prompts with a link ("://"), searched once: bit k for span k
+	// (and for every span past the 64th, which findUnseen then searches).
+	spans := c.spans()
+	var links uint64
+	for k, s := range spans {
+		if s.isPrompt() && (k >= 64 || indexLink(s.text) >= 0) {
+			links |= 1 << min(k, 63)
+		}
 	}
 	// The row's prompt text, for a link's context; only rows with a link
 	// need it.
 	var prompt []byte
-	for _, s := range c.spans() {
-		if s.isPrompt() && bytes.Contains(s.text, []byte("://")) {
-			for _, s := range c.spans() {
-				if s.isPrompt() {
-					prompt = append(append(prompt, s.text...), '\n')
-				}
+	if links != 0 {
+		for _, s := range spans {
+			if s.isPrompt() {
+				prompt = append(append(prompt, s.text...), '\n')
 			}
-			break
 		}
 	}
-	for _, s := range c.spans() {
+	for k, s := range spans {
 		if !s.isPrompt() || c.Format == dataset.PlainText || given && s.field == "instruction" {
 			continue
 		}
 		// The reference stands near the question, at the start or the end
 		// of a prompt; the middle of a long one is content, and reading it
 		// would cost the most.
-		m := ""
+		m, link := "", links>>min(k, 63)&1 != 0
 		if text := s.text; len(text) > unseenHead+unseenTail {
-			if m = findUnseen(text[:unseenHead], prompt); m == "" {
-				m = findUnseen(text[len(text)-unseenTail:], prompt)
+			if m = findUnseen(text[:unseenHead], prompt, link); m == "" {
+				m = findUnseen(text[len(text)-unseenTail:], prompt, link)
 			}
 		} else {
-			m = findUnseen(text, prompt)
+			m = findUnseen(text, prompt, link)
 		}
 		if m != "" {
 			c.ReportValue("Q011", s.value, nil, "%s refers to %s, which the row does not hold: the model learns to invent it", c.where(&s), m)
