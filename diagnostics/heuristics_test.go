@@ -277,3 +277,68 @@ func TestUnseenLinkSearchIsExact(t *testing.T) {
 		}
 	}
 }
+
+// plainMayHoldSecret is mayHoldSecret as it was, with a search for each of
+// "AKIA", "ASIA" and the 'z' of "AIza".
+func plainMayHoldSecret(text []byte, decoded bool) bool {
+	before := func(b byte, ok func(pre []byte) bool) bool {
+		for off := 0; ; {
+			i := bytes.IndexByte(text[off:], b)
+			if i < 0 {
+				return false
+			}
+			off += i
+			if ok(text[:off]) {
+				return true
+			}
+			off++
+		}
+	}
+	// A key's armour, "-----BEGIN": in decoded text, not a Markdown rule
+	// ("-----").
+	armour := func(p []byte) bool {
+		return bytes.HasSuffix(p, []byte("----")) && (!decoded || bytes.HasPrefix(text[len(p)+1:], []byte("BEGIN")))
+	}
+	// starts reports whether a word starts n bytes before the end of p
+	// (always, in raw JSON).
+	starts := func(p []byte, n int) bool {
+		return !decoded || len(p) == n || len(p) > n && !isWordChar(p[len(p)-n-1])
+	}
+	return before('-', func(p []byte) bool {
+		return bytes.HasSuffix(p, []byte("sk")) && starts(p, 2) || armour(p) ||
+			len(p) >= 4 && bytes.HasSuffix(p[:len(p)-1], []byte("xox")) && starts(p, 4)
+	}) || before('_', func(p []byte) bool {
+		return bytes.HasSuffix(p, []byte("gh")) && starts(p, 2) || len(p) >= 3 && bytes.HasSuffix(p[:len(p)-1], []byte("gh")) && starts(p, 3) ||
+			bytes.HasSuffix(p, []byte("github")) && starts(p, 6) || bytes.HasSuffix(p, []byte("k_live")) && starts(p, 7)
+	}) || bytes.Contains(text, []byte("AKIA")) || bytes.Contains(text, []byte("ASIA")) ||
+		before('z', func(p []byte) bool { return bytes.HasSuffix(p, []byte("AI")) && starts(p, 2) }) ||
+		before('J', func(p []byte) bool { return bytes.HasSuffix(p, []byte("ey")) && starts(p, 2) })
+}
+
+// TestMayHoldSecretMatchesPlain holds mayHoldSecret, with one search for
+// the 'A' of three prefixes, to the version with three searches: on random
+// texts of the prefixes and near misses, as JSON and decoded, and on every
+// string and row of the real datasets.
+func TestMayHoldSecretMatchesPlain(t *testing.T) {
+	check := func(text []byte) {
+		for _, decoded := range []bool{false, true} {
+			if got, want := mayHoldSecret(text, decoded), plainMayHoldSecret(text, decoded); got != want {
+				t.Fatalf("%.200q (decoded %v): mayHoldSecret %v, want %v", text, decoded, got, want)
+			}
+		}
+	}
+	pieces := []string{"AKIA", "ASIA", "AIza", "AIz", "AI", "A", "K", "S", "I", "z", "sk-", "ghp_", "eyJ", "x", " ", "_", "-", "é"}
+	rng := rand.New(rand.NewPCG(1, 7))
+	held := 0
+	for range 40000 {
+		b := randomText(rng, pieces, 6)
+		check(b)
+		if plainMayHoldSecret(b, true) {
+			held++
+		}
+	}
+	if held < 1000 || held > 39000 {
+		t.Fatalf("%d of 40000 texts may hold a secret: the test tests little", held)
+	}
+	eachRealString(t, func(v jsonpos.Value) { check(v.StrBytes()); check(v.Raw()) })
+}
