@@ -143,7 +143,7 @@ func TestHeuristicsNeverPanic(t *testing.T) {
 		b := randomText(rng, pieces, 24)
 		findTemplateMarker(b, true)
 		findUnseen(b, b, true)
-		findDamage(b, b, false, allEscapes)
+		findDamage(b, b, allSeqs, allEscapes)
 		findLoop(b)
 		literalEscape(b)
 		htmlEntity(b)

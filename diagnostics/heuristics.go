@@ -467,11 +467,11 @@ func stripInvisible(s string) string {
 // findDamage looks for damaged text in a JSON string's source raw, which
 // holds the characters either as themselves or as escapes; text is the
 // decoded string, read only to confirm what depends on the context. What
-// the parser learned of raw spares searches: ascii says raw holds no byte
-// above 0x7f, escs which escapes it holds (a superset will do). It scans
-// for the bytes that start each kind of damage, so that a clean string
-// costs a few vectorised searches.
-func findDamage(raw, text []byte, ascii bool, escs jsonpos.Escapes) (damage, bool) {
+// the parser learned of raw spares searches: seqs holds the lengths of its
+// UTF-8 sequences (see jsonpos.Value.UTF8Seqs), escs its escapes
+// (supersets of both will do). It scans for the bytes that start each
+// kind of damage, so that a clean string costs a few vectorised searches.
+func findDamage(raw, text []byte, seqs uint8, escs jsonpos.Escapes) (damage, bool) {
 	// Escapes: control characters and invisible ones written as \uXXXX, and
 	// escaped backslashes that may be literal escape sequences. Only these
 	// four escapes matter: a string with none of them (most have only \n
@@ -521,9 +521,15 @@ func findDamage(raw, text []byte, ascii bool, escs jsonpos.Escapes) (damage, boo
 	// C2 80-A0 and AD (controls, no-break space, soft hyphen), C3 82, 83
 	// and A2 (mojibake), E2 80 and 81 (zero-width space, word joiner), EF
 	// BB and BF (byte order mark, U+FFFD). A vectorised search for each
-	// lead byte passes over the rest, CJK and emoji included.
+	// lead byte passes over the rest, CJK and emoji included. A string
+	// without 2-byte sequences (or invalid bytes) needs no search for C2
+	// and C3, one without 3-byte sequences none for E2 and EF.
 	for _, lead := range [...]byte{0xC2, 0xC3, 0xE2, 0xEF} {
-		for i := 0; !ascii && i < len(raw); i++ {
+		size := 2
+		if lead >= 0xE0 {
+			size = 3
+		}
+		for i := 0; seqs&(1<<1|1<<size) != 0 && i < len(raw); i++ {
 			j := bytes.IndexByte(raw[i:], lead)
 			if j < 0 || i+j+1 >= len(raw) {
 				break

@@ -11,8 +11,13 @@ import (
 	"github.com/ftls-dev/ftls/internal/jsonpos"
 )
 
-// allEscapes claims every escape: findDamage then walks every backslash.
-const allEscapes = ^jsonpos.Escapes(0)
+// allEscapes and allSeqs claim every escape and every length of UTF-8
+// sequence: findDamage then walks every backslash and searches every lead
+// byte.
+const (
+	allEscapes = ^jsonpos.Escapes(0)
+	allSeqs    = ^uint8(0)
+)
 
 // eachRealString calls f with every string value of every row of the
 // public datasets, and of the first rows of FTLS_BENCH_FILE when set.
@@ -62,11 +67,11 @@ func eachRealString(t *testing.T, f func(v jsonpos.Value)) {
 // damageStrings are random JSON string sources of the pieces findDamage
 // looks for: escapes of every kind (escaped backslashes before n and t
 // among them), mojibake written as itself and as escapes, invisible
-// characters, entities and plain text.
+// characters, entities, invalid UTF-8 and plain text.
 func damageStrings(rng *rand.Rand) []byte {
 	pieces := []string{`\n`, `\\n`, `\\t`, `\t`, `\"`, `\/`, `\\`, `\b`, `\f`, `\u200b`, `\u00a0`, `\u00e2\u20ac\u2122`, `\u00c3\u00a9`,
 		`\u0007`, `\u00e9`, `\ud83d\ude00`, "Ã©", "â€™", "Â ", "\u00a0", "\ufeff", "\u200b", "\u00ad", "\ufffd", "é", "中", "😀",
-		"&amp;", "&#39;", "&", ";", " ", "Word", ".", "x", "</b>", "```", "`"}
+		"&amp;", "&#39;", "&", ";", " ", "Word", ".", "x", "</b>", "```", "`", "\xc2", "\xc3", "\xe2\x80", "\xef", "\xff"}
 	b := []byte{'"'}
 	for range rng.IntN(10) {
 		b = append(b, pieces[rng.IntN(len(pieces))]...)
@@ -75,14 +80,15 @@ func damageStrings(rng *rand.Rand) []byte {
 }
 
 // TestFindDamageShortcutsAreExact holds findDamage with the parser's notes
-// (the string is ASCII, the escapes it holds) to findDamage without them,
+// (the UTF-8 sequences and the escapes a string holds) to findDamage
+// without them,
 // which walks every backslash and searches every lead byte: on random
 // strings and on every string of the real datasets.
 func TestFindDamageShortcutsAreExact(t *testing.T) {
 	check := func(v jsonpos.Value) {
 		raw, text := v.Raw(), v.StrBytes()
-		got, gotOK := findDamage(raw, text, v.ASCII(), v.Escapes())
-		want, wantOK := findDamage(raw, text, false, allEscapes)
+		got, gotOK := findDamage(raw, text, v.UTF8Seqs(), v.Escapes())
+		want, wantOK := findDamage(raw, text, allSeqs, allEscapes)
 		if got != want || gotOK != wantOK {
 			t.Fatalf("%s: findDamage with the parser's notes %v %v, without %v %v", raw, got, gotOK, want, wantOK)
 		}
@@ -97,7 +103,7 @@ func TestFindDamageShortcutsAreExact(t *testing.T) {
 			t.Fatalf("%s: %v", raw, err)
 		}
 		check(v)
-		if _, ok := findDamage(v.Raw(), v.StrBytes(), false, allEscapes); ok {
+		if _, ok := findDamage(v.Raw(), v.StrBytes(), allSeqs, allEscapes); ok {
 			found++
 		}
 	}

@@ -22,9 +22,9 @@ func checkDamagedText(c *RowContext) {
 		if s.value.Kind() != jsonpos.String {
 			continue
 		}
-		// The parser noted whether the string is ASCII and which escapes
-		// it holds, which most often spares the scans for both.
-		d, ok := findDamage(s.value.Raw(), s.text, s.value.ASCII(), s.value.Escapes())
+		// The parser noted which UTF-8 sequences and which escapes the
+		// string holds, which spares most of the scans for both.
+		d, ok := findDamage(s.value.Raw(), s.text, s.value.UTF8Seqs(), s.value.Escapes())
 		if !ok {
 			continue
 		}

@@ -95,9 +95,12 @@ const maxLen = math.MaxUint32
 
 // Node flags.
 const (
-	flagEsc      = 1 << iota // the string value contains backslash escapes
-	flagKeyEsc               // the member key contains backslash escapes
-	flagNonASCII             // the string value holds bytes above 0x7f
+	flagEsc    = 1 << iota // the string value contains backslash escapes
+	flagKeyEsc             // the member key contains backslash escapes
+	// The lengths of the UTF-8 sequences in the string value: flagSeq<<n
+	// for n bytes (1 for a byte that starts none).
+	flagSeq  = 1 << 2
+	flagSeqs = 0xF * flagSeq << 1
 )
 
 // node is one value in the arena. The direct children of a container are
@@ -278,13 +281,11 @@ value:
 		nd.keyEnd = keyEnd
 		nd.kind = String
 		nd.flags = keyFlags
-		nd.escs = Escapes(info &^ infoNonASCII)
+		nd.escs = Escapes(info & infoEscapes)
 		if nd.escs != 0 {
 			nd.flags |= flagEsc
 		}
-		if info&infoNonASCII != 0 {
-			nd.flags |= flagNonASCII
-		}
+		nd.flags |= uint8(info&infoSeqs/infoSeq) * flagSeq
 		i = end
 		goto afterValue
 	case '{':
@@ -433,7 +434,7 @@ key:
 		goto fail
 	}
 	keyStart, keyEnd, keyFlags = uint32(i), uint32(end), 0
-	if info&^infoNonASCII != 0 {
+	if info&infoEscapes != 0 {
 		keyFlags = flagKeyEsc
 	}
 	i = end
@@ -663,10 +664,15 @@ func (v Value) Escapes() Escapes {
 	return v.node().escs
 }
 
-// ASCII reports whether v is a string whose source holds no byte above
-// 0x7f (it may still write other characters as \u escapes).
-func (v Value) ASCII() bool {
-	return v.Kind() == String && v.node().flags&flagNonASCII == 0
+// UTF8Seqs returns the lengths of the UTF-8 sequences in the source of v,
+// a string, as a set: bit n is set when it holds an n-byte sequence (2 to
+// 4), bit 1 when it holds a byte above 0x7f that starts none. It is 0 for
+// ASCII and for other kinds.
+func (v Value) UTF8Seqs() uint8 {
+	if v.Kind() != String {
+		return 0
+	}
+	return v.node().flags & flagSeqs / flagSeq
 }
 
 // Str returns the decoded value of a String: all escapes are decoded,

@@ -689,8 +689,8 @@ func checkValue(t testing.TB, data []byte, v Value, validUTF8 bool, dupCount map
 	}
 	switch v.Kind() {
 	case String:
-		if e, ascii := plainEscapes(raw); v.Escapes() != e || v.ASCII() != ascii || v.HasEscapes() != (e != 0) {
-			t.Fatalf("%.60q: string %.60q: escapes %b, ASCII %v, want %b, %v", data, raw, v.Escapes(), v.ASCII(), e, ascii)
+		if e, seqs := plainEscapes(raw); v.Escapes() != e || v.UTF8Seqs() != seqs || v.HasEscapes() != (e != 0) {
+			t.Fatalf("%.60q: string %.60q: escapes %b, UTF-8 sequences %b, want %b, %b", data, raw, v.Escapes(), v.UTF8Seqs(), e, seqs)
 		}
 		if validUTF8 {
 			var want string
@@ -843,15 +843,22 @@ func checkUTF8Tally(t testing.TB, p *Parser, data []byte) {
 }
 
 // plainEscapes walks the escapes of a string's source and returns their
-// set, and whether the source holds a byte above 0x7f.
-func plainEscapes(raw []byte) (e Escapes, ascii bool) {
+// set, and the lengths of its UTF-8 sequences (bit 1 for invalid bytes).
+func plainEscapes(raw []byte) (e Escapes, seqs uint8) {
 	for i := 0; i < len(raw); i++ {
 		if raw[i] == '\\' {
 			i++
 			e |= escBits[raw[i]]
 		}
 	}
-	return e, !bytes.ContainsFunc(raw, func(r rune) bool { return r >= utf8.RuneSelf })
+	for i := 0; i < len(raw); {
+		r, n := utf8.DecodeRune(raw[i:])
+		if r >= utf8.RuneSelf {
+			seqs |= 1 << n
+		}
+		i += n
+	}
+	return e, seqs
 }
 
 // TestStringBoundaries moves special bytes across the word and block

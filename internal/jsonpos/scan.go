@@ -122,8 +122,9 @@ func scanString(data []byte, i int, u *utf8Tally) (int, strInfo, *SyntaxError) {
 			case c < 0x20:
 				return 0, 0, charError(data, k, "in string literal")
 			case c >= 0x80:
-				info |= infoNonASCII
-				i = k + u.add(data, k)
+				n := u.add(data, k)
+				info |= infoSeq << n
+				i = k + n
 			}
 			// Otherwise a spurious flag above a special byte.
 		}
@@ -175,8 +176,9 @@ func scanText(data []byte, i int, info strInfo, u *utf8Tally) (int, strInfo, *Sy
 		case c < 0x80:
 			i++
 		default:
-			info |= infoNonASCII
-			i += u.add(data, i)
+			n := u.add(data, i)
+			info |= infoSeq << n
+			i += n
 		}
 	}
 	return 0, 0, eofError(data, "in string literal")
@@ -226,11 +228,15 @@ func (u *utf8Tally) unicodeEscape(data []byte, k, i int) (int, *SyntaxError) {
 }
 
 // strInfo is what scanning a string learns about it: the Escapes it holds
-// and infoNonASCII.
+// (the low bits, infoEscapes), and the lengths of its UTF-8 sequences,
+// infoSeq<<n for an n-byte one (n = 1 for a byte that starts none).
 type strInfo uint16
 
-// infoNonASCII is set for a string holding bytes above 0x7f.
-const infoNonASCII strInfo = 1 << 15
+const (
+	infoEscapes strInfo = 1<<9 - 1
+	infoSeq     strInfo = 1 << 10
+	infoSeqs            = 0xF * infoSeq << 1
+)
 
 // Escapes is a set of the escape sequences of a JSON string, one bit per
 // character that follows the backslash.
