@@ -475,20 +475,11 @@ func findDamage(raw, text []byte, seqs uint8, escs jsonpos.Escapes) (damage, boo
 	// Escapes: control characters and invisible ones written as \uXXXX, and
 	// escaped backslashes that may be literal escape sequences. Only these
 	// four escapes matter: a string with none of them (most have only \n
-	// and \") needs no walk over its backslashes, and one whose only such
-	// escapes are \u (accents, emoji) jumps from one "\u" to the next,
-	// passing its many "\n": without a "\\", every backslash starts an
-	// escape.
-	walk := escs.Has('b') || escs.Has('f') || escs.Has('\\')
-	jump := !walk && escs.Has('u')
+	// and \") needs no walk over its backslashes.
+	walk := escs.Has('b') || escs.Has('f') || escs.Has('\\') || escs.Has('u')
 	literal, escapedLead := false, false
-	for i := 0; walk || jump; i += 2 {
-		var j int
-		if jump {
-			j = bytes.Index(raw[i:], []byte(`\u`))
-		} else {
-			j = bytes.IndexByte(raw[i:], '\\')
-		}
+	for i := 0; walk; i += 2 {
+		j := bytes.IndexByte(raw[i:], '\\')
 		if j < 0 || i+j+1 >= len(raw) {
 			break
 		}
