@@ -1,0 +1,60 @@
+package diagnostics
+
+import (
+	"math/rand/v2"
+	"reflect"
+	"testing"
+)
+
+// groupRows are 100,000 row summaries keyed as a generated file's are:
+// nearly all fingerprints, prompts and answers distinct, openings from a
+// few thousand, ten categories.
+func groupRows() []RowInfo {
+	rng := rand.New(rand.NewPCG(1, 2))
+	rows := make([]RowInfo, 100000)
+	for i := range rows {
+		r := &rows[i]
+		r.Object = true
+		r.Fingerprint, r.Prompt, r.Answer, r.AnswerKey = rng.Uint64()%90000+1, rng.Uint64(), rng.Uint64(), rng.Uint64()
+		r.Opening, r.OpeningKey = "a b c d", rng.Uint64()%5000+1
+		r.Category = [...]string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"}[i%10]
+	}
+	return rows
+}
+
+func BenchmarkNewGroups(b *testing.B) {
+	rows := groupRows()
+	for b.Loop() {
+		NewGroups(rows)
+	}
+}
+
+// TestNewGroupsMatchesSet holds NewGroups, which fills one kind of key at
+// a time, to groups built row by row through Set, as the server's edits
+// do: the same groups, counts and categories.
+func TestNewGroupsMatchesSet(t *testing.T) {
+	rows := groupRows()[:20000]
+	rng := rand.New(rand.NewPCG(3, 3))
+	for i := range rows {
+		// Keys left out (0, or no answer, opening or category) too.
+		switch rng.IntN(8) {
+		case 0:
+			rows[i].Fingerprint, rows[i].AnswerKey = 0, 0
+		case 1:
+			rows[i].Answer, rows[i].Opening = 0, ""
+		case 2:
+			rows[i].Category, rows[i].Object = "", rng.IntN(2) == 0
+		}
+	}
+	got := NewGroups(rows)
+	want := NewGroups(make([]RowInfo, len(rows)))
+	for i := range rows {
+		want.Set(i, &RowInfo{}, &rows[i])
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatal("NewGroups differs from the same rows set one at a time")
+	}
+	if len(got.Openings.shared) < 100 || got.Prints.rows == len(rows) {
+		t.Fatal("too few shared keys or left-out rows: the test tests little")
+	}
+}
