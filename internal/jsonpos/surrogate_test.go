@@ -99,16 +99,25 @@ func TestLoneSurrogatesMatchesWalk(t *testing.T) {
 			t.Fatalf("LoneSurrogates(%s, %d) = %v, want %v", b, limit, got, want)
 		}
 	}
+	eachDatasetLine(t, func(where string, line []byte) {
+		if got, want := LoneSurrogates(line, 0), plainLoneSurrogates(line, 0); !slices.Equal(got, want) {
+			t.Fatalf("%s: LoneSurrogates = %v, want %v", where, got, want)
+		}
+	})
+}
+
+// eachDatasetLine calls f with every line of the public datasets and its
+// place (file:line).
+func eachDatasetLine(t *testing.T, f func(where string, line []byte)) {
+	t.Helper()
 	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "datasets", "*.json*"))
-	for _, f := range files {
-		data, err := os.ReadFile(f)
+	for _, name := range files {
+		data, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for n, line := range bytes.Split(data, []byte("\n")) {
-			if got, want := LoneSurrogates(line, 0), plainLoneSurrogates(line, 0); !slices.Equal(got, want) {
-				t.Fatalf("%s:%d: LoneSurrogates = %v, want %v", filepath.Base(f), n+1, got, want)
-			}
+			f(fmt.Sprintf("%s:%d", filepath.Base(name), n+1), line)
 		}
 	}
 }
@@ -152,19 +161,12 @@ func TestHasLoneSurrogateMatchesLoneSurrogates(t *testing.T) {
 	if lone < 1000 || lone > 49000 {
 		t.Fatalf("%d of 50000 documents with a lone surrogate: the test tests little", lone)
 	}
-	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "datasets", "*.json*"))
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
+	eachDatasetLine(t, func(where string, line []byte) {
+		if _, err := p.Parse(line); err != nil {
+			return
 		}
-		for n, line := range bytes.Split(data, []byte("\n")) {
-			if _, err := p.Parse(line); err != nil {
-				continue
-			}
-			if got, want := p.HasLoneSurrogate(), LoneSurrogates(line, 0) != nil; got != want {
-				t.Fatalf("%s:%d: HasLoneSurrogate %v, want %v", filepath.Base(f), n+1, got, want)
-			}
+		if got, want := p.HasLoneSurrogate(), LoneSurrogates(line, 0) != nil; got != want {
+			t.Fatalf("%s: HasLoneSurrogate %v, want %v", where, got, want)
 		}
-	}
+	})
 }
