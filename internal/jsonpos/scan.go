@@ -47,8 +47,8 @@ func movemask(m uint64) uint32 {
 
 // scanString scans a string whose opening quote is at data[i-1]. It returns
 // the index just after the closing quote and what it learned of the
-// string (its escapes, whether it holds bytes above 0x7f), and counts its
-// text that is not ASCII into u.
+// string (its escapes, the lengths of its UTF-8 sequences), and counts
+// its text that is not ASCII into u.
 //
 // The string is scanned 32 bytes at a time. A block without special bytes
 // costs a few instructions per word; in a block with special bytes, each
@@ -116,6 +116,7 @@ func scanString(data []byte, i int, u *utf8Tally) (int, strInfo, *SyntaxError) {
 				if i, err = scanEscape(data, k); err != nil {
 					return 0, 0, err
 				}
+				// Only a \u escape is valid and not simple.
 				if i, err = u.unicodeEscape(data, k, i); err != nil {
 					return 0, 0, err
 				}
