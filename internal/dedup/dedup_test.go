@@ -3,6 +3,7 @@ package dedup
 import (
 	"bytes"
 	"cmp"
+	"encoding/binary"
 	"fmt"
 	"hash/maphash"
 	"math/bits"
@@ -396,16 +397,24 @@ func TestAppendWordsMatchesPlainWords(t *testing.T) {
 	}
 }
 
-// plainHashes is appendWords written plainly: plainWords, each hashed
-// with FNV-1a over its runes.
+// plainHashes is appendWords written plainly: plainWords, each word's
+// lower-cased UTF-8 bytes cut into eights (the last padded with zeros),
+// the first kept and each next XORed with the mix of the hash so far plus
+// prime1, the whole mixed once more.
 func plainHashes(text []byte) []uint64 {
 	var out []uint64
 	for _, w := range plainWords(text) {
-		h := uint64(14695981039346656037)
-		for _, r := range w {
-			h = (h ^ uint64(r)) * 1099511628211
+		var h uint64
+		for i := 0; i < len(w); i += 8 {
+			var chunk [8]byte
+			copy(chunk[:], w[i:])
+			c := binary.LittleEndian.Uint64(chunk[:])
+			if i > 0 {
+				c ^= mix(h + prime1)
+			}
+			h = c
 		}
-		out = append(out, h|1)
+		out = append(out, mix(h)|1)
 	}
 	return out
 }
@@ -597,10 +606,16 @@ func TestAppendWordsRandomBytes(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 5))
 	alphabet := []byte("aZ9 .-_\n\x00\x7f\x80\xc3\xa9\xe2\x80\x94\xff")
 	var k Sketcher
-	for range 50000 {
+	for n := range 50000 {
 		b := make([]byte, rng.IntN(70))
+		if n%10 == 0 {
+			b = make([]byte, rng.IntN(200)) // across 64-byte blocks
+		}
 		for i := range b {
 			b[i] = alphabet[rng.IntN(len(alphabet))]
+			if n%3 == 0 {
+				b[i] = byte(rng.IntN(256)) // any byte at all
+			}
 		}
 		k.Reset()
 		k.appendWords(b)
@@ -647,7 +662,7 @@ func BenchmarkAppendWords(b *testing.B) {
 // appended after words already there (as from a row's earlier turns).
 func TestAppendWordsLongMatchesPlain(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 4))
-	alphabets := []string{"ab ", "aZ9 .-_\n\x00\x7f", "The quick brown fox, 42 times!\t", "a\xc3\xa9 \xe2\x80\x94\xff\xc3"}
+	alphabets := []string{"ab ", "aZ9 .-_\n\x00\x7f", "The quick brown fox, 42 times!\t", "a\xc3\xa9 \xe2\x80\x94\xff\xc3", "a\xf0\x9d\x90\x80\xf0\x9f\x98\x80 \xc3\x89\xcc\x81Zz", "abcdefghijklmnopqrs\xc3\xa9 "}
 	var k Sketcher
 	for n := range 20000 {
 		alphabet := alphabets[n%len(alphabets)]
