@@ -22,42 +22,53 @@ func (k *Sketcher) appendWords(text []byte) {
 	// that word's first byte.
 	in, start := 0, 0
 	for i := 0; i < len(text); i += 64 {
-		var m, high uint64
-		if i+64 <= len(text) {
-			m, high = wordMask(text[i : i+64])
-		} else {
+		block := text[i:min(len(text), i+64)]
+		if len(block) < 64 {
 			var pad [64]byte // the text's last bytes, then separators
-			copy(pad[:], text[i:])
-			m, high = wordMask(pad[:])
+			copy(pad[:], block)
+			block = pad[:]
 		}
-		if high != 0 {
-			m |= wordRunes(text, i, high)
+		m, ascii := wordMask(block)
+		if !ascii {
+			m |= wordRunes(text, i, block)
 		}
-		if in == 0 {
-			start = i // a word at the block's first byte starts there
+		// A word starts at each word byte after a separator, and ends at
+		// each separator after a word byte.
+		starts := m &^ (m<<1 | uint64(in))
+		ends := ^m & (m<<1 | uint64(in))
+		k.words = slices.Grow(k.words, 33)
+		if in != 0 && ends != 0 {
+			// The word from the blocks before ends in this one.
+			k.words = append(k.words, k.hashWord(text, start, i+bits.TrailingZeros64(ends)))
+			ends &= ends - 1
 		}
-		nonword := ^m
-		// A word ends at each separator after a word byte.
-		ends := nonword & (m<<1 | uint64(in))
-		k.words = slices.Grow(k.words, 32)
+		// The other ends pair with the starts in order.
 		d := k.words[len(k.words) : len(k.words)+32] // a block ends at most 32 words
 		n := 0
 		for ; ends != 0; ends &= ends - 1 {
-			e := i + bits.TrailingZeros64(ends)
-			s := start // unless a separator precedes the word in the block:
-			if below := nonword & (1<<(uint(e-i)&63) - 1); below != 0 {
-				s = i + bits.Len64(below)
+			s, e := i+bits.TrailingZeros64(starts), i+bits.TrailingZeros64(ends)
+			starts &= starts - 1
+			// Words of up to eight bytes (nine in ten) are hashed here,
+			// without a call, which would spill the loop's registers.
+			var h uint64
+			if w := uint(e - s); w <= 8 && s+8 <= len(text) {
+				x := binary.LittleEndian.Uint64(text[s:]) & keepBytes[w]
+				h = mix(x|caseBits&keepBytes[w]) | 1
+				if x&highBits != 0 {
+					h = 0
+				}
 			}
-			h, ok := hashShort(text, s, e)
-			if !ok {
-				h = k.hashLongWord(text[s:e])
+			if h == 0 {
+				h = k.hashWord(text, s, e)
 			}
 			d[n] = h
 			n++
 		}
 		k.words = k.words[:len(k.words)+n]
-		if in = int(m >> 63); in != 0 && nonword != 0 {
-			start = i + bits.Len64(nonword)
+		// A word left open at the block's end started at the last start,
+		// or before the block.
+		if in = int(m >> 63); starts != 0 {
+			start = i + bits.TrailingZeros64(starts)
 		}
 	}
 	if in != 0 {
@@ -65,34 +76,40 @@ func (k *Sketcher) appendWords(text []byte) {
 	}
 }
 
-// wordMask returns two masks of the 64 bytes of block: bit j of mask set
-// when byte j is an ASCII letter or digit, of high when it is not ASCII.
-func wordMask(block []byte) (mask, high uint64) {
+// wordMask returns a mask of the 64 bytes of block, bit j set when byte j
+// is an ASCII letter or digit, and whether every byte is ASCII.
+func wordMask(block []byte) (mask uint64, ascii bool) {
 	const ones = 0x0101010101010101
 	block = block[:64]
+	var all uint64
 	for c := range 8 {
 		x := binary.LittleEndian.Uint64(block[8*c:])
+		all |= x
 		// With each byte below 0x80, adding 0x80-b sets its top bit when
 		// it is at least b, and carries into no other byte.
-		ascii := x &^ highBits
-		lower := ascii | caseBits
+		x7 := x &^ highBits
+		lower := x7 | caseBits
 		letter := (lower + (0x80-'a')*ones) &^ (lower + (0x80-'z'-1)*ones)
-		digit := (ascii + (0x80-'0')*ones) &^ (ascii + (0x80-'9'-1)*ones)
+		digit := (x7 + (0x80-'0')*ones) &^ (x7 + (0x80-'9'-1)*ones)
 		mask |= gather((letter|digit)&^x&highBits) << (8 * c)
-		high |= gather(x&highBits) << (8 * c)
 	}
-	return mask, high
+	return mask, all&highBits == 0
 }
 
 // gather returns the top bits of x's eight bytes as one byte.
 func gather(x uint64) uint64 { return x >> 7 * 0x0102040810204080 >> 56 }
 
-// wordRunes returns the mask bits, for the block of text at i, of the
-// non-ASCII bytes set in high that belong to a letter or digit, decoded
-// as a reader from the text's start sees them: a byte continuing a rune
-// begun up to 3 bytes before belongs to that rune if it decodes, and
-// every byte of an invalid sequence stands alone (utf8.RuneError).
-func wordRunes(text []byte, i int, high uint64) uint64 {
+// wordRunes returns the mask bits of block, the 64 bytes of text at i
+// (or its last bytes and zeros), for its non-ASCII bytes that belong to a
+// letter or digit, decoded as a reader from the text's start sees them: a
+// byte continuing a rune begun up to 3 bytes before belongs to that rune
+// if it decodes, and every byte of an invalid sequence stands alone
+// (utf8.RuneError).
+func wordRunes(text []byte, i int, block []byte) uint64 {
+	var high uint64
+	for c := range 8 {
+		high |= gather(binary.LittleEndian.Uint64(block[8*c:])&highBits) << (8 * c)
+	}
 	var mask uint64
 	for high != 0 {
 		p := i + bits.TrailingZeros64(high)
@@ -162,6 +179,9 @@ func hashShort(text []byte, s, e int) (uint64, bool) {
 	}
 	return mix(h) | 1, true
 }
+
+// keepBytes[n] keeps the first n bytes of a word's 8-byte load.
+var keepBytes = [9]uint64{0, 0xff, 0xffff, 0xffffff, 0xffffffff, 0xffffffffff, 0xffffffffffff, 0xffffffffffffff, 0xffffffffffffffff}
 
 // shortMasks[n] keeps the n bytes of a word in its two 8-byte loads, and
 // holds bit 0x20 of those bytes.
