@@ -38,7 +38,7 @@ fi
 for f in $FILES; do
 	name=$(basename "$f" .jsonl)
 	for side in old new; do
-		"$out/$side/nearacc" -rows "$ROWS" -samples "$SAMPLES" "$f" >"$out/$side/$name.txt"
+		"$out/$side/nearacc" -v -rows "$ROWS" -samples "$SAMPLES" "$f" >"$out/$side/$name.txt"
 	done
 done
 
