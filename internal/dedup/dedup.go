@@ -40,7 +40,6 @@ func (s *Signature) Similarity(o *Signature) float64 {
 // not safe for concurrent use.
 type Sketcher struct {
 	words []uint64
-	fold  []byte // a non-ASCII word, case-folded
 	// maxes holds each bin's minimum hash complemented (^h), as the
 	// maximum of the complements: an empty bin is 0, so the zero Sketcher
 	// is ready, and Sum clears each bin as it reads it instead of
