@@ -40,7 +40,11 @@ func (s *Signature) Similarity(o *Signature) float64 {
 // not safe for concurrent use.
 type Sketcher struct {
 	words []uint64
-	mins  [Bins]uint64
+	// maxes holds each bin's minimum hash complemented (^h), as the
+	// maximum of the complements: an empty bin is 0, so the zero Sketcher
+	// is ready, and Sum clears each bin as it reads it instead of
+	// resetting all 128 before the next row.
+	maxes [Bins]uint64
 }
 
 const (
@@ -75,9 +79,6 @@ func (k *Sketcher) Reset() { k.words = k.words[:0] }
 func (k *Sketcher) Sum() (Signature, bool) {
 	var sig Signature
 	words := k.words
-	for i := range k.mins {
-		k.mins[i] = ^uint64(0)
-	}
 	n := 0
 	for i := 0; i+2 < len(words); i++ {
 		a, b, c := words[i], words[i+1], words[i+2]
@@ -99,10 +100,7 @@ func (k *Sketcher) Sum() (Signature, bool) {
 	if n == 0 {
 		return sig, false
 	}
-	densify(&k.mins)
-	for i, m := range k.mins {
-		sig[i] = uint16(m)
-	}
+	densify(&k.maxes, &sig)
 	return sig, true
 }
 
@@ -111,33 +109,42 @@ func (k *Sketcher) emit(h uint64) {
 	bin := h >> (64 - 7) // the top 7 bits choose one of 128 bins
 	// Without a branch: early in a row most values are new minimums, and a
 	// mispredicted branch cost more than the store.
-	k.mins[bin] = min(k.mins[bin], h)
+	k.maxes[bin] = max(k.maxes[bin], ^h)
 }
 
-// densify fills each empty bin from the next filled bin to its right,
-// salted with the distance, so that two similar sets fill them the same
-// way. Bins are filled from the left, so a bin with no filled bin to its
-// right takes bin 0's value, filled by then. next, computed from the
-// right, saves searching for the filled bin from each empty one.
-func densify(mins *[Bins]uint64) {
-	const empty = ^uint64(0)
-	var next [Bins]uint8 // the nearest filled bin to the right; 0 for none
-	n := uint8(0)
-	for i := Bins - 1; i >= 0; i-- {
-		next[i] = n
-		if mins[i] != empty {
-			n = uint8(i)
-		}
+// densify writes the bins' minimums, truncated to 16 bits, to sig, and
+// clears the bins for the next row. Each empty bin takes the value of the
+// next filled bin to its right, salted with the distance and mixed, so
+// that two similar sets fill them the same way; a bin with no filled bin
+// to its right takes bin 0's value (itself filled from the right when
+// empty), as if the bins were a ring.
+//
+// One pass from the right carries the nearest filled bin, and every bin
+// computes its fill value whether it needs it or not, kept or dropped by
+// a conditional move: on short rows most bins are empty in no
+// predictable order, and a branch per bin mispredicted more often than
+// not, which cost more than the 128 mixes.
+func densify(maxes *[Bins]uint64, sig *Signature) {
+	f := 0 // the first filled bin; there is one
+	for maxes[f] == 0 {
+		f++
 	}
-	for i := range mins {
-		if mins[i] != empty {
-			continue
+	// The ring's wrap: past the last filled bin, bins fill from bin 0's
+	// value, at index Bins.
+	next, at := ^maxes[f], Bins
+	if f > 0 {
+		next = mix(next + uint64(f)*prime3)
+	}
+	for i := Bins - 1; i >= 0; i-- {
+		m := maxes[i]
+		maxes[i] = 0
+		v := mix(next + uint64(at-i)*prime3)
+		// next is taken from ^m, not from v: a selection reads both its
+		// inputs, and through v each bin's mix would wait for the last.
+		if m != 0 {
+			v, next, at = ^m, ^m, i
 		}
-		if j := int(next[i]); j > i {
-			mins[i] = mix(mins[j] + uint64(j-i)*prime3)
-		} else {
-			mins[i] = mix(mins[0] + uint64(Bins-i)*prime3)
-		}
+		sig[i] = uint16(v)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"fmt"
 	"hash/maphash"
+	"math/bits"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -425,25 +426,135 @@ func plainDensify(mins *[Bins]uint64) {
 	}
 }
 
+// TestDensifyMatchesPlain holds densify (complemented bins, one pass
+// from the right, no branch) to the plain version, at fills from one bin
+// to all of them.
 func TestDensifyMatchesPlain(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 8))
-	for n := range 5000 {
-		var a [Bins]uint64
-		fill := []int{1, 2, 10, 50, 100}[n%5] // percent of the bins filled
-		for i := range a {
-			a[i] = ^uint64(0)
+	for n := range 20000 {
+		var mins [Bins]uint64
+		fill := []int{0, 1, 2, 10, 30, 50, 90, 100}[n%8] // percent of the bins filled
+		for i := range mins {
+			mins[i] = ^uint64(0)
 			if rng.IntN(100) < fill {
-				a[i] = rng.Uint64() >> 1
+				mins[i] = rng.Uint64() >> rng.IntN(2)
 			}
 		}
-		a[rng.IntN(Bins)] = rng.Uint64() >> 1 // at least one
-		b := a
-		densify(&a)
-		plainDensify(&b)
-		if a != b {
-			t.Fatalf("densify differs from the plain version (%d %% filled)", fill)
+		mins[rng.IntN(Bins)] = rng.Uint64() >> 1 // at least one
+		var maxes [Bins]uint64
+		for i, m := range mins {
+			maxes[i] = ^m
+		}
+		var got Signature
+		densify(&maxes, &got)
+		plainDensify(&mins)
+		for i, m := range mins {
+			if got[i] != uint16(m) {
+				t.Fatalf("bin %d: densify %#x, plain %#x (%d %% filled)", i, got[i], uint16(m), fill)
+			}
+		}
+		if maxes != [Bins]uint64{} {
+			t.Fatal("densify left bins set for the next row")
 		}
 	}
+}
+
+// plainSum is Sum written plainly from the words: every bin reset, the
+// minimum hash of each bin's 3-grams (or of the words when no message has
+// three), plainDensify, then the low 16 bits.
+func plainSum(words []uint64) (Signature, bool) {
+	var mins [Bins]uint64
+	for i := range mins {
+		mins[i] = ^uint64(0)
+	}
+	put := func(h uint64) {
+		h = mix(h)
+		mins[h>>57] = min(mins[h>>57], h)
+	}
+	n := 0
+	for i := 0; i+2 < len(words); i++ {
+		a, b, c := words[i], words[i+1], words[i+2]
+		if a != 0 && b != 0 && c != 0 {
+			put(a*prime1 ^ bits.RotateLeft64(b, 21)*prime2 ^ bits.RotateLeft64(c, 42)*prime3)
+			n++
+		}
+	}
+	for _, w := range words {
+		if n == 0 && w != 0 {
+			put(w)
+		}
+	}
+	var sig Signature
+	if mins == plainEmpty {
+		return sig, false
+	}
+	plainDensify(&mins)
+	for i, m := range mins {
+		sig[i] = uint16(m)
+	}
+	return sig, true
+}
+
+var plainEmpty = func() (e [Bins]uint64) {
+	for i := range e {
+		e[i] = ^uint64(0)
+	}
+	return e
+}()
+
+// TestSumMatchesPlain compares Sum with plainSum, one Sketcher reused
+// from row to row (as the checks do), on every line of the public
+// datasets split into messages at each newline, and on random texts of a
+// few words, whose bins are mostly empty.
+func TestSumMatchesPlain(t *testing.T) {
+	var texts [][][]byte
+	for _, line := range realLines(t) {
+		texts = append(texts, bytes.Split(line, []byte(`\n`)))
+	}
+	rng := rand.New(rand.NewPCG(4, 4))
+	vocab := strings.Fields("a b c the of and to in is it that was for on with as by")
+	for range 20000 {
+		var msgs [][]byte
+		for range 1 + rng.IntN(3) {
+			var m []byte
+			for range rng.IntN(40) {
+				m = append(m, vocab[rng.IntN(len(vocab))]+" "...)
+			}
+			msgs = append(msgs, m)
+		}
+		texts = append(texts, msgs)
+	}
+	var k Sketcher
+	for n, msgs := range texts {
+		k.Reset()
+		for _, m := range msgs {
+			k.Add(m)
+		}
+		got, ok := k.Sum()
+		want, wantOK := plainSum(k.words)
+		if got != want || ok != wantOK {
+			t.Fatalf("text %d (%d messages): Sum differs from plainSum", n, len(msgs))
+		}
+	}
+}
+
+// realLines returns every line of the public datasets, skipping the test
+// when there are none.
+func realLines(t testing.TB) [][]byte {
+	dir := filepath.Join("..", "..", "..", "shared", "datasets")
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json*"))
+	if len(files) == 0 {
+		t.Skipf("no datasets in %s", dir)
+	}
+	var lines [][]byte
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, bytes.Split(data, []byte("\n"))...)
+	}
+	return lines
 }
 
 // TestAppendWordsOnRealText compares the fast word splitter with the
@@ -573,6 +684,36 @@ func TestAppendWordsAcrossStretches(t *testing.T) {
 			if c, n := cap(k.words), len(k.words); c > 2*n+80<<10 {
 				t.Errorf("%d bytes of %q: capacity %d for %d words", len(b), alphabet, c, n)
 			}
+		}
+	}
+}
+
+// BenchmarkSum times Sum alone over the words of real rows: every line
+// of the public datasets, or with FTLS_BENCH_TEXT the first 20,000 lines
+// of that file (the alpaca bench file for short rows, most bins empty).
+func BenchmarkSum(b *testing.B) {
+	var lines [][]byte
+	if f := os.Getenv("FTLS_BENCH_TEXT"); f != "" {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		lines = bytes.SplitN(data, []byte("\n"), 20001)[:20000]
+	} else {
+		lines = realLines(b)
+	}
+	var k Sketcher
+	words := make([][]uint64, len(lines))
+	for i, line := range lines {
+		k.Reset()
+		k.Add(line)
+		words[i] = slices.Clone(k.words)
+	}
+	b.ReportMetric(float64(len(lines)), "rows/op")
+	for b.Loop() {
+		for _, w := range words {
+			k.words = w
+			k.Sum()
 		}
 	}
 }
