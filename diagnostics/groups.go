@@ -32,17 +32,24 @@ type KeyGroups struct {
 func NewGroups(rows []RowInfo) *Groups {
 	g := &Groups{Categories: map[string]int{}}
 	// One kind of key at a time: each map then stays in the cache while it
-	// is filled, instead of four taking turns (20 % faster).
+	// is filled, instead of four taking turns (20 % faster). The kinds are
+	// independent, so each is filled on its own goroutine: on a million
+	// rows each is a million map insertions, the larger part of the
+	// server's first file check when they ran one after another.
+	var wg sync.WaitGroup
 	for _, k := range g.keys() {
-		k.groups.single = make(map[uint64]int32, len(rows))
-		k.groups.shared = map[uint64][]int32{}
-		for i := range rows {
-			k.groups.add(k.key(&rows[i]), int32(i))
-		}
+		wg.Go(func() {
+			k.groups.single = make(map[uint64]int32, len(rows))
+			k.groups.shared = map[uint64][]int32{}
+			for i := range rows {
+				k.groups.add(k.key(&rows[i]), int32(i))
+			}
+		})
 	}
 	for i := range rows {
 		g.countCategory(categoryOf(&rows[i]), 1)
 	}
+	wg.Wait()
 	return g
 }
 

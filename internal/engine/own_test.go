@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"runtime"
 	"testing"
 
 	"github.com/ftls-dev/ftls/diagnostics"
@@ -16,7 +17,18 @@ import (
 // every rule fixture, after random edits checked one by one and several
 // at a time, and when a second state meets lines whose summaries the
 // first one holds.
-func TestOwnedStateMatchesFreshCheck(t *testing.T) {
+func TestOwnedStateMatchesFreshCheck(t *testing.T) { ownedMatchesFresh(t) }
+
+// The same with the rows of every document assembled by four goroutines
+// (parallelAssembly), as those of a large one are: their summaries and
+// findings must come out in the same order as one goroutine's.
+func TestParallelAssemblyMatchesFreshCheck(t *testing.T) {
+	defer func(n, procs int) { parallelAssembly = n; runtime.GOMAXPROCS(procs) }(parallelAssembly, runtime.GOMAXPROCS(4))
+	parallelAssembly = 1
+	ownedMatchesFresh(t)
+}
+
+func ownedMatchesFresh(t *testing.T) {
 	s := diagnostics.DefaultSettings()
 	rnd := rand.New(rand.NewPCG(11, 12))
 	fresh := func(d *Doc) *Result {
