@@ -568,8 +568,8 @@ func nth(v []int32, k int) int32 {
 }
 
 // opening returns the first four words of text, lower-cased, or "" when it
-// has fewer.
-func opening(text []byte) string {
+// has fewer; the string is made in a (nil for a fresh one).
+func opening(text []byte, a *SummaryArena) string {
 	text = text[:min(len(text), 200)]
 	// The bounds of the first four fields, as strings.Fields splits: every
 	// row has one, and splitting a string copy of the text allocated three
@@ -612,5 +612,5 @@ func opening(text []byte) string {
 			out[i] = c + 'a' - 'A'
 		}
 	}
-	return string(out)
+	return a.string(out)
 }

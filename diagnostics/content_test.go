@@ -99,11 +99,22 @@ func TestOpeningMatchesFields(t *testing.T) {
 	}
 	pieces := []string{"Sure", "I", "can", "HELP", " ", "  ", "\n", "\t", "\v", "\u00a0", "\u0085", "É", "été", "日本", "\xe2\x80", "\xff", ",", strings.Repeat("x", 60)}
 	rng := rand.New(rand.NewPCG(5, 1))
+	// With and without an arena; the arena's strings are checked again at
+	// the end, since later ones must not overwrite them.
+	var arena SummaryArena
+	var kept, wanted []string
 	for range 20000 {
 		b := randomText(rng, pieces, 16)
-		if got, want := opening(b), plain(b); got != want {
-			t.Fatalf("opening(%q) = %q, want %q", b, got, want)
+		want := plain(b)
+		for _, a := range []*SummaryArena{nil, &arena} {
+			if got := opening(b, a); got != want {
+				t.Fatalf("opening(%q) = %q, want %q", b, got, want)
+			}
 		}
+		kept, wanted = append(kept, opening(b, &arena)), append(wanted, want)
+	}
+	if !slices.Equal(kept, wanted) {
+		t.Fatal("an opening made in the arena changed after it was returned")
 	}
 }
 

@@ -33,6 +33,10 @@ type RowContext struct {
 	Schema   *Schema
 	Messages []Message
 
+	// Arena, when set, holds what Info's summaries point to (see
+	// SummaryArena); Reset keeps it.
+	Arena *SummaryArena
+
 	diags   []Diagnostic
 	turns   []Turn
 	turnBuf []Turn // turns' memory, kept by Reset
@@ -83,7 +87,7 @@ func NewRowContext(row *dataset.Row, p *jsonpos.Parser, s *Settings) *RowContext
 // row to callers that check rows one after another.
 func (c *RowContext) Reset(row *dataset.Row, p *jsonpos.Parser, s *Settings) {
 	msgs, turns, spans, fold, texts := c.Messages[:0], c.turnBuf[:0], c.spanBuf[:0], c.foldBuf[:0], c.textBuf[:0]
-	*c = RowContext{Row: row, Settings: s, InvalidUTF8: -1, turnBuf: turns, spanBuf: spans, foldBuf: fold, textBuf: texts, categories: c.categories}
+	*c = RowContext{Row: row, Settings: s, InvalidUTF8: -1, turnBuf: turns, spanBuf: spans, foldBuf: fold, textBuf: texts, categories: c.categories, Arena: c.Arena}
 	if row.Blank() {
 		c.Blank = true
 		return

@@ -173,7 +173,7 @@ func (c *RowContext) summarize(info *RowInfo) {
 			}
 		}
 		if sig, ok := k.Sum(); ok {
-			info.Sig = &sig
+			info.Sig = c.Arena.signature(&sig)
 		}
 		info.Words, sketched = int32(k.Words()), true
 		sketchers.Put(k)
@@ -184,7 +184,7 @@ func (c *RowContext) summarize(info *RowInfo) {
 				info.Words += int32(dedup.CountWords(t.Text))
 			}
 			if t.Role == "assistant" && info.Opening == "" {
-				info.Opening = opening(t.Text)
+				info.Opening = opening(t.Text, c.Arena)
 				info.OpeningKey = maphash.String(openingSeed, info.Opening)
 			}
 		}

@@ -383,10 +383,11 @@ type chunkResult struct {
 }
 
 // rowChecker checks rows one after another on one goroutine, reusing its
-// parser and row context.
+// parser and row context; the rows' summaries share its arena.
 type rowChecker struct {
-	p  jsonpos.Parser
-	rc diagnostics.RowContext
+	p     jsonpos.Parser
+	rc    diagnostics.RowContext
+	arena diagnostics.SummaryArena
 }
 
 // checkChunk checks the rows of one chunk, joining a JSON value spread over
@@ -413,6 +414,7 @@ type rowFlags struct {
 
 func (k *rowChecker) check(row *dataset.Row, s *diagnostics.Settings, f rowFlags) checked {
 	ctx := &k.rc
+	ctx.Arena = &k.arena
 	ctx.Reset(row, &k.p, s)
 	ctx.BOM, ctx.MultiLine = f.bom, f.multiLine
 	diags := ctx.Run()
