@@ -18,7 +18,7 @@ type SummaryArena struct {
 }
 
 const (
-	firstArenaSigs, maxArenaSigs = 2, 64        // up to 16 KB a block
+	firstArenaSigs, maxArenaSigs = 2, 64       // up to 16 KB a block
 	firstArenaText, maxArenaText = 64, 4 << 10 // bytes
 )
 
