@@ -166,6 +166,21 @@ func BenchmarkNear(b *testing.B) {
 	}
 }
 
+// BenchmarkNewIndex measures indexing 100,000 signatures, what the
+// server's first full check of a document does.
+func BenchmarkNewIndex(b *testing.B) {
+	r := rand.New(rand.NewPCG(9, 9))
+	texts := corpus(100000, r)
+	sigs := make([]*Signature, len(texts))
+	for i, s := range texts {
+		sigs[i] = sketch(b, s)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		NewIndex(sigs)
+	}
+}
+
 // nearBySorting is the plain statement of what Near computes: each band's
 // entries sorted by key and row, and every row of a bucket compared with
 // the bucket's first row and its predecessor.

@@ -72,11 +72,10 @@ func newBandIndex(sigs []*Signature, band int) bandIndex {
 			continue
 		}
 		k := bandKey(sigs[i], band)
-		if first, ok := bi.head.get(k, bi.keyOf); ok {
+		if first, ok := bi.head.swap(k, int32(i), bi.keyOf); ok {
 			bi.next[i] = first
 			bi.multi[k] = struct{}{}
 		}
-		bi.head.put(k, int32(i), bi.keyOf)
 	}
 	return bi
 }

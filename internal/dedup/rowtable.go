@@ -8,9 +8,16 @@ package dedup
 // whose 32 bits match is checked against the full key, which the caller
 // computes from the row (keyOf; the index holds the rows' signatures).
 type rowTable struct {
-	tags []uint32 // the key's low 32 bits; its home slot is tag & mask
-	rows []int32  // -1 for an empty slot
-	n    int
+	// The key's low 32 bits (its home slot is tag & mask) beside the row,
+	// -1 for an empty slot: a probe reads one cache line, where two arrays
+	// cost two misses per slot on a large table.
+	slots []rowSlot
+	n     int
+}
+
+type rowSlot struct {
+	tag uint32
+	row int32
 }
 
 // newRowTable makes a table for n keys.
@@ -24,23 +31,23 @@ func newRowTable(n int) rowTable {
 
 // makeRowTable makes an empty table of size slots, a power of two.
 func makeRowTable(size int) rowTable {
-	t := rowTable{tags: make([]uint32, size), rows: make([]int32, size)}
-	for i := range t.rows {
-		t.rows[i] = -1
+	t := rowTable{slots: make([]rowSlot, size)}
+	for i := range t.slots {
+		t.slots[i].row = -1
 	}
 	return t
 }
 
 // find returns the slot that holds k, or the empty slot where it would go.
 func (t *rowTable) find(k uint64, keyOf func(int32) uint64) (int, bool) {
-	mask := len(t.rows) - 1
+	mask := len(t.slots) - 1
 	tag := uint32(k)
 	for i := int(tag) & mask; ; i = (i + 1) & mask {
-		r := t.rows[i]
-		if r < 0 {
+		s := t.slots[i]
+		if s.row < 0 {
 			return i, false
 		}
-		if t.tags[i] == tag && keyOf(r) == k {
+		if s.tag == tag && keyOf(s.row) == k {
 			return i, true
 		}
 	}
@@ -48,20 +55,30 @@ func (t *rowTable) find(k uint64, keyOf func(int32) uint64) (int, bool) {
 
 func (t *rowTable) get(k uint64, keyOf func(int32) uint64) (int32, bool) {
 	i, ok := t.find(k, keyOf)
-	return t.rows[i], ok
+	return t.slots[i].row, ok
 }
 
 // put maps k to row.
 func (t *rowTable) put(k uint64, row int32, keyOf func(int32) uint64) {
+	t.swap(k, row, keyOf)
+}
+
+// swap maps k to row and returns the row k mapped to before, if any: get
+// and put with one probe.
+func (t *rowTable) swap(k uint64, row int32, keyOf func(int32) uint64) (int32, bool) {
 	i, ok := t.find(k, keyOf)
-	if !ok {
-		if (t.n+1)*8 > len(t.rows)*7 {
-			t.grow()
-			i, _ = t.find(k, keyOf)
-		}
-		t.n++
+	if ok {
+		prev := t.slots[i].row
+		t.slots[i].row = row
+		return prev, true
 	}
-	t.tags[i], t.rows[i] = uint32(k), row
+	if (t.n+1)*8 > len(t.slots)*7 {
+		t.grow()
+		i, _ = t.find(k, keyOf)
+	}
+	t.n++
+	t.slots[i] = rowSlot{uint32(k), row}
+	return -1, false
 }
 
 // del removes k, shifting back the slots after it that probed past it so
@@ -72,31 +89,31 @@ func (t *rowTable) del(k uint64, keyOf func(int32) uint64) {
 		return
 	}
 	t.n--
-	mask := len(t.rows) - 1
-	for j := (i + 1) & mask; t.rows[j] >= 0; j = (j + 1) & mask {
+	mask := len(t.slots) - 1
+	for j := (i + 1) & mask; t.slots[j].row >= 0; j = (j + 1) & mask {
 		// The entry at j may move to i if its home slot is not in (i, j].
-		h := int(t.tags[j]) & mask
+		h := int(t.slots[j].tag) & mask
 		if (j > i && (h <= i || h > j)) || (j < i && h <= i && h > j) {
-			t.tags[i], t.rows[i] = t.tags[j], t.rows[j]
+			t.slots[i] = t.slots[j]
 			i = j
 		}
 	}
-	t.rows[i] = -1
+	t.slots[i].row = -1
 }
 
 func (t *rowTable) grow() {
-	old := *t
-	*t = makeRowTable(2 * len(old.rows))
-	mask := len(t.rows) - 1
-	for j, r := range old.rows {
-		if r < 0 {
+	old := t.slots
+	*t = makeRowTable(2 * len(old))
+	mask := len(t.slots) - 1
+	for _, s := range old {
+		if s.row < 0 {
 			continue
 		}
-		i := int(old.tags[j]) & mask
-		for t.rows[i] >= 0 {
+		i := int(s.tag) & mask
+		for t.slots[i].row >= 0 {
 			i = (i + 1) & mask
 		}
-		t.tags[i], t.rows[i] = old.tags[j], r
+		t.slots[i] = s
 		t.n++
 	}
 }

@@ -33,7 +33,10 @@ func TestRowTableMatchesMap(t *testing.T) {
 		} else {
 			row := int32(len(keyOfRow))
 			keyOfRow = append(keyOfRow, k)
-			tab.put(k, row, keyOf)
+			prev, ok := tab.swap(k, row, keyOf)
+			if w, wok := want[k]; ok != wok || (ok && prev != w) {
+				t.Fatalf("step %d, key %#x: swap returned (%d, %v), the map held (%d, %v)", step, k, prev, ok, w, wok)
+			}
 			want[k] = row
 		}
 		if tab.n != len(want) {
@@ -50,7 +53,7 @@ func TestRowTableMatchesMap(t *testing.T) {
 			}
 		}
 	}
-	if len(tab.rows) <= 8 {
-		t.Fatalf("the table never grew (%d slots)", len(tab.rows))
+	if len(tab.slots) <= 8 {
+		t.Fatalf("the table never grew (%d slots)", len(tab.slots))
 	}
 }
