@@ -58,3 +58,25 @@ func TestNewGroupsMatchesSet(t *testing.T) {
 		t.Fatal("too few shared keys or left-out rows: the test tests little")
 	}
 }
+
+// BenchmarkNewGroups groups 1M rows whose keys are mostly distinct, one in
+// ten shared with another row, as in the server's first full check of a
+// large document.
+func BenchmarkNewGroups(b *testing.B) {
+	rnd := rand.New(rand.NewPCG(5, 6))
+	rows := make([]RowInfo, 1_000_000)
+	for i := range rows {
+		r := &rows[i]
+		k := rnd.Uint64() | 1
+		if i > 0 && i%10 == 0 {
+			k = rows[rnd.IntN(i)].Fingerprint
+		}
+		r.Object, r.Fingerprint, r.Prompt, r.Answer, r.AnswerKey = true, k, k^2, k^4, k^8
+		r.Opening, r.OpeningKey = "opening", k^16
+		r.Category = "c"
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		NewGroups(rows)
+	}
+}
