@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"math/bits"
 	"runtime"
 	"slices"
 	"sync"
@@ -49,13 +50,12 @@ func NewIndex(sigs []*Signature) *Index {
 	var wg sync.WaitGroup
 	workers := min(runtime.GOMAXPROCS(0), Bands)
 	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
+			var scratch bandScratch
 			for b := w; b < Bands; b += workers {
-				x.bands[b] = newBandIndex(sigs, b)
+				x.bands[b] = newBandIndex(sigs, b, &scratch)
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	return x
@@ -63,21 +63,85 @@ func NewIndex(sigs []*Signature) *Index {
 
 // newBandIndex builds one band's buckets. Rows are taken last to first and
 // put at the head of their bucket, which leaves every bucket in row order.
-func newBandIndex(sigs []*Signature, band int) bandIndex {
+func newBandIndex(sigs []*Signature, band int, scratch *bandScratch) bandIndex {
 	bi := bandIndex{head: newRowTable(len(sigs)), next: make([]int32, len(sigs)), multi: map[uint64]struct{}{}}
 	bi.keyOf = func(row int32) uint64 { return bandKey(sigs[row], band) }
-	for i := len(sigs) - 1; i >= 0; i-- {
+	for i := range bi.next {
 		bi.next[i] = -1
-		if sigs[i] == nil {
-			continue
-		}
-		k := bandKey(sigs[i], band)
-		if first, ok := bi.head.swap(k, int32(i), bi.keyOf); ok {
-			bi.next[i] = first
-			bi.multi[k] = struct{}{}
+	}
+	entries := scratch.inTableOrder(sigs, band, len(bi.head.slots))
+	// The keys just computed, rather than the signatures again, which are
+	// not in the cache.
+	keyOf := func(row int32) uint64 { return scratch.keys[row] }
+	for _, e := range entries {
+		if first, ok := bi.head.swap(e.key, e.row, keyOf); ok {
+			bi.next[e.row] = first
+			bi.multi[e.key] = struct{}{}
 		}
 	}
 	return bi
+}
+
+// bandScratch holds the memory newBandIndex reuses from band to band.
+type bandScratch struct {
+	keys    []uint64
+	entries []bandEntry
+}
+
+type bandEntry struct {
+	key uint64
+	row int32
+}
+
+// regionSlots is the number of table slots (64 KB) whose rows
+// inTableOrder puts together.
+const regionSlots = 8 << 10
+
+// inTableOrder returns the rows with a signature and their band keys, last
+// row first, grouped by the region of a table of size slots that their
+// key's home slot is in, regions in order. Inserting rows in row order
+// into a table larger than the cache costs a cache miss each; region by
+// region, the slots being filled stay in the cache. The rows of one key
+// share a region, so they still come last to first.
+func (sc *bandScratch) inTableOrder(sigs []*Signature, band, size int) []bandEntry {
+	n := 0
+	sc.keys = slices.Grow(sc.keys[:0], len(sigs))[:len(sigs)]
+	for i, s := range sigs {
+		if s != nil {
+			sc.keys[i] = bandKey(s, band)
+			n++
+		}
+	}
+	sc.entries = slices.Grow(sc.entries[:0], n)[:n]
+	if size <= regionSlots {
+		n := 0
+		for i := len(sigs) - 1; i >= 0; i-- {
+			if sigs[i] != nil {
+				sc.entries[n] = bandEntry{sc.keys[i], int32(i)}
+				n++
+			}
+		}
+		return sc.entries
+	}
+	mask, shift := size-1, bits.Len(regionSlots-1)
+	region := func(k uint64) int { return (int(uint32(k)) & mask) >> shift }
+	starts := make([]int, size/regionSlots+1)
+	for i, s := range sigs {
+		if s != nil {
+			starts[region(sc.keys[i])+1]++
+		}
+	}
+	for r := 1; r < len(starts); r++ {
+		starts[r] += starts[r-1]
+	}
+	for i := len(sigs) - 1; i >= 0; i-- {
+		if sigs[i] != nil {
+			r := region(sc.keys[i])
+			sc.entries[starts[r]] = bandEntry{sc.keys[i], int32(i)}
+			starts[r]++
+		}
+	}
+	return sc.entries
 }
 
 // Len returns the number of rows indexed.
