@@ -50,10 +50,19 @@ func NewIndex(sigs []*Signature) *Index {
 	var wg sync.WaitGroup
 	workers := min(runtime.GOMAXPROCS(0), Bands)
 	for w := range workers {
+		var bands []int
+		for b := w; b < Bands; b += workers {
+			bands = append(bands, b)
+		}
 		wg.Go(func() {
 			var scratch bandScratch
-			for b := w; b < Bands; b += workers {
-				x.bands[b] = newBandIndex(sigs, b, &scratch)
+			for len(bands) > 0 {
+				group := bands[:min(len(bands), bandsAtOnce)]
+				bands = bands[len(group):]
+				scratch.computeKeys(sigs, group)
+				for j, b := range group {
+					x.bands[b] = newBandIndex(sigs, b, scratch.keys[j], &scratch)
+				}
 			}
 		})
 	}
@@ -61,19 +70,19 @@ func NewIndex(sigs []*Signature) *Index {
 	return x
 }
 
-// newBandIndex builds one band's buckets. Rows are taken last to first and
-// put at the head of their bucket, which leaves every bucket in row order.
-func newBandIndex(sigs []*Signature, band int, scratch *bandScratch) bandIndex {
+// newBandIndex builds the buckets of band, whose keys are given. Rows are
+// taken last to first and put at the head of their bucket, which leaves
+// every bucket in row order.
+func newBandIndex(sigs []*Signature, band int, keys []uint64, scratch *bandScratch) bandIndex {
 	bi := bandIndex{head: newRowTable(len(sigs)), next: make([]int32, len(sigs)), multi: map[uint64]struct{}{}}
 	bi.keyOf = func(row int32) uint64 { return bandKey(sigs[row], band) }
 	for i := range bi.next {
 		bi.next[i] = -1
 	}
-	entries := scratch.inTableOrder(sigs, band, len(bi.head.slots))
-	// The keys just computed, rather than the signatures again, which are
-	// not in the cache.
-	keyOf := func(row int32) uint64 { return scratch.keys[row] }
-	for _, e := range entries {
+	// The keys computed, rather than the signatures again, which are not
+	// in the cache.
+	keyOf := func(row int32) uint64 { return keys[row] }
+	for _, e := range scratch.inTableOrder(sigs, keys, len(bi.head.slots)) {
 		if first, ok := bi.head.swap(e.key, e.row, keyOf); ok {
 			bi.next[e.row] = first
 			bi.multi[e.key] = struct{}{}
@@ -82,15 +91,37 @@ func newBandIndex(sigs []*Signature, band int, scratch *bandScratch) bandIndex {
 	return bi
 }
 
-// bandScratch holds the memory newBandIndex reuses from band to band.
+// bandScratch holds the memory NewIndex reuses from band to band: the
+// band keys of every row for a few bands, and the rows in table order.
 type bandScratch struct {
-	keys    []uint64
+	keys    [bandsAtOnce][]uint64
 	entries []bandEntry
 }
+
+// bandsAtOnce is the number of bands whose keys are computed in one pass
+// over the signatures: on a million rows the signatures (256 MB) are far
+// from the cache, and reading them once per band cost as much as filling
+// the tables.
+const bandsAtOnce = 3
 
 type bandEntry struct {
 	key uint64
 	row int32
+}
+
+// computeKeys computes the keys of bands (at most bandsAtOnce) for every
+// row with a signature.
+func (sc *bandScratch) computeKeys(sigs []*Signature, bands []int) {
+	for j := range bands {
+		sc.keys[j] = slices.Grow(sc.keys[j][:0], len(sigs))[:len(sigs)]
+	}
+	for i, s := range sigs {
+		if s != nil {
+			for j, b := range bands {
+				sc.keys[j][i] = bandKey(s, b)
+			}
+		}
+	}
 }
 
 // regionSlots is the number of table slots (64 KB) whose rows
@@ -103,12 +134,10 @@ const regionSlots = 8 << 10
 // into a table larger than the cache costs a cache miss each; region by
 // region, the slots being filled stay in the cache. The rows of one key
 // share a region, so they still come last to first.
-func (sc *bandScratch) inTableOrder(sigs []*Signature, band, size int) []bandEntry {
+func (sc *bandScratch) inTableOrder(sigs []*Signature, keys []uint64, size int) []bandEntry {
 	n := 0
-	sc.keys = slices.Grow(sc.keys[:0], len(sigs))[:len(sigs)]
-	for i, s := range sigs {
+	for _, s := range sigs {
 		if s != nil {
-			sc.keys[i] = bandKey(s, band)
 			n++
 		}
 	}
@@ -117,7 +146,7 @@ func (sc *bandScratch) inTableOrder(sigs []*Signature, band, size int) []bandEnt
 		n := 0
 		for i := len(sigs) - 1; i >= 0; i-- {
 			if sigs[i] != nil {
-				sc.entries[n] = bandEntry{sc.keys[i], int32(i)}
+				sc.entries[n] = bandEntry{keys[i], int32(i)}
 				n++
 			}
 		}
@@ -128,7 +157,7 @@ func (sc *bandScratch) inTableOrder(sigs []*Signature, band, size int) []bandEnt
 	starts := make([]int, size/regionSlots+1)
 	for i, s := range sigs {
 		if s != nil {
-			starts[region(sc.keys[i])+1]++
+			starts[region(keys[i])+1]++
 		}
 	}
 	for r := 1; r < len(starts); r++ {
@@ -136,8 +165,8 @@ func (sc *bandScratch) inTableOrder(sigs []*Signature, band, size int) []bandEnt
 	}
 	for i := len(sigs) - 1; i >= 0; i-- {
 		if sigs[i] != nil {
-			r := region(sc.keys[i])
-			sc.entries[starts[r]] = bandEntry{sc.keys[i], int32(i)}
+			r := region(keys[i])
+			sc.entries[starts[r]] = bandEntry{keys[i], int32(i)}
 			starts[r]++
 		}
 	}
