@@ -119,3 +119,23 @@ func BenchmarkFileRulesAfterEdit(b *testing.B) {
 	}
 	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
 }
+
+// BenchmarkFirstFullCheck measures the language server's first full check
+// of a document whose rows are checked: the summaries gathered, the
+// near-duplicate index and the groups built, the file rules run
+// (FileState.CheckDoc with a fresh state). With FTLS_BENCH_FILE set to a
+// million-row file, this is what follows the rows when such a document
+// opens.
+func BenchmarkFirstFullCheck(b *testing.B) {
+	d := NewDoc(SplitLines(benchDataset(b)))
+	s := diagnostics.DefaultSettings()
+	if err := CheckLines(context.Background(), d, s, 0, len(d.Lines)); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	cpu0 := cpuTime()
+	for b.Loop() {
+		new(FileState).CheckDoc("bench", d, s)
+	}
+	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
+}
