@@ -154,13 +154,7 @@ func BenchmarkSketch(b *testing.B) {
 }
 
 func BenchmarkNear(b *testing.B) {
-	r := rand.New(rand.NewPCG(9, 9))
-	texts := corpus(100000, r)
-	sigs := make([]*Signature, len(texts))
-	for i, s := range texts {
-		sigs[i] = sketch(b, s)
-	}
-	b.ResetTimer()
+	sigs := corpusSignatures(b, 100000)
 	for b.Loop() {
 		Near(sigs, 0.85, nil)
 	}
@@ -169,16 +163,22 @@ func BenchmarkNear(b *testing.B) {
 // BenchmarkNewIndex measures indexing 100,000 signatures, what the
 // server's first full check of a document does.
 func BenchmarkNewIndex(b *testing.B) {
+	sigs := corpusSignatures(b, 100000)
+	for b.Loop() {
+		NewIndex(sigs)
+	}
+}
+
+// corpusSignatures sketches n texts of the test corpus.
+func corpusSignatures(b *testing.B, n int) []*Signature {
 	r := rand.New(rand.NewPCG(9, 9))
-	texts := corpus(100000, r)
+	texts := corpus(n, r)
 	sigs := make([]*Signature, len(texts))
 	for i, s := range texts {
 		sigs[i] = sketch(b, s)
 	}
 	b.ResetTimer()
-	for b.Loop() {
-		NewIndex(sigs)
-	}
+	return sigs
 }
 
 // BenchmarkNewIndex1M indexes a million random signatures, one in ten a
