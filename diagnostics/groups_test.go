@@ -59,10 +59,10 @@ func TestNewGroupsMatchesSet(t *testing.T) {
 	}
 }
 
-// BenchmarkNewGroups groups 1M rows whose keys are mostly distinct, one in
+// BenchmarkNewGroups1M groups 1M rows whose keys are mostly distinct, one in
 // ten shared with another row, as in the server's first full check of a
 // large document.
-func BenchmarkNewGroups(b *testing.B) {
+func BenchmarkNewGroups1M(b *testing.B) {
 	rnd := rand.New(rand.NewPCG(5, 6))
 	rows := make([]RowInfo, 1_000_000)
 	for i := range rows {
