@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"runtime"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/ftls-dev/ftls/internal/dataset"
@@ -12,6 +11,7 @@ import (
 	"github.com/ftls-dev/ftls/internal/embedding"
 	"github.com/ftls-dev/ftls/internal/jsonpos"
 	"github.com/ftls-dev/ftls/internal/textpos"
+	"github.com/ftls-dev/ftls/internal/workgroup"
 )
 
 // RowInfo is the part of a row that file rules need, small enough to keep
@@ -216,32 +216,26 @@ func (f *FileContext) Run() []Diagnostic {
 		}
 	}
 	found := make([][]Diagnostic, len(enabled))
-	panics := make([]any, len(enabled))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
+	// A panic is raised again by Wait, in the caller's goroutine, where the
+	// server's recovery can catch it.
+	var wg workgroup.Group
 	for i, r := range enabled {
-		wg.Add(1)
 		sem <- struct{}{}
-		go func() {
+		wg.Go(func() {
+			defer func() { <-sem }()
 			defer func() {
-				// A panic is raised again below, in the caller's goroutine,
-				// where the server's recovery can catch it.
-				panics[i] = recover()
-				<-sem
-				wg.Done()
+				if p := recover(); p != nil {
+					panic(fmt.Sprintf("file rule %s: %v", r.Code, p))
+				}
 			}()
 			g := *f
 			g.diags = nil
 			r.File(&g)
 			found[i] = g.diags
-		}()
+		})
 	}
 	wg.Wait()
-	for i, p := range panics {
-		if p != nil {
-			panic(fmt.Sprintf("file rule %s: %v", enabled[i].Code, p))
-		}
-	}
 	for _, ds := range found {
 		f.diags = append(f.diags, ds...)
 	}

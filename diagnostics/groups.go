@@ -3,6 +3,8 @@ package diagnostics
 import (
 	"slices"
 	"sync"
+
+	"github.com/ftls-dev/ftls/internal/workgroup"
 )
 
 // Groups holds the rows of a file grouped the way the file rules compare
@@ -36,7 +38,7 @@ func NewGroups(rows []RowInfo) *Groups {
 	// independent, so each is filled on its own goroutine: on a million
 	// rows each is a million map insertions, the larger part of the
 	// server's first file check when they ran one after another.
-	var wg sync.WaitGroup
+	var wg workgroup.Group
 	for _, k := range g.keys() {
 		wg.Go(func() {
 			k.groups.single = make(map[uint64]int32, len(rows))

@@ -31,6 +31,7 @@ import (
 	"github.com/ftls-dev/ftls/internal/pairing"
 	"github.com/ftls-dev/ftls/internal/safefile"
 	"github.com/ftls-dev/ftls/internal/textpos"
+	"github.com/ftls-dev/ftls/internal/workgroup"
 )
 
 // Result is what checking one file found.
@@ -331,11 +332,12 @@ func ScanRows(ctx context.Context, r io.Reader, opts Options, emit func([]checke
 		}
 	}()
 
-	var wg sync.WaitGroup
+	// A worker's panic (a rule's bug) is raised again below, once the
+	// results are drained, in the caller's goroutine.
+	var wg workgroup.Group
+	var panicked *workgroup.Panic
 	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			var rc rowChecker
 			for c := range chunks {
 				out := rc.checkChunk(c, opts.Settings)
@@ -345,9 +347,9 @@ func ScanRows(ctx context.Context, r io.Reader, opts Options, emit func([]checke
 					return
 				}
 			}
-		}()
+		})
 	}
-	go func() { wg.Wait(); close(results) }()
+	go func() { panicked = wg.Join(); close(results) }()
 
 	pending := map[int]chunkResult{}
 	next := 0
@@ -367,6 +369,9 @@ func ScanRows(ctx context.Context, r io.Reader, opts Options, emit func([]checke
 	}
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if panicked != nil { // results is closed: Join has returned
+		panic(panicked)
 	}
 	return readErr
 }

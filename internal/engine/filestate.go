@@ -3,11 +3,11 @@ package engine
 import (
 	"runtime"
 	"slices"
-	"sync"
 
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/internal/dedup"
 	"github.com/ftls-dev/ftls/internal/embedding"
+	"github.com/ftls-dev/ftls/internal/workgroup"
 )
 
 // FileState keeps the row summaries of a document between checks, with the
@@ -83,7 +83,7 @@ func (st *FileState) Run(path string, rowDiags []diagnostics.Diagnostic, s *diag
 	// The near-duplicate index and the groups are independent; after
 	// opening a document both are built from every row, each on all CPUs
 	// for part of its work, so they are built side by side.
-	var wg sync.WaitGroup
+	var wg workgroup.Group
 	if s.Severity("D002") != diagnostics.Off {
 		wg.Go(func() { fc.NearIndex = st.index() })
 	}
@@ -153,7 +153,7 @@ func (st *FileState) assemble(d *Doc) assembled {
 		parts = runtime.GOMAXPROCS(0)
 	}
 	diags := make([][]diagnostics.Diagnostic, parts)
-	var wg sync.WaitGroup
+	var wg workgroup.Group
 	for p := range parts {
 		wg.Go(func() { diags[p] = from.rows(a.rows, p*n/parts, (p+1)*n/parts) })
 	}

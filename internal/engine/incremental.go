@@ -5,12 +5,12 @@ import (
 	"context"
 	"runtime"
 	"sort"
-	"sync"
 	"sync/atomic"
 
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/internal/dataset"
 	"github.com/ftls-dev/ftls/internal/textpos"
+	"github.com/ftls-dev/ftls/internal/workgroup"
 )
 
 // Incremental checking, for a document an editor holds and changes one
@@ -143,12 +143,10 @@ func CheckLines(ctx context.Context, d *Doc, s *diagnostics.Settings, from, to i
 		workers = runtime.GOMAXPROCS(0)
 	}
 	var next atomic.Int64
-	var wg sync.WaitGroup
+	var wg workgroup.Group // a rule's panic reaches the caller
 	const batch = 64
 	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			var c LineChecker
 			for {
 				if ctx.Err() != nil {
@@ -162,7 +160,7 @@ func CheckLines(ctx context.Context, d *Doc, s *diagnostics.Settings, from, to i
 					c.Check(d.Lines[i], i == 0, s)
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	return ctx.Err()
