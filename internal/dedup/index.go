@@ -4,7 +4,8 @@ import (
 	"math/bits"
 	"runtime"
 	"slices"
-	"sync"
+
+	"github.com/ftls-dev/ftls/internal/workgroup"
 )
 
 // Index keeps the LSH buckets of a list of signatures between calls, so
@@ -47,7 +48,7 @@ type bandIndex struct {
 // side on all CPUs.
 func NewIndex(sigs []*Signature) *Index {
 	x := &Index{sigs: sigs}
-	var wg sync.WaitGroup
+	var wg workgroup.Group
 	workers := min(runtime.GOMAXPROCS(0), Bands)
 	for w := range workers {
 		var bands []int

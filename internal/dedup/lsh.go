@@ -2,7 +2,8 @@ package dedup
 
 import (
 	"runtime"
-	"sync"
+
+	"github.com/ftls-dev/ftls/internal/workgroup"
 )
 
 // Bands and Rows split a signature for locality-sensitive hashing: two rows
@@ -43,16 +44,14 @@ type Pair struct {
 func Near(sigs []*Signature, threshold float64, skip func(a, b int32) bool) []Pair {
 	workers := min(runtime.GOMAXPROCS(0), Bands)
 	found := make([][]Pair, workers)
-	var wg sync.WaitGroup
+	var wg workgroup.Group
 	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			t := newBucketTable(len(sigs))
 			for band := w; band < Bands; band += workers {
 				found[w] = t.nearInBand(found[w], sigs, band, threshold, skip)
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	var pairs []Pair
