@@ -40,7 +40,7 @@ type RowContext struct {
 	diags   []Diagnostic
 	turns   []Turn
 	turnBuf []Turn // turns' memory, kept by Reset
-	textBuf []byte // the decoded texts of turns with escapes, kept by Reset
+	textBuf []byte // the decoded texts with escapes (see decodeStr), kept by Reset
 	// categories holds the category strings seen, kept by Reset.
 	categories map[string]string
 	// spans, computed once for the content rules (see spans).
@@ -113,7 +113,8 @@ func (c *RowContext) Reset(row *dataset.Row, p *jsonpos.Parser, s *Settings) {
 		if list := root.Get(c.Schema.List); list.Kind() == jsonpos.Array {
 			c.Messages = slices.Grow(msgs, list.Len())
 			for i, v := range list.Elems() {
-				m := Message{Index: i, Value: v, Role: v.Get(c.Schema.Role), Content: v.Get(c.Schema.Content)}
+				role, content := v.Get2(c.Schema.Role, c.Schema.Content)
+				m := Message{Index: i, Value: v, Role: role, Content: content}
 				if m.Role.Kind() == jsonpos.String {
 					m.role = internRole(m.Role)
 				}

@@ -228,8 +228,14 @@ const unseenHead, unseenTail = 400, 200
 // hasMedia reports whether the row carries images or audio for a
 // multimodal trainer, which makes references to them legitimate.
 func (c *RowContext) hasMedia() bool {
-	for _, k := range []string{"images", "image", "videos", "audios"} {
-		if c.Root.Get(k).Exists() {
+	// One walk over the row's keys instead of a Get for each name.
+	for k := range c.Root.Members() {
+		if name, ok := k.RawName(); ok {
+			switch string(name) {
+			case "images", "image", "videos", "audios":
+				return true
+			}
+		} else if k.Equal("images") || k.Equal("image") || k.Equal("videos") || k.Equal("audios") {
 			return true
 		}
 	}

@@ -33,7 +33,7 @@ func (c *RowContext) spans() []span {
 	field := func(role, key string, text []byte) {
 		if v := c.Root.Get(key); v.Kind() == jsonpos.String {
 			if text == nil {
-				text = v.StrBytes()
+				text = c.decodeStr(v)
 			}
 			out = append(out, span{role: role, msg: -1, field: key, value: v, text: text})
 		}

@@ -25,20 +25,10 @@ func (c *RowContext) Turns() []Turn {
 	if c.turns != nil || c.Root.Kind() != jsonpos.Object {
 		return c.turns
 	}
-	turns, buf := c.turnBuf[:0], c.textBuf[:0]
-	// A text with escapes is decoded into buf, which the next row reuses:
-	// a fresh buffer for each took more memory than the rest of the check.
-	decode := func(v jsonpos.Value) []byte {
-		if !v.HasEscapes() {
-			return v.StrBytes()
-		}
-		start := len(buf)
-		buf = v.AppendStr(buf)
-		return buf[start:len(buf):len(buf)]
-	}
+	turns := c.turnBuf[:0]
 	add := func(role string, v jsonpos.Value) {
 		if v.Kind() == jsonpos.String {
-			turns = append(turns, Turn{role, decode(v)})
+			turns = append(turns, Turn{role, c.decodeStr(v)})
 		}
 	}
 	switch c.Format {
@@ -46,7 +36,7 @@ func (c *RowContext) Turns() []Turn {
 		for _, m := range c.Messages {
 			switch m.Content.Kind() {
 			case jsonpos.String:
-				turns = append(turns, Turn{m.role, decode(m.Content)})
+				turns = append(turns, Turn{m.role, c.decodeStr(m.Content)})
 			case jsonpos.Array:
 				turns = append(turns, Turn{m.role, []byte(ContentText(m.Content))})
 			default:
@@ -65,15 +55,17 @@ func (c *RowContext) Turns() []Turn {
 		// The instruction, and the input after a blank line if it has
 		// any: built in one allocation, or none when the instruction has
 		// no escapes and stands alone.
-		instr, in := c.Root.Get("instruction"), c.Root.Get("input").StrBytes()
+		instr, in := c.Root.Get("instruction"), c.decodeStr(c.Root.Get("input"))
 		prompt := []byte{}
 		if len(bytes.TrimSpace(in)) == 0 {
-			if b := instr.StrBytes(); b != nil {
+			if b := c.decodeStr(instr); b != nil {
 				prompt = b
 			}
 		} else {
-			prompt = instr.AppendStr(make([]byte, 0, len(instr.Raw())+2+len(in)))
-			prompt = append(append(prompt, "\n\n"...), in...)
+			// Built in textBuf, as decodeStr does.
+			start := len(c.textBuf)
+			c.textBuf = append(append(instr.AppendStr(c.textBuf), "\n\n"...), in...)
+			prompt = c.textBuf[start:len(c.textBuf):len(c.textBuf)]
 		}
 		add("system", c.Root.Get("system"))
 		turns = append(turns, Turn{"user", prompt})
@@ -91,8 +83,22 @@ func (c *RowContext) Turns() []Turn {
 	if turns == nil {
 		turns = []Turn{}
 	}
-	c.turns, c.turnBuf, c.textBuf = turns, turns, buf
+	c.turns, c.turnBuf = turns, turns
 	return turns
+}
+
+// decodeStr returns the text of the string v (nil for other kinds):
+// aliasing the row where it has no escapes, else decoded into textBuf,
+// which the next row reuses (a fresh buffer for each took more memory than
+// the rest of the check). Earlier texts stay valid, since each is capped at
+// its own end.
+func (c *RowContext) decodeStr(v jsonpos.Value) []byte {
+	if !v.HasEscapes() {
+		return v.StrBytes()
+	}
+	start := len(c.textBuf)
+	c.textBuf = v.AppendStr(c.textBuf)
+	return c.textBuf[start:len(c.textBuf):len(c.textBuf)]
 }
 
 // openingSeed seeds RowInfo.OpeningKey, which is only compared within a

@@ -71,17 +71,43 @@ func Detect(row jsonpos.Value) Format {
 	if row.Kind() != jsonpos.Object {
 		return Unknown
 	}
-	switch {
-	case row.Get("messages").Exists():
-		return Chat
-	case row.Get("conversations").Exists():
-		return ShareGPT
-	case row.Get("instruction").Exists() && row.Get("output").Exists():
-		return Alpaca
-	case row.Get("prompt").Exists() && row.Get("completion").Exists():
-		return PromptCompletion
+	// One walk over the members instead of a Get for each key (the
+	// detection runs on every row); TestDetectMatchesGets holds it to the
+	// lookups by Get.
+	var seen formatKeys
+	var text jsonpos.Value
+	for k, v := range row.Members() {
+		name, ok := k.RawName()
+		if !ok {
+			name = []byte(k.Name())
+		}
+		switch string(name) {
+		case "messages":
+			return Chat // the most telling key, wherever it is
+		case "conversations":
+			seen |= keyConversations
+		case "instruction":
+			seen |= keyInstruction
+		case "output":
+			seen |= keyOutput
+		case "prompt":
+			seen |= keyPrompt
+		case "completion":
+			seen |= keyCompletion
+		case "text":
+			if !text.Exists() {
+				text = v
+			}
+		}
 	}
-	if text := row.Get("text"); text.Exists() {
+	switch {
+	case seen&keyConversations != 0:
+		return ShareGPT
+	case seen&(keyInstruction|keyOutput) == keyInstruction|keyOutput:
+		return Alpaca
+	case seen&(keyPrompt|keyCompletion) == keyPrompt|keyCompletion:
+		return PromptCompletion
+	case text.Exists():
 		if text.Kind() == jsonpos.String && isChatML(text) {
 			return ChatMLText
 		}
@@ -89,6 +115,17 @@ func Detect(row jsonpos.Value) Format {
 	}
 	return Unknown
 }
+
+// formatKeys is a set of the keys Detect looks for.
+type formatKeys uint8
+
+const (
+	keyConversations formatKeys = 1 << iota
+	keyInstruction
+	keyOutput
+	keyPrompt
+	keyCompletion
+)
 
 // isChatML reports whether the string v holds a ChatML start marker, written
 // as itself or, as Go's encoding/json writes it, "\u003c|im_start|\u003e".

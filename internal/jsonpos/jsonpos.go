@@ -817,7 +817,10 @@ func (v Value) Get(key string) Value {
 	for k := range nodes {
 		m := &nodes[k]
 		if m.flags&flagKeyEsc == 0 {
-			if int(m.keyEnd-m.keyStart) == len(key)+2 && string(data[m.keyStart+1:m.keyEnd-1]) == key {
+			// The first byte is compared before calling memequal: keys of
+			// one length often differ there ("output", "images", "prompt").
+			if int(m.keyEnd-m.keyStart) == len(key)+2 && (len(key) == 0 || data[m.keyStart+1] == key[0]) &&
+				string(data[m.keyStart+1:m.keyEnd-1]) == key {
 				return Value{d: v.d, i: n.child + uint32(k)}
 			}
 		} else if tokenEqual(data[m.keyStart:m.keyEnd], true, key) {
@@ -825,6 +828,33 @@ func (v Value) Get(key string) Value {
 		}
 	}
 	return Value{}
+}
+
+// Get2 returns v.Get(a), v.Get(b) in one walk over the members, for
+// callers that want two members of each of many objects (the role and the
+// content of every message).
+func (v Value) Get2(a, b string) (Value, Value) {
+	if v.Kind() != Object {
+		return Value{}, Value{}
+	}
+	n := v.node()
+	nodes := v.d.nodes[n.child : n.child+n.n]
+	var va, vb Value
+	for k := range nodes {
+		m := &nodes[k]
+		tok := v.d.data[m.keyStart:m.keyEnd]
+		esc := m.flags&flagKeyEsc != 0
+		if va.d == nil && (esc || len(tok) == len(a)+2) && tokenEqual(tok, esc, a) {
+			va = Value{d: v.d, i: n.child + uint32(k)}
+		}
+		if vb.d == nil && (esc || len(tok) == len(b)+2) && tokenEqual(tok, esc, b) {
+			vb = Value{d: v.d, i: n.child + uint32(k)}
+		}
+		if va.d != nil && vb.d != nil {
+			break
+		}
+	}
+	return va, vb
 }
 
 // Path follows a path of object keys (strings) and array indexes (ints)
