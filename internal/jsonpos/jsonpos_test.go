@@ -768,6 +768,19 @@ func checkValue(t testing.TB, data []byte, v Value, validUTF8 bool, dupCount map
 		if n != v.Len() {
 			t.Fatalf("%.60q: Len %d, %d members", data, v.Len(), n)
 		}
+		// Get2 finds the first member of each name, as Get does.
+		if len(firstOf) <= 16 {
+			for a, ka := range firstOf {
+				for b, kb := range firstOf {
+					if ga, gb := v.Get2(a, b); ga != ka.Value() || gb != kb.Value() {
+						t.Fatalf("%.60q: Get2(%q, %q) differs from Get", data, a, b)
+					}
+				}
+				if ga, gb := v.Get2(a, a+"\x00"); ga != ka.Value() || gb.Exists() {
+					t.Fatalf("%.60q: Get2(%q, missing) differs from Get", data, a)
+				}
+			}
+		}
 		if got := dupCount[v]; got != wantDups {
 			t.Fatalf("%.60q: %d duplicates in object at %d, want %d", data, got, s, wantDups)
 		}
