@@ -842,13 +842,22 @@ func (v Value) Get2(a, b string) (Value, Value) {
 	var va, vb Value
 	for k := range nodes {
 		m := &nodes[k]
-		tok := v.d.data[m.keyStart:m.keyEnd]
-		esc := m.flags&flagKeyEsc != 0
-		if va.d == nil && (esc || len(tok) == len(a)+2) && tokenEqual(tok, esc, a) {
-			va = Value{d: v.d, i: n.child + uint32(k)}
-		}
-		if vb.d == nil && (esc || len(tok) == len(b)+2) && tokenEqual(tok, esc, b) {
-			vb = Value{d: v.d, i: n.child + uint32(k)}
+		if m.flags&flagKeyEsc == 0 {
+			name := v.d.data[m.keyStart+1 : m.keyEnd-1]
+			if va.d == nil && string(name) == a {
+				va = Value{d: v.d, i: n.child + uint32(k)}
+			}
+			if vb.d == nil && string(name) == b {
+				vb = Value{d: v.d, i: n.child + uint32(k)}
+			}
+		} else {
+			tok := v.d.data[m.keyStart:m.keyEnd]
+			if va.d == nil && tokenEqual(tok, true, a) {
+				va = Value{d: v.d, i: n.child + uint32(k)}
+			}
+			if vb.d == nil && tokenEqual(tok, true, b) {
+				vb = Value{d: v.d, i: n.child + uint32(k)}
+			}
 		}
 		if va.d != nil && vb.d != nil {
 			break
