@@ -128,10 +128,13 @@ func (c *RowContext) summarize(info *RowInfo) {
 			info.UserTurns++
 		}
 	}
+	// The system prompt's hash, when taken, is reused for the fingerprint.
+	system, systemAt := uint64(0), -1
 	if need.has(DataSystem) {
-		for _, t := range turns {
+		for k, t := range turns {
 			if t.Role == "system" {
-				info.System = dedup.HashText(t.Text) | 1
+				system, systemAt = dedup.HashText(t.Text), k
+				info.System = system | 1
 				break
 			}
 		}
@@ -143,8 +146,11 @@ func (c *RowContext) summarize(info *RowInfo) {
 		// Each turn's text is hashed once and combined three ways.
 		all, prompt, answer := dedup.NewFingerprint(), dedup.NewFingerprint(), dedup.NewFingerprint()
 		answerLen := 0
-		for _, t := range turns {
-			role, text := roleHash(t.Role), dedup.HashText(t.Text)
+		for k, t := range turns {
+			role, text := roleHash(t.Role), system
+			if k != systemAt {
+				text = dedup.HashText(t.Text)
+			}
 			all.AddHash(role)
 			all.AddHash(text)
 			if t.Role == "assistant" {

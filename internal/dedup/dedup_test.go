@@ -351,9 +351,28 @@ func normalForm(text []byte) []byte {
 	return out
 }
 
+// checkHashText checks HashText and AppendNormal on b against the plain
+// normal form, and that no two different normal forms seen share a hash.
+func checkHashText(t *testing.T, b []byte, seen map[uint64]string) {
+	t.Helper()
+	norm := normalForm(b)
+	if got := AppendNormal([]byte("x"), b); !bytes.Equal(got[1:], norm) || got[0] != 'x' {
+		t.Fatalf("AppendNormal(%q) = %q, want %q", b, got[1:], norm)
+	}
+	got := HashText(b)
+	if want := maphash.Bytes(seed, norm); got != want {
+		t.Fatalf("HashText(%q) is not the hash of %q", b, norm)
+	}
+	if prev, ok := seen[got]; ok && prev != string(norm) {
+		t.Fatalf("%q and %q have the same hash", prev, norm)
+	}
+	seen[got] = string(norm)
+}
+
 func TestHashTextMatchesNormalForm(t *testing.T) {
-	pieces := []string{"a", "Bc", " ", "  ", "\t", "\n", "\r\n", "\v", "\x00", "é", "\u00a0", "word "}
+	pieces := []string{"a", "Bc", " ", "  ", "\t", "\n", "\r\n", "\v", "\x00", "é", "\u00a0", "word ", "longer words here", " !", "!"}
 	rng := rand.New(rand.NewPCG(7, 7))
+	seen := map[uint64]string{}
 	for n := range 20000 {
 		var b []byte
 		size := rng.IntN(40)
@@ -363,10 +382,52 @@ func TestHashTextMatchesNormalForm(t *testing.T) {
 		for range size {
 			b = append(b, pieces[rng.IntN(len(pieces))]...)
 		}
-		if got, want := HashText(b), maphash.Bytes(seed, normalForm(b)); got != want {
-			t.Fatalf("HashText(%q) is not the hash of %q", b, normalForm(b))
+		checkHashText(t, b, seen)
+		// The same text with its spacing changed: same hash.
+		var v []byte
+		for _, c := range b {
+			if c == ' ' && rng.IntN(4) == 0 {
+				v = append(v, []string{"  ", "\t", " \n ", "\r\n"}[rng.IntN(4)]...)
+				continue
+			}
+			v = append(v, c)
+		}
+		if HashText(v) != HashText(b) != !bytes.Equal(normalForm(v), normalForm(b)) {
+			t.Fatalf("%q and %q: equal hashes %v, equal normal forms %v", b, v, HashText(v) == HashText(b), bytes.Equal(normalForm(v), normalForm(b)))
 		}
 	}
+}
+
+// TestHashTextOnRealText checks HashText and AppendNormal on every line of
+// the public datasets, at every alignment of some of them (the scan reads
+// eight bytes at a time), and on each line with its escaped line breaks
+// made real ones.
+func TestHashTextOnRealText(t *testing.T) {
+	dir := filepath.Join("..", "..", "..", "shared", "datasets")
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json*"))
+	if len(files) == 0 {
+		t.Skipf("no datasets in %s", dir)
+	}
+	seen := map[uint64]string{}
+	lines := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n, line := range bytes.Split(data, []byte("\n")) {
+			real := bytes.ReplaceAll(line, []byte(`\n`), []byte("\n"))
+			checkHashText(t, real, seen)
+			for shift := range 8 {
+				if shift > 0 && n%50 != 0 {
+					break
+				}
+				checkHashText(t, line[min(shift, len(line)):], seen)
+			}
+			lines++
+		}
+	}
+	t.Logf("%d lines", lines)
 }
 
 func BenchmarkHashText(b *testing.B) {
@@ -375,6 +436,19 @@ func BenchmarkHashText(b *testing.B) {
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
 		HashText(text)
+	}
+}
+
+// BenchmarkHashTextProse hashes what a chat row mostly holds: a short
+// question already normal, and an answer in paragraphs.
+func BenchmarkHashTextProse(b *testing.B) {
+	question := []byte("Could you explain, in a few sentences, why the sky looks blue on a clear day?")
+	para := strings.Repeat("Sunlight is scattered by the molecules of the air, blue light most. ", 3)
+	answer := []byte(strings.Repeat(para+"\n\n", 5) + "That is all.")
+	b.SetBytes(int64(len(question) + len(answer)))
+	for b.Loop() {
+		HashText(question)
+		HashText(answer)
 	}
 }
 
