@@ -403,31 +403,18 @@ func TestHashTextMatchesNormalForm(t *testing.T) {
 // eight bytes at a time), and on each line with its escaped line breaks
 // made real ones.
 func TestHashTextOnRealText(t *testing.T) {
-	dir := filepath.Join("..", "..", "..", "shared", "datasets")
-	files, _ := filepath.Glob(filepath.Join(dir, "*.json*"))
-	if len(files) == 0 {
-		t.Skipf("no datasets in %s", dir)
-	}
 	seen := map[uint64]string{}
-	lines := 0
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for n, line := range bytes.Split(data, []byte("\n")) {
-			real := bytes.ReplaceAll(line, []byte(`\n`), []byte("\n"))
-			checkHashText(t, real, seen)
-			for shift := range 8 {
-				if shift > 0 && n%50 != 0 {
-					break
-				}
-				checkHashText(t, line[min(shift, len(line)):], seen)
+	lines := realLines(t)
+	for n, line := range lines {
+		checkHashText(t, bytes.ReplaceAll(line, []byte(`\n`), []byte("\n")), seen)
+		for shift := range 8 {
+			if shift > 0 && n%50 != 0 {
+				break
 			}
-			lines++
+			checkHashText(t, line[min(shift, len(line)):], seen)
 		}
 	}
-	t.Logf("%d lines", lines)
+	t.Logf("%d lines", len(lines))
 }
 
 func BenchmarkHashText(b *testing.B) {
