@@ -141,6 +141,7 @@ server_lat() {
   fi
 }
 srv() { echo "${SRV["$1/$2/$3"]:--}"; }
+peak_ratio() { calc '%.2f' "$(srv "$1" "$2" peak_rss_mb)" "$(srv "$1" "$2" bytes)" 'a * 1e6 / b'; } # LABEL KIND: peak RSS ÷ the document
 
 # ---------------------------------------------------------------- run
 mkdir -p "$OUT/lsp"
@@ -358,7 +359,7 @@ print_report() { # md: 1 for Markdown, 0 for the terminal
 
   title "Language server (ftls serve over stdio, bench/serverlat)"
   {
-    row rows "rows as" "open→first ms" "open→rows ms" "open→full ms" "edit p50 ms" "edit p99 ms" "edits" "edit→full ms" "hover p50 ms" "hover p99 ms" "peak RSS MB"
+    row rows "rows as" "open→first ms" "open→rows ms" "open→full ms" "edit p50 ms" "edit p99 ms" "edits" "edit→full ms" "hover p50 ms" "hover p99 ms" "peak RSS MB" "peak ÷ document"
     for n in "${SIZES[@]}"; do
       label="$(label_of "$n")"
       for kind in wellformed generated; do
@@ -366,12 +367,35 @@ print_report() { # md: 1 for Markdown, 0 for the terminal
         if [[ "$s" != ok ]]; then row "$label" "$kind" "$s"; continue; fi
         row "$label" "$kind" "$(srv "$label" "$kind" open_first_ms)" "$(srv "$label" "$kind" open_rows_ms)" "$(srv "$label" "$kind" open_full_ms)" \
           "$(srv "$label" "$kind" edit_p50_ms)" "$(srv "$label" "$kind" edit_p99_ms)" "$(srv "$label" "$kind" edits)" "$(srv "$label" "$kind" edit_full_ms)" \
-          "$(srv "$label" "$kind" hover_p50_ms)" "$(srv "$label" "$kind" hover_p99_ms)" "$(srv "$label" "$kind" peak_rss_mb)"
+          "$(srv "$label" "$kind" hover_p50_ms)" "$(srv "$label" "$kind" hover_p99_ms)" "$(srv "$label" "$kind" peak_rss_mb)" "$(peak_ratio "$label" "$kind")"
       done
     done
   } | render "$md"
   echo
   echo "wellformed: the dataset without its malformed and blank lines (bench/out/lsp/). generated: the dataset as generated, malformed rows included ($RAW_EDITS edits). open→first: didOpen sent → first publishDiagnostics; open→rows: → every row checked; open→full: → the publish with every rule (exact and near duplicates included; ftls/checked full). Edits: one character typed at the start of a random row's first content string, the next one sent when the previous one's diagnostics arrived (the server's 5 ms debounce included, when the edit follows a check by less than that); p99 is the nearest rank, so with 100 edits or fewer it is the largest. edit→full: the last edit → its full publish (the file rules wait for 250 ms without typing). One run each."
+
+  title "Server targets (issue 21)"
+  {
+    row "target" "rows" "measured" "verdict"
+    for n in "${SIZES[@]}"; do
+      label="$(label_of "$n")"
+      [[ "$(srv "$label" wellformed status)" == ok ]] || continue
+      local open_target=""
+      (( n == 100000 )) && open_target=1500
+      (( n == 1000000 )) && open_target=10000
+      [[ -n "$open_target" ]] || continue
+      local open_ms p99 ratio
+      open_ms=$(srv "$label" wellformed open_full_ms)
+      p99=$(srv "$label" wellformed edit_p99_ms)
+      ratio=$(peak_ratio "$label" wellformed)
+      row "open → all findings < $((open_target / 1000)).$((open_target % 1000 / 100)) s" "$label" "$open_ms ms" "$(verdict "$open_ms" "<=" "$open_target")"
+      row "edit p99 < 20 ms" "$label" "$p99 ms" "$(verdict "$p99" "<=" 20)"
+      row "peak memory ≤ 1.5× the document" "$label" "$ratio×" "$(verdict "$ratio" "<=" 1.5)"
+    done
+  } | render "$md"
+  echo
+  echo "The well-formed rows' server session, one run (the table above); issue 21's targets, at 100k rows and, with --large, at 1M. peak ÷ document: the server's peak RSS ÷ the document's size."
+  echo
 
   title "Growth with size"
   {
