@@ -1,5 +1,10 @@
 package diagnostics
 
+import (
+	"fmt"
+	"math"
+)
+
 func init() {
 	register(&Rule{
 		Code: "Q002", Name: "response-length", Severity: Info,
@@ -29,4 +34,23 @@ func checkResponseLength(c *RowContext) {
 			c.reportTurn("Q002", i, "answer has %d words; the plan asks for %s answers (%s)", n, c.Settings.ResponseLength, limitText(limits))
 		}
 	}
+}
+
+// lengthLimits are the answer lengths, in words, outside which Q002 speaks
+// up for each response_length of the plan.
+var lengthLimits = map[string][2]int{
+	"brief":        {0, 150},
+	"moderate":     {15, 400},
+	"detailed":     {60, math.MaxInt},
+	"step-by-step": {40, math.MaxInt},
+}
+
+func limitText(l [2]int) string {
+	switch {
+	case l[1] == math.MaxInt:
+		return fmt.Sprintf("at least %d words", l[0])
+	case l[0] == 0:
+		return fmt.Sprintf("at most %d words", l[1])
+	}
+	return fmt.Sprintf("%d to %d words", l[0], l[1])
 }

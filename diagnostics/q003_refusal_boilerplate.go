@@ -1,5 +1,10 @@
 package diagnostics
 
+import (
+	"encoding/binary"
+	"strings"
+)
+
 func init() {
 	register(&Rule{
 		Code: "Q003", Name: "refusal-boilerplate", Severity: Warning,
@@ -24,4 +29,194 @@ func checkBoilerplate(c *RowContext) {
 			c.reportTurn("Q003", i, "answer contains %q, boilerplate that teaches the model to refuse or hedge", p)
 		}
 	}
+}
+
+var boilerplate = []string{
+	"as an ai language model", "as a large language model", "as an ai assistant", "as an ai,",
+	"i'm sorry, but i can't", "i am sorry, but i cannot", "i'm sorry, but i cannot", "i cannot assist with",
+	"i can't assist with", "i'm unable to provide", "i am unable to provide", "i don't have personal opinions",
+	"i do not have personal opinions", "as of my last knowledge update", "as of my knowledge cutoff",
+	"my training data only goes", "i don't have access to real-time", "i do not have access to real-time",
+	// "I am an AI" and "I'm a language model" alone open identity answers
+	// ("I'm a language model trained by..."), which datasets mean to teach;
+	// only the hedging forms are boilerplate.
+	"i am an ai and", "i'm an ai and", "i am an ai,", "i'm an ai,", "i am an ai language model", "i'm an ai language model",
+	"i'm just an ai", "i am just an ai", "i'm only an ai", "i am only an ai",
+	"i cannot browse the internet", "i can't browse the internet", "i am unable to browse the internet",
+	"i'm unable to browse the internet", "i don't have the ability to browse", "i do not have the ability to browse",
+	"as of my last update", "as of my training cutoff",
+	// German, French and Spanish: the same disclaimers as generated
+	// datasets in those languages carry them.
+	"als ki-sprachmodell", "als ki-assistent", "als künstliche intelligenz", "als sprachmodell",
+	"en tant que modèle de langage", "en tant qu'ia", "en tant qu'intelligence artificielle", "en tant qu'assistant ia",
+	"como modelo de lenguaje", "como un modelo de lenguaje", "como una ia", "como inteligencia artificial", "como asistente de ia",
+}
+
+// boilerplateByInitial lists, for each first letter, the indexes of the
+// phrases that start with it, in order.
+var boilerplateByInitial = func() (t [256][]int) {
+	for k, p := range boilerplate {
+		t[p[0]] = append(t[p[0]], k)
+	}
+	return t
+}()
+
+// The pairs of bytes a boilerplate phrase opens with, ignoring case: "as",
+// "my", "i" before a space or an apostrophe ("'" or the first byte of
+// "’"), "al", "en" and "co". (TestFindBoilerplate fails if a phrase is
+// added that opens otherwise.)
+const (
+	pairAs = 1 << iota
+	pairMy
+	pairI
+	pairAl
+	pairEn
+	pairCo
+)
+
+// boilerplateBytes classes each byte for findBoilerplate: bits 0-7, the
+// pairs it may open; bits 8-15, those it may close; bits 16-23 all set if
+// it is not an ASCII letter, so that a word may start after it.
+var boilerplateBytes = func() (t [256]uint32) {
+	for _, p := range []struct {
+		first, second string
+		pair          uint32
+	}{{"aA", "sS", pairAs}, {"mM", "yY", pairMy}, {"iI", " '\xe2", pairI}, {"aA", "lL", pairAl}, {"eE", "nN", pairEn}, {"cC", "oO", pairCo}} {
+		for _, c := range []byte(p.first) {
+			t[c] |= p.pair
+		}
+		for _, c := range []byte(p.second) {
+			t[c] |= p.pair << 8
+		}
+	}
+	for c := range t {
+		if !isLetter(byte(c)) {
+			t[c] |= 0xff << 16
+		}
+	}
+	return t
+}()
+
+// boilerplateSpan is how much of the start of an answer Q003 reads: the
+// phrases it looks for open an answer ("As an AI language model, ...",
+// "I'm sorry, but ..."), and reading only the opening keeps the rule cheap
+// on long answers.
+const boilerplateSpan = 400
+
+// findBoilerplate returns the first phrase of the boilerplate list that
+// text contains as whole words, ignoring ASCII case and reading a
+// typographic apostrophe as "'"; "" when it has none. Every phrase starts
+// with "as", "al", "my", "en", "co", "i " or "i'", so only the positions
+// that start a word so are tried: one pass over the text instead of
+// lower-casing a copy and searching it once per phrase.
+func findBoilerplate(text []byte) string {
+	if len(text) < 2 {
+		return ""
+	}
+	best := len(boilerplate)
+	// Each position is tested with three table lookups and no branch (its
+	// byte, the one before and the next), and the branch is taken at one
+	// position in a hundred or so: branching on the first letter alone
+	// mispredicted at many word starts, and cost 1.6-1.8 times as much.
+	// (Four positions at a time, with one branch, ran no faster.) cur is
+	// the class of byte i-1, prev that of byte i-2.
+	prev, cur := uint32(0xff<<16), boilerplateBytes[text[0]]
+	for i := 1; i < len(text); i++ {
+		next := boilerplateBytes[text[i]]
+		p := cur & (next >> 8) & (prev >> 16) & 0xff
+		prev, cur = cur, next
+		if p == 0 {
+			continue
+		}
+		if best = boilerplateAt(text, i-1, best); best == 0 {
+			break
+		}
+	}
+	if best == len(boilerplate) {
+		return ""
+	}
+	return boilerplate[best]
+}
+
+// boilerplateAt returns the index of the first phrase before best that
+// text has at k, or best.
+func boilerplateAt(text []byte, k int, best int) int {
+	// The text's next eight bytes, compared with each phrase's first eight
+	// before the byte-by-byte match: most candidates start no phrase, and
+	// "as " or "I am" alone open several.
+	var head [8]byte
+	copy(head[:], text[k:])
+	x := binary.LittleEndian.Uint64(head[:]) | caseBits
+	for _, n := range boilerplateByInitial[text[k]|0x20] {
+		if n >= best {
+			break
+		}
+		if h := boilerplateHeads[n]; (x == h[0] || x == h[1]) && hasPrefixFold(text[k:], boilerplate[n]) && !letterAfter(text[k:], boilerplate[n]) {
+			return n
+		}
+	}
+	return best
+}
+
+// caseBits, ORed into eight bytes, lower-cases the ASCII letters among
+// them. It changes other bytes too, but alike in text and phrase, so that
+// bytes equal but for the case of letters stay equal.
+const caseBits = 0x2020202020202020
+
+// boilerplateHeads holds the first eight bytes of each phrase (all have
+// more), as caseBits leaves them: with "'", and with "’" for it.
+var boilerplateHeads = func() (h [][2]uint64) {
+	for _, p := range boilerplate {
+		h = append(h, [2]uint64{
+			binary.LittleEndian.Uint64([]byte(p[:8])) | caseBits,
+			binary.LittleEndian.Uint64([]byte(strings.ReplaceAll(p, "'", "’")[:8])) | caseBits,
+		})
+	}
+	return h
+}()
+
+// letterAfter reports whether the phrase p that text starts with ends in
+// the middle of a word ("i am an ai" in "I am an aide"); a phrase ending in
+// punctuation ends where it ends.
+func letterAfter(text []byte, p string) bool {
+	n := prefixLen(text, p)
+	return isLetter(p[len(p)-1]) && n < len(text) && isLetter(text[n])
+}
+
+// prefixLen returns how many bytes of text the phrase p covers, for a text
+// that hasPrefixFold matches.
+func prefixLen(text []byte, p string) int {
+	j := 0
+	for k := 0; k < len(p); k++ {
+		if p[k] == '\'' && text[j] == 0xE2 {
+			j += 3
+			continue
+		}
+		j++
+	}
+	return j
+}
+
+// hasPrefixFold reports whether text starts with phrase (lower-case ASCII),
+// ignoring ASCII case and matching "'" in phrase with "’" in text too.
+func hasPrefixFold(text []byte, phrase string) bool {
+	j := 0
+	for k := 0; k < len(phrase); k++ {
+		if j >= len(text) {
+			return false
+		}
+		c := text[j]
+		if phrase[k] == '\'' && c == 0xE2 && j+2 < len(text) && text[j+1] == 0x80 && text[j+2] == 0x99 {
+			j += 3
+			continue
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != phrase[k] {
+			return false
+		}
+		j++
+	}
+	return true
 }

@@ -2,6 +2,8 @@ package diagnostics
 
 import (
 	"bytes"
+	"math/bits"
+	"regexp"
 	"strings"
 )
 
@@ -109,4 +111,200 @@ func bracketField(rest []byte) []byte {
 		return nil
 	}
 	return rest[:end+1]
+}
+
+var (
+	placeholderRes = []*regexp.Regexp{
+		regexp.MustCompile(`^\{\{\s*[A-Za-z_][\w.]*\s*\}\}`),
+		regexp.MustCompile(`(?i)^\[(insert|your|enter|add|placeholder)\b[^\]\n]{0,40}\]`),
+		regexp.MustCompile(`(?i)^<(insert|your|placeholder)\b[^>\n]{0,40}>`),
+	}
+	todoWord = regexp.MustCompile(`\b(TODO|TBD|FIXME)\b`)
+)
+
+// findPlaceholder returns the first placeholder in text that accept
+// takes, and its offset; nil when there is none. Lorem ipsum and bracketed
+// fields ("[Customer Name]") are looked for only when lorem is set (in
+// answers). Rather than running every
+// pattern over the whole text, it jumps from one opening bracket to the
+// next and tries the patterns there, which keeps the rule cheap on text
+// that has none.
+func findPlaceholder(text []byte, lorem bool, accept func(at int, m []byte) bool) ([]byte, int) {
+	// Whether the text holds a code fence, looked for at the first "{"
+	// that may open a field: most texts have none.
+	code := -1
+	curly, square, angle := nextByte{c: '{', at: -1}, nextByte{c: '[', at: -1}, nextByte{c: '<', at: -1}
+	for i := 0; ; i++ {
+		i = min(curly.from(text, i), square.from(text, i), angle.from(text, i))
+		if i == len(text) {
+			break
+		}
+		rest := text[i:min(len(text), i+64)]
+		for k, re := range placeholderRes {
+			if !placeholderMayStart(rest, k) {
+				continue
+			}
+			if m := re.Find(rest); m != nil && accept(i, m) {
+				return m, i
+			}
+		}
+		// A prompt's "[Name]" is the user's text to work on.
+		if lorem && rest[0] == '[' && (i == 0 || !fieldPrefix(text[i-1]) && text[i-1] != ']' && text[i-1] != '[') {
+			if m := bracketField(rest); m != nil && accept(i, m) {
+				return m, i
+			}
+		}
+		// A lone {field} is only a placeholder outside code, where braces
+		// are syntax.
+		if rest[0] == '{' && (i == 0 || !fieldPrefix(text[i-1])) {
+			m := braceField(rest)
+			if m == nil || len(rest) > len(m) && rest[len(m)] == '}' {
+				continue
+			}
+			if code < 0 {
+				code = boolInt(bytes.Contains(text, fence))
+			}
+			if code == 0 && accept(i, m) {
+				return m, i
+			}
+		}
+	}
+	for i := 0; lorem; i += len("lorem ipsum") {
+		if i = indexLorem(text, i); i < 0 {
+			break
+		}
+		if accept(i, text[i:i+11]) {
+			return text[i : i+11], i
+		}
+	}
+	// From rare bytes: 'D' of "TODO" and "TBD" (one search for both), 'X'
+	// of "FIXME".
+	if hasAnchored(text, 'D', "TODO", "TBD", 2) || hasAnchored(text, 'X', "FIXME", "", 2) {
+		for _, loc := range todoWord.FindAllIndex(text, -1) {
+			if accept(loc[0], text[loc[0]:loc[1]]) {
+				return text[loc[0]:loc[1]], loc[0]
+			}
+		}
+	}
+	return nil, -1
+}
+
+// placeholderMayStart reports whether rest, which starts with a bracket,
+// may start a match of placeholderRes[k]: most brackets start none, and
+// running the patterns cost more than the rest of Q004. "{{", or "[" or
+// "<" before one of the words the pattern names, in either case. "insert"
+// is checked up to its "s" only, which the pattern also matches as "ſ"
+// (U+017F); no other letter of the words has a non-ASCII case fold.
+func placeholderMayStart(rest []byte, k int) bool {
+	if len(rest) < 2 {
+		return false
+	}
+	word := func(words ...string) bool {
+		for _, w := range words {
+			if hasFoldAt(rest, 1, w) {
+				return true
+			}
+		}
+		return false
+	}
+	switch k {
+	case 0:
+		return rest[0] == '{' && rest[1] == '{'
+	case 1:
+		return rest[0] == '[' && word("in", "your", "enter", "add", "placeholder")
+	case 2:
+		return rest[0] == '<' && word("in", "your", "placeholder")
+	}
+	return true
+}
+
+// braceField returns the "{field}" that rest opens with, two to 24
+// lower-case letters or underscores in braces, or nil.
+func braceField(rest []byte) []byte {
+	n := 1
+	for n < len(rest) && n <= 25 && (rest[n] == '_' || 'a' <= rest[n] && rest[n] <= 'z') {
+		n++
+	}
+	if n < 3 || n > 25 || n == len(rest) || rest[n] != '}' {
+		return nil
+	}
+	return rest[:n+1]
+}
+
+// indexLorem returns the offset of the first "lorem ipsum" in text at or
+// after from, with either case of its "L", or -1. It reads one pair of
+// bytes in ten: every "lorem ipsum" covers exactly one pair that starts at
+// a multiple of ten, one of the ten pairs it is made of, and few pairs of
+// prose are. A search from each "p" (the rarest of its bytes) stopped
+// every 50 bytes or so of English.
+func indexLorem(text []byte, from int) int {
+	for j := (from + 9) / 10 * 10; j+1 < len(text); j += 10 {
+		k := loremPairs[0][text[j]] & loremPairs[1][text[j+1]]
+		if k == 0 {
+			continue
+		}
+		if i := j - bits.TrailingZeros16(k); i >= from && hasLoremAt(text, i) {
+			return i
+		}
+	}
+	return -1
+}
+
+// loremPairs[0][c] has bit k set when "lorem ipsum" (or "Lorem ipsum") has
+// c at k, for k < 10; loremPairs[1][c], when it has c at k+1. So bytes a, b
+// are its pair at k when bit k of loremPairs[0][a] & loremPairs[1][b] is
+// set; its ten pairs are distinct, so one bit at most is.
+var loremPairs = func() (t [2][256]uint16) {
+	for _, s := range []string{"lorem ipsum", "Lorem ipsum"} {
+		for k := range 10 {
+			t[0][s[k]] |= 1 << k
+			t[1][s[k+1]] |= 1 << k
+		}
+	}
+	return t
+}()
+
+// hasAnchored reports whether text contains word or word2 (unless it is
+// ""), whose bytes at k are anchor, searched from the anchor: rare bytes
+// give fewer false starts.
+func hasAnchored(text []byte, anchor byte, word, word2 string, k int) bool {
+	at := func(i int, w string) bool {
+		return w != "" && i >= 0 && i+len(w) <= len(text) && string(text[i:i+len(w)]) == w
+	}
+	for off := 0; ; off++ {
+		j := bytes.IndexByte(text[off:], anchor)
+		if j < 0 {
+			return false
+		}
+		off += j
+		if at(off-k, word) || at(off-k, word2) {
+			return true
+		}
+	}
+}
+
+// hasLoremAt reports whether text holds "lorem ipsum" at i, with either
+// case of its first letter.
+func hasLoremAt(text []byte, i int) bool {
+	return i+len("lorem ipsum") <= len(text) && (text[i] == 'l' || text[i] == 'L') && string(text[i+1:i+11]) == "orem ipsum"
+}
+
+// fieldPrefix reports whether c before a brace makes it syntax rather than
+// a placeholder: ${x}, \\begin{x}, name{x}, {{x}}, /users/{id}, Ruby's
+// #{x}, a quoted "{x}" format string.
+func fieldPrefix(c byte) bool {
+	return c == '$' || c == '{' || c == '\\' || c == '_' || c == '/' || c == '#' || c == '"' || c == '\'' || c == '%' ||
+		'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+// signOffSpan is how close to the end of an answer a "[Your Name]" must be
+// to be a letter's sign-off, which Q004 notes at info severity: the reader
+// of a drafted letter fills it in, so it is a lesser defect.
+const signOffSpan = 200
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
