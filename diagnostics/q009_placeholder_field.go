@@ -54,3 +54,25 @@ func checkPlaceholderFields(c *RowContext) {
 		}
 	}
 }
+
+// emptyStandIns are texts that stand for no content in any field; their
+// lower-case forms.
+var emptyStandIns = []string{
+	"<noinput>", "<no input>", "noinput", "no input", "no input.", "<nooutput>", "<no output>",
+	"nooutput", "no output", "no output.", "<blank>", "<empty>", "<none>", "<null>", "<n/a>",
+	"-", "--", ".", "...",
+}
+
+// promptStandIns are placeholders only in prompts and inputs: as answers,
+// "None" or "N/A" can be right.
+var promptStandIns = []string{"n/a", "n/a.", "na", "none", "none.", "null", "nil", "empty", "blank", "nothing", "not applicable", "(none)", "[none]"}
+
+// openingTags are stand-ins that some sets put before a real answer.
+var openingTags = []string{"<noinput>", "<no input>", "<nooutput>", "<no output>"}
+
+func roleText(role string) string {
+	if role == "assistant" {
+		return "output"
+	}
+	return "input"
+}

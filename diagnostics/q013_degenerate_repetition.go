@@ -1,6 +1,10 @@
 package diagnostics
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/binary"
+	"math/bits"
+)
 
 func init() {
 	register(&Rule{
@@ -27,3 +31,169 @@ func checkRepetition(c *RowContext) {
 		}
 	}
 }
+
+// findLoop returns the unit of the longest back-to-back repetition in text
+// and how many times it repeats, or 0 when no repetition reaches minLoop
+// bytes and minRepeats repeats. A loop of period p is periodic: a short
+// probe taken inside it occurs again p bytes further. Probes every
+// probeStep bytes find the period with one vectorised search each; the
+// period is then confirmed by comparing the text with itself shifted by p.
+func findLoop(text []byte) ([]byte, int) {
+	var best []byte
+	bestN, covered, probe := 0, 0, 0
+	for at := 0; at+probeLen < len(text) && len(text) >= minLoop; at += probeStep {
+		probe++
+		if at < covered {
+			continue
+		}
+		// A probe starting with a rare byte (a symbol, a digit, a capital
+		// rather than a lower-case letter or a space) is found again with
+		// few false starts.
+		at = rarest(text[:min(len(text)-probeLen, at+16)], at)
+		p := loopPeriod(text, at, probe%longEvery == 0)
+		if p <= 0 {
+			continue
+		}
+		// Extend the run where text[i] == text[i+p] both ways from the probe.
+		lo, hi := at, at
+		for lo > 0 && loopByte(text, lo-1, p) {
+			lo--
+		}
+		for hi+p < len(text) && loopByte(text, hi, p) {
+			hi++
+		}
+		run := hi - lo + p // bytes covered by the repeats
+		n := run / p
+		// Show the unit from a word's start, as a reader would quote it.
+		// (Within the text: a run of fewer than two units, which is not
+		// reported, may leave less than a unit after the word's start.)
+		unit := text[lo : lo+p]
+		for k := lo; k < lo+p && k+p <= len(text); k++ {
+			if (k == 0 || text[k-1] == ' ' || text[k-1] == '\n' || text[k-1] == '.' || text[k-1] == '!' || text[k-1] == '?') && isLetter(text[k]) {
+				unit = text[k : k+p]
+				break
+			}
+		}
+		if run >= minLoop && n >= minRepeats && letters(unit) >= 2 && n > bestN {
+			best, bestN = unit, n
+		}
+		covered = hi
+	}
+	return best, bestN
+}
+
+// loopPeriod returns the distance, up to shortPeriod or, when long, up to
+// maxPeriod, to the first recurrence of the probe at at after which the
+// text goes on repeating for a while, or -1.
+func loopPeriod(text []byte, at int, long bool) int {
+	end, from, tries := min(len(text), at+shortPeriod+probeLen), at, maxTries
+	if long {
+		// The short probes cover the periods up to shortPeriod; a long unit
+		// is often a list whose items recur every few bytes.
+		end, from, tries = min(len(text), at+maxPeriod+probeLen), at+shortPeriod-1, 2*maxTries
+	}
+	for try := 0; try < tries; try++ {
+		x := indexProbe(text, at, from, end)
+		if x < 0 {
+			return -1
+		}
+		p, k := x-at, probeLen
+		for k < 64 && x+k < len(text) && loopByte(text, at+k, p) {
+			k++
+		}
+		if k == 64 || x+k == len(text) {
+			return p
+		}
+		from = x
+	}
+	return -1
+}
+
+// loopByte reports whether text[i] and text[i+p] match in a loop. The
+// numbers of a numbered list count up from one repeat to the next
+// ("20. The moon is a star.", "21. The moon is a star."); other digits
+// must repeat exactly, as "item1 item2 item3" counts rather than loops.
+func loopByte(text []byte, i, p int) bool {
+	a, b := text[i], text[i+p]
+	return a == b || isDigit(a) && isDigit(b) && lineNumber(text, i) && lineNumber(text, i+p)
+}
+
+// lineNumber reports whether the digit at i belongs to a number opening a
+// line.
+func lineNumber(text []byte, i int) bool {
+	for i > 0 && isDigit(text[i-1]) {
+		i--
+	}
+	return i == 0 || text[i-1] == '\n'
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// indexProbe returns the first offset x in (from, end-probeLen] where
+// text[x:] starts with the probe text[at:at+probeLen], or -1. The probe
+// starts with a rare byte (see findLoop), searched for alone: bytes.Index
+// would fall back to a slower search after a few false starts.
+func indexProbe(text []byte, at, from, end int) int {
+	probe := text[at : at+probeLen]
+	for lo, hi := from+1, end-probeLen+1; lo < hi; {
+		j := bytes.IndexByte(text[lo:hi], probe[0])
+		if j < 0 {
+			return -1
+		}
+		if x := lo + j; sameLoopText(text, at, x-at) {
+			return x
+		}
+		lo += j + 1
+	}
+	return -1
+}
+
+// sameLoopText reports whether the probe at at recurs p bytes further.
+// Most candidates differ within the first bytes: eight bytes are compared
+// at once, and the bytes before the first that differs are the same; the
+// byte loop is left for the digits of numbered lists.
+func sameLoopText(text []byte, at, p int) bool {
+	i := at
+	if d := binary.LittleEndian.Uint64(text[at:]) ^ binary.LittleEndian.Uint64(text[at+p:]); d != 0 {
+		i += bits.TrailingZeros64(d) / 8
+		if !isDigit(text[i]) {
+			return false
+		}
+	} else {
+		i += 8
+	}
+	for ; i < at+probeLen; i++ {
+		if !loopByte(text, i, p) {
+			return false
+		}
+	}
+	return true
+}
+
+const (
+	// minLoop is the shortest stretch of repeats reported, in bytes, and
+	// minRepeats the fewest repeats: below them, repetition is style
+	// ("ha ha ha", a refrain).
+	minLoop    = 300
+	minRepeats = 5
+	// maxPeriod is the longest repeating unit looked for, a paragraph:
+	// guanaco-7b's answers in AlpacaEval loop on eight sentences (270
+	// bytes) and on 17 list items (410 bytes). Most probes look only for
+	// units up to shortPeriod, about two sentences; every longEvery-th
+	// looks for any up to maxPeriod. A loop of a longer unit p has at
+	// least 5p bytes, which holds such a probe and a unit after it, as
+	// longEvery*probeStep + 16 + probeLen <= 4*shortPeriod.
+	maxPeriod   = 1024
+	shortPeriod = 256
+	longEvery   = 4
+	// maxTries is how many recurrences of a probe are tried as the period:
+	// in a loop of similar sentences the probe recurs at each sentence,
+	// before the period.
+	maxTries = 8
+	// probeStep is the distance between the places where a loop is looked
+	// for: a loop of minLoop bytes and minRepeats repeats always holds one
+	// (moved by up to 16 bytes, see findLoop) with its probe and a whole
+	// period after it, as 0.8*minLoop - 16 - probeLen >= probeStep.
+	probeStep = 208
+	probeLen  = 12
+)

@@ -41,3 +41,10 @@ func checkNoUserTurn(c *RowContext) {
 	}
 	c.ReportValue("Q015", where, nil, "conversation has no user turn; the model learns answers that respond to nothing")
 }
+
+// nonUserRoles are the roles, in chat terms, of turns that are not the
+// user's.
+var nonUserRoles = map[string]bool{
+	"system": true, "developer": true, "assistant": true, "tool": true, "function": true,
+	"function_call": true, "observation": true, "ipython": true,
+}
