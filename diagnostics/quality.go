@@ -1,9 +1,10 @@
 package diagnostics
 
 // The Q family: content that is well-formed but will train badly. Each
-// rule is a file of its own where it stands alone (q001_too_many_tokens.go,
-// q008_surrounding_whitespace.go); content.go and heuristics.go hold the
-// content heuristics, which share their scanning of turns.
+// rule is a file of its own (q001_too_many_tokens.go to
+// q015_no_user_turn.go), with the searches only it uses; content.go and
+// heuristics.go hold what several content rules share, this file the
+// token counting and the turns' whitespace.
 
 import (
 	"fmt"
