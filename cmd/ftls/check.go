@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -16,6 +15,7 @@ import (
 
 	"github.com/ftls-dev/ftls/internal/dataset"
 	"github.com/ftls-dev/ftls/internal/engine"
+	"github.com/ftls-dev/ftls/internal/gctune"
 	"github.com/ftls-dev/ftls/internal/pairing"
 	"github.com/ftls-dev/ftls/internal/plan"
 	"github.com/ftls-dev/ftls/internal/report"
@@ -50,12 +50,11 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		defer stop()
 	}
 	// A check keeps a summary of every row (about 500 bytes with its
-	// near-duplicate sketch), so its heap grows with the file; collecting
-	// at 40 % growth instead of 100 % kept a 1M-row file's peak memory
-	// under 1 GB, for 1-3 % more CPU time (docs/performance.md).
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(40)
-	}
+	// near-duplicate sketch), so its heap grows with the file: nothing is
+	// collected below 256 MiB, where collecting cost a quarter of the CPU
+	// time of a 100k-row check, and from there on at 40 % growth, which
+	// keeps a 1M-row file's peak memory under 1 GB (docs/performance.md).
+	defer gctune.Floor(256<<20, 40)()
 	cache := newSettingsCache(&lf)
 	results := make([]*engine.Result, len(paths))
 	status := exitOK

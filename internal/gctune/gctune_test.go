@@ -1,0 +1,82 @@
+package gctune
+
+import (
+	"math"
+	"runtime"
+	"runtime/debug"
+	"testing"
+)
+
+var sink [][]byte
+
+// churn allocates n bytes of garbage, a MiB at a time.
+func churn(n int) {
+	for range n >> 20 {
+		sink = append(sink[:0], make([]byte, 1<<20))
+	}
+	sink = nil
+}
+
+func TestFloor(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	runtime.GC()
+	const floor = 256 << 20
+	stop := Floor(floor, 40)
+	defer stop()
+
+	// Below the floor: no collection at all.
+	before := numGC()
+	churn(64 << 20)
+	if n := numGC() - before; n != 0 {
+		t.Errorf("%d collections for 64 MiB of garbage under a 256 MiB floor, want 0", n)
+	}
+	// Past it: collections, and the floor stays the limit while the live
+	// heap is small.
+	churn(1 << 30)
+	if numGC() == before {
+		t.Fatal("no collection after 1 GiB of garbage")
+	}
+	if limit := debug.SetMemoryLimit(-1); limit != floor {
+		t.Errorf("limit %d with a small live heap, want the floor %d", limit, floor)
+	}
+	// A live heap above the floor: the limit follows it, 40 % above.
+	live := make([][]byte, 0, 300)
+	for range 300 {
+		live = append(live, make([]byte, 1<<20))
+	}
+	churn(2 << 30)
+	runtime.GC()
+	runtime.GC() // the cleanup of the first sets the limit; the second's is sure to have run
+	if limit := debug.SetMemoryLimit(-1); limit < 300<<20*14/10 {
+		t.Errorf("limit %d MiB with 300 MiB live, want at least 420", limit>>20)
+	}
+	runtime.KeepAlive(live)
+
+	stop()
+	if p := debug.SetGCPercent(100); p != 100 {
+		t.Errorf("after stop: GOGC %d, want the 100 it found", p)
+	}
+	if limit := debug.SetMemoryLimit(-1); limit != math.MaxInt64 {
+		t.Errorf("after stop: limit %d, want none", limit)
+	}
+}
+
+func TestFloorLeavesUserSettings(t *testing.T) {
+	t.Setenv("GOGC", "50")
+	stop := Floor(1<<30, 40)
+	defer stop()
+	if p := debug.SetGCPercent(-1); p != 100 {
+		t.Errorf("GOGC %d after Floor with GOGC set, want 100 untouched", p)
+	}
+	debug.SetGCPercent(100)
+	if limit := debug.SetMemoryLimit(-1); limit != math.MaxInt64 {
+		t.Errorf("limit %d after Floor with GOGC set, want none", limit)
+	}
+}
+
+func numGC() uint32 {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.NumGC
+}
