@@ -26,6 +26,20 @@ type Chunk struct {
 	buf []byte
 }
 
+// freeRows recycles the chunks' row slices, as freeBufs their buffers.
+var freeRows = make(chan []Row, 16)
+
+func getRows(n int) []Row {
+	select {
+	case r := <-freeRows:
+		if cap(r) >= n {
+			return r[:0]
+		}
+	default:
+	}
+	return make([]Row, 0, n)
+}
+
 // freeBufs recycles chunk buffers. Fresh buffers cost more than their
 // allocation: the kernel faults in every page of a new buffer while read
 // copies into it, which showed up as the largest cost of reading. A channel
@@ -39,6 +53,13 @@ func (c *Chunk) Release() {
 	if c.buf != nil && cap(c.buf) <= 4*DefaultChunkSize {
 		select {
 		case freeBufs <- c.buf[:0]:
+		default:
+		}
+	}
+	if c.Rows != nil {
+		clear(c.Rows) // the rows' text is the buffer's
+		select {
+		case freeRows <- c.Rows[:0]:
 		default:
 		}
 	}
@@ -67,6 +88,9 @@ type LineReader struct {
 	offset    int64
 	seq       int
 	eof       bool
+	// lastRows is the number of rows of the last chunk, the next one's
+	// likely number.
+	lastRows int
 }
 
 // NewLineReader returns a reader of chunks of about chunkSize bytes, or of
@@ -153,7 +177,7 @@ func rowBoundary(buf []byte, cut int) int {
 // split cuts buf, which holds whole lines (the last one possibly without a
 // terminator), into rows.
 func (lr *LineReader) split(buf []byte) *Chunk {
-	c := &Chunk{Seq: lr.seq, Rows: make([]Row, 0, len(buf)/1024+1)}
+	c := &Chunk{Seq: lr.seq, Rows: getRows(max(len(buf)/1024+1, lr.lastRows+lr.lastRows/8))}
 	lr.seq++
 	if lr.offset == 0 && bytes.HasPrefix(buf, bom) {
 		c.BOM = true
@@ -175,5 +199,6 @@ func (lr *LineReader) split(buf []byte) *Chunk {
 		lr.offset += int64(adv)
 		buf = buf[adv:]
 	}
+	lr.lastRows = len(c.Rows)
 	return c
 }
