@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"strconv"
 
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/internal/dataset"
@@ -77,7 +78,7 @@ func writeJSON(w io.Writer, results []*engine.Result) error {
 				e.raw(",")
 			}
 			e.raw("\n    ")
-			e.value(jsonDiagnosticOf(r.Path, d), "    ")
+			e.diagnostic(jsonDiagnosticOf(r.Path, d), "    ")
 			n++
 		}
 	}
@@ -117,7 +118,9 @@ type jsonWriter struct {
 	w    *bufio.Writer
 	buf  bytes.Buffer
 	encs map[string]*json.Encoder // by indentation prefix, all writing to buf
-	err  error
+	// scratch is where diagnostic builds each finding.
+	scratch []byte
+	err     error
 }
 
 func (e *jsonWriter) raw(s string) {
@@ -146,4 +149,103 @@ func (e *jsonWriter) value(v any, prefix string) {
 	if e.err = enc.Encode(v); e.err == nil {
 		_, e.err = e.w.Write(bytes.TrimSuffix(e.buf.Bytes(), []byte("\n")))
 	}
+}
+
+// diagnostic writes d as value does, with the fields written directly:
+// encoding/json's reflection and re-indenting took most of the time of
+// writing a report of thousands of findings.
+func (e *jsonWriter) diagnostic(d jsonDiagnostic, prefix string) {
+	if e.err != nil {
+		return
+	}
+	e.scratch = appendDiagnostic(e.scratch[:0], &d, prefix)
+	_, e.err = e.w.Write(e.scratch)
+}
+
+// appendDiagnostic appends d as a json.Encoder set to indent by prefix
+// and two spaces, and not to escape HTML, encodes it, without the final
+// newline.
+func appendDiagnostic(b []byte, d *jsonDiagnostic, prefix string) []byte {
+	in := prefix + "  "
+	b = append(b, '{')
+	b = appendMember(b, in, "path", d.Path, true)
+	b = appendIntMember(b, in, "line", d.Line)
+	b = appendIntMember(b, in, "column", d.Column)
+	b = appendIntMember(b, in, "endLine", d.EndLine)
+	b = appendIntMember(b, in, "endColumn", d.EndColumn)
+	b = appendMember(b, in, "code", d.Code, false)
+	b = appendMember(b, in, "severity", d.Severity, false)
+	b = appendMember(b, in, "message", d.Message, false)
+	if d.Fix != "" {
+		b = appendMember(b, in, "fix", d.Fix, false)
+	}
+	if len(d.Related) > 0 {
+		b = append(b, ",\n"...)
+		b = append(b, in...)
+		b = append(b, `"related": [`...)
+		in2, in3 := in+"  ", in+"    "
+		for i, r := range d.Related {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '\n')
+			b = append(b, in2...)
+			b = append(b, '{')
+			b = appendMember(b, in3, "path", r.Path, true)
+			b = appendIntMember(b, in3, "line", r.Line)
+			b = appendIntMember(b, in3, "column", r.Column)
+			b = appendMember(b, in3, "message", r.Message, false)
+			b = append(b, '\n')
+			b = append(b, in2...)
+			b = append(b, '}')
+		}
+		b = append(b, '\n')
+		b = append(b, in...)
+		b = append(b, ']')
+	}
+	b = append(b, '\n')
+	b = append(b, prefix...)
+	return append(b, '}')
+}
+
+// appendMember appends a string member on a line of its own, after a
+// comma unless it is the first.
+func appendMember(b []byte, indent, name, value string, first bool) []byte {
+	b = memberName(b, indent, name, first)
+	return appendJSONString(b, value)
+}
+
+func appendIntMember(b []byte, indent, name string, value int) []byte {
+	b = memberName(b, indent, name, false)
+	return strconv.AppendInt(b, int64(value), 10)
+}
+
+func memberName(b []byte, indent, name string, first bool) []byte {
+	if !first {
+		b = append(b, ',')
+	}
+	b = append(b, '\n')
+	b = append(b, indent...)
+	b = append(b, '"')
+	b = append(b, name...)
+	return append(b, `": `...)
+}
+
+// appendJSONString appends s quoted as encoding/json quotes it without
+// escaping HTML. Printable ASCII other than quotes and backslashes, most
+// text, is copied; anything else goes through encoding/json, so that
+// every escape is its own.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7E || c == '"' || c == '\\' {
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			_ = enc.Encode(s) // a string always encodes
+			return append(b, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
