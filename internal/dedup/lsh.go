@@ -40,16 +40,31 @@ type Pair struct {
 // with the row before it: linear in the bucket's size even when thousands
 // of rows share a band, and enough to connect a cluster. Buckets are found
 // with one pass per band over a hash table, the bands shared out among the
-// CPUs, so the whole is O(n) in time and memory.
+// CPUs, so the whole is O(n) in time and memory. As NewIndex does, each
+// worker computes the keys of a few bands in one pass over the signatures
+// and fills the table region by region (bandScratch), so that the slots
+// being filled stay in the cache: a row at a time, in row order, cost a
+// cache miss per row and band on large files.
 func Near(sigs []*Signature, threshold float64, skip func(a, b int32) bool) []Pair {
 	workers := min(runtime.GOMAXPROCS(0), Bands)
 	found := make([][]Pair, workers)
 	var wg workgroup.Group
 	for w := range workers {
+		var bands []int
+		for b := w; b < Bands; b += workers {
+			bands = append(bands, b)
+		}
 		wg.Go(func() {
 			t := newBucketTable(len(sigs))
-			for band := w; band < Bands; band += workers {
-				found[w] = t.nearInBand(found[w], sigs, band, threshold, skip)
+			var scratch bandScratch
+			for len(bands) > 0 {
+				group := bands[:min(len(bands), bandsAtOnce)]
+				bands = bands[len(group):]
+				scratch.computeKeys(sigs, group)
+				for j := range group {
+					entries := scratch.inTableOrder(sigs, scratch.keys[j], len(t.slots))
+					found[w] = t.nearInBand(found[w], sigs, entries, threshold, skip)
+				}
 			}
 		})
 	}
@@ -82,8 +97,11 @@ func newBucketTable(n int) *bucketTable {
 	return &bucketTable{slots: make([]bucket, size), mask: uint64(size - 1)}
 }
 
-// nearInBand appends to pairs the near pairs that one band proposes.
-func (t *bucketTable) nearInBand(pairs []Pair, sigs []*Signature, band int, threshold float64, skip func(a, b int32) bool) []Pair {
+// nearInBand appends to pairs the near pairs that one band proposes, given
+// its rows and keys as inTableOrder orders them: regions in order, each
+// from its last row to its first. They are taken from the end, so that
+// every bucket sees its rows first to last.
+func (t *bucketTable) nearInBand(pairs []Pair, sigs []*Signature, entries []bandEntry, threshold float64, skip func(a, b int32) bool) []Pair {
 	for i := range t.slots {
 		t.slots[i].first = -1
 	}
@@ -95,12 +113,9 @@ func (t *bucketTable) nearInBand(pairs []Pair, sigs []*Signature, band int, thre
 			pairs = append(pairs, Pair{A: a, B: b, Similarity: sim})
 		}
 	}
-	for i, s := range sigs {
-		if s == nil {
-			continue
-		}
-		row, key := int32(i), bandKey(s, band)
-		slot := key & t.mask
+	for i := len(entries) - 1; i >= 0; i-- {
+		row, key := entries[i].row, entries[i].key
+		slot := uint64(uint32(key)) & t.mask
 		for t.slots[slot].first >= 0 && t.slots[slot].key != key {
 			slot = (slot + 1) & t.mask
 		}
