@@ -54,7 +54,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	// collected below 256 MiB, where collecting cost a quarter of the CPU
 	// time of a 100k-row check, and from there on at 40 % growth, which
 	// keeps a 1M-row file's peak memory under 1 GB (docs/performance.md).
-	defer gctune.Floor(256<<20, 40)()
+	defer gctune.Start(256<<20, 40).Stop()
 	cache := newSettingsCache(&lf)
 	results := make([]*engine.Result, len(paths))
 	status := exitOK

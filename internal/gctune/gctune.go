@@ -1,36 +1,54 @@
-// Package gctune sets the garbage collector for a batch run over a file
-// whose heap grows with the file: no collection at all while the heap is
-// small, then a collection each time the heap has grown by a fixed share
-// of what the last one found live, as GOGC would.
+// Package gctune sets the garbage collector for a process whose heap is
+// mostly data it keeps: no collection at all below a floor, then a
+// collection each time the heap has grown by a fixed share of what the
+// last one found live, as GOGC would.
 //
 // The runtime has no floor for its heap goal: at GOGC=40, checking a
 // 100,000-row file collected a dozen times a heap that never held more
 // than about 100 MB, and the collections, with the write barriers they
 // turn on (which fault in fresh pages twice over), cost a quarter of the
-// check's CPU time. A memory limit is such a floor: with the collector's
-// growth rule turned off, it collects only when the process's memory
-// reaches the limit; after each collection the limit is raised to the
-// live heap plus the growth share, so that a large file is collected as
-// often as before and its peak memory stays where it was.
+// check's CPU time. Opening a million-row document in the language
+// server, at GOGC=25, marked the growing heap some thirty times. A memory
+// limit is such a floor: with the collector's growth rule turned off, it
+// collects only when the process's memory reaches the limit; after each
+// collection the limit is raised to the live heap plus the growth share,
+// so that a heap above the floor is collected as often as before and its
+// peak memory stays where it was.
 package gctune
 
 import (
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
-	"sync/atomic"
+	"sync"
 )
 
-// Floor leaves the heap uncollected until the process's memory reaches
-// floor bytes, then collects whenever the heap has grown by percent
-// since the last collection. It does nothing when GOGC or GOMEMLIMIT is
-// set: the user's setting wins. Stop puts back the settings it found.
-func Floor(floor uint64, percent int) (stop func()) {
+// Tuner holds the collector's settings. A nil Tuner, which Start returns
+// when the user set GOGC or GOMEMLIMIT, does nothing.
+type Tuner struct {
+	percent uint64
+
+	mu      sync.Mutex
+	floor   uint64
+	grown   uint64 // the live heap plus its growth share, at the last collection
+	stopped bool
+	samples []metrics.Sample
+	// What Start found, for Stop.
+	limitWas   int64
+	percentWas int
+}
+
+// Start leaves the heap uncollected until the process's memory reaches
+// floor bytes, then collects whenever the heap has grown by percent since
+// the last collection. It returns nil, and changes nothing, when GOGC or
+// GOMEMLIMIT is set: the user's setting wins.
+func Start(floor uint64, percent int) *Tuner {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
-		return func() {}
+		return nil
 	}
-	t := &tuner{floor: floor, percent: uint64(percent), samples: []metrics.Sample{
+	t := &Tuner{floor: floor, percent: uint64(percent), samples: []metrics.Sample{
 		{Name: "/gc/heap/live:bytes"},
 		{Name: "/memory/classes/total:bytes"},
 		{Name: "/memory/classes/heap/objects:bytes"},
@@ -38,20 +56,42 @@ func Floor(floor uint64, percent int) (stop func()) {
 		{Name: "/memory/classes/heap/free:bytes"},
 		{Name: "/memory/classes/heap/released:bytes"},
 	}}
-	limit := debug.SetMemoryLimit(int64(floor))
-	percentWas := debug.SetGCPercent(-1)
+	t.limitWas = debug.SetMemoryLimit(int64(floor))
+	t.percentWas = debug.SetGCPercent(-1)
 	t.arm()
-	return func() {
-		t.stopped.Store(true)
-		debug.SetGCPercent(percentWas)
-		debug.SetMemoryLimit(limit)
-	}
+	return t
 }
 
-type tuner struct {
-	floor, percent uint64
-	samples        []metrics.Sample
-	stopped        atomic.Bool
+// SetFloor moves the floor, for a process whose data grows or shrinks by
+// known amounts (a document opened or closed).
+func (t *Tuner) SetFloor(floor uint64) {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.stopped {
+		return
+	}
+	t.floor = floor
+	t.apply()
+}
+
+// Stop puts back the settings Start found.
+func (t *Tuner) Stop() {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.stopped = true
+	debug.SetGCPercent(t.percentWas)
+	debug.SetMemoryLimit(t.limitWas)
+}
+
+// apply sets the limit; t.mu is held.
+func (t *Tuner) apply() {
+	debug.SetMemoryLimit(int64(min(max(t.floor, t.grown), math.MaxInt64)))
 }
 
 // sentinel is an object the tuner drops so that its cleanup runs after
@@ -60,15 +100,17 @@ type tuner struct {
 type sentinel [32]byte
 
 // arm makes t.collected run after the next collection.
-func (t *tuner) arm() {
-	runtime.AddCleanup(new(sentinel), func(t *tuner) { t.collected() }, t)
+func (t *Tuner) arm() {
+	runtime.AddCleanup(new(sentinel), func(t *Tuner) { t.collected() }, t)
 }
 
 // collected sets the limit for the next collection: the live heap grown
 // by the share, plus the runtime's memory beyond the heap (stacks,
 // metadata), and never below the floor.
-func (t *tuner) collected() {
-	if t.stopped.Load() {
+func (t *Tuner) collected() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.stopped {
 		return
 	}
 	metrics.Read(t.samples)
@@ -79,7 +121,7 @@ func (t *tuner) collected() {
 	if total := v(1); total > heap {
 		other = total - heap
 	}
-	limit := max(t.floor, live+live*t.percent/100+other)
-	debug.SetMemoryLimit(int64(limit))
+	t.grown = live + live*t.percent/100 + other
+	t.apply()
 	t.arm()
 }

@@ -17,13 +17,13 @@ func churn(n int) {
 	sink = nil
 }
 
-func TestFloor(t *testing.T) {
+func TestStart(t *testing.T) {
 	t.Setenv("GOGC", "")
 	t.Setenv("GOMEMLIMIT", "")
 	runtime.GC()
 	const floor = 256 << 20
-	stop := Floor(floor, 40)
-	defer stop()
+	tuner := Start(floor, 40)
+	defer tuner.Stop()
 
 	// Below the floor: no collection at all.
 	before := numGC()
@@ -53,7 +53,7 @@ func TestFloor(t *testing.T) {
 	}
 	runtime.KeepAlive(live)
 
-	stop()
+	tuner.Stop()
 	if p := debug.SetGCPercent(100); p != 100 {
 		t.Errorf("after stop: GOGC %d, want the 100 it found", p)
 	}
@@ -62,10 +62,11 @@ func TestFloor(t *testing.T) {
 	}
 }
 
-func TestFloorLeavesUserSettings(t *testing.T) {
+func TestStartLeavesUserSettings(t *testing.T) {
 	t.Setenv("GOGC", "50")
-	stop := Floor(1<<30, 40)
-	defer stop()
+	if tuner := Start(1<<30, 40); tuner != nil {
+		t.Errorf("Start with GOGC set returned a tuner")
+	}
 	if p := debug.SetGCPercent(-1); p != 100 {
 		t.Errorf("GOGC %d after Floor with GOGC set, want 100 untouched", p)
 	}
@@ -79,4 +80,32 @@ func numGC() uint32 {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return ms.NumGC
+}
+
+// TestSetFloor raises the floor above a heap that had reached the old
+// one: collections stop until the new floor; lowered under the live
+// heap, the limit follows the heap again.
+func TestSetFloor(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	runtime.GC()
+	tuner := Start(64<<20, 25)
+	defer tuner.Stop()
+	churn(256 << 20)
+	tuner.SetFloor(1 << 30)
+	if limit := debug.SetMemoryLimit(-1); limit != 1<<30 {
+		t.Errorf("limit %d MiB after SetFloor(1 GiB)", limit>>20)
+	}
+	before := numGC()
+	churn(512 << 20)
+	if n := numGC() - before; n != 0 {
+		t.Errorf("%d collections under the raised floor, want 0", n)
+	}
+	tuner.SetFloor(0)
+	if limit := debug.SetMemoryLimit(-1); limit >= 1<<30 {
+		t.Errorf("limit %d MiB after SetFloor(0), want the heap's own", limit>>20)
+	}
+	var nilTuner *Tuner
+	nilTuner.SetFloor(1) // a nil tuner does nothing
+	nilTuner.Stop()
 }
