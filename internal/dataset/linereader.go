@@ -26,20 +26,6 @@ type Chunk struct {
 	buf []byte
 }
 
-// freeRows recycles the chunks' row slices, as freeBufs their buffers.
-var freeRows = make(chan []Row, 16)
-
-func getRows(n int) []Row {
-	select {
-	case r := <-freeRows:
-		if cap(r) >= n {
-			return r[:0]
-		}
-	default:
-	}
-	return make([]Row, 0, n)
-}
-
 // freeBufs recycles chunk buffers. Fresh buffers cost more than their
 // allocation: the kernel faults in every page of a new buffer while read
 // copies into it, which showed up as the largest cost of reading. A channel
@@ -51,30 +37,37 @@ var freeBufs = make(chan []byte, 16)
 // be used afterwards.
 func (c *Chunk) Release() {
 	if c.buf != nil && cap(c.buf) <= 4*DefaultChunkSize {
-		select {
-		case freeBufs <- c.buf[:0]:
-		default:
-		}
+		put(freeBufs, c.buf)
 	}
 	if c.Rows != nil {
 		clear(c.Rows) // the rows' text is the buffer's
-		select {
-		case freeRows <- c.Rows[:0]:
-		default:
-		}
+		put(freeRows, c.Rows)
 	}
 	c.buf, c.Rows = nil, nil
 }
 
-func getBuf(size int) []byte {
+// freeRows recycles the chunks' row slices, as freeBufs their buffers.
+var freeRows = make(chan []Row, 16)
+
+// take returns an empty slice of capacity at least n, a recycled one
+// when free holds one large enough.
+func take[T any](free chan []T, n int) []T {
 	select {
-	case b := <-freeBufs:
-		if cap(b) >= size {
-			return b[:0]
+	case s := <-free:
+		if cap(s) >= n {
+			return s[:0]
 		}
 	default:
 	}
-	return make([]byte, 0, size)
+	return make([]T, 0, n)
+}
+
+// put hands s to free for reuse, unless free is full.
+func put[T any](free chan []T, s []T) {
+	select {
+	case free <- s[:0]:
+	default:
+	}
 }
 
 // LineReader splits a JSON Lines stream into chunks of whole lines. A line
@@ -107,7 +100,7 @@ func (lr *LineReader) Next() (*Chunk, error) {
 	if lr.eof && len(lr.carry) == 0 {
 		return nil, io.EOF
 	}
-	buf := append(getBuf(max(lr.chunkSize, 2*len(lr.carry))), lr.carry...)
+	buf := append(take(freeBufs, max(lr.chunkSize, 2*len(lr.carry))), lr.carry...)
 	lr.carry = nil
 	scanned := 0
 	for {
@@ -177,7 +170,7 @@ func rowBoundary(buf []byte, cut int) int {
 // split cuts buf, which holds whole lines (the last one possibly without a
 // terminator), into rows.
 func (lr *LineReader) split(buf []byte) *Chunk {
-	c := &Chunk{Seq: lr.seq, Rows: getRows(max(len(buf)/1024+1, lr.lastRows+lr.lastRows/8))}
+	c := &Chunk{Seq: lr.seq, Rows: take(freeRows, max(len(buf)/1024+1, lr.lastRows+lr.lastRows/8))}
 	lr.seq++
 	if lr.offset == 0 && bytes.HasPrefix(buf, bom) {
 		c.BOM = true
