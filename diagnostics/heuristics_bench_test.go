@@ -58,6 +58,9 @@ func BenchmarkRowRules(b *testing.B) {
 		check func(*RowContext)
 	}{
 		{"J006", checkLoneSurrogates},
+		{"Q003", checkBoilerplate},
+		{"Q004", checkPlaceholders},
+		{"Q010", checkTemplateLeakage},
 		{"Q007", checkSecrets},
 		{"Q011", checkUnseenContent},
 		{"Q012", checkDamagedText},

@@ -322,9 +322,10 @@ func plainMayHoldSecret(text []byte, decoded bool) bool {
 }
 
 // TestMayHoldSecretMatchesPlain holds mayHoldSecret, with one search for
-// the 'A' of three prefixes, to the version with three searches: on random
-// texts of the prefixes and near misses, as JSON and decoded, and on every
-// string and row of the real datasets.
+// the 'A' of three prefixes and each anchor tested in place, to the
+// version with three searches and a closure per anchor: on random texts of
+// the prefixes and near misses, as JSON and decoded, and on every string
+// and row of the real datasets.
 func TestMayHoldSecretMatchesPlain(t *testing.T) {
 	check := func(text []byte) {
 		for _, decoded := range []bool{false, true} {
@@ -336,6 +337,20 @@ func TestMayHoldSecretMatchesPlain(t *testing.T) {
 	pieces := []string{"AKIA", "ASIA", "AIza", "AIz", "AI", "A", "K", "S", "I", "z", "sk-", "ghp_", "eyJ", "x", " ", "_", "-", "é"}
 	rng := rand.New(rand.NewPCG(1, 7))
 	held := 0
+	for range 40000 {
+		b := randomText(rng, pieces, 6)
+		check(b)
+		if plainMayHoldSecret(b, true) {
+			held++
+		}
+	}
+	if held < 1000 || held > 39000 {
+		t.Fatalf("%d of 40000 texts may hold a secret: the test tests little", held)
+	}
+	// The other anchors, whose hits are tested by the bytes before them.
+	pieces = []string{"sk", "-", "--", "----", "BEGIN", "x", "xox", "o", "k", "b", "gh", "ghp", "github", "_", "k_live", "s", "r",
+		"ey", "J", "eyJ", " ", "\\", "n", "é", "A"}
+	held = 0
 	for range 40000 {
 		b := randomText(rng, pieces, 6)
 		check(b)
