@@ -152,13 +152,13 @@ func TestHeuristicsNeverPanic(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 3))
 	for range 20000 {
 		b := randomText(rng, pieces, 24)
-		findTemplateMarker(b, true)
-		findUnseen(b, b, true)
+		findTemplateMarker(b, true, nil)
+		findUnseen(b, b, true, walkFrom('['), walkFrom('<'))
 		findDamage(b, b, allSeqs, allEscapes)
 		findLoop(b)
 		literalEscape(b)
 		htmlEntity(b)
-		findPlaceholder(b, true, func(int, []byte) bool { return true })
+		findPlaceholder(b, true, nil, func(int, []byte) bool { return true })
 		findBoilerplate(b)
 	}
 }
@@ -254,7 +254,7 @@ func TestLoremMatchesIndex(t *testing.T) {
 			b = append(b, pieces[rng.IntN(len(pieces))]...)
 		}
 		var got []int
-		findPlaceholder(b, true, func(at int, m []byte) bool {
+		findPlaceholder(b, true, nil, func(at int, m []byte) bool {
 			if !hasLoremAt(b, at) || string(m[1:]) != "orem ipsum" {
 				t.Fatalf("%q: accept(%d, %q): not a lorem ipsum", b, at, m)
 			}
@@ -330,10 +330,15 @@ func samePlaceholders(t *testing.T, text []byte, lorem bool, seed int) int {
 		})
 		return offers, m, at
 	}
-	got, gotM, gotAt := run(findPlaceholder)
 	want, wantM, wantAt := run(plainPlaceholder)
-	if !slices.Equal(got, want) || !bytes.Equal(gotM, wantM) || gotAt != wantAt {
-		t.Fatalf("findPlaceholder(%q, %v): offers %v, returns %q at %d; want offers %v, %q at %d", text, lorem, got, gotM, gotAt, want, wantM, wantAt)
+	// Alone, and with the brackets another rule has searched for.
+	for _, open := range []*brackets{nil, searched(text)} {
+		got, gotM, gotAt := run(func(text []byte, lorem bool, accept func(int, []byte) bool) ([]byte, int) {
+			return findPlaceholder(text, lorem, open, accept)
+		})
+		if !slices.Equal(got, want) || !bytes.Equal(gotM, wantM) || gotAt != wantAt {
+			t.Fatalf("findPlaceholder(%q, %v, %v): offers %v, returns %q at %d; want offers %v, %q at %d", text, lorem, open, got, gotM, gotAt, want, wantM, wantAt)
+		}
 	}
 	return len(want)
 }
@@ -435,10 +440,11 @@ func TestTemplateMarkerMatchesPlain(t *testing.T) {
 		"<", "[", "<<", "```", "`", " ", "x", "é", "Hello"}
 	found := 0
 	check := func(text []byte, answer bool) {
-		gotM, gotU := findTemplateMarker(text, answer)
 		wantM, wantU := plainTemplateMarker(text, answer)
-		if gotM != wantM || gotU != wantU {
-			t.Fatalf("findTemplateMarker(%q, %v) = %q, %v; want %q, %v", text, answer, gotM, gotU, wantM, wantU)
+		for _, open := range []*brackets{nil, searched(text)} {
+			if gotM, gotU := findTemplateMarker(text, answer, open); gotM != wantM || gotU != wantU {
+				t.Fatalf("findTemplateMarker(%q, %v, %v) = %q, %v; want %q, %v", text, answer, open, gotM, gotU, wantM, wantU)
+			}
 		}
 		found += boolInt(wantM != "")
 	}

@@ -12,10 +12,7 @@ package diagnostics
 // it uses (q009_placeholder_field.go to q015_no_user_turn.go,
 // b007_system_prompt_not_planned.go); this file holds what several share.
 
-import (
-	"bytes"
-	"unicode/utf8"
-)
+import "unicode/utf8"
 
 func matchAny(s string, list []string) bool {
 	for _, p := range list {
@@ -113,18 +110,4 @@ func paraphrase(f *FileContext, i int, earlier []int32) bool {
 		}
 	}
 	return false
-}
-
-// indexOpen returns the index of the first '[' or '<' in text, or -1: two
-// vectorised searches cost less than bytes.IndexAny's byte loop.
-func indexOpen(text []byte) int {
-	a := bytes.IndexByte(text, '[')
-	limit := len(text)
-	if a >= 0 {
-		limit = a
-	}
-	if b := bytes.IndexByte(text[:limit], '<'); b >= 0 {
-		return b
-	}
-	return a
 }

@@ -72,13 +72,92 @@ func BenchmarkRowRules(b *testing.B) {
 				for group := range slices.Chunk(rows, 64) {
 					for range 3 {
 						for _, c := range group {
+							// As for a row just read: no findings, and
+							// no search its spans remember.
 							c.diags = c.diags[:0]
+							for k := range c.spanList {
+								c.spanList[k].open = brackets{}
+							}
 							r.check(c)
 						}
 					}
 				}
 			}
 			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
+		})
+	}
+}
+
+// BenchmarkTriggerPrefilter weighs one pass over each span's text, shared
+// by the content rules, that notes which of the bytes their searches start
+// from ("{[<#/:DX", those of Q004, Q010 and Q011) the text holds, against
+// a vectorised search for each byte. "searches" runs the eight searches;
+// "pass" the pass, and then a search for each byte present only; "short"
+// the pass on texts under 128 bytes and the searches on longer ones. The
+// rows are taken as BenchmarkRowRules takes them.
+func BenchmarkTriggerPrefilter(b *testing.B) {
+	rows := benchRows(b)
+	triggers := []byte("{[<#/:DX")
+	var class [256]uint8
+	for k, c := range triggers {
+		class[c] = 1 << k
+	}
+	searches := func(text []byte) (n int) {
+		for _, c := range triggers {
+			n += bytes.IndexByte(text, c)
+		}
+		return n
+	}
+	pass := func(text []byte) (n int) {
+		var m0, m1, m2, m3 uint8
+		i := 0
+		for ; i+4 <= len(text); i += 4 {
+			m0 |= class[text[i]]
+			m1 |= class[text[i+1]]
+			m2 |= class[text[i+2]]
+			m3 |= class[text[i+3]]
+		}
+		for ; i < len(text); i++ {
+			m0 |= class[text[i]]
+		}
+		m := m0 | m1 | m2 | m3
+		for k, c := range triggers {
+			if m>>k&1 != 0 {
+				n += bytes.IndexByte(text, c)
+			}
+		}
+		return n
+	}
+	for _, r := range []struct {
+		name string
+		scan func([]byte) int
+	}{
+		{"searches", searches},
+		{"pass", pass},
+		{"short", func(text []byte) int {
+			if len(text) < 128 {
+				return pass(text)
+			}
+			return searches(text)
+		}},
+	} {
+		b.Run(r.name, func(b *testing.B) {
+			sum, cpu0 := 0, cpuTime()
+			for b.Loop() {
+				for group := range slices.Chunk(rows, 64) {
+					for range 3 {
+						for _, c := range group {
+							for _, s := range c.spans() {
+								sum += r.scan(s.text)
+							}
+						}
+					}
+				}
+			}
+			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
+			if sum == 0 {
+				b.Log("no text")
+			}
 		})
 	}
 }

@@ -278,7 +278,7 @@ func TestUnseenLinkSearchIsExact(t *testing.T) {
 		if bytes.Contains(b, []byte("://")) {
 			continue
 		}
-		if got, want := findUnseen(b, b, false), findUnseen(b, b, true); got != want {
+		if got, want := findUnseen(b, b, false, walkFrom('['), walkFrom('<')), findUnseen(b, b, true, walkFrom('['), walkFrom('<')); got != want {
 			t.Fatalf("%q: findUnseen without a link %q, with the search %q", b, got, want)
 		}
 	}

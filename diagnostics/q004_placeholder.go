@@ -42,12 +42,13 @@ func checkPlaceholders(c *RowContext) {
 		}
 		return false
 	}
+	next := 0
 	for i, t := range turns {
 		if t.Role == "system" && len(turns) > 1 {
 			continue
 		}
 		answer, code := t.Role == "assistant", -1
-		m, at := findPlaceholder(t.Text, answer, func(at int, m []byte) bool {
+		m, at := findPlaceholder(t.Text, answer, c.turnBrackets(t.Text, &next), func(at int, m []byte) bool {
 			if code < 0 {
 				code = boolInt(looksLikeCode(t.Text) || answer && templating())
 			}
@@ -123,17 +124,19 @@ var (
 )
 
 // findPlaceholder returns the first placeholder in text that accept
-// takes, and its offset; nil when there is none. Lorem ipsum and bracketed
+// takes, and its offset; nil when there is none. open holds text's first
+// brackets, or is nil. Lorem ipsum and bracketed
 // fields ("[Customer Name]") are looked for only when lorem is set (in
 // answers). Rather than running every
 // pattern over the whole text, it jumps from one opening bracket to the
 // next and tries the patterns there, which keeps the rule cheap on text
 // that has none.
-func findPlaceholder(text []byte, lorem bool, accept func(at int, m []byte) bool) ([]byte, int) {
+func findPlaceholder(text []byte, lorem bool, open *brackets, accept func(at int, m []byte) bool) ([]byte, int) {
 	// Whether the text holds a code fence, looked for at the first "{"
 	// that may open a field: most texts have none.
 	code := -1
-	curly, square, angle := nextByte{c: '{', at: -1}, nextByte{c: '[', at: -1}, nextByte{c: '<', at: -1}
+	curly := walkFrom('{')
+	square, angle := open.start(text)
 	for i := 0; ; i++ {
 		i = min(curly.from(text, i), square.from(text, i), angle.from(text, i))
 		if i == len(text) {

@@ -22,16 +22,18 @@ func init() {
 }
 
 func checkTemplateLeakage(c *RowContext) {
-	for _, s := range c.spans() {
+	spans := c.spans()
+	for k := range spans {
+		s := &spans[k]
 		if s.role != "user" && s.role != "assistant" || c.Format == dataset.PlainText {
 			continue
 		}
-		m, user := findTemplateMarker(s.text, s.role == "assistant")
+		m, user := findTemplateMarker(s.text, s.role == "assistant", &s.open)
 		if m == "" && user && !asksForDialogue(c) {
 			m = "User:"
 		}
 		if m != "" {
-			c.ReportValue("Q010", s.value, nil, "%s contains %q, a prompt-template marker from another example", c.where(&s), m)
+			c.ReportValue("Q010", s.value, nil, "%s contains %q, a prompt-template marker from another example", c.where(s), m)
 		}
 	}
 }
@@ -69,8 +71,8 @@ var speakerMarkers = []string{"Human:", "Assistant:", "USER:", "ASSISTANT:", "##
 
 // findTemplateMarker returns the first template marker in text outside
 // code, or "". Only '#', '[', '<' and line starts can begin one, so it
-// looks at those alone.
-func findTemplateMarker(text []byte, answer bool) (marker string, userLine bool) {
+// looks at those alone. open holds text's first brackets, or is nil.
+func findTemplateMarker(text []byte, answer bool, open *brackets) (marker string, userLine bool) {
 	found, at := "", len(text)
 	note := func(i int, m []byte) {
 		if i < at && !inCode(text, i) {
@@ -100,7 +102,7 @@ func findTemplateMarker(text []byte, answer bool) (marker string, userLine bool)
 		}
 		i = n
 	}
-	square, angle := nextByte{c: '[', at: -1}, nextByte{c: '<', at: -1}
+	square, angle := open.start(text)
 	for i := 0; ; i++ {
 		if i = min(square.from(text, i), angle.from(text, i)); i == len(text) {
 			break

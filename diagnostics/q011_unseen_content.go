@@ -54,7 +54,8 @@ func checkUnseenContent(c *RowContext) {
 			}
 		}
 	}
-	for k, s := range spans {
+	for k := range spans {
+		s := &spans[k]
 		if !s.isPrompt() || c.Format == dataset.PlainText || given && s.field == "instruction" {
 			continue
 		}
@@ -62,15 +63,16 @@ func checkUnseenContent(c *RowContext) {
 		// of a prompt; the middle of a long one is content, and reading it
 		// would cost the most.
 		m, link := "", links>>min(k, 63)&1 != 0
-		if text := s.text; len(text) > unseenHead+unseenTail {
-			if m = findUnseen(text[:unseenHead], prompt, link); m == "" {
-				m = findUnseen(text[len(text)-unseenTail:], prompt, link)
+		square, angle := s.open.start(s.text)
+		if text, n := s.text, len(s.text); n > unseenHead+unseenTail {
+			if m = findUnseen(text[:unseenHead], prompt, link, square.slice(0, unseenHead), angle.slice(0, unseenHead)); m == "" {
+				m = findUnseen(text[n-unseenTail:], prompt, link, square.slice(n-unseenTail, n), angle.slice(n-unseenTail, n))
 			}
 		} else {
-			m = findUnseen(text, prompt, link)
+			m = findUnseen(text, prompt, link, square, angle)
 		}
 		if m != "" {
-			c.ReportValue("Q011", s.value, nil, "%s refers to %s, which the row does not hold: the model learns to invent it", c.where(&s), m)
+			c.ReportValue("Q011", s.value, nil, "%s refers to %s, which the row does not hold: the model learns to invent it", c.where(s), m)
 		}
 	}
 }
@@ -112,14 +114,13 @@ func (c *RowContext) hasMedia() bool {
 
 // findUnseen returns a description of the first reference in a prompt to
 // content it does not hold, or "". Only when link is set may text hold a
-// link ("://"): the caller has searched for one.
-func findUnseen(text, prompt []byte, link bool) string {
+// link ("://"): the caller has searched for one. square and angle walk
+// text's brackets (see brackets).
+func findUnseen(text, prompt []byte, link bool, square, angle nextByte) string {
 	for i := 0; ; i++ {
-		j := indexOpen(text[i:])
-		if j < 0 {
+		if i = min(square.from(text, i), angle.from(text, i)); i == len(text) {
 			break
 		}
-		i += j
 		for _, tag := range attachmentTags {
 			if hasFoldAt(text, i, tag) && (len(text) == i+len(tag) || !isLetter(text[i+len(tag)]) || text[i+len(tag)]|0x20 == 's') {
 				end := i + bytes.IndexAny(text[i:], "]>\n") + 1

@@ -103,7 +103,7 @@ func BenchmarkFindPlaceholder(b *testing.B) {
 		}
 		return t.text
 	}, func(t realText) {
-		findPlaceholder(t.text, t.role == "assistant", func(int, []byte) bool { return false })
+		findPlaceholder(t.text, t.role == "assistant", nil, func(int, []byte) bool { return false })
 	})
 }
 
@@ -113,7 +113,7 @@ func BenchmarkFindTemplateMarker(b *testing.B) {
 			return nil
 		}
 		return t.text
-	}, func(t realText) { findTemplateMarker(t.text, t.role == "assistant") })
+	}, func(t realText) { findTemplateMarker(t.text, t.role == "assistant", nil) })
 }
 
 // benchSearch runs search over the part of each bench text that pick

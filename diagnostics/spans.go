@@ -17,6 +17,7 @@ type span struct {
 	field string        // the field's key when msg is -1
 	value jsonpos.Value // where findings go: a string, or a content-part list
 	text  []byte        // the decoded text
+	open  brackets      // where text's first brackets stand, once searched for
 }
 
 // spans returns the row's texts, computed once for all the content rules.
