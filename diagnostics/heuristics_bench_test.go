@@ -48,9 +48,11 @@ func benchRows(tb testing.TB) []*RowContext {
 	return rows
 }
 
-// BenchmarkRowRules runs each content rule alone over the same rows. In a
-// check the rules run on a row just parsed, in the cache: the rows are
-// taken 64 at a time, each group three times over.
+// BenchmarkRowRules runs each content rule alone over the same rows, and
+// groups of them together as a check runs them, where they share what
+// their spans remember (brackets). In a check the rules run on a row just
+// parsed, in the cache: the rows are taken 64 at a time, each group three
+// times over.
 func BenchmarkRowRules(b *testing.B) {
 	rows := benchRows(b)
 	for _, r := range []struct {
@@ -58,6 +60,16 @@ func BenchmarkRowRules(b *testing.B) {
 		check func(*RowContext)
 	}{
 		{"J006", checkLoneSurrogates},
+		{"Q004+Q010+Q011", func(c *RowContext) { checkPlaceholders(c); checkTemplateLeakage(c); checkUnseenContent(c) }},
+		{"Q003+Q004+Q007+Q010+Q011+Q012+Q013", func(c *RowContext) {
+			checkBoilerplate(c)
+			checkPlaceholders(c)
+			checkSecrets(c)
+			checkTemplateLeakage(c)
+			checkUnseenContent(c)
+			checkDamagedText(c)
+			checkRepetition(c)
+		}},
 		{"Q003", checkBoilerplate},
 		{"Q004", checkPlaceholders},
 		{"Q010", checkTemplateLeakage},
