@@ -124,13 +124,12 @@ var (
 )
 
 // findPlaceholder returns the first placeholder in text that accept
-// takes, and its offset; nil when there is none. open holds text's first
-// brackets, or is nil. Lorem ipsum and bracketed
+// takes, and its offset; nil when there is none. Lorem ipsum and bracketed
 // fields ("[Customer Name]") are looked for only when lorem is set (in
-// answers). Rather than running every
-// pattern over the whole text, it jumps from one opening bracket to the
-// next and tries the patterns there, which keeps the rule cheap on text
-// that has none.
+// answers). Rather than running every pattern over the whole text, it
+// jumps from one opening bracket to the next and tries the patterns
+// there, which keeps the rule cheap on text that has none; open holds
+// where text's first '[' and '<' stand, or is nil.
 func findPlaceholder(text []byte, lorem bool, open *brackets, accept func(at int, m []byte) bool) ([]byte, int) {
 	// Whether the text holds a code fence, looked for at the first "{"
 	// that may open a field: most texts have none.
