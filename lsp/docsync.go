@@ -30,11 +30,9 @@ func (s *Server) didOpen(ctx *glsp.Context) (any, error) {
 	}
 	if snap.kind == kindOther {
 		s.log.Infof("didOpen %s (%s): not a dataset or plan, ignored", td.URI, td.LanguageID)
-		s.setMemoryFloor(0)
 		return nil, nil
 	}
 	s.docs.put(snap)
-	s.setMemoryFloor(0)
 	s.log.Infof("didOpen %s v%d: %d lines", td.URI, td.Version, len(snap.Lines))
 	s.diags.schedule(td.URI, false)
 	return nil, nil
@@ -76,7 +74,6 @@ func (s *Server) didClose(ctx *glsp.Context) (any, error) {
 		return nil, nil
 	}
 	s.docs.remove(uri)
-	s.setMemoryFloor(0)
 	s.diags.forget(uri)
 	s.stats.forget(uri)
 	s.reviewCounts.forget(uri)

@@ -47,8 +47,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/ftls-dev/ftls/internal/gctune"
-
 	"github.com/tliron/commonlog"
 	"github.com/tliron/glsp"
 )
@@ -140,9 +138,6 @@ type Server struct {
 	// embeds embeds the rows edits changed, for D005 (embed.go).
 	embeds *embedder
 	stash  stash // large messages decoded ahead of glsp (textsync.go)
-	// gc sets the collector's floor (memory.go); nil in tests and when
-	// GOGC or GOMEMLIMIT is set.
-	gc *gctune.Tuner
 }
 
 // New returns a server ready to be handed to glsp.

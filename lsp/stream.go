@@ -40,12 +40,8 @@ const checkBatch = 64
 // malformed is dropped with a log line (nil body and params), as the pump
 // drops any message jsonrpc2 could not read.
 func (s *Server) readStreamed(r io.Reader, n int, arrived time.Time) (body []byte, v any, err error) {
-	// Before the body is allocated: the collector would otherwise run as
-	// soon as it is (memory.go).
-	s.setMemoryFloor(n)
 	body, filled, err := frame.StartBody(r, n)
 	if err != nil {
-		s.setMemoryFloor(0)
 		return nil, nil, err
 	}
 	h, ok := frame.ParseOpenHead(body[:filled])
@@ -53,13 +49,11 @@ func (s *Server) readStreamed(r io.Reader, n int, arrived time.Time) (body []byt
 	// says it is none.
 	if !ok || h.URI != "" && kindOf(h.URI, h.LanguageID) != kindDataset {
 		_, err := io.ReadFull(r, body[filled:])
-		s.setMemoryFloor(0)
 		return body, nil, err
 	}
 	in := s.receive(h, arrived)
 	p, err := in.read(r, body, filled)
 	if err != nil {
-		s.setMemoryFloor(0)
 		var perr *paramsError
 		if errors.As(err, &perr) {
 			s.log.Errorf("dropped a malformed didOpen of %d bytes for %s: %v", n, h.URI, perr.err)

@@ -7,13 +7,11 @@
 // 100,000-row file collected a dozen times a heap that never held more
 // than about 100 MB, and the collections, with the write barriers they
 // turn on (which fault in fresh pages twice over), cost a quarter of the
-// check's CPU time. Opening a million-row document in the language
-// server, at GOGC=25, marked the growing heap some thirty times. A memory
-// limit is such a floor: with the collector's growth rule turned off, it
-// collects only when the process's memory reaches the limit; after each
-// collection the limit is raised to the live heap plus the growth share,
-// so that a heap above the floor is collected as often as before and its
-// peak memory stays where it was.
+// check's CPU time. A memory limit is such a floor: with the collector's
+// growth rule turned off, it collects only when the process's memory
+// reaches the limit; after each collection the limit is raised to the
+// live heap plus the growth share, so that a heap above the floor is
+// collected as often as before and its peak memory stays where it was.
 package gctune
 
 import (
@@ -60,21 +58,6 @@ func Start(floor uint64, percent int) *Tuner {
 	t.percentWas = debug.SetGCPercent(-1)
 	t.arm()
 	return t
-}
-
-// SetFloor moves the floor, for a process whose data grows or shrinks by
-// known amounts (a document opened or closed).
-func (t *Tuner) SetFloor(floor uint64) {
-	if t == nil {
-		return
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.stopped {
-		return
-	}
-	t.floor = floor
-	t.apply()
 }
 
 // Stop puts back the settings Start found.

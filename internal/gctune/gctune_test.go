@@ -81,31 +81,3 @@ func numGC() uint32 {
 	runtime.ReadMemStats(&ms)
 	return ms.NumGC
 }
-
-// TestSetFloor raises the floor above a heap that had reached the old
-// one: collections stop until the new floor; lowered under the live
-// heap, the limit follows the heap again.
-func TestSetFloor(t *testing.T) {
-	t.Setenv("GOGC", "")
-	t.Setenv("GOMEMLIMIT", "")
-	runtime.GC()
-	tuner := Start(64<<20, 25)
-	defer tuner.Stop()
-	churn(256 << 20)
-	tuner.SetFloor(1 << 30)
-	if limit := debug.SetMemoryLimit(-1); limit != 1<<30 {
-		t.Errorf("limit %d MiB after SetFloor(1 GiB)", limit>>20)
-	}
-	before := numGC()
-	churn(512 << 20)
-	if n := numGC() - before; n != 0 {
-		t.Errorf("%d collections under the raised floor, want 0", n)
-	}
-	tuner.SetFloor(0)
-	if limit := debug.SetMemoryLimit(-1); limit >= 1<<30 {
-		t.Errorf("limit %d MiB after SetFloor(0), want the heap's own", limit>>20)
-	}
-	var nilTuner *Tuner
-	nilTuner.SetFloor(1) // a nil tuner does nothing
-	nilTuner.Stop()
-}
