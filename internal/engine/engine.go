@@ -152,11 +152,10 @@ func checkLines(ctx context.Context, name string, r io.Reader, opts Options) (*R
 			read += int64(len(rows[i].row.Text) + rows[i].row.Term)
 			if keepAll && len(res.Rows) == cap(res.Rows) && opts.SizeHint > read && res.Tally.Rows > 0 {
 				// Extrapolate the number of rows from those read so far, a
-				// quarter over: capacity never written costs no memory (the
-				// system maps a page when it is first written), while
-				// growing again copies, and faults in, every summary so far.
-				est := int(float64(opts.SizeHint) / float64(read) * float64(res.Tally.Rows) * 1.25)
+				// tenth over: growing again copies every summary so far.
+				est := int(float64(opts.SizeHint) / float64(read) * float64(res.Tally.Rows) * 1.1)
 				res.Rows = slices.Grow(res.Rows, max(est-len(res.Rows), 1024))
+				prefault(res.Rows)
 			}
 			res.Tally.Add(rows[i].info)
 			if res.Tally.Keep(rows[i].info, opts.Settings) {
