@@ -22,12 +22,21 @@ type Groups struct {
 }
 
 // KeyGroups groups row numbers by a 64-bit key. Most keys belong to one
-// row; they are kept apart from the few shared ones, so that the rules
-// look only at the shared ones.
+// row; the few shared ones have their rows in groups of their own, so
+// that the rules look only at those.
+//
+// One map holds every key: a key of one row maps to the row, a shared
+// key to ^the index of its group. Adding a row then costs one look-up
+// and one store; with the single and the shared keys in two maps it cost
+// two look-ups, for the map that did not have the key and the one that
+// then did not either, and grouping was the larger part of the file
+// rules on a million rows.
 type KeyGroups struct {
-	single map[uint64]int32
-	shared map[uint64][]int32 // in row order
-	rows   int                // rows with a key
+	keys   map[uint64]int32
+	groups [][]int32 // the shared keys' rows, in row order; nil when dissolved
+	free   []int32   // dissolved groups' indexes, for reuse
+	shared int       // groups in use
+	rows   int       // rows with a key
 }
 
 // NewGroups groups rows.
@@ -41,8 +50,7 @@ func NewGroups(rows []RowInfo) *Groups {
 	var wg workgroup.Group
 	for _, k := range g.keys() {
 		wg.Go(func() {
-			k.groups.single = make(map[uint64]int32, len(rows))
-			k.groups.shared = map[uint64][]int32{}
+			k.groups.keys = make(map[uint64]int32, len(rows))
 			for i := range rows {
 				k.groups.add(k.key(&rows[i]), int32(i))
 			}
@@ -126,17 +134,33 @@ func (kg *KeyGroups) add(key uint64, row int32) {
 		return
 	}
 	kg.rows++
-	if rows, ok := kg.shared[key]; ok {
+	if kg.keys == nil {
+		kg.keys = map[uint64]int32{}
+	}
+	v, ok := kg.keys[key]
+	switch {
+	case !ok:
+		kg.keys[key] = row
+	case v >= 0:
+		kg.keys[key] = ^kg.newGroup([]int32{min(v, row), max(v, row)})
+	default:
+		rows := kg.groups[^v]
 		at, _ := slices.BinarySearch(rows, row)
-		kg.shared[key] = slices.Insert(rows, at, row)
-		return
+		kg.groups[^v] = slices.Insert(rows, at, row)
 	}
-	if other, ok := kg.single[key]; ok {
-		delete(kg.single, key)
-		kg.shared[key] = []int32{min(other, row), max(other, row)}
-		return
+}
+
+// newGroup stores rows as a group and returns its index.
+func (kg *KeyGroups) newGroup(rows []int32) int32 {
+	kg.shared++
+	if n := len(kg.free); n > 0 {
+		g := kg.free[n-1]
+		kg.free = kg.free[:n-1]
+		kg.groups[g] = rows
+		return g
 	}
-	kg.single[key] = row
+	kg.groups = append(kg.groups, rows)
+	return int32(len(kg.groups) - 1)
 }
 
 func (kg *KeyGroups) remove(key uint64, row int32) {
@@ -144,19 +168,27 @@ func (kg *KeyGroups) remove(key uint64, row int32) {
 		return
 	}
 	kg.rows--
-	if rows, ok := kg.shared[key]; ok {
-		if at, found := slices.BinarySearch(rows, row); found {
-			rows = slices.Delete(rows, at, at+1)
-		}
-		if len(rows) == 1 {
-			delete(kg.shared, key)
-			kg.single[key] = rows[0]
-		} else {
-			kg.shared[key] = rows
-		}
+	v, ok := kg.keys[key]
+	if !ok {
 		return
 	}
-	delete(kg.single, key)
+	if v >= 0 {
+		delete(kg.keys, key)
+		return
+	}
+	rows := kg.groups[^v]
+	if at, found := slices.BinarySearch(rows, row); found {
+		rows = slices.Delete(rows, at, at+1)
+	}
+	if len(rows) > 1 {
+		kg.groups[^v] = rows
+		return
+	}
+	// One row left: the key is a single row's again.
+	kg.keys[key] = rows[0]
+	kg.groups[^v] = nil
+	kg.free = append(kg.free, ^v)
+	kg.shared--
 }
 
 // Rows returns the number of rows that have a key.
@@ -165,9 +197,11 @@ func (kg *KeyGroups) Rows() int { return kg.rows }
 // Shared returns the groups of two rows or more, ordered by their first
 // row, each in row order.
 func (kg *KeyGroups) Shared() [][]int32 {
-	out := make([][]int32, 0, len(kg.shared))
-	for _, rows := range kg.shared {
-		out = append(out, rows)
+	out := make([][]int32, 0, kg.shared)
+	for _, rows := range kg.groups {
+		if rows != nil {
+			out = append(out, rows)
+		}
 	}
 	slices.SortFunc(out, func(a, b []int32) int { return int(a[0] - b[0]) })
 	return out
@@ -175,8 +209,10 @@ func (kg *KeyGroups) Shared() [][]int32 {
 
 // Singles calls yield with the row of every key that one row has.
 func (kg *KeyGroups) Singles(yield func(row int32)) {
-	for _, r := range kg.single {
-		yield(r)
+	for _, r := range kg.keys {
+		if r >= 0 {
+			yield(r)
+		}
 	}
 }
 
