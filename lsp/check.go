@@ -111,8 +111,13 @@ func (w *worker) checkDataset(snap *snapshot) {
 	// Phase 1: the row findings of this version and the file findings
 	// carried over from the last file check. The row summaries of the
 	// previous result stand in for statistics until phase 2.
-	w.gen++
-	engine.Number(snap.Doc, w.gen)
+	if incremental && w.numbered == prevRows.Doc {
+		engine.NumberChange(prevRows.Doc, snap.Doc, change, w.gen)
+	} else {
+		w.gen++
+		engine.Number(snap.Doc, w.gen)
+	}
+	w.numbered = snap.Doc
 	var rows *engine.RowFindings
 	if incremental {
 		rows = prevRows.Next(snap.Doc, change)

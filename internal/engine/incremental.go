@@ -426,8 +426,29 @@ func CarryFileFindings(d *Doc, res *Result) []Carried {
 // Number records each line's index in d for PlaceCarried, as generation
 // gen. Only one goroutine per document may number its versions.
 func Number(d *Doc, gen uint64) {
-	for i, l := range d.Lines {
-		l.idx, l.gen = i, gen
+	number(d.Lines, 0, gen)
+}
+
+// NumberChange numbers d, which old (numbered as gen by Number or
+// NumberChange) became by change c, as gen: the lines c removed are marked
+// gone, and only the lines c put in, and those after them when the
+// number of lines changed, are numbered again. A keystroke within a line
+// then numbers one line: numbering every line of a million-row document
+// after each edit, one cache miss a line, took 10 ms.
+func NumberChange(old, d *Doc, c LineChange, gen uint64) {
+	for _, l := range old.Lines[c.From:c.OldTo] {
+		l.gen = 0 // gone, unless it is among the lines put in
+	}
+	if c.NewTo-c.From == c.OldTo-c.From {
+		number(d.Lines[c.From:c.NewTo], c.From, gen)
+		return
+	}
+	number(d.Lines[c.From:], c.From, gen)
+}
+
+func number(lines []*Line, from int, gen uint64) {
+	for i, l := range lines {
+		l.idx, l.gen = from+i, gen
 	}
 }
 
