@@ -83,7 +83,7 @@ type worker struct {
 	gen      uint64              // numbering of lines for carried findings (idem)
 	numbered *engine.Doc         // the version numbered as gen last (idem)
 	rows     *engine.RowFindings // the row findings of last's first phase (idem)
-	freed    bool
+	freed    bool                // the memory of opening was freed (file rules' goroutine only)
 
 	// state keeps the near-duplicate index between runs of the file rules;
 	// only the one goroutine that runs them (fileRunning) touches it.
