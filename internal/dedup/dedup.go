@@ -39,7 +39,10 @@ func (s *Signature) Similarity(o *Signature) float64 {
 // Sketcher builds signatures; it keeps scratch space between rows and is
 // not safe for concurrent use.
 type Sketcher struct {
-	words []uint64
+	// words holds the hashes of the words added since the last Reset,
+	// never 0, with a 0 after each Add's: breaks counts those 0s.
+	words  []uint64
+	breaks int
 	// maxes holds each bin's minimum hash complemented (^h), as the
 	// maximum of the complements: an empty bin is 0, so the zero Sketcher
 	// is ready, and Sum clears each bin as it reads it instead of
@@ -58,21 +61,14 @@ const (
 func (k *Sketcher) Add(text []byte) {
 	k.appendWords(text)
 	k.words = append(k.words, 0) // a break between messages
+	k.breaks++
 }
 
 // Words returns the number of words added since the last Reset.
-func (k *Sketcher) Words() int {
-	n := 0
-	for _, w := range k.words {
-		if w != 0 {
-			n++
-		}
-	}
-	return n
-}
+func (k *Sketcher) Words() int { return len(k.words) - k.breaks }
 
 // Reset starts a new sketch.
-func (k *Sketcher) Reset() { k.words = k.words[:0] }
+func (k *Sketcher) Reset() { k.words, k.breaks = k.words[:0], 0 }
 
 // Sum returns the signature of the text added since the last Reset, and
 // false when the text has no words.

@@ -426,6 +426,18 @@ func BenchmarkHashText(b *testing.B) {
 	}
 }
 
+// BenchmarkHashTextLong hashes a text whose normal form is built in a
+// buffer longer than HashText's stack one (paragraphs over 2 KB).
+func BenchmarkHashTextLong(b *testing.B) {
+	para := "The quick brown fox jumps over the lazy dog, again and again.  "
+	text := []byte(strings.Repeat(para+"\n\n", 60))
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		HashText(text)
+	}
+}
+
 // BenchmarkHashTextProse hashes what a chat row mostly holds: a short
 // question already normal, and an answer in paragraphs.
 func BenchmarkHashTextProse(b *testing.B) {
@@ -496,15 +508,19 @@ func TestAppendWordsMatchesPlainWords(t *testing.T) {
 }
 
 // plainHashes is appendWords written plainly: plainWords, each hashed
-// with FNV-1a over its runes.
+// rune by rune with the rotate-xor step from hashStart.
 func plainHashes(text []byte) []uint64 {
 	var out []uint64
 	for _, w := range plainWords(text) {
-		h := uint64(14695981039346656037)
+		h := uint64(1)
 		for _, r := range w {
-			h = (h ^ uint64(r)) * 1099511628211
+			x := mix(uint64(r))
+			if bits.OnesCount64(x)%2 == 1 {
+				x ^= 1
+			}
+			h = bits.RotateLeft64(h, 1) ^ x
 		}
-		out = append(out, h|1)
+		out = append(out, h)
 	}
 	return out
 }
@@ -813,6 +829,84 @@ func BenchmarkSum(b *testing.B) {
 		for _, w := range words {
 			k.words = w
 			k.Sum()
+		}
+	}
+}
+
+// TestWordHashesDistinctOnRealText hashes every distinct word of every
+// file in the public datasets and fails if two of them (case-folded)
+// share a hash: the rotate-xor step is linear, so this is worth checking
+// on real words, not only on random ones.
+func TestWordHashesDistinctOnRealText(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "datasets", "*"))
+	if len(files) == 0 {
+		t.Skip("no public datasets")
+	}
+	wordOf := map[uint64]string{}
+	var k Sketcher
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k.Reset()
+		k.appendWords(data)
+		words := plainWords(data)
+		if len(words) != len(k.words) {
+			t.Fatalf("%s: %d hashes for %d words", filepath.Base(f), len(k.words), len(words))
+		}
+		for i, w := range words {
+			h := k.words[i]
+			if old, ok := wordOf[h]; ok && old != w {
+				t.Fatalf("%s: words %q and %q share the hash %#x", filepath.Base(f), old, w, h)
+			}
+			wordOf[h] = w
+		}
+	}
+	if len(wordOf) < 1000 {
+		t.Fatalf("only %d distinct words in the datasets", len(wordOf))
+	}
+	t.Logf("%d distinct words", len(wordOf))
+}
+
+// TestWordsCountsAddedWords holds Words (the length less the breaks) to
+// a plain count of the non-zero hashes, and to CountWords of each piece,
+// with one Sketcher reused from row to row: real lines split into
+// messages at each newline, then random messages, empty ones among them.
+func TestWordsCountsAddedWords(t *testing.T) {
+	var rows [][][]byte
+	for _, line := range realLines(t) {
+		rows = append(rows, bytes.Split(line, []byte(`\n`)))
+	}
+	rng := rand.New(rand.NewPCG(8, 2))
+	alphabet := []byte("ab Z9.\n\xc3\xa9\xe2\x80\x94\xff")
+	for range 5000 {
+		var msgs [][]byte
+		for range rng.IntN(4) {
+			m := make([]byte, rng.IntN(40))
+			for i := range m {
+				m[i] = alphabet[rng.IntN(len(alphabet))]
+			}
+			msgs = append(msgs, m)
+		}
+		rows = append(rows, msgs)
+	}
+	var k Sketcher
+	for n, msgs := range rows {
+		k.Reset()
+		want := 0
+		for _, m := range msgs {
+			k.Add(m)
+			want += CountWords(m)
+		}
+		plain := 0
+		for _, w := range k.words {
+			if w != 0 {
+				plain++
+			}
+		}
+		if got := k.Words(); got != plain || got != want {
+			t.Fatalf("row %d (%d messages): Words() = %d, %d non-zero hashes, CountWords %d", n, len(msgs), got, plain, want)
 		}
 	}
 }

@@ -1,26 +1,40 @@
 package dedup
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"slices"
 	"unicode"
 	"unicode/utf8"
 )
 
-const fnvOffset, fnvPrime = 14695981039346656037, 1099511628211
-
-// appendWords appends to k.words the hashes (FNV-1a) of text's words:
-// runs of letters and digits, case-folded. Everything else separates
-// words.
+// appendWords appends to k.words the hashes of text's words.
+//
+// A word is a run of letters and digits (unicode.IsLetter, IsDigit);
+// everything else, invalid UTF-8 included, separates words. A word's hash
+// starts at hashStart and takes each of its runes r in turn, case-folded,
+// as
+//
+//	h = bits.RotateLeft64(h, 1) ^ runeValue(unicode.ToLower(r))
+//
+// (a cyclic-polynomial or "buzhash" step). Every runeValue has an even
+// number of set bits and hashStart an odd number; rotating and xoring
+// keep that parity, so a word's hash is never 0, which marks a break.
+// Two runes 64 places apart in one word land on the same bits: a word of
+// over 64 runes can share its hash with the same word with those runes
+// swapped. Words that long are rare, and weigh a few shingles each.
+//
+// The step was FNV-1a (xor, multiply) before: the multiply's latency,
+// serial from byte to byte, held the loop to ~500 MB/s on the prose bench
+// file. A rotate, an and and an xor take a cycle each.
 //
 // A plain loop, with a branch at each word's end, mispredicted on real
 // text (a word every six bytes or so). Here each byte stores the hash so
 // far at the next word's slot, which only counts when a word ends there,
-// and the hash restarts with a conditional move: 1.2-1.4x faster on the
-// prose bench file's texts. Only non-ASCII bytes branch, and they are
-// rare. (Finding the words' bounds eight bytes at a time was no faster:
-// the hash is serial, one multiply per byte, either way; nor was hashing
-// two halves of the text in one loop, for two independent multiply
-// chains, since the compiler spills the doubled state to the stack.)
+// and advances the slot by a flag, with no branch. Only non-ASCII bytes
+// branch, and they are rare: asciiWords runs the ASCII bytes, in a
+// function of its own so that the compiler keeps its state in registers,
+// and appendWords steps each other rune between its calls.
 func (k *Sketcher) appendWords(text []byte) {
 	// A word takes a byte and a separator, or the text's end: a stretch of
 	// b bytes ends at most b/2+1 words. The slots are made a stretch at a
@@ -28,7 +42,7 @@ func (k *Sketcher) appendWords(text []byte) {
 	// for three times the words it has, held by the Sketcher row after row.
 	const stretch = 64 << 10
 	in := 0
-	h := uint64(fnvOffset)
+	h := uint64(hashStart)
 	for i := 0; i < len(text); {
 		end := min(len(text), i+stretch)
 		// A rune read at the stretch's end may run 3 bytes past it.
@@ -36,51 +50,110 @@ func (k *Sketcher) appendWords(text []byte) {
 		d := k.words[len(k.words):cap(k.words)]
 		n := 0
 		for i < end {
-			var w uint64 // the byte or rune, lower-cased; 0 for a separator
-			if c := text[i]; c < utf8.RuneSelf {
-				w = uint64(wordByte256[c])
-				i++
-			} else {
-				r, size := utf8.DecodeRune(text[i:])
-				i += size
-				if unicode.IsLetter(r) || unicode.IsDigit(r) {
-					w = uint64(unicode.ToLower(r))
-				}
+			ascii := i + asciiLen(text[i:end])
+			n, in, h = asciiWords(&asciiSteps, text[i:ascii], d, n, in, h)
+			if i = ascii; i == end {
+				break
 			}
-			d[n] = h | 1 // never 0, which marks a break
-			n += in &^ isWord(w)
-			in = isWord(w)
-			h = fnvStep(h, w)
+			r, size := utf8.DecodeRune(text[i:])
+			i += size
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				n, in, h = step(d, n, in, h, ^uint64(0), runeValue(unicode.ToLower(r)), 1, 0)
+			} else {
+				n, in, h = step(d, n, in, h, 0, hashStart, 0, 1)
+			}
 		}
 		k.words = k.words[:len(k.words)+n]
 	}
 	if in != 0 {
-		k.words = append(k.words, h|1)
+		k.words = append(k.words, h)
 	}
 }
 
-// isWord is 1 for a word byte's wordByte value, 0 for a separator's.
-func isWord(w uint64) int {
-	if w != 0 {
-		return 1
+// asciiWords is appendWords' loop over ASCII text: d[n] is the next
+// word's slot, in is 1 inside a word, h the hash so far, and t the steps'
+// table (a parameter, so that its address stays in a register). It
+// returns the state at text's end. It steps eight bytes in a row, with
+// one bounds check for the eight.
+func asciiWords(t *byteSteps, text []byte, d []uint64, n, in int, h uint64) (int, int, uint64) {
+	i := 0
+	for ; i+8 <= len(text); i += 8 {
+		b := text[i : i+8 : i+8]
+		n, in, h = t.step(b[0], d, n, in, h)
+		n, in, h = t.step(b[1], d, n, in, h)
+		n, in, h = t.step(b[2], d, n, in, h)
+		n, in, h = t.step(b[3], d, n, in, h)
+		n, in, h = t.step(b[4], d, n, in, h)
+		n, in, h = t.step(b[5], d, n, in, h)
+		n, in, h = t.step(b[6], d, n, in, h)
+		n, in, h = t.step(b[7], d, n, in, h)
 	}
-	return 0
+	for _, c := range text[i:] {
+		n, in, h = t.step(c, d, n, in, h)
+	}
+	return n, in, h
 }
 
-// fnvStep hashes word byte w into h, or restarts the hash at a separator
-// (w == 0), without a branch.
-func fnvStep(h, w uint64) uint64 {
-	n := (h ^ w) * fnvPrime
-	if w == 0 {
-		n = fnvOffset
+// asciiLen returns the length of text's leading run of ASCII bytes.
+func asciiLen(text []byte) int {
+	i := 0
+	for ; i+8 <= len(text); i += 8 {
+		if binary.LittleEndian.Uint64(text[i:])&0x8080808080808080 != 0 {
+			break
+		}
 	}
-	return n
+	for i < len(text) && text[i] < utf8.RuneSelf {
+		i++
+	}
+	return i
 }
 
-// wordByte256 is wordByte over every byte value, so that indexing it with
-// a byte needs no bounds check.
-var wordByte256 = func() (t [256]byte) {
-	copy(t[:], wordByte[:])
+// step is one rune's step: it stores h at the next word's slot d[n],
+// moves to the slot after when a word ended before the rune (in is 1 and
+// the rune separates, sep is 1), and steps the hash as
+// rol(h, 1)&keep ^ value: for a word rune keep is all ones and value its
+// runeValue; for a separator keep is 0 and value hashStart, a restart.
+// It returns the new n, in (word, 1 for a word rune) and h.
+func step(d []uint64, n, in int, h, keep, value uint64, word, sep int) (int, int, uint64) {
+	d[n] = h
+	n += in & sep
+	return n, word, bits.RotateLeft64(h, 1)&keep ^ value
+}
+
+// hashStart is a word's hash before its first rune; it has one set bit,
+// an odd number.
+const hashStart = 1
+
+// runeValue is the value a word rune, lower-cased, steps the hash with:
+// mix(r), its lowest bit flipped if need be to make the number of set
+// bits even.
+func runeValue(r rune) uint64 {
+	x := mix(uint64(r))
+	return x ^ uint64(bits.OnesCount64(x)&1)
+}
+
+// byteSteps holds step's arguments for each byte value, as four tables,
+// so that the loads take a scaled index.
+type byteSteps struct {
+	keep, value [256]uint64
+	word, sep   [256]uint8
+}
+
+func (t *byteSteps) step(c byte, d []uint64, n, in int, h uint64) (int, int, uint64) {
+	return step(d, n, in, h, t.keep[c], t.value[c], int(t.word[c]), int(t.sep[c]))
+}
+
+// asciiSteps is step's arguments for the ASCII bytes: for a letter or a
+// digit those of its lower-case form, for any other byte a separator's.
+// (asciiWords never reads the entries from 0x80 up.)
+var asciiSteps = func() (t byteSteps) {
+	for c, w := range wordByte {
+		if w != 0 {
+			t.keep[c], t.value[c], t.word[c] = ^uint64(0), runeValue(rune(w)), 1
+		} else {
+			t.value[c], t.sep[c] = hashStart, 1
+		}
+	}
 	return t
 }()
 

@@ -47,10 +47,10 @@ var datasetCases = []datasetCase{
 			`24:23-24:129 Q008 messages[1].content starts or ends with whitespace`,
 			`0:0-15:1 C018 file has 9 examples; OpenAI fine-tuning requires at least 10`,
 		}},
-	// Clean OpenAI tool-calling data: every row is system, user, assistant with tool_calls (final calls need no tool result), plus tools and parallel_tool_calls, both allowed top-level keys; each command is phrased twice, and one pair of phrasings is close enough to be a near-duplicate (D002).
+	// Clean OpenAI tool-calling data: every row is system, user, assistant with tool_calls (final calls need no tool result), plus tools and parallel_tool_calls, both allowed top-level keys; each command is phrased twice, and no two phrasings are near-duplicates (the closest pair, lines 64 and 66, shares 78% of its word 3-grams; with FNV word hashes MinHash put it at 0.92, over the threshold).
 	{file: "openai-cookbook__drone_training.jsonl", rows: 103,
-		openai:  map[string]int{"D002": 1},
-		generic: map[string]int{"D002": 1}},
+		openai:  map[string]int{},
+		generic: map[string]int{}},
 	// Five well-formed chats are fewer than the 10 examples OpenAI requires (C018); line 4 is a system prompt and an answer with no user turn (Q015), and line 5's answer is "Eat a banana!" 2,000 times over 26,000 characters (Q013), both read by hand.
 	{file: "openai-cookbook__toy_chat_fine_tuning.jsonl", rows: 5,
 		openai:  map[string]int{"C018": 1, "Q013": 1, "Q015": 1},
@@ -87,14 +87,14 @@ var datasetCases = []datasetCase{
 			`0:71-0:287 C007 messages[0].content[0] carries its text in "value" (LLaMA-Factory); content parts use "text"`,
 			`0:453-0:464 C007 messages[2].content[0] has type "reasoning", which OpenAI fine-tuning does not accept`,
 		}},
-	// 500 user/assistant rows, each part with "value" (1000 C007); with openai each message's loss_weight is flagged (1000 C008: 0.0 on user removed, 1.0 on assistant renamed to weight); 50 answers keep {{name}}/{{author}}, line 84's webinar invitation "[date and time]", line 114's sales call "[Salesperson’s Name]" and a "[Your Name]" sign-off (Q004; the "[insert date]" of line 412 answers a task asking for a template); "As an AI" answers and 3 "I am an AI and..."/"I'm an AI language model" hedges (Q003); one exact duplicate, 3 near ones, one conflicting answer; 35 very short chats next to a median of 70 words (Q006); lines 207, 218 and 336 ask about a painting given as an image link and articles given as links (Q011); 4 rows give an earlier row's answer to a paraphrased prompt (Q014, off by default; 3 with D002's paraphrase test).
+	// 500 user/assistant rows, each part with "value" (1000 C007); with openai each message's loss_weight is flagged (1000 C008: 0.0 on user removed, 1.0 on assistant renamed to weight); 50 answers keep {{name}}/{{author}}, line 84's webinar invitation "[date and time]", line 114's sales call "[Salesperson’s Name]" and a "[Your Name]" sign-off (Q004; the "[insert date]" of line 412 answers a task asking for a template); "As an AI" answers and 3 "I am an AI and..."/"I'm an AI language model" hedges (Q003); one exact duplicate, 2 near ones (a third pair, sharing two thirds of its word 3-grams, was a MinHash false positive with FNV word hashes), one conflicting answer; 35 very short chats next to a median of 70 words (Q006); lines 207, 218 and 336 ask about a painting given as an image link and articles given as links (Q011); 4 rows give an earlier row's answer to a paraphrased prompt (Q014, off by default; 3 with D002's paraphrase test).
 	{file: "llamafactory__v1_sft_demo.jsonl", rows: 500,
-		openai:  map[string]int{"C007": 1000, "C008": 1000, "D001": 1, "D002": 3, "D003": 1, "Q003": 13, "Q004": 53, "Q006": 21, "Q011": 3},
-		generic: map[string]int{"C007": 1000, "D001": 1, "D002": 3, "D003": 1, "Q003": 13, "Q004": 53, "Q006": 21, "Q011": 3}},
-	// ShareGPT with function_call/observation turns: for OpenAI every row needs converting (one C016 for the whole file) and carries tools as a string (C007); the generic target accepts LLaMA-Factory's format; 35 exact duplicates, 9 near, 29 same questions with other answers (function_call turns count as prompt), "As an AI," refusals (Q003), 36 conversations over 8x the median length (Q006); the "[your answer here]" of line 7794 is inside inline code giving the answer's format, no placeholder (Q004 silent); 3 answers repeated under reworded prompts (Q014, off by default; 2 with D002's paraphrase test).
+		openai:  map[string]int{"C007": 1000, "C008": 1000, "D001": 1, "D002": 2, "D003": 1, "Q003": 13, "Q004": 53, "Q006": 21, "Q011": 3},
+		generic: map[string]int{"C007": 1000, "D001": 1, "D002": 2, "D003": 1, "Q003": 13, "Q004": 53, "Q006": 21, "Q011": 3}},
+	// ShareGPT with function_call/observation turns: for OpenAI every row needs converting (one C016 for the whole file) and carries tools as a string (C007); the generic target accepts LLaMA-Factory's format; 35 exact duplicates, 11 near, 29 same questions with other answers (function_call turns count as prompt), "As an AI," refusals (Q003), 36 conversations over 8x the median length (Q006); the "[your answer here]" of line 7794 is inside inline code giving the answer's format, no placeholder (Q004 silent); 3 answers repeated under reworded prompts (Q014, off by default; 1 with D002's paraphrase test).
 	{file: "llamafactory__glaive_toolcall_en_demo.json", rows: 300,
-		openai:  map[string]int{"C007": 300, "C016": 1, "D001": 35, "D002": 9, "D003": 29, "Q003": 17, "Q006": 36},
-		generic: map[string]int{"D001": 35, "D002": 9, "D003": 29, "Q003": 17, "Q006": 36},
+		openai:  map[string]int{"C007": 300, "C016": 1, "D001": 35, "D002": 11, "D003": 29, "Q003": 17, "Q006": 36},
+		generic: map[string]int{"D001": 35, "D002": 11, "D003": 29, "Q003": 17, "Q006": 36},
 		// C016 offers no conversion: ShareGPT rows with tools cannot be
 		// converted without guessing.
 		spots: []string{`36:13-36:327 C007 "tools" is a JSON-encoded string; chat rows carry the tool definitions as a list`}},
@@ -112,13 +112,13 @@ var datasetCases = []datasetCase{
 		}},
 	// Alpaca identity prompts: 85 of 91 answers are templates with {{name}}/{{author}} (Q004; the 6 others are Chinese answers without them); near-duplicate phrasings (D002, D003); 4 identity answers repeated under other questions (Q014 paraphrases: why it is off by default); conversion for OpenAI.
 	{file: "llamafactory__identity.json", rows: 91,
-		openai:  map[string]int{"C016": 1, "D002": 4, "D003": 2, "Q003": 1, "Q004": 85},
-		generic: map[string]int{"D002": 4, "D003": 2, "Q003": 1, "Q004": 85}},
-	// FastChat dummy ShareGPT (human/gpt) with an "id": generated variations of the same few questions, so 364 near-duplicates, 346 same questions with other answers, and a third of the answers open with "Hello! How can I" (Q005); conversion for OpenAI.
-	// The "I'm a language model" identity answers are left to Q005, not Q003; 460 rows give an earlier row's answer to a paraphrased question (Q014, off by default; 99 left by D002's paraphrase test).
+		openai:  map[string]int{"C016": 1, "D002": 3, "D003": 2, "Q003": 1, "Q004": 85},
+		generic: map[string]int{"D002": 3, "D003": 2, "Q003": 1, "Q004": 85}},
+	// FastChat dummy ShareGPT (human/gpt) with an "id": generated variations of the same few questions, so 383 near-duplicates, 346 same questions with other answers, and a third of the answers open with "Hello! How can I" (Q005); conversion for OpenAI.
+	// The "I'm a language model" identity answers are left to Q005, not Q003; 460 rows give an earlier row's answer to a paraphrased question (Q014, off by default; 72 left by D002's paraphrase test).
 	{file: "fastchat__dummy_conversation.json", rows: 500,
-		openai:  map[string]int{"C016": 1, "D002": 364, "D003": 346, "Q005": 1},
-		generic: map[string]int{"D002": 364, "D003": 346, "Q005": 1}},
+		openai:  map[string]int{"C016": 1, "D002": 383, "D003": 346, "Q005": 1},
+		generic: map[string]int{"D002": 383, "D003": 346, "Q005": 1}},
 	// WikiSQL as plain {"text"} rows: not a chat format, so OpenAI cannot take it and there is nothing to convert (C016 without fix); generic trainers (mlx-lm) accept text, and text rows have no turns to compare.
 	{file: "mlx-examples__lora-train.jsonl", rows: 1000,
 		openai:  map[string]int{"C016": 1},
@@ -126,14 +126,14 @@ var datasetCases = []datasetCase{
 	{file: "mlx-examples__lora-valid.jsonl", rows: 100,
 		openai:  map[string]int{"C016": 1},
 		generic: map[string]int{}},
-	// prompt/completion rows: converted for OpenAI (C016, fixable); the same questions recur with several completions (1288 D003 notes), 437 rows are exact copies and 224 near ones.
-	// Three completions hedge "as of my last update" (Q003, lines 1297, 1298 and 1622); 113 paraphrased questions share an answer (Q014, off by default; 32 left by D002's paraphrase test).
+	// prompt/completion rows: converted for OpenAI (C016, fixable); the same questions recur with several completions (1288 D003 notes), 437 rows are exact copies and 201 near ones.
+	// Three completions hedge "as of my last update" (Q003, lines 1297, 1298 and 1622); 113 paraphrased questions share an answer (Q014, off by default; 33 left by D002's paraphrase test).
 	{file: "mlx-examples__wwdc25-train.jsonl", rows: 1800,
-		openai:  map[string]int{"C016": 1, "D001": 437, "D002": 224, "D003": 1288, "Q003": 3},
-		generic: map[string]int{"D001": 437, "D002": 224, "D003": 1288, "Q003": 3}},
+		openai:  map[string]int{"C016": 1, "D001": 437, "D002": 201, "D003": 1288, "Q003": 3},
+		generic: map[string]int{"D001": 437, "D002": 201, "D003": 1288, "Q003": 3}},
 	{file: "mlx-examples__wwdc25-valid.jsonl", rows: 144,
-		openai:  map[string]int{"C016": 1, "D001": 21, "D002": 1, "D003": 84},
-		generic: map[string]int{"D001": 21, "D002": 1, "D003": 84}},
+		openai:  map[string]int{"C016": 1, "D001": 21, "D003": 84},
+		generic: map[string]int{"D001": 21, "D003": 84}},
 }
 
 func datasetSettings(target diagnostics.Target) *diagnostics.Settings {
