@@ -40,7 +40,8 @@ func (s *Signature) Similarity(o *Signature) float64 {
 // not safe for concurrent use.
 type Sketcher struct {
 	// words holds the hashes of the words added since the last Reset,
-	// never 0, with a 0 after each Add's: breaks counts those 0s.
+	// never 0, and a 0 after each Add's words; breaks counts those 0s,
+	// so that Words needs no pass over the words.
 	words  []uint64
 	breaks int
 	// maxes holds each bin's minimum hash complemented (^h), as the
