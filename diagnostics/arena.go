@@ -1,8 +1,6 @@
 package diagnostics
 
 import (
-	"unsafe"
-
 	"github.com/ftls-dev/ftls/internal/dedup"
 )
 
@@ -36,19 +34,19 @@ func (a *SummaryArena) signature(sig *dedup.Signature) *dedup.Signature {
 	return &a.sigs[len(a.sigs)-1]
 }
 
-// string returns b as a string that the caller may keep. A nil arena, or a
-// long b, allocates one.
-func (a *SummaryArena) string(b []byte) string {
-	if a == nil || len(b) == 0 || len(b) > maxArenaText/8 {
-		return string(b)
+// bytes returns n bytes that the caller fills once and then keeps as a
+// string (unsafe.String), never writing them again. A nil arena, or a
+// large n, allocates them.
+func (a *SummaryArena) bytes(n int) []byte {
+	if a == nil || n > maxArenaText/8 {
+		return make([]byte, n)
 	}
-	if cap(a.text)-len(a.text) < len(b) {
-		a.text = make([]byte, 0, grownBlock(cap(a.text), firstArenaText, maxArenaText))
+	if cap(a.text)-len(a.text) < n {
+		a.text = make([]byte, 0, max(n, grownBlock(cap(a.text), firstArenaText, maxArenaText)))
 	}
 	start := len(a.text)
-	a.text = append(a.text, b...)
-	// The bytes are never written again: the block only grows.
-	return unsafe.String(&a.text[start], len(b))
+	a.text = a.text[:start+n]
+	return a.text[start : start+n : start+n]
 }
 
 // grownBlock is the size of the block after one of size last.

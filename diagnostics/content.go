@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // words counts the words of text: runs of non-space bytes.
@@ -61,18 +62,82 @@ func (n *nextByte) from(text []byte, i int) int {
 // has fewer; the string is made in a (nil for a fresh one).
 func opening(text []byte, a *SummaryArena) string {
 	text = text[:min(len(text), 200)]
-	// The bounds of the first four fields, as strings.Fields splits: every
-	// row has one, and splitting a string copy of the text allocated three
-	// times per row.
-	var bounds [4][2]int
-	n, start, ascii := 0, -1, true
-	for i := 0; i < len(text) && n < 4; {
-		r, size := rune(text[i]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRune(text[i:])
-			ascii = false
+	bounds, ok := asciiFields(text)
+	if !ok {
+		return openingUnicode(text)
+	}
+	if bounds[7] < 0 {
+		return ""
+	}
+	// Lower-cased straight into the arena, with no buffer between.
+	size := 3
+	for k := 0; k < 8; k += 2 {
+		size += bounds[k+1] - bounds[k]
+	}
+	out := a.bytes(size)[:0]
+	for k := 0; k < 8; k += 2 {
+		if k > 0 {
+			out = append(out, ' ')
 		}
-		if space := r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\v' || r == '\f' || r > 0x7f && unicode.IsSpace(r); !space && start < 0 {
+		for _, c := range text[bounds[k]:bounds[k+1]] {
+			out = append(out, asciiLower[c])
+		}
+	}
+	return unsafe.String(unsafe.SliceData(out), len(out))
+}
+
+// asciiFields returns the bounds of the first four fields of text, as
+// strings.Fields splits (start and end of each, -1 past the fields it
+// has), and false if a byte before the fourth field's end is not ASCII.
+// Each byte stores its index at the next bound's slot, which only counts
+// when the byte starts or ends a field, and the slot advances by a flag:
+// a branch at each word's bound mispredicted about every fifth byte.
+func asciiFields(text []byte) (bounds [8]int, ok bool) {
+	var at [9]int
+	n, in := 0, 0
+	for i := 0; i < len(text) && n < 8; i++ {
+		c := text[i]
+		if c >= utf8.RuneSelf {
+			return bounds, false
+		}
+		w := int(fieldByte[c])
+		at[n] = i
+		n += w ^ in
+		in = w
+	}
+	if n < 8 && in == 1 {
+		at[n] = len(text)
+		n++
+	}
+	for k := range bounds {
+		bounds[k] = -1
+		if k < n {
+			bounds[k] = at[k]
+		}
+	}
+	return bounds, true
+}
+
+// fieldByte is 1 for the ASCII bytes that are not white space
+// (unicode.IsSpace), which fields are made of.
+var fieldByte = func() (t [utf8.RuneSelf]byte) {
+	for c := range t {
+		if !unicode.IsSpace(rune(c)) {
+			t[c] = 1
+		}
+	}
+	return t
+}()
+
+// openingUnicode is opening for text with bytes beyond ASCII.
+func openingUnicode(text []byte) string {
+	// The bounds of the first four fields, as strings.Fields splits:
+	// splitting a string copy of the text allocated three times per row.
+	var bounds [4][2]int
+	n, start := 0, -1
+	for i := 0; i < len(text) && n < 4; {
+		r, size := utf8.DecodeRune(text[i:])
+		if space := unicode.IsSpace(r); !space && start < 0 {
 			start = i
 		} else if space && start >= 0 {
 			bounds[n] = [2]int{start, i}
@@ -94,13 +159,17 @@ func opening(text []byte, a *SummaryArena) string {
 		}
 		out = append(out, text[b[0]:b[1]]...)
 	}
-	if !ascii {
-		return strings.ToLower(string(out))
-	}
-	for i, c := range out {
+	return strings.ToLower(string(out))
+}
+
+// asciiLower maps each ASCII upper-case letter to its lower case, and
+// every other byte to itself.
+var asciiLower = func() (t [256]byte) {
+	for c := range t {
+		t[c] = byte(c)
 		if 'A' <= c && c <= 'Z' {
-			out[i] = c + 'a' - 'A'
+			t[c] += 'a' - 'A'
 		}
 	}
-	return a.string(out)
-}
+	return t
+}()

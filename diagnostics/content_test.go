@@ -476,3 +476,41 @@ func TestBoilerplateMatchesPlain(t *testing.T) {
 		}
 	}
 }
+
+// TestOpeningOnRealText holds opening to strings.Fields on every answer
+// of the real rows (realTexts).
+func TestOpeningOnRealText(t *testing.T) {
+	var arena SummaryArena
+	for _, rt := range realTexts(t) {
+		if rt.role != "assistant" || rt.span {
+			continue
+		}
+		fields := strings.Fields(string(rt.text[:min(len(rt.text), 200)]))
+		want := ""
+		if len(fields) >= 4 {
+			want = strings.ToLower(strings.Join(fields[:4], " "))
+		}
+		if got := opening(rt.text, &arena); got != want {
+			t.Fatalf("opening(%.80q) = %q, want %q", rt.text, got, want)
+		}
+	}
+}
+
+// BenchmarkOpening takes the opening of every answer of the real rows
+// (FTLS_BENCH_FILE, or the public datasets).
+func BenchmarkOpening(b *testing.B) {
+	var answers [][]byte
+	for _, rt := range realTexts(b) {
+		if rt.role == "assistant" && !rt.span {
+			answers = append(answers, rt.text)
+		}
+	}
+	var arena SummaryArena
+	b.ResetTimer()
+	for b.Loop() {
+		for _, a := range answers {
+			_ = opening(a, &arena)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(answers)), "ns/answer")
+}
