@@ -172,12 +172,9 @@ func TestFiltersAreNecessary(t *testing.T) {
 		re   *regexp.Regexp
 		pass func([]byte) bool
 	}
-	var secrets, placeholders []pattern
+	var secrets []pattern
 	for _, s := range secretRes {
 		secrets = append(secrets, pattern{s.re, func(b []byte) bool { return mayHoldSecret(b, true) && mayHoldSecret(b, false) }})
-	}
-	for k, re := range placeholderRes {
-		placeholders = append(placeholders, pattern{re, func(b []byte) bool { return placeholderMayStart(b, k) }})
 	}
 	for _, tc := range []struct {
 		name     string
@@ -188,8 +185,6 @@ func TestFiltersAreNecessary(t *testing.T) {
 		{"Q007 mayHoldSecret", []string{"sk-", "sk-ant-", "sk-proj-", "task-", "xoxb-", "ghp_", "gho_", "github_pat_", "weight_", "sk_live_", "rk_live_",
 			"AKIA", "ASIA", "AIza", "eyJ", ".eyJ", "-----BEGIN PRIVATE KEY-----", "-----BEGIN RSA PRIVATE KEY-----",
 			"abcdefghij", "ABCDEFGHIJ0123456789", "_-", " ", "\n", "é", "x", "Z9"}, 12, secrets},
-		{"Q004 placeholderMayStart", []string{"{", "{{", "[", "<", "insert", "INSERT", "[inſert", "Your", "enter", "add", "Placeholder", "placeh", "name",
-			" ", "}", "}}", "]", ">", "_x", "\n", "é"}, 6, placeholders},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(4, 2))
@@ -212,6 +207,47 @@ func TestFiltersAreNecessary(t *testing.T) {
 				t.Fatalf("only %d matches: the test tests little", matched)
 			}
 		})
+	}
+}
+
+// placeholderPatterns are the regular expressions that placeholderAt
+// stands for.
+var placeholderPatterns = []*regexp.Regexp{
+	regexp.MustCompile(`^\{\{\s*[A-Za-z_][\w.]*\s*\}\}`),
+	regexp.MustCompile(`(?i)^\[(insert|your|enter|add|placeholder)\b[^\]\n]{0,40}\]`),
+	regexp.MustCompile(`(?i)^<(insert|your|placeholder)\b[^>\n]{0,40}>`),
+}
+
+// TestPlaceholderAtMatchesPatterns holds placeholderAt to the regular
+// expressions it stands for, on random text made of pieces that start,
+// nearly start or resemble their matches, cut to 64 bytes as Q004 cuts it.
+func TestPlaceholderAtMatchesPatterns(t *testing.T) {
+	pieces := []string{"{", "{{", "}", "}}", "[", "]", "<", ">", "insert", "INSERT", "inſert", "inſ", "ſ", "Your", "yours", "enter", "add", "Placeholder",
+		"placeh", "name", "a.b", "_x", "9", " ", "\t", "\n", "\f", "\v", "\r", "é", "\xff", "\xc5", strings.Repeat("x", 30), strings.Repeat("é", 12)}
+	rng := rand.New(rand.NewPCG(4, 3))
+	matched := 0
+	for range 200000 {
+		b := []byte{"{[<"[rng.IntN(3)]}
+		for range rng.IntN(8) {
+			b = append(b, pieces[rng.IntN(len(pieces))]...)
+		}
+		rest := b[:min(len(b), 64)]
+		var want []byte
+		for _, re := range placeholderPatterns {
+			if want = re.Find(rest); want != nil {
+				break
+			}
+		}
+		got := placeholderAt(rest)
+		if !bytes.Equal(got, want) || (got == nil) != (want == nil) {
+			t.Fatalf("placeholderAt(%q) = %q, want %q", rest, got, want)
+		}
+		if want != nil {
+			matched++
+		}
+	}
+	if matched < 1000 {
+		t.Fatalf("only %d matches: the test tests little", matched)
 	}
 }
 
@@ -279,7 +315,7 @@ func plainPlaceholder(text []byte, lorem bool, accept func(at int, m []byte) boo
 			continue
 		}
 		rest := text[i:min(len(text), i+64)]
-		for _, re := range placeholderRes {
+		for _, re := range placeholderPatterns {
 			if m := re.Find(rest); m != nil && accept(i, m) {
 				return m, i
 			}

@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 func init() {
@@ -114,14 +115,8 @@ func bracketField(rest []byte) []byte {
 	return rest[:end+1]
 }
 
-var (
-	placeholderRes = []*regexp.Regexp{
-		regexp.MustCompile(`^\{\{\s*[A-Za-z_][\w.]*\s*\}\}`),
-		regexp.MustCompile(`(?i)^\[(insert|your|enter|add|placeholder)\b[^\]\n]{0,40}\]`),
-		regexp.MustCompile(`(?i)^<(insert|your|placeholder)\b[^>\n]{0,40}>`),
-	}
-	todoWord = regexp.MustCompile(`\b(TODO|TBD|FIXME)\b`)
-)
+// todoWord finds the TODO, TBD and FIXME words that Q004 reports.
+var todoWord = regexp.MustCompile(`\b(TODO|TBD|FIXME)\b`)
 
 // findPlaceholder returns the first placeholder in text that accept
 // takes, and its offset; nil when there is none. Lorem ipsum and bracketed
@@ -142,13 +137,8 @@ func findPlaceholder(text []byte, lorem bool, open *brackets, accept func(at int
 			break
 		}
 		rest := text[i:min(len(text), i+64)]
-		for k, re := range placeholderRes {
-			if !placeholderMayStart(rest, k) {
-				continue
-			}
-			if m := re.Find(rest); m != nil && accept(i, m) {
-				return m, i
-			}
+		if m := placeholderAt(rest); m != nil && accept(i, m) {
+			return m, i
 		}
 		// A prompt's "[Name]" is the user's text to work on.
 		if lorem && rest[0] == '[' && (i == 0 || !fieldPrefix(text[i-1]) && text[i-1] != ']' && text[i-1] != '[') {
@@ -191,33 +181,109 @@ func findPlaceholder(text []byte, lorem bool, open *brackets, accept func(at int
 	return nil, -1
 }
 
-// placeholderMayStart reports whether rest, which starts with a bracket,
-// may start a match of placeholderRes[k]: most brackets start none, and
-// running the patterns cost more than the rest of Q004. "{{", or "[" or
-// "<" before one of the words the pattern names, in either case. "insert"
-// is checked up to its "s" only, which the pattern also matches as "ſ"
-// (U+017F); no other letter of the words has a non-ASCII case fold.
-func placeholderMayStart(rest []byte, k int) bool {
+// placeholderAt returns the placeholder that rest, at most 64 bytes from
+// a bracket, opens with: "{{ name }}", "[Insert ...]" or "<your ...>", as
+// the regular expressions in the comments below match them. Running the
+// expressions themselves at each bracket cost more than the rest of Q004.
+func placeholderAt(rest []byte) []byte {
 	if len(rest) < 2 {
-		return false
+		return nil
 	}
-	word := func(words ...string) bool {
-		for _, w := range words {
-			if hasFoldAt(rest, 1, w) {
-				return true
+	switch rest[0] {
+	case '{':
+		return templateVariable(rest)
+	case '[':
+		return promptField(rest, ']', bracketWords)
+	case '<':
+		return promptField(rest, '>', angleWords)
+	}
+	return nil
+}
+
+// templateVariable returns the "{{ name }}" that rest opens with, or nil:
+// `^\{\{\s*[A-Za-z_][\w.]*\s*\}\}`.
+func templateVariable(rest []byte) []byte {
+	if rest[1] != '{' {
+		return nil
+	}
+	i := skipRESpace(rest, 2)
+	if i == len(rest) || !isLetter(rest[i]) && rest[i] != '_' {
+		return nil
+	}
+	for i++; i < len(rest) && (isWordChar(rest[i]) || rest[i] == '.'); i++ {
+	}
+	if i = skipRESpace(rest, i); i+1 < len(rest) && rest[i] == '}' && rest[i+1] == '}' {
+		return rest[:i+2]
+	}
+	return nil
+}
+
+// skipRESpace returns the index of the first byte at or after i that is
+// not white space as \s has it: tab, line feed, form feed, carriage
+// return, space.
+func skipRESpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\f' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// The words that open a field left to fill in, "[Insert name]" or "<your
+// email>"; their first letters differ, so one at most matches.
+var (
+	bracketWords = []string{"insert", "your", "enter", "add", "placeholder"}
+	angleWords   = []string{"insert", "your", "placeholder"}
+)
+
+// promptField returns the field that rest opens with, or nil: after its
+// bracket one of words, in any case, ending a word, then up to 40
+// characters other than close and a line break, then close. It is
+// `(?i)^\[(insert|your|...)\b[^\]\n]{0,40}\]` with close ']'.
+func promptField(rest []byte, close byte, words []string) []byte {
+	for _, w := range words {
+		n := foldWordLen(rest[1:], w)
+		if n < 0 {
+			continue
+		}
+		j := 1 + n
+		if j < len(rest) && isWordChar(rest[j]) {
+			return nil
+		}
+		for runes := 0; j < len(rest); runes++ {
+			switch c := rest[j]; {
+			case c == close:
+				return rest[:j+1]
+			case c == '\n' || runes == 40:
+				return nil
+			case c < utf8.RuneSelf:
+				j++
+			default:
+				_, size := utf8.DecodeRune(rest[j:])
+				j += size
 			}
 		}
-		return false
+		return nil
 	}
-	switch k {
-	case 0:
-		return rest[0] == '{' && rest[1] == '{'
-	case 1:
-		return rest[0] == '[' && word("in", "your", "enter", "add", "placeholder")
-	case 2:
-		return rest[0] == '<' && word("in", "your", "placeholder")
+	return nil
+}
+
+// foldWordLen returns how many bytes of text spell word (lower-case
+// ASCII) at its start under Unicode case folding, or -1: ASCII case, and
+// "ſ" (U+017F) for "s", the one letter of the placeholder words with a
+// fold beyond ASCII.
+func foldWordLen(text []byte, word string) int {
+	j := 0
+	for k := 0; k < len(word); k++ {
+		switch {
+		case j < len(text) && text[j]|0x20 == word[k] && isLetter(text[j]):
+			j++
+		case word[k] == 's' && j+1 < len(text) && text[j] == 0xC5 && text[j+1] == 0xBF:
+			j += 2
+		default:
+			return -1
+		}
 	}
-	return true
+	return j
 }
 
 // braceField returns the "{field}" that rest opens with, two to 24
