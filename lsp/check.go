@@ -230,5 +230,9 @@ func (w *worker) freeAfterOpen(snap *snapshot) {
 		return
 	}
 	w.freed = true
-	w.p.s.goSafe("free memory", debug.FreeOSMemory)
+	w.p.s.goSafe("free memory", func() {
+		// Paced first, so that the collection below sets the pacer's limit.
+		w.p.s.memory.opened(w.uri)
+		debug.FreeOSMemory()
+	})
 }

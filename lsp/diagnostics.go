@@ -131,6 +131,7 @@ func (p *publisher) forget(uri string) {
 	if w != nil {
 		close(w.stop)
 	}
+	p.s.memory.closed(uri)
 	// The same path as every other publish (publish.go): through glsp it
 	// could reach the editor after the first publish of the document
 	// opened again, which, being the set the server then thinks shown,

@@ -13,6 +13,10 @@ import (
 
 // Running a session over standard input and output, and logging.
 
+// serverGCPercent is the growth of the live heap, in percent, that starts
+// a collection in the server.
+const serverGCPercent = 25
+
 // Run serves LSP on standard input and output until the client exits or
 // closes the stream, and returns the process exit code: 0 after a
 // shutdown request, 1 otherwise.
@@ -26,11 +30,18 @@ func Run(opts Options) int {
 	// half the default growth kept a 232 MB document at 2.5 times its size
 	// instead of 2.8; at a quarter, 2.2 times (peak 518 MB instead of 590
 	// over 100 edits), with no edit latency change beyond the noise
-	// (docs/performance.md, issue 21).
+	// (docs/performance.md, issue 21). Once large documents are open, the
+	// memory pacer takes over (memory.go).
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(25)
+		debug.SetGCPercent(serverGCPercent)
 	}
 	s := New(opts)
+	s.memory = newMemoryPacer(func(uri string) int64 {
+		if snap := s.docs.get(uri); snap != nil {
+			return snap.Size()
+		}
+		return 0
+	})
 	// Standard output first: the input pump answers some requests itself
 	// (replyError), from the first message on.
 	if err := s.interceptStdout(); err != nil {

@@ -138,6 +138,9 @@ type Server struct {
 	// embeds embeds the rows edits changed, for D005 (embed.go).
 	embeds *embedder
 	stash  stash // large messages decoded ahead of glsp (textsync.go)
+	// memory paces the collector once large documents are open (memory.go);
+	// nil in tests that make a Server without Run.
+	memory *memoryPacer
 }
 
 // New returns a server ready to be handed to glsp.

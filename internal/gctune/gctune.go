@@ -29,6 +29,7 @@ type Tuner struct {
 	percent uint64
 
 	mu      sync.Mutex
+	exempt  func() uint64 // bytes of the live heap left out of the growth share
 	floor   uint64
 	grown   uint64 // the live heap plus its growth share, at the last collection
 	stopped bool
@@ -54,9 +55,12 @@ func Start(floor uint64, percent int) *Tuner {
 		{Name: "/memory/classes/heap/free:bytes"},
 		{Name: "/memory/classes/heap/released:bytes"},
 	}}
-	t.limitWas = debug.SetMemoryLimit(int64(floor))
+	// The first limit follows the live heap the last collection found, as
+	// later ones do, so that a process started long ago (a server) is not
+	// collected at once, over and over, down to the floor.
+	t.limitWas = debug.SetMemoryLimit(-1)
 	t.percentWas = debug.SetGCPercent(-1)
-	t.arm()
+	t.collected()
 	return t
 }
 
@@ -70,6 +74,20 @@ func (t *Tuner) Stop() {
 	t.stopped = true
 	debug.SetGCPercent(t.percentWas)
 	debug.SetMemoryLimit(t.limitWas)
+}
+
+// SetExempt leaves exempt() bytes of the live heap out of the growth share
+// from the next collection on: data that holds no pointers and stays as
+// long as the process works on it, such as the text of an open document,
+// costs a collection little to mark, and growing the heap by a share of
+// it only raises the peak. A nil Tuner ignores it.
+func (t *Tuner) SetExempt(exempt func() uint64) {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.exempt = exempt
 }
 
 // apply sets the limit; t.mu is held.
@@ -88,8 +106,8 @@ func (t *Tuner) arm() {
 }
 
 // collected sets the limit for the next collection: the live heap grown
-// by the share, plus the runtime's memory beyond the heap (stacks,
-// metadata), and never below the floor.
+// by the share of what is not exempt, plus the runtime's memory beyond the
+// heap (stacks, metadata), and never below the floor.
 func (t *Tuner) collected() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -104,7 +122,11 @@ func (t *Tuner) collected() {
 	if total := v(1); total > heap {
 		other = total - heap
 	}
-	t.grown = live + live*t.percent/100 + other
+	share := live
+	if t.exempt != nil {
+		share -= min(share, t.exempt())
+	}
+	t.grown = live + share*t.percent/100 + other
 	t.apply()
 	t.arm()
 }

@@ -62,6 +62,30 @@ func TestStart(t *testing.T) {
 	}
 }
 
+// With 200 of 300 live MiB exempt, the heap may grow by 40 % of the other
+// 100 MiB only.
+func TestExempt(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	tuner := Start(64<<20, 40)
+	defer tuner.Stop()
+	tuner.SetExempt(func() uint64 { return 200 << 20 })
+	live := make([][]byte, 0, 300)
+	for range 300 {
+		live = append(live, make([]byte, 1<<20))
+	}
+	churn(1 << 30)
+	runtime.GC()
+	runtime.GC()
+	limit := debug.SetMemoryLimit(-1)
+	if limit < 300<<20+100<<20*4/10 || limit > 300<<20+100<<20*4/10+32<<20 {
+		t.Errorf("limit %d MiB with 300 MiB live, 200 of them exempt, want about 340", limit>>20)
+	}
+	runtime.KeepAlive(live)
+	var none *Tuner
+	none.SetExempt(func() uint64 { return 0 }) // does nothing, does not panic
+}
+
 func TestStartLeavesUserSettings(t *testing.T) {
 	t.Setenv("GOGC", "50")
 	if tuner := Start(1<<30, 40); tuner != nil {
