@@ -137,8 +137,8 @@ func rowsPresent(snap *snapshot, rows [][]byte) int {
 		want[string(r)]++
 	}
 	found := 0
-	for i := len(snap.Lines) - 1; i >= 0 && found < len(rows); i-- {
-		c := snap.Lines[i].Content()
+	for i := snap.Len() - 1; i >= 0 && found < len(rows); i-- {
+		c := snap.Line(i).Content()
 		if n := want[string(c)]; n > 0 {
 			want[string(c)] = n - 1
 			found++

@@ -207,7 +207,7 @@ func BenchmarkFileCheckAfterEdit(b *testing.B) {
 	s := diagnostics.DefaultSettings()
 	snap := open("file:///bench/train.jsonl", "jsonl", 1, genDataset(rows))
 	snap.path = "/bench/train.jsonl"
-	if err := engine.CheckLines(context.Background(), snap.Doc, s, 0, len(snap.Lines)); err != nil {
+	if err := engine.CheckLines(context.Background(), snap.Doc, s, 0, snap.Len()); err != nil {
 		b.Fatal(err)
 	}
 	var state engine.FileState
@@ -220,7 +220,7 @@ func BenchmarkFileCheckAfterEdit(b *testing.B) {
 		at := protocol.Position{Line: 1 + rnd.IntN(rows-2), Character: 45} // inside the system prompt
 		snap, _ = snap.change(version, []protocol.TextDocumentContentChangeEvent{{Range: &protocol.Range{Start: at, End: at}, Text: "a"}})
 		snap.path = "/bench/train.jsonl"
-		if err := engine.CheckLines(context.Background(), snap.Doc, s, 0, len(snap.Lines)); err != nil {
+		if err := engine.CheckLines(context.Background(), snap.Doc, s, 0, snap.Len()); err != nil {
 			b.Fatal(err)
 		}
 		state.CheckDoc(snap.path, snap.Doc, s)

@@ -54,16 +54,16 @@ func (w *worker) checkDataset(snap *snapshot) {
 		}
 		headShown = in.headShown
 	}
-	if first && len(snap.Lines) > 2*firstBatch {
+	if first && snap.Len() > 2*firstBatch {
 		defer func(start time.Time) {
 			s.log.Noticef("%s: %d lines, %.1f MB: rows checked %.0f ms after the text started to arrive (%.0f ms after it was in)",
-				snap.uri, len(snap.Lines), float64(snap.Size())/1e6, ms(time.Since(snap.received)), ms(time.Since(start)))
+				snap.uri, snap.Len(), float64(snap.Size())/1e6, ms(time.Since(snap.received)), ms(time.Since(start)))
 		}(time.Now())
 	}
-	if first && len(snap.Lines) > 2*firstBatch && !headShown {
+	if first && snap.Len() > 2*firstBatch && !headShown {
 		// A large document just opened: show the findings of its first rows
 		// while the rest is checked.
-		head := engine.NewDoc(snap.Lines[:firstBatch])
+		head := snap.Head(firstBatch)
 		if err := engine.CheckLines(s.ctx, head, st, 0, firstBatch); err != nil {
 			return
 		}
@@ -77,9 +77,9 @@ func (w *worker) checkDataset(snap *snapshot) {
 	prevRows := w.rows
 	w.rows = nil
 	incremental := prevRows != nil && prevRows.Settings == st && !first
-	change := engine.All(len(snap.Lines))
+	change := engine.All(snap.Len())
 	if incremental {
-		change = engine.DiffLines(prevRows.Doc.Lines, snap.Lines)
+		change = engine.DiffLines(prevRows.Doc, snap.Doc)
 	}
 	if err := engine.CheckLines(s.ctx, snap.Doc, st, change.From, change.NewTo); err != nil {
 		return
@@ -99,7 +99,7 @@ func (w *worker) checkDataset(snap *snapshot) {
 		}
 		return
 	}
-	if len(snap.Lines) <= inlineFileRules {
+	if snap.Len() <= inlineFileRules {
 		res := new(engine.FileState).CheckDoc(snap.path, snap.Doc, st)
 		w.p.addLeakage(snap, res, st)
 		w.setCarried(engine.CarryFileFindings(snap.Doc, res))

@@ -33,7 +33,7 @@ func (s *Server) didOpen(ctx *glsp.Context) (any, error) {
 		return nil, nil
 	}
 	s.docs.put(snap)
-	s.log.Infof("didOpen %s v%d: %d lines", td.URI, td.Version, len(snap.Lines))
+	s.log.Infof("didOpen %s v%d: %d lines", td.URI, td.Version, snap.Len())
 	s.diags.schedule(td.URI, false)
 	return nil, nil
 }

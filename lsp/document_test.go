@@ -54,7 +54,7 @@ func TestEditsMatchLineIndex(t *testing.T) {
 		if got := string(next.Text()); got != want {
 			t.Fatalf("edit %v-%v %q of %q:\ngot  %q\nwant %q", a, b, repl, text, got, want)
 		}
-		if got, want := len(next.Lines), textpos.NewLineIndex([]byte(want)).Lines(); got != want {
+		if got, want := next.Len(), textpos.NewLineIndex([]byte(want)).Lines(); got != want {
 			t.Fatalf("lines = %d, want %d (text %q)", got, want, next.Text())
 		}
 		// Offsets and positions agree with the line index.
@@ -77,8 +77,8 @@ func TestEditOutOfRangeIsClamped(t *testing.T) {
 		t.Errorf("text = %q, want %q", got, "abX")
 	}
 	next, _ = next.change(3, []protocol.TextDocumentContentChangeEvent{{Text: "whole\nnew"}})
-	if got := string(next.Text()); got != "whole\nnew" || len(next.Lines) != 2 {
-		t.Errorf("full replacement = %q (%d lines)", got, len(next.Lines))
+	if got := string(next.Text()); got != "whole\nnew" || next.Len() != 2 {
+		t.Errorf("full replacement = %q (%d lines)", got, next.Len())
 	}
 	next, clamped = next.change(4, []protocol.TextDocumentContentChangeEvent{{Range: &protocol.Range{Start: protocol.Position{Line: -1}, End: protocol.Position{Line: 0, Character: 2}}, Text: ""}})
 	if clamped != 1 || string(next.Text()) != "ole\nnew" {

@@ -52,8 +52,8 @@ func (k *editorSink) Append(rows [][]byte) error {
 func appendRowsEdit(snap *snapshot, rows [][]byte) editPlan {
 	eol := []byte("\n")
 	last := -1
-	for i := len(snap.Lines) - 1; i >= 0; i-- {
-		if l := snap.Lines[i]; len(bytes.TrimSpace(l.Content())) > 0 {
+	for i := snap.Len() - 1; i >= 0; i-- {
+		if l := snap.Line(i); len(bytes.TrimSpace(l.Content())) > 0 {
 			last = i
 			if l.Term() == 2 {
 				eol = []byte("\r\n")
@@ -64,7 +64,7 @@ func appendRowsEdit(snap *snapshot, rows [][]byte) editPlan {
 	text := bytes.Join(rows, eol)
 	at := protocol.Position{}
 	if last >= 0 {
-		at = protocol.Position{Line: last, Character: textpos.UTF16Len(snap.Lines[last].Content())}
+		at = protocol.Position{Line: last, Character: textpos.UTF16Len(snap.Line(last).Content())}
 		text = append(eol, text...)
 	}
 	return editPlan{

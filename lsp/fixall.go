@@ -33,7 +33,7 @@ type fixAll struct {
 // a fix are fixed (engine.FixRows); otherwise the whole text is (the
 // edits are then checked to give exactly the engine's output).
 func fixAllEdits(ctx context.Context, snap *snapshot, st *diagnostics.Settings, r *result) (fixAll, error) {
-	if r != nil && r.snap == snap && r.full && r.settings == st && !bytes.HasPrefix(snap.Lines[0].Text(), bomBytes) && !engine.NeedsWholeCheck(snap.Doc) {
+	if r != nil && r.snap == snap && r.full && r.settings == st && !bytes.HasPrefix(snap.Line(0).Text(), bomBytes) && !engine.NeedsWholeCheck(snap.Doc) {
 		return fixAllOf(snap, engine.FixRows(rowsWithFixes(snap, r), r.res.Diagnostics, st).Edits, nil), nil
 	}
 	data := snap.Text()
@@ -58,16 +58,15 @@ func fixAllEdits(ctx context.Context, snap *snapshot, st *diagnostics.Settings, 
 // rowsWithFixes returns the rows of snap on whose lines r has a finding
 // with a fix.
 func rowsWithFixes(snap *snapshot, r *result) []dataset.Row {
-	starts := snap.Starts()
 	var rows []dataset.Row
 	last := -1
 	for _, d := range r.res.Diagnostics {
 		ln := d.Range.Start.Line
-		if d.Fix == nil || d.Fix.Model || ln == last || ln < 0 || ln >= len(snap.Lines) {
+		if d.Fix == nil || d.Fix.Model || ln == last || ln < 0 || ln >= snap.Len() {
 			continue
 		}
-		l := snap.Lines[ln]
-		rows = append(rows, dataset.Row{Line: ln, Offset: starts[ln], Text: l.Content(), Term: l.Term()})
+		l := snap.Line(ln)
+		rows = append(rows, dataset.Row{Line: ln, Offset: snap.Start(ln), Text: l.Content(), Term: l.Term()})
 		last = ln
 	}
 	slices.SortFunc(rows, func(a, b dataset.Row) int { return a.Line - b.Line })
@@ -94,10 +93,10 @@ func fixAllOf(snap *snapshot, rows []engine.RowEdit, bom *engine.Span) fixAll {
 	}
 	// A later version holds the edit when it has the fixed text's line
 	// count and every rewritten row.
-	lines := len(snap.Lines) - deleted
+	lines := snap.Len() - deleted
 	fixed := newRows(rows)
 	fa.holds = func(cur *snapshot) bool {
-		return len(cur.Lines) == lines && rowsPresent(cur, fixed) == len(fixed)
+		return cur.Len() == lines && rowsPresent(cur, fixed) == len(fixed)
 	}
 	return fa
 }

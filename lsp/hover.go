@@ -33,10 +33,10 @@ func (s *Server) hover(ctx *glsp.Context) (any, error) {
 		return nil, nil
 	}
 	ln := p.Position.Line
-	if ln < 0 || ln >= len(snap.Lines) {
+	if ln < 0 || ln >= snap.Len() {
 		return nil, nil
 	}
-	l := snap.Lines[ln]
+	l := snap.Line(ln)
 	blank := len(bytes.TrimSpace(l.Content())) == 0
 	var parts []string
 	if ln == 0 || blank {
@@ -59,7 +59,7 @@ func (s *Server) hover(ctx *glsp.Context) (any, error) {
 	if len(parts) == 0 {
 		return nil, nil
 	}
-	rng := protocol.Range{Start: protocol.Position{Line: ln}, End: snap.Position(snap.Starts()[ln] + int64(len(l.Content())))}
+	rng := protocol.Range{Start: protocol.Position{Line: ln}, End: snap.Position(snap.Start(ln) + int64(len(l.Content())))}
 	return protocol.Hover{Contents: protocol.MarkupContent{Kind: "markdown", Value: strings.Join(parts, "\n\n---\n\n")}, Range: &rng}, nil
 }
 

@@ -91,7 +91,7 @@ func (s *Server) reviewActions(snap *snapshot, r *result, p protocol.CodeActionP
 		return nil
 	}
 	var out []protocol.CodeAction
-	if ln := p.Range.Start.Line; ln >= 0 && ln < len(snap.Lines) && s.unreviewedRow(snap, r, ln) {
+	if ln := p.Range.Start.Line; ln >= 0 && ln < snap.Len() && s.unreviewedRow(snap, r, ln) {
 		out = append(out, reviewAction("Review this row (ftls)", reviewArgs{URI: snap.uri, Version: snap.version, Lines: []int{ln}}))
 	}
 	if st := s.reviewStatus(snap, r); st.Unreviewed > 0 {
@@ -112,7 +112,7 @@ func reviewAction(title string, args reviewArgs) protocol.CodeAction {
 // verdict.
 func (s *Server) unreviewedRow(snap *snapshot, r *result, ln int) bool {
 	var p jsonpos.Parser
-	rc := diagnostics.NewRowContext(&dataset.Row{Line: ln, Text: snap.Lines[ln].Content()}, &p, s.settingsOf(snap, r))
+	rc := diagnostics.NewRowContext(&dataset.Row{Line: ln, Text: snap.Line(ln).Content()}, &p, s.settingsOf(snap, r))
 	if rc.Root.Kind() != jsonpos.Object || len(rc.Turns()) == 0 {
 		return false
 	}

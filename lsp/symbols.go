@@ -9,7 +9,6 @@ import (
 
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/internal/dataset"
-	"github.com/ftls-dev/ftls/internal/engine"
 	"github.com/ftls-dev/ftls/internal/jsonpos"
 	"github.com/ftls-dev/ftls/internal/textpos"
 	"github.com/ftls-dev/ftls/lsp/protocol"
@@ -45,8 +44,8 @@ func (s *Server) documentSymbol(ctx *glsp.Context) (any, error) {
 	var order []string
 	var parser jsonpos.Parser
 	listed, total := 0, 0
-	for i, l := range snap.Lines {
-		if !engine.IsRow(snap.Lines, i) {
+	for i, l := range snap.All() {
+		if !snap.IsRow(i) {
 			continue
 		}
 		text := l.Content()
@@ -75,7 +74,7 @@ func (s *Server) documentSymbol(ctx *glsp.Context) (any, error) {
 			groups[cat] = g
 			order = append(order, cat)
 		}
-		end := snap.Position(snap.Starts()[i] + int64(len(l.Content())))
+		end := snap.Position(snap.Start(i) + int64(len(l.Content())))
 		rng := protocol.Range{Start: protocol.Position{Line: i}, End: end}
 		g.rows = append(g.rows, protocol.DocumentSymbol{
 			Name: fmt.Sprintf("line %d: %s", i+1, rowTitle(rc)), Kind: protocol.SymbolObject,

@@ -21,7 +21,7 @@ import (
 // diagnostics worker does, with state kept between versions.
 func checkSnapshot(t testing.TB, state *engine.FileState, snap *snapshot, s *diagnostics.Settings) *engine.Result {
 	t.Helper()
-	if err := engine.CheckLines(context.Background(), snap.Doc, s, 0, len(snap.Lines)); err != nil {
+	if err := engine.CheckLines(context.Background(), snap.Doc, s, 0, snap.Len()); err != nil {
 		t.Fatal(err)
 	}
 	if engine.NeedsWholeCheck(snap.Doc) {

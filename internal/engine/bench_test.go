@@ -129,7 +129,7 @@ func BenchmarkFileRulesAfterEdit(b *testing.B) {
 func BenchmarkFirstFullCheck(b *testing.B) {
 	d := NewDoc(SplitLines(benchDataset(b)))
 	s := diagnostics.DefaultSettings()
-	if err := CheckLines(context.Background(), d, s, 0, len(d.Lines)); err != nil {
+	if err := CheckLines(context.Background(), d, s, 0, d.Len()); err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()

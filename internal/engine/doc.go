@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"io"
+	"iter"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -75,31 +76,177 @@ func (l *Line) Checked() bool { return l.res.Load() != nil }
 
 // Doc is one version of a document cut into lines. It is never modified:
 // an edit makes a new Doc that shares the untouched lines.
+//
+// The lines are held in chunks of about chunkLines, which versions share
+// too: an edit copies the chunk it falls in and the list of chunks, not a
+// pointer and an offset for every line of the document, which on a
+// million rows was 16 MB and 6 ms a keystroke and set how often the
+// collector ran while one typed. Work that goes over every line anyway
+// may take them as one slice (Lines, Starts), made on first use.
 type Doc struct {
-	Lines []*Line
+	chunks []*lineChunk
+	// lineAt[k] is the index of chunk k's first line and byteAt[k] the
+	// offset of its first byte; each has one more entry, for the end.
+	lineAt []int
+	byteAt []int64
 
+	linesOnce  sync.Once
+	lines      []*Line
 	startsOnce sync.Once
-	starts     []int64 // byte offset of each line; one more entry for the end
+	starts     []int64
 }
 
-// NewDoc makes a version of a document from its lines.
-func NewDoc(lines []*Line) *Doc { return &Doc{Lines: lines} }
+// lineChunk is a run of consecutive lines of a document.
+type lineChunk struct {
+	lines  []*Line
+	starts []int64 // each line's offset in the chunk; one more entry for its size
+}
+
+// chunkLines is how many lines a chunk of a document holds at most. The
+// chunks that edits leave behind hold at least half as many, but for the
+// last.
+var chunkLines = 1024 // a variable for tests, which cut documents finer
+
+func newChunk(lines []*Line) *lineChunk {
+	st := make([]int64, len(lines)+1)
+	var off int64
+	for i, l := range lines {
+		st[i] = off
+		off += int64(len(l.text))
+	}
+	st[len(lines)] = off
+	return &lineChunk{lines: lines, starts: st}
+}
+
+func (c *lineChunk) size() int64 { return c.starts[len(c.lines)] }
+
+// NewDoc makes a version of a document from its lines, which it keeps:
+// nothing may write to the slice afterwards.
+func NewDoc(lines []*Line) *Doc {
+	var chunks []*lineChunk
+	for len(lines) > 0 {
+		n := min(len(lines), chunkLines)
+		chunks = append(chunks, newChunk(lines[:n:n]))
+		lines = lines[n:]
+	}
+	return newDoc(chunks)
+}
+
+func newDoc(chunks []*lineChunk) *Doc {
+	d := &Doc{chunks: chunks, lineAt: make([]int, len(chunks)+1), byteAt: make([]int64, len(chunks)+1)}
+	for k, c := range chunks {
+		d.lineAt[k+1] = d.lineAt[k] + len(c.lines)
+		d.byteAt[k+1] = d.byteAt[k] + c.size()
+	}
+	return d
+}
+
+// Len returns the number of lines.
+func (d *Doc) Len() int { return d.lineAt[len(d.chunks)] }
+
+// Line returns line i, 0 <= i < Len().
+func (d *Doc) Line(i int) *Line {
+	k, j := d.chunkOf(i)
+	return d.chunks[k].lines[j]
+}
+
+// chunkOf returns the chunk that holds line i and the line's index in it;
+// for a line out of range, a chunk index out of range.
+func (d *Doc) chunkOf(i int) (k, j int) {
+	// Chunks that no edit touched hold chunkLines lines each.
+	if k = i / chunkLines; k < len(d.chunks) && d.lineAt[k] <= i && i < d.lineAt[k+1] {
+		return k, i - d.lineAt[k]
+	}
+	k = sort.Search(len(d.chunks), func(k int) bool { return d.lineAt[k+1] > i })
+	if k == len(d.chunks) || i < 0 {
+		return len(d.chunks), 0
+	}
+	return k, i - d.lineAt[k]
+}
+
+// Start returns the byte offset of line i; Start(Len()) is Size().
+func (d *Doc) Start(i int) int64 {
+	if i == d.Len() {
+		return d.Size()
+	}
+	k, j := d.chunkOf(i)
+	return d.byteAt[k] + d.chunks[k].starts[j]
+}
+
+// IsRow reports whether line i is a row: every line is, but for an empty
+// last line (the file ends with a newline, or is empty).
+func (d *Doc) IsRow(i int) bool {
+	return i < d.Len()-1 || len(d.Line(i).text) > 0
+}
+
+// All iterates over the lines and their indexes, in order.
+func (d *Doc) All() iter.Seq2[int, *Line] { return d.Range(0, d.Len()) }
+
+// Range iterates over the lines [from, to) and their indexes, in order.
+func (d *Doc) Range(from, to int) iter.Seq2[int, *Line] {
+	return func(yield func(int, *Line) bool) {
+		if from >= to {
+			return
+		}
+		k, j := d.chunkOf(from)
+		for i := from; i < to && k < len(d.chunks); k, j = k+1, 0 {
+			for _, l := range d.chunks[k].lines[j:] {
+				if i == to || !yield(i, l) {
+					return
+				}
+				i++
+			}
+		}
+	}
+}
+
+// Head returns a document of the first n lines of d.
+func (d *Doc) Head(n int) *Doc {
+	var chunks []*lineChunk
+	for _, c := range d.chunks {
+		if n <= 0 {
+			break
+		}
+		if len(c.lines) > n {
+			c = newChunk(c.lines[:n:n])
+		}
+		chunks = append(chunks, c)
+		n -= len(c.lines)
+	}
+	return newDoc(chunks)
+}
+
+// Lines returns every line as one slice, made on the first call: for work
+// that reads every line anyway, not for each edit.
+func (d *Doc) Lines() []*Line {
+	d.linesOnce.Do(func() {
+		if len(d.chunks) == 1 {
+			d.lines = d.chunks[0].lines
+			return
+		}
+		d.lines = make([]*Line, 0, d.Len())
+		for _, c := range d.chunks {
+			d.lines = append(d.lines, c.lines...)
+		}
+	})
+	return d.lines
+}
 
 // Size returns the document's length in bytes.
-func (d *Doc) Size() int64 { st := d.Starts(); return st[len(st)-1] }
+func (d *Doc) Size() int64 { return d.byteAt[len(d.chunks)] }
 
 // Starts returns the byte offset of each line, and one more entry for the
-// end of the document.
+// end of the document, as one slice made on the first call: for work that
+// reads every line anyway (Start is for the others).
 func (d *Doc) Starts() []int64 {
 	d.startsOnce.Do(func() {
-		st := make([]int64, len(d.Lines)+1)
-		var off int64
-		for i, l := range d.Lines {
-			st[i] = off
-			off += int64(len(l.text))
+		st := make([]int64, 0, d.Len()+1)
+		for k, c := range d.chunks {
+			for _, off := range c.starts[:len(c.lines)] {
+				st = append(st, d.byteAt[k]+off)
+			}
 		}
-		st[len(d.Lines)] = off
-		d.starts = st
+		d.starts = append(st, d.Size())
 	})
 	return d.starts
 }
@@ -108,51 +255,75 @@ func (d *Doc) Starts() []int64 {
 // documents or background work only.
 func (d *Doc) Text() []byte {
 	out := make([]byte, 0, d.Size())
-	for _, l := range d.Lines {
+	for _, l := range d.All() {
 		out = append(out, l.text...)
 	}
 	return out
 }
 
 // Reader streams the document without copying it whole.
-func (d *Doc) Reader() io.Reader { return &linesReader{lines: d.Lines} }
+func (d *Doc) Reader() io.Reader { return &linesReader{d: d} }
 
 type linesReader struct {
-	lines []*Line
-	i, at int
+	d    *Doc
+	k, j int    // the next line: chunk k, line j in it
+	rest []byte // what is left of the line being read
 }
 
 func (r *linesReader) Read(p []byte) (int, error) {
 	n := 0
-	for n < len(p) && r.i < len(r.lines) {
-		t := r.lines[r.i].text[r.at:]
-		c := copy(p[n:], t)
-		n += c
-		r.at += c
-		if r.at == len(r.lines[r.i].text) {
-			r.i++
-			r.at = 0
+	for n < len(p) {
+		if len(r.rest) == 0 {
+			if r.k >= len(r.d.chunks) {
+				break
+			}
+			c := r.d.chunks[r.k]
+			r.rest = c.lines[r.j].text
+			if r.j++; r.j == len(c.lines) {
+				r.k, r.j = r.k+1, 0
+			}
+			continue
 		}
+		c := copy(p[n:], r.rest)
+		n += c
+		r.rest = r.rest[c:]
 	}
-	if n == 0 && r.i >= len(r.lines) {
+	if n == 0 && len(p) > 0 {
 		return 0, io.EOF
 	}
 	return n, nil
 }
 
+// lineOf returns the line that holds byte off, 0 <= off < Size(), or
+// Len() for an offset at or past the end.
+func (d *Doc) lineOf(off int64) int {
+	k := sort.Search(len(d.chunks), func(k int) bool { return d.byteAt[k+1] > off })
+	if k == len(d.chunks) {
+		return d.Len()
+	}
+	st, rel := d.chunks[k].starts, off-d.byteAt[k]
+	j := sort.Search(len(st)-1, func(j int) bool { return st[j+1] > rel })
+	return d.lineAt[k] + j
+}
+
 // Slice returns the bytes [start, end) of the document.
 func (d *Doc) Slice(start, end int64) []byte {
-	st := d.Starts()
-	start = min(max(start, 0), st[len(st)-1])
-	end = min(max(end, start), st[len(st)-1])
-	i := sort.Search(len(d.Lines), func(i int) bool { return st[i+1] > start })
-	if i < len(d.Lines) && end <= st[i+1] {
-		return d.Lines[i].text[start-st[i] : end-st[i]]
+	size := d.Size()
+	start = min(max(start, 0), size)
+	end = min(max(end, start), size)
+	i := d.lineOf(start)
+	if i < d.Len() && end <= d.Start(i+1) {
+		s := d.Start(i)
+		return d.Line(i).text[start-s : end-s]
 	}
 	var out []byte
-	for ; i < len(d.Lines) && st[i] < end; i++ {
-		from, to := max(start-st[i], 0), min(end-st[i], int64(len(d.Lines[i].text)))
-		out = append(out, d.Lines[i].text[from:to]...)
+	for i, l := range d.Range(i, d.Len()) {
+		s := d.Start(i)
+		if s >= end {
+			break
+		}
+		from, to := max(start-s, 0), min(end-s, int64(len(l.text)))
+		out = append(out, l.text[from:to]...)
 	}
 	return out
 }
@@ -160,89 +331,76 @@ func (d *Doc) Slice(start, end int64) []byte {
 // Position converts a byte offset of the document to a line and a column
 // in UTF-16 code units.
 func (d *Doc) Position(off int64) textpos.Position {
-	st := d.Starts()
-	off = min(max(off, 0), st[len(st)-1])
-	i := sort.Search(len(d.Lines), func(i int) bool { return st[i+1] > off })
-	if i >= len(d.Lines) {
-		i = len(d.Lines) - 1
-	}
-	c := d.Lines[i].Content()
-	rel := min(int(off-st[i]), len(c)) // inside the terminator: end of line
+	off = min(max(off, 0), d.Size())
+	i := min(d.lineOf(off), d.Len()-1)
+	c := d.Line(i).Content()
+	rel := min(int(off-d.Start(i)), len(c)) // inside the terminator: end of line
 	return textpos.Position{Line: i, Character: textpos.UTF16Len(c[:rel])}
 }
 
 // Offset converts a position to a byte offset, clamping it to the
 // document: ok is false when it had to.
 func (d *Doc) Offset(p textpos.Position) (off int64, ok bool) {
-	st := d.Starts()
 	if p.Line < 0 || p.Character < 0 {
 		return 0, false
 	}
-	if p.Line >= len(d.Lines) {
-		return st[len(st)-1], false
+	if p.Line >= d.Len() {
+		return d.Size(), false
 	}
-	c := d.Lines[p.Line].Content()
+	c := d.Line(p.Line).Content()
 	b := textpos.ByteOffset(c, p.Character)
-	return st[p.Line] + int64(b), b < len(c) || textpos.UTF16Len(c) >= p.Character
+	return d.Start(p.Line) + int64(b), b < len(c) || textpos.UTF16Len(c) >= p.Character
 }
 
-// Edit returns the lines of d with one change of an editor applied: the
-// text between the positions of r replaced by text. Unchanged lines are
-// shared with d. Positions past the end of a line
-// or of the document are clamped (clamped reports it); an end before the
-// start is taken as the start.
-func (d *Doc) Edit(r textpos.Range, text string) (lines []*Line, clamped bool) {
-	lines, _, _, clamped = d.edit(r, text)
-	return lines, clamped
-}
-
-// Apply is Edit returning the new version. Its line offsets are d's,
-// shifted past the edit, rather than summed again over every line: on a
-// large document that walk, which touches every line, was a tenth of a
-// keystroke's check.
+// Apply returns the version of d with one change of an editor applied:
+// the text between the positions of r replaced by text. Unchanged lines,
+// and the chunks that hold only those, are shared with d. Positions past
+// the end of a line or of the document are clamped (clamped reports it);
+// an end before the start is taken as the start.
 func (d *Doc) Apply(r textpos.Range, text string) (next *Doc, clamped bool) {
-	lines, sl, el, clamped := d.edit(r, text)
-	st := d.Starts()
-	ns := make([]int64, len(lines)+1)
-	copy(ns, st[:sl])
-	off := st[sl]
-	n := len(lines) - sl - (len(d.Lines) - el - 1) // the lines that replace [sl, el]
-	for i, l := range lines[sl : sl+n] {
-		ns[sl+i] = off
-		off += int64(len(l.text))
-	}
-	delta := off - st[el+1]
-	for i, v := range st[el+1:] {
-		ns[sl+n+i] = v + delta
-	}
-	next = NewDoc(lines)
-	next.startsOnce.Do(func() { next.starts = ns })
-	return next, clamped
-}
-
-// edit is Edit, also returning the first and last lines of d replaced.
-func (d *Doc) edit(r textpos.Range, text string) (lines []*Line, sl, el int, clamped bool) {
 	sl, sb, ok1 := d.clampPos(r.Start)
 	el, eb, ok2 := d.clampPos(r.End)
 	if el < sl || (el == sl && eb < sb) {
 		el, eb = sl, sb
 		ok2 = false
 	}
-	prefix := d.Lines[sl].Text()[:sb]
-	suffix := d.Lines[el].Text()[eb:]
+	prefix := d.Line(sl).Text()[:sb]
+	suffix := d.Line(el).Text()[eb:]
 	joined := make([]byte, 0, len(prefix)+len(text)+len(suffix))
 	joined = append(append(append(joined, prefix...), text...), suffix...)
 	repl := SplitLines(joined)
 	// The suffix of a line that is not the last ends in a newline, which
 	// leaves an empty piece after it: the line that follows already exists.
-	if el < len(d.Lines)-1 && len(repl) > 1 && len(repl[len(repl)-1].Text()) == 0 {
+	if el < d.Len()-1 && len(repl) > 1 && len(repl[len(repl)-1].Text()) == 0 {
 		repl = repl[:len(repl)-1]
 	}
-	out := make([]*Line, 0, len(d.Lines)-(el-sl+1)+len(repl))
-	out = append(out, d.Lines[:sl]...)
-	out = append(out, repl...)
-	out = append(out, d.Lines[el+1:]...)
-	return out, sl, el, !(ok1 && ok2)
+	// The chunks from the one holding line sl to the one holding line el
+	// give way to chunks of their lines before sl, repl, and their lines
+	// after el.
+	ks, js := d.chunkOf(sl)
+	ke, je := d.chunkOf(el)
+	tail := d.chunks[ke].lines[je+1:]
+	ke++
+	n := js + len(repl) + len(tail)
+	// A short run takes the next chunk in, so that edits do not leave the
+	// document in ever smaller chunks.
+	if n < chunkLines/2 && ke < len(d.chunks) {
+		n += len(d.chunks[ke].lines)
+		tail = append(tail[:len(tail):len(tail)], d.chunks[ke].lines...)
+		ke++
+	}
+	lines := make([]*Line, 0, n)
+	lines = append(append(append(lines, d.chunks[ks].lines[:js]...), repl...), tail...)
+	chunks := make([]*lineChunk, 0, len(d.chunks)-(ke-ks)+n/chunkLines+1)
+	chunks = append(chunks, d.chunks[:ks]...)
+	// Pieces of equal length, none longer than chunkLines.
+	pieces := (n + chunkLines - 1) / chunkLines
+	for p := range pieces {
+		a, b := p*n/pieces, (p+1)*n/pieces
+		chunks = append(chunks, newChunk(lines[a:b:b]))
+	}
+	chunks = append(chunks, d.chunks[ke:]...)
+	return newDoc(chunks), !(ok1 && ok2)
 }
 
 // clampPos resolves a position to a line and a byte offset in that line's
@@ -252,11 +410,11 @@ func (d *Doc) clampPos(p textpos.Position) (ln, b int, ok bool) {
 	if p.Line < 0 {
 		return 0, 0, false
 	}
-	if p.Line >= len(d.Lines) {
-		last := len(d.Lines) - 1
-		return last, len(d.Lines[last].Content()), false
+	if p.Line >= d.Len() {
+		last := d.Len() - 1
+		return last, len(d.Line(last).Content()), false
 	}
-	c := d.Lines[p.Line].Content()
+	c := d.Line(p.Line).Content()
 	ch := max(p.Character, 0)
 	b = textpos.ByteOffset(c, ch)
 	if b == len(c) && textpos.UTF16Len(c) < ch {

@@ -55,7 +55,7 @@ func TestFileStateFollowsTheSidecar(t *testing.T) {
 	var st engine.FileState
 	newDoc := func(text []byte) *engine.Doc {
 		d := engine.NewDoc(engine.SplitLines(text))
-		if err := engine.CheckLines(context.Background(), d, s, 0, len(d.Lines)); err != nil {
+		if err := engine.CheckLines(context.Background(), d, s, 0, d.Len()); err != nil {
 			t.Fatal(err)
 		}
 		return d

@@ -139,8 +139,8 @@ func (st *FileState) Own() { st.own = true }
 // CPUs, each writing its rows in place: copying a million summaries and
 // their findings took a serial half-second of every full check.
 func (st *FileState) assemble(d *Doc) assembled {
-	n := len(d.Lines)
-	if n > 0 && !IsRow(d.Lines, n-1) {
+	n := d.Len()
+	if n > 0 && !d.IsRow(n-1) {
 		n--
 	}
 	a := assembled{rows: make([]diagnostics.RowInfo, n)}
@@ -180,8 +180,7 @@ func (a *assembly) rows(rows []diagnostics.RowInfo, from, to int) []diagnostics.
 	st, starts := a.st, a.starts
 	var diags []diagnostics.Diagnostic
 	var c *LineChecker
-	for i := from; i < to; i++ {
-		l := a.d.Lines[i]
+	for i, l := range a.d.Range(from, to) {
 		r := l.res.Load()
 		info := &rows[i]
 		if j, ok := a.last(i, l); r.info == nil && ok && (j == 0) == (i == 0) {
@@ -216,11 +215,10 @@ func (st *FileState) lastIndex(d *Doc) func(i int, l *Line) (int, bool) {
 	if st.doc == nil || len(st.rows) == 0 {
 		return func(int, *Line) (int, bool) { return 0, false }
 	}
-	old := st.doc.Lines
-	c := DiffLines(old, d.Lines)
+	c := DiffLines(st.doc, d)
 	moved := make(map[*Line]int, c.OldTo-c.From)
-	for j := c.From; j < c.OldTo; j++ {
-		moved[old[j]] = j
+	for j, l := range st.doc.Range(c.From, c.OldTo) {
+		moved[l] = j
 	}
 	return func(i int, l *Line) (int, bool) {
 		j, ok := i, i < c.From

@@ -116,23 +116,20 @@ func (c *LineChecker) check(l *Line, first bool, s *diagnostics.Settings) *rowRe
 	return r
 }
 
-// IsRow reports whether line i of a document is a row: every line is, but
-// for an empty last line (the file ends with a newline, or is empty).
-func IsRow(lines []*Line, i int) bool {
-	return i < len(lines)-1 || len(lines[i].text) > 0
-}
-
 // CheckLines checks, with s, the lines [from, to) of d that have no result
 // for s yet, on several workers when many do.
 func CheckLines(ctx context.Context, d *Doc, s *diagnostics.Settings, from, to int) error {
-	var todo []int
-	for i := from; i < to; i++ {
-		l := d.Lines[i]
-		if !IsRow(d.Lines, i) {
+	type line struct {
+		l *Line
+		i int
+	}
+	var todo []line
+	for i, l := range d.Range(from, to) {
+		if !d.IsRow(i) {
 			continue
 		}
 		if r := l.res.Load(); r == nil || r.settings != s || r.first != (i == 0) {
-			todo = append(todo, i)
+			todo = append(todo, line{l, i})
 		}
 	}
 	if len(todo) == 0 {
@@ -156,8 +153,8 @@ func CheckLines(ctx context.Context, d *Doc, s *diagnostics.Settings, from, to i
 				if from >= len(todo) {
 					return
 				}
-				for _, i := range todo[from:min(from+batch, len(todo))] {
-					c.Check(d.Lines[i], i == 0, s)
+				for _, t := range todo[from:min(from+batch, len(todo))] {
+					c.Check(t.l, t.i == 0, s)
 				}
 			}
 		})
@@ -177,8 +174,8 @@ func NeedsWholeCheck(d *Doc) bool {
 	// truncated row among ordinary ones has no such line after it, and the
 	// row-by-row result stands: checking the whole document after every
 	// edit for it cost seconds.
-	for i, l := range d.Lines {
-		if r := l.res.Load(); r != nil && r.mayJoin && closedLater(d.Lines, i) {
+	for i, l := range d.All() {
+		if r := l.res.Load(); r != nil && r.mayJoin && closedLater(d, i) {
 			return true
 		}
 	}
@@ -193,8 +190,8 @@ func NeedsWholeCheckAfter(d *Doc, c LineChange) bool {
 	if startsArray(d) {
 		return true
 	}
-	for i := max(c.From-MaxJoinLines, 0); i < c.NewTo; i++ {
-		if r := d.Lines[i].res.Load(); r != nil && r.mayJoin && closedLater(d.Lines, i) {
+	for i, l := range d.Range(max(c.From-MaxJoinLines, 0), c.NewTo) {
+		if r := l.res.Load(); r != nil && r.mayJoin && closedLater(d, i) {
 			return true
 		}
 	}
@@ -204,7 +201,7 @@ func NeedsWholeCheckAfter(d *Doc, c LineChange) bool {
 // startsArray reports whether the document's first byte that is not
 // blank opens a JSON array.
 func startsArray(d *Doc) bool {
-	for i, l := range d.Lines {
+	for i, l := range d.All() {
 		t := bytes.TrimLeft(l.Content(), " \t\r\n")
 		if i == 0 {
 			t = bytes.TrimLeft(bytes.TrimPrefix(t, bomBytes), " \t\r\n")
@@ -218,9 +215,9 @@ func startsArray(d *Doc) bool {
 
 // closedLater reports whether one of the lines that joinLines would look
 // at after line i starts with a closing bracket.
-func closedLater(lines []*Line, i int) bool {
-	for j := i + 1; j < len(lines) && j <= i+MaxJoinLines; j++ {
-		if lines[j].closes {
+func closedLater(d *Doc, i int) bool {
+	for _, l := range d.Range(i+1, min(d.Len(), i+MaxJoinLines+1)) {
+		if l.closes {
 			return true
 		}
 	}
@@ -231,18 +228,18 @@ func closedLater(lines []*Line, i int) bool {
 // the tally, without copying every row's summary (which costs more than
 // all the rest of an edit on 100k rows).
 func RowDiagnostics(d *Doc) ([]diagnostics.Diagnostic, diagnostics.Tally) {
-	starts := d.Starts()
 	var diags []diagnostics.Diagnostic
 	var t diagnostics.Tally
-	for i, l := range d.Lines {
-		if !IsRow(d.Lines, i) {
-			continue
+	var start int64
+	for i, l := range d.All() {
+		if d.IsRow(i) {
+			r := l.res.Load()
+			t.Add(r.tally.info())
+			for _, dg := range r.diags {
+				diags = append(diags, relocate(dg, i, start))
+			}
 		}
-		r := l.res.Load()
-		t.Add(r.tally.info())
-		for _, dg := range r.diags {
-			diags = append(diags, relocate(dg, i, starts[i]))
-		}
+		start += int64(len(l.text))
 	}
 	return diags, t
 }
@@ -303,15 +300,23 @@ type LineChange struct{ From, OldTo, NewTo int }
 func All(n int) LineChange { return LineChange{OldTo: -1, NewTo: n} }
 
 // DiffLines compares two versions line by line; lines are shared between
-// versions, so comparing pointers is enough.
-func DiffLines(old, cur []*Line) LineChange {
-	n := min(len(old), len(cur))
+// versions, so comparing pointers is enough, and chunks of lines too, so
+// that the lines of the chunks both share are skipped.
+func DiffLines(old, cur *Doc) LineChange {
+	n := min(old.Len(), cur.Len())
 	p := 0
-	for p < n && old[p] == cur[p] {
+	for k := 0; k < len(old.chunks) && k < len(cur.chunks) && old.chunks[k] == cur.chunks[k]; k++ {
+		p = old.lineAt[k+1]
+	}
+	for p < n && old.Line(p) == cur.Line(p) {
 		p++
 	}
 	q := 0
-	for q < n-p && old[len(old)-1-q] == cur[len(cur)-1-q] {
+	for ko, kc := len(old.chunks)-1, len(cur.chunks)-1; ko >= 0 && kc >= 0 && old.chunks[ko] == cur.chunks[kc]; ko, kc = ko-1, kc-1 {
+		q += len(old.chunks[ko].lines)
+	}
+	q = min(q, n-p)
+	for q < n-p && old.Line(old.Len()-1-q) == cur.Line(cur.Len()-1-q) {
 		q++
 	}
 	if p == 0 && n > 0 {
@@ -319,7 +324,7 @@ func DiffLines(old, cur []*Line) LineChange {
 		// allowed there only): a line that moves to or from there changes.
 		q = min(q, n-1)
 	}
-	return LineChange{From: p, OldTo: len(old) - q, NewTo: len(cur) - q}
+	return LineChange{From: p, OldTo: old.Len() - q, NewTo: cur.Len() - q}
 }
 
 // RowFindings is the first, cheap phase of a check of one version: its
@@ -346,29 +351,29 @@ func AllRowFindings(d *Doc, s *diagnostics.Settings) *RowFindings {
 // Next returns the row findings of d, a later version of the same
 // document whose lines in c have been checked with the same settings.
 func (f *RowFindings) Next(d *Doc, c LineChange) *RowFindings {
-	old, cur := f.Doc.Lines, d.Lines
-	oldStarts, newStarts := f.Doc.Starts(), d.Starts()
+	old := f.Doc
 	lo := sort.Search(len(f.Diags), func(i int) bool { return f.Diags[i].Range.Start.Line >= c.From })
 	hi := sort.Search(len(f.Diags), func(i int) bool { return f.Diags[i].Range.Start.Line >= c.OldTo })
 	out := &RowFindings{Doc: d, Settings: f.Settings, Tally: f.Tally}
 	out.Diags = make([]diagnostics.Diagnostic, 0, len(f.Diags)-(hi-lo)+16)
 	out.Diags = append(out.Diags, f.Diags[:lo]...)
-	for i := c.From; i < c.OldTo; i++ {
-		if IsRow(old, i) {
-			out.Tally.Remove(old[i].res.Load().tally.info())
+	for i, l := range old.Range(c.From, c.OldTo) {
+		if old.IsRow(i) {
+			out.Tally.Remove(l.res.Load().tally.info())
 		}
 	}
-	for i := c.From; i < c.NewTo; i++ {
-		if !IsRow(cur, i) {
-			continue
+	start := d.Start(c.From)
+	for i, l := range d.Range(c.From, c.NewTo) {
+		if d.IsRow(i) {
+			r := l.res.Load()
+			out.Tally.Add(r.tally.info())
+			for _, dg := range r.diags {
+				out.Diags = append(out.Diags, relocate(dg, i, start))
+			}
 		}
-		r := cur[i].res.Load()
-		out.Tally.Add(r.tally.info())
-		for _, dg := range r.diags {
-			out.Diags = append(out.Diags, relocate(dg, i, newStarts[i]))
-		}
+		start += int64(len(l.text))
 	}
-	dLine, dByte := c.NewTo-c.OldTo, newStarts[c.NewTo]-oldStarts[c.OldTo]
+	dLine, dByte := c.NewTo-c.OldTo, d.Start(c.NewTo)-old.Start(c.OldTo)
 	for _, dg := range f.Diags[hi:] {
 		if dLine != 0 || dByte != 0 {
 			dg = relocate(dg, dLine, dByte)
@@ -394,26 +399,25 @@ type carriedRelated struct {
 // CarryFileFindings anchors the diagnostics of res, a result of d, that
 // are not row findings (file rules, leakage) to the lines of d.
 func CarryFileFindings(d *Doc, res *Result) []Carried {
-	starts := d.Starts()
 	var out []Carried
 	for _, dg := range res.Diagnostics {
 		if r := diagnostics.Lookup(dg.Code); r != nil && r.Row != nil {
 			continue
 		}
 		ln := dg.Range.Start.Line
-		if ln < 0 || ln >= len(d.Lines) {
+		if ln < 0 || ln >= d.Len() {
 			continue
 		}
-		c := Carried{anchor: d.Lines[ln], d: relocate(dg, -ln, -starts[ln])}
+		c := Carried{anchor: d.Line(ln), d: relocate(dg, -ln, -d.Start(ln))}
 		c.d.Related = nil
 		for _, r := range dg.Related {
 			cr := carriedRelated{r: r}
 			if r.Path == "" {
 				rl := r.Range.Start.Line
-				if rl < 0 || rl >= len(d.Lines) {
+				if rl < 0 || rl >= d.Len() {
 					continue
 				}
-				cr.anchor = d.Lines[rl]
+				cr.anchor = d.Line(rl)
 				relocateRange(&cr.r.Range, -rl)
 			}
 			c.related = append(c.related, cr)
@@ -426,7 +430,7 @@ func CarryFileFindings(d *Doc, res *Result) []Carried {
 // Number records each line's index in d for PlaceCarried, as generation
 // gen. Only one goroutine per document may number its versions.
 func Number(d *Doc, gen uint64) {
-	number(d.Lines, 0, gen)
+	number(d, 0, d.Len(), gen)
 }
 
 // NumberChange numbers d, which old (numbered as gen by Number or
@@ -436,19 +440,20 @@ func Number(d *Doc, gen uint64) {
 // then numbers one line: numbering every line of a million-row document
 // after each edit, one cache miss a line, took 10 ms.
 func NumberChange(old, d *Doc, c LineChange, gen uint64) {
-	for _, l := range old.Lines[c.From:c.OldTo] {
+	for _, l := range old.Range(c.From, c.OldTo) {
 		l.gen = 0 // gone, unless it is among the lines put in
 	}
 	if c.NewTo-c.From == c.OldTo-c.From {
-		number(d.Lines[c.From:c.NewTo], c.From, gen)
+		number(d, c.From, c.NewTo, gen)
 		return
 	}
-	number(d.Lines[c.From:], c.From, gen)
+	number(d, c.From, d.Len(), gen)
 }
 
-func number(lines []*Line, from int, gen uint64) {
-	for i, l := range lines {
-		l.idx, l.gen = from+i, gen
+// number numbers the lines [from, to) of d as gen.
+func number(d *Doc, from, to int, gen uint64) {
+	for i, l := range d.Range(from, to) {
+		l.idx, l.gen = i, gen
 	}
 }
 
@@ -458,7 +463,6 @@ func number(lines []*Line, from int, gen uint64) {
 // locations are cut from two shared slabs rather than allocated one by
 // one.
 func PlaceCarried(out []diagnostics.Diagnostic, cs []Carried, d *Doc, gen uint64) []diagnostics.Diagnostic {
-	starts := d.Starts()
 	nFix, nRel := 0, 0
 	for _, c := range cs {
 		if c.d.Fix != nil {
@@ -473,11 +477,12 @@ func PlaceCarried(out []diagnostics.Diagnostic, cs []Carried, d *Doc, gen uint64
 			continue // the line was edited or removed
 		}
 		i := c.anchor.idx
+		start := d.Start(i)
 		dg := c.d
 		relocateRange(&dg.Range, i)
-		dg.Offset += starts[i]
+		dg.Offset += start
 		if dg.Fix != nil {
-			fixes = append(fixes, movedFix(dg.Fix, starts[i]))
+			fixes = append(fixes, movedFix(dg.Fix, start))
 			dg.Fix = &fixes[len(fixes)-1]
 		}
 		from := len(related)

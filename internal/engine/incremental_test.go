@@ -10,6 +10,7 @@ import (
 
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/internal/fixture"
+	"github.com/ftls-dev/ftls/internal/textpos"
 )
 
 func ruleInputs(t *testing.T) map[string][]byte {
@@ -25,7 +26,7 @@ func ruleInputs(t *testing.T) map[string][]byte {
 // server's worker does, with state kept between versions.
 func checkDoc(t testing.TB, state *FileState, d *Doc, s *diagnostics.Settings) *Result {
 	t.Helper()
-	if err := CheckLines(context.Background(), d, s, 0, len(d.Lines)); err != nil {
+	if err := CheckLines(context.Background(), d, s, 0, d.Len()); err != nil {
 		t.Fatal(err)
 	}
 	if NeedsWholeCheck(d) {
@@ -72,29 +73,42 @@ func describe(res *Result) string {
 // not touch are shared with d.
 func edit(d *Doc, sl, sb, el, eb int, text string) *Doc {
 	clamp := func(l, b int) (int, int) {
-		l = min(max(l, 0), len(d.Lines)-1)
-		return l, min(max(b, 0), len(d.Lines[l].Content()))
+		l = min(max(l, 0), d.Len()-1)
+		return l, min(max(b, 0), len(d.Line(l).Content()))
 	}
 	sl, sb = clamp(sl, sb)
 	el, eb = clamp(el, eb)
 	if el < sl || el == sl && eb < sb {
 		el, eb = sl, sb
 	}
-	joined := append(append(append([]byte{}, d.Lines[sl].text[:sb]...), text...), d.Lines[el].text[eb:]...)
+	// Through Apply, which shares chunks of lines, when the byte offsets are
+	// positions an editor could send.
+	pos := func(l, b int) (textpos.Position, bool) {
+		c := d.Line(l).Content()
+		p := textpos.Position{Line: l, Character: textpos.UTF16Len(c[:b])}
+		return p, textpos.ByteOffset(c, p.Character) == b
+	}
+	start, ok1 := pos(sl, sb)
+	end, ok2 := pos(el, eb)
+	if ok1 && ok2 {
+		next, _ := d.Apply(textpos.Range{Start: start, End: end}, text)
+		return next
+	}
+	joined := append(append(append([]byte{}, d.Line(sl).text[:sb]...), text...), d.Line(el).text[eb:]...)
 	repl := SplitLines(joined)
-	if el < len(d.Lines)-1 && len(repl) > 1 && len(repl[len(repl)-1].text) == 0 {
+	if el < d.Len()-1 && len(repl) > 1 && len(repl[len(repl)-1].text) == 0 {
 		repl = repl[:len(repl)-1]
 	}
-	lines := append(append(append([]*Line{}, d.Lines[:sl]...), repl...), d.Lines[el+1:]...)
+	lines := append(append(append([]*Line{}, d.Lines()[:sl]...), repl...), d.Lines()[el+1:]...)
 	return NewDoc(lines)
 }
 
 // randomEdit is an edit an editor could send: lines inserted, removed or
 // replaced, the first line included, text with and without newlines.
 func randomEdit(rnd *rand.Rand, d *Doc) *Doc {
-	n := len(d.Lines)
+	n := d.Len()
 	ln := rnd.IntN(n)
-	line := string(d.Lines[rnd.IntN(n)].text)
+	line := string(d.Line(rnd.IntN(n)).text)
 	if !strings.HasSuffix(line, "\n") {
 		line += "\n"
 	}
@@ -105,7 +119,7 @@ func randomEdit(rnd *rand.Rand, d *Doc) *Doc {
 		if ln+1 < n {
 			return edit(d, ln, 0, ln+1, 0, "")
 		}
-		return edit(d, ln, 0, ln, len(d.Lines[ln].Content()), "")
+		return edit(d, ln, 0, ln, len(d.Line(ln).Content()), "")
 	case 2: // a character replaced
 		return edit(d, ln, 3, ln, 4, "é")
 	case 3: // the first line removed, or a line put before it
@@ -118,7 +132,7 @@ func randomEdit(rnd *rand.Rand, d *Doc) *Doc {
 		return edit(d, ln, 2, end, 5, "x\"}\n{\"a\":")
 	default: // text at the very end
 		last := n - 1
-		return edit(d, last, len(d.Lines[last].Content()), last, len(d.Lines[last].Content()), line)
+		return edit(d, last, len(d.Line(last).Content()), last, len(d.Line(last).Content()), line)
 	}
 }
 
@@ -126,6 +140,8 @@ func randomEdit(rnd *rand.Rand, d *Doc) *Doc {
 // Check's: on every rule fixture, and after random edits that reuse the
 // cached rows.
 func TestIncrementalMatchesCheck(t *testing.T) {
+	defer func(n int) { chunkLines = n }(chunkLines)
+	chunkLines = 4 // documents of many chunks, which edits share
 	s := diagnostics.DefaultSettings()
 	rnd := rand.New(rand.NewPCG(3, 4))
 	for name, text := range ruleInputs(t) {
@@ -166,12 +182,14 @@ func describeRows(f *RowFindings) string {
 // fixture: the lines it checks are all that need it, and its findings,
 // tally and need of a whole check are the full pass's.
 func TestRowFindingsMatchFullPass(t *testing.T) {
+	defer func(n int) { chunkLines = n }(chunkLines)
+	chunkLines = 4 // documents of many chunks, which edits share
 	s := diagnostics.DefaultSettings()
 	rnd := rand.New(rand.NewPCG(5, 6))
 	ctx := context.Background()
 	for name, text := range ruleInputs(t) {
 		d := NewDoc(SplitLines(text))
-		if err := CheckLines(ctx, d, s, 0, len(d.Lines)); err != nil {
+		if err := CheckLines(ctx, d, s, 0, d.Len()); err != nil {
 			t.Fatal(err)
 		}
 		var prev *RowFindings
@@ -181,17 +199,17 @@ func TestRowFindingsMatchFullPass(t *testing.T) {
 		for step := range 12 {
 			next := randomEdit(rnd, d)
 			if prev == nil {
-				if err := CheckLines(ctx, next, s, 0, len(next.Lines)); err != nil {
+				if err := CheckLines(ctx, next, s, 0, next.Len()); err != nil {
 					t.Fatal(err)
 				}
 			} else {
-				c := DiffLines(d.Lines, next.Lines)
+				c := DiffLines(d, next)
 				if err := CheckLines(ctx, next, s, c.From, c.NewTo); err != nil {
 					t.Fatal(err)
 				}
-				for i, l := range next.Lines {
-					if r := l.res.Load(); IsRow(next.Lines, i) && (r == nil || r.settings != s || r.first != (i == 0)) {
-						t.Fatalf("%s, edit %d: line %d of %d was not checked (change %+v)", name, step, i, len(next.Lines), c)
+				for i, l := range next.All() {
+					if r := l.res.Load(); next.IsRow(i) && (r == nil || r.settings != s || r.first != (i == 0)) {
+						t.Fatalf("%s, edit %d: line %d of %d was not checked (change %+v)", name, step, i, next.Len(), c)
 					}
 				}
 				if got, want := NeedsWholeCheckAfter(next, c), NeedsWholeCheck(next); got != want {
@@ -232,7 +250,7 @@ func TestNeedsWholeCheck(t *testing.T) {
 	s := diagnostics.DefaultSettings()
 	for _, tt := range tests {
 		d := NewDoc(SplitLines([]byte(tt.text)))
-		if err := CheckLines(context.Background(), d, s, 0, len(d.Lines)); err != nil {
+		if err := CheckLines(context.Background(), d, s, 0, d.Len()); err != nil {
 			t.Fatal(err)
 		}
 		if got := NeedsWholeCheck(d); got != tt.want {

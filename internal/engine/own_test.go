@@ -55,8 +55,8 @@ func ownedMatchesFresh(t *testing.T) {
 			continue
 		}
 		if !NeedsWholeCheck(d) {
-			for i, l := range d.Lines {
-				if r := l.res.Load(); IsRow(d.Lines, i) && r.info != nil {
+			for i, l := range d.All() {
+				if r := l.res.Load(); d.IsRow(i) && r.info != nil {
 					t.Errorf("%s: line %d keeps its summary after an owning check", name, i)
 					break
 				}

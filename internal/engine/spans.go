@@ -15,8 +15,7 @@ type Span struct {
 // order and merged where they touch, after bom (the byte order mark's
 // removal) when there is one. A deleted row takes its line end with it.
 func (d *Doc) RowSpans(rows []RowEdit, bom *Span) []Span {
-	starts := d.Starts()
-	size := starts[len(starts)-1]
+	size := d.Size()
 	var spans []Span
 	add := func(sp Span) {
 		if n := len(spans); n > 0 && spans[n-1].End >= sp.Start {
@@ -31,12 +30,12 @@ func (d *Doc) RowSpans(rows []RowEdit, bom *Span) []Span {
 	if bom != nil {
 		add(*bom)
 	}
-	hasBOM := bytes.HasPrefix(d.Lines[0].Text(), bomBytes)
+	hasBOM := bytes.HasPrefix(d.Line(0).Text(), bomBytes)
 	for _, e := range rows {
-		if e.Line < 0 || e.Line >= len(d.Lines) {
+		if e.Line < 0 || e.Line >= d.Len() {
 			continue
 		}
-		start := starts[e.Line]
+		start := d.Start(e.Line)
 		if e.Line == 0 && hasBOM {
 			start += int64(len(bomBytes))
 		}
