@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -232,4 +233,41 @@ func TestNumberChangeMatchesNumber(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzDocApply applies edits decoded from the input to a document cut
+// into chunks of three lines, and holds each version to plainApply's
+// lines (checkChunkedDoc). Each edit is four bytes (start line and
+// column, end line and column, all small) and a text taken from the
+// rest of the input, up to a 0xFF byte.
+func FuzzDocApply(f *testing.F) {
+	f.Add([]byte("{\"a\": 1}\n{\"b\": 2}\r\n\n{\"c\": 3}"), []byte{0, 2, 1, 3, 'x', '\n', 'y', 0xFF, 3, 0, 0, 0})
+	f.Add([]byte(strings.Repeat("{}\n", 10)), []byte{1, 0, 7, 0, 0xFF, 0, 0, 0, 0, '\n', '\n', '\n'})
+	f.Add([]byte("é€\r\n"), []byte{0, 1, 0, 3, 0xC3, 0xFF})
+	f.Fuzz(func(t *testing.T, start, script []byte) {
+		defer func(n int) { chunkLines = n }(chunkLines)
+		chunkLines = 3
+		d := NewDoc(SplitLines(bytes.Clone(start)))
+		plain := d.Lines()
+		rnd := rand.New(rand.NewPCG(uint64(len(start)), uint64(len(script))))
+		for len(script) >= 4 && len(plain) < 500 {
+			r := textpos.Range{
+				Start: textpos.Position{Line: int(script[0] % 16), Character: int(script[1] % 16)},
+				End:   textpos.Position{Line: int(script[2] % 16), Character: int(script[3] % 16)},
+			}
+			script = script[4:]
+			n := bytes.IndexByte(script, 0xFF)
+			if n < 0 {
+				n = len(script)
+			}
+			text := string(script[:n])
+			script = script[min(n+1, len(script)):]
+			next, _ := d.Apply(r, text)
+			checkChunkedDoc(t, fmt.Sprintf("edit %v %q", r, text), next, plainApply(plain, r, text), rnd)
+			if got, want := DiffLines(d, next), plainDiff(plain, next.Lines()); got != want {
+				t.Fatalf("edit %v %q: change %+v, want %+v", r, text, got, want)
+			}
+			d, plain = next, next.Lines()
+		}
+	})
 }
