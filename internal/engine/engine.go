@@ -150,12 +150,11 @@ func checkLines(ctx context.Context, name string, r io.Reader, opts Options) (*R
 	err := ScanRows(ctx, r, opts, func(rows []checked) {
 		for i := range rows {
 			read += int64(len(rows[i].row.Text) + rows[i].row.Term)
-			if keepAll && len(res.Rows) == cap(res.Rows) && opts.SizeHint > read && res.Tally.Rows > 0 {
-				// Extrapolate the number of rows from those read so far, a
-				// tenth over: growing again copies every summary so far.
-				est := int(float64(opts.SizeHint) / float64(read) * float64(res.Tally.Rows) * 1.1)
-				res.Rows = slices.Grow(res.Rows, max(est-len(res.Rows), 1024))
-				prefault(res.Rows)
+			if keepAll && len(res.Rows) == cap(res.Rows) {
+				if n := rowsFor(opts.SizeHint, read, res.Tally.Rows); n > len(res.Rows) {
+					res.Rows = slices.Grow(res.Rows, max(n-len(res.Rows), 1024))
+					prefault(res.Rows)
+				}
 			}
 			res.Tally.Add(rows[i].info)
 			if res.Tally.Keep(rows[i].info, opts.Settings) {
@@ -170,6 +169,21 @@ func checkLines(ctx context.Context, name string, r io.Reader, opts Options) (*R
 	res.Diagnostics = all
 	finish(res, opts, false)
 	return res, nil
+}
+
+// rowsFor returns how many row summaries to make room for, having read
+// rows rows in read bytes of a file of size bytes: their number in the
+// whole file, extrapolated, a tenth over (growing again copies every
+// summary so far); 0 before 4 MB are read, or when the size is unknown.
+// Extrapolated from the first row alone, as it was, a long first row made
+// the summaries grow again three quarters of the way through a million
+// rows, where the collector, running by then, had the goroutine that
+// copied them mark the heap for a second.
+func rowsFor(size, read int64, rows int) int {
+	if size <= read || read < 4<<20 {
+		return 0
+	}
+	return int(float64(size) / float64(read) * float64(rows) * 1.1)
 }
 
 func checkArray(ctx context.Context, name string, data []byte, opts Options) (*Result, error) {
