@@ -82,7 +82,7 @@ func (l *Line) Checked() bool { return l.res.Load() != nil }
 // pointer and an offset for every line of the document, which on a
 // million rows was 16 MB and 6 ms a keystroke and set how often the
 // collector ran while one typed. Work that goes over every line anyway
-// may take them as one slice (Lines, Starts), made on first use.
+// may take their offsets as one slice (Starts), made on first use.
 type Doc struct {
 	chunks []*lineChunk
 	// lineAt[k] is the index of chunk k's first line and byteAt[k] the
@@ -90,8 +90,6 @@ type Doc struct {
 	lineAt []int
 	byteAt []int64
 
-	linesOnce  sync.Once
-	lines      []*Line
 	startsOnce sync.Once
 	starts     []int64
 }
@@ -214,22 +212,6 @@ func (d *Doc) Head(n int) *Doc {
 		n -= len(c.lines)
 	}
 	return newDoc(chunks)
-}
-
-// Lines returns every line as one slice, made on the first call: for work
-// that reads every line anyway, not for each edit.
-func (d *Doc) Lines() []*Line {
-	d.linesOnce.Do(func() {
-		if len(d.chunks) == 1 {
-			d.lines = d.chunks[0].lines
-			return
-		}
-		d.lines = make([]*Line, 0, d.Len())
-		for _, c := range d.chunks {
-			d.lines = append(d.lines, c.lines...)
-		}
-	})
-	return d.lines
 }
 
 // Size returns the document's length in bytes.

@@ -99,7 +99,7 @@ func edit(d *Doc, sl, sb, el, eb int, text string) *Doc {
 	if el < d.Len()-1 && len(repl) > 1 && len(repl[len(repl)-1].text) == 0 {
 		repl = repl[:len(repl)-1]
 	}
-	lines := append(append(append([]*Line{}, d.Lines()[:sl]...), repl...), d.Lines()[el+1:]...)
+	lines := append(append(append([]*Line{}, flat(d)[:sl]...), repl...), flat(d)[el+1:]...)
 	return NewDoc(lines)
 }
 
