@@ -77,7 +77,7 @@ func (l *Line) Checked() bool { return l.res.Load() != nil }
 // Doc is one version of a document cut into lines. It is never modified:
 // an edit makes a new Doc that shares the untouched lines.
 //
-// The lines are held in chunks of about chunkLines, which versions share
+// The lines are held in chunks of at most chunkLines, which versions share
 // too: an edit copies the chunk it falls in and the list of chunks, not a
 // pointer and an offset for every line of the document, which on a
 // million rows was 16 MB and 6 ms a keystroke and set how often the
