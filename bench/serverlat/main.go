@@ -15,7 +15,8 @@
 // exact and near duplicates, balance and formats included (full: true).
 // Those steps give the first three figures below.
 //
-// It prints one "name value" line per figure:
+// It prints one "name value" line per figure (and, with -each, every
+// edit's time to standard error):
 //
 //	open_send_ms       writing the didOpen message to the server's pipe
 //	open_first_ms      didOpen sent -> first publishDiagnostics
@@ -72,12 +73,13 @@ func main() {
 	timeout := flag.Duration("timeout", 10*time.Minute, "give up waiting for one answer after this long")
 	logFile := flag.String("log", "", "the server's log file (ftls serve --log)")
 	verbose := flag.Bool("debug", false, "run the server with --debug (a verbose log; with -log)")
+	each := flag.Bool("each", false, "also print each edit's time, and how long after the full publish of the open it was sent, to standard error")
 	flag.Parse()
 	if *file == "" || flag.NArg() > 0 {
-		fmt.Fprintln(os.Stderr, "usage: serverlat -ftls BIN -file FILE [-edits N] [-hovers N] [-seed S] [-log FILE [-debug]]")
+		fmt.Fprintln(os.Stderr, "usage: serverlat -ftls BIN -file FILE [-edits N] [-hovers N] [-seed S] [-log FILE [-debug]] [-each]")
 		os.Exit(2)
 	}
-	if err := run(*bin, *file, *edits, *hovers, *seed, *timeout, *logFile, *verbose); err != nil {
+	if err := run(*bin, *file, *edits, *hovers, *seed, *timeout, *logFile, *verbose, *each); err != nil {
 		fmt.Fprintln(os.Stderr, "serverlat:", err)
 		os.Exit(1)
 	}
@@ -93,7 +95,7 @@ type lspRange struct {
 	End   position `json:"end"`
 }
 
-func run(bin, file string, nEdits, nHovers int, seed uint64, timeout time.Duration, logFile string, verbose bool) error {
+func run(bin, file string, nEdits, nHovers int, seed uint64, timeout time.Duration, logFile string, verbose, each bool) error {
 	abs, err := filepath.Abs(file)
 	if err != nil {
 		return err
@@ -198,6 +200,12 @@ func run(bin, file string, nEdits, nHovers int, seed uint64, timeout time.Durati
 			return fmt.Errorf("diagnostics of edit %d: %w", version-1, err)
 		}
 		editDur = append(editDur, p.at.Sub(start))
+		if each {
+			// Slow edits come in runs: a collection marking the heap, the
+			// opening's memory being returned.
+			fmt.Fprintf(os.Stderr, "edit %d: %s ms, sent %s ms after the open's full publish\n",
+				version-1, msStr(p.at.Sub(start)), msStr(start.Sub(full.at)))
+		}
 		lastEdit = start
 	}
 	editServer := c.rowsMillis(2, version)
