@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/internal/textpos"
 )
 
@@ -274,4 +276,41 @@ func FuzzDocApply(f *testing.F) {
 			d, plain = next, flat(next)
 		}
 	})
+}
+
+// TestRowSpansOnEditedChunks replays "fix all" as the server sends it, on
+// documents cut into chunks of three lines and put through edits first
+// (a line typed in and taken out again, so the chunks are no longer
+// even): the byte spans of every fixture's row edits, applied to its
+// text, must give `ftls fix`'s output byte for byte.
+func TestRowSpansOnEditedChunks(t *testing.T) {
+	defer func(n int) { chunkLines = n }(chunkLines)
+	chunkLines = 3
+	s := diagnostics.DefaultSettings()
+	fixed := 0
+	for name, text := range ruleInputs(t) {
+		out, res, err := FixEdits(context.Background(), text, Options{Settings: s})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.HasPrefix(text, bomBytes) || len(res.Edits) == 0 {
+			continue
+		}
+		d := NewDoc(SplitLines(bytes.Clone(text)))
+		for _, ln := range []int{1, d.Len() / 2, max(d.Len()-2, 0)} {
+			at := textpos.Position{Line: ln}
+			d, _ = d.Apply(textpos.Range{Start: at, End: at}, "{\"x\": 1}\n")
+			d, _ = d.Apply(textpos.Range{Start: at, End: textpos.Position{Line: ln + 1}}, "")
+		}
+		if string(d.Text()) != string(text) {
+			t.Fatalf("%s: the edits did not give the text back", name)
+		}
+		if !SpansMake(text, out, d.RowSpans(res.Edits, nil)) {
+			t.Errorf("%s: the row spans do not make ftls fix's output", name)
+		}
+		fixed++
+	}
+	if fixed < 5 {
+		t.Fatalf("only %d fixtures with fixes: the test tests little", fixed)
+	}
 }
