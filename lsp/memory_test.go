@@ -51,3 +51,27 @@ func TestMemoryPacer(t *testing.T) {
 	none.opened("a")
 	none.closed("a")
 }
+
+// collectQuietly collects once and leaves the growth setting as it found
+// it, even when two documents collect at the same time.
+func TestCollectQuietly(t *testing.T) {
+	t.Setenv("GOGC", "")
+	percent := debug.SetGCPercent(serverGCPercent)
+	defer debug.SetGCPercent(percent)
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	done := make(chan struct{})
+	for range 2 {
+		go func() { collectQuietly(); done <- struct{}{} }()
+	}
+	<-done
+	<-done
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	if after.NumForcedGC < before.NumForcedGC+2 {
+		t.Errorf("%d forced collections, want 2", after.NumForcedGC-before.NumForcedGC)
+	}
+	if p := debug.SetGCPercent(serverGCPercent); p != serverGCPercent {
+		t.Errorf("GOGC %d after collecting, want %d as before", p, serverGCPercent)
+	}
+}
