@@ -108,7 +108,7 @@ func (p *publisher) sendDiagnostics(r *result, diags []protocol.Diagnostic, vers
 	if versioned {
 		params.Version = &v
 	}
-	p.s.notifyDirect("textDocument/publishDiagnostics", params)
+	p.s.notifyDirect("textDocument/publishDiagnostics", &params) // a frame.Appender
 	p.sendChecked(r, len(diags), false)
 }
 
