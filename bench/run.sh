@@ -134,8 +134,10 @@ server_lat() {
   for (( r = 1; r <= rounds; r++ )); do
     echo "measuring: ftls serve, $kind rows ($edits edits, $hovers hovers; round $r of $rounds)"
     rm -f "$log.server.log"
+    # -each: every edit's time goes to the .err log, to tell a slow run of
+    # edits from a single slow one.
     if ! "$OUT/serverlat" -ftls "$OUT/ftls" -file "$file" -edits "$edits" -hovers "$hovers" -seed "$SEED" \
-        -log "$log.server.log" >"$log.out" 2>"$log.err"; then
+        -log "$log.server.log" -each >"$log.out" 2>"$log.err"; then
       FAILED=1
       SRV["$label/$kind/status"]="FAILED"
       echo "serverlat FAILED on $label ($kind): see bench/out/logs/$(basename "$log").err"
