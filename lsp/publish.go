@@ -139,11 +139,21 @@ type checkedParams struct {
 }
 
 // toLSPDiagnostics converts a result's findings. Data carries the rule
-// code, the version and the index of a fix, for code actions.
+// code, the version and the index of a fix, for code actions. The data
+// and related locations of all of them are cut from two slabs: a
+// changed finding sends every diagnostic again, and allocating them one
+// by one was most of the allocations of that edit.
 func toLSPDiagnostics(r *result) []protocol.Diagnostic {
-	out := make([]protocol.Diagnostic, 0, len(r.res.Diagnostics))
-	for i, d := range r.res.Diagnostics {
-		out = append(out, toLSP(r, i, d))
+	ds := r.res.Diagnostics
+	nRel := 0
+	for i := range ds {
+		nRel += len(ds[i].Related)
+	}
+	out := make([]protocol.Diagnostic, len(ds))
+	data := make([]protocol.DiagnosticData, len(ds))
+	related := make([]protocol.DiagnosticRelatedInformation, 0, nRel)
+	for i := range ds {
+		out[i], related = appendLSP(r, i, ds[i], &data[i], related)
 	}
 	return out
 }
@@ -159,22 +169,34 @@ var codeDescriptions = func() map[string]*protocol.CodeDescription {
 }()
 
 func toLSP(r *result, i int, d diagnostics.Diagnostic) protocol.Diagnostic {
+	ld, _ := appendLSP(r, i, d, new(protocol.DiagnosticData), nil)
+	return ld
+}
+
+// appendLSP converts finding i of r, d, filling data for its Data and
+// appending its related locations to related, whose grown slice it
+// returns.
+func appendLSP(r *result, i int, d diagnostics.Diagnostic, data *protocol.DiagnosticData, related []protocol.DiagnosticRelatedInformation) (protocol.Diagnostic, []protocol.DiagnosticRelatedInformation) {
+	*data = protocol.DiagnosticData{Code: d.Code, Version: r.snap.version, Fix: -1}
 	ld := protocol.Diagnostic{
 		Range: d.Range, Severity: int(d.Severity), Code: d.Code, Source: "ftls", Message: d.Message,
-		Data: &protocol.DiagnosticData{Code: d.Code, Version: r.snap.version, Fix: -1},
+		CodeDescription: codeDescriptions[d.Code], Data: data,
 	}
-	ld.CodeDescription = codeDescriptions[d.Code]
 	if d.Fix != nil {
-		ld.Data.Fix = i
+		data.Fix = i
 	}
+	from := len(related)
 	for _, rel := range d.Related {
 		uri := r.snap.uri
 		if rel.Path != "" {
 			uri = pathURI(rel.Path)
 		}
-		ld.RelatedInformation = append(ld.RelatedInformation, protocol.DiagnosticRelatedInformation{
+		related = append(related, protocol.DiagnosticRelatedInformation{
 			Location: protocol.Location{URI: uri, Range: rel.Range}, Message: rel.Message,
 		})
 	}
-	return ld
+	if len(related) > from {
+		ld.RelatedInformation = related[from:len(related):len(related)]
+	}
+	return ld, related
 }

@@ -88,14 +88,24 @@ func (f *Writer) notifyAppended(method string, params Appender) error {
 	if err != nil {
 		return err
 	}
-	body := make([]byte, 0, params.SizeHint()+len(m)+64)
-	body = append(body, `{"jsonrpc":"2.0","method":`...)
+	n := params.SizeHint() + len(m) + 64
+	slab := slabs.Get().(*[]byte)
+	defer slabs.Put(slab)
+	if cap(*slab) < n {
+		*slab = make([]byte, 0, n)
+	}
+	body := append((*slab)[:0], `{"jsonrpc":"2.0","method":`...)
 	body = append(body, m...)
 	body = append(body, `,"params":`...)
 	body = params.AppendJSON(body)
 	body = append(body, '}')
+	*slab = body[:0]
 	return f.Write(Header(len(body)), body)
 }
+
+// slabs recycles the buffers of notifyAppended, as bodies does those of
+// Notify: a fresh buffer of megabytes is cleared before it is written.
+var slabs = sync.Pool{New: func() any { return new([]byte) }}
 
 // ReplyError answers the request id with a JSON-RPC error.
 func (f *Writer) ReplyError(id json.RawMessage, code int, message string) error {
