@@ -224,28 +224,27 @@ func (w *worker) runFileRules(job *fileJob) {
 // after its first full check: the buffers of the rows checked as it
 // arrived, and those of the first full pass. (Collecting earlier, while
 // the first full pass ran, left 480 MB resident for 100k rows; never
-// collecting, 509 MB; now, 424 MB.) Then it paces the collector by what
-// is not text (memory.go), from the live heap this collection found. It
-// runs off the file rules' goroutine, as marking gigabytes takes a while,
-// and the edits typed meanwhile must not pay for it:
+// collecting, 509 MB; now, 411-413 MB.) It first paces the collector by
+// what is not text (memory.go), so that the collection sets the pacer's
+// limit from the live heap it finds. It runs off the file rules'
+// goroutine, as marking gigabytes takes a while, and the edits typed
+// meanwhile must not pay for it:
 //   - the collection runs with a heap goal far above the heap
 //     (collectGCPercent), so an edit's allocations do not make it help
 //     with the marking, as they did at the server's 25 % (20-45 ms
 //     instead of 5 at a million rows);
 //   - the freed memory is left to the runtime's scavenger, which returns
-//     it over time: returning it at once (debug.FreeOSMemory) kept the
-//     edits of that second at 20-30 ms, and pacing before it did, 200 ms.
-//
-// The edits no longer slowed allocate more while it runs: the peak at
-// 100k rows is 10 MB higher than when they paid (414 MB).
+//     it over time: returning it at once (debug.FreeOSMemory) slowed the
+//     edits of the next second and a half to up to 200 ms (20-30 ms when
+//     the pacing started after it).
 func (w *worker) freeAfterOpen(snap *snapshot) {
 	if w.freed || snap.Size() <= bigDocument {
 		return
 	}
 	w.freed = true
 	w.p.s.goSafe("collect after opening", func() {
-		collectQuietly()
 		w.p.s.memory.opened(w.uri)
+		collectQuietly()
 	})
 }
 
