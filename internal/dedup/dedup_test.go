@@ -160,12 +160,28 @@ func BenchmarkNear(b *testing.B) {
 	}
 }
 
-// BenchmarkNewIndex measures indexing 100,000 signatures, what the
-// server's first full check of a document does.
-func BenchmarkNewIndex(b *testing.B) {
+// BenchmarkIndexPairs measures the first Pairs of an index of 100,000
+// signatures, what the server's first full check of a document does.
+func BenchmarkIndexPairs(b *testing.B) {
 	sigs := corpusSignatures(b, 100000)
 	for b.Loop() {
-		NewIndex(sigs)
+		NewIndex(sigs).Pairs(0.85, nil)
+	}
+}
+
+// BenchmarkIndexRefresh1M measures Pairs after one row of a million
+// changed, what the server's check after an edit does: the changed
+// buckets' rows found by a pass over every signature.
+func BenchmarkIndexRefresh1M(b *testing.B) {
+	sigs := randomSignatures(rand.New(rand.NewPCG(9, 10)), 1_000_000, 10, 1<<16)
+	x := NewIndex(sigs)
+	x.Pairs(0.85, nil)
+	r := rand.New(rand.NewPCG(1, 2))
+	versions := [2]*Signature{sigs[7], sigs[8]}
+	b.ResetTimer()
+	for n := 0; b.Loop(); n++ {
+		x.Set(r.IntN(len(sigs)), versions[n%2])
+		x.Pairs(0.85, nil)
 	}
 }
 
@@ -181,27 +197,23 @@ func corpusSignatures(b *testing.B, n int) []*Signature {
 	return sigs
 }
 
-// BenchmarkNewIndex1M indexes a million random signatures, one in ten a
-// copy of an earlier one: tables larger than the cache, as in the server's
-// first full check of a million-row document.
-func BenchmarkNewIndex1M(b *testing.B) {
-	r := rand.New(rand.NewPCG(9, 10))
-	sigs := make([]*Signature, 1_000_000)
+// randomSignatures returns n random signatures whose values are below
+// values, every copyEvery-th a copy of an earlier one (buckets shared in
+// every band).
+func randomSignatures(r *rand.Rand, n, copyEvery, values int) []*Signature {
+	sigs := make([]*Signature, n)
 	for i := range sigs {
-		if i > 0 && i%10 == 0 {
+		if i > 0 && i%copyEvery == 0 {
 			sigs[i] = sigs[r.IntN(i)]
 			continue
 		}
 		s := new(Signature)
 		for k := range s {
-			s[k] = uint16(r.Uint32())
+			s[k] = uint16(r.IntN(values))
 		}
 		sigs[i] = s
 	}
-	b.ResetTimer()
-	for b.Loop() {
-		NewIndex(sigs)
-	}
+	return sigs
 }
 
 // nearBySorting is the plain statement of what Near computes: each band's
@@ -329,6 +341,68 @@ func TestIndexMatchesNear(t *testing.T) {
 	// Another threshold starts the kept pairs afresh.
 	if got, want := x.Pairs(0.9, nil), Near(sigs, 0.9, nil); !slices.Equal(got, want) {
 		t.Fatalf("threshold 0.9: Index has %d pairs, Near %d", len(got), len(want))
+	}
+}
+
+// TestNearMatchesSortingLarge holds Near to sorted buckets on tables past
+// one region (inTableOrder's region-by-region filling): random signatures
+// of few values, so that many rows share each band, every seventh a copy
+// of an earlier one, every 97th missing.
+func TestNearMatchesSortingLarge(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	for _, n := range []int{0, 1, 100, 7000, 30000} {
+		sigs := randomSignatures(r, n, 7, 4)
+		for i := 5; i < n; i += 97 {
+			sigs[i] = nil
+		}
+		got, want := Near(sigs, 0.3, nil), nearBySorting(sigs, 0.3)
+		if n > 100 && len(want) == 0 {
+			t.Fatalf("%d rows: the reference found no pairs", n)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("%d rows: Near found %d pairs, sorted buckets %d", n, len(got), len(want))
+		}
+	}
+}
+
+// TestIndexMatchesNearLarge changes batches of rows of a large index
+// (shared out among the CPUs when its buckets' rows are found again), one
+// batch large enough for a full pass, and checks its pairs against Near's
+// after each.
+func TestIndexMatchesNearLarge(t *testing.T) {
+	r := rand.New(rand.NewPCG(31, 37))
+	n := parallelRows + 5000
+	sigs := randomSignatures(r, n, 11, 1<<16)
+	x := NewIndex(slices.Clone(sigs))
+	skip := func(a, b int32) bool { return (a+b)%13 == 0 }
+	for step, batch := range []int{1, 3, 1, 40, 2, 0, 1, 1000, 2, 2, 1} {
+		for range batch {
+			i := r.IntN(n)
+			switch r.IntN(3) {
+			case 0:
+				sigs[i] = nil
+			case 1:
+				sigs[i] = sigs[r.IntN(3)] // a copy of one of three rows: buckets that grow
+			default: // half of another row's values: a near pair, or more
+				other := sigs[r.IntN(n)]
+				if other == nil {
+					other = new(Signature)
+				}
+				s := *other
+				if sigs[i] != nil {
+					copy(s[:Bins/2], sigs[i][:Bins/2])
+				}
+				sigs[i] = &s
+			}
+			x.Set(i, sigs[i])
+		}
+		got, want := x.Pairs(0.5, skip), Near(sigs, 0.5, skip)
+		if len(want) == 0 {
+			t.Fatalf("step %d: Near found no pairs; the test plants copies", step)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("step %d (%d rows changed): Index has %d pairs, Near %d", step, batch, len(got), len(want))
+		}
 	}
 }
 

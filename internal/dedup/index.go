@@ -1,32 +1,34 @@
 package dedup
 
 import (
-	"math/bits"
 	"runtime"
 	"slices"
 
 	"github.com/ftls-dev/ftls/internal/workgroup"
 )
 
-// Index keeps the LSH buckets of a list of signatures between calls, so
-// that after a few signatures change the near pairs are found again in
-// time proportional to the rows that share a bucket, not to all rows:
-// Near reads every signature once per band, which an editor cannot afford
-// after each keystroke in a large file. Pairs returns exactly what Near
-// returns for the same signatures.
+// Index keeps the near pairs of a list of signatures between calls, bucket
+// by bucket, so that after a few signatures change only the buckets they
+// left or joined are looked at again: Near compares the rows of every
+// bucket of every band, which an editor cannot afford after each pause in
+// typing on a large file. Pairs returns exactly what Near returns for the
+// same signatures.
 //
-// Each band keeps a table from band key to the first row of its bucket,
-// the bucket's rows as a list in row order, and the set of buckets with
-// more than one row, which are the only ones that yield pairs.
+// It keeps no table of buckets. Such tables (a band key → row table and a
+// next-row list for each of the 21 bands) held 410 MB for a million rows,
+// more than the rows' signatures, for the whole life of the document; the
+// rows of the few buckets an edit touches are found again by one pass over
+// the signatures instead (about 50 ms on a million rows, on two CPUs),
+// once per check of the file rules after an edit, not per keystroke.
 type Index struct {
-	sigs  []*Signature
-	bands [Bands]bandIndex
+	sigs []*Signature
 
-	// The pairs of each bucket found by the last Pairs, with the threshold
-	// they were found at, and the buckets Set changed since.
+	// The pairs of each bucket that has any, as the last Pairs found them,
+	// with the threshold they were found at, and the buckets Set changed
+	// since (nil pairs: none found yet).
 	pairs     map[bucketID][]Pair
 	threshold float64
-	dirty     map[bucketID]struct{}
+	dirty     map[bucketID]bandValues
 }
 
 // bucketID names one bucket of one band.
@@ -35,222 +37,42 @@ type bucketID struct {
 	key  uint64
 }
 
-type bandIndex struct {
-	head  rowTable            // band key -> first row of its bucket
-	next  []int32             // next row of the same bucket, -1 at the end
-	multi map[uint64]struct{} // keys of the buckets with two rows or more
-	// keyOf gives a row's band key from its signature, for head.
-	keyOf func(int32) uint64
-}
-
-// NewIndex indexes sigs; sigs[i] is nil for rows without a signature. The
-// index keeps the slice, which Set updates. The bands are built side by
-// side on all CPUs.
-func NewIndex(sigs []*Signature) *Index {
-	x := &Index{sigs: sigs}
-	var wg workgroup.Group
-	workers := min(runtime.GOMAXPROCS(0), Bands)
-	for w := range workers {
-		var bands []int
-		for b := w; b < Bands; b += workers {
-			bands = append(bands, b)
-		}
-		wg.Go(func() {
-			var scratch bandScratch
-			for len(bands) > 0 {
-				group := bands[:min(len(bands), bandsAtOnce)]
-				bands = bands[len(group):]
-				scratch.computeKeys(sigs, group)
-				for j, b := range group {
-					x.bands[b] = newBandIndex(sigs, b, scratch.keys[j], &scratch)
-				}
-			}
-		})
-	}
-	wg.Wait()
-	return x
-}
-
-// newBandIndex builds the buckets of band, whose keys are given. Rows are
-// taken last to first and put at the head of their bucket, which leaves
-// every bucket in row order.
-func newBandIndex(sigs []*Signature, band int, keys []uint64, scratch *bandScratch) bandIndex {
-	bi := bandIndex{head: newRowTable(len(sigs)), next: make([]int32, len(sigs)), multi: map[uint64]struct{}{}}
-	bi.keyOf = func(row int32) uint64 { return bandKey(sigs[row], band) }
-	for i := range bi.next {
-		bi.next[i] = -1
-	}
-	// The keys computed, rather than the signatures again, which are not
-	// in the cache.
-	keyOf := func(row int32) uint64 { return keys[row] }
-	for _, e := range scratch.inTableOrder(sigs, keys, len(bi.head.slots)) {
-		if first, ok := bi.head.swap(e.key, e.row, keyOf); ok {
-			bi.next[e.row] = first
-			bi.multi[e.key] = struct{}{}
-		}
-	}
-	return bi
-}
-
-// bandScratch holds the memory NewIndex reuses from band to band: the
-// band keys of every row for a few bands, and the rows in table order.
-type bandScratch struct {
-	keys    [bandsAtOnce][]uint64
-	entries []bandEntry
-}
-
-// bandsAtOnce is the number of bands whose keys are computed in one pass
-// over the signatures: on a million rows the signatures (256 MB) are far
-// from the cache, and reading them once per band cost as much as filling
-// the tables.
-const bandsAtOnce = 3
-
-type bandEntry struct {
-	key uint64
-	row int32
-}
-
-// computeKeys computes the keys of bands (at most bandsAtOnce) for every
-// row with a signature.
-func (sc *bandScratch) computeKeys(sigs []*Signature, bands []int) {
-	for j := range bands {
-		sc.keys[j] = slices.Grow(sc.keys[j][:0], len(sigs))[:len(sigs)]
-	}
-	for i, s := range sigs {
-		if s != nil {
-			for j, b := range bands {
-				sc.keys[j][i] = bandKey(s, b)
-			}
-		}
-	}
-}
-
-// regionSlots is the number of table slots (64 KB) whose rows
-// inTableOrder puts together.
-const regionSlots = 8 << 10
-
-// inTableOrder returns the rows with a signature and their band keys, last
-// row first, grouped by the region of a table of size slots that their
-// key's home slot is in, regions in order. Inserting rows in row order
-// into a table larger than the cache costs a cache miss each; region by
-// region, the slots being filled stay in the cache. The rows of one key
-// share a region, so they still come last to first.
-func (sc *bandScratch) inTableOrder(sigs []*Signature, keys []uint64, size int) []bandEntry {
-	n := 0
-	for _, s := range sigs {
-		if s != nil {
-			n++
-		}
-	}
-	sc.entries = slices.Grow(sc.entries[:0], n)[:n]
-	if size <= regionSlots {
-		n := 0
-		for i := len(sigs) - 1; i >= 0; i-- {
-			if sigs[i] != nil {
-				sc.entries[n] = bandEntry{keys[i], int32(i)}
-				n++
-			}
-		}
-		return sc.entries
-	}
-	mask, shift := size-1, bits.Len(regionSlots-1)
-	region := func(k uint64) int { return (int(uint32(k)) & mask) >> shift }
-	starts := make([]int, size/regionSlots+1)
-	for i, s := range sigs {
-		if s != nil {
-			starts[region(keys[i])+1]++
-		}
-	}
-	for r := 1; r < len(starts); r++ {
-		starts[r] += starts[r-1]
-	}
-	for i := len(sigs) - 1; i >= 0; i-- {
-		if sigs[i] != nil {
-			r := region(keys[i])
-			sc.entries[starts[r]] = bandEntry{keys[i], int32(i)}
-			starts[r]++
-		}
-	}
-	return sc.entries
-}
+// NewIndex returns an index of sigs; sigs[i] is nil for rows without a
+// signature. The index keeps the slice, which Set updates. The buckets are
+// found by the first Pairs.
+func NewIndex(sigs []*Signature) *Index { return &Index{sigs: sigs} }
 
 // Len returns the number of rows indexed.
 func (x *Index) Len() int { return len(x.sigs) }
 
 // Set replaces the signature of row i (nil for none).
 func (x *Index) Set(i int, sig *Signature) {
-	if x.sigs[i] == sig {
+	old := x.sigs[i]
+	if old == sig {
 		return
-	}
-	for b := range x.bands {
-		bi := &x.bands[b]
-		if old := x.sigs[i]; old != nil {
-			k := bandKey(old, b)
-			bi.remove(int32(i), k)
-			x.markDirty(b, k)
-		}
-		if sig != nil {
-			k := bandKey(sig, b)
-			bi.insert(int32(i), k)
-			x.markDirty(b, k)
-		}
 	}
 	x.sigs[i] = sig
-}
-
-func (bi *bandIndex) remove(row int32, k uint64) {
-	first, _ := bi.head.get(k, bi.keyOf)
-	if first == row {
-		if nx := bi.next[row]; nx >= 0 {
-			bi.head.put(k, nx, bi.keyOf)
-			if bi.next[nx] < 0 {
-				delete(bi.multi, k)
-			}
-		} else {
-			bi.head.del(k, bi.keyOf)
-		}
-	} else {
-		prev := first
-		for bi.next[prev] != row {
-			prev = bi.next[prev]
-		}
-		bi.next[prev] = bi.next[row]
-		if prev == first && bi.next[prev] < 0 {
-			delete(bi.multi, k)
-		}
-	}
-	bi.next[row] = -1
-}
-
-func (bi *bandIndex) insert(row int32, k uint64) {
-	first, ok := bi.head.get(k, bi.keyOf)
-	switch {
-	case !ok:
-		bi.head.put(k, row, bi.keyOf)
-		return
-	case row < first:
-		bi.next[row] = first
-		bi.head.put(k, row, bi.keyOf)
-	default:
-		prev := first
-		for bi.next[prev] >= 0 && bi.next[prev] < row {
-			prev = bi.next[prev]
-		}
-		bi.next[row] = bi.next[prev]
-		bi.next[prev] = row
-	}
-	bi.multi[k] = struct{}{}
-}
-
-func (x *Index) markDirty(band int, key uint64) {
 	if x.pairs == nil {
-		return // nothing cached yet
+		return // nothing kept yet
 	}
 	if x.dirty == nil {
-		x.dirty = map[bucketID]struct{}{}
+		x.dirty = map[bucketID]bandValues{}
 	}
-	x.dirty[bucketID{band, key}] = struct{}{}
+	for b := range Bands {
+		for _, s := range [2]*Signature{old, sig} {
+			if s != nil {
+				v := bandOf(s, b)
+				x.dirty[bucketID{b, v.key()}] = v
+			}
+		}
+	}
 }
+
+// fullPassDirty reports whether Pairs finds every bucket's pairs again
+// rather than those of the changed ones: when more buckets changed than
+// there are rows (an edit that changes a row's signature changes 42), one
+// pass over all the buckets costs less than looking up each changed one.
+func (x *Index) fullPassDirty() bool { return len(x.dirty) > max(len(x.sigs), 64) }
 
 // Pairs returns the pairs of rows whose estimated similarity is at least
 // threshold, as Near does for the index's signatures. The pairs of each
@@ -258,19 +80,13 @@ func (x *Index) markDirty(band int, key uint64) {
 // Set changed (for the same threshold): skip must therefore give the same
 // answer as before for rows whose signature did not change.
 func (x *Index) Pairs(threshold float64, skip func(a, b int32) bool) []Pair {
-	if x.pairs == nil || threshold != x.threshold {
-		x.pairs, x.threshold, x.dirty = map[bucketID][]Pair{}, threshold, nil
-		for b := range x.bands {
-			for k := range x.bands[b].multi {
-				x.findPairs(bucketID{b, k}, skip)
-			}
-		}
-	} else {
-		for id := range x.dirty {
-			x.findPairs(id, skip)
-		}
-		x.dirty = nil
+	switch {
+	case x.pairs == nil || threshold != x.threshold || x.fullPassDirty():
+		x.pairs, x.threshold = bucketPairs(x.sigs, threshold, skip), threshold
+	case len(x.dirty) > 0:
+		x.refresh(skip)
 	}
+	x.dirty = nil
 	var pairs []Pair
 	for _, ps := range x.pairs {
 		pairs = append(pairs, ps...)
@@ -278,33 +94,145 @@ func (x *Index) Pairs(threshold float64, skip func(a, b int32) bool) []Pair {
 	return sortPairs(pairs)
 }
 
-// findPairs records the pairs of one bucket: each row with the bucket's
-// first row and with the row before it.
-func (x *Index) findPairs(id bucketID, skip func(a, b int32) bool) {
-	delete(x.pairs, id)
-	bi := &x.bands[id.band]
-	if _, ok := bi.multi[id.key]; !ok {
-		return
+// bucketPairs finds the pairs of every bucket as Near does, and returns
+// them by bucket.
+func bucketPairs(sigs []*Signature, threshold float64, skip func(a, b int32) bool) map[bucketID][]Pair {
+	found := make([]map[bucketID][]Pair, bandWorkers())
+	for w := range found {
+		found[w] = map[bucketID][]Pair{}
 	}
+	nearEachBand(sigs, threshold, skip, func(w, band int, pairs []Pair) {
+		// The rows of a pair share the bucket: its key is either row's.
+		for _, p := range pairs {
+			id := bucketID{band, bandKey(sigs[p.B], band)}
+			found[w][id] = append(found[w][id], p)
+		}
+	})
+	all := found[0]
+	for _, f := range found[1:] {
+		for id, ps := range f { // the workers' bands differ
+			all[id] = ps
+		}
+	}
+	return all
+}
+
+// refresh finds again the pairs of the buckets Set changed, from their
+// rows as one pass over the signatures finds them.
+func (x *Index) refresh(skip func(a, b int32) bool) {
+	rows := x.bucketRows()
+	for id := range x.dirty {
+		delete(x.pairs, id)
+		if ps := rowPairs(x.sigs, rows[id], x.threshold, skip); len(ps) > 0 {
+			x.pairs[id] = ps
+		}
+	}
+}
+
+// bucketRows returns the rows of each changed bucket, in row order. The
+// rows are shared out among the CPUs in contiguous parts, whose findings
+// are joined in order.
+func (x *Index) bucketRows() map[bucketID][]int32 {
+	var bands [Bands]bandSet
+	for id, v := range x.dirty {
+		bands[id.band].add(v)
+	}
+	parts := runtime.GOMAXPROCS(0)
+	if len(x.sigs) < parallelRows {
+		parts = 1
+	}
+	found := make([]map[bucketID][]int32, parts)
+	var wg workgroup.Group
+	for p := range parts {
+		from, to := p*len(x.sigs)/parts, (p+1)*len(x.sigs)/parts
+		wg.Go(func() { found[p] = rowsWithBands(x.sigs, from, to, &bands) })
+	}
+	wg.Wait()
+	rows := found[0]
+	for _, f := range found[1:] {
+		for id, rs := range f {
+			rows[id] = append(rows[id], rs...)
+		}
+	}
+	return rows
+}
+
+// parallelRows is the number of rows from which bucketRows shares them out.
+const parallelRows = 1 << 15
+
+// rowsWithBands returns, for each band value of bands, the rows of
+// sigs[from:to] that have it, in order.
+func rowsWithBands(sigs []*Signature, from, to int, bands *[Bands]bandSet) map[bucketID][]int32 {
+	found := map[bucketID][]int32{}
+	for i := from; i < to; i++ {
+		s := sigs[i]
+		if s == nil {
+			continue
+		}
+		for b := range bands {
+			if bands[b].set == nil {
+				continue
+			}
+			if v := bandOf(s, b); bands[b].has(v) {
+				id := bucketID{b, v.key()}
+				found[id] = append(found[id], int32(i))
+			}
+		}
+	}
+	return found
+}
+
+// bandSet is a set of one band's values, with a filter of 2^16 bits that
+// rules out most values without the map: every row's 21 bands are looked
+// up. Values, not keys, are compared: hashing every row's bands (the key's
+// mix) made the pass a third slower (67-73 against 49-52 ms on a million
+// rows, two CPUs).
+type bandSet struct {
+	filter [1 << 10]uint64
+	set    map[bandValues]struct{}
+}
+
+func (s *bandSet) add(v bandValues) {
+	if s.set == nil {
+		s.set = map[bandValues]struct{}{}
+	}
+	s.set[v] = struct{}{}
+	h := v.filterBit()
+	s.filter[h>>6] |= 1 << (h & 63)
+}
+
+func (s *bandSet) has(v bandValues) bool {
+	if h := v.filterBit(); s.filter[h>>6]&(1<<(h&63)) == 0 {
+		return false
+	}
+	_, ok := s.set[v]
+	return ok
+}
+
+// filterBit is a cheap 16-bit hash of the values (one multiply; the key's
+// mix takes two and more shifts).
+func (v bandValues) filterBit() uint64 { return (v.lo ^ v.hi<<17) * prime1 >> 48 }
+
+// rowPairs returns the near pairs of one bucket, given its rows in order:
+// each row with the bucket's first row and with the row before it, as
+// Near compares them.
+func rowPairs(sigs []*Signature, rows []int32, threshold float64, skip func(a, b int32) bool) []Pair {
 	var pairs []Pair
 	check := func(a, b int32) {
 		if skip != nil && skip(a, b) {
 			return
 		}
-		if sim := x.sigs[a].Similarity(x.sigs[b]); sim >= x.threshold {
+		if sim := sigs[a].Similarity(sigs[b]); sim >= threshold {
 			pairs = append(pairs, Pair{A: a, B: b, Similarity: sim})
 		}
 	}
-	first, _ := bi.head.get(id.key, bi.keyOf)
-	for prev, row := first, bi.next[first]; row >= 0; prev, row = row, bi.next[row] {
-		check(first, row)
-		if prev != first {
-			check(prev, row)
+	for j := 1; j < len(rows); j++ {
+		check(rows[0], rows[j])
+		if j > 1 {
+			check(rows[j-1], rows[j])
 		}
 	}
-	if len(pairs) > 0 {
-		x.pairs[id] = pairs
-	}
+	return pairs
 }
 
 // sortPairs orders pairs by later row, then earlier row, and drops the

@@ -1,7 +1,9 @@
 package dedup
 
 import (
+	"math/bits"
 	"runtime"
+	"slices"
 
 	"github.com/ftls-dev/ftls/internal/workgroup"
 )
@@ -23,12 +25,21 @@ const (
 // low bits choose a table slot, so they must be mixed. One multiply of the
 // high half, then one mix, does both with half the multiplies of a mix of
 // each half (21 keys a row).
-func bandKey(s *Signature, band int) uint64 {
+func bandKey(s *Signature, band int) uint64 { return bandOf(s, band).key() }
+
+// bandValues is one band of a signature: its six values, and the band's
+// number in hi's upper half.
+type bandValues struct{ lo, hi uint64 }
+
+func bandOf(s *Signature, band int) bandValues {
 	v := s[band*Rows : (band+1)*Rows : (band+1)*Rows]
-	lo := uint64(v[0]) | uint64(v[1])<<16 | uint64(v[2])<<32 | uint64(v[3])<<48
-	hi := uint64(v[4]) | uint64(v[5])<<16 | uint64(band)<<32
-	return mix(lo ^ hi*prime1)
+	return bandValues{
+		lo: uint64(v[0]) | uint64(v[1])<<16 | uint64(v[2])<<32 | uint64(v[3])<<48,
+		hi: uint64(v[4]) | uint64(v[5])<<16 | uint64(band)<<32,
+	}
 }
+
+func (v bandValues) key() uint64 { return mix(v.lo ^ v.hi*prime1) }
 
 // Pair is a near-duplicate pair found by Near: B is a later row than A.
 type Pair struct {
@@ -45,14 +56,31 @@ type Pair struct {
 // with the row before it: linear in the bucket's size even when thousands
 // of rows share a band, and enough to connect a cluster. Buckets are found
 // with one pass per band over a hash table, the bands shared out among the
-// CPUs, so the whole is O(n) in time and memory. As NewIndex does, each
-// worker computes the keys of a few bands in one pass over the signatures
+// CPUs, so the whole is O(n) in time and memory. Each worker computes the keys of a few bands in one pass over the signatures
 // and fills the table region by region (bandScratch), so that the slots
 // being filled stay in the cache: a row at a time, in row order, cost a
 // cache miss per row and band on large files.
 func Near(sigs []*Signature, threshold float64, skip func(a, b int32) bool) []Pair {
-	workers := min(runtime.GOMAXPROCS(0), Bands)
-	found := make([][]Pair, workers)
+	found := make([][]Pair, bandWorkers())
+	nearEachBand(sigs, threshold, skip, func(w, _ int, pairs []Pair) {
+		found[w] = append(found[w], pairs...)
+	})
+	var pairs []Pair
+	for _, f := range found {
+		pairs = append(pairs, f...)
+	}
+	return sortPairs(pairs)
+}
+
+// bandWorkers is the number of goroutines nearEachBand shares the bands
+// among.
+func bandWorkers() int { return min(runtime.GOMAXPROCS(0), Bands) }
+
+// nearEachBand finds the near pairs each band proposes, the bands shared
+// out among bandWorkers goroutines, and passes them to found with the
+// worker's number and the band; found may keep the pairs, not the slice.
+func nearEachBand(sigs []*Signature, threshold float64, skip func(a, b int32) bool, found func(w, band int, pairs []Pair)) {
+	workers := bandWorkers()
 	var wg workgroup.Group
 	for w := range workers {
 		var bands []int
@@ -62,23 +90,20 @@ func Near(sigs []*Signature, threshold float64, skip func(a, b int32) bool) []Pa
 		wg.Go(func() {
 			t := newBucketTable(len(sigs))
 			var scratch bandScratch
+			var pairs []Pair
 			for len(bands) > 0 {
 				group := bands[:min(len(bands), bandsAtOnce)]
 				bands = bands[len(group):]
 				scratch.computeKeys(sigs, group)
-				for j := range group {
+				for j, b := range group {
 					entries := scratch.inTableOrder(sigs, scratch.keys[j], len(t.slots))
-					found[w] = t.nearInBand(found[w], sigs, entries, threshold, skip)
+					pairs = t.nearInBand(pairs[:0], sigs, entries, threshold, skip)
+					found(w, b, pairs)
 				}
 			}
 		})
 	}
 	wg.Wait()
-	var pairs []Pair
-	for _, f := range found {
-		pairs = append(pairs, f...)
-	}
-	return sortPairs(pairs)
 }
 
 // bucketTable maps the band keys of one band to their bucket's first and
@@ -137,6 +162,88 @@ func (t *bucketTable) nearInBand(pairs []Pair, sigs []*Signature, entries []band
 		b.last = row
 	}
 	return pairs
+}
+
+// bandScratch holds the memory Near reuses from band to band: the
+// band keys of every row for a few bands, and the rows in table order.
+type bandScratch struct {
+	keys    [bandsAtOnce][]uint64
+	entries []bandEntry
+}
+
+// bandsAtOnce is the number of bands whose keys are computed in one pass
+// over the signatures: on a million rows the signatures (256 MB) are far
+// from the cache, and reading them once per band cost as much as filling
+// the tables.
+const bandsAtOnce = 3
+
+type bandEntry struct {
+	key uint64
+	row int32
+}
+
+// computeKeys computes the keys of bands (at most bandsAtOnce) for every
+// row with a signature.
+func (sc *bandScratch) computeKeys(sigs []*Signature, bands []int) {
+	for j := range bands {
+		sc.keys[j] = slices.Grow(sc.keys[j][:0], len(sigs))[:len(sigs)]
+	}
+	for i, s := range sigs {
+		if s != nil {
+			for j, b := range bands {
+				sc.keys[j][i] = bandKey(s, b)
+			}
+		}
+	}
+}
+
+// regionSlots is the number of table slots (64 KB) whose rows
+// inTableOrder puts together.
+const regionSlots = 8 << 10
+
+// inTableOrder returns the rows with a signature and their band keys, last
+// row first, grouped by the region of a table of size slots that their
+// key's home slot is in, regions in order. Inserting rows in row order
+// into a table larger than the cache costs a cache miss each; region by
+// region, the slots being filled stay in the cache. The rows of one key
+// share a region, so they still come last to first.
+func (sc *bandScratch) inTableOrder(sigs []*Signature, keys []uint64, size int) []bandEntry {
+	n := 0
+	for _, s := range sigs {
+		if s != nil {
+			n++
+		}
+	}
+	sc.entries = slices.Grow(sc.entries[:0], n)[:n]
+	if size <= regionSlots {
+		n := 0
+		for i := len(sigs) - 1; i >= 0; i-- {
+			if sigs[i] != nil {
+				sc.entries[n] = bandEntry{keys[i], int32(i)}
+				n++
+			}
+		}
+		return sc.entries
+	}
+	mask, shift := size-1, bits.Len(regionSlots-1)
+	region := func(k uint64) int { return (int(uint32(k)) & mask) >> shift }
+	starts := make([]int, size/regionSlots+1)
+	for i, s := range sigs {
+		if s != nil {
+			starts[region(keys[i])+1]++
+		}
+	}
+	for r := 1; r < len(starts); r++ {
+		starts[r] += starts[r-1]
+	}
+	for i := len(sigs) - 1; i >= 0; i-- {
+		if sigs[i] != nil {
+			r := region(keys[i])
+			sc.entries[starts[r]] = bandEntry{keys[i], int32(i)}
+			starts[r]++
+		}
+	}
+	return sc.entries
 }
 
 // Clusters groups rows linked by pairs (transitively) and returns, for

@@ -11,11 +11,12 @@ import (
 )
 
 // FileState keeps the row summaries of a document between checks, with the
-// structures the file rules build over them: the near-duplicate index and
-// the rows grouped by fingerprint, prompt, opening and category. The file
-// rules can then run again after an edit without redoing what the edit
-// left alone: hashing every row into the near-duplicate bands and grouping
-// every row is most of a file check, and an edit changes one row. The
+// structures the file rules build over them: the near-duplicate pairs,
+// bucket by bucket, and the rows grouped by fingerprint, prompt, opening
+// and category. The file rules can then run again after an edit without
+// redoing what the edit left alone: comparing the rows of every
+// near-duplicate bucket and grouping every row is most of a file check,
+// and an edit changes one row. The
 // language server keeps one per open dataset; `ftls check` does not need
 // one.
 type FileState struct {
@@ -80,17 +81,12 @@ func (st *FileState) Run(path string, rowDiags []diagnostics.Diagnostic, s *diag
 	if fc.Embeddings != nil {
 		fc.SemanticIndex = &st.semantic
 	}
-	// The near-duplicate index and the groups are independent; after
-	// opening a document both are built from every row, each on all CPUs
-	// for part of its work, so they are built side by side.
-	var wg workgroup.Group
 	if s.Severity("D002") != diagnostics.Off {
-		wg.Go(func() { fc.NearIndex = st.index() })
+		fc.NearIndex = st.index()
 	}
 	if st.groups == nil {
 		st.groups = diagnostics.NewGroups(st.rows)
 	}
-	wg.Wait()
 	fc.SetGroups(st.groups)
 	res := &Result{Path: path, Rows: st.rows, Tally: tally, Formats: fc.FormatCounts, Dominant: fc.Dominant}
 	res.Diagnostics = withFileFindings(fc, append([]diagnostics.Diagnostic(nil), rowDiags...))

@@ -86,6 +86,45 @@ func TestExempt(t *testing.T) {
 	none.SetExempt(func() uint64 { return 0 }) // does nothing, does not panic
 }
 
+// After ReleaseGradually, the memory the next collection frees (400 MiB)
+// stays within the limit, which would otherwise be about 140 MiB (100 live,
+// 40 % more), and the room left for it halves with each later collection.
+func TestReleaseGradually(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	tuner := Start(64<<20, 40)
+	defer tuner.Stop()
+	alloc := func(mib int) [][]byte {
+		b := make([][]byte, mib)
+		for i := range b {
+			b[i] = make([]byte, 1<<20)
+		}
+		return b
+	}
+	live, transient := alloc(100), alloc(400)
+	runtime.GC()
+	runtime.GC()
+	tuner.ReleaseGradually()
+	runtime.KeepAlive(transient)
+	transient = nil
+	runtime.GC()
+	runtime.GC()
+	first := debug.SetMemoryLimit(-1)
+	if first < 240<<20 {
+		t.Errorf("limit %d MiB after freeing 400 MiB, want room for at least 100 MiB of it above about 140", first>>20)
+	}
+	for range 8 {
+		runtime.GC()
+	}
+	last := debug.SetMemoryLimit(-1)
+	if last > 180<<20 || last > first-100<<20 {
+		t.Errorf("limit %d MiB after eight more collections (%d MiB after the first), want the room for the freed memory nearly gone", last>>20, first>>20)
+	}
+	runtime.KeepAlive(live)
+	var none *Tuner
+	none.ReleaseGradually() // does nothing, does not panic
+}
+
 func TestStartLeavesUserSettings(t *testing.T) {
 	t.Setenv("GOGC", "50")
 	if tuner := Start(1<<30, 40); tuner != nil {
