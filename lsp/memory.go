@@ -39,14 +39,6 @@ func newMemoryPacer(size func(uri string) int64) *memoryPacer {
 // not collect a small heap often.
 const pacedFloor = 64 << 20
 
-// gradualRelease is the document size from which the memory freed after
-// opening is returned to the system gradually (gctune.ReleaseGradually).
-// On a million rows (2.3 GB) returning the 450 MB at once slowed the
-// edits of the next second to up to 170 ms; on 100k rows (232 MB) it was
-// within the noise, and returning it gradually raised the peak by 17 MB
-// (the later checks' garbage kept the room the limit left for it).
-const gradualRelease = 1 << 30
-
 // opened exempts the text of uri, a large document whose first full check
 // is done, from the collector's growth share, and starts pacing the
 // collector the first time (unless the user set GOGC or GOMEMLIMIT,
@@ -62,12 +54,10 @@ func (m *memoryPacer) opened(uri string) {
 		m.tuner = gctune.Start(pacedFloor, serverGCPercent)
 		m.tuner.SetExempt(m.exemptBytes)
 	})
-	if m.size(uri) >= gradualRelease {
-		// What the first full check of a huge document left behind is
-		// freed by the collection that follows (freeAfterOpen): returned
-		// all at once, it held up the edits typed then.
-		m.tuner.ReleaseGradually()
-	}
+	// What the first full check left behind is freed by the collection
+	// that follows (freeAfterOpen): returned all at once, it held up the
+	// edits typed then.
+	m.tuner.ReleaseGradually()
 }
 
 // closed stops exempting uri.

@@ -176,6 +176,7 @@ func (a *assembly) rows(rows []diagnostics.RowInfo, from, to int) []diagnostics.
 	st, starts := a.st, a.starts
 	var diags []diagnostics.Diagnostic
 	var c *LineChecker
+	var shared *rowResult // the last adopted result, for lines like it
 	for i, l := range a.d.Range(from, to) {
 		r := l.res.Load()
 		info := &rows[i]
@@ -192,7 +193,8 @@ func (a *assembly) rows(rows []diagnostics.RowInfo, from, to int) []diagnostics.
 				}
 				r = c.check(l, i == 0, r.settings)
 			} else if st.own {
-				l.res.CompareAndSwap(r, r.adopted())
+				shared = r.adoptedLike(shared)
+				l.res.CompareAndSwap(r, shared)
 			}
 			*info = *r.info
 			relocateRange(&info.Range, i)

@@ -77,3 +77,28 @@ func ownedMatchesFresh(t *testing.T) {
 		}
 	}
 }
+
+// Lines whose rows have no findings share their adopted results
+// (adoptedLike) rather than keeping a copy each: on a million rows the
+// copies held 40 MB.
+func TestAdoptedResultsShared(t *testing.T) {
+	var text []byte
+	for i := range 50 {
+		text = fmt.Appendf(text, `{"messages":[{"role":"user","content":"Where is parcel %d?"},{"role":"assistant","content":"Parcel %d left the depot this morning and arrives tomorrow."}]}`+"\n", i, i)
+	}
+	d := NewDoc(SplitLines(text))
+	var st FileState
+	st.Own()
+	checkDoc(t, &st, d, diagnostics.DefaultSettings())
+	results := map[*rowResult]bool{}
+	clean := 0
+	for i, l := range d.All() {
+		if r := l.res.Load(); d.IsRow(i) && len(r.diags) == 0 {
+			clean++
+			results[r] = true
+		}
+	}
+	if clean < 45 || len(results) > 2 {
+		t.Errorf("%d rows without findings hold %d results, want at most 2 (the first line's and the rest's)", clean, len(results))
+	}
+}

@@ -32,12 +32,14 @@ type Tuner struct {
 	exempt func() uint64 // bytes of the live heap left out of the growth share
 	floor  uint64
 	grown  uint64 // the live heap plus its growth share, at the last collection
-	// gradual is set by ReleaseGradually; slack is then the freed memory
-	// the limit leaves room for, and slackSet whether it was set yet.
-	gradual, slackSet bool
-	slack             uint64
-	stopped           bool
-	samples []metrics.Sample
+	// gradual is set by ReleaseGradually, from the collection numbered
+	// gradualFrom on (not a collection whose limit was still to be set
+	// when it was called); slack is then the freed memory the limit leaves
+	// room for, and slackSet whether it was set yet.
+	gradual, slackSet  bool
+	gradualFrom, slack uint64
+	stopped            bool
+	samples            []metrics.Sample
 	// What Start found, for Stop.
 	limitWas   int64
 	percentWas int
@@ -58,6 +60,7 @@ func Start(floor uint64, percent int) *Tuner {
 		{Name: "/memory/classes/heap/unused:bytes"},
 		{Name: "/memory/classes/heap/free:bytes"},
 		{Name: "/memory/classes/heap/released:bytes"},
+		{Name: "/gc/cycles/total:gc-cycles"},
 	}}
 	// The first limit follows the live heap the last collection found, as
 	// later ones do, so that a process started long ago (a server) is not
@@ -99,17 +102,21 @@ func (t *Tuner) SetExempt(exempt func() uint64) {
 // limit that left it out made the runtime return all of it at once, in the
 // allocations that came next, and collect again and again while it did:
 // after a million-row document opened, about 450 MB, and the edits typed
-// in that second took up to 170 ms instead of 5-10. Each collection then
-// leaves room for half the freed memory the one before left room for (and
-// no more than is still unreturned), while the runtime's background
-// scavenger returns it a little at a time. A nil Tuner ignores it.
+// in that second took up to 170 ms instead of 5-10; after 100k rows, the
+// collector ran every 50 ms for half a second. The next collection's limit
+// is then at least what the process holds (the memory it freed is
+// reused, not returned), and each later one leaves room for half the
+// freed memory the one before did (no more than is still unreturned),
+// while the runtime's background scavenger returns it a little at a time.
+// A nil Tuner ignores it.
 func (t *Tuner) ReleaseGradually() {
 	if t == nil {
 		return
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.gradual, t.slackSet = true, false
+	metrics.Read(t.samples)
+	t.gradual, t.slackSet, t.gradualFrom = true, false, t.samples[6].Value.Uint64()+1
 }
 
 // apply sets the limit; t.mu is held.
@@ -148,14 +155,18 @@ func (t *Tuner) collected() {
 	if t.exempt != nil {
 		share -= min(share, t.exempt())
 	}
-	t.grown = live + share*t.percent/100 + other
-	if t.gradual {
-		free := v(4)
+	growth := share * t.percent / 100
+	t.grown = live + growth + other
+	if t.gradual && v(6) >= t.gradualFrom {
+		// Room for the freed memory beyond the growth share, which it
+		// covers already: the process may stay as large as it is, but not
+		// grow past it.
+		slack := v(4) - min(v(4), growth)
 		if t.slackSet {
-			free = min(free, t.slack/2)
+			slack = min(slack, t.slack/2)
 		}
-		t.slack, t.slackSet = free, true
-		t.grown += t.slack
+		t.slack, t.slackSet = slack, true
+		t.grown += slack
 	}
 	t.apply()
 	t.arm()
