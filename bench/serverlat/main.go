@@ -229,6 +229,9 @@ func run(bin, file string, nEdits, nHovers int, seed uint64, timeout time.Durati
 			return fmt.Errorf("hover: %w", err)
 		}
 		hoverDur = append(hoverDur, time.Since(start))
+		if each {
+			fmt.Fprintf(os.Stderr, "hover %d: %s ms, line %d\n", len(hoverDur), msStr(time.Since(start)), at.Line+1)
+		}
 		if len(h) < 10 {
 			return fmt.Errorf("hover on line %d: empty answer %s", at.Line, h)
 		}

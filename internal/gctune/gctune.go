@@ -28,18 +28,13 @@ import (
 type Tuner struct {
 	percent uint64
 
-	mu     sync.Mutex
-	exempt func() uint64 // bytes of the live heap left out of the growth share
-	floor  uint64
-	grown  uint64 // the live heap plus its growth share, at the last collection
-	// gradual is set by ReleaseGradually, from the collection numbered
-	// gradualFrom on (not a collection whose limit was still to be set
-	// when it was called); slack is then the freed memory the limit leaves
-	// room for, and slackSet whether it was set yet.
-	gradual, slackSet  bool
-	gradualFrom, slack uint64
-	stopped            bool
-	samples            []metrics.Sample
+	mu      sync.Mutex
+	exempt  func() uint64 // bytes of the live heap left out of the growth share
+	floor   uint64
+	grown   uint64 // the live heap plus its growth share, at the last collection
+	gradual bool   // set by ReleaseGradually
+	stopped bool
+	samples []metrics.Sample
 	// What Start found, for Stop.
 	limitWas   int64
 	percentWas int
@@ -60,7 +55,6 @@ func Start(floor uint64, percent int) *Tuner {
 		{Name: "/memory/classes/heap/unused:bytes"},
 		{Name: "/memory/classes/heap/free:bytes"},
 		{Name: "/memory/classes/heap/released:bytes"},
-		{Name: "/gc/cycles/total:gc-cycles"},
 	}}
 	// The first limit follows the live heap the last collection found, as
 	// later ones do, so that a process started long ago (a server) is not
@@ -97,26 +91,24 @@ func (t *Tuner) SetExempt(exempt func() uint64) {
 	t.exempt = exempt
 }
 
-// ReleaseGradually makes the memory the next collection frees be
-// returned to the system over the following ones rather than at once. A
-// limit that left it out made the runtime return all of it at once, in the
-// allocations that came next, and collect again and again while it did:
-// after a million-row document opened, about 450 MB, and the edits typed
-// in that second took up to 170 ms instead of 5-10; after 100k rows, the
-// collector ran every 50 ms for half a second. The next collection's limit
-// is then at least what the process holds (the memory it freed is
-// reused, not returned), and each later one leaves room for half the
-// freed memory the one before did (no more than is still unreturned),
-// while the runtime's background scavenger returns it a little at a time.
-// A nil Tuner ignores it.
+// ReleaseGradually leaves the memory that collections free to the
+// runtime's background scavenger, which returns it to the system a little
+// at a time: from the next collection on, the limit is at least what the
+// process holds. A limit that left the freed memory out made the runtime
+// return it at once, in the allocations that came next, collecting again
+// and again while it did: after a million-row document opened, 450 MB,
+// and the edits typed in that second took up to 170 ms instead of 5-10;
+// after 100k rows, a collection every 50 ms for half a second. The limit
+// then follows what the scavenger has returned, and the process grows
+// past neither the size it had at the last collection nor the live heap
+// plus the growth share, whichever is larger. A nil Tuner ignores it.
 func (t *Tuner) ReleaseGradually() {
 	if t == nil {
 		return
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	metrics.Read(t.samples)
-	t.gradual, t.slackSet, t.gradualFrom = true, false, t.samples[6].Value.Uint64()+1
+	t.gradual = true
 }
 
 // apply sets the limit; t.mu is held.
@@ -134,9 +126,8 @@ func (t *Tuner) arm() {
 	runtime.AddCleanup(new(sentinel), func(t *Tuner) { t.collected() }, t)
 }
 
-// collected sets the limit for the next collection: the live heap grown
-// by the share of what is not exempt, plus the runtime's memory beyond the
-// heap (stacks, metadata), and never below the floor.
+// collected sets the limit for the next collection from the runtime's
+// metrics (grownFor).
 func (t *Tuner) collected() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -145,29 +136,32 @@ func (t *Tuner) collected() {
 	}
 	metrics.Read(t.samples)
 	v := func(i int) uint64 { return t.samples[i].Value.Uint64() }
-	live := v(0)
-	heap := v(2) + v(3) + v(4) + v(5)
-	other := uint64(0)
-	if total := v(1); total > heap {
-		other = total - heap
-	}
-	share := live
+	t.grown = t.grownFor(memory{live: v(0), total: v(1), heap: v(2) + v(3) + v(4) + v(5), free: v(4)})
+	t.apply()
+	t.arm()
+}
+
+// memory is what grownFor reads of the runtime's metrics: the live heap
+// the last collection found, all the memory the runtime holds, what of it
+// is heap, and the heap's free memory not yet returned to the system.
+type memory struct{ live, total, heap, free uint64 }
+
+// grownFor returns the limit for the next collection: the live heap grown
+// by the share of what is not exempt, plus the runtime's memory beyond the
+// heap (stacks, metadata); after ReleaseGradually, at least what the
+// process holds. t.mu is held.
+func (t *Tuner) grownFor(m memory) uint64 {
+	other := m.total - min(m.total, m.heap)
+	share := m.live
 	if t.exempt != nil {
 		share -= min(share, t.exempt())
 	}
 	growth := share * t.percent / 100
-	t.grown = live + growth + other
-	if t.gradual && v(6) >= t.gradualFrom {
-		// Room for the freed memory beyond the growth share, which it
-		// covers already: the process may stay as large as it is, but not
-		// grow past it.
-		slack := v(4) - min(v(4), growth)
-		if t.slackSet {
-			slack = min(slack, t.slack/2)
-		}
-		t.slack, t.slackSet = slack, true
-		t.grown += slack
+	grown := m.live + growth + other
+	if t.gradual {
+		// Room for the freed memory beyond the growth share, which covers
+		// it already: the process may stay as large as it is, not grow.
+		grown += m.free - min(m.free, growth)
 	}
-	t.apply()
-	t.arm()
+	return grown
 }
