@@ -114,6 +114,22 @@ func TestReleaseGradually(t *testing.T) {
 	none.ReleaseGradually() // does nothing, does not panic
 }
 
+// SetMinGrowth sets the least the heap grows by: 100 MiB live at 40 %
+// grow by 64 MiB with a minimum of 64, by 40 with one of 16.
+func TestMinGrowth(t *testing.T) {
+	const mib = 1 << 20
+	m := memory{live: 100 * mib, heap: 100 * mib, total: 110 * mib}
+	for _, c := range []struct{ min, want uint64 }{{0, 150}, {16, 150}, {64, 174}} {
+		tuner := &Tuner{percent: 40}
+		tuner.SetMinGrowth(c.min * mib)
+		if got := tuner.grownFor(m); got != c.want*mib {
+			t.Errorf("minimum %d MiB: limit %d MiB, want %d", c.min, got/mib, c.want)
+		}
+	}
+	var none *Tuner
+	none.SetMinGrowth(1) // does nothing, does not panic
+}
+
 func TestStartLeavesUserSettings(t *testing.T) {
 	t.Setenv("GOGC", "50")
 	if tuner := Start(1<<30, 40); tuner != nil {
