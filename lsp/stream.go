@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -147,7 +148,7 @@ func (in *incoming) read(r io.Reader, body []byte, filled int) (didOpenParams, e
 			}
 			return didOpenParams{}, &paramsError{fmt.Errorf("textDocument.text: %w", err)}
 		}
-		lines, used := engine.CompleteLines(nil, body[lineStart:decoded])
+		lines, used := completeLines(body[lineStart:decoded])
 		lineStart += used
 		in.add(lines, nil)
 		if done {
@@ -189,6 +190,22 @@ func (in *incoming) read(r io.Reader, body []byte, filled int) (didOpenParams, e
 	p.streamed = in
 	p.arrived = in.arrived
 	return p, nil
+}
+
+// completeLines cuts text after every "\n" and returns the complete
+// lines and the bytes they take.
+func completeLines(text []byte) ([]*engine.Line, int) {
+	var out []*engine.Line
+	used := 0
+	for {
+		i := bytes.IndexByte(text[used:], '\n')
+		if i < 0 {
+			return out, used
+		}
+		end := used + i + 1
+		out = append(out, engine.NewLine(text[used:end:end]))
+		used = end
+	}
 }
 
 // add appends lines; last, when set, is the document's last line (the

@@ -33,51 +33,25 @@ type Line struct {
 // NewLine makes a line of text, its terminator included. Nothing may
 // write to text afterwards.
 func NewLine(text []byte) *Line {
-	l := new(Line)
-	l.init(text)
-	return l
-}
-
-func (l *Line) init(text []byte) {
 	t := bytes.TrimLeft(text, " \t\r\n")
-	l.text, l.closes = text, len(t) > 0 && (t[0] == '}' || t[0] == ']')
+	return &Line{text: text, closes: len(t) > 0 && (t[0] == '}' || t[0] == ']')}
 }
 
 // SplitLines cuts text after every "\n". The result always has at least
 // one line, the last one without a newline (possibly empty).
 func SplitLines(text []byte) []*Line {
-	out, used := CompleteLines(make([]*Line, 0, bytes.Count(text, []byte{'\n'})+1), text)
-	return append(out, NewLine(text[used:]))
-}
-
-// CompleteLines appends to dst the lines of text that end in "\n" and
-// returns them with the bytes they take. The lines are made in slabs of
-// up to lineSlab: a document of a million lines is then a few hundred
-// objects for the collector to find, not a million (it marked them
-// while one typed), and making them is one allocation per slab.
-func CompleteLines(dst []*Line, text []byte) ([]*Line, int) {
-	var slab []Line
-	used := 0
+	n := bytes.Count(text, []byte{'\n'}) + 1
+	out := make([]*Line, 0, n)
 	for {
-		i := bytes.IndexByte(text[used:], '\n')
+		i := bytes.IndexByte(text, '\n')
 		if i < 0 {
-			return dst, used
+			out = append(out, NewLine(text))
+			return out
 		}
-		if len(slab) == 0 {
-			slab = make([]Line, min(lineSlab, bytes.Count(text[used:], []byte{'\n'})))
-		}
-		end := used + i + 1
-		l := &slab[0]
-		slab = slab[1:]
-		l.init(text[used:end:end])
-		dst = append(dst, l)
-		used = end
+		out = append(out, NewLine(text[:i+1:i+1]))
+		text = text[i+1:]
 	}
 }
-
-// lineSlab is the most lines CompleteLines makes in one allocation (256
-// KB): a slab stays while any of its lines does.
-const lineSlab = 4096
 
 // Text returns the line with its terminator.
 func (l *Line) Text() []byte { return l.text }
