@@ -295,8 +295,11 @@ async function stepQuickFix() {
   await fix.waitFor({ state: 'visible', timeout: 15_000 });
   await page.waitForTimeout(300);
   await screenshot('quick-fix');
-  await fix.click();
+  // Counted before the click: counted after it, a server quick enough to
+  // publish in between left the test waiting for one error fewer than
+  // the count it had already seen drop.
   const before = (await problemCounts()).errors;
+  await fix.click();
   await until('the fixed role to leave the diagnostics', async () => (await problemCounts())?.errors === before - 1);
   await page.keyboard.press('Control+S');
   const path = join(ws, 'flawed/flawed.jsonl');
