@@ -60,11 +60,11 @@ func (m *memoryPacer) opened(uri string) {
 		m.tuner = gctune.Start(pacedFloor, serverGCPercent)
 		m.tuner.SetExempt(m.exemptBytes)
 		m.tuner.SetMinGrowth(pacedMinGrowth)
+		// What a first full check leaves behind is freed by the collection
+		// that follows (freeAfterOpen): returned all at once, it held up
+		// the edits typed then.
+		m.tuner.ReleaseGradually()
 	})
-	// What the first full check left behind is freed by the collection
-	// that follows (freeAfterOpen): returned all at once, it held up the
-	// edits typed then.
-	m.tuner.ReleaseGradually()
 }
 
 // closed stops exempting uri.

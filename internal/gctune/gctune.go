@@ -28,13 +28,12 @@ import (
 type Tuner struct {
 	percent uint64
 
-	mu      sync.Mutex
-	exempt  func() uint64 // bytes of the live heap left out of the growth share
-	floor   uint64
-	grown   uint64 // the live heap plus its growth share, at the last collection
-	gradual bool   // set by ReleaseGradually
-	// minGrowth is set by SetMinGrowth.
-	minGrowth uint64
+	mu        sync.Mutex
+	exempt    func() uint64 // bytes of the live heap left out of the growth share
+	floor     uint64
+	grown     uint64 // the live heap plus its growth share, at the last collection
+	gradual   bool   // set by ReleaseGradually
+	minGrowth uint64 // set by SetMinGrowth
 	stopped   bool
 	samples   []metrics.Sample
 	// What Start found, for Stop.
