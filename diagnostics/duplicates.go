@@ -44,15 +44,15 @@ func Leakage(s *Settings, trainPath string, train, valid []RowInfo) []Diagnostic
 	report := func(v, t int, msg string) {
 		out = append(out, Diagnostic{
 			Code: "D004", Severity: sev, Message: msg,
-			Range: valid[v].Range, Offset: valid[v].Offset,
-			Related: []Related{{Path: trainPath, Range: train[t].Range, Message: "the training example"}},
+			Range: valid[v].Range(), Offset: valid[v].Offset,
+			Related: []Related{{Path: trainPath, Range: train[t].Range(), Message: "the training example"}},
 		})
 	}
 	leaked := map[int]bool{}
 	for i, r := range valid {
 		if t, ok := byPrint[r.Fingerprint]; ok && r.Fingerprint != 0 {
 			leaked[i] = true
-			report(i, t, fmt.Sprintf("also in %s at line %d", name, train[t].Range.Start.Line+1))
+			report(i, t, fmt.Sprintf("also in %s at line %d", name, train[t].Range().Start.Line+1))
 		}
 	}
 	// Near duplicates: one LSH pass over both files, keeping only pairs
@@ -76,7 +76,7 @@ func Leakage(s *Settings, trainPath string, train, valid []RowInfo) []Diagnostic
 	for i := range valid {
 		if p, ok := best[int32(i)]; ok {
 			t := int(min(p.A, p.B))
-			report(i, t, fmt.Sprintf("near-duplicate of %s at line %d (similarity %.2f)", name, train[t].Range.Start.Line+1, p.Similarity))
+			report(i, t, fmt.Sprintf("near-duplicate of %s at line %d (similarity %.2f)", name, train[t].Range().Start.Line+1, p.Similarity))
 		}
 	}
 	return out

@@ -18,7 +18,7 @@ import (
 // for every row of a file with millions of them.
 type RowInfo struct {
 	Offset      int64
-	Range       textpos.Range
+	Span        textpos.Range32
 	Len         int32
 	Format      dataset.Format
 	Term        int8 // length of the line terminator after the row
@@ -34,7 +34,7 @@ type RowInfo struct {
 	// Words is the conversation's length in words (user and assistant).
 	Words int32
 	// (Words and UserTurns sit with the flags, where the 8-byte fields
-	// after them would otherwise leave padding: 192 bytes a row, not 208.)
+	// after them would otherwise leave padding: 176 bytes a row, not 192.)
 
 	// Fingerprint identifies the conversation for exact duplicates; Prompt
 	// and Answer identify its non-assistant and assistant turns. Zero when
@@ -82,9 +82,9 @@ func (c *RowContext) Info() RowInfo {
 	// array file may span lines.
 	if c.InvalidUTF8 < 0 && !c.MultiLine && bytes.IndexByte(c.Row.Text, '\n') < 0 {
 		start := c.Row.Start()
-		info.Range = textpos.Range{Start: start, End: textpos.Position{Line: start.Line, Character: start.Character + c.units}}
+		info.Span = textpos.Compact(textpos.Range{Start: start, End: textpos.Position{Line: start.Line, Character: start.Character + c.units}})
 	} else {
-		info.Range = c.Row.FullRange()
+		info.Span = textpos.Compact(c.Row.FullRange())
 	}
 	if info.Object && c.Settings.MetadataKey != "" {
 		info.HasMetadata = c.Root.Get(c.Settings.MetadataKey).Exists()
@@ -245,7 +245,7 @@ func (f *FileContext) Run() []Diagnostic {
 // ReportRow records a finding on row i.
 func (f *FileContext) ReportRow(code string, i int, fix *Fix, format string, args ...any) {
 	r := f.Rows[i]
-	f.report(code, r.Range, r.Offset, fix, format, args...)
+	f.report(code, r.Range(), r.Offset, fix, format, args...)
 }
 
 // ReportRelated records a finding on row i that points at other rows.
@@ -258,11 +258,11 @@ func (f *FileContext) ReportRelated(code string, i int, fix *Fix, related []Rela
 
 // RelatedRow points at row i.
 func (f *FileContext) RelatedRow(i int, msg string) Related {
-	return Related{Range: f.Rows[i].Range, Message: msg}
+	return Related{Range: f.Rows[i].Range(), Message: msg}
 }
 
 // Line returns the one-based line of row i, for messages.
-func (f *FileContext) Line(i int) int { return f.Rows[i].Range.Start.Line + 1 }
+func (f *FileContext) Line(i int) int { return f.Rows[i].Range().Start.Line + 1 }
 
 // DeleteRowFix returns a fix that removes row i's line, or nil in a JSON
 // array file.
@@ -283,7 +283,7 @@ func (f *FileContext) DeleteRowFix(title string, i int) *Fix {
 func (f *FileContext) ReportFile(code string, format string, args ...any) {
 	for _, r := range f.Rows {
 		if !r.Blank {
-			f.report(code, r.Range, r.Offset, nil, format, args...)
+			f.report(code, r.Range(), r.Offset, nil, format, args...)
 			return
 		}
 	}
@@ -313,3 +313,6 @@ func invalidUTF8(b []byte) int {
 	}
 	return -1
 }
+
+// Range returns the row's range in the file.
+func (r *RowInfo) Range() textpos.Range { return r.Span.Range() }

@@ -109,7 +109,7 @@ func BenchmarkFileRulesAfterEdit(b *testing.B) {
 	st.Run("bench", nil, s)
 	edited, other := len(rows)/2, len(rows)/3
 	versions := [2]diagnostics.RowInfo{rows[edited], rows[other]}
-	versions[1].Range, versions[1].Offset = rows[edited].Range, rows[edited].Offset
+	versions[1].Span, versions[1].Offset = rows[edited].Span, rows[edited].Offset
 	cpu0 := cpuTime()
 	n := 0
 	for b.Loop() {

@@ -105,8 +105,8 @@ func TestLineEndings(t *testing.T) {
 			}
 			// Every row ends where its text ends, before any CR.
 			for i, r := range res.Rows {
-				if r.Range.End.Character != utf16Len(rows[i]) {
-					t.Errorf("row %d ends at character %d, want %d", i, r.Range.End.Character, utf16Len(rows[i]))
+				if r.Range().End.Character != utf16Len(rows[i]) {
+					t.Errorf("row %d ends at character %d, want %d", i, r.Range().End.Character, utf16Len(rows[i]))
 				}
 			}
 		})
@@ -434,7 +434,7 @@ func FuzzCheck(f *testing.F) {
 			}
 		}
 		for _, r := range def.Rows {
-			if r.Range.Start.Line != r.Range.End.Line {
+			if r.Range().Start.Line != r.Range().End.Line {
 				return // a pretty-printed value: its join depends on the chunk size
 			}
 		}

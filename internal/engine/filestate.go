@@ -184,7 +184,7 @@ func (a *assembly) rows(rows []diagnostics.RowInfo, from, to int) []diagnostics.
 			// Held by st since the last version it checked, where the line
 			// was j.
 			*info = st.rows[j]
-			relocateRange(&info.Range, i-j)
+			info.Span.MoveLines(i - j)
 			info.Offset += starts[i] - a.lastStarts[j]
 		} else {
 			if r.info == nil { // taken by another state
@@ -197,7 +197,7 @@ func (a *assembly) rows(rows []diagnostics.RowInfo, from, to int) []diagnostics.
 				l.res.CompareAndSwap(r, shared)
 			}
 			*info = *r.info
-			relocateRange(&info.Range, i)
+			info.Span.MoveLines(i)
 			info.Offset += starts[i]
 		}
 		for _, dg := range r.diags {

@@ -70,7 +70,7 @@ func TestFileStateMatchesFreshRun(t *testing.T) {
 			if rng.IntN(4) == 0 {
 				info = pool[i]
 			}
-			info.Range, info.Offset, info.Len, info.Term = rows[i].Range, rows[i].Offset, rows[i].Len, rows[i].Term
+			info.Span, info.Offset, info.Len, info.Term = rows[i].Span, rows[i].Offset, rows[i].Len, rows[i].Term
 			rows[i] = info
 			changed[i] = true
 		}

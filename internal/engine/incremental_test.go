@@ -63,7 +63,7 @@ func describe(res *Result) string {
 	}
 	fmt.Fprintf(&b, "tally %+v formats %v dominant %v\n", res.Tally, res.Formats, res.Dominant)
 	for _, r := range res.Rows {
-		fmt.Fprintf(&b, "%d %v %d %v %s %d\n", r.Offset, r.Range, r.Len, r.Format, r.Category, r.Fingerprint)
+		fmt.Fprintf(&b, "%d %v %d %v %s %d\n", r.Offset, r.Range(), r.Len, r.Format, r.Category, r.Fingerprint)
 	}
 	return b.String()
 }

@@ -142,7 +142,7 @@ func Assign(rows []diagnostics.RowInfo, opt Options) (*Result, error) {
 			res.Blank++
 		case !r.Object:
 			res.Invalid++
-		case r.Range.End.Line > r.Range.Start.Line:
+		case r.Range().End.Line > r.Range().Start.Line:
 			res.MultiLine++
 		default:
 			movable[i] = true

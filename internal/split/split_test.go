@@ -248,7 +248,7 @@ func TestSplitInvariants(t *testing.T) {
 				// 5. Invalid rows stay in training.
 				for _, r := range va.Rows {
 					if !r.Object || r.Blank {
-						t.Errorf("validation line %d is not a JSON object", r.Range.Start.Line+1)
+						t.Errorf("validation line %d is not a JSON object", r.Range().Start.Line+1)
 					}
 				}
 
