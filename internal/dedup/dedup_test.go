@@ -160,6 +160,15 @@ func BenchmarkNear(b *testing.B) {
 	}
 }
 
+// BenchmarkNear1M finds the pairs of a million random signatures, the
+// size at which the pass's tables stop fitting in the cache.
+func BenchmarkNear1M(b *testing.B) {
+	sigs := randomSignatures(rand.New(rand.NewPCG(9, 10)), 1_000_000, 10, 1<<16)
+	for b.Loop() {
+		Near(sigs, 0.85, nil)
+	}
+}
+
 // BenchmarkIndexPairs measures the first Pairs of an index of 100,000
 // signatures, what the server's first full check of a document does.
 func BenchmarkIndexPairs(b *testing.B) {
@@ -345,7 +354,7 @@ func TestIndexMatchesNear(t *testing.T) {
 }
 
 // TestNearMatchesSortingLarge holds Near to sorted buckets on tables past
-// one region (inTableOrder's region-by-region filling): random signatures
+// one region (inRegions' grouping by the keys' top bits): random signatures
 // of few values, so that many rows share each band, every seventh a copy
 // of an earlier one, every 97th missing.
 func TestNearMatchesSortingLarge(t *testing.T) {

@@ -55,11 +55,12 @@ type Pair struct {
 // Within a bucket, each row is compared with the bucket's first row and
 // with the row before it: linear in the bucket's size even when thousands
 // of rows share a band, and enough to connect a cluster. Buckets are found
-// with one pass per band over a hash table, the bands shared out among the
-// CPUs, so the whole is O(n) in time and memory. Each worker computes the keys of a few bands in one pass over the signatures
-// and fills the table region by region (bandScratch), so that the slots
-// being filled stay in the cache: a row at a time, in row order, cost a
-// cache miss per row and band on large files.
+// with one pass per band, the bands shared out among the CPUs, so the
+// whole is O(n) in time and memory. Each worker computes the keys of a few
+// bands in one pass over the signatures, sorts each band's rows by the top
+// bits of their keys into regions of a few thousand (bandScratch), and
+// finds the buckets of one region at a time in a hash table small enough
+// to stay in the cache: rows that share a key share a region.
 func Near(sigs []*Signature, threshold float64, skip func(a, b int32) bool) []Pair {
 	found := make([][]Pair, bandWorkers())
 	nearEachBand(sigs, threshold, skip, func(w, _ int, pairs []Pair) {
@@ -88,7 +89,7 @@ func nearEachBand(sigs []*Signature, threshold float64, skip func(a, b int32) bo
 			bands = append(bands, b)
 		}
 		wg.Go(func() {
-			t := newBucketTable(len(sigs))
+			var t bucketTable
 			var scratch bandScratch
 			var pairs []Pair
 			for len(bands) > 0 {
@@ -96,8 +97,12 @@ func nearEachBand(sigs []*Signature, threshold float64, skip func(a, b int32) bo
 				bands = bands[len(group):]
 				scratch.computeKeys(sigs, group)
 				for j, b := range group {
-					entries := scratch.inTableOrder(sigs, scratch.keys[j], len(t.slots))
-					pairs = t.nearInBand(pairs[:0], sigs, entries, threshold, skip)
+					keys, rows, starts := scratch.inRegions(sigs, scratch.keys[j])
+					pairs = pairs[:0]
+					for r := range len(starts) - 1 {
+						from, to := starts[r], starts[r+1]
+						pairs = t.nearInRegion(pairs, sigs, keys[from:to], rows[from:to], threshold, skip)
+					}
 					found(w, b, pairs)
 				}
 			}
@@ -106,12 +111,12 @@ func nearEachBand(sigs []*Signature, threshold float64, skip func(a, b int32) bo
 	wg.Wait()
 }
 
-// bucketTable maps the band keys of one band to their bucket's first and
-// latest row: open addressing on keys that are hashes already, one cache
-// line touched per row.
+// bucketTable maps the band keys of one region to their bucket's first and
+// latest row: open addressing on keys that are hashes already. It is
+// sized for one region, not for every row: a table for a million rows
+// took 32 MB a worker, and a cache miss a row.
 type bucketTable struct {
 	slots []bucket
-	mask  uint64
 }
 
 type bucket struct {
@@ -119,22 +124,20 @@ type bucket struct {
 	first, last int32 // first is -1 in a free slot
 }
 
-func newBucketTable(n int) *bucketTable {
+// nearInRegion appends to pairs the near pairs that one band proposes
+// among the rows of one region and their keys, given as inRegions orders
+// them, from the last row to the first. They are taken from the end, so
+// that every bucket sees its rows first to last.
+func (t *bucketTable) nearInRegion(pairs []Pair, sigs []*Signature, keys []uint64, rows []int32, threshold float64, skip func(a, b int32) bool) []Pair {
 	size := 16
-	for size < 2*n {
+	for size < 2*len(rows) {
 		size *= 2
 	}
-	return &bucketTable{slots: make([]bucket, size), mask: uint64(size - 1)}
-}
-
-// nearInBand appends to pairs the near pairs that one band proposes, given
-// its rows and keys as inTableOrder orders them: regions in order, each
-// from its last row to its first. They are taken from the end, so that
-// every bucket sees its rows first to last.
-func (t *bucketTable) nearInBand(pairs []Pair, sigs []*Signature, entries []bandEntry, threshold float64, skip func(a, b int32) bool) []Pair {
+	t.slots = slices.Grow(t.slots[:0], size)[:size]
 	for i := range t.slots {
 		t.slots[i].first = -1
 	}
+	mask := uint64(size - 1)
 	check := func(a, b int32) {
 		if skip != nil && skip(a, b) {
 			return
@@ -143,11 +146,11 @@ func (t *bucketTable) nearInBand(pairs []Pair, sigs []*Signature, entries []band
 			pairs = append(pairs, Pair{A: a, B: b, Similarity: sim})
 		}
 	}
-	for i := len(entries) - 1; i >= 0; i-- {
-		row, key := entries[i].row, entries[i].key
-		slot := uint64(uint32(key)) & t.mask
+	for i := len(rows) - 1; i >= 0; i-- {
+		row, key := rows[i], keys[i]
+		slot := key & mask
 		for t.slots[slot].first >= 0 && t.slots[slot].key != key {
-			slot = (slot + 1) & t.mask
+			slot = (slot + 1) & mask
 		}
 		b := &t.slots[slot]
 		if b.first < 0 {
@@ -165,10 +168,14 @@ func (t *bucketTable) nearInBand(pairs []Pair, sigs []*Signature, entries []band
 }
 
 // bandScratch holds the memory Near reuses from band to band: the
-// band keys of every row for a few bands, and the rows in table order.
+// band keys of every row for a few bands, and the rows by region with
+// their keys (two arrays, 12 bytes a row where a struct of the two took
+// 16).
 type bandScratch struct {
-	keys    [bandsAtOnce][]uint64
-	entries []bandEntry
+	keys       [bandsAtOnce][]uint64
+	regionKeys []uint64
+	regionRows []int32
+	starts     []int
 }
 
 // bandsAtOnce is the number of bands whose keys are computed in one pass
@@ -176,11 +183,6 @@ type bandScratch struct {
 // from the cache, and reading them once per band cost as much as filling
 // the tables.
 const bandsAtOnce = 3
-
-type bandEntry struct {
-	key uint64
-	row int32
-}
 
 // computeKeys computes the keys of bands (at most bandsAtOnce) for every
 // row with a signature.
@@ -197,53 +199,58 @@ func (sc *bandScratch) computeKeys(sigs []*Signature, bands []int) {
 	}
 }
 
-// regionSlots is the number of table slots (64 KB) whose rows
-// inTableOrder puts together.
-const regionSlots = 8 << 10
+// regionRows is about the number of rows inRegions puts in a region.
+const regionRows = 4 << 10
 
-// inTableOrder returns the rows with a signature and their band keys, last
-// row first, grouped by the region of a table of size slots that their
-// key's home slot is in, regions in order. Inserting rows in row order
-// into a table larger than the cache costs a cache miss each; region by
-// region, the slots being filled stay in the cache. The rows of one key
-// share a region, so they still come last to first.
-func (sc *bandScratch) inTableOrder(sigs []*Signature, keys []uint64, size int) []bandEntry {
+// inRegions returns the band keys of the rows with a signature and the
+// rows, grouped by region, the top bits of their keys, and the start of
+// each region in them (a last start for the end). Within a region the
+// last row comes first. A bucketTable for a region's few thousand rows
+// stays in the cache, where one for every row took a cache miss a row.
+func (sc *bandScratch) inRegions(sigs []*Signature, keys []uint64) ([]uint64, []int32, []int) {
 	n := 0
 	for _, s := range sigs {
 		if s != nil {
 			n++
 		}
 	}
-	sc.entries = slices.Grow(sc.entries[:0], n)[:n]
-	if size <= regionSlots {
+	sc.regionKeys = slices.Grow(sc.regionKeys[:0], n)[:n]
+	sc.regionRows = slices.Grow(sc.regionRows[:0], n)[:n]
+	regionBits := bits.Len(uint(n / regionRows))
+	sc.starts = slices.Grow(sc.starts[:0], 1<<regionBits+1)[:1<<regionBits+1]
+	if regionBits == 0 {
 		n := 0
 		for i := len(sigs) - 1; i >= 0; i-- {
 			if sigs[i] != nil {
-				sc.entries[n] = bandEntry{keys[i], int32(i)}
+				sc.regionKeys[n], sc.regionRows[n] = keys[i], int32(i)
 				n++
 			}
 		}
-		return sc.entries
+		sc.starts[0], sc.starts[1] = 0, n
+		return sc.regionKeys, sc.regionRows, sc.starts
 	}
-	mask, shift := size-1, bits.Len(regionSlots-1)
-	region := func(k uint64) int { return (int(uint32(k)) & mask) >> shift }
-	starts := make([]int, size/regionSlots+1)
+	starts := sc.starts
+	clear(starts)
+	shift := 64 - regionBits
 	for i, s := range sigs {
 		if s != nil {
-			starts[region(keys[i])+1]++
+			starts[keys[i]>>shift+1]++
 		}
 	}
 	for r := 1; r < len(starts); r++ {
 		starts[r] += starts[r-1]
 	}
+	// Placed at next[r]: starts itself stays as the regions' bounds.
+	next := make([]int, len(starts)-1)
+	copy(next, starts)
 	for i := len(sigs) - 1; i >= 0; i-- {
 		if sigs[i] != nil {
-			r := region(keys[i])
-			sc.entries[starts[r]] = bandEntry{keys[i], int32(i)}
-			starts[r]++
+			r := keys[i] >> shift
+			sc.regionKeys[next[r]], sc.regionRows[next[r]] = keys[i], int32(i)
+			next[r]++
 		}
 	}
-	return sc.entries
+	return sc.regionKeys, sc.regionRows, starts
 }
 
 // Clusters groups rows linked by pairs (transitively) and returns, for
