@@ -224,7 +224,7 @@ func TestNumberChangeMatchesNumber(t *testing.T) {
 		for l := range seen {
 			j, ok := in[l]
 			switch {
-			case ok && (l.gen != gen || l.idx != j):
+			case ok && (l.gen != gen || int(l.idx) != j):
 				t.Fatalf("edit %d: line %d numbered %d (generation %d)", i, j, l.idx, l.gen)
 			case !ok && l.gen == gen:
 				t.Fatalf("edit %d: a line taken away still counts as line %d", i, l.idx)

@@ -465,7 +465,7 @@ func NumberChange(old, d *Doc, c LineChange, gen uint64) {
 // number numbers the lines [from, to) of d as gen.
 func number(d *Doc, from, to int, gen uint64) {
 	for i, l := range d.Range(from, to) {
-		l.idx, l.gen = i, gen
+		l.idx, l.gen = int32(i), gen
 	}
 }
 
@@ -488,7 +488,7 @@ func PlaceCarried(out []diagnostics.Diagnostic, cs []Carried, d *Doc, gen uint64
 		if c.anchor.gen != gen {
 			continue // the line was edited or removed
 		}
-		i := c.anchor.idx
+		i := int(c.anchor.idx)
 		start := d.Start(i)
 		dg := c.d
 		relocateRange(&dg.Range, i)
@@ -504,7 +504,7 @@ func PlaceCarried(out []diagnostics.Diagnostic, cs []Carried, d *Doc, gen uint64
 				if cr.anchor.gen != gen {
 					continue
 				}
-				relocateRange(&r.Range, cr.anchor.idx)
+				relocateRange(&r.Range, int(cr.anchor.idx))
 			}
 			related = append(related, r)
 		}

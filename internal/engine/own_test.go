@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"runtime"
 	"testing"
+	"unsafe"
 
 	"github.com/ftls-dev/ftls/diagnostics"
 )
@@ -100,5 +101,14 @@ func TestAdoptedResultsShared(t *testing.T) {
 	}
 	if clean < 45 || len(results) > 2 {
 		t.Errorf("%d rows without findings hold %d results, want at most 2 (the first line's and the rest's)", clean, len(results))
+	}
+}
+
+// The language server keeps a Line for every line of an open document, a
+// million of them for a large dataset: a field added in the wrong place
+// moves it to the next size class.
+func TestLineSize(t *testing.T) {
+	if n := unsafe.Sizeof(Line{}); n > 48 {
+		t.Errorf("Line is %d bytes, want at most 48", n)
 	}
 }
