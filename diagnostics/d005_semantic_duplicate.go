@@ -39,11 +39,11 @@ func checkSemanticDuplicates(f *FileContext) {
 	}
 	missing := 0
 	for i := range f.Rows {
-		r := &f.Rows[i]
-		p, hasP := c.Index(r.EmbedPrompt)
-		a, hasA := c.Index(r.EmbedAnswer)
+		ex := f.Rows[i].Extra()
+		p, hasP := c.Index(ex.EmbedPrompt)
+		a, hasA := c.Index(ex.EmbedAnswer)
 		q.Prompt[i], q.Answer[i] = p, a
-		if r.EmbedPrompt != 0 && !hasP || !cfg.PromptOnly && r.EmbedAnswer != 0 && !hasA {
+		if ex.EmbedPrompt != 0 && !hasP || !cfg.PromptOnly && ex.EmbedAnswer != 0 && !hasA {
 			missing++
 		}
 	}

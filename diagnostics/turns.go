@@ -107,9 +107,10 @@ var openingSeed = maphash.MakeSeed()
 
 var sketchers = sync.Pool{New: func() any { return new(dedup.Sketcher) }}
 
-// summarize fills the fields of info that duplicate and balance rules use.
+// summarize fills the fields of info, and of ex, that duplicate and
+// balance rules and statistics use.
 // Each is computed only when a rule that needs it is enabled.
-func (c *RowContext) summarize(info *RowInfo) {
+func (c *RowContext) summarize(info *RowInfo, ex *RowExtras) {
 	s, need := c.Settings, c.Settings.needed()
 	if need.has(DataCategory) {
 		info.Category = c.Category()
@@ -140,7 +141,7 @@ func (c *RowContext) summarize(info *RowInfo) {
 		}
 	}
 	if s.CountTokens {
-		c.countTokens(info, turns)
+		c.countTokens(ex, turns)
 	}
 	if need.has(DataFingerprint) {
 		// Each turn's text is hashed once and combined three ways.
@@ -171,7 +172,7 @@ func (c *RowContext) summarize(info *RowInfo) {
 	}
 	if need.has(DataEmbed) {
 		prompt, answer := EmbedTexts(turns)
-		info.EmbedPrompt, info.EmbedAnswer = EmbedKey(prompt), EmbedKey(answer)
+		ex.EmbedPrompt, ex.EmbedAnswer = EmbedKey(prompt), EmbedKey(answer)
 	}
 	sketched := false
 	if need.has(DataSketch) {
@@ -255,16 +256,16 @@ func (c *RowContext) Category() string {
 // field that differs on every row is not a category.
 const maxCategories = 256
 
-func (c *RowContext) countTokens(info *RowInfo, turns []Turn) {
+func (c *RowContext) countTokens(ex *RowExtras, turns []Turn) {
 	tc := c.Settings.Tokens()
-	info.Tokens = int32(tc.CountChat(TokenMessages(c)).Total)
+	ex.Tokens = int32(tc.CountChat(TokenMessages(c)).Total)
 	for _, t := range turns {
 		n := int32(tc.Count(string(t.Text)))
 		switch t.Role {
 		case "user":
-			info.UserTokens += n
+			ex.UserTokens += n
 		case "assistant":
-			info.AssistantTokens += n
+			ex.AssistantTokens += n
 		}
 	}
 }

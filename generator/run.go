@@ -300,7 +300,8 @@ func (r *runner) measure(ctx context.Context) (*engine.Result, error) {
 		if row.Object {
 			r.ix.add(row.Fingerprint, row.Sig)
 		}
-		if t := int(row.UserTokens + row.AssistantTokens); t > 0 {
+		ex := row.Extra()
+		if t := int(ex.UserTokens + ex.AssistantTokens); t > 0 {
 			r.measured.rows++
 			r.measured.tokens += t
 		}

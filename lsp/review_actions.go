@@ -74,7 +74,7 @@ func (s *Server) reviewStatus(snap *snapshot, r *result) review.Status {
 	keys := make([]string, 0, len(r.res.Rows))
 	for _, row := range r.res.Rows {
 		if row.Object {
-			keys = append(keys, row.Review.String())
+			keys = append(keys, row.Extra().Review.String())
 		}
 	}
 	status := store.Status(keys)

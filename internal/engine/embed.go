@@ -165,7 +165,8 @@ func Unembedded(rows []diagnostics.RowInfo, c *embedding.Cache) (idx []int, keys
 	seen := map[uint64]bool{}
 	for i, r := range rows {
 		missing := false
-		for _, k := range [2]uint64{r.EmbedPrompt, r.EmbedAnswer} {
+		ex := r.Extra()
+		for _, k := range [2]uint64{ex.EmbedPrompt, ex.EmbedAnswer} {
 			if k != 0 && !c.Has(k) {
 				missing = true
 				if !seen[k] {

@@ -206,16 +206,16 @@ func Build(files []File, opts Options) *Report {
 			if row.System != 0 {
 				systems[row.System] = true
 			}
-			if row.Tokens > 0 {
+			if ex := row.Extra(); ex.Tokens > 0 {
 				r.Tokened++
-				r.TokensSum += int64(row.Tokens)
-				r.UserSum += int64(row.UserTokens)
-				r.AssistantSum += int64(row.AssistantTokens)
-				r.MaxTokens = max(r.MaxTokens, int(row.Tokens))
-				r.UserTokens = append(r.UserTokens, int(row.UserTokens))
-				r.AssistantTokens = append(r.AssistantTokens, int(row.AssistantTokens))
+				r.TokensSum += int64(ex.Tokens)
+				r.UserSum += int64(ex.UserTokens)
+				r.AssistantSum += int64(ex.AssistantTokens)
+				r.MaxTokens = max(r.MaxTokens, int(ex.Tokens))
+				r.UserTokens = append(r.UserTokens, int(ex.UserTokens))
+				r.AssistantTokens = append(r.AssistantTokens, int(ex.AssistantTokens))
 				if f.Role != Validation {
-					trainTokens = append(trainTokens, int(row.Tokens))
+					trainTokens = append(trainTokens, int(ex.Tokens))
 				}
 			}
 		}

@@ -107,10 +107,10 @@ func FromResult(res *engine.Result, encoding string) *Stats {
 		default:
 			s.NoUserTurn++
 		}
-		if r.Tokens > 0 {
-			total = append(total, int(r.Tokens))
-			user = append(user, int(r.UserTokens))
-			assistant = append(assistant, int(r.AssistantTokens))
+		if ex := r.Extra(); ex.Tokens > 0 {
+			total = append(total, int(ex.Tokens))
+			user = append(user, int(ex.UserTokens))
+			assistant = append(assistant, int(ex.AssistantTokens))
 		}
 	}
 	s.SystemPromptVariants = len(systems)

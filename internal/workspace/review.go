@@ -66,7 +66,7 @@ func ReviewStatus(res *engine.Result, r *Review) review.Status {
 	keys := make([]string, 0, len(res.Rows))
 	for _, row := range res.Rows {
 		if row.Object {
-			keys = append(keys, row.Review.String())
+			keys = append(keys, row.Extra().Review.String())
 		}
 	}
 	return r.Store.Status(keys)
