@@ -55,6 +55,11 @@ func (w *worker) checkDataset(snap *snapshot) {
 			return
 		}
 		headShown = in.headShown
+		if first {
+			// Their summaries were gathered as they were checked: the
+			// first file check takes them as they are.
+			w.state.Adopt(snap.Doc, &in.asm)
+		}
 	}
 	if first && snap.Len() > 2*firstBatch {
 		defer func(start time.Time) {

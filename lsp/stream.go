@@ -51,7 +51,7 @@ func (s *Server) readStreamed(r io.Reader, n int, arrived time.Time) (body []byt
 		_, err := io.ReadFull(r, body[filled:])
 		return body, nil, err
 	}
-	in := s.receive(h, arrived)
+	in := s.receive(h, arrived, n)
 	p, err := in.read(r, body, filled)
 	if err != nil {
 		var perr *paramsError
@@ -83,6 +83,16 @@ type incoming struct {
 	complete bool // every line is in
 	aborted  bool
 
+	// The lines checked go to asm in order (assembled): a batch checked
+	// before the ones above it waits in ready. size is the message's
+	// length, and cut how much of it the lines in take, for the number of
+	// rows to expect.
+	asmMu     sync.Mutex
+	asm       engine.Assembler
+	ready     map[int][]*engine.Line
+	asmNext   int
+	size, cut int
+
 	headLeft atomic.Int64 // lines of the first batch not checked yet
 	headMu   sync.Mutex
 	headOver bool // the first rows' findings were published, or will not be
@@ -98,14 +108,15 @@ type incoming struct {
 // findings within a fraction of a second all the same.
 const headDelay = 200 * time.Millisecond
 
-// receive starts checking the lines of a didOpen as they arrive.
-func (s *Server) receive(h frame.OpenHead, arrived time.Time) *incoming {
+// receive starts checking the lines of a didOpen of size bytes as they
+// arrive.
+func (s *Server) receive(h frame.OpenHead, arrived time.Time, size int) *incoming {
 	path := uriPath(h.URI)
 	st, err := s.cfg.settingsFor(path)
 	if err != nil {
 		s.log.Warningf("%s: %v", h.URI, err)
 	}
-	in := &incoming{s: s, head: h, path: path, arrived: arrived, settings: st, done: make(chan struct{})}
+	in := &incoming{s: s, head: h, path: path, arrived: arrived, settings: st, done: make(chan struct{}), ready: map[int][]*engine.Line{}, size: size}
 	in.wake = sync.NewCond(&in.mu)
 	// Without its uri (given after the text), the document's first
 	// findings wait for the rest of the message.
@@ -150,9 +161,9 @@ func (in *incoming) read(r io.Reader, body []byte, filled int) (didOpenParams, e
 		}
 		lines, used := completeLines(body[lineStart:decoded])
 		lineStart += used
-		in.add(lines, nil)
+		in.add(lines, nil, lineStart)
 		if done {
-			in.add(nil, engine.NewLine(body[lineStart:decoded:decoded]))
+			in.add(nil, engine.NewLine(body[lineStart:decoded:decoded]), decoded)
 			break
 		}
 		m, err := r.Read(body[filled:])
@@ -208,13 +219,15 @@ func completeLines(text []byte) ([]*engine.Line, int) {
 	}
 }
 
-// add appends lines; last, when set, is the document's last line (the
-// text after its last newline, possibly empty) and completes it.
-func (in *incoming) add(lines []*engine.Line, last *engine.Line) {
+// add appends lines, which take the message up to byte cut; last, when
+// set, is the document's last line (the text after its last newline,
+// possibly empty) and completes it.
+func (in *incoming) add(lines []*engine.Line, last *engine.Line, cut int) {
 	if len(lines) == 0 && last == nil {
 		return
 	}
 	in.mu.Lock()
+	in.cut = cut
 	in.lines = append(in.lines, lines...)
 	if last != nil {
 		in.lines = append(in.lines, last)

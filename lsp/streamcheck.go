@@ -43,10 +43,40 @@ func (in *incoming) checker() {
 			}
 			c.Check(l, from+k == 0, in.settings)
 		}
+		in.assemble(from, lines)
 		if from < firstBatch && in.headLeft.Add(-int64(min(from+len(lines), firstBatch)-from)) == 0 {
 			in.publishHead()
 		}
 	}
+}
+
+// assemble hands the lines checked, from line from on, to the assembler,
+// in order: a batch checked before the ones above it waits for them.
+func (in *incoming) assemble(from int, lines []*engine.Line) {
+	in.asmMu.Lock()
+	defer in.asmMu.Unlock()
+	in.ready[from] = lines
+	for {
+		lines, ok := in.ready[in.asmNext]
+		if !ok {
+			return
+		}
+		delete(in.ready, in.asmNext)
+		in.asm.Add(lines, in.expectedRows())
+		in.asmNext += len(lines)
+	}
+}
+
+// expectedRows is how many rows the document should have: all its lines
+// once they are in; until then, as many as the lines in so far would make
+// at their mean length, a little more.
+func (in *incoming) expectedRows() int {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.complete || in.cut == 0 {
+		return len(in.lines)
+	}
+	return int(float64(len(in.lines))*float64(in.size)/float64(in.cut)*1.02) + checkBatch
 }
 
 // publishHead publishes the findings of the first rows while the rest of

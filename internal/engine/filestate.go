@@ -23,10 +23,13 @@ type FileState struct {
 	rows []diagnostics.RowInfo
 	// doc is the version rows are of (CheckDoc), own whether st holds the
 	// rows' only copy (Own).
-	doc    *Doc
-	own    bool
-	near   *dedup.Index
-	groups *diagnostics.Groups
+	doc *Doc
+	own bool
+	// assembled is set when rows came from an Assembler (Adopt) and were
+	// never handed out: the next CheckDoc of doc may fill them in place.
+	assembled bool
+	near      *dedup.Index
+	groups    *diagnostics.Groups
 	// embeddings are the document's vectors for D005, kept between runs
 	// with the signatures the search computed while the sidecar is
 	// unchanged (see embeddingsFor).
@@ -39,7 +42,7 @@ type FileState struct {
 // rows as the state had, only the rows whose summary changed are indexed
 // and grouped again; otherwise both are rebuilt when next needed.
 func (st *FileState) Update(rows []diagnostics.RowInfo) {
-	st.doc = nil // CheckDoc sets it again
+	st.doc, st.assembled = nil, false // CheckDoc sets doc again
 	if len(rows) != len(st.rows) {
 		st.near, st.groups = nil, nil
 		st.rows = rows
@@ -54,7 +57,7 @@ func (st *FileState) Update(rows []diagnostics.RowInfo) {
 // Set replaces the summary of row i, for a caller that knows which rows
 // changed since the last Update or Set.
 func (st *FileState) Set(i int, info diagnostics.RowInfo) {
-	st.doc = nil
+	st.doc, st.assembled = nil, false
 	st.moved(i, &info)
 	st.rows[i] = info
 }
@@ -135,11 +138,17 @@ func (st *FileState) Own() { st.own = true }
 // CPUs, each writing its rows in place: copying a million summaries and
 // their findings took a serial half-second of every full check.
 func (st *FileState) assemble(d *Doc) assembled {
-	n := d.Len()
-	if n > 0 && !d.IsRow(n-1) {
-		n--
+	n := rowCount(d)
+	var a assembled
+	if st.assembled && st.doc == d {
+		// Adopted for d and never handed out: each row held is in its
+		// place already, and a row checked again since (other settings)
+		// is written over its old summary.
+		a.rows = st.rows
+	} else {
+		a.rows = make([]diagnostics.RowInfo, n)
 	}
-	a := assembled{rows: make([]diagnostics.RowInfo, n)}
+	st.assembled = false
 	from := &assembly{st: st, d: d, starts: d.Starts(), last: st.lastIndex(d)}
 	if st.doc != nil {
 		from.lastStarts = st.doc.Starts()
