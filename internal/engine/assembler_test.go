@@ -44,15 +44,7 @@ func TestAdoptedRowsMatchFreshCheck(t *testing.T) {
 	}
 	same := func(name string, got, want *Result) bool {
 		t.Helper()
-		if g, w := describe(got), describe(want); g != w {
-			t.Errorf("%s: findings differ\nadopted:\n%s\nfresh:\n%s", name, g, w)
-			return false
-		}
-		if !reflect.DeepEqual(got.Rows, want.Rows) {
-			t.Errorf("%s: row summaries differ", name)
-			return false
-		}
-		return true
+		return sameResult(t, name, "adopted", got, want)
 	}
 	adopted := 0
 	for name, text := range ruleInputs(t) {

@@ -29,6 +29,22 @@ func TestParallelAssemblyMatchesFreshCheck(t *testing.T) {
 	ownedMatchesFresh(t)
 }
 
+// sameResult reports whether got, the result of a state checked as
+// label says, has the findings and row summaries of want, a fresh
+// check's, and says how they differ if not.
+func sameResult(t *testing.T, name, label string, got, want *Result) bool {
+	t.Helper()
+	if g, w := describe(got), describe(want); g != w {
+		t.Errorf("%s: findings differ\n%s:\n%s\nfresh:\n%s", name, label, g, w)
+		return false
+	}
+	if !reflect.DeepEqual(got.Rows, want.Rows) {
+		t.Errorf("%s: row summaries differ", name)
+		return false
+	}
+	return true
+}
+
 func ownedMatchesFresh(t *testing.T) {
 	s := diagnostics.DefaultSettings()
 	rnd := rand.New(rand.NewPCG(11, 12))
@@ -38,15 +54,7 @@ func ownedMatchesFresh(t *testing.T) {
 	}
 	same := func(name string, got, want *Result) bool {
 		t.Helper()
-		if g, w := describe(got), describe(want); g != w {
-			t.Errorf("%s: findings differ\nowned:\n%s\nfresh:\n%s", name, g, w)
-			return false
-		}
-		if !reflect.DeepEqual(got.Rows, want.Rows) {
-			t.Errorf("%s: row summaries differ", name)
-			return false
-		}
-		return true
+		return sameResult(t, name, "owned", got, want)
 	}
 	for name, text := range ruleInputs(t) {
 		d := NewDoc(SplitLines(text))
