@@ -137,12 +137,12 @@ func (kg *KeyGroups) add(key uint64, row int32) {
 		return
 	}
 	kg.rows++
-	v, ok := kg.keys.Get(key)
-	switch {
+	p, ok := kg.keys.Ref(key)
+	switch v := *p; {
 	case !ok:
-		kg.keys.Put(key, row)
+		*p = row
 	case v >= 0:
-		kg.keys.Put(key, ^kg.newGroup([]int32{min(v, row), max(v, row)}))
+		*p = ^kg.newGroup([]int32{min(v, row), max(v, row)})
 	default:
 		rows := kg.groups[^v]
 		at, _ := slices.BinarySearch(rows, row)

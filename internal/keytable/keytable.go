@@ -59,9 +59,21 @@ func (t *Table) Get(key uint64) (int32, bool) {
 
 // Put sets the value of key.
 func (t *Table) Put(key uint64, v int32) {
+	p, _ := t.Ref(key)
+	*p = v
+}
+
+// Ref returns a pointer to the value of key, and whether the table had
+// key; when it did not, key is added with the value 0. The pointer is
+// good until the next key is added. A look-up and a store through it
+// probe the table once, where Get and Put probe it twice.
+func (t *Table) Ref(key uint64) (*int32, bool) {
 	if key == 0 {
-		t.zero, t.hasZero = v, true
-		return
+		had := t.hasZero
+		if !had {
+			t.zero, t.hasZero = 0, true
+		}
+		return &t.zero, had
 	}
 	i, ok := t.find(key)
 	if !ok {
@@ -69,10 +81,10 @@ func (t *Table) Put(key uint64, v int32) {
 			t.resize(slotsFor(2 * (t.n + 1)))
 			i, _ = t.find(key)
 		}
-		t.keys[i] = key
+		t.keys[i], t.vals[i] = key, 0
 		t.n++
 	}
-	t.vals[i] = v
+	return &t.vals[i], ok
 }
 
 // Delete removes key, if the table has it.

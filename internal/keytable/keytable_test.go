@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// TestMatchesMap runs random puts, gets and deletes on a Table and on a Go
+// TestMatchesMap runs random puts, references, gets and deletes on a Table and on a Go
 // map side by side and holds the table to the map after every step. The
 // key spaces are small enough that keys come back after deletion, the
 // key 0 among them, and that the probe runs wrap around the table's end.
@@ -30,7 +30,7 @@ func TestMatchesMap(t *testing.T) {
 			tab, ref := New(tt.hint), map[uint64]int32{}
 			for op := range tt.ops {
 				k := tt.keys(rng)
-				switch rng.IntN(3) {
+				switch rng.IntN(4) {
 				case 0:
 					v := int32(rng.Uint32())
 					tab.Put(k, v)
@@ -38,6 +38,14 @@ func TestMatchesMap(t *testing.T) {
 				case 1:
 					tab.Delete(k)
 					delete(ref, k)
+				case 2:
+					// Ref adds a key it did not have with the value 0.
+					p, had := tab.Ref(k)
+					if _, want := ref[k]; had != want {
+						t.Fatalf("op %d: Ref(%#x) says the table had it: %v, want %v", op, k, had, want)
+					}
+					*p++
+					ref[k]++
 				}
 				got, ok := tab.Get(k)
 				if want, wok := ref[k]; ok != wok || got != want {
