@@ -55,11 +55,15 @@ func (w *worker) checkDataset(snap *snapshot) {
 			return
 		}
 		headShown = in.headShown
-		if first {
-			// Their summaries were gathered as they were checked: the
-			// first file check takes them as they are.
-			w.state.Adopt(snap.Doc, &in.asm)
+		if first && in.doc != nil {
+			// Their summaries were gathered as they were checked, and the
+			// lines' own copies dropped: the first file check takes them
+			// as they are, for the version opened or one edited since.
+			if w.state.Adopt(in.doc, &in.asm) {
+				s.log.Noticef("%s: the first file check takes the row summaries gathered as the rows were checked", snap.uri)
+			}
 		}
+		in.release()
 	}
 	if first && snap.Len() > 2*firstBatch {
 		defer func(start time.Time) {

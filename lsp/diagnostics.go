@@ -203,6 +203,19 @@ func (w *worker) loop() {
 		if snap == nil {
 			continue
 		}
+		if in := snap.streamed; in != nil {
+			// Its rows are still being checked as they arrived: wait for
+			// them, then check the newest version, with the edits typed
+			// meanwhile.
+			select {
+			case <-in.done:
+			case <-w.stop:
+				return
+			}
+			if snap = s.docs.get(w.uri); snap == nil {
+				continue
+			}
+		}
 		if !w.force.Swap(false) && snap == w.last {
 			continue
 		}

@@ -18,6 +18,7 @@ func (s *Server) didOpen(ctx *glsp.Context) (any, error) {
 	if p.lines != nil {
 		snap = openLines(td.URI, td.LanguageID, td.Version, p.lines)
 		snap.streamed = p.streamed
+		p.streamed.doc = snap.Doc
 	} else {
 		text := td.data
 		if text == nil {

@@ -51,8 +51,9 @@ type snapshot struct {
 	version int32
 	// received is when the version arrived, for timing.
 	received time.Time
-	// streamed, on the first version of a document read as it arrived,
-	// is what checked its rows meanwhile (stream.go).
+	// streamed, on the versions of a document read as it arrived, is what
+	// checked its rows meanwhile (stream.go); its first check releases
+	// what it held.
 	streamed *incoming
 }
 
@@ -152,7 +153,8 @@ func (s *snapshot) change(version int32, changes []protocol.TextDocumentContentC
 				clamped++
 			}
 		}
-		cur = &snapshot{Doc: doc, uri: s.uri, path: s.path, kind: s.kind, version: version, received: time.Now()}
+		// streamed goes along: the first check may be of a later version.
+		cur = &snapshot{Doc: doc, uri: s.uri, path: s.path, kind: s.kind, version: version, received: time.Now(), streamed: s.streamed}
 	}
 	return cur, clamped
 }

@@ -83,6 +83,9 @@ type incoming struct {
 	complete bool // every line is in
 	aborted  bool
 
+	// doc is the version the message opened, set by didOpen.
+	doc *engine.Doc
+
 	// The lines checked go to asm in order (assembled): a batch checked
 	// before the ones above it waits in ready. size is the message's
 	// length, and cut how much of it the lines in take, for the number of

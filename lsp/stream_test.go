@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -210,5 +211,44 @@ func TestServeStreamedOpenSettings(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestServeStreamedOpenThenEdit: edits typed while a large document is
+// still being opened make its first check one of a later version. The
+// summaries gathered as the rows were checked serve that check too (the
+// lines no longer hold theirs), and its findings are the engine's for the
+// edited text.
+func TestServeStreamedOpenThenEdit(t *testing.T) {
+	text := streamedDataset(30000)
+	c := startServer(t)
+	c.initialize(map[string]any{"debounceMs": 0}, false)
+	uri := "file:///nowhere/edited.jsonl"
+	edits := []protocol.TextEdit{
+		{Range: protocol.Range{Start: protocol.Position{Line: 20}, End: protocol.Position{Line: 20}}, NewText: `{"messages":[{"role":"user","content":"new"}]}` + "\n"},
+		{Range: protocol.Range{Start: protocol.Position{Line: 101, Character: 2}, End: protocol.Position{Line: 101, Character: 2}}, NewText: "x"},
+	}
+	// The edits go in the same write as the didOpen, so that they are in
+	// before the rows checked as it arrived are.
+	frames := didOpenFrame(uri, text, vscodeOrder...)
+	for i, e := range edits {
+		text = applyEdits(text, []protocol.TextEdit{e})
+		body, err := json.Marshal(map[string]any{"jsonrpc": "2.0", "method": "textDocument/didChange", "params": didChangeParams{
+			TextDocument:   protocol.VersionedTextDocumentIdentifier{URI: uri, Version: int32(i + 2)},
+			ContentChanges: []protocol.TextDocumentContentChangeEvent{{Range: &e.Range, Text: e.NewText}},
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		frames = append(fmt.Appendf(frames, "Content-Length: %d\r\n\r\n", len(body)), body...)
+	}
+	if _, err := c.stdin.Write(frames); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := codes(c.waitFull(uri, int32(len(edits)+1))), engineCodes(t, text); got != want {
+		t.Fatalf("full diagnostics after the edits:\n%.2000s\nwant:\n%.2000s", got, want)
+	}
+	if !c.logged("takes the row summaries gathered") {
+		t.Errorf("the summaries gathered were not taken; log:\n%s", tail(c.stderr.String(), 2000))
 	}
 }

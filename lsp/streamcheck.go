@@ -67,6 +67,17 @@ func (in *incoming) assemble(from int, lines []*engine.Line) {
 	}
 }
 
+// release lets go of what the checkers kept for the document's first
+// check, once it has taken it: the later versions keep in.
+func (in *incoming) release() {
+	in.mu.Lock()
+	in.lines, in.doc = nil, nil
+	in.mu.Unlock()
+	in.asmMu.Lock()
+	in.asm = engine.Assembler{}
+	in.asmMu.Unlock()
+}
+
 // expectedRows is how many rows the document should have: all its lines
 // once they are in; until then, as many as the lines in so far would make
 // at their mean length, a little more.

@@ -56,9 +56,9 @@ func (a *Assembler) Add(lines []*Line, expect int) {
 // order, every one: the next CheckDoc of d uses them where they are,
 // instead of copying them into an array of its own. It reports false, and
 // changes nothing, when st does not own its summaries or a did not take
-// every row of d.
+// every row of d (or d is nil).
 func (st *FileState) Adopt(d *Doc, a *Assembler) bool {
-	if !st.own || a.broken || a.lines != d.Len() || len(a.rows) != rowCount(d) {
+	if d == nil || !st.own || a.broken || a.lines != d.Len() || len(a.rows) != rowCount(d) {
 		return false
 	}
 	st.rows, st.doc, st.assembled = a.rows, d, true

@@ -100,7 +100,12 @@ func TestAdoptThenEdit(t *testing.T) {
 		t.Fatal("not adopted")
 	}
 	e := randomEdit(rnd, randomEdit(rnd, d))
-	got, want := checkDoc(t, &st, e, s), checkDoc(t, new(FileState), NewDoc(SplitLines(e.Text())), s)
+	before := checkedAgain.Load()
+	got := checkDoc(t, &st, e, s)
+	if n := checkedAgain.Load() - before; n > 0 {
+		t.Errorf("%d lines checked again: the adopted summaries were not used", n)
+	}
+	want := checkDoc(t, new(FileState), NewDoc(SplitLines(e.Text())), s)
 	if describe(got) != describe(want) || !reflect.DeepEqual(got.Rows, want.Rows) {
 		t.Fatal("the version after the adopted one checks otherwise than afresh")
 	}

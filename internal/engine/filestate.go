@@ -3,6 +3,7 @@ package engine
 import (
 	"runtime"
 	"slices"
+	"sync/atomic"
 
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/internal/dedup"
@@ -171,6 +172,11 @@ func (st *FileState) assemble(d *Doc) assembled {
 // out among the CPUs (a variable for tests).
 var parallelAssembly = 1 << 14
 
+// checkedAgain counts the lines assemble had to check again, their
+// summaries taken by another state: the tests hold the paths that should
+// never need it to none.
+var checkedAgain atomic.Int64
+
 // assembly is what assemble reads to place the rows of one version.
 type assembly struct {
 	st                 *FileState
@@ -200,6 +206,7 @@ func (a *assembly) rows(rows []diagnostics.RowInfo, from, to int) []diagnostics.
 				if c == nil {
 					c = new(LineChecker)
 				}
+				checkedAgain.Add(1)
 				r = c.check(l, i == 0, r.settings)
 			} else if st.own {
 				shared = r.adoptedLike(shared)
