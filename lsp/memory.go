@@ -1,8 +1,6 @@
 package lsp
 
 import (
-	"os"
-	"runtime/debug"
 	"sync"
 
 	"github.com/ftls-dev/ftls/internal/gctune"
@@ -46,30 +44,6 @@ const pacedFloor = 64 << 20
 // is 21 MiB; 32 MiB put the slowest hover back at about 1 ms without
 // raising the peak, which 48 MiB did by 4 MB in half the sessions.
 const pacedMinGrowth = 32 << 20
-
-// arrivingGCPercent is the heap growth, in percent, that starts a
-// collection while the text of a large didOpen arrives. The text is kept,
-// and the heap grows by it from almost nothing: at the server's 25 %, a
-// million-row open collected 18 times while its 2.3 GB arrived (twice when
-// the message was read into one buffer allocated at its start), each
-// marking every line read so far.
-const arrivingGCPercent = 100
-
-// growWhileArriving sets the collector's growth for the arrival of a large
-// message (unless the user set GOGC) and returns the function that sets
-// it back. It holds collectMu meanwhile, so that collectQuietly does not
-// restore the wrong setting.
-func growWhileArriving() (restore func()) {
-	if os.Getenv("GOGC") != "" {
-		return func() {}
-	}
-	collectMu.Lock()
-	percent := debug.SetGCPercent(arrivingGCPercent)
-	return func() {
-		debug.SetGCPercent(percent)
-		collectMu.Unlock()
-	}
-}
 
 // opened exempts the text of uri, a large document whose first full check
 // is done, from the collector's growth share, and starts pacing the

@@ -75,28 +75,3 @@ func TestCollectQuietly(t *testing.T) {
 		t.Errorf("GOGC %d after collecting, want %d as before", p, serverGCPercent)
 	}
 }
-
-// growWhileArriving raises the growth for a large message's arrival and
-// puts back what it found, also when collectQuietly runs meanwhile; with
-// GOGC set by the user it changes nothing.
-func TestGrowWhileArriving(t *testing.T) {
-	t.Setenv("GOGC", "")
-	percent := debug.SetGCPercent(serverGCPercent)
-	defer debug.SetGCPercent(percent)
-	restore := growWhileArriving()
-	collected := make(chan struct{})
-	go func() { collectQuietly(); close(collected) }()
-	if p := debug.SetGCPercent(arrivingGCPercent); p != arrivingGCPercent {
-		t.Errorf("GOGC %d while a message arrives, want %d", p, arrivingGCPercent)
-	}
-	restore()
-	<-collected
-	if p := debug.SetGCPercent(serverGCPercent); p != serverGCPercent {
-		t.Errorf("GOGC %d once it is in, want %d as before", p, serverGCPercent)
-	}
-	t.Setenv("GOGC", "50")
-	growWhileArriving()()
-	if p := debug.SetGCPercent(serverGCPercent); p != serverGCPercent {
-		t.Errorf("GOGC %d with the user's GOGC set, want it untouched (%d)", p, serverGCPercent)
-	}
-}

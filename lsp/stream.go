@@ -20,9 +20,8 @@ import (
 // Opening a large dataset, the editor sends one didOpen of hundreds of
 // megabytes, and the pipe between the two processes takes most of a
 // second to carry it. Rather than wait for all of it, the server decodes
-// the document's text as it arrives (streamtext.go: a window of the
-// message at a time, into chunks of its own), cuts it into lines and
-// checks them meanwhile, so
+// the document's text as it arrives (jsonpos.StringDecoder, in place in
+// the message's buffer), cuts it into lines and checks them meanwhile, so
 // that the transfer and the row checks overlap; the findings of the first
 // rows are published before the message has ended. When the whole
 // message is in and valid, glsp gets its stand-in as for any large
@@ -41,22 +40,19 @@ const checkBatch = 64
 // malformed is dropped with a log line (nil body and params), as the pump
 // drops any message jsonrpc2 could not read.
 func (s *Server) readStreamed(r io.Reader, n int, arrived time.Time) (body []byte, v any, err error) {
-	probe, err := frame.ReadProbe(r, n)
+	body, filled, err := frame.StartBody(r, n)
 	if err != nil {
 		return nil, nil, err
 	}
-	h, ok := frame.ParseOpenHead(probe)
+	h, ok := frame.ParseOpenHead(body[:filled])
 	// The document is read as a dataset unless what comes before its text
 	// says it is none.
 	if !ok || h.URI != "" && kindOf(h.URI, h.LanguageID) != kindDataset {
-		body, err := frame.FinishBody(r, probe, n)
+		_, err := io.ReadFull(r, body[filled:])
 		return body, nil, err
 	}
 	in := s.receive(h, arrived, n)
-	if n > bigDocument {
-		defer growWhileArriving()()
-	}
-	p, err := in.read(r, probe, n)
+	p, err := in.read(r, body, filled)
 	if err != nil {
 		var perr *paramsError
 		if errors.As(err, &perr) {
@@ -66,7 +62,7 @@ func (s *Server) readStreamed(r io.Reader, n int, arrived time.Time) (body []byt
 		in.abort()
 		return nil, nil, err
 	}
-	return probe, p, nil
+	return body, p, nil
 }
 
 // incoming is a dataset whose didOpen is still arriving. When the message
@@ -152,48 +148,44 @@ func (s *Server) receive(h frame.OpenHead, arrived time.Time, size int) *incomin
 	return in
 }
 
-// read reads the rest of a body of n bytes, whose first bytes, probe,
-// are in, and returns the didOpen's params, with the document's lines.
-// The text is decoded into memory of its own (streamText) as it arrives,
-// through a window of probe's size, never the whole message at once.
-func (in *incoming) read(r io.Reader, probe []byte, n int) (didOpenParams, error) {
-	head := bytes.Clone(probe[:in.head.TextAt]) // the message up to the text
-	window := probe
-	raw, read := probe[in.head.TextAt:], len(probe)
-	text := streamText{maxChunk: textChunk}
+// read reads the rest of the body (filled bytes of n are in) and returns
+// the didOpen's params, with the document's lines.
+func (in *incoming) read(r io.Reader, body []byte, filled int) (didOpenParams, error) {
+	dec := jsonpos.NewStringDecoder(in.head.TextAt)
+	lineStart := in.head.TextAt
 	for {
-		lines, last, used, done, err := text.feed(raw, n-read)
+		decoded, done, err := dec.Decode(body[:filled], filled == len(body))
 		if err != nil {
-			if _, rerr := io.CopyN(io.Discard, r, int64(n-read)); rerr != nil {
+			_, rerr := io.ReadFull(r, body[filled:])
+			if rerr != nil {
 				return didOpenParams{}, rerr
 			}
 			return didOpenParams{}, &paramsError{fmt.Errorf("textDocument.text: %w", err)}
 		}
-		in.add(lines, last, read-len(raw)+used)
+		lines, used := completeLines(body[lineStart:decoded])
+		lineStart += used
+		in.add(lines, nil, lineStart)
 		if done {
-			raw = raw[used:] // what follows the text
+			in.add(nil, engine.NewLine(body[lineStart:decoded:decoded]), decoded)
 			break
 		}
-		// What is left of raw, the start of an escape, goes before the
-		// bytes read next.
-		kept := copy(window, raw[used:])
-		m, err := io.ReadAtLeast(r, window[kept:min(len(window), kept+n-read)], 1)
-		if err != nil {
+		m, err := r.Read(body[filled:])
+		filled += m
+		if err != nil && filled < len(body) {
 			if err == io.EOF {
 				err = io.ErrUnexpectedEOF
 			}
 			return didOpenParams{}, err
 		}
-		raw, read = window[:kept+m], read+m
+	}
+	if _, err := io.ReadFull(r, body[filled:]); err != nil {
+		return didOpenParams{}, err
 	}
 	// The message without its text, for the fields that may follow the
 	// text and to validate the rest of it.
-	rest := make([]byte, 0, len(head)+1+len(raw)+n-read)
-	rest = append(append(append(rest, head...), '"'), raw...)
-	rest = rest[:len(rest)+n-read]
-	if _, err := io.ReadFull(r, rest[len(rest)-(n-read):]); err != nil {
-		return didOpenParams{}, err
-	}
+	end := dec.End()
+	rest := make([]byte, 0, in.head.TextAt+len(body)-end+1)
+	rest = append(append(rest, body[:in.head.TextAt]...), body[end-1:]...)
 	var parser jsonpos.Parser
 	root, err := parser.Parse(rest)
 	if err != nil {

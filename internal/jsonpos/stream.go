@@ -6,51 +6,77 @@ import (
 	"unsafe"
 )
 
-// AppendDecoded decodes one JSON string while its bytes are still
-// arriving: an editor's didOpen carries a whole dataset as one string of
-// hundreds of megabytes, and the lines decoded so far can be put to work
-// before the rest is read. It validates the string as Parse does (no
-// control characters, valid escapes) and decodes it as UnescapeInPlace
-// does (surrogate pairs combined, lone surrogates become U+FFFD, bytes
-// that are not UTF-8 kept as they are).
-//
-// src is the string's content from some point on; AppendDecoded decodes
-// it onto dst, up to the closing quote or the end of src, and returns
-// dst, how many bytes of src it took (with the closing quote) and whether
-// the closing quote was one of them. An escape sequence cut off by the
-// end of src is left for the next call, with the bytes that follow it,
-// unless final says no more will come. An error's offset is in src. The
-// text decoded is never longer than src.
-func AppendDecoded(dst, src []byte, final bool) (out []byte, used int, done bool, err error) {
-	r := 0
+// A StringDecoder decodes one JSON string in place while its bytes are
+// still arriving: an editor's didOpen carries a whole dataset as one
+// string of hundreds of megabytes, and the lines decoded so far can be
+// put to work before the rest is read. It validates the string as Parse
+// does (no control characters, valid escapes) and decodes it as
+// UnescapeInPlace does (surrogate pairs combined, lone surrogates become
+// U+FFFD, bytes that are not UTF-8 kept as they are).
+type StringDecoder struct {
+	r, w int // next byte to read; next byte to write
+	done bool
+}
+
+// NewStringDecoder returns a decoder of the string whose opening quote is
+// at data[start-1].
+func NewStringDecoder(start int) *StringDecoder { return &StringDecoder{r: start, w: start} }
+
+// Decode decodes what has arrived of the string into data, from the
+// string's start on. data is the buffer the string is read into, filled
+// up to its length; final reports that no more bytes will come. It
+// returns the end of the decoded text, which does not change from then on
+// (data[start:decoded] is final), and whether the closing quote was
+// found. An escape sequence cut off by the end of data is decoded by a
+// later call, once it is whole.
+func (d *StringDecoder) Decode(data []byte, final bool) (decoded int, done bool, err error) {
+	if d.done {
+		return d.w, true, nil
+	}
+	r, w := d.r, d.w
+	defer func() { d.r, d.w = r, w }()
 	for {
-		k := nextSpecial(src, r)
-		dst = append(dst, src[r:k]...)
-		r = k
-		if k == len(src) {
-			if final {
-				return dst, r, false, eofError(src, "in string literal")
-			}
-			return dst, r, false, nil
+		k := nextSpecial(data, r)
+		if w != r {
+			copy(data[w:], data[r:k])
 		}
-		switch c := src[k]; {
+		w += k - r
+		r = k
+		if k == len(data) {
+			if final {
+				return w, false, eofError(data, "in string literal")
+			}
+			return w, false, nil
+		}
+		switch c := data[k]; {
 		case c == '"':
-			return dst, k + 1, true, nil
+			r = k + 1
+			d.done = true
+			return w, true, nil
 		case c < 0x20:
-			return dst, r, false, charError(src, k, "in string literal")
+			return w, false, charError(data, k, "in string literal")
 		}
 		// A backslash.
-		if !final && !escapeComplete(src[k:]) {
-			return dst, r, false, nil
+		if !final && !escapeComplete(data[k:]) {
+			return w, false, nil
 		}
-		if _, err := scanEscape(src, k); err != nil {
-			return dst, r, false, err
+		if _, err := scanEscape(data, k); err != nil {
+			return w, false, err
 		}
-		ru, size := unescapeOne(src[k:])
-		dst = utf8.AppendRune(dst, ru)
+		ru, size := unescapeOne(data[k:])
+		if ru < utf8.RuneSelf {
+			data[w] = byte(ru)
+			w++
+		} else {
+			w += utf8.EncodeRune(data[w:], ru)
+		}
 		r = k + size
 	}
 }
+
+// End returns the index just after the closing quote, once Decode has
+// found it.
+func (d *StringDecoder) End() int { return d.r }
 
 // escapeComplete reports whether the escape sequence at the start of s
 // (s[0] is a backslash) is there whole, so that unescapeOne decodes it as

@@ -1,35 +1,32 @@
 package jsonpos
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 )
 
-// decodeInPieces runs AppendDecoded over data (a string token and
-// whatever follows it) as if it arrived cut at the given sizes, keeping
-// what a call leaves for the next, and returns the decoded text, the
-// index after the closing quote and the error (its offset in data).
+// decodeInPieces runs a StringDecoder over data (a string token and
+// whatever follows it) as if it arrived cut at the given sizes, and
+// returns the decoded text, the index after the closing quote and the
+// error.
 func decodeInPieces(data []byte, pieces []int) (string, int, error) {
-	var out []byte
-	from, filled := 1, 1 // the next byte to decode; the bytes arrived
+	buf := bytes.Clone(data)
+	d := NewStringDecoder(1)
+	filled := 1
 	for k := 0; ; k++ {
-		step := len(data)
+		step := len(buf)
 		if k < len(pieces) {
 			step = pieces[k]
 		}
-		filled = min(filled+max(step, 0), len(data))
-		final := filled == len(data)
-		var used int
-		var done bool
-		var err error
-		out, used, done, err = AppendDecoded(out, data[from:filled], final)
+		filled = min(filled+max(step, 0), len(buf))
+		final := filled == len(buf)
+		decoded, done, err := d.Decode(buf[:filled], final)
 		if err != nil {
-			err.(*SyntaxError).Offset += from
 			return "", 0, err
 		}
-		from += used
 		if done {
-			return string(out), from, nil
+			return string(buf[1:decoded]), d.End(), nil
 		}
 		if final {
 			panic("final and not done without an error")
@@ -37,7 +34,7 @@ func decodeInPieces(data []byte, pieces []int) (string, int, error) {
 	}
 }
 
-func TestAppendDecoded(t *testing.T) {
+func TestStringDecoder(t *testing.T) {
 	tests := []struct {
 		name, in string
 		want     string
@@ -88,10 +85,10 @@ func TestAppendDecoded(t *testing.T) {
 	}
 }
 
-// FuzzAppendDecoded holds AppendDecoded to the parser: whatever the
-// pieces, it accepts exactly the strings scanString accepts, ends where it
-// ends and decodes them as Str does.
-func FuzzAppendDecoded(f *testing.F) {
+// FuzzStringDecoder holds the decoder to the parser: whatever the pieces,
+// it accepts exactly the strings scanString accepts, ends where it ends
+// and decodes them as Str does.
+func FuzzStringDecoder(f *testing.F) {
 	f.Add([]byte(`"{\"messages\":[{\"role\":\"user\"}]}\n"`), uint8(3), uint8(7))
 	f.Add([]byte(`"\ud83d\ude00\u00e9"`), uint8(5), uint8(1))
 	f.Add([]byte(`"a\"`), uint8(2), uint8(0))
@@ -126,27 +123,23 @@ func documentString(rows int) []byte {
 	return AppendQuote(nil, text)
 }
 
-// BenchmarkAppendDecoded decodes a 2.3 MB document in 64 KB pieces into a
-// buffer of its own; BenchmarkParseUnescape is the same work done at
-// once, with Parse and UnescapeInPlace, as the server does for a message
-// it does not stream.
-func BenchmarkAppendDecoded(b *testing.B) {
+// BenchmarkStringDecoder decodes a 2.3 MB document in 64 KB pieces;
+// BenchmarkParseUnescape is the same work done at once, with Parse and
+// UnescapeInPlace, as the server does for a message it does not stream.
+func BenchmarkStringDecoder(b *testing.B) {
 	src := documentString(1000)
-	out := make([]byte, 0, len(src))
+	buf := make([]byte, len(src))
 	b.SetBytes(int64(len(src)))
 	for b.Loop() {
-		out = out[:0]
-		for from := 1; ; {
-			filled := min(from+64<<10, len(src))
-			var used int
-			var done bool
-			var err error
-			if out, used, done, err = AppendDecoded(out, src[from:filled], filled == len(src)); err != nil {
+		copy(buf, src)
+		d := NewStringDecoder(1)
+		for filled := 0; ; {
+			filled = min(filled+64<<10, len(buf))
+			if _, done, err := d.Decode(buf[:filled], filled == len(buf)); err != nil {
 				b.Fatal(err)
 			} else if done {
 				break
 			}
-			from += used
 		}
 	}
 }

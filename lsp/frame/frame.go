@@ -30,47 +30,41 @@ const MaxSize = 1<<32 - 1
 // errFrameTooLarge is returned by readHeader for a body over maxFrame.
 var ErrTooLarge = errors.New("Content-Length over the 4 GiB limit")
 
-// ReadBody reads a body of n bytes. The first MiB is read into a buffer of
+// readBody reads a body of n bytes. The first MiB is read into a buffer of
 // its own, and the whole length is allocated only once that much has
 // arrived, so a Content-Length that the client never sends costs at most
 // a MiB.
 func ReadBody(r io.Reader, n int) ([]byte, error) {
-	probe, err := ReadProbe(r, n)
+	body, filled, err := StartBody(r, n)
 	if err != nil {
 		return nil, err
 	}
-	return FinishBody(r, probe, n)
+	_, err = io.ReadFull(r, body[filled:])
+	return body, err
 }
 
-// probeSize is how much of a body ReadProbe reads.
-const probeSize = 1 << 20
-
-// ReadProbe reads the first MiB of a body of n bytes (all of it, if
-// shorter), for a look at what the message is before the rest is read.
-func ReadProbe(r io.Reader, n int) ([]byte, error) {
-	probe := make([]byte, min(n, probeSize))
-	if _, err := io.ReadFull(r, probe); err != nil {
-		return nil, err
+// startBody allocates a body of n bytes and reads its first MiB (all of
+// it, if shorter) as readBody does; filled is how many bytes are in.
+func StartBody(r io.Reader, n int) (body []byte, filled int, err error) {
+	const probe = 1 << 20
+	if n <= probe {
+		body = make([]byte, n)
+		_, err = io.ReadFull(r, body)
+		return body, n, err
 	}
-	return probe, nil
-}
-
-// FinishBody reads the rest of a body of n bytes whose first bytes,
-// probe, are in, and returns the whole body.
-func FinishBody(r io.Reader, probe []byte, n int) ([]byte, error) {
-	if len(probe) == n {
-		return probe, nil
+	head := make([]byte, probe)
+	if _, err := io.ReadFull(r, head); err != nil {
+		return nil, 0, err
 	}
-	body := make([]byte, n)
-	// Not copy(body, probe): the compiler fuses that with the make into
-	// one call that clears the whole body at once, and for hundreds of
+	body = make([]byte, n)
+	// Not copy(body, head): the compiler fuses that with the make into one
+	// call that clears the whole body at once, and for hundreds of
 	// megabytes (every page faulted in) the goroutine could not be paused
 	// for most of a second: the garbage collector, which the allocation
 	// starts, waited for it, and every other goroutine for the collector.
 	// make alone takes memory the system has already cleared.
-	copy(body[:len(probe)], probe)
-	_, err := io.ReadFull(r, body[len(probe):])
-	return body, err
+	copy(body[:probe], head)
+	return body, probe, nil
 }
 
 // JSON-RPC error codes the pump answers with itself: glsp v0.2.2 turns
