@@ -485,3 +485,68 @@ func TestSplitActionUsesTheBufferAndItsVersion(t *testing.T) {
 		t.Error("the training edit does not remove exactly the moved rows")
 	}
 }
+
+// TestSplitActionOnAStreamedOpen: on a document large enough to be read
+// as it arrives (its text cut into lines as it came, its rows' summaries
+// adopted as the checkers gathered them), the split the editor applies is
+// `ftls split`'s, byte for byte. The action checks the buffer's text again
+// rather than reading the published rows, so this holds the streamed
+// buffer's text, and the edits cut from it, to the file's.
+func TestSplitActionOnAStreamedOpen(t *testing.T) {
+	data, err := os.ReadFile(genDatasetFile(t, 3000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data) < streamFrom {
+		t.Fatalf("the dataset is %d bytes, under the %d the server streams from", len(data), streamFrom)
+	}
+	fixture := func() string {
+		path := splitFixture(t)
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	cli := fixture()
+	cmd := exec.Command(ftlsBinary, "split", filepath.Base(cli))
+	cmd.Dir = filepath.Dir(cli)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("ftls split: %v\n%s", err, out)
+	}
+	wantTrain, err := os.ReadFile(cli)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantValid, err := os.ReadFile(filepath.Join(filepath.Dir(cli), "validation_data.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	path := fixture()
+	c := startServer(t)
+	c.initializeWith([]string{"create", "rename", "delete"})
+	uri := pathURI(path)
+	d := c.open(uri, "jsonl", string(data))
+	c.waitFull(uri, 1)
+	if !c.logged("takes the row summaries gathered") {
+		t.Fatalf("the rows' summaries were not adopted; log:\n%s", tail(c.stderr.String(), 2000))
+	}
+	sa, ok := c.sourceActionsOf(uri)[kindSplit]
+	if !ok {
+		t.Fatal("no split action")
+	}
+	c.run(sa)
+	_, ch := c.waitApplied(1)
+	if len(ch) != 3 {
+		t.Fatalf("split edit has %d changes, want 3", len(ch))
+	}
+	validText := decodeAs[rawDocEdit](t, ch[1]).Edits[0].NewText
+	train := applyEdits(d.text, decodeAs[rawDocEdit](t, ch[2]).Edits)
+	if len(validText) == 0 || len(train)+len(validText) != len(d.text) {
+		t.Errorf("the split moves %d bytes out of %d, keeping %d", len(validText), len(d.text), len(train))
+	}
+	if validText != string(wantValid) || train != string(wantTrain) {
+		t.Errorf("the editor's split differs from `ftls split`: validation at byte %d, training at byte %d",
+			firstDiff(validText, string(wantValid)), firstDiff(train, string(wantTrain)))
+	}
+}
