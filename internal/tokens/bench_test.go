@@ -100,3 +100,14 @@ func BenchmarkCountChat(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseVocab measures building the o200k_base table from the
+// embedded vocabulary: what the first count (or the server's first hover)
+// waits for.
+func BenchmarkParseVocab(b *testing.B) {
+	for b.Loop() {
+		if _, err := parseVocab(o200kBaseData); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
