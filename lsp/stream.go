@@ -152,7 +152,7 @@ func (s *Server) receive(h frame.OpenHead, arrived time.Time, size int) *incomin
 // the didOpen's params, with the document's lines.
 func (in *incoming) read(r io.Reader, body []byte, filled int) (didOpenParams, error) {
 	dec := jsonpos.NewStringDecoder(in.head.TextAt)
-	lineStart := in.head.TextAt
+	lineStart, textEnd := in.head.TextAt, 0
 	for {
 		decoded, done, err := dec.Decode(body[:filled], filled == len(body))
 		if err != nil {
@@ -167,6 +167,7 @@ func (in *incoming) read(r io.Reader, body []byte, filled int) (didOpenParams, e
 		in.add(lines, nil, lineStart)
 		if done {
 			in.add(nil, engine.NewLine(body[lineStart:decoded:decoded]), decoded)
+			textEnd = decoded
 			break
 		}
 		m, err := r.Read(body[filled:])
@@ -186,6 +187,9 @@ func (in *incoming) read(r io.Reader, body []byte, filled int) (didOpenParams, e
 	end := dec.End()
 	rest := make([]byte, 0, in.head.TextAt+len(body)-end+1)
 	rest = append(append(rest, body[:in.head.TextAt]...), body[end-1:]...)
+	// Between the decoded text and the message's end lies what decoding
+	// the escapes freed; the lines reach no further than the text.
+	frame.Discard(body[textEnd : end-1])
 	var parser jsonpos.Parser
 	root, err := parser.Parse(rest)
 	if err != nil {
