@@ -30,6 +30,7 @@ type Assembler struct {
 func (a *Assembler) Add(lines []*Line, expect int) {
 	if len(a.rows)+len(lines) > cap(a.rows) {
 		a.rows = slices.Grow(a.rows, max(expect, len(a.rows)+len(lines))-len(a.rows))
+		prefault(a.rows)
 	}
 	for _, l := range lines {
 		i, start := a.lines, a.start

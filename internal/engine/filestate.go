@@ -147,7 +147,13 @@ func (st *FileState) assemble(d *Doc) assembled {
 		// is written over its old summary.
 		a.rows = st.rows
 	} else {
-		a.rows = make([]diagnostics.RowInfo, n)
+		// Its pages are mapped by zeros written at once, before the rows
+		// (see prefault): a collection often starts with an array of a
+		// million summaries, and filled directly, the array took the file
+		// check after an edit 0.66-0.79 s to assemble instead of 0.34-0.39.
+		a.rows = make([]diagnostics.RowInfo, 0, n)
+		prefault(a.rows)
+		a.rows = a.rows[:n]
 	}
 	st.assembled = false
 	from := &assembly{st: st, d: d, starts: d.Starts(), last: st.lastIndex(d)}
