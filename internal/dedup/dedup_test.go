@@ -993,3 +993,73 @@ func TestWordsCountsAddedWords(t *testing.T) {
 		}
 	}
 }
+
+// similarityPlain is Similarity as the definition reads: the share of bins
+// that agree, counted one bin at a time.
+func similarityPlain(a, b *Signature) float64 {
+	same := 0
+	for i := range a {
+		if a[i] == b[i] {
+			same++
+		}
+	}
+	return float64(same) / Bins
+}
+
+// TestSimilarityMatchesPlain holds Similarity, which compares four bins at
+// a time, to the bin-by-bin count, on signatures that agree in every
+// pattern of bins: random, all, none, one at each place, and values that
+// differ in one bit (the lowest and the highest of a bin).
+func TestSimilarityMatchesPlain(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	var cases [][2]Signature
+	for range 2000 {
+		var a, b Signature
+		for i := range a {
+			a[i] = uint16(rng.Uint32())
+			switch rng.IntN(4) {
+			case 0:
+				b[i] = a[i]
+			case 1:
+				b[i] = a[i] ^ 1
+			case 2:
+				b[i] = a[i] ^ 0x8000
+			default:
+				b[i] = uint16(rng.Uint32())
+			}
+		}
+		cases = append(cases, [2]Signature{a, b})
+	}
+	var zero, ones Signature
+	for i := range ones {
+		ones[i] = 0xffff
+	}
+	cases = append(cases, [2]Signature{zero, zero}, [2]Signature{zero, ones}, [2]Signature{ones, ones})
+	for i := range Bins {
+		one := zero
+		one[i] = 0x8000
+		cases = append(cases, [2]Signature{zero, one})
+	}
+	for _, c := range cases {
+		if got, want := c[0].Similarity(&c[1]), similarityPlain(&c[0], &c[1]); got != want {
+			t.Fatalf("Similarity = %v, counted bin by bin %v, for\n%v\n%v", got, want, c[0], c[1])
+		}
+	}
+}
+
+func BenchmarkSimilarity(b *testing.B) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	sigs := make([]Signature, 1024)
+	for i := range sigs {
+		for j := range sigs[i] {
+			sigs[i][j] = uint16(rng.IntN(4))
+		}
+	}
+	sum := 0.0
+	for b.Loop() {
+		for i := 1; i < len(sigs); i++ {
+			sum += sigs[i-1].Similarity(&sigs[i])
+		}
+	}
+	_ = sum
+}

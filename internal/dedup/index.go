@@ -219,11 +219,8 @@ func (v bandValues) filterBit() uint64 { return (v.lo ^ v.hi<<17) * prime1 >> 48
 func rowPairs(sigs []*Signature, rows []int32, threshold float64, skip func(a, b int32) bool) []Pair {
 	var pairs []Pair
 	check := func(a, b int32) {
-		if skip != nil && skip(a, b) {
-			return
-		}
-		if sim := sigs[a].Similarity(sigs[b]); sim >= threshold {
-			pairs = append(pairs, Pair{A: a, B: b, Similarity: sim})
+		if p, ok := nearPair(sigs, a, b, threshold, skip); ok {
+			pairs = append(pairs, p)
 		}
 	}
 	for j := 1; j < len(rows); j++ {
