@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/ftls-dev/ftls/diagnostics"
+	"github.com/ftls-dev/ftls/internal/prefault"
 )
 
 // Assembler gathers the summaries of a document's rows, while its lines
@@ -30,7 +31,7 @@ type Assembler struct {
 func (a *Assembler) Add(lines []*Line, expect int) {
 	if len(a.rows)+len(lines) > cap(a.rows) {
 		a.rows = slices.Grow(a.rows, max(expect, len(a.rows)+len(lines))-len(a.rows))
-		prefault(a.rows)
+		prefault.Spare(a.rows)
 	}
 	for _, l := range lines {
 		i, start := a.lines, a.start

@@ -29,6 +29,7 @@ import (
 	"github.com/ftls-dev/ftls/internal/dataset"
 	"github.com/ftls-dev/ftls/internal/jsonpos"
 	"github.com/ftls-dev/ftls/internal/pairing"
+	"github.com/ftls-dev/ftls/internal/prefault"
 	"github.com/ftls-dev/ftls/internal/safefile"
 	"github.com/ftls-dev/ftls/internal/textpos"
 	"github.com/ftls-dev/ftls/internal/workgroup"
@@ -153,7 +154,7 @@ func checkLines(ctx context.Context, name string, r io.Reader, opts Options) (*R
 			if keepAll && len(res.Rows) == cap(res.Rows) {
 				if n := rowsFor(opts.SizeHint, read, res.Tally.Rows); n > len(res.Rows) {
 					res.Rows = slices.Grow(res.Rows, max(n-len(res.Rows), 1024))
-					prefault(res.Rows)
+					prefault.Spare(res.Rows)
 				}
 			}
 			res.Tally.Add(rows[i].info)

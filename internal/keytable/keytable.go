@@ -12,7 +12,11 @@
 // its probes short.
 package keytable
 
-import "iter"
+import (
+	"iter"
+
+	"github.com/ftls-dev/ftls/internal/prefault"
+)
 
 // Table maps keys to values. The zero Table is empty and ready to use.
 type Table struct {
@@ -168,7 +172,8 @@ func (t *Table) next(i int) int {
 // resize moves the entries into size slots.
 func (t *Table) resize(size int) {
 	keys, vals := t.keys, t.vals
-	t.keys, t.vals = make([]uint64, size), make([]int32, size)
+	// Probes read the slots before they are filled: see package prefault.
+	t.keys, t.vals = prefault.Make[uint64](size), prefault.Make[int32](size)
 	for i, k := range keys {
 		if k != 0 {
 			j, _ := t.find(k)

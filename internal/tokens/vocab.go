@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"math/bits"
+
+	"github.com/ftls-dev/ftls/internal/prefault"
 )
 
 // The vocabularies are OpenAI's published BPE rank files, stored compactly
@@ -91,7 +93,7 @@ func parseVocab(data string) (*vocab, error) {
 	v.blob = p
 
 	size := uint64(1) << bits.Len64(n*5/2)
-	v.slots = make([]uint32, size)
+	v.slots = prefault.Make[uint32](int(size)) // probed before it is filled
 	v.mask = size - 1
 	v.rankBits = uint(bits.Len64(n)) // rank+1 <= n
 	v.pairs = make([]uint32, 1<<16)
