@@ -80,7 +80,7 @@ type worker struct {
 
 	last     *snapshot           // the snapshot checked last (worker goroutine only)
 	lastDone time.Time           // when that check ended (idem)
-	gen      uint64              // numbering of lines for carried findings (idem)
+	gen      uint32              // numbering of lines for carried findings (idem)
 	numbered *engine.Doc         // the version numbered as gen last (idem)
 	rows     *engine.RowFindings // the row findings of last's first phase (idem)
 	freed    bool                // the memory of opening was freed (file rules' goroutine only)

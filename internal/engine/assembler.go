@@ -36,9 +36,9 @@ func (a *Assembler) Add(lines []*Line, expect int) {
 	for _, l := range lines {
 		i, start := a.lines, a.start
 		a.lines++
-		a.start += int64(len(l.text))
+		a.start += int64(l.size())
 		r := l.res.Load()
-		if r == nil && len(l.text) == 0 {
+		if r == nil && l.size() == 0 {
 			continue
 		}
 		if r == nil || r.info == nil {

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/ftls-dev/ftls/internal/textpos"
 )
@@ -17,25 +18,29 @@ import (
 // check cached on a line (incremental.go) survives every edit that does
 // not touch it.
 type Line struct {
-	text []byte
-	res  atomic.Pointer[rowResult]
+	// The text is held as its first byte and its length rather than as a
+	// slice, whose capacity, equal to the length, took 8 bytes more: with
+	// 32-bit numbers below, a line takes 32 bytes, not 48 (16 MB on a
+	// million lines). No frame, and so no line, reaches 4 GiB.
+	data *byte
+	n    uint32
 	// idx and gen are the line's index in the version its document's
 	// checker numbered last (gen); only that goroutine reads and writes
-	// them. (An int32 index, with closes after it, makes a line 48 bytes,
-	// not 64: 16 MB on a million lines.)
-	gen uint64
+	// them. A generation a keystroke, 2^32 of them would wrap around.
 	idx int32
+	gen uint32
 	// closes is set when the line's first byte that is not blank is "}"
 	// or "]": the line may end a value that earlier lines opened (see
 	// NeedsWholeCheck).
 	closes bool
+	res    atomic.Pointer[rowResult]
 }
 
 // NewLine makes a line of text, its terminator included. Nothing may
 // write to text afterwards.
 func NewLine(text []byte) *Line {
 	t := bytes.TrimLeft(text, " \t\r\n")
-	return &Line{text: text, closes: len(t) > 0 && (t[0] == '}' || t[0] == ']')}
+	return &Line{data: unsafe.SliceData(text), n: uint32(len(text)), closes: len(t) > 0 && (t[0] == '}' || t[0] == ']')}
 }
 
 // SplitLines cuts text after every "\n". The result always has at least
@@ -55,11 +60,14 @@ func SplitLines(text []byte) []*Line {
 }
 
 // Text returns the line with its terminator.
-func (l *Line) Text() []byte { return l.text }
+func (l *Line) Text() []byte { return unsafe.Slice(l.data, l.n) }
+
+// size returns the length of the line's text.
+func (l *Line) size() int { return int(l.n) }
 
 // Content returns the line without its terminator.
 func (l *Line) Content() []byte {
-	t := l.text
+	t := l.Text()
 	if n := len(t); n > 0 && t[n-1] == '\n' {
 		t = t[:n-1]
 		if n := len(t); n > 0 && t[n-1] == '\r' {
@@ -70,7 +78,7 @@ func (l *Line) Content() []byte {
 }
 
 // Term returns the length of the line's terminator.
-func (l *Line) Term() int { return len(l.text) - len(l.Content()) }
+func (l *Line) Term() int { return l.size() - len(l.Content()) }
 
 // Checked reports whether the line has been checked as a row.
 func (l *Line) Checked() bool { return l.res.Load() != nil }
@@ -111,7 +119,7 @@ func newChunk(lines []*Line) *lineChunk {
 	var off int64
 	for i, l := range lines {
 		st[i] = off
-		off += int64(len(l.text))
+		off += int64(l.size())
 	}
 	st[len(lines)] = off
 	return &lineChunk{lines: lines, starts: st}
@@ -175,7 +183,7 @@ func (d *Doc) Start(i int) int64 {
 // IsRow reports whether line i is a row: every line is, but for an empty
 // last line (the file ends with a newline, or is empty).
 func (d *Doc) IsRow(i int) bool {
-	return i < d.Len()-1 || len(d.Line(i).text) > 0
+	return i < d.Len()-1 || d.Line(i).size() > 0
 }
 
 // All iterates over the lines and their indexes, in order.
@@ -239,7 +247,7 @@ func (d *Doc) Starts() []int64 {
 func (d *Doc) Text() []byte {
 	out := make([]byte, 0, d.Size())
 	for _, l := range d.All() {
-		out = append(out, l.text...)
+		out = append(out, l.Text()...)
 	}
 	return out
 }
@@ -261,7 +269,7 @@ func (r *linesReader) Read(p []byte) (int, error) {
 				break
 			}
 			c := r.d.chunks[r.k]
-			r.rest = c.lines[r.j].text
+			r.rest = c.lines[r.j].Text()
 			if r.j++; r.j == len(c.lines) {
 				r.k, r.j = r.k+1, 0
 			}
@@ -297,7 +305,7 @@ func (d *Doc) Slice(start, end int64) []byte {
 	i := d.lineOf(start)
 	if i < d.Len() && end <= d.Start(i+1) {
 		s := d.Start(i)
-		return d.Line(i).text[start-s : end-s]
+		return d.Line(i).Text()[start-s : end-s]
 	}
 	var out []byte
 	for i, l := range d.Range(i, d.Len()) {
@@ -305,8 +313,8 @@ func (d *Doc) Slice(start, end int64) []byte {
 		if s >= end {
 			break
 		}
-		from, to := max(start-s, 0), min(end-s, int64(len(l.text)))
-		out = append(out, l.text[from:to]...)
+		from, to := max(start-s, 0), min(end-s, int64(l.size()))
+		out = append(out, l.Text()[from:to]...)
 	}
 	return out
 }

@@ -251,7 +251,7 @@ func RowDiagnostics(d *Doc) ([]diagnostics.Diagnostic, diagnostics.Tally) {
 				diags = append(diags, relocate(dg, i, start))
 			}
 		}
-		start += int64(len(l.text))
+		start += int64(l.size())
 	}
 	return diags, t
 }
@@ -383,7 +383,7 @@ func (f *RowFindings) Next(d *Doc, c LineChange) *RowFindings {
 				out.Diags = append(out.Diags, relocate(dg, i, start))
 			}
 		}
-		start += int64(len(l.text))
+		start += int64(l.size())
 	}
 	dLine, dByte := c.NewTo-c.OldTo, d.Start(c.NewTo)-old.Start(c.OldTo)
 	for _, dg := range f.Diags[hi:] {
@@ -441,7 +441,7 @@ func CarryFileFindings(d *Doc, res *Result) []Carried {
 
 // Number records each line's index in d for PlaceCarried, as generation
 // gen. Only one goroutine per document may number its versions.
-func Number(d *Doc, gen uint64) {
+func Number(d *Doc, gen uint32) {
 	number(d, 0, d.Len(), gen)
 }
 
@@ -451,7 +451,7 @@ func Number(d *Doc, gen uint64) {
 // number of lines changed, are numbered again. A keystroke within a line
 // then numbers one line: numbering every line of a million-row document
 // after each edit, one cache miss a line, took 10 ms.
-func NumberChange(old, d *Doc, c LineChange, gen uint64) {
+func NumberChange(old, d *Doc, c LineChange, gen uint32) {
 	for _, l := range old.Range(c.From, c.OldTo) {
 		l.gen = 0 // gone, unless it is among the lines put in
 	}
@@ -463,7 +463,7 @@ func NumberChange(old, d *Doc, c LineChange, gen uint64) {
 }
 
 // number numbers the lines [from, to) of d as gen.
-func number(d *Doc, from, to int, gen uint64) {
+func number(d *Doc, from, to int, gen uint32) {
 	for i, l := range d.Range(from, to) {
 		l.idx, l.gen = int32(i), gen
 	}
@@ -474,7 +474,7 @@ func number(d *Doc, from, to int, gen uint64) {
 // after every edit for thousands of findings, so their fixes and related
 // locations are cut from two shared slabs rather than allocated one by
 // one.
-func PlaceCarried(out []diagnostics.Diagnostic, cs []Carried, d *Doc, gen uint64) []diagnostics.Diagnostic {
+func PlaceCarried(out []diagnostics.Diagnostic, cs []Carried, d *Doc, gen uint32) []diagnostics.Diagnostic {
 	nFix, nRel := 0, 0
 	for _, c := range cs {
 		if c.d.Fix != nil {

@@ -94,9 +94,9 @@ func edit(d *Doc, sl, sb, el, eb int, text string) *Doc {
 		next, _ := d.Apply(textpos.Range{Start: start, End: end}, text)
 		return next
 	}
-	joined := append(append(append([]byte{}, d.Line(sl).text[:sb]...), text...), d.Line(el).text[eb:]...)
+	joined := append(append(append([]byte{}, d.Line(sl).Text()[:sb]...), text...), d.Line(el).Text()[eb:]...)
 	repl := SplitLines(joined)
-	if el < d.Len()-1 && len(repl) > 1 && len(repl[len(repl)-1].text) == 0 {
+	if el < d.Len()-1 && len(repl) > 1 && len(repl[len(repl)-1].Text()) == 0 {
 		repl = repl[:len(repl)-1]
 	}
 	lines := append(append(append([]*Line{}, flat(d)[:sl]...), repl...), flat(d)[el+1:]...)
@@ -108,7 +108,7 @@ func edit(d *Doc, sl, sb, el, eb int, text string) *Doc {
 func randomEdit(rnd *rand.Rand, d *Doc) *Doc {
 	n := d.Len()
 	ln := rnd.IntN(n)
-	line := string(d.Line(rnd.IntN(n)).text)
+	line := string(d.Line(rnd.IntN(n)).Text())
 	if !strings.HasSuffix(line, "\n") {
 		line += "\n"
 	}

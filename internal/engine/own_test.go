@@ -116,7 +116,7 @@ func TestAdoptedResultsShared(t *testing.T) {
 // million of them for a large dataset: a field added in the wrong place
 // moves it to the next size class.
 func TestLineSize(t *testing.T) {
-	if n := unsafe.Sizeof(Line{}); n > 48 {
-		t.Errorf("Line is %d bytes, want at most 48", n)
+	if n := unsafe.Sizeof(Line{}); n > 32 {
+		t.Errorf("Line is %d bytes, want at most 32", n)
 	}
 }
