@@ -19,28 +19,33 @@ import (
 // not touch it.
 type Line struct {
 	// The text is held as its first byte and its length rather than as a
-	// slice, whose capacity, equal to the length, took 8 bytes more: with
-	// 32-bit numbers below, a line takes 32 bytes, not 48 (16 MB on a
-	// million lines). No frame, and so no line, reaches 4 GiB.
+	// slice, whose capacity, equal to the length, took 8 bytes more, and
+	// the length's top bit holds closes: with the 32-bit numbering below,
+	// a line takes 32 bytes, not 48 (16 MB on a million lines).
 	data *byte
-	n    uint32
+	n    uint64
 	// idx and gen are the line's index in the version its document's
 	// checker numbered last (gen); only that goroutine reads and writes
-	// them. A generation a keystroke, 2^32 of them would wrap around.
+	// them. gen advances at each full numbering (lsp/check.go): 2^32 of
+	// them would wrap it around.
 	idx int32
 	gen uint32
-	// closes is set when the line's first byte that is not blank is "}"
-	// or "]": the line may end a value that earlier lines opened (see
-	// NeedsWholeCheck).
-	closes bool
-	res    atomic.Pointer[rowResult]
+	res atomic.Pointer[rowResult]
 }
+
+// closesBit is set in Line.n when the line's first byte that is not blank
+// is "}" or "]": the line may end a value that earlier lines opened (see
+// NeedsWholeCheck).
+const closesBit = 1 << 63
 
 // NewLine makes a line of text, its terminator included. Nothing may
 // write to text afterwards.
 func NewLine(text []byte) *Line {
-	t := bytes.TrimLeft(text, " \t\r\n")
-	return &Line{data: unsafe.SliceData(text), n: uint32(len(text)), closes: len(t) > 0 && (t[0] == '}' || t[0] == ']')}
+	l := &Line{data: unsafe.SliceData(text), n: uint64(len(text))}
+	if t := bytes.TrimLeft(text, " \t\r\n"); len(t) > 0 && (t[0] == '}' || t[0] == ']') {
+		l.n |= closesBit
+	}
+	return l
 }
 
 // SplitLines cuts text after every "\n". The result always has at least
@@ -60,10 +65,14 @@ func SplitLines(text []byte) []*Line {
 }
 
 // Text returns the line with its terminator.
-func (l *Line) Text() []byte { return unsafe.Slice(l.data, l.n) }
+func (l *Line) Text() []byte { return unsafe.Slice(l.data, l.size()) }
 
 // size returns the length of the line's text.
-func (l *Line) size() int { return int(l.n) }
+func (l *Line) size() int { return int(l.n &^ closesBit) }
+
+// closes reports whether the line may end a value that earlier lines
+// opened: its first byte that is not blank is "}" or "]".
+func (l *Line) closes() bool { return l.n&closesBit != 0 }
 
 // Content returns the line without its terminator.
 func (l *Line) Content() []byte {

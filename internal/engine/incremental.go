@@ -229,7 +229,7 @@ func startsArray(d *Doc) bool {
 // at after line i starts with a closing bracket.
 func closedLater(d *Doc, i int) bool {
 	for _, l := range d.Range(i+1, min(d.Len(), i+MaxJoinLines+1)) {
-		if l.closes {
+		if l.closes() {
 			return true
 		}
 	}

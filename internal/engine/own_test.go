@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"runtime"
+	"strings"
 	"testing"
 	"unsafe"
 
@@ -118,5 +119,28 @@ func TestAdoptedResultsShared(t *testing.T) {
 func TestLineSize(t *testing.T) {
 	if n := unsafe.Sizeof(Line{}); n > 32 {
 		t.Errorf("Line is %d bytes, want at most 32", n)
+	}
+}
+
+// TestNewLine: a line gives back its text, whole, and knows whether it
+// may close a value, whatever its length (the flag shares a word with it).
+func TestNewLine(t *testing.T) {
+	for _, tt := range []struct {
+		text   string
+		closes bool
+	}{
+		{"", false},
+		{"\n", false},
+		{"{\"a\": 1}\n", false},
+		{"  }\r\n", true},
+		{"\t]", true},
+		{"x}", false},
+		{strings.Repeat("y", 1<<20) + "\n", false},
+	} {
+		l := NewLine([]byte(tt.text))
+		if string(l.Text()) != tt.text || l.size() != len(tt.text) || l.closes() != tt.closes {
+			t.Errorf("NewLine(%.20q): text %.20q, size %d, closes %v; want size %d, closes %v",
+				tt.text, l.Text(), l.size(), l.closes(), len(tt.text), tt.closes)
+		}
 	}
 }
