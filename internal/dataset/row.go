@@ -26,17 +26,30 @@ func (r *Row) Start() textpos.Position {
 	return textpos.Position{Line: r.Line, Character: r.Col}
 }
 
-// Position returns the position of byte off of Text.
+// Position returns the position of byte off of Text. A byte of a "\r\n"
+// inside Text (a value pretty-printed over several lines) is placed at the
+// end of its line: the terminator has no column.
 func (r *Row) Position(off int) textpos.Position {
-	off = min(max(off, 0), len(r.Text))
+	off = r.clamp(off)
 	return textpos.Advance(r.Start(), r.Text[:off])
 }
 
 // Range returns the range of Text[start:end].
 func (r *Row) Range(start, end int) textpos.Range {
-	s := r.Position(start)
-	end = min(max(end, start), len(r.Text))
+	start = r.clamp(start)
+	s := textpos.Advance(r.Start(), r.Text[:start])
+	end = max(r.clamp(end), start)
 	return textpos.Range{Start: s, End: textpos.Advance(s, r.Text[start:end])}
+}
+
+// clamp returns off within Text, moved off the "\n" of a "\r\n" onto its
+// "\r", the end of the line's content.
+func (r *Row) clamp(off int) int {
+	off = min(max(off, 0), len(r.Text))
+	if off > 0 && off < len(r.Text) && r.Text[off] == '\n' && r.Text[off-1] == '\r' {
+		off--
+	}
+	return off
 }
 
 // FullRange returns the range of the whole row.
