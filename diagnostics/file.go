@@ -45,11 +45,11 @@ type RowInfo struct {
 	AnswerKey uint64
 	// Sig is the conversation's MinHash signature for near duplicates.
 	Sig *dedup.Signature
-	// Opening is the first four words of the first answer, lower-cased;
-	// OpeningKey is a 64-bit hash of it, which counts faster than the text
-	// (two openings would share one at odds of about 1 in 10^19).
-	Opening    string
-	OpeningKey uint64
+	// Opening is the first four words of the first answer, lower-cased.
+	// (Its hash, which the groups count, is not kept: hashed again when
+	// the groups are built, it costs a millisecond a 100,000 rows, and
+	// kept, 8 bytes a row in every copy of the summaries.)
+	Opening string
 	// Category is the value at the settings' CategoryField, "" if none.
 	Category string
 	// System identifies the system prompt, 0 when there is none.

@@ -24,7 +24,7 @@ func init() {
 func checkOverTemplating(f *FileContext) {
 	const minRows = 20
 	maxShare := f.Settings.OverTemplatingShare
-	// The rows are grouped by the hash of their opening (OpeningKey).
+	// The rows are grouped by the hash of their opening (openingKey).
 	openings := &f.Groups().Openings
 	total := openings.Rows()
 	if total < minRows {

@@ -2,7 +2,6 @@ package diagnostics
 
 import (
 	"bytes"
-	"hash/maphash"
 	"strings"
 	"sync"
 
@@ -101,10 +100,6 @@ func (c *RowContext) decodeStr(v jsonpos.Value) []byte {
 	return c.textBuf[start:len(c.textBuf):len(c.textBuf)]
 }
 
-// openingSeed seeds RowInfo.OpeningKey, which is only compared within a
-// process.
-var openingSeed = maphash.MakeSeed()
-
 var sketchers = sync.Pool{New: func() any { return new(dedup.Sketcher) }}
 
 // summarize fills the fields of info, and of ex, that duplicate and
@@ -198,7 +193,6 @@ func (c *RowContext) summarize(info *RowInfo, ex *RowExtras) {
 			}
 			if t.Role == "assistant" && info.Opening == "" {
 				info.Opening = opening(t.Text, c.Arena)
-				info.OpeningKey = maphash.String(openingSeed, info.Opening)
 			}
 		}
 	}
