@@ -37,7 +37,13 @@ func splitFixture(t *testing.T) string {
 // training and validation files it writes.
 func cliSplit(t *testing.T) (train, valid string) {
 	t.Helper()
-	path := splitFixture(t)
+	return cliSplitOf(t, splitFixture(t))
+}
+
+// cliSplitOf runs `ftls split` on the training file at path, in its folder,
+// and returns the training and validation files it writes.
+func cliSplitOf(t *testing.T, path string) (train, valid string) {
+	t.Helper()
 	cmd := exec.Command(ftlsBinary, "split", filepath.Base(path))
 	cmd.Dir = filepath.Dir(path)
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -507,20 +513,7 @@ func TestSplitActionOnAStreamedOpen(t *testing.T) {
 		}
 		return path
 	}
-	cli := fixture()
-	cmd := exec.Command(ftlsBinary, "split", filepath.Base(cli))
-	cmd.Dir = filepath.Dir(cli)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("ftls split: %v\n%s", err, out)
-	}
-	wantTrain, err := os.ReadFile(cli)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantValid, err := os.ReadFile(filepath.Join(filepath.Dir(cli), "validation_data.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	wantTrain, wantValid := cliSplitOf(t, fixture())
 
 	path := fixture()
 	c := startServer(t)
@@ -545,8 +538,8 @@ func TestSplitActionOnAStreamedOpen(t *testing.T) {
 	if len(validText) == 0 || len(train)+len(validText) != len(d.text) {
 		t.Errorf("the split moves %d bytes out of %d, keeping %d", len(validText), len(d.text), len(train))
 	}
-	if validText != string(wantValid) || train != string(wantTrain) {
+	if validText != wantValid || train != wantTrain {
 		t.Errorf("the editor's split differs from `ftls split`: validation at byte %d, training at byte %d",
-			firstDiff(validText, string(wantValid)), firstDiff(train, string(wantTrain)))
+			firstDiff(validText, wantValid), firstDiff(train, wantTrain))
 	}
 }
