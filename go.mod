@@ -11,6 +11,7 @@ require (
 	github.com/tliron/commonlog v0.2.8
 	github.com/tliron/glsp v0.2.2
 	github.com/valyala/fastjson v1.6.10
+	golang.org/x/sys v0.46.0
 	golang.org/x/term v0.44.0
 	gopkg.in/yaml.v3 v3.0.1
 )
@@ -31,5 +32,4 @@ require (
 	github.com/tliron/kutil v0.3.11 // indirect
 	golang.org/x/crypto v0.15.0 // indirect
 	golang.org/x/net v0.17.0 // indirect
-	golang.org/x/sys v0.46.0 // indirect
 )

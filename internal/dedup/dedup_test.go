@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/ftls-dev/ftls/internal/bytescan/bytescantest"
 )
 
 // corpus builds n texts of 100 words from a large vocabulary, so that
@@ -453,6 +455,15 @@ func checkHashText(t *testing.T, b []byte, seen map[uint64]string) {
 }
 
 func TestHashTextMatchesNormalForm(t *testing.T) {
+	for _, fast := range bytescantest.Modes() {
+		t.Run(bytescantest.Name(fast), func(t *testing.T) {
+			defer bytescantest.Set(fast)()
+			hashTextMatchesNormalForm(t)
+		})
+	}
+}
+
+func hashTextMatchesNormalForm(t *testing.T) {
 	pieces := []string{"a", "Bc", " ", "  ", "\t", "\n", "\r\n", "\v", "\x00", "é", "\u00a0", "word ", "longer words here", " !", "!"}
 	rng := rand.New(rand.NewPCG(7, 7))
 	seen := map[uint64]string{}
@@ -486,6 +497,15 @@ func TestHashTextMatchesNormalForm(t *testing.T) {
 // eight bytes at a time), and on each line with its escaped line breaks
 // made real ones.
 func TestHashTextOnRealText(t *testing.T) {
+	for _, fast := range bytescantest.Modes() {
+		t.Run(bytescantest.Name(fast), func(t *testing.T) {
+			defer bytescantest.Set(fast)()
+			hashTextOnRealText(t)
+		})
+	}
+}
+
+func hashTextOnRealText(t *testing.T) {
 	seen := map[uint64]string{}
 	lines := realLines(t)
 	for n, line := range lines {

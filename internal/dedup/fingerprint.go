@@ -8,6 +8,8 @@ import (
 	"math/bits"
 	"slices"
 	"sync"
+
+	"github.com/ftls-dev/ftls/internal/bytescan"
 )
 
 // seed is fixed for the life of the process: fingerprints are compared
@@ -96,7 +98,8 @@ func isBreak(c byte) bool { return c == '\t' || c == '\n' || c == '\r' }
 // irregular returns the index of the first byte at or after from that
 // normalising may change: a control character (tabs and line breaks among
 // them) or a space followed by another space. It returns -1 when there is
-// none. It looks at eight bytes at a time: in prose most words have no
+// none. It looks at eight bytes at a time, after bytescan.Irregular has
+// looked at 32 at a time where it runs AVX2: in prose most words have no
 // such byte.
 func irregular(text []byte, from int) int {
 	const (
@@ -105,6 +108,9 @@ func irregular(text []byte, from int) int {
 		low = 0x7F7F7F7F7F7F7F7F
 	)
 	i := from
+	if bytescan.Fast && len(text)-i >= 64 {
+		i += bytescan.Irregular(text[i:])
+	}
 	for ; i+9 <= len(text); i += 8 {
 		x := binary.LittleEndian.Uint64(text[i:])
 		// Bytes below 0x20: a borrow can flag a byte above a true one, never

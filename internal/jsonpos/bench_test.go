@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/valyala/fastjson"
+
+	"github.com/ftls-dev/ftls/internal/bytescan/bytescantest"
 )
 
 // chatRow is a realistic 2.3 KB OpenAI chat fine-tuning row, with non-ASCII
@@ -29,6 +31,24 @@ func BenchmarkParse(b *testing.B) {
 		if _, err := p.Parse(data); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkScanners parses the chat row with each string scanner this
+// machine runs: "plain" eight bytes a word, "avx2" 64 bytes at a time.
+func BenchmarkScanners(b *testing.B) {
+	data := []byte(chatRow)
+	for _, fast := range bytescantest.Modes() {
+		b.Run(bytescantest.Name(fast), func(b *testing.B) {
+			defer bytescantest.Set(fast)()
+			var p Parser
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				if _, err := p.Parse(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"github.com/ftls-dev/ftls/internal/bytescan/bytescantest"
 	"math"
 	"reflect"
 	"strings"
@@ -539,7 +540,19 @@ func decodeStd(data []byte) (any, error) {
 
 // checkDoc parses data and checks the result against encoding/json and
 // the package's own invariants.
+// checkDoc holds Parse's results on data to encoding/json's and to its
+// own, with each of the string scanners this machine can run.
 func checkDoc(t testing.TB, data []byte) {
+	t.Helper()
+	for _, fast := range bytescantest.Modes() {
+		func() {
+			defer bytescantest.Set(fast)()
+			checkDocWith(t, data)
+		}()
+	}
+}
+
+func checkDocWith(t testing.TB, data []byte) {
 	t.Helper()
 	orig := bytes.Clone(data)
 	defer func() {
