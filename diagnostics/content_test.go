@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ftls-dev/ftls/internal/bytescan/bytescantest"
 )
 
 // plainBoilerplate is findBoilerplate stated plainly: lower-case the
@@ -52,9 +54,14 @@ func TestFindBoilerplate(t *testing.T) {
 			b.WriteString(pieces[r.IntN(len(pieces))])
 		}
 		text := b.String()
-		got, want := findBoilerplate([]byte(text)), plainBoilerplate(text)
-		if got != want {
-			t.Fatalf("findBoilerplate(%q) = %q, want %q", text, got, want)
+		want := plainBoilerplate(text)
+		for _, fast := range bytescantest.Modes() {
+			restore := bytescantest.Set(fast)
+			got := findBoilerplate([]byte(text))
+			restore()
+			if got != want {
+				t.Fatalf("findBoilerplate(%q), %s = %q, want %q", text, bytescantest.Name(fast), got, want)
+			}
 		}
 		if want != "" {
 			found++
@@ -506,8 +513,14 @@ func TestBoilerplateMatchesPlain(t *testing.T) {
 			continue
 		}
 		for _, text := range [][]byte{r.text[:min(len(r.text), boilerplateSpan)], r.text} {
-			if got, want := findBoilerplate(text), plainBoilerplate(string(text)); got != want {
-				t.Fatalf("findBoilerplate(%q) = %q, want %q", text, got, want)
+			want := plainBoilerplate(string(text))
+			for _, fast := range bytescantest.Modes() {
+				restore := bytescantest.Set(fast)
+				got := findBoilerplate(text)
+				restore()
+				if got != want {
+					t.Fatalf("findBoilerplate(%q), %s = %q, want %q", text, bytescantest.Name(fast), got, want)
+				}
 			}
 		}
 	}
@@ -549,4 +562,50 @@ func BenchmarkOpening(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(answers)), "ns/answer")
+}
+
+// plainNextMediaWord is nextMediaWord written plainly: the first space
+// at or after i with three bytes after it that mediaStart accepts.
+func plainNextMediaWord(text []byte, i int) int {
+	for k := i; k+3 < len(text); k++ {
+		if text[k] == ' ' && mediaStart[text[k+1]&31][text[k+2]&31]>>(text[k+3]&31)&1 != 0 {
+			return k + 1
+		}
+	}
+	return -1
+}
+
+// TestNextMediaWordMatchesPlain holds Q011's search for media nouns to
+// the plain one, with each of bytescan's scans: from every offset of
+// random texts of nouns, near misses and bytes that share their low five
+// bits, and from the start of every real text.
+func TestNextMediaWordMatchesPlain(t *testing.T) {
+	var texts [][]byte
+	pieces := []string{" ", "  ", "image", "Photo", "PAINTING", "the ", "ima", "pic", " sk", "ske", "audi", "x", "\x09\x0d\x01", "!", "é", "\n", "chart", "Art", "rec"}
+	r := rand.New(rand.NewPCG(4, 11))
+	for range 3000 {
+		var b []byte
+		for range r.IntN(60) {
+			b = append(b, pieces[r.IntN(len(pieces))]...)
+		}
+		texts = append(texts, b)
+	}
+	for _, rt := range realTexts(t) {
+		texts = append(texts, rt.text)
+	}
+	for _, fast := range bytescantest.Modes() {
+		t.Run(bytescantest.Name(fast), func(t *testing.T) {
+			defer bytescantest.Set(fast)()
+			for n, text := range texts {
+				for i := 0; i <= len(text); i++ {
+					if got, want := nextMediaWord(text, i), plainNextMediaWord(text, i); got != want {
+						t.Fatalf("nextMediaWord(%q, %d) = %d, want %d", text, i, got, want)
+					}
+					if n >= 3000 {
+						break // real texts: from the start only
+					}
+				}
+			}
+		})
+	}
 }

@@ -2,7 +2,10 @@ package diagnostics
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"strings"
+
+	"github.com/ftls-dev/ftls/internal/bytescan"
 )
 
 func init() {
@@ -61,32 +64,23 @@ var boilerplateByInitial = func() (t [256][]int) {
 	return t
 }()
 
-// The pairs of bytes a boilerplate phrase opens with, ignoring case: "as",
-// "my", "i" before a space or an apostrophe ("'" or the first byte of
-// "’"), "al", "en" and "co". (TestFindBoilerplate fails if a phrase is
-// added that opens otherwise.)
-const (
-	pairAs = 1 << iota
-	pairMy
-	pairI
-	pairAl
-	pairEn
-	pairCo
-)
+// boilerplateOpenings are the pairs of bytes a boilerplate phrase opens
+// with, ignoring case: "as", "my", "i" before a space or an apostrophe
+// ("'" or the first byte of "’"), "al", "en" and "co".
+// (TestFindBoilerplate fails if a phrase is added that opens otherwise.)
+var boilerplateOpenings = [][]string{{"aA", "sS"}, {"mM", "yY"}, {"iI", " '\xe2"}, {"aA", "lL"}, {"eE", "nN"}, {"cC", "oO"}}
 
 // boilerplateBytes classes each byte for findBoilerplate: bits 0-7, the
-// pairs it may open; bits 8-15, those it may close; bits 16-23 all set if
-// it is not an ASCII letter, so that a word may start after it.
+// openings it may open (bit k for boilerplateOpenings[k]); bits 8-15,
+// those it may close; bits 16-23 all set if it is not an ASCII letter, so
+// that a word may start after it.
 var boilerplateBytes = func() (t [256]uint32) {
-	for _, p := range []struct {
-		first, second string
-		pair          uint32
-	}{{"aA", "sS", pairAs}, {"mM", "yY", pairMy}, {"iI", " '\xe2", pairI}, {"aA", "lL", pairAl}, {"eE", "nN", pairEn}, {"cC", "oO", pairCo}} {
-		for _, c := range []byte(p.first) {
-			t[c] |= p.pair
+	for k, p := range boilerplateOpenings {
+		for _, c := range []byte(p[0]) {
+			t[c] |= 1 << k
 		}
-		for _, c := range []byte(p.second) {
-			t[c] |= p.pair << 8
+		for _, c := range []byte(p[1]) {
+			t[c] |= 1 << k << 8
 		}
 	}
 	for c := range t {
@@ -96,6 +90,10 @@ var boilerplateBytes = func() (t [256]uint32) {
 	}
 	return t
 }()
+
+// boilerplatePairs marks where an opening may be, the sets of its two
+// bytes widened (see bytescan.Pattern).
+var boilerplatePairs = bytescan.NewPattern(boilerplateOpenings...)
 
 // boilerplateSpan is how much of the start of an answer Q003 reads: the
 // phrases it looks for open an answer ("As an AI language model, ...",
@@ -109,27 +107,29 @@ const boilerplateSpan = 400
 // with "as", "al", "my", "en", "co", "i " or "i'", so only the positions
 // that start a word so are tried: one pass over the text instead of
 // lower-casing a copy and searching it once per phrase.
+//
+// The pass is boilerplatePairs' (bytescan.Pattern), 64 positions at a
+// time where AVX2 runs it; the positions it marks are then held to the
+// byte classes, which it widens, and to the start of a word, which it
+// does not test. (A loop of three table lookups a byte, with no branch but
+// at one position in a hundred, took 1.1 ns a byte.)
 func findBoilerplate(text []byte) string {
-	if len(text) < 2 {
-		return ""
-	}
 	best := len(boilerplate)
-	// Each position is tested with three table lookups and no branch (its
-	// byte, the one before and the next), and the branch is taken at one
-	// position in a hundred or so: branching on the first letter alone
-	// mispredicted at many word starts, and cost 1.6-1.8 times as much.
-	// (Four positions at a time, with one branch, ran no faster.) cur is
-	// the class of byte i-1, prev that of byte i-2.
-	prev, cur := uint32(0xff<<16), boilerplateBytes[text[0]]
-	for i := 1; i < len(text); i++ {
-		next := boilerplateBytes[text[i]]
-		p := cur & (next >> 8) & (prev >> 16) & 0xff
-		prev, cur = cur, next
-		if p == 0 {
-			continue
-		}
-		if best = boilerplateAt(text, i-1, best); best == 0 {
-			break
+	var masks [(boilerplateSpan + 63) / 64]uint64
+	for from := 0; from+1 < len(text); from += 64 * len(masks) {
+		windows := masks[:min(len(masks), (len(text)-from+63)/64)]
+		boilerplatePairs.Find(text, from, windows)
+		for w, m := range windows {
+			for ; m != 0; m &= m - 1 {
+				k := from + 64*w + bits.TrailingZeros64(m)
+				if boilerplateBytes[text[k]]&(boilerplateBytes[text[k+1]]>>8)&0xff == 0 ||
+					k > 0 && boilerplateBytes[text[k-1]]>>16 == 0 {
+					continue
+				}
+				if best = boilerplateAt(text, k, best); best == 0 {
+					return boilerplate[0]
+				}
+			}
 		}
 	}
 	if best == len(boilerplate) {

@@ -11,3 +11,6 @@ func jsonSpecialsAVX2(data []byte) (at int, mask uint64)
 
 //go:noescape
 func irregularAVX2(text []byte) int
+
+//go:noescape
+func patternAVX2(tables *[maxPatternLen][2][16]byte, text []byte, masks []uint64)

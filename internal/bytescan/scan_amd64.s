@@ -102,3 +102,72 @@ ifound:
 	ADDQ DX, AX
 	MOVQ AX, ret+24(FP)
 	RET
+
+// CLASS sets in out, for each of the 32 bytes at addr, the alternatives
+// whose set holds its nibbles: lo and hi are the position's tables in both
+// lanes, Y15 holds 0x0f in every byte, Y10 and Y11 are scratch.
+#define CLASS(addr, lo, hi, out) \
+	VMOVDQU addr, Y10       \
+	VPAND   Y15, Y10, Y11   \
+	VPSRLW  $4, Y10, Y10    \
+	VPAND   Y15, Y10, Y10   \
+	VPSHUFB Y11, lo, Y11    \
+	VPSHUFB Y10, hi, Y10    \
+	VPAND   Y10, Y11, out
+
+// func patternAVX2(tables *[4][2][16]byte, text []byte, masks []uint64)
+//
+// Fills every mask of masks; the caller makes sure that text holds the
+// four bytes of every position they cover.
+TEXT ·patternAVX2(SB), NOSPLIT, $0-56
+	MOVQ tables+0(FP), DI
+	MOVQ text_base+8(FP), SI
+	MOVQ masks_base+32(FP), R8
+	MOVQ masks_len+40(FP), CX
+	TESTQ CX, CX
+	JZ   pdone
+	VBROADCASTI128 0(DI), Y0
+	VBROADCASTI128 16(DI), Y1
+	VBROADCASTI128 32(DI), Y2
+	VBROADCASTI128 48(DI), Y3
+	VBROADCASTI128 64(DI), Y4
+	VBROADCASTI128 80(DI), Y5
+	VBROADCASTI128 96(DI), Y6
+	VBROADCASTI128 112(DI), Y7
+	MOVL $0x0F, AX
+	MOVQ AX, X15
+	VPBROADCASTB X15, Y15
+	VPXOR Y14, Y14, Y14
+
+ploop:
+	CLASS(0(SI), Y0, Y1, Y8)
+	CLASS(1(SI), Y2, Y3, Y9)
+	VPAND Y9, Y8, Y8
+	CLASS(2(SI), Y4, Y5, Y9)
+	VPAND Y9, Y8, Y8
+	CLASS(3(SI), Y6, Y7, Y9)
+	VPAND Y9, Y8, Y8
+	VPCMPEQB Y14, Y8, Y8
+	VPMOVMSKB Y8, AX
+	NOTL AX
+	CLASS(32(SI), Y0, Y1, Y12)
+	CLASS(33(SI), Y2, Y3, Y9)
+	VPAND Y9, Y12, Y12
+	CLASS(34(SI), Y4, Y5, Y9)
+	VPAND Y9, Y12, Y12
+	CLASS(35(SI), Y6, Y7, Y9)
+	VPAND Y9, Y12, Y12
+	VPCMPEQB Y14, Y12, Y12
+	VPMOVMSKB Y12, DX
+	NOTL DX
+	SHLQ $32, DX
+	ORQ  DX, AX
+	MOVQ AX, (R8)
+	ADDQ $64, SI
+	ADDQ $8, R8
+	DECQ CX
+	JNZ  ploop
+	VZEROUPPER
+
+pdone:
+	RET

@@ -9,3 +9,10 @@ var Fast = false
 func jsonSpecialsAVX2(data []byte) (int, uint64) { return jsonSpecialsPlain(data) }
 
 func irregularAVX2(text []byte) int { return irregularPlain(text) }
+
+func patternAVX2(tables *[maxPatternLen][2][16]byte, text []byte, masks []uint64) {
+	p := Pattern{tables: *tables, len: maxPatternLen}
+	for w := range masks {
+		masks[w] = p.plainWindow(text, 64*w)
+	}
+}
