@@ -10,23 +10,13 @@ package bytescan
 // returns the block's offset and a mask of those bytes, bit i for the
 // block's byte i. When no block holds one, it returns the blocks' length,
 // len(data)&^63, and 0.
-func JSONSpecials(data []byte) (at int, mask uint64) {
-	if Fast {
-		return jsonSpecialsAVX2(data)
-	}
-	return jsonSpecialsPlain(data)
-}
+func JSONSpecials(data []byte) (at int, mask uint64) { return jsonSpecials(data) }
 
 // Irregular looks at data's bytes but the last, in whole 32-byte blocks,
 // for the first that is a control character or a space followed by a
 // space, and returns its index. When no block holds one, it returns the
 // blocks' length, (len(data)-1)&^31, or 0 for an empty text.
-func Irregular(text []byte) int {
-	if Fast {
-		return irregularAVX2(text)
-	}
-	return irregularPlain(text)
-}
+func Irregular(text []byte) int { return irregular(text) }
 
 func jsonSpecialsPlain(data []byte) (int, uint64) {
 	blocks := len(data) &^ 63

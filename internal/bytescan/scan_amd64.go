@@ -6,11 +6,15 @@ import "golang.org/x/sys/cpu"
 // run the plain loops.
 var Fast = cpu.X86.HasAVX2
 
-//go:noescape
-func jsonSpecialsAVX2(data []byte) (at int, mask uint64)
+// jsonSpecials and irregular are JSONSpecials and Irregular, in assembly
+// that jumps to the plain loop unless Fast is set: one call where a Go
+// function choosing between them would make two.
 
 //go:noescape
-func irregularAVX2(text []byte) int
+func jsonSpecials(data []byte) (at int, mask uint64)
+
+//go:noescape
+func irregular(text []byte) int
 
 //go:noescape
 func patternAVX2(tables *[maxPatternLen][2][16]byte, text []byte, masks []uint64)

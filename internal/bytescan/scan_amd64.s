@@ -12,8 +12,10 @@
 	VPOR     out, t, out \
 	VPOR     out, in, out
 
-// func jsonSpecialsAVX2(data []byte) (at int, mask uint64)
-TEXT ·jsonSpecialsAVX2(SB), NOSPLIT, $0-40
+// func jsonSpecials(data []byte) (at int, mask uint64)
+TEXT ·jsonSpecials(SB), NOSPLIT, $0-40
+	CMPB ·Fast(SB), $0
+	JEQ  plain
 	MOVQ data_base+0(FP), SI
 	MOVQ data_len+8(FP), CX
 	XORQ AX, AX
@@ -59,8 +61,13 @@ found:
 	MOVQ      BX, mask+32(FP)
 	RET
 
-// func irregularAVX2(text []byte) int
-TEXT ·irregularAVX2(SB), NOSPLIT, $0-32
+plain:
+	JMP ·jsonSpecialsPlain(SB)
+
+// func irregular(text []byte) int
+TEXT ·irregular(SB), NOSPLIT, $0-32
+	CMPB ·Fast(SB), $0
+	JEQ  iplain
 	MOVQ text_base+0(FP), SI
 	MOVQ text_len+8(FP), CX
 	XORQ AX, AX
@@ -102,6 +109,9 @@ ifound:
 	ADDQ DX, AX
 	MOVQ AX, ret+24(FP)
 	RET
+
+iplain:
+	JMP ·irregularPlain(SB)
 
 // CLASS sets in out, for each of the 32 bytes at addr, the alternatives
 // whose set holds its nibbles: lo and hi are the position's tables in both

@@ -6,9 +6,9 @@ package bytescan
 // variable for bytescantest's sake.)
 var Fast = false
 
-func jsonSpecialsAVX2(data []byte) (int, uint64) { return jsonSpecialsPlain(data) }
+func jsonSpecials(data []byte) (int, uint64) { return jsonSpecialsPlain(data) }
 
-func irregularAVX2(text []byte) int { return irregularPlain(text) }
+func irregular(text []byte) int { return irregularPlain(text) }
 
 func patternAVX2(tables *[maxPatternLen][2][16]byte, text []byte, masks []uint64) {
 	p := Pattern{tables: *tables, len: maxPatternLen}
