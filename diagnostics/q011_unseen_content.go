@@ -338,7 +338,8 @@ var (
 	// mediaWords marks a space before three bytes that may start a media
 	// noun, as mediaStart reads them (each byte by its low five bits): one
 	// alternative for each first letter, each later position the letters
-	// that follow it in some noun.
+	// that follow it in some noun. (A Pattern has eight alternatives at
+	// most: a ninth initial would panic at start, and fail every test.)
 	mediaWords = func() *bytescan.Pattern {
 		var initials []byte
 		next := map[byte]*[2][]byte{}

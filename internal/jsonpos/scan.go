@@ -200,9 +200,9 @@ func escapeAt(data []byte, k int, u *utf8Tally) (int, strInfo, *SyntaxError) {
 	return i, info, nil
 }
 
-// scanText finishes a string whose last 32 bytes or fewer are left in
-// data: eight bytes at a time while they are plain ASCII, then byte by
-// byte.
+// scanText finishes a string whose last bytes, fewer than the block of
+// the scan before (32 or 64), are left in data: eight bytes at a time
+// while they are plain ASCII, then byte by byte.
 func scanText(data []byte, i int, info strInfo, u *utf8Tally) (int, strInfo, *SyntaxError) {
 	p := unsafe.Pointer(unsafe.SliceData(data))
 	n := len(data)
