@@ -73,7 +73,7 @@ func TestPatternFind(t *testing.T) {
 			from = r.IntN(len(text))
 		}
 		plain := findAll(p, text, from, false)
-		if Fast {
+		if canFast() {
 			if got := findAll(p, text, from, true); !slices.Equal(got, plain) {
 				t.Fatalf("%q in %q from %d: assembly %#x, plain %#x", alternatives, text, from, got, plain)
 			}
@@ -100,7 +100,7 @@ func TestPatternFind(t *testing.T) {
 // TestPatternOnRealText runs the assembly and the plain loop on the
 // files of ../shared/datasets with a pattern of the words "as" and "my".
 func TestPatternOnRealText(t *testing.T) {
-	if !Fast {
+	if !canFast() {
 		t.Skip("no AVX2: the plain loop is the scan")
 	}
 	p := NewPattern([]string{"aA", "sS"}, []string{"mM", "yY"}, []string{" ", "iI", " '"})
