@@ -54,7 +54,7 @@ func TestGet2MatchesGet(t *testing.T) {
 		check(src, v, names[rng.IntN(len(names))], names[rng.IntN(len(names))])
 	}
 	objects := 0
-	eachDatasetLine(t, func(where string, line []byte) {
+	files := eachDatasetLine(t, func(where string, line []byte) {
 		v, err := p.Parse(line)
 		if err != nil {
 			return
@@ -69,7 +69,9 @@ func TestGet2MatchesGet(t *testing.T) {
 			}
 		})
 	})
-	if objects == 0 {
+	if files == 0 {
+		t.Log("no ../shared/datasets: random objects only")
+	} else if objects == 0 {
 		t.Error("no objects in the public datasets")
 	}
 }

@@ -107,11 +107,11 @@ func TestLoneSurrogatesMatchesWalk(t *testing.T) {
 }
 
 // eachDatasetLine calls f with every line of the public datasets and its
-// place (file:line).
-func eachDatasetLine(t *testing.T, f func(where string, line []byte)) {
+// place (file:line), and returns how many files it read.
+func eachDatasetLine(t *testing.T, f func(where string, line []byte)) (files int) {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "datasets", "*.json*"))
-	for _, name := range files {
+	names, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "datasets", "*.json*"))
+	for _, name := range names {
 		data, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)
@@ -120,6 +120,7 @@ func eachDatasetLine(t *testing.T, f func(where string, line []byte)) {
 			f(fmt.Sprintf("%s:%d", filepath.Base(name), n+1), line)
 		}
 	}
+	return len(names)
 }
 
 // TestHasLoneSurrogateMatchesLoneSurrogates holds the parser's note of lone
