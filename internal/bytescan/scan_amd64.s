@@ -1,5 +1,11 @@
 #include "textflag.h"
 
+// SPLAT sets every byte of y to the constant c, through DX and x.
+#define SPLAT(c, x, y) \
+	MOVL         c, DX \
+	MOVQ         DX, x \
+	VPBROADCASTB x, y
+
 // SPECIALS sets in out the high bit of each byte of in that is '"', '\\',
 // below 0x20 or above 0x7f; Y1, Y2 and Y3 hold '"', '\\' and 0x1f in
 // every byte, and t is scratch.
@@ -22,15 +28,9 @@ TEXT ·jsonSpecials(SB), NOSPLIT, $0-40
 	XORQ BX, BX
 	ANDQ $~63, CX
 	JZ   done
-	MOVL $0x22, DX
-	MOVQ DX, X1
-	VPBROADCASTB X1, Y1
-	MOVL $0x5C, DX
-	MOVQ DX, X2
-	VPBROADCASTB X2, Y2
-	MOVL $0x1F, DX
-	MOVQ DX, X3
-	VPBROADCASTB X3, Y3
+	SPLAT($0x22, X1, Y1)
+	SPLAT($0x5C, X2, Y2)
+	SPLAT($0x1F, X3, Y3)
 
 loop:
 	VMOVDQU (SI)(AX*1), Y0
@@ -75,12 +75,8 @@ TEXT ·irregular(SB), NOSPLIT, $0-32
 	JLE  none
 	ANDQ $~31, CX
 	JZ   none
-	MOVL $0x20, DX
-	MOVQ DX, X1
-	VPBROADCASTB X1, Y1
-	MOVL $0x1F, DX
-	MOVQ DX, X3
-	VPBROADCASTB X3, Y3
+	SPLAT($0x20, X1, Y1)
+	SPLAT($0x1F, X3, Y3)
 
 iloop:
 	VMOVDQU   (SI)(AX*1), Y0
@@ -144,9 +140,7 @@ TEXT ·patternAVX2(SB), NOSPLIT, $0-56
 	VBROADCASTI128 80(DI), Y5
 	VBROADCASTI128 96(DI), Y6
 	VBROADCASTI128 112(DI), Y7
-	MOVL $0x0F, AX
-	MOVQ AX, X15
-	VPBROADCASTB X15, Y15
+	SPLAT($0x0F, X15, Y15)
 	VPXOR Y14, Y14, Y14
 
 ploop:
