@@ -168,6 +168,12 @@ func scanVector(data []byte, i int, u *utf8Tally) (int, strInfo, *SyntaxError) {
 			case c == '"':
 				return k + 1, info, nil
 			case c == '\\':
+				// The simple escapes ("\n", "\"") without a call.
+				if k+1 < n && escapes[data[k+1]] == escSimple {
+					info |= strInfo(escBits[data[k+1]])
+					i = k + 2
+					break
+				}
 				var esc strInfo
 				var err *SyntaxError
 				if i, esc, err = escapeAt(data, k, u); err != nil {
@@ -176,6 +182,12 @@ func scanVector(data []byte, i int, u *utf8Tally) (int, strInfo, *SyntaxError) {
 				info |= esc
 			case c < 0x20:
 				return 0, 0, charError(data, k, "in string literal")
+			case c >= 0xC2 && c < 0xE0 && k+1 < n && data[k+1]&0xC0 == 0x80:
+				// A 2-byte sequence (Latin, Greek, Cyrillic) without a
+				// call: one UTF-16 unit for two bytes, as add counts it.
+				u.saved++
+				info |= infoSeq << 2
+				i = k + 2
 			default:
 				m := u.add(data, k)
 				info |= infoSeq << m
