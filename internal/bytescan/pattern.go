@@ -72,9 +72,6 @@ func NewPattern(alternatives ...[]string) *Pattern {
 	return &p
 }
 
-// Len returns the length of the pattern's longest alternative.
-func (p *Pattern) Len() int { return p.len }
-
 // Find sets in masks[w] bit i when the bytes of text from from+64w+i may
 // start one of the pattern's alternatives (see Pattern), for every window
 // w of masks; positions where an alternative would run past the text's

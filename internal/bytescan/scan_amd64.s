@@ -121,6 +121,22 @@ iplain:
 	VPSHUFB Y10, hi, Y10    \
 	VPAND   Y10, Y11, out
 
+// MARKS sets the low 32 bits of r (the rest cleared) to the marks of the
+// 32 positions at SI+o0: the classes of the bytes at o0 to o3 anded, and
+// a position marked where some alternative is left. Y8 and Y9 are
+// scratch.
+#define MARKS(o0, o1, o2, o3, r) \
+	CLASS(o0(SI), Y0, Y1, Y8) \
+	CLASS(o1(SI), Y2, Y3, Y9) \
+	VPAND     Y9, Y8, Y8      \
+	CLASS(o2(SI), Y4, Y5, Y9) \
+	VPAND     Y9, Y8, Y8      \
+	CLASS(o3(SI), Y6, Y7, Y9) \
+	VPAND     Y9, Y8, Y8      \
+	VPCMPEQB  Y14, Y8, Y8     \
+	VPMOVMSKB Y8, r           \
+	NOTL      r
+
 // func patternAVX2(tables *[4][2][16]byte, text []byte, masks []uint64)
 //
 // Fills every mask of masks; the caller makes sure that text holds the
@@ -144,26 +160,8 @@ TEXT ·patternAVX2(SB), NOSPLIT, $0-56
 	VPXOR Y14, Y14, Y14
 
 ploop:
-	CLASS(0(SI), Y0, Y1, Y8)
-	CLASS(1(SI), Y2, Y3, Y9)
-	VPAND Y9, Y8, Y8
-	CLASS(2(SI), Y4, Y5, Y9)
-	VPAND Y9, Y8, Y8
-	CLASS(3(SI), Y6, Y7, Y9)
-	VPAND Y9, Y8, Y8
-	VPCMPEQB Y14, Y8, Y8
-	VPMOVMSKB Y8, AX
-	NOTL AX
-	CLASS(32(SI), Y0, Y1, Y12)
-	CLASS(33(SI), Y2, Y3, Y9)
-	VPAND Y9, Y12, Y12
-	CLASS(34(SI), Y4, Y5, Y9)
-	VPAND Y9, Y12, Y12
-	CLASS(35(SI), Y6, Y7, Y9)
-	VPAND Y9, Y12, Y12
-	VPCMPEQB Y14, Y12, Y12
-	VPMOVMSKB Y12, DX
-	NOTL DX
+	MARKS(0, 1, 2, 3, AX)
+	MARKS(32, 33, 34, 35, DX)
 	SHLQ $32, DX
 	ORQ  DX, AX
 	MOVQ AX, (R8)
