@@ -5,7 +5,7 @@
 // Every instruction on an X or Y register here is VEX-encoded (VMOVQ,
 // not MOVQ): on a 2-core AMD EPYC (family 25) virtual machine, one
 // legacy-SSE MOVQ before the VPBROADCASTB made each call cost about
-// 250 ns instead of 7 (BenchmarkScans/JSONSpecials/64), a VZEROUPPER on
+// 276 ns instead of 9.5 (BenchmarkScans/JSONSpecials/64), a VZEROUPPER on
 // entry notwithstanding. TestAssemblyIsVEX keeps it so.
 #define SPLAT(c, x, y) \
 	MOVL         c, DX \

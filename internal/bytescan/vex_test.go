@@ -11,7 +11,7 @@ import (
 // TestAssemblyIsVEX fails on an instruction of the assembly, macros
 // expanded, that takes an X or Y register without a VEX encoding (a
 // mnemonic not starting with V): mixed with the AVX2 instructions, one
-// such MOVQ made every call cost about 35 times as much on an AMD EPYC
+// such MOVQ made every call cost about 30 times as much on an AMD EPYC
 // virtual machine (see SPLAT).
 func TestAssemblyIsVEX(t *testing.T) {
 	files, err := filepath.Glob("*_amd64.s")
