@@ -158,3 +158,23 @@ func BenchmarkParseUnescape(b *testing.B) {
 		v.UnescapeInPlace()
 	}
 }
+
+// moveDown copies as copy does, for every run length around its cases'
+// bounds and every distance down, and writes nothing past the run.
+func TestMoveDown(t *testing.T) {
+	for n := range 40 {
+		for gap := 1; gap <= 20; gap++ {
+			src := make([]byte, gap+n+24)
+			for i := range src {
+				src[i] = byte(i + 1)
+			}
+			want, got := bytes.Clone(src), bytes.Clone(src)
+			const w = 3
+			copy(want[w:], want[w+gap:w+gap+n])
+			moveDown(got, w, w+gap, w+gap+n)
+			if !bytes.Equal(got, want) {
+				t.Fatalf("run of %d bytes moved %d down: got %v, want %v", n, gap, got, want)
+			}
+		}
+	}
+}
