@@ -809,6 +809,32 @@ func TestAppendWordsOnRealText(t *testing.T) {
 	t.Logf("%d lines", lines)
 }
 
+// Text that moves between ASCII and other scripts, a word or a few
+// bytes at a time, across every way appendWords' ASCII loop hands over to
+// its loop of runes and back (eight ASCII bytes in a row or fewer), with
+// the two-byte sequences at their bounds and malformed ones.
+func TestAppendWordsMixedScripts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 16))
+	tokens := []string{
+		"a", "ab", "abcdefg", "abcdefgh", "abcdefghijklmnop", " ", ", ", " - ", ".\n", "12345678",
+		"Привет", "дела", "Ωμέγα", "שלום", "مرحبا", "é", "—", "«", "»", "中文", "😀",
+		"\u0080", "\u07ff", "\u0800", "\xc1\xbf", "\xc0\x80", "\xdf", "\xc2", "\x80", "\xff",
+		"\u4e00", "\u9fff", "\ua000", "\u3042", "\uffff", "\ud7ff", "\ue000", "\xed\xa0\x80", "\xe0\x80\x80", "\xe0\xa0", "\xe4\xb8", "\xef\xbf", "\xe0\x81\x81", "\xc1\x81",
+	}
+	var k Sketcher
+	for range 20000 {
+		var b []byte
+		for range rng.IntN(40) {
+			b = append(b, tokens[rng.IntN(len(tokens))]...)
+		}
+		k.Reset()
+		k.appendWords(b)
+		if want := plainHashes(b); !slices.Equal(k.words, want) {
+			t.Fatalf("appendWords(%q) = %x, want %x", b, k.words, want)
+		}
+	}
+}
+
 // TestAppendWordsRandomBytes feeds arbitrary bytes, invalid UTF-8 among
 // them, to both splitters.
 func TestAppendWordsRandomBytes(t *testing.T) {
@@ -865,7 +891,7 @@ func BenchmarkAppendWords(b *testing.B) {
 // appended after words already there (as from a row's earlier turns).
 func TestAppendWordsLongMatchesPlain(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 4))
-	alphabets := []string{"ab ", "aZ9 .-_\n\x00\x7f", "The quick brown fox, 42 times!\t", "a\xc3\xa9 \xe2\x80\x94\xff\xc3"}
+	alphabets := []string{"ab ", "aZ9 .-_\n\x00\x7f", "The quick brown fox, 42 times!\t", "a\xc3\xa9 \xe2\x80\x94\xff\xc3", "abcdefgh \xd0\xbf\xd1\x80\xc1\xc2\xdf\xbf\x80\xe0\xa0"}
 	var k Sketcher
 	for n := range 20000 {
 		alphabet := alphabets[n%len(alphabets)]
@@ -1082,4 +1108,63 @@ func BenchmarkSimilarity(b *testing.B) {
 		}
 	}
 	_ = sum
+}
+
+// wordRuneValue's table and shortcuts agree with the unicode package for
+// every rune, and no word rune's value is 0, which would make it a
+// separator.
+func TestWordRuneValue(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		var want uint64
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			want = runeValue(unicode.ToLower(r))
+			if want == 0 {
+				t.Fatalf("runeValue(%U) = 0", r)
+			}
+		}
+		if got := wordRuneValue(r); got != want {
+			t.Fatalf("wordRuneValue(%U) = %x, want %x", r, got, want)
+		}
+	}
+}
+
+// BenchmarkAppendWordsScripts splits text in scripts other than Latin:
+// Russian words in a shuffled order (so that the branch predictor cannot
+// learn the word ends), and the lines of the public datasets that hold
+// Chinese.
+func BenchmarkAppendWordsScripts(b *testing.B) {
+	words := strings.Fields("Привет как дела это текст о погоде в Москве и Петербурге сегодня завтра дождь снег солнце ветер «цитата» — тире, запятая. вопрос? 2024 года")
+	rng := rand.New(rand.NewPCG(1, 2))
+	var russian []byte
+	for len(russian) < 1<<20 {
+		russian = append(append(russian, words[rng.IntN(len(words))]...), ' ')
+	}
+	var chinese []byte
+	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "datasets", "*.json*"))
+	for _, f := range files {
+		data, _ := os.ReadFile(f)
+		for line := range bytes.Lines(data) {
+			if bytes.ContainsFunc(line, func(r rune) bool { return r >= 0x4E00 && r <= 0x9FFF }) {
+				chinese = append(chinese, line...)
+			}
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		text []byte
+	}{{"russian", russian}, {"chinese", chinese}} {
+		b.Run(tc.name, func(b *testing.B) {
+			if len(tc.text) == 0 {
+				b.Skip("no text")
+			}
+			var k Sketcher
+			b.SetBytes(int64(len(tc.text)))
+			for b.Loop() {
+				for piece := range slices.Chunk(tc.text, 2048) {
+					k.Reset()
+					k.appendWords(piece)
+				}
+			}
+		})
+	}
 }

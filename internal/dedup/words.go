@@ -62,19 +62,58 @@ func (k *Sketcher) appendWords(text []byte) {
 			if i = ascii; i == end {
 				break
 			}
-			r, size := utf8.DecodeRune(text[i:])
-			i += size
-			if unicode.IsLetter(r) || unicode.IsDigit(r) {
-				n, in, h = step(d, n, in, h, ^uint64(0), runeValue(unicode.ToLower(r)), 1, 0)
-			} else {
-				n, in, h = step(d, n, in, h, 0, hashStart, 0, 1)
-			}
+			i, n, in, h = mixedWords(&asciiSteps, text, i, end, d, n, in, h)
 		}
 		k.words = k.words[:len(k.words)+n]
 	}
 	if in != 0 {
 		k.words = append(k.words, h)
 	}
+}
+
+// mixedWords is appendWords' loop over text whose runes are not all
+// ASCII, from text[i], a rune that is not, to end or to the start of
+// eight ASCII bytes in a row, for asciiWords. Words in most scripts but
+// Latin are separated by ASCII spaces and punctuation: going back to
+// asciiWords for each of them cost more than the runes (Russian text ran
+// at a quarter of English's speed). It returns the index it stopped at
+// and the state there.
+func mixedWords(t *byteSteps, text []byte, i, end int, d []uint64, n, in int, h uint64) (int, int, int, uint64) {
+	for i < end {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			if i+8 <= end && binary.LittleEndian.Uint64(text[i:])&0x8080808080808080 == 0 {
+				break
+			}
+			n, in, h = t.step(c, d, n, in, h)
+			i++
+			continue
+		}
+		var v uint64
+		if c >= 0xC2 && c < 0xE0 && i+1 < len(text) && text[i+1]&0xC0 == 0x80 {
+			// A two-byte sequence, decoded here, as are most three-byte
+			// ones: utf8.DecodeRune takes a call for every rune above
+			// U+007F.
+			v = twoByteValues[rune(c&0x1F)<<6|rune(text[i+1]&0x3F)]
+			i += 2
+		} else if c >= 0xE1 && c < 0xF0 && c != 0xED && i+2 < len(text) && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 {
+			// A three-byte sequence whose lead byte allows any
+			// continuation bytes (E0 rules out overlong forms, ED the
+			// surrogates): punctuation, CJK, Japanese kana, Korean.
+			v = wordRuneValue(rune(c&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F))
+			i += 3
+		} else {
+			r, size := utf8.DecodeRune(text[i:])
+			v = wordRuneValue(r)
+			i += size
+		}
+		if v != 0 {
+			n, in, h = step(d, n, in, h, ^uint64(0), v, 1, 0)
+		} else {
+			n, in, h = step(d, n, in, h, 0, hashStart, 0, 1)
+		}
+	}
+	return i, n, in, h
 }
 
 // asciiWords is appendWords' loop over ASCII text: d[n] is the next
@@ -138,6 +177,40 @@ func runeValue(r rune) uint64 {
 	x := mix(uint64(r))
 	return x ^ uint64(bits.OnesCount64(x)&1)
 }
+
+// wordRuneValue returns the runeValue of r lower-cased when r belongs to
+// a word (a letter or a digit), and 0 when it separates words. The runes
+// of two-byte sequences (Latin with diacritics, Greek, Cyrillic, Hebrew,
+// Arabic) are looked up in a table; the General Punctuation block
+// (dashes, typographic quotes), which holds no letter or digit, and the
+// CJK Unified Ideographs, which hold nothing else, are answered at once:
+// unicode.IsLetter and ToLower search tables of ranges for every rune
+// above U+00FF.
+func wordRuneValue(r rune) uint64 {
+	switch {
+	case r < rune(len(twoByteValues)):
+		return twoByteValues[r]
+	case r >= 0x2000 && r < 0x2070:
+		return 0
+	case r >= 0x4E00 && r <= 0x9FFF:
+		// CJK Unified Ideographs: letters, all of them, without case.
+		return runeValue(r)
+	case unicode.IsLetter(r) || unicode.IsDigit(r):
+		return runeValue(unicode.ToLower(r))
+	}
+	return 0
+}
+
+// twoByteValues is wordRuneValue for the runes below U+0800. No
+// runeValue is 0 (TestWordRuneValue).
+var twoByteValues = func() (t [0x800]uint64) {
+	for r := range rune(len(t)) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			t[r] = runeValue(unicode.ToLower(r))
+		}
+	}
+	return t
+}()
 
 // byteSteps holds step's arguments for each byte value, as four tables,
 // so that the loads take a scaled index.

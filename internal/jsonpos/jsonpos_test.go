@@ -890,7 +890,7 @@ func plainEscapes(raw []byte) (e Escapes, seqs uint8) {
 // TestStringBoundaries moves special bytes across the word and block
 // boundaries of the string scanner.
 func TestStringBoundaries(t *testing.T) {
-	specials := []string{`\n`, `\"`, `\\`, `\u00e9`, `\ud83d\ude00`, "\x01", "\x1f", `\x`, `\u12`, `\`, "é", "\xff", "\x7f", `"`, " ", "#", "]", "]\\", "😀", "中", "\xe4\xb8", "\xed\xa0\x80", "\xf4\x90\x80\x80", "é\"", "\xc3"}
+	specials := []string{`\n`, `\"`, `\\`, `\u00e9`, `\ud83d\ude00`, "\x01", "\x1f", `\x`, `\u12`, `\`, "é", "\xff", "\x7f", `"`, " ", "#", "]", "]\\", "😀", "中", "\xe4\xb8", "\xed\xa0\x80", "\xf4\x90\x80\x80", "é\"", "\xc3", "\xe0\xa0\x80", "\xe0\x81\x81", "\xef\xbf\xbf", "\xe4\xb8\"", "中文中文", "\xed\x9f\xbf"}
 	for _, sp := range specials {
 		for pre := 0; pre < 70; pre++ {
 			for _, post := range []int{0, 1, 7, 8, 31, 40} {

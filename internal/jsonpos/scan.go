@@ -188,6 +188,13 @@ func scanVector(data []byte, i int, u *utf8Tally) (int, strInfo, *SyntaxError) {
 				u.saved++
 				info |= infoSeq << 2
 				i = k + 2
+			case c >= 0xE1 && c < 0xF0 && c != 0xED && k+2 < n && data[k+1]&0xC0 == 0x80 && data[k+2]&0xC0 == 0x80:
+				// A 3-byte sequence (CJK, kana, punctuation) whose lead
+				// byte allows any continuation bytes (E0 rules out
+				// overlong forms, ED surrogates): one unit for three.
+				u.saved += 2
+				info |= infoSeq << 3
+				i = k + 3
 			default:
 				m := u.add(data, k)
 				info |= infoSeq << m
