@@ -179,19 +179,20 @@ for n in "${SIZES[@]}"; do
 done
 
 # ---------------------------------------------------------------- other datasets
-# The default check (every rule) on two datasets of bench/mix, at the main
-# size: short Alpaca rows and less repetitive chat, both made of the words
-# of ../shared/datasets shuffled. Beside it, in the same run, the Python
-# checker and the bare parse (floor); best of $RUNS.
+# The default check (every rule) on three datasets of bench/mix, at the
+# main size: short Alpaca rows and less repetitive chat, both made of the
+# words of ../shared/datasets shuffled, and chat in scripts other than
+# Latin. Beside it, in the same run, the Python checker and the bare parse
+# (floor); best of $RUNS.
 declare -A MIX_SECS=() MIX_RSS=() MIX_PY=() MIX_FLOOR=() MIX_SIZE=() MIX_ROWS=()
-MIX_STYLES=()
+go build -o "$OUT/mix" ./bench/mix
+MIX_STYLES=(scripts)
 if [[ -d ../shared/datasets ]]; then
-  go build -o "$OUT/mix" ./bench/mix
-  MIX_STYLES=(alpaca prose)
+  MIX_STYLES=(alpaca prose scripts)
 else
   echo "bench/mix: no ../shared/datasets; the Alpaca and prose datasets are skipped"
 fi
-mix_set() { # STYLE: alpaca or prose (bench/mix -style chat)
+mix_set() { # STYLE: alpaca, prose (bench/mix -style chat) or scripts
   local style=$1 file meta want mstyle=$1
   [[ "$style" == prose ]] && mstyle=chat
   file="$OUT/$style-$MAIN_LABEL.jsonl"
@@ -359,7 +360,7 @@ print_report() { # md: 1 for Markdown, 0 for the terminal
     done
   } | render "$md"
   echo
-  echo "ftls-all: \`ftls check --format json\` with its defaults: every rule, near duplicates included. ÷ python: the Python checker's seconds ÷ ftls's (above 1: ftls is faster); ÷ floor: the bare parse's seconds ÷ ftls's, the share of the bare parse's speed ftls keeps. Targets (issue 21): ≥ 5× python and ≥ 0.25× floor on every dataset; ≥ 300,000 rows/s on the Alpaca rows; at 1M rows (\`--large\`) < 5 s and < 1 GB peak RSS. alpaca: short Alpaca rows (~450 bytes); prose: chat rows of less repetitive text (~2 KB); both \`go run ./bench/mix\`, the words of ../shared/datasets shuffled."
+  echo "ftls-all: \`ftls check --format json\` with its defaults: every rule, near duplicates included. ÷ python: the Python checker's seconds ÷ ftls's (above 1: ftls is faster); ÷ floor: the bare parse's seconds ÷ ftls's, the share of the bare parse's speed ftls keeps. Targets (issue 21): ≥ 5× python and ≥ 0.25× floor on every dataset; ≥ 300,000 rows/s on the Alpaca rows; at 1M rows (\`--large\`) < 5 s and < 1 GB peak RSS. alpaca: short Alpaca rows (~450 bytes); prose: chat rows of less repetitive text (~2 KB); both \`go run ./bench/mix\`, the words of ../shared/datasets shuffled; scripts: chat rows (~2.3 KB) of everyday words in Russian, Greek, Arabic, Hindi, Chinese, Japanese and Korean (\`bench/mix -style scripts\`)."
 
   title "Near-duplicate detection"
   {

@@ -4,6 +4,7 @@
 //
 //	go run ./bench/mix -style alpaca -rows 100000 -seed 1 -o bench/out/alpaca-100k.jsonl
 //	go run ./bench/mix -style chat -rows 100000 -seed 1 -o bench/out/prose-100k.jsonl
+//	go run ./bench/mix -style scripts -rows 100000 -seed 1 -o bench/out/scripts-100k.jsonl
 //
 // Styles:
 //
@@ -11,7 +12,10 @@
 //     450 bytes each, from the words of the Alpaca-style files in the
 //     source folder (files whose name contains "alpaca" or "identity");
 //   - chat: OpenAI chat rows (system, user, assistant; a fifth multi-turn)
-//     of about 2.3 KB, from the words of every file in the source folder.
+//     of about 2.3 KB, from the words of every file in the source folder;
+//   - scripts: chat rows as chat's, from words in Russian, Greek, Arabic,
+//     Hindi, Chinese, Japanese and Korean (scriptWords), drawn evenly: text
+//     whose runes are mostly not ASCII.
 //
 // Words are drawn at random in proportion to their frequency in the
 // sources, so common words stay common. 0.5 % of rows are exact copies of
@@ -34,18 +38,23 @@ import (
 )
 
 func main() {
-	style := flag.String("style", "chat", "alpaca or chat")
+	style := flag.String("style", "chat", "alpaca, chat or scripts")
 	rows := flag.Int("rows", 100000, "number of rows")
 	seed := flag.Uint64("seed", 1, "random seed")
 	src := flag.String("src", "../shared/datasets", "folder of the public datasets whose words are used")
 	out := flag.String("o", "-", "output file (- for stdout)")
 	flag.Parse()
-	if *style != "alpaca" && *style != "chat" {
-		fail(fmt.Errorf("-style must be alpaca or chat, not %q", *style))
-	}
-	words, err := loadWords(*src, *style)
-	if err != nil {
-		fail(err)
+	var words []string
+	var err error
+	switch *style {
+	case "alpaca", "chat":
+		if words, err = loadWords(*src, *style); err != nil {
+			fail(err)
+		}
+	case "scripts":
+		words = scriptWords
+	default:
+		fail(fmt.Errorf("-style must be alpaca, chat or scripts, not %q", *style))
 	}
 	var w io.Writer = os.Stdout
 	var f *os.File

@@ -46,3 +46,26 @@ func TestDeterministicAndValid(t *testing.T) {
 		}
 	}
 }
+
+// The scripts style's text is mostly runes outside ASCII, in several
+// scripts.
+func TestScriptsStyle(t *testing.T) {
+	var b bytes.Buffer
+	if _, err := Generate(&b, scriptWords, "scripts", 200, 1); err != nil {
+		t.Fatal(err)
+	}
+	nonASCII := 0
+	for _, c := range b.Bytes() {
+		if c >= 0x80 {
+			nonASCII++
+		}
+	}
+	if share := float64(nonASCII) / float64(b.Len()); share < 0.6 {
+		t.Errorf("%.0f %% of the bytes are outside ASCII, want 60 %% or more", 100*share)
+	}
+	for _, r := range []string{"и", "και", "في", "के", "我们", "今日", "오늘"} {
+		if !bytes.Contains(b.Bytes(), []byte(r)) {
+			t.Errorf("no %q in the text", r)
+		}
+	}
+}
