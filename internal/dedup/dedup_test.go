@@ -1110,7 +1110,7 @@ func BenchmarkSimilarity(b *testing.B) {
 	_ = sum
 }
 
-// wordRuneValue's table and shortcuts agree with the unicode package for
+// wordRuneValue's blocks agree with the unicode package for
 // every rune, and no word rune's value is 0, which would make it a
 // separator.
 func TestWordRuneValue(t *testing.T) {

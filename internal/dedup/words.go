@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"slices"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 )
@@ -179,38 +180,66 @@ func runeValue(r rune) uint64 {
 }
 
 // wordRuneValue returns the runeValue of r lower-cased when r belongs to
-// a word (a letter or a digit), and 0 when it separates words. The runes
-// of two-byte sequences (Latin with diacritics, Greek, Cyrillic, Hebrew,
-// Arabic) are looked up in a table; the General Punctuation block
-// (dashes, typographic quotes), which holds no letter or digit, and the
-// CJK Unified Ideographs, which hold nothing else, are answered at once:
+// a word (a letter or a digit), and 0 when it separates words.
 // unicode.IsLetter and ToLower search tables of ranges for every rune
-// above U+00FF.
+// above U+00FF, which cost more than the rest of a rune's step: the values
+// of the runes below U+0800 are in a table, and those of the others below
+// U+10000 in blocks of 256, each computed the first time one of its runes
+// is met. A text's runes come from a few blocks of its script.
 func wordRuneValue(r rune) uint64 {
 	switch {
 	case r < rune(len(twoByteValues)):
 		return twoByteValues[r]
-	case r >= 0x2000 && r < 0x2070:
-		return 0
-	case r >= 0x4E00 && r <= 0x9FFF:
-		// CJK Unified Ideographs: letters, all of them, without case.
+	case r >= 0x4E00 && r <= 0x9FFF || r >= 0xAC00 && r <= 0xD7A3:
+		// The CJK Unified Ideographs and the Hangul syllables, letters
+		// without case all of them, span 126 blocks, more than the
+		// caches hold: their values are computed.
 		return runeValue(r)
-	case unicode.IsLetter(r) || unicode.IsDigit(r):
+	case r >= 0x10000:
+		return computeRuneValue(r)
+	}
+	b := runeBlocks[r>>8].Load()
+	if b == nil {
+		b = fillRuneBlock(r >> 8)
+	}
+	return b[r&0xFF]
+}
+
+// twoByteValues is wordRuneValue for the runes of one or two bytes in
+// UTF-8 (Latin, Greek, Cyrillic, Hebrew, Arabic), which every text may
+// hold: a table from the start, faster to read than a block.
+var twoByteValues = func() (t [0x800]uint64) {
+	for r := range rune(len(t)) {
+		t[r] = computeRuneValue(r)
+	}
+	return t
+}()
+
+// runeBlocks holds wordRuneValue's blocks, nil until first needed; the
+// workers that check rows in parallel share them.
+var runeBlocks [0x10000 >> 8]atomic.Pointer[[256]uint64]
+
+// fillRuneBlock computes block n of runeBlocks and returns it, or the one
+// another goroutine stored first.
+func fillRuneBlock(n rune) *[256]uint64 {
+	b := new([256]uint64)
+	for i := range rune(len(b)) {
+		b[i] = computeRuneValue(n<<8 | i)
+	}
+	if runeBlocks[n].CompareAndSwap(nil, b) {
+		return b
+	}
+	return runeBlocks[n].Load()
+}
+
+// computeRuneValue is wordRuneValue without the blocks. No runeValue is 0
+// (TestWordRuneValue).
+func computeRuneValue(r rune) uint64 {
+	if unicode.IsLetter(r) || unicode.IsDigit(r) {
 		return runeValue(unicode.ToLower(r))
 	}
 	return 0
 }
-
-// twoByteValues is wordRuneValue for the runes below U+0800. No
-// runeValue is 0 (TestWordRuneValue).
-var twoByteValues = func() (t [0x800]uint64) {
-	for r := range rune(len(t)) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			t[r] = runeValue(unicode.ToLower(r))
-		}
-	}
-	return t
-}()
 
 // byteSteps holds step's arguments for each byte value, as four tables,
 // so that the loads take a scaled index.

@@ -159,11 +159,8 @@ func scanVector(data []byte, i int, u *utf8Tally) (int, strInfo, *SyntaxError) {
 			i = base
 			break
 		}
-		for ; flagged != 0; flagged &= flagged - 1 {
+		for flagged != 0 {
 			k := base + bits.TrailingZeros64(flagged)
-			if k < i {
-				continue // consumed by an escape or a UTF-8 sequence
-			}
 			switch c := data[k]; {
 			case c == '"':
 				return k + 1, info, nil
@@ -199,6 +196,14 @@ func scanVector(data []byte, i int, u *utf8Tally) (int, strInfo, *SyntaxError) {
 				m := u.add(data, k)
 				info |= infoSeq << m
 				i = k + m
+			}
+			// Every case consumed data[k] and maybe more: the flags of the
+			// bytes before i go (in text of CJK or Devanagari, two of three
+			// bytes are continuation bytes).
+			if s := i - base; s < 64 {
+				flagged &= ^uint64(0) << s
+			} else {
+				flagged = 0
 			}
 		}
 		i = max(i, base+64)
