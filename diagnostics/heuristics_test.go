@@ -2,10 +2,12 @@ package diagnostics
 
 import (
 	"bytes"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ftls-dev/ftls/internal/jsonpos"
@@ -197,7 +199,7 @@ func plainLoopPeriod(text []byte, at int, long bool) int {
 // words, numbered list lines and digits repeated a random number of times,
 // with random edits, between random words.
 func loopTexts(rng *rand.Rand) []byte {
-	words := []string{"the", "moon", "is", "a", "star", ".", " ", "\n", "Eat", "banana", "!", "1", "20", "item", "é", "A", "Z", ",", "x9"}
+	words := []string{"the", "moon", "is", "a", "star", ".", " ", "\n", "Eat", "banana", "!", "1", "20", "item", "é", "A", "Z", ",", "x9", "мир", "дом", "中文", "é1"}
 	var b []byte
 	for range rng.IntN(4) {
 		var unit []byte
@@ -247,6 +249,18 @@ func TestFindLoopMatchesPlain(t *testing.T) {
 	}
 	if loops < 1000 {
 		t.Fatalf("%d loops in 20000 texts: the test tests little", loops)
+	}
+	// Numbered lists whose lines end in a word outside Latin script: the
+	// probe may start on its last rune, the next line's number a few bytes
+	// on (on every line when the lines are short).
+	for _, word := range []string{"ж", "мир", "中文", "é"} {
+		for pad := range 30 {
+			var b []byte
+			for n := range 60 {
+				b = fmt.Appendf(b, "%d. ab%s %s\n", n%9+1, strings.Repeat("o", pad), word)
+			}
+			check(b)
+		}
 	}
 	eachRealString(t, func(v jsonpos.Value) { check(v.StrBytes()) })
 }

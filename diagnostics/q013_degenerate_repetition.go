@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math/bits"
+	"unicode/utf8"
 )
 
 func init() {
@@ -132,11 +133,26 @@ func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 // indexProbe returns the first offset x in (from, end-probeLen] where
 // text[x:] starts with the probe text[at:at+probeLen], or -1. The probe
 // starts with a rare byte (see findLoop), searched for alone: bytes.Index
-// would fall back to a slower search after a few false starts.
+// would fall back to a slower search after a few false starts. Outside
+// Latin script that byte is the lead byte of a rune, found every few
+// bytes (0xD0 and 0xD1 open most Cyrillic letters): the probe's first
+// bytes up to four, up to a digit, are searched for together instead, as
+// sameLoopText holds every byte but digits to be equal.
 func indexProbe(text []byte, at, from, end int) int {
 	probe := text[at : at+probeLen]
+	k := 1
+	if probe[0] >= utf8.RuneSelf {
+		for k < 4 && !isDigit(probe[k]) {
+			k++
+		}
+	}
 	for lo, hi := from+1, end-probeLen+1; lo < hi; {
-		j := bytes.IndexByte(text[lo:hi], probe[0])
+		var j int
+		if k == 1 {
+			j = bytes.IndexByte(text[lo:hi], probe[0])
+		} else {
+			j = bytes.Index(text[lo:hi+k-1], probe[:k])
+		}
 		if j < 0 {
 			return -1
 		}

@@ -13,9 +13,10 @@
 //     source folder (files whose name contains "alpaca" or "identity");
 //   - chat: OpenAI chat rows (system, user, assistant; a fifth multi-turn)
 //     of about 2.3 KB, from the words of every file in the source folder;
-//   - scripts: chat rows as chat's, from words in Russian, Greek, Arabic,
-//     Hindi, Chinese, Japanese and Korean (scriptWords), drawn evenly: text
-//     whose runes are mostly not ASCII.
+//   - scripts: chat rows as chat's, each in one of Russian, Greek,
+//     Arabic, Hindi, Chinese, Japanese and Korean, from a list of everyday
+//     words of the language (scriptLanguages): text whose runes are mostly
+//     not ASCII.
 //
 // Words are drawn at random in proportion to their frequency in the
 // sources, so common words stay common. 0.5 % of rows are exact copies of
@@ -174,6 +175,10 @@ func Generate(w io.Writer, words []string, style string, rows int, seed uint64) 
 			line = g.nearCopy(pool[r.IntN(len(pool))])
 			c.NearDup++
 		default:
+			if style == "scripts" {
+				// A row is in one language, as real ones mostly are.
+				g.words = scriptLanguages[r.IntN(len(scriptLanguages))]
+			}
 			if style == "alpaca" {
 				line = g.alpaca()
 			} else {

@@ -68,4 +68,12 @@ func TestScriptsStyle(t *testing.T) {
 			t.Errorf("no %q in the text", r)
 		}
 	}
+	// Each row is in one language: no row has both Cyrillic and Hangul.
+	for i, line := range bytes.Split(bytes.TrimSpace(b.Bytes()), []byte("\n")) {
+		cyrillic := bytes.ContainsFunc(line, func(r rune) bool { return r >= 0x400 && r < 0x500 })
+		hangul := bytes.ContainsFunc(line, func(r rune) bool { return r >= 0xAC00 && r <= 0xD7A3 })
+		if cyrillic && hangul {
+			t.Fatalf("row %d mixes Russian and Korean", i+1)
+		}
+	}
 }

@@ -1,14 +1,18 @@
 package main
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
-// scriptWords are the words of the scripts style: everyday words in
-// Russian, Greek, Arabic, Hindi, Chinese, Japanese and Korean, a list per
-// language, for text whose runes are mostly not ASCII. The public datasets
+// scriptLanguages are the words of the scripts style, a list per
+// language: everyday words in Russian, Greek, Arabic, Hindi, Chinese,
+// Japanese and Korean, for text whose runes are mostly not ASCII, and a
+// little punctuation and Latin, as such text has. The public datasets
 // beside the repository hold a few hundred Chinese phrases and nothing
 // else outside Latin script.
-var scriptWords = func() []string {
-	var words []string
+var scriptLanguages = func() [][]string {
+	var langs [][]string
 	for _, list := range []string{
 		// Russian
 		"и в не на я быть он с что а по это она этот к но они мы как из у который то за свой что весь год от так о для ты же все тот мочь вы человек такой его сказать только или ещё бы себя один как уже до время если сам когда другой вот говорить наш мой знать стать при чтобы дело жизнь кто первый очень два день её новый рука даже во со раз где там под можно ну какой после их работа без самый потом надо хотеть ли слово идти большой должен место иметь ничто",
@@ -25,8 +29,10 @@ var scriptWords = func() []string {
 		// Korean
 		"안녕하세요 감사합니다 오늘 날씨 질문 대답 공부 일 서울 시간 친구 데이터 모델 언어 한국어 필요 왜 이것 그것 무엇 도움 사용자 도우미",
 	} {
-		words = append(words, strings.Fields(list)...)
+		langs = append(langs, append(strings.Fields(list), "—", "«", "»", "、", "。", "،", "?", "2024", "GPT", "API"))
 	}
-	// A little punctuation and Latin, as such text has.
-	return append(words, "—", "«", "»", "、", "。", "،", "?", "2024", "GPT", "API")
+	return langs
 }()
+
+// scriptWords are the words of every language of scriptLanguages.
+var scriptWords = slices.Concat(scriptLanguages...)
