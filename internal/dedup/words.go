@@ -97,10 +97,11 @@ func mixedWords(t *byteSteps, text []byte, i, end int, d []uint64, n, in int, h 
 			// U+007F.
 			v = twoByteValues[rune(c&0x1F)<<6|rune(text[i+1]&0x3F)]
 			i += 2
-		} else if c >= 0xE1 && c < 0xF0 && c != 0xED && i+2 < len(text) && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 {
-			// A three-byte sequence whose lead byte allows any
-			// continuation bytes (E0 rules out overlong forms, ED the
-			// surrogates): punctuation, CJK, Japanese kana, Korean.
+		} else if c >= 0xE0 && c < 0xF0 && i+2 < len(text) && text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 &&
+			(c != 0xE0 || text[i+1] >= 0xA0) && (c != 0xED || text[i+1] < 0xA0) {
+			// A three-byte sequence (E0 then 80-9F would be an overlong
+			// form, ED then A0-BF a surrogate): Devanagari, punctuation,
+			// CJK, Japanese kana, Korean.
 			v = wordRuneValue(rune(c&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F))
 			i += 3
 		} else {

@@ -185,10 +185,11 @@ func scanVector(data []byte, i int, u *utf8Tally) (int, strInfo, *SyntaxError) {
 				u.saved++
 				info |= infoSeq << 2
 				i = k + 2
-			case c >= 0xE1 && c < 0xF0 && c != 0xED && k+2 < n && data[k+1]&0xC0 == 0x80 && data[k+2]&0xC0 == 0x80:
-				// A 3-byte sequence (CJK, kana, punctuation) whose lead
-				// byte allows any continuation bytes (E0 rules out
-				// overlong forms, ED surrogates): one unit for three.
+			case c >= 0xE0 && c < 0xF0 && k+2 < n && data[k+1]&0xC0 == 0x80 && data[k+2]&0xC0 == 0x80 &&
+				(c != 0xE0 || data[k+1] >= 0xA0) && (c != 0xED || data[k+1] < 0xA0):
+				// A 3-byte sequence (Devanagari, CJK, kana, punctuation;
+				// E0 then 80-9F would be an overlong form, ED then A0-BF
+				// a surrogate): one unit for three.
 				u.saved += 2
 				info |= infoSeq << 3
 				i = k + 3
