@@ -135,31 +135,34 @@ func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 // starts with a rare byte (see findLoop), searched for alone: bytes.Index
 // would fall back to a slower search after a few false starts. Outside
 // Latin script that byte is the lead byte of a rune, found every few
-// bytes (0xD0 and 0xD1 open most Cyrillic letters): the probe's first
-// bytes up to four, up to a digit, are searched for together instead, as
+// bytes (0xD0 and 0xD1 open most Cyrillic letters): the search is then
+// for a continuation byte among the probe's first bytes (up to four, up
+// to a digit), and those bytes are compared at each place it stops, as
 // sameLoopText holds every byte but digits to be equal.
 func indexProbe(text []byte, at, from, end int) int {
 	probe := text[at : at+probeLen]
-	k := 1
+	k, a := 1, 0 // the bytes compared, and the one searched for
 	if probe[0] >= utf8.RuneSelf {
 		for k < 4 && !isDigit(probe[k]) {
 			k++
 		}
+		for a < k && (probe[a] < 0x80 || probe[a] >= 0xC0) {
+			a++
+		}
+		if a == k {
+			a = 0
+		}
 	}
 	for lo, hi := from+1, end-probeLen+1; lo < hi; {
-		var j int
-		if k == 1 {
-			j = bytes.IndexByte(text[lo:hi], probe[0])
-		} else {
-			j = bytes.Index(text[lo:hi+k-1], probe[:k])
-		}
+		j := bytes.IndexByte(text[lo+a:hi+a], probe[a])
 		if j < 0 {
 			return -1
 		}
-		if x := lo + j; sameLoopText(text, at, x-at) {
+		x := lo + j
+		if string(text[x:x+k]) == string(probe[:k]) && sameLoopText(text, at, x-at) {
 			return x
 		}
-		lo += j + 1
+		lo = x + 1
 	}
 	return -1
 }
