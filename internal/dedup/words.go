@@ -102,7 +102,11 @@ func mixedWords(t *byteSteps, text []byte, i, end int, d []uint64, n, in int, h 
 			// A three-byte sequence (E0 then 80-9F would be an overlong
 			// form, ED then A0-BF a surrogate): Devanagari, punctuation,
 			// CJK, Japanese kana, Korean.
-			v = wordRuneValue(rune(c&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F))
+			r := rune(c&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F)
+			var ok bool
+			if v, ok = knownRuneValue(r); !ok {
+				v = wordRuneValue(r)
+			}
 			i += 3
 		} else {
 			r, size := utf8.DecodeRune(text[i:])
@@ -188,9 +192,10 @@ func runeValue(r rune) uint64 {
 // U+10000 in blocks of 256, each computed the first time one of its runes
 // is met. A text's runes come from a few blocks of its script.
 func wordRuneValue(r rune) uint64 {
+	if v, ok := knownRuneValue(r); ok {
+		return v
+	}
 	switch {
-	case r < rune(len(twoByteValues)):
-		return twoByteValues[r]
 	case r >= 0x4E00 && r <= 0x9FFF || r >= 0xAC00 && r <= 0xD7A3:
 		// The CJK Unified Ideographs and the Hangul syllables, letters
 		// without case all of them, span 126 blocks, more than the
@@ -199,11 +204,22 @@ func wordRuneValue(r rune) uint64 {
 	case r >= 0x10000:
 		return computeRuneValue(r)
 	}
-	b := runeBlocks[r>>8].Load()
-	if b == nil {
-		b = fillRuneBlock(r >> 8)
+	return fillRuneBlock(r >> 8)[r&0xFF]
+}
+
+// knownRuneValue is wordRuneValue for the runes whose value is in
+// twoByteValues or a block already computed, small enough to be inlined
+// in mixedWords' loop; ok is false for the others.
+func knownRuneValue(r rune) (v uint64, ok bool) {
+	if r < rune(len(twoByteValues)) {
+		return twoByteValues[r], true
 	}
-	return b[r&0xFF]
+	if r < 0x10000 {
+		if b := runeBlocks[r>>8].Load(); b != nil {
+			return b[r&0xFF], true
+		}
+	}
+	return 0, false
 }
 
 // twoByteValues is wordRuneValue for the runes of one or two bytes in
