@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ftls-dev/ftls/internal/bytescan/bytescantest"
+	"github.com/ftls-dev/ftls/internal/jsonpos"
 )
 
 // plainBoilerplate is findBoilerplate stated plainly: lower-case the
@@ -170,6 +171,45 @@ func TestHeuristicsNeverPanic(t *testing.T) {
 	}
 }
 
+// TestSecretFindMatchesRegexp holds each secret's search from its
+// anchors to its pattern's Find over the whole text: on random texts of
+// keys, near misses and what may stand before them, and on every string
+// of the real datasets.
+func TestSecretFindMatchesRegexp(t *testing.T) {
+	res := make([]*regexp.Regexp, len(secrets))
+	for k, s := range secrets {
+		res[k] = regexp.MustCompile(s.pattern)
+	}
+	check := func(b []byte) {
+		for k, s := range secrets {
+			if got, want := s.find(b), res[k].Find(b); !bytes.Equal(got, want) || (got == nil) != (want == nil) {
+				t.Fatalf("%s in %.200q: find %q, regexp %q", s.name, b, got, want)
+			}
+		}
+	}
+	pieces := []string{"sk-", "sk-ant-", "sk-proj-", "sk-admin-", "task-", "xoxb-", "xoxz-", "ghp_", "gho_", "ghx_", "github_pat_", "sk_live_", "rk_live_", "k_live_",
+		"AKIA", "ASIA", "AIza", "IA", "eyJ", ".eyJ", "-----BEGIN PRIVATE KEY-----", "-----BEGIN RSA PRIVATE KEY-----", "-----BEGIN ",
+		"abcdefghij", "ABCDEFGHIJ0123456789", "0123456789ABCDEF", "_-", " ", "\n", "é", "x", "Z9", "_", "."}
+	rng := rand.New(rand.NewPCG(9, 3))
+	found := 0
+	for range 40000 {
+		var b []byte
+		for range 1 + rng.IntN(14) {
+			b = append(b, pieces[rng.IntN(len(pieces))]...)
+		}
+		check(b)
+		for _, re := range res {
+			if re.Match(b) {
+				found++
+			}
+		}
+	}
+	if found < 2000 {
+		t.Fatalf("only %d matches: the test tests little", found)
+	}
+	eachRealString(t, func(v jsonpos.Value) { check(v.StrBytes()) })
+}
+
 // TestFiltersAreNecessary holds the fast filters that spare the regular
 // expressions to what they stand for: on random text built from pieces
 // that start, nearly start or resemble matches, every text a pattern
@@ -179,9 +219,9 @@ func TestFiltersAreNecessary(t *testing.T) {
 		re   *regexp.Regexp
 		pass func([]byte) bool
 	}
-	var secrets []pattern
-	for _, s := range secretRes {
-		secrets = append(secrets, pattern{s.re, func(b []byte) bool { return mayHoldSecret(b, true) && mayHoldSecret(b, false) }})
+	var secretPatterns []pattern
+	for _, s := range secrets {
+		secretPatterns = append(secretPatterns, pattern{regexp.MustCompile(s.pattern), func(b []byte) bool { return mayHoldSecret(b, true) && mayHoldSecret(b, false) }})
 	}
 	for _, tc := range []struct {
 		name     string
@@ -191,7 +231,7 @@ func TestFiltersAreNecessary(t *testing.T) {
 	}{
 		{"Q007 mayHoldSecret", []string{"sk-", "sk-ant-", "sk-proj-", "task-", "xoxb-", "ghp_", "gho_", "github_pat_", "weight_", "sk_live_", "rk_live_",
 			"AKIA", "ASIA", "AIza", "eyJ", ".eyJ", "-----BEGIN PRIVATE KEY-----", "-----BEGIN RSA PRIVATE KEY-----",
-			"abcdefghij", "ABCDEFGHIJ0123456789", "_-", " ", "\n", "é", "x", "Z9"}, 12, secrets},
+			"abcdefghij", "ABCDEFGHIJ0123456789", "_-", " ", "\n", "é", "x", "Z9"}, 12, secretPatterns},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(4, 2))

@@ -3,6 +3,7 @@ package diagnostics
 import (
 	"bytes"
 	"regexp"
+	"strings"
 )
 
 func init() {
@@ -28,8 +29,8 @@ func checkSecrets(c *RowContext) {
 		if !mayHoldSecret(t.Text, true) {
 			continue
 		}
-		for _, s := range secretRes {
-			if m := s.re.Find(t.Text); m != nil {
+		for _, s := range secrets {
+			if m := s.find(t.Text); m != nil {
 				c.reportTurn("Q007", i, "%s text contains what looks like %s (%s…)", t.Role, s.name, m[:min(len(m), 8)])
 				break
 			}
@@ -37,22 +38,70 @@ func checkSecrets(c *RowContext) {
 	}
 }
 
-var (
-	secretRes = []struct {
-		name string
-		re   *regexp.Regexp
-	}{
-		{"an Anthropic API key", regexp.MustCompile(`\bsk-ant-[A-Za-z0-9_-]{20,}`)},
-		{"an OpenAI API key", regexp.MustCompile(`\bsk-(proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}`)},
-		{"an AWS access key", regexp.MustCompile(`\b(AKIA|ASIA)[0-9A-Z]{16}\b`)},
-		{"a GitHub token", regexp.MustCompile(`\b(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{40,})`)},
-		{"a Slack token", regexp.MustCompile(`\bxox[abprs]-[A-Za-z0-9-]{10,}`)},
-		{"a Google API key", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}`)},
-		{"a Stripe live key", regexp.MustCompile(`\b[sr]k_live_[0-9A-Za-z]{20,}`)},
-		{"a JSON Web Token", regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}`)},
-		{"a private key", regexp.MustCompile(`-----BEGIN ([A-Z]+ )?PRIVATE KEY-----`)},
+// A secret is a kind of credential: the pattern its text matches, and
+// where a match may start: at one of its anchors, each a literal the
+// match holds offset bytes from its start.
+type secret struct {
+	name, pattern string
+	anchors       []anchor
+	re            *regexp.Regexp // the pattern, anchored at the text's start
+}
+
+type anchor struct {
+	lit    string
+	offset int
+}
+
+var secrets = []*secret{
+	{name: "an Anthropic API key", pattern: `\bsk-ant-[A-Za-z0-9_-]{20,}`, anchors: []anchor{{"sk-ant-", 0}}},
+	{name: "an OpenAI API key", pattern: `\bsk-(proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}`, anchors: []anchor{{"sk-", 0}}},
+	{name: "an AWS access key", pattern: `\b(AKIA|ASIA)[0-9A-Z]{16}\b`, anchors: []anchor{{"IA", 2}}},
+	{name: "a GitHub token", pattern: `\b(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{40,})`, anchors: []anchor{{"gh", 0}, {"github_pat_", 0}}},
+	{name: "a Slack token", pattern: `\bxox[abprs]-[A-Za-z0-9-]{10,}`, anchors: []anchor{{"xox", 0}}},
+	{name: "a Google API key", pattern: `\bAIza[0-9A-Za-z_-]{35}`, anchors: []anchor{{"AIza", 0}}},
+	{name: "a Stripe live key", pattern: `\b[sr]k_live_[0-9A-Za-z]{20,}`, anchors: []anchor{{"k_live_", 1}}},
+	{name: "a JSON Web Token", pattern: `\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}`, anchors: []anchor{{"eyJ", 0}}},
+	{name: "a private key", pattern: `-----BEGIN ([A-Z]+ )?PRIVATE KEY-----`, anchors: []anchor{{"-----BEGIN ", 0}}},
+}
+
+func init() {
+	for _, s := range secrets {
+		s.re = regexp.MustCompile(`^(?:` + s.pattern + `)`)
 	}
-)
+}
+
+// find returns the leftmost match of s.pattern in text, or nil, as
+// regexp's Find does. Every match starts at an anchor, so the pattern is
+// tried, anchored, there alone: run over a whole text, the nine patterns
+// took 5 ns a byte each (a 60 KB answer that mentions "sk-" took 2.7 ms),
+// and the texts mayHoldSecret lets through are those that mention a key,
+// often a placeholder key in every row of a dataset about an API.
+func (s *secret) find(text []byte) []byte {
+	for from := 0; ; from++ {
+		// The next place an anchor puts a match's start, from on.
+		at := -1
+		for _, a := range s.anchors {
+			if from+a.offset > len(text) {
+				continue
+			}
+			if j := bytes.Index(text[from+a.offset:], []byte(a.lit)); j >= 0 && (at < 0 || from+j < at) {
+				at = from + j
+			}
+		}
+		if at < 0 {
+			return nil
+		}
+		from = at
+		// \b before a word byte: the text's start or a byte that is not
+		// one.
+		if strings.HasPrefix(s.pattern, `\b`) && !wordStarts(text, at, true) {
+			continue
+		}
+		if m := s.re.Find(text[at:]); m != nil {
+			return m
+		}
+	}
+}
 
 // mayHoldSecret looks for the prefixes of the credentials secretRes
 // matches, anchored on bytes that are rare in prose ('-', '_', 'A', 'J'),
