@@ -238,11 +238,20 @@ func mojibake(b []byte) string {
 }
 
 // htmlEntity returns the first named or numeric character reference in
-// text that is not code or HTML, where it would be literal.
+// text that is not code or HTML, where it would be literal. Whether the
+// text is HTML, four searches of all of it, is asked once a reference is
+// found: code and long answers hold '&' often, references seldom.
 func htmlEntity(text []byte) string {
-	if bytes.Contains(text, []byte("</")) || bytes.Contains(text, []byte("/>")) || containsFold(text, "html") || containsFold(text, "entit") {
+	e := firstEntity(text)
+	if e == "" || bytes.Contains(text, []byte("</")) || bytes.Contains(text, []byte("/>")) || containsFold(text, "html") || containsFold(text, "entit") {
 		return ""
 	}
+	return e
+}
+
+// firstEntity returns the first named or numeric character reference in
+// text outside code, or "".
+func firstEntity(text []byte) string {
 	for i := 0; ; i++ {
 		j := bytes.IndexByte(text[i:], '&')
 		if j < 0 {
@@ -284,10 +293,19 @@ func entityName(name []byte) bool {
 // between words of running text: after a letter or punctuation and before
 // a capital, a digit, a list mark or another escape. In code, regular
 // expressions and paths the pair is meant literally.
+//
+// Whether the text looks like code, a pass over all its lines, is asked
+// once such a pair is found: code holds backslashes often.
 func literalEscape(text []byte) string {
-	if looksLikeCode(text) {
-		return ""
+	if e := firstLiteralEscape(text); e != "" && !looksLikeCode(text) {
+		return e
 	}
+	return ""
+}
+
+// firstLiteralEscape returns literalEscape's first pair in text, whether
+// or not the text looks like code.
+func firstLiteralEscape(text []byte) string {
 	for i := 0; ; i++ {
 		j := bytes.IndexByte(text[i:], '\\')
 		if j < 0 || i+j+1 >= len(text) {
