@@ -79,6 +79,14 @@ func appendUnescape(dst, raw []byte) []byte {
 			return append(dst, raw...)
 		}
 		dst = append(dst, raw[:k]...)
+		// The escapes of one byte, most of them, from a table.
+		if k+1 < len(raw) {
+			if b := simpleEscapes[raw[k+1]]; b != 0 {
+				dst = append(dst, b)
+				raw = raw[k+2:]
+				continue
+			}
+		}
 		r, size := unescapeOne(raw[k:])
 		if r < utf8.RuneSelf {
 			dst = append(dst, byte(r))
