@@ -183,7 +183,6 @@ func ByteOffset(line []byte, char int) int {
 	return len(line)
 }
 
-
 // Truncate returns the longest prefix of s of at most n bytes that does
 // not end inside a UTF-8 sequence.
 func Truncate(s string, n int) string {
