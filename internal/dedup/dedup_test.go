@@ -1168,3 +1168,20 @@ func BenchmarkAppendWordsScripts(b *testing.B) {
 		})
 	}
 }
+
+// FuzzAppendWords holds the word splitter, its ASCII loop, its loop of
+// runes and their hand-offs, to the plain one on arbitrary bytes.
+func FuzzAppendWords(f *testing.F) {
+	for _, s := range []string{"", "a b", "Привет, мир! 中文 abcdefgh é", "\xe0\x81\x81\xed\xa0\x80\xc1\xbf\xf0\x9f\x98\x80",
+		"abcdefgh\xd0\xbf12345678\xe4\xb8\xad", "\u0800\u07ff\u4e00\uac00\ud7a3\u0905 x"} {
+		f.Add([]byte(s))
+	}
+	var k Sketcher
+	f.Fuzz(func(t *testing.T, b []byte) {
+		k.Reset()
+		k.appendWords(b)
+		if want := plainHashes(b); !slices.Equal(k.words, want) {
+			t.Fatalf("appendWords(%q) = %x, want %x", b, k.words, want)
+		}
+	})
+}
