@@ -45,6 +45,7 @@ type secret struct {
 	name, pattern string
 	anchors       []anchor
 	re            *regexp.Regexp // the pattern, anchored at the text's start
+	wordStart     bool           // the pattern opens with \b
 }
 
 type anchor struct {
@@ -52,7 +53,7 @@ type anchor struct {
 	offset int
 }
 
-var secrets = []*secret{
+var secrets = compileSecrets([]*secret{
 	{name: "an Anthropic API key", pattern: `\bsk-ant-[A-Za-z0-9_-]{20,}`, anchors: []anchor{{"sk-ant-", 0}}},
 	{name: "an OpenAI API key", pattern: `\bsk-(proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}`, anchors: []anchor{{"sk-", 0}}},
 	{name: "an AWS access key", pattern: `\b(AKIA|ASIA)[0-9A-Z]{16}\b`, anchors: []anchor{{"IA", 2}}},
@@ -62,12 +63,15 @@ var secrets = []*secret{
 	{name: "a Stripe live key", pattern: `\b[sr]k_live_[0-9A-Za-z]{20,}`, anchors: []anchor{{"k_live_", 1}}},
 	{name: "a JSON Web Token", pattern: `\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}`, anchors: []anchor{{"eyJ", 0}}},
 	{name: "a private key", pattern: `-----BEGIN ([A-Z]+ )?PRIVATE KEY-----`, anchors: []anchor{{"-----BEGIN ", 0}}},
-}
+})
 
-func init() {
+// compileSecrets sets what find needs of each secret's pattern.
+func compileSecrets(secrets []*secret) []*secret {
 	for _, s := range secrets {
 		s.re = regexp.MustCompile(`^(?:` + s.pattern + `)`)
+		s.wordStart = strings.HasPrefix(s.pattern, `\b`)
 	}
+	return secrets
 }
 
 // find returns the leftmost match of s.pattern in text, or nil, as
@@ -94,7 +98,7 @@ func (s *secret) find(text []byte) []byte {
 		from = at
 		// \b before a word byte: the text's start or a byte that is not
 		// one.
-		if strings.HasPrefix(s.pattern, `\b`) && !wordStarts(text, at, true) {
+		if s.wordStart && !wordStarts(text, at, true) {
 			continue
 		}
 		if m := s.re.Find(text[at:]); m != nil {
