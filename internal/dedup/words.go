@@ -105,7 +105,7 @@ func mixedWords(t *byteSteps, text []byte, i, end int, d []uint64, n, in int, h 
 			r := rune(c&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F)
 			var ok bool
 			if v, ok = knownRuneValue(r); !ok {
-				v = wordRuneValue(r)
+				v = unknownRuneValue(r)
 			}
 			i += 3
 		} else {
@@ -195,6 +195,12 @@ func wordRuneValue(r rune) uint64 {
 	if v, ok := knownRuneValue(r); ok {
 		return v
 	}
+	return unknownRuneValue(r)
+}
+
+// unknownRuneValue is wordRuneValue for the runes knownRuneValue does not
+// answer.
+func unknownRuneValue(r rune) uint64 {
 	switch {
 	case r >= 0x4E00 && r <= 0x9FFF || r >= 0xAC00 && r <= 0xD7A3:
 		// The CJK Unified Ideographs and the Hangul syllables, letters
