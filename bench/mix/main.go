@@ -5,6 +5,7 @@
 //	go run ./bench/mix -style alpaca -rows 100000 -seed 1 -o bench/out/alpaca-100k.jsonl
 //	go run ./bench/mix -style chat -rows 100000 -seed 1 -o bench/out/prose-100k.jsonl
 //	go run ./bench/mix -style scripts -rows 100000 -seed 1 -o bench/out/scripts-100k.jsonl
+//	go run ./bench/mix -style long -rows 3000 -seed 1 -o bench/out/long-3k.jsonl
 //
 // Styles:
 //
@@ -16,7 +17,16 @@
 //   - scripts: chat rows as chat's, each in one of Russian, Greek,
 //     Arabic, Hindi, Chinese, Japanese and Korean, from a list of everyday
 //     words of the language (scriptLanguages): text whose runes are mostly
-//     not ASCII.
+//     not ASCII;
+//   - code: chat rows whose answer is 0.8-2.2 KB of Go in a fence, cut
+//     from the standard library's sources (-code), the question words as
+//     chat's;
+//   - long: rows of a 30 KB prompt and a 30 KB answer of the same
+//     sources, starting with a line's indentation and ending with a
+//     newline, as pasted code does (about 65 KB a row: ask for fewer),
+//     a near copy's new words drawn as chat's;
+//   - latex: chat rows of mathematics, words as chat's with inline and
+//     display formulas between (braces and backslashes every few bytes).
 //
 // Words are drawn at random in proportion to their frequency in the
 // sources, so common words stay common. 0.5 % of rows are exact copies of
@@ -39,23 +49,30 @@ import (
 )
 
 func main() {
-	style := flag.String("style", "chat", "alpaca, chat or scripts")
+	style := flag.String("style", "chat", "alpaca, chat, scripts, code, long or latex")
 	rows := flag.Int("rows", 100000, "number of rows")
 	seed := flag.Uint64("seed", 1, "random seed")
 	src := flag.String("src", "../shared/datasets", "folder of the public datasets whose words are used")
+	code := flag.String("code", "", "folder of the Go sources the code and long styles cut (default: the toolchain's standard library)")
 	out := flag.String("o", "-", "output file (- for stdout)")
 	flag.Parse()
 	var words []string
+	var source []byte
 	var err error
 	switch *style {
-	case "alpaca", "chat":
-		if words, err = loadWords(*src, *style); err != nil {
-			fail(err)
+	case "alpaca", "chat", "latex":
+		words, err = loadWords(*src, *style)
+	case "code", "long":
+		if words, err = loadWords(*src, *style); err == nil {
+			source, err = loadCode(*code)
 		}
 	case "scripts":
 		words = scriptWords
 	default:
-		fail(fmt.Errorf("-style must be alpaca, chat or scripts, not %q", *style))
+		err = fmt.Errorf("-style must be alpaca, chat, scripts, code, long or latex, not %q", *style)
+	}
+	if err != nil {
+		fail(err)
 	}
 	var w io.Writer = os.Stdout
 	var f *os.File
@@ -65,7 +82,7 @@ func main() {
 		}
 		w = f
 	}
-	c, err := Generate(w, words, *style, *rows, *seed)
+	c, err := Generate(w, Source{Words: words, Code: source}, *style, *rows, *seed)
 	if err == nil && f != nil {
 		err = f.Close()
 	}
@@ -74,6 +91,9 @@ func main() {
 	}
 	fmt.Fprintf(os.Stderr, "mix: style=%s rows=%d bytes=%d avg_row_bytes=%.0f seed=%d vocabulary=%d words\n",
 		*style, c.Rows, c.Bytes, float64(c.Bytes)/float64(max(c.Rows, 1)), *seed, distinct(words))
+	if source != nil {
+		fmt.Fprintf(os.Stderr, "mix: code=%d bytes\n", len(source))
+	}
 	fmt.Fprintf(os.Stderr, "mix: planted exact_duplicate=%d near_duplicate=%d\n", c.ExactDup, c.NearDup)
 }
 
@@ -158,11 +178,18 @@ func distinct(words []string) int {
 	return len(seen)
 }
 
+// Source is what rows are made of: words, and for the code and long
+// styles Go source.
+type Source struct {
+	Words []string
+	Code  []byte
+}
+
 // Generate writes rows rows of style to w, deterministically for a seed.
-func Generate(w io.Writer, words []string, style string, rows int, seed uint64) (Counts, error) {
+func Generate(w io.Writer, src Source, style string, rows int, seed uint64) (Counts, error) {
 	bw := bufio.NewWriterSize(w, 1<<20)
 	r := rand.New(rand.NewPCG(seed, 0x2545F4914F6CDD1D))
-	g := &mixer{r: r, words: words}
+	g := &mixer{r: r, words: src.Words, code: src.Code}
 	var c Counts
 	var pool [][]byte
 	for range rows {
@@ -179,9 +206,16 @@ func Generate(w io.Writer, words []string, style string, rows int, seed uint64) 
 				// A row is in one language, as real ones mostly are.
 				g.words = scriptLanguages[r.IntN(len(scriptLanguages))]
 			}
-			if style == "alpaca" {
+			switch style {
+			case "alpaca":
 				line = g.alpaca()
-			} else {
+			case "code":
+				line = g.codeChat()
+			case "long":
+				line = g.long()
+			case "latex":
+				line = g.latex()
+			default:
 				line = g.chat()
 			}
 			if len(pool) < 512 {
@@ -203,6 +237,7 @@ func Generate(w io.Writer, words []string, style string, rows int, seed uint64) 
 type mixer struct {
 	r     *rand.Rand
 	words []string
+	code  []byte
 }
 
 // text returns n words drawn at random, as a JSON string value.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -18,11 +19,11 @@ func testWords() []string {
 func TestDeterministicAndValid(t *testing.T) {
 	for _, style := range []string{"alpaca", "chat"} {
 		var a, b bytes.Buffer
-		ca, err := Generate(&a, testWords(), style, 2000, 7)
+		ca, err := Generate(&a, Source{Words: testWords()}, style, 2000, 7)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Generate(&b, testWords(), style, 2000, 7); err != nil {
+		if _, err := Generate(&b, Source{Words: testWords()}, style, 2000, 7); err != nil {
 			t.Fatal(err)
 		}
 		if !bytes.Equal(a.Bytes(), b.Bytes()) {
@@ -51,7 +52,7 @@ func TestDeterministicAndValid(t *testing.T) {
 // scripts.
 func TestScriptsStyle(t *testing.T) {
 	var b bytes.Buffer
-	if _, err := Generate(&b, scriptWords, "scripts", 200, 1); err != nil {
+	if _, err := Generate(&b, Source{Words: scriptWords}, "scripts", 200, 1); err != nil {
 		t.Fatal(err)
 	}
 	nonASCII := 0
@@ -74,6 +75,52 @@ func TestScriptsStyle(t *testing.T) {
 		hangul := bytes.ContainsFunc(line, func(r rune) bool { return r >= 0xAC00 && r <= 0xD7A3 })
 		if cyrillic && hangul {
 			t.Fatalf("row %d mixes Russian and Korean", i+1)
+		}
+	}
+}
+
+// The code, long and latex styles write valid JSON rows of the shape their
+// names promise, the same bytes for the same seed.
+func TestCodeAndMathStyles(t *testing.T) {
+	src := Source{Words: testWords(), Code: []byte(strings.Repeat("func f(a, b int) int {\n\tif a < b && b > 0 {\n\t\treturn \"x\"\n\t}\n}\n", 20000))}
+	for _, tc := range []struct {
+		style      string
+		rows       int
+		minRow     int
+		maxRow     int
+		mustHold   string
+		mustNotUse string
+	}{
+		{"code", 300, 900, 3500, "```go\\nfunc f(a, b int) int {", `\u003c`},
+		{"long", 20, 56000, 80000, `"content":"\tif a < b`, `\u0026`},
+		{"latex", 300, 2000, 6000, `\\frac{`, ""},
+	} {
+		var a, b bytes.Buffer
+		c, err := Generate(&a, src, tc.style, tc.rows, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		Generate(&b, src, tc.style, tc.rows, 3)
+		if !bytes.Equal(a.Bytes(), b.Bytes()) {
+			t.Errorf("%s: the same seed gave different bytes", tc.style)
+		}
+		lines := bytes.Split(bytes.TrimSuffix(a.Bytes(), []byte("\n")), []byte("\n"))
+		if len(lines) != tc.rows || c.Rows != tc.rows {
+			t.Fatalf("%s: %d lines, counts %+v", tc.style, len(lines), c)
+		}
+		for i, l := range lines {
+			if !json.Valid(l) {
+				t.Fatalf("%s: line %d is not JSON: %.200s", tc.style, i+1, l)
+			}
+		}
+		if avg := a.Len() / tc.rows; avg < tc.minRow || avg > tc.maxRow {
+			t.Errorf("%s: %d bytes a row, want %d-%d", tc.style, avg, tc.minRow, tc.maxRow)
+		}
+		if !bytes.Contains(a.Bytes(), []byte(tc.mustHold)) {
+			t.Errorf("%s: no %q in the rows", tc.style, tc.mustHold)
+		}
+		if tc.mustNotUse != "" && bytes.Contains(a.Bytes(), []byte(tc.mustNotUse)) {
+			t.Errorf("%s: %q in the rows", tc.style, tc.mustNotUse)
 		}
 	}
 }
