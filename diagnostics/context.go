@@ -190,6 +190,27 @@ func (c *RowContext) Splice(title string, start, end int, repl []byte) *Fix {
 	return c.ReplaceRow(title, out)
 }
 
+// SpliceLater is Splice for a replacement that costs a pass over a long
+// value (Q008's trimmed copy of a 30 KB answer): repl makes it from the
+// bytes [start, end) of the row's text only when the fix is applied, and
+// a finding that is only shown pays nothing for it. The fix applies to the
+// row it was found on, which is all an editor or `ftls fix` gives it.
+func (c *RowContext) SpliceLater(title string, start, end int, repl func(old []byte) ([]byte, error)) *Fix {
+	n := len(c.Row.Text)
+	f := c.ReplaceRow(title, nil)
+	f.convert = func(row []byte) ([]byte, error) {
+		if len(row) != n {
+			return nil, fmt.Errorf("%s: the row changed since it was checked", title)
+		}
+		r, err := repl(row[start:end])
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", title, err)
+		}
+		return slices.Concat(row[:start], r, row[end:]), nil
+	}
+	return f
+}
+
 // DeleteRow returns a fix that removes the row's line, terminator included.
 func DeleteRow(title string, row *dataset.Row) *Fix {
 	start, end := row.Offset, row.End()+int64(row.Term)

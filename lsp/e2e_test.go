@@ -282,3 +282,41 @@ func TestServeLargeDocumentPhases(t *testing.T) {
 		t.Errorf("full diagnostics of version 2:\n%s\nwant:\n%s", codes(got), want())
 	}
 }
+
+// A quick fix whose replacement is made only when it is asked for (Q008's
+// trimmed text) arrives over the pipe as the minimal edits, on text after
+// non-ASCII characters, with escapes kept as the row wrote them.
+func TestServeQuickFixMadeOnRequest(t *testing.T) {
+	c := startServer(t)
+	c.initialize(map[string]any{"debounceMs": 5}, false)
+	uri := pathURI(filepath.Join(t.TempDir(), "train.jsonl"))
+	row := `{"messages":[{"role":"user","content":"中文 😀 \u00e9 \n"},{"role":"assistant","content":"\t Salut 😀"}]}`
+	d := c.open(uri, "jsonl", row+"\n"+trainRows[1]+"\n")
+	var q008 []protocol.Diagnostic
+	for _, g := range c.waitFull(uri, 1) {
+		if g.Code == "Q008" {
+			q008 = append(q008, g)
+		}
+	}
+	if len(q008) != 2 {
+		t.Fatalf("Q008 findings: %+v", q008)
+	}
+	want := []string{
+		`{"messages":[{"role":"user","content":"中文 😀 é"},{"role":"assistant","content":"\t Salut 😀"}]}`,
+		`{"messages":[{"role":"user","content":"中文 😀 \u00e9 \n"},{"role":"assistant","content":"Salut 😀"}]}`,
+	}
+	for k, g := range q008 {
+		var actions []protocol.CodeAction
+		c.mustCall("textDocument/codeAction", map[string]any{
+			"textDocument": protocol.TextDocumentIdentifier{URI: uri}, "range": g.Range,
+			"context": map[string]any{"diagnostics": []protocol.Diagnostic{g}, "only": []string{"quickfix"}},
+		}, &actions)
+		if len(actions) != 1 || actions[0].Title != "Trim whitespace (Q008)" || actions[0].Edit == nil {
+			t.Fatalf("code actions: %+v", actions)
+		}
+		fixed := applyEdits(d.text, actions[0].Edit.DocumentChanges[0].Edits)
+		if first, _, _ := strings.Cut(fixed, "\n"); first != want[k] {
+			t.Errorf("fix %d gives\n%s\nwant\n%s", k, first, want[k])
+		}
+	}
+}
