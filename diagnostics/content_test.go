@@ -396,6 +396,9 @@ func plainPlaceholder(text []byte, lorem bool, accept func(at int, m []byte) boo
 	return nil, -1
 }
 
+// todoWord is what eachTodoWord finds.
+var todoWord = regexp.MustCompile(`\b(TODO|TBD|FIXME)\b`)
+
 // samePlaceholders runs findPlaceholder and plainPlaceholder on text with
 // an accept that records each candidate and takes those whose offset and
 // length give seed's remainder (none when seed is 0), and reports any
@@ -434,7 +437,7 @@ func TestPlaceholderMatchesPlain(t *testing.T) {
 	pieces := []string{"{", "{{", "}", "}}", "[", "]", "<", ">", "{{ name }}", "{name}", "{first_name}", "{ab", "{a}", "{" + strings.Repeat("x", 24) + "}",
 		"{" + strings.Repeat("x", 25) + "}", "[insert", "[INSERT", "[inſert", "[Your Name]", "[Customer Name]", "[enter date]", "[Add", "[placeholder]",
 		"<insert", "<your name>", "<Placeholder>", "[1]", "[docs](", "$", "\\", "```", "`", "lorem ipsum", "Lorem ipsum", "orem ipsum", "lorem",
-		" ipsum", "ipsum", "p", "TODO", "TBD", "FIXME", "TODOs", " ", "\n", "é", "name", "date", "a"}
+		" ipsum", "ipsum", "p", "TODO", "TBD", "FIXME", "TODOs", "_TODO", "TO", "TB", "FI", "D", "X", "DX", "ME", " ", "\n", "é", "name", "date", "a"}
 	rng := rand.New(rand.NewPCG(3, 9))
 	offers := 0
 	for n := range 50000 {
@@ -648,4 +651,46 @@ func TestNextMediaWordMatchesPlain(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSurelyPadded holds Q008's shortcut to its definition: whenever
+// surelyPadded says a string is padded, strings.TrimSpace changes its
+// decoded text; and trimString, the fix made when it is applied, writes the
+// trimmed text. Random strings are made of escapes, backslash runs and
+// spaces in and outside ASCII at either end; the real datasets add theirs.
+func TestSurelyPadded(t *testing.T) {
+	var p jsonpos.Parser
+	sure := 0
+	check := func(raw []byte) {
+		v, err := p.Parse(raw)
+		if err != nil || v.Kind() != jsonpos.String || !maybePadded(raw) || isBlank(raw) {
+			return
+		}
+		s := v.Str()
+		trimmed := strings.TrimSpace(s)
+		if surelyPadded(raw) {
+			sure++
+			if trimmed == s {
+				t.Fatalf("surelyPadded(%s), but %q has no whitespace to trim", raw, s)
+			}
+		}
+		got, err := trimString(raw)
+		if want := quoted(trimmed); err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("trimString(%s) = %s, %v; want %s", raw, got, err, want)
+		}
+	}
+	pieces := []string{" ", "\t", `\n`, `\t`, `\r`, `\f`, `\b`, `\\`, `\\n`, `\\\n`, `n`, `\u0020`, `\u00a0`, `\u2028`, `\ud83d\ude00`, `\"`,
+		"\u00a0", "\u3000", "\u0085", "é", "😀", "a", "\xff", "\xe3\x80"}
+	rng := rand.New(rand.NewPCG(8, 1))
+	for range 60000 {
+		b := []byte{'"'}
+		for range 1 + rng.IntN(5) {
+			b = append(b, pieces[rng.IntN(len(pieces))]...)
+		}
+		check(append(b, '"'))
+	}
+	if sure < 10000 {
+		t.Fatalf("only %d strings were surely padded: the test tests little", sure)
+	}
+	eachRealString(t, func(v jsonpos.Value) { check(bytes.Clone(v.Raw())) })
 }

@@ -3,7 +3,6 @@ package diagnostics
 import (
 	"bytes"
 	"math/bits"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -115,9 +114,6 @@ func bracketField(rest []byte) []byte {
 	return rest[:end+1]
 }
 
-// todoWord finds the TODO, TBD and FIXME words that Q004 reports.
-var todoWord = regexp.MustCompile(`\b(TODO|TBD|FIXME)\b`)
-
 // findPlaceholder returns the first placeholder in text that accept
 // takes, and its offset; nil when there is none. Lorem ipsum and bracketed
 // fields ("[Customer Name]") are looked for only when lorem is set (in
@@ -169,16 +165,45 @@ func findPlaceholder(text []byte, lorem bool, open *brackets, accept func(at int
 			return text[i : i+11], i
 		}
 	}
-	// From rare bytes: 'D' of "TODO" and "TBD" (one search for both), 'X'
-	// of "FIXME".
-	if hasAnchored(text, 'D', "TODO", "TBD", 2) || hasAnchored(text, 'X', "FIXME", "", 2) {
-		for _, loc := range todoWord.FindAllIndex(text, -1) {
-			if accept(loc[0], text[loc[0]:loc[1]]) {
-				return text[loc[0]:loc[1]], loc[0]
-			}
+	found, at := []byte(nil), -1
+	eachTodoWord(text, func(start, end int) bool {
+		if accept(start, text[start:end]) {
+			found, at = text[start:end], start
+			return false
+		}
+		return true
+	})
+	return found, at
+}
+
+// eachTodoWord calls yield with the start and end of each whole word TODO,
+// TBD or FIXME in text, in order, until yield returns false: the matches
+// of `\b(TODO|TBD|FIXME)\b`. It searches for the rare byte each word
+// holds two bytes in ('D', 'X'); the regular expression, run over all of a
+// text that holds one, was half the check of rows of code.
+func eachTodoWord(text []byte, yield func(start, end int) bool) {
+	if len(text) < 3 {
+		return
+	}
+	d, x := walkFrom('D'), walkFrom('X')
+	for i := 2; ; i++ {
+		if i = min(d.from(text, i), x.from(text, i)); i == len(text) {
+			return
+		}
+		start := i - 2
+		word := "TBD"
+		if text[i] == 'X' {
+			word = "FIXME"
+		} else if text[start+1] == 'O' {
+			word = "TODO"
+		}
+		end := start + len(word)
+		if end <= len(text) && string(text[start:end]) == word &&
+			(start == 0 || !isWordChar(text[start-1])) && (end == len(text) || !isWordChar(text[end])) &&
+			!yield(start, end) {
+			return
 		}
 	}
-	return nil, -1
 }
 
 // placeholderAt returns the placeholder that rest, at most 64 bytes from
@@ -331,25 +356,6 @@ var loremPairs = func() (t [2][256]uint16) {
 	}
 	return t
 }()
-
-// hasAnchored reports whether text contains word or word2 (unless it is
-// ""), whose bytes at k are anchor, searched from the anchor: rare bytes
-// give fewer false starts.
-func hasAnchored(text []byte, anchor byte, word, word2 string, k int) bool {
-	at := func(i int, w string) bool {
-		return w != "" && i >= 0 && i+len(w) <= len(text) && string(text[i:i+len(w)]) == w
-	}
-	for off := 0; ; off++ {
-		j := bytes.IndexByte(text[off:], anchor)
-		if j < 0 {
-			return false
-		}
-		off += j
-		if at(off-k, word) || at(off-k, word2) {
-			return true
-		}
-	}
-}
 
 // hasLoremAt reports whether text holds "lorem ipsum" at i, with either
 // case of its first letter.
