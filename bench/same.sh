@@ -10,8 +10,9 @@
 # findings. D002 may change only as much as MinHash's approximation does,
 # so its findings are counted instead: both sides' numbers, how many rows
 # each side alone reports. The bench datasets are those of bench/out/
-# (data-*.jsonl, alpaca-*.jsonl, prose-*.jsonl, scripts-*.jsonl; run bench/run.sh or
-# bench/check.sh once to make them); FILES overrides the list. Needs jq.
+# (data-*.jsonl and bench/mix's alpaca, prose, scripts, escaped, code,
+# latex and long; run bench/run.sh or bench/check.sh once to make them); FILES
+# overrides the list. Needs jq.
 # Exits 1 if anything but D002 differs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +28,7 @@ if [ -n "${FILES:-}" ]; then
 	read -r -a files <<<"$FILES"
 else
 	files=()
-	for f in bench/out/data-*.jsonl bench/out/alpaca-*.jsonl bench/out/prose-*.jsonl bench/out/scripts-*.jsonl ../shared/datasets/*.json ../shared/datasets/*.jsonl; do
+	for f in bench/out/data-*.jsonl bench/out/alpaca-*.jsonl bench/out/prose-*.jsonl bench/out/scripts-*.jsonl bench/out/escaped-*.jsonl bench/out/code-*.jsonl bench/out/latex-*.jsonl bench/out/long-*.jsonl ../shared/datasets/*.json ../shared/datasets/*.jsonl; do
 		case $f in *.valid.jsonl | *'*'*) continue ;; esac
 		[ -f "$f" ] && files+=("$f")
 	done

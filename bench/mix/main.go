@@ -26,7 +26,10 @@
 //     newline, as pasted code does (about 65 KB a row: ask for fewer),
 //     a near copy's new words drawn as chat's;
 //   - latex: chat rows of mathematics, words as chat's with inline and
-//     display formulas between (braces and backslashes every few bytes).
+//     display formulas between (braces and backslashes every few bytes);
+//   - escaped: the scripts style's rows written as Python's json.dumps
+//     writes them by default (ensure_ascii), every character outside ASCII
+//     as a \uXXXX escape.
 //
 // Words are drawn at random in proportion to their frequency in the
 // sources, so common words stay common. 0.5 % of rows are exact copies of
@@ -49,7 +52,7 @@ import (
 )
 
 func main() {
-	style := flag.String("style", "chat", "alpaca, chat, scripts, code, long or latex")
+	style := flag.String("style", "chat", "alpaca, chat, scripts, escaped, code, long or latex")
 	rows := flag.Int("rows", 100000, "number of rows")
 	seed := flag.Uint64("seed", 1, "random seed")
 	src := flag.String("src", "../shared/datasets", "folder of the public datasets whose words are used")
@@ -66,10 +69,10 @@ func main() {
 		if words, err = loadWords(*src, *style); err == nil {
 			source, err = loadCode(*code)
 		}
-	case "scripts":
+	case "scripts", "escaped":
 		words = scriptWords
 	default:
-		err = fmt.Errorf("-style must be alpaca, chat, scripts, code, long or latex, not %q", *style)
+		err = fmt.Errorf("-style must be alpaca, chat, scripts, escaped, code, long or latex, not %q", *style)
 	}
 	if err != nil {
 		fail(err)
@@ -202,7 +205,7 @@ func Generate(w io.Writer, src Source, style string, rows int, seed uint64) (Cou
 			line = g.nearCopy(pool[r.IntN(len(pool))])
 			c.NearDup++
 		default:
-			if style == "scripts" {
+			if style == "scripts" || style == "escaped" {
 				// A row is in one language, as real ones mostly are.
 				g.words = scriptLanguages[r.IntN(len(scriptLanguages))]
 			}
@@ -223,6 +226,9 @@ func Generate(w io.Writer, src Source, style string, rows int, seed uint64) (Cou
 			} else {
 				pool[r.IntN(len(pool))] = line
 			}
+		}
+		if style == "escaped" {
+			line = asciiEscaped(line) // a near copy's new words too
 		}
 		n, err := bw.Write(line)
 		c.Bytes += int64(n)

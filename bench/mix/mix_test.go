@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -122,5 +123,42 @@ func TestCodeAndMathStyles(t *testing.T) {
 		if tc.mustNotUse != "" && bytes.Contains(a.Bytes(), []byte(tc.mustNotUse)) {
 			t.Errorf("%s: %q in the rows", tc.style, tc.mustNotUse)
 		}
+	}
+}
+
+// The escaped style writes the scripts rows as Python's json.dumps does:
+// ASCII only, the same text once decoded.
+func TestEscapedStyle(t *testing.T) {
+	var esc, plain bytes.Buffer
+	if _, err := Generate(&esc, Source{Words: scriptWords}, "escaped", 300, 2); err != nil {
+		t.Fatal(err)
+	}
+	Generate(&plain, Source{Words: scriptWords}, "scripts", 300, 2)
+	for _, c := range esc.Bytes() {
+		if c >= 0x80 {
+			t.Fatalf("byte %#x outside ASCII", c)
+		}
+	}
+	if !bytes.Contains(esc.Bytes(), []byte(`\u`)) {
+		t.Fatal("no \\u escape")
+	}
+	el := bytes.Split(bytes.TrimSpace(esc.Bytes()), []byte("\n"))
+	pl := bytes.Split(bytes.TrimSpace(plain.Bytes()), []byte("\n"))
+	if len(el) != len(pl) {
+		t.Fatalf("%d rows, the scripts style %d", len(el), len(pl))
+	}
+	for i := range el {
+		var a, b any
+		if err := json.Unmarshal(el[i], &a); err != nil {
+			t.Fatalf("row %d: %v", i+1, err)
+		}
+		json.Unmarshal(pl[i], &b)
+		if !reflect.DeepEqual(a, b) {
+			t.Fatalf("row %d decodes to other text than the scripts style's", i+1)
+		}
+	}
+	// Above U+FFFF: a surrogate pair, as Python writes it.
+	if got := string(asciiEscaped([]byte(`"😀é"`))); got != `"\ud83d\ude00\u00e9"` {
+		t.Errorf("asciiEscaped: %s", got)
 	}
 }

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // scriptLanguages are the words of the scripts style, a list per
@@ -36,3 +39,25 @@ var scriptLanguages = func() [][]string {
 
 // scriptWords are the words of every language of scriptLanguages.
 var scriptWords = slices.Concat(scriptLanguages...)
+
+// asciiEscaped returns the JSON text line with every character outside
+// ASCII written as a \uXXXX escape (a pair of them above U+FFFF), as
+// Python's json.dumps writes by default. Such characters stand only inside
+// strings, where an escape means the same.
+func asciiEscaped(line []byte) []byte {
+	out := make([]byte, 0, len(line)*2)
+	for i := 0; i < len(line); {
+		r, n := utf8.DecodeRune(line[i:])
+		switch {
+		case r < utf8.RuneSelf:
+			out = append(out, line[i])
+		case r > 0xFFFF:
+			hi, lo := utf16.EncodeRune(r)
+			out = fmt.Appendf(out, `\u%04x\u%04x`, hi, lo)
+		default:
+			out = fmt.Appendf(out, `\u%04x`, r)
+		}
+		i += n
+	}
+	return out
+}
