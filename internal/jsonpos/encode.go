@@ -20,15 +20,7 @@ func getu4(s []byte) rune {
 	if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
 		return -1
 	}
-	var r rune
-	for _, c := range s[2:6] {
-		h := hexVal(c)
-		if h < 0 {
-			return -1
-		}
-		r = r<<4 | rune(h)
-	}
-	return r
+	return Hex4(s[2:])
 }
 
 // unescapeOne decodes the escape sequence at the start of s (s[0] is a
@@ -69,16 +61,72 @@ func unescapeOne(s []byte) (rune, int) {
 	}
 }
 
+// EndRunes returns the first and the last rune of the text that body, the
+// source of a valid string token without its quotes, decodes to, reading
+// only its ends: utf8.RuneError for a byte that is not UTF-8 and for a
+// lone surrogate, as Str decodes them. ok is false when body is empty.
+// Whether a long text starts or ends with white space needs no more.
+func EndRunes(body []byte) (first, last rune, ok bool) {
+	if len(body) == 0 {
+		return 0, 0, false
+	}
+	if body[0] == '\\' {
+		first, _ = unescapeOne(body)
+	} else {
+		first, _ = utf8.DecodeRune(body)
+	}
+	return first, lastRune(body), true
+}
+
+// lastRune returns the last rune body decodes to; see EndRunes.
+func lastRune(body []byte) rune {
+	n := len(body)
+	if at := n - 6; at >= 0 && body[at+1] == 'u' && escapeStarts(body, at) {
+		r := Hex4(body[at+2:])
+		if !utf16.IsSurrogate(r) {
+			return r
+		}
+		// A low surrogate after a high one: the pair's rune.
+		if hi := at - 6; r >= 0xDC00 && hi >= 0 && body[hi+1] == 'u' && escapeStarts(body, hi) {
+			if h := Hex4(body[hi+2:]); h >= 0xD800 && h < 0xDC00 {
+				return utf16.DecodeRune(h, r)
+			}
+		}
+		return utf8.RuneError
+	}
+	if at := n - 2; at >= 0 && escapeStarts(body, at) {
+		r, _ := unescapeOne(body[at:])
+		return r
+	}
+	r, _ := utf8.DecodeLastRune(body)
+	return r
+}
+
+// escapeStarts reports whether body[at] is a backslash that starts an
+// escape: the last of an odd number of them in a row, since escaped
+// backslashes pair up from the first.
+func escapeStarts(body []byte, at int) bool {
+	k := at
+	for k >= 0 && body[k] == '\\' {
+		k--
+	}
+	return (at-k)%2 == 1
+}
+
 // appendUnescape appends the decoded form of raw (the body of a valid
 // string token, without quotes) to dst. Bytes outside escapes, including
 // invalid UTF-8, are copied as they are.
 func appendUnescape(dst, raw []byte) []byte {
 	for {
-		k := indexByte(raw, '\\')
-		if k < 0 {
-			return append(dst, raw...)
+		k := 0
+		// Escapes come in runs ("\u4e2d\u6587"): the next one needs no
+		// search.
+		if len(raw) == 0 || raw[0] != '\\' {
+			if k = indexByte(raw, '\\'); k < 0 {
+				return append(dst, raw...)
+			}
+			dst = append(dst, raw[:k]...)
 		}
-		dst = append(dst, raw[:k]...)
 		// The escapes of one byte, most of them, from a table.
 		if k+1 < len(raw) {
 			if b := simpleEscapes[raw[k+1]]; b != 0 {
@@ -86,6 +134,17 @@ func appendUnescape(dst, raw []byte) []byte {
 				raw = raw[k+2:]
 				continue
 			}
+		}
+		// A \uXXXX escape of a character below U+10000, as Python writes
+		// every character outside ASCII, encoded here; surrogates below.
+		if r := getu4(raw[k:]); r >= 0x80 && (r < 0xD800 || r > 0xDFFF) {
+			if r < 0x800 {
+				dst = append(dst, 0xC0|byte(r>>6), 0x80|byte(r)&0x3F)
+			} else {
+				dst = append(dst, 0xE0|byte(r>>12), 0x80|byte(r>>6)&0x3F, 0x80|byte(r)&0x3F)
+			}
+			raw = raw[k+6:]
+			continue
 		}
 		r, size := unescapeOne(raw[k:])
 		if r < utf8.RuneSelf {

@@ -479,16 +479,38 @@ fail:
 	return err
 }
 
-func hexVal(c byte) int {
-	switch {
-	case c-'0' <= 9:
-		return int(c - '0')
-	case c-'a' <= 5:
-		return int(c-'a') + 10
-	case c-'A' <= 5:
-		return int(c-'A') + 10
+func hexVal(c byte) int { return int(hexValues[c]) }
+
+// hexValues holds each byte's value as a hex digit, -1 for the others: a
+// text Python's json.dumps wrote (ensure_ascii) has an escape for every
+// character outside ASCII, four digits each.
+var hexValues = func() (t [256]int8) {
+	for c := range t {
+		switch {
+		case '0' <= c && c <= '9':
+			t[c] = int8(c - '0')
+		case 'a' <= c && c <= 'f':
+			t[c] = int8(c-'a') + 10
+		case 'A' <= c && c <= 'F':
+			t[c] = int8(c-'A') + 10
+		default:
+			t[c] = -1
+		}
 	}
-	return -1
+	return t
+}()
+
+// Hex4 returns the value of the four hex digits that h starts with (those
+// of a \uXXXX escape), or -1 when h has fewer.
+func Hex4(h []byte) rune {
+	if len(h) < 4 {
+		return -1
+	}
+	a, b, c, d := hexValues[h[0]], hexValues[h[1]], hexValues[h[2]], hexValues[h[3]]
+	if a|b|c|d < 0 {
+		return -1
+	}
+	return rune(a)<<12 | rune(b)<<8 | rune(c)<<4 | rune(d)
 }
 
 // scanNumber validates the number starting at data[i] (a '-' or a digit)

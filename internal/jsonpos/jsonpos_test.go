@@ -903,3 +903,54 @@ func TestStringBoundaries(t *testing.T) {
 		}
 	}
 }
+
+// TestEscapeRuns decodes strings made of \uXXXX escapes in runs, as
+// Python's json.dumps writes text outside ASCII: every range of the UTF-8
+// encoding (one, two and three bytes), each surrogate half alone, in pairs
+// and out of order, hex digits in either case, beside the one-byte escapes
+// and plain text; checkDoc holds each to encoding/json.
+func TestEscapeRuns(t *testing.T) {
+	pieces := []string{`\u0041`, `\u007f`, `\u0080`, `\u00e9`, `\u07FF`, `\u0800`, `\u4e2d`, `\u6587`, `\uFFFD`, `\uffff`, `\uD7FF`, `\uE000`,
+		`\ud83d`, `\ude00`, `\uDBFF`, `\uDC00`, `\ud83d\ude00`, `\u0000`, `\n`, `\"`, `\\`, `\/`, "a", " ", "é", "中", "😀", "\xff", "\xe4\xb8", "u", "0041"}
+	seed := uint64(5)
+	next := func(n int) int { // xorshift: the test needs no more
+		seed ^= seed << 13
+		seed ^= seed >> 7
+		seed ^= seed << 17
+		return int(seed % uint64(n))
+	}
+	for range 20000 {
+		var b strings.Builder
+		b.WriteByte('"')
+		for range 1 + next(12) {
+			b.WriteString(pieces[next(len(pieces))])
+		}
+		b.WriteByte('"')
+		checkDoc(t, []byte(b.String()))
+		checkEndRunes(t, b.String())
+	}
+	for _, tc := range []struct {
+		h    string
+		want rune
+	}{{"0041", 0x41}, {"fFfF", 0xFFFF}, {"12345", 0x1234}, {"123", -1}, {"12g4", -1}, {"", -1}} {
+		if got := Hex4([]byte(tc.h)); got != tc.want {
+			t.Errorf("Hex4(%q) = %#x, want %#x", tc.h, got, tc.want)
+		}
+	}
+}
+
+// checkEndRunes holds EndRunes to the first and last runes of Str.
+func checkEndRunes(t *testing.T, token string) {
+	t.Helper()
+	v, err := Parse([]byte(token))
+	if err != nil {
+		t.Fatalf("%q: %v", token, err)
+	}
+	s := v.Str()
+	first, last, ok := EndRunes([]byte(token[1 : len(token)-1]))
+	wantFirst, _ := utf8.DecodeRuneInString(s)
+	wantLast, _ := utf8.DecodeLastRuneInString(s)
+	if ok != (s != "") || ok && (first != wantFirst || last != wantLast) {
+		t.Fatalf("EndRunes(%s) = %q, %q, %v; Str %q", token, first, last, ok, s)
+	}
+}
