@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/ftls-dev/ftls/internal/dataset"
 	"github.com/ftls-dev/ftls/internal/jsonpos"
@@ -27,15 +26,8 @@ func init() {
 
 func checkSurroundingWhitespace(c *RowContext) {
 	check := func(v jsonpos.Value, path func() string) {
-		if v.Kind() != jsonpos.String || !maybePadded(v.Raw()) || isBlank(v.Raw()) {
+		if v.Kind() != jsonpos.String || !padded(v.Raw()) || isBlank(v.Raw()) {
 			return
-		}
-		// Most padded texts say so in their first or last bytes; the
-		// others are decoded whole to be sure.
-		if !surelyPadded(v.Raw()) {
-			if s := v.Str(); strings.TrimSpace(s) == s {
-				return
-			}
 		}
 		fix := c.SpliceLater("Trim whitespace", v.Start(), v.End(), trimString)
 		c.ReportValue("Q008", v, fix, "%s starts or ends with whitespace", path())
@@ -55,39 +47,13 @@ func checkSurroundingWhitespace(c *RowContext) {
 	}
 }
 
-// surelyPadded reports whether the JSON string token raw, which
-// maybePadded lets through, decodes to a text that starts or ends with a
-// rune strings.TrimSpace trims, from the bytes at its ends alone: a space
-// or tab, an escaped \n, \t, \r or \f, a space outside ASCII written as
-// itself. False means "decode it to know" (a \uXXXX escape, a backslash
-// that is itself escaped).
-func surelyPadded(raw []byte) bool {
-	n := len(raw)
-	body := raw[1 : n-1]
-	spaceEscape := func(c byte) bool { return c == 'n' || c == 't' || c == 'r' || c == 'f' }
-	switch c := raw[1]; {
-	case c == ' ' || c == '\t', c == '\\' && spaceEscape(raw[2]):
-		return true
-	case c >= utf8.RuneSelf:
-		if r, _ := utf8.DecodeRune(body); unicode.IsSpace(r) {
-			return true
-		}
-	}
-	switch c := raw[n-2]; {
-	case c == ' ' || c == '\t':
-		return true
-	case spaceEscape(c):
-		// An escape when an odd number of backslashes stands before it.
-		k := 0
-		for k < len(body)-1 && body[len(body)-2-k] == '\\' {
-			k++
-		}
-		return k%2 == 1
-	case c >= utf8.RuneSelf:
-		r, _ := utf8.DecodeLastRune(body)
-		return unicode.IsSpace(r)
-	}
-	return false
+// padded reports whether the JSON string token raw decodes to a text that
+// starts or ends with a rune strings.TrimSpace trims. Only its ends are
+// read: a 30 KB answer, or one written with an escape for every character
+// outside ASCII, is not decoded to know.
+func padded(raw []byte) bool {
+	first, last, ok := jsonpos.EndRunes(raw[1 : len(raw)-1])
+	return ok && (unicode.IsSpace(first) || unicode.IsSpace(last))
 }
 
 // trimString returns the JSON string token raw with its value's

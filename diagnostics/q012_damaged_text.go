@@ -83,11 +83,18 @@ func findDamage(raw, text []byte, seqs uint8, escs jsonpos.Escapes) (damage, boo
 	walk := escs.Has('b') || escs.Has('f') || escs.Has('\\') || escs.Has('u')
 	literal, escapedLead := false, false
 	for i := 0; walk; i += 2 {
-		j := bytes.IndexByte(raw[i:], '\\')
-		if j < 0 || i+j+1 >= len(raw) {
+		// Escapes come in runs ("\u4e2d\u6587"): the next one needs no
+		// search.
+		if i >= len(raw) || raw[i] != '\\' {
+			j := bytes.IndexByte(raw[i:], '\\')
+			if j < 0 {
+				break
+			}
+			i += j
+		}
+		if i+1 >= len(raw) {
 			break
 		}
-		i += j
 		switch raw[i+1] {
 		case 'b', 'f':
 			return damage{what: fmt.Sprintf("a control character (%s)", controlName(rune(map[byte]int{'b': 8, 'f': 12}[raw[i+1]])))}, true
@@ -99,7 +106,7 @@ func findDamage(raw, text []byte, seqs uint8, escs jsonpos.Escapes) (damage, boo
 			if i+6 > len(raw) {
 				break
 			}
-			r := rune(hexValue(raw[i+2 : i+6]))
+			r := jsonpos.Hex4(raw[i+2:])
 			if d, ok := runeDamage(r); ok {
 				return d, true
 			}
@@ -183,23 +190,15 @@ func findDamage(raw, text []byte, seqs uint8, escs jsonpos.Escapes) (damage, boo
 	return damage{}, false
 }
 
-func hexValue(h []byte) int {
-	v := 0
-	for _, c := range h {
-		switch {
-		case '0' <= c && c <= '9':
-			v = v<<4 | int(c-'0')
-		case 'a' <= c|0x20 && c|0x20 <= 'f':
-			v = v<<4 | int(c|0x20-'a'+10)
-		default:
-			return -1
-		}
-	}
-	return v
-}
+func isHexDigit(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'f' }
 
 // runeDamage reports the characters that are damage wherever they stand.
 func runeDamage(r rune) (damage, bool) {
+	// Most runes are none of those below: a text Python wrote with an
+	// escape for every character outside ASCII asks for each.
+	if r >= 0xA0 && r != 0xAD && r != 0x200B && r != 0x2060 && r < 0xFEFF {
+		return damage{}, false
+	}
 	if what, ok := invisible[r]; ok {
 		return damage{what: what, removable: true}, true
 	}
@@ -264,7 +263,7 @@ func firstEntity(text []byte) string {
 			if k < len(text) && text[k]|0x20 == 'x' {
 				k++
 			}
-			for k < len(text) && k-i < 8 && hexValue(text[k:k+1]) >= 0 {
+			for k < len(text) && k-i < 8 && isHexDigit(text[k]) {
 				k++
 			}
 		} else {

@@ -9,8 +9,6 @@ package diagnostics
 import (
 	"fmt"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/ftls-dev/ftls/internal/dataset"
 	"github.com/ftls-dev/ftls/internal/jsonpos"
@@ -84,29 +82,4 @@ func thousands(n int) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
-}
-
-// maybePadded is a cheap look at a string literal's source for whitespace
-// at either end, written directly or as an escape, so that most strings are
-// never decoded.
-func maybePadded(raw []byte) bool {
-	n := len(raw)
-	if n < 3 {
-		return false
-	}
-	isSpace := func(c byte) bool { return c == ' ' || c == '\t' }
-	isEscape := func(c byte) bool { return c == 'n' || c == 't' || c == 'r' || c == 'f' || c == 'u' }
-	head := isSpace(raw[1]) || (raw[1] == '\\' && isEscape(raw[2]))
-	tail := isSpace(raw[n-2]) || (n >= 4 && raw[n-3] == '\\' && isEscape(raw[n-2])) || (n >= 8 && raw[n-7] == '\\')
-	// Non-ASCII spaces written as themselves (U+00A0, U+3000…), which
-	// strings.TrimSpace trims as it does their escaped forms.
-	if !head && raw[1] >= utf8.RuneSelf {
-		r, _ := utf8.DecodeRune(raw[1 : n-1])
-		head = unicode.IsSpace(r)
-	}
-	if !tail && raw[n-2] >= utf8.RuneSelf {
-		r, _ := utf8.DecodeLastRune(raw[1 : n-1])
-		tail = unicode.IsSpace(r)
-	}
-	return head || tail
 }
