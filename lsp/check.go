@@ -98,7 +98,7 @@ func (w *worker) checkDataset(snap *snapshot) {
 	if incremental && engine.NeedsWholeCheckAfter(snap.Doc, change) || !incremental && engine.NeedsWholeCheck(snap.Doc) {
 		// A JSON array file, or a value spread over several lines: the
 		// engine reads those whole.
-		res, err := engine.Check(s.ctx, snap.path, snap.Reader(), engine.Options{Settings: st})
+		res, err := engine.Check(s.ctx, snap.path, snap.Reader(), engine.Options{Settings: st, SizeHint: snap.Size()})
 		if err != nil {
 			s.log.Errorf("%s: %v", snap.uri, err)
 			return

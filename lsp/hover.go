@@ -169,7 +169,7 @@ func (s *Server) startTokenCount(snap *snapshot, e *statsEntry, refresh bool) (w
 func (s *Server) countTokens(snap *snapshot, e *statsEntry) {
 	st := s.cfg.freshSettings(snap.path)
 	st.CountTokens = true
-	res, err := engine.Check(s.ctx, snap.path, snap.Reader(), engine.Options{Settings: st})
+	res, err := engine.Check(s.ctx, snap.path, snap.Reader(), engine.Options{Settings: st, SizeHint: snap.Size()})
 	c := s.stats
 	c.mu.Lock()
 	defer c.mu.Unlock()

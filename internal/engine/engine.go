@@ -16,6 +16,7 @@ package engine
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -24,6 +25,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/internal/dataset"
@@ -116,11 +118,13 @@ func CheckFile(ctx context.Context, path string, opts Options) (*Result, error) 
 func Check(ctx context.Context, name string, r io.Reader, opts Options) (*Result, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	if isArray(br) {
-		data, err := io.ReadAll(br)
-		if err != nil {
+		// Read at the size given, not in doubling copies: an array file
+		// is held whole.
+		buf := bytes.NewBuffer(make([]byte, 0, max(opts.SizeHint, 0)+bytes.MinRead))
+		if _, err := buf.ReadFrom(br); err != nil {
 			return nil, err
 		}
-		return checkArray(ctx, name, data, opts)
+		return checkArray(ctx, name, buf.Bytes(), opts)
 	}
 	return checkLines(ctx, name, br, opts)
 }
@@ -194,18 +198,49 @@ func checkArray(ctx context.Context, name string, data []byte, opts Options) (*R
 		res.Diagnostics = append(res.Diagnostics, arrayError(data, err, opts.Settings))
 		return res, nil
 	}
-	var rc rowChecker
-	for i := range rows {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		c := rc.check(&rows[i], opts.Settings, rowFlags{bom: hadBOM && i == 0})
-		res.Tally.Add(c.info)
-		res.Rows = append(res.Rows, c.info)
-		res.Diagnostics = append(res.Diagnostics, c.diags...)
+	infos, diags, err := checkArrayRows(ctx, rows, hadBOM, opts)
+	if err != nil {
+		return nil, err
+	}
+	res.Rows = infos
+	for i := range infos {
+		res.Tally.Add(infos[i])
+	}
+	for _, d := range diags {
+		res.Diagnostics = append(res.Diagnostics, d...)
 	}
 	finish(res, opts, true)
 	return res, nil
+}
+
+// arrayBatch is how many rows of an array file a worker checks at a time.
+const arrayBatch = 256
+
+// checkArrayRows checks the rows of an array file on every worker, a batch
+// at a time, and returns each row's summary and each batch's findings, in
+// the order of the rows, as JSON Lines are checked.
+func checkArrayRows(ctx context.Context, rows []dataset.Row, hadBOM bool, opts Options) ([]diagnostics.RowInfo, [][]diagnostics.Diagnostic, error) {
+	infos := make([]diagnostics.RowInfo, len(rows))
+	diags := make([][]diagnostics.Diagnostic, (len(rows)+arrayBatch-1)/arrayBatch)
+	var next atomic.Int64
+	var wg workgroup.Group
+	for range min(opts.workers(), len(diags)) {
+		wg.Go(func() {
+			var rc rowChecker
+			for b := int(next.Add(1) - 1); b < len(diags) && ctx.Err() == nil; b = int(next.Add(1) - 1) {
+				for i := b * arrayBatch; i < min(len(rows), (b+1)*arrayBatch); i++ {
+					c := rc.check(&rows[i], opts.Settings, rowFlags{bom: hadBOM && i == 0})
+					infos[i] = c.info
+					diags[b] = append(diags[b], c.diags...)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	return infos, diags, nil
 }
 
 // arrayError turns the failure to read a JSON array file into a diagnostic

@@ -383,6 +383,48 @@ func TestJSONArray(t *testing.T) {
 			`2:0-2:0 J001 invalid JSON: unexpected end of input looking for beginning of value`,
 		)
 	})
+	t.Run("rows checked in parallel, reported in order", func(t *testing.T) {
+		// Batches of rows go to every worker; the findings must come out
+		// as one worker finds them, row by row.
+		var b strings.Builder
+		b.WriteString("[\n")
+		for i := range 3000 {
+			if i > 0 {
+				b.WriteString(",\n")
+			}
+			switch i % 7 {
+			case 0:
+				b.WriteString("  " + badRole)
+			case 3:
+				fmt.Fprintf(&b, `  {"messages": [{"role": "user", "content": "Question %d? "}, {"role": "assistant", "content": "Answer."}]}`, i)
+			default:
+				fmt.Fprintf(&b, `  {"messages": [{"role": "user", "content": "Question %d?"}, {"role": "assistant", "content": "Answer %d."}]}`, i/2, i/2)
+			}
+		}
+		b.WriteString("\n]\n")
+		want := run(t, []byte(b.String()), engine.Options{Workers: 1})
+		if len(want.Diagnostics) < 800 || len(want.Rows) != 3000 {
+			t.Fatalf("%d findings on %d rows: the input should make more", len(want.Diagnostics), len(want.Rows))
+		}
+		// The same rows as JSON Lines: each row's summary is the same.
+		jsonl := strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(b.String(), "[\n  "), "\n]\n"), ",\n  ", "\n")
+		for i, r := range run(t, []byte(jsonl), engine.Options{}).Rows {
+			if r.Fingerprint != want.Rows[i].Fingerprint || r.Words != want.Rows[i].Words {
+				t.Fatalf("row %d: summary %+v, as JSON Lines %+v", i, want.Rows[i], r)
+			}
+		}
+		for _, workers := range []int{2, 4, 16} {
+			got := run(t, []byte(b.String()), engine.Options{Workers: workers})
+			if a, b := strings.Join(lines(got), "\n"), strings.Join(lines(want), "\n"); a != b {
+				t.Errorf("%d workers: the findings differ from one worker's", workers)
+			}
+			for i := range got.Rows {
+				if got.Rows[i].Offset != want.Rows[i].Offset || got.Rows[i].Fingerprint != want.Rows[i].Fingerprint {
+					t.Fatalf("%d workers: row %d's summary differs", workers, i)
+				}
+			}
+		}
+	})
 	t.Run("empty array", func(t *testing.T) {
 		res := run(t, []byte(" [ ] "), engine.Options{})
 		assertLines(t, res, `0:0-0:0 C020 the JSON array is empty: the dataset has no rows`)
