@@ -193,14 +193,23 @@ func rowsFor(size, read int64, rows int) int {
 
 func checkArray(ctx context.Context, name string, data []byte, opts Options) (*Result, error) {
 	res := &Result{Path: name}
-	rows, hadBOM, err := dataset.ReadArray(data)
-	if err != nil {
-		res.Diagnostics = append(res.Diagnostics, arrayError(data, err, opts.Settings))
-		return res, nil
+	// The rows are found without parsing the file twice; when they are not
+	// all valid JSON, the parse of the whole says where it breaks.
+	rows, hadBOM, ok := dataset.SplitArray(data)
+	var infos []diagnostics.RowInfo
+	var diags [][]diagnostics.Diagnostic
+	if ok {
+		var err error
+		if infos, diags, ok, err = checkArrayRows(ctx, rows, hadBOM, opts); err != nil {
+			return nil, err
+		}
 	}
-	infos, diags, err := checkArrayRows(ctx, rows, hadBOM, opts)
-	if err != nil {
-		return nil, err
+	if !ok {
+		if _, _, err := dataset.ReadArray(data); err != nil {
+			res.Diagnostics = append(res.Diagnostics, arrayError(data, err, opts.Settings))
+			return res, nil
+		}
+		panic("engine: SplitArray's rows did not parse, yet ReadArray read the file")
 	}
 	res.Rows = infos
 	for i := range infos {
@@ -218,18 +227,26 @@ const arrayBatch = 256
 
 // checkArrayRows checks the rows of an array file on every worker, a batch
 // at a time, and returns each row's summary and each batch's findings, in
-// the order of the rows, as JSON Lines are checked.
-func checkArrayRows(ctx context.Context, rows []dataset.Row, hadBOM bool, opts Options) ([]diagnostics.RowInfo, [][]diagnostics.Diagnostic, error) {
-	infos := make([]diagnostics.RowInfo, len(rows))
-	diags := make([][]diagnostics.Diagnostic, (len(rows)+arrayBatch-1)/arrayBatch)
+// the order of the rows, as JSON Lines are checked. valid is false when a
+// row is not valid JSON (with the nesting limit of a value one level down
+// in the file): the file is not a valid array.
+func checkArrayRows(ctx context.Context, rows []dataset.Row, hadBOM bool, opts Options) (infos []diagnostics.RowInfo, diags [][]diagnostics.Diagnostic, valid bool, err error) {
+	infos = make([]diagnostics.RowInfo, len(rows))
+	diags = make([][]diagnostics.Diagnostic, (len(rows)+arrayBatch-1)/arrayBatch)
 	var next atomic.Int64
+	var invalid atomic.Bool
 	var wg workgroup.Group
 	for range min(opts.workers(), len(diags)) {
 		wg.Go(func() {
 			var rc rowChecker
-			for b := int(next.Add(1) - 1); b < len(diags) && ctx.Err() == nil; b = int(next.Add(1) - 1) {
+			rc.p.MaxDepth = jsonpos.DefaultMaxDepth - 1
+			for b := int(next.Add(1) - 1); b < len(diags) && ctx.Err() == nil && !invalid.Load(); b = int(next.Add(1) - 1) {
 				for i := b * arrayBatch; i < min(len(rows), (b+1)*arrayBatch); i++ {
 					c := rc.check(&rows[i], opts.Settings, rowFlags{bom: hadBOM && i == 0})
+					if rc.rc.ParseErr != nil {
+						invalid.Store(true)
+						return
+					}
 					infos[i] = c.info
 					diags[b] = append(diags[b], c.diags...)
 				}
@@ -238,9 +255,9 @@ func checkArrayRows(ctx context.Context, rows []dataset.Row, hadBOM bool, opts O
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
-	return infos, diags, nil
+	return infos, diags, !invalid.Load(), nil
 }
 
 // arrayError turns the failure to read a JSON array file into a diagnostic
