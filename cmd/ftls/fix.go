@@ -119,6 +119,7 @@ func fixFile(p string, opts engine.Options, write bool) (*engine.FixResult, int,
 	if plan.IsPath(p) {
 		return res, 0, nil
 	}
+	opts.SizeHint = int64(len(out))
 	after, err := engine.Check(ctx, p, bytes.NewReader(out), opts)
 	if err != nil {
 		return nil, 0, err

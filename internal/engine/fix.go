@@ -5,12 +5,14 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sync/atomic"
 
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/internal/atomicfile"
 	"github.com/ftls-dev/ftls/internal/dataset"
 	"github.com/ftls-dev/ftls/internal/jsonpos"
 	"github.com/ftls-dev/ftls/internal/safefile"
+	"github.com/ftls-dev/ftls/internal/workgroup"
 )
 
 // Change is one fix applied to one row.
@@ -63,15 +65,22 @@ func FixFile(ctx context.Context, path string, opts Options, write bool) (*FixRe
 // (a row in the wrong format, a duplicate) need the whole file, so a first
 // pass finds their fixes and the second applies everything.
 func FixEdits(ctx context.Context, data []byte, opts Options) ([]byte, *FixResult, error) {
-	first, err := Check(ctx, "", bytes.NewReader(data), opts)
+	array := isArray(newPeekReader(data))
+	var first *Result
+	var err error
+	if array {
+		first, err = checkArray(ctx, "", data, opts) // the bytes in hand, not a copy
+	} else {
+		first, err = Check(ctx, "", bytes.NewReader(data), opts)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
 	res := &FixResult{}
 	fileFixes := fileFixIndex(first.Diagnostics)
 	var out []byte
-	if isArray(newPeekReader(data)) {
-		out, err = fixArray(data, fileFixes, opts.Settings, res)
+	if array {
+		out, err = fixArray(ctx, data, fileFixes, opts, res)
 	} else {
 		out, err = fixLines(ctx, data, fileFixes, opts, res)
 	}
@@ -144,19 +153,48 @@ func fixLines(ctx context.Context, data []byte, fileFixes map[int64][]diagnostic
 	return out, err
 }
 
-func fixArray(data []byte, fileFixes map[int64][]diagnostics.Diagnostic, s *diagnostics.Settings, res *FixResult) ([]byte, error) {
-	rows, _, err := dataset.ReadArray(data)
-	if err != nil {
+func fixArray(ctx context.Context, data []byte, fileFixes map[int64][]diagnostics.Diagnostic, opts Options, res *FixResult) ([]byte, error) {
+	rows, _, ok := dataset.SplitArray(data)
+	if !ok {
 		return data, nil // nothing a fix can do; the check reports why
 	}
-	var rc rowChecker
+	texts := make([][]byte, len(rows))
+	batches := make([]FixResult, (len(rows)+arrayBatch-1)/arrayBatch)
+	var next atomic.Int64
+	var invalid atomic.Bool
+	var wg workgroup.Group
+	for range min(opts.workers(), len(batches)) {
+		wg.Go(func() {
+			var rc rowChecker
+			rc.p.MaxDepth = jsonpos.DefaultMaxDepth - 1 // a row is one level down
+			for b := int(next.Add(1) - 1); b < len(batches) && ctx.Err() == nil && !invalid.Load(); b = int(next.Add(1) - 1) {
+				for i := b * arrayBatch; i < min(len(rows), (b+1)*arrayBatch); i++ {
+					ck := rc.check(&rows[i], opts.Settings, rowFlags{})
+					if rc.rc.ParseErr != nil {
+						invalid.Store(true) // not a valid array after all
+						return
+					}
+					texts[i], _, _ = fixRow(ck, fileFixes, &rc.p, opts.Settings, &batches[b])
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if invalid.Load() {
+		return data, nil
+	}
+	for _, b := range batches {
+		res.Changes = append(res.Changes, b.Changes...)
+		res.Edits = append(res.Edits, b.Edits...)
+	}
 	out := make([]byte, 0, len(data))
 	prev := int64(0)
 	for i := range rows {
-		ck := rc.check(&rows[i], s, rowFlags{})
-		text, _, _ := fixRow(ck, fileFixes, &rc.p, s, res)
 		out = append(out, data[prev:rows[i].Offset]...)
-		out = append(out, text...)
+		out = append(out, texts[i]...)
 		prev = rows[i].End()
 	}
 	return append(out, data[prev:]...), nil

@@ -45,3 +45,52 @@ func TestFixEditsKeepOldRows(t *testing.T) {
 		}
 	}
 }
+
+// TestFixArrayInParallel fixes an array file's rows a batch per worker:
+// every row comes out as the same row fixed in a JSON Lines file, in its
+// place, and the changes come in the order of the rows. A row that is
+// not valid JSON leaves the file as it is.
+func TestFixArrayInParallel(t *testing.T) {
+	var rows []string
+	for i := range 3000 {
+		role, pad := "assistant", ""
+		if i%7 == 0 {
+			role = "asistant"
+		}
+		if i%5 == 0 {
+			pad = " "
+		}
+		rows = append(rows, fmt.Sprintf(`{"messages":[{"role":"user","content":"%squestion %d é"},{"role":%q,"content":"answer %d"}]}`, pad, i, role, i))
+	}
+	array := []byte("[\n  " + strings.Join(rows, ",\n  ") + "\n]\n")
+	jsonl := []byte(strings.Join(rows, "\n") + "\n")
+	opts := Options{Settings: diagnostics.DefaultSettings()}
+	wantOut, wantRes, err := FixEdits(context.Background(), jsonl, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantRows := strings.Split(strings.TrimSuffix(string(wantOut), "\n"), "\n")
+	for _, workers := range []int{1, 3, 8} {
+		opts.Workers = workers
+		out, res, err := FixEdits(context.Background(), array, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := "[\n  " + strings.Join(wantRows, ",\n  ") + "\n]\n"; string(out) != want {
+			t.Fatalf("%d workers: the fixed array differs from the fixed JSON Lines", workers)
+		}
+		if len(res.Changes) != len(wantRes.Changes) || len(res.Changes) < 1000 {
+			t.Fatalf("%d workers: %d changes, JSON Lines %d", workers, len(res.Changes), len(wantRes.Changes))
+		}
+		for i, c := range res.Changes {
+			if w := wantRes.Changes[i]; c.Line != w.Line+1 || c.Code != w.Code {
+				t.Fatalf("%d workers: change %d is %+v, want %+v one line down", workers, i, c, w)
+			}
+		}
+	}
+	// One element broken: nothing is fixed.
+	broken := bytes.Replace(array, []byte(`"answer 2999"}]}`), []byte(`"answer 2999",}]}`), 1)
+	if out, res, err := FixEdits(context.Background(), broken, opts); err != nil || !bytes.Equal(out, broken) || len(res.Changes) != 0 {
+		t.Errorf("a broken array was changed: %d changes, %v", len(res.Changes), err)
+	}
+}
