@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/ftls-dev/ftls/internal/jsonpos"
 )
@@ -373,24 +372,13 @@ func TestMayHoldSecretMatchesPlain(t *testing.T) {
 }
 
 // TestRuneDamageEveryRune holds runeDamage, which lets most runes through
-// before its look-ups, to its plain statement, for every rune.
+// before its look-ups, to damageOf, which looks every rune up, for every
+// rune.
 func TestRuneDamageEveryRune(t *testing.T) {
-	plain := func(r rune) (damage, bool) {
-		if what, ok := invisible[r]; ok {
-			return damage{what: what, removable: true}, true
-		}
-		switch {
-		case r == utf8.RuneError:
-			return damage{what: "U+FFFD, the replacement character left where text failed to decode"}, true
-		case r >= 0 && r < 0x20 && r != '\n' && r != '\t' && r != '\r', r == 0x7F, r >= 0x80 && r < 0xA0:
-			return damage{what: fmt.Sprintf("a control character (%s)", controlName(r))}, true
-		}
-		return damage{}, false
-	}
 	for r := rune(-1); r <= unicode.MaxRune; r++ {
 		got, gotOK := runeDamage(r)
-		want, wantOK := plain(r)
-		if gotOK != wantOK || got.what != want.what || got.removable != want.removable {
+		want, wantOK := damageOf(r)
+		if gotOK != wantOK || got != want {
 			t.Fatalf("runeDamage(%U) = %+v %v, want %+v %v", r, got, gotOK, want, wantOK)
 		}
 	}

@@ -194,11 +194,17 @@ func isHexDigit(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c|0x20 && c
 
 // runeDamage reports the characters that are damage wherever they stand.
 func runeDamage(r rune) (damage, bool) {
-	// Most runes are none of those below: a text Python wrote with an
-	// escape for every character outside ASCII asks for each.
+	// Most runes are none of those damageOf looks for: a text Python
+	// wrote with an escape for every character outside ASCII asks for
+	// each.
 	if r >= 0xA0 && r != 0xAD && r != 0x200B && r != 0x2060 && r < 0xFEFF {
 		return damage{}, false
 	}
+	return damageOf(r)
+}
+
+// damageOf is runeDamage without its shortcut.
+func damageOf(r rune) (damage, bool) {
 	if what, ok := invisible[r]; ok {
 		return damage{what: what, removable: true}, true
 	}

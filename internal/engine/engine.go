@@ -225,39 +225,55 @@ func checkArray(ctx context.Context, name string, data []byte, opts Options) (*R
 // arrayBatch is how many rows of an array file a worker checks at a time.
 const arrayBatch = 256
 
-// checkArrayRows checks the rows of an array file on every worker, a batch
-// at a time, and returns each row's summary and each batch's findings, in
-// the order of the rows, as JSON Lines are checked. valid is false when a
-// row is not valid JSON (with the nesting limit of a value one level down
-// in the file): the file is not a valid array.
+// checkArrayRows checks the rows of an array file on every worker and
+// returns each row's summary and each batch's findings, in the order of
+// the rows, as JSON Lines are checked. valid is false when a row is not
+// valid JSON: the file is not a valid array.
 func checkArrayRows(ctx context.Context, rows []dataset.Row, hadBOM bool, opts Options) (infos []diagnostics.RowInfo, diags [][]diagnostics.Diagnostic, valid bool, err error) {
 	infos = make([]diagnostics.RowInfo, len(rows))
-	diags = make([][]diagnostics.Diagnostic, (len(rows)+arrayBatch-1)/arrayBatch)
+	diags = make([][]diagnostics.Diagnostic, batches(len(rows)))
+	valid, err = eachArrayRow(ctx, rows, hadBOM, opts, func(_ *rowChecker, b, i int, c checked) {
+		infos[i] = c.info
+		diags[b] = append(diags[b], c.diags...)
+	})
+	return infos, diags, valid, err
+}
+
+// batches is the number of batches of arrayBatch rows that n rows make.
+func batches(n int) int { return (n + arrayBatch - 1) / arrayBatch }
+
+// eachArrayRow checks the rows of an array file a batch at a time on every
+// worker, each with its own rowChecker, and hands each row to do with its
+// batch's index (for what is kept by batch) as it is checked. A row's
+// parser has a nesting limit one less than the file's, the array being a
+// level. It stops, with valid false, at a row that is not valid JSON (the
+// file is not a valid array), and with the context's error.
+func eachArrayRow(ctx context.Context, rows []dataset.Row, bom bool, opts Options, do func(rc *rowChecker, batch, i int, c checked)) (valid bool, err error) {
+	n := batches(len(rows))
 	var next atomic.Int64
 	var invalid atomic.Bool
 	var wg workgroup.Group
-	for range min(opts.workers(), len(diags)) {
+	for range min(opts.workers(), n) {
 		wg.Go(func() {
 			var rc rowChecker
 			rc.p.MaxDepth = jsonpos.DefaultMaxDepth - 1
-			for b := int(next.Add(1) - 1); b < len(diags) && ctx.Err() == nil && !invalid.Load(); b = int(next.Add(1) - 1) {
+			for b := int(next.Add(1) - 1); b < n && ctx.Err() == nil && !invalid.Load(); b = int(next.Add(1) - 1) {
 				for i := b * arrayBatch; i < min(len(rows), (b+1)*arrayBatch); i++ {
-					c := rc.check(&rows[i], opts.Settings, rowFlags{bom: hadBOM && i == 0})
+					c := rc.check(&rows[i], opts.Settings, rowFlags{bom: bom && i == 0})
 					if rc.rc.ParseErr != nil {
 						invalid.Store(true)
 						return
 					}
-					infos[i] = c.info
-					diags[b] = append(diags[b], c.diags...)
+					do(&rc, b, i, c)
 				}
 			}
 		})
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return nil, nil, false, err
+		return false, err
 	}
-	return infos, diags, !invalid.Load(), nil
+	return !invalid.Load(), nil
 }
 
 // arrayError turns the failure to read a JSON array file into a diagnostic

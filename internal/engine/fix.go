@@ -5,14 +5,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sync/atomic"
 
 	"github.com/ftls-dev/ftls/diagnostics"
 	"github.com/ftls-dev/ftls/internal/atomicfile"
 	"github.com/ftls-dev/ftls/internal/dataset"
 	"github.com/ftls-dev/ftls/internal/jsonpos"
 	"github.com/ftls-dev/ftls/internal/safefile"
-	"github.com/ftls-dev/ftls/internal/workgroup"
 )
 
 // Change is one fix applied to one row.
@@ -159,34 +157,17 @@ func fixArray(ctx context.Context, data []byte, fileFixes map[int64][]diagnostic
 		return data, nil // nothing a fix can do; the check reports why
 	}
 	texts := make([][]byte, len(rows))
-	batches := make([]FixResult, (len(rows)+arrayBatch-1)/arrayBatch)
-	var next atomic.Int64
-	var invalid atomic.Bool
-	var wg workgroup.Group
-	for range min(opts.workers(), len(batches)) {
-		wg.Go(func() {
-			var rc rowChecker
-			rc.p.MaxDepth = jsonpos.DefaultMaxDepth - 1 // a row is one level down
-			for b := int(next.Add(1) - 1); b < len(batches) && ctx.Err() == nil && !invalid.Load(); b = int(next.Add(1) - 1) {
-				for i := b * arrayBatch; i < min(len(rows), (b+1)*arrayBatch); i++ {
-					ck := rc.check(&rows[i], opts.Settings, rowFlags{})
-					if rc.rc.ParseErr != nil {
-						invalid.Store(true) // not a valid array after all
-						return
-					}
-					texts[i], _, _ = fixRow(ck, fileFixes, &rc.p, opts.Settings, &batches[b])
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	results := make([]FixResult, batches(len(rows))) // a batch's changes, in row order
+	valid, err := eachArrayRow(ctx, rows, false, opts, func(rc *rowChecker, b, i int, ck checked) {
+		texts[i], _, _ = fixRow(ck, fileFixes, &rc.p, opts.Settings, &results[b])
+	})
+	if err != nil {
 		return nil, err
 	}
-	if invalid.Load() {
-		return data, nil
+	if !valid {
+		return data, nil // not a valid array after all
 	}
-	for _, b := range batches {
+	for _, b := range results {
 		res.Changes = append(res.Changes, b.Changes...)
 		res.Edits = append(res.Edits, b.Edits...)
 	}
