@@ -59,9 +59,10 @@ func FixFile(ctx context.Context, path string, opts Options, write bool) (*FixRe
 }
 
 // FixEdits applies every safe fix to a dataset held in memory and returns
-// the fixed text, the fixes applied and each row's net change. File rules
-// (a row in the wrong format, a duplicate) need the whole file, so a first
-// pass finds their fixes and the second applies everything.
+// the fixed text (data itself when there is nothing to fix), the fixes
+// applied and each row's net change. File rules (a row in the wrong
+// format, a duplicate) need the whole file, so a first pass finds their
+// fixes and the second applies everything.
 func FixEdits(ctx context.Context, data []byte, opts Options) ([]byte, *FixResult, error) {
 	array := isArray(newPeekReader(data))
 	var first *Result
@@ -75,6 +76,11 @@ func FixEdits(ctx context.Context, data []byte, opts Options) ([]byte, *FixResul
 		return nil, nil, err
 	}
 	res := &FixResult{}
+	if _, ok := firstFix(first.Diagnostics, opts.Settings.ModelFixes); !ok {
+		// Nothing to fix: the second pass, a check of every row again,
+		// would change nothing.
+		return data, res, nil
+	}
 	fileFixes := fileFixIndex(first.Diagnostics)
 	var out []byte
 	if array {

@@ -94,3 +94,33 @@ func TestFixArrayInParallel(t *testing.T) {
 		t.Errorf("a broken array was changed: %d changes, %v", len(res.Changes), err)
 	}
 }
+
+// TestFixEditsNothingToFix: a file without a fix to apply, though it holds
+// findings without one, comes back as it is, the input itself: the second
+// pass is not run.
+func TestFixEditsNothingToFix(t *testing.T) {
+	var b strings.Builder
+	for i := range 500 {
+		fmt.Fprintf(&b, `{"messages":[{"role":"user","content":"question %d"},{"role":"assistant","content":"answer %d"}]}`+"\n", i, i)
+	}
+	b.WriteString(`{"messages":[{"role":"user","content":"no answer"}]}` + "\n") // C009, no fix
+	data := []byte(b.String())
+	opts := Options{Settings: diagnostics.DefaultSettings()}
+	first, err := Check(context.Background(), "", bytes.NewReader(data), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Count(diagnostics.Error) == 0 {
+		t.Fatal("the file should hold an error without a fix")
+	}
+	out, res, err := FixEdits(context.Background(), data, opts)
+	if err != nil || &out[0] != &data[0] || len(out) != len(data) || len(res.Changes) != 0 || len(res.Edits) != 0 {
+		t.Errorf("a file with nothing to fix: %d changes, %v, the input returned: %v", len(res.Changes), err, len(out) > 0 && &out[0] == &data[0])
+	}
+	// One fixable row: the second pass runs and fixes it.
+	fixable := append(bytes.Clone(data), `{"messages":[{"role":"user","content":"hi"},{"role":"asistant","content":"hello"}]}`+"\n"...)
+	out, res, err = FixEdits(context.Background(), fixable, opts)
+	if err != nil || len(res.Changes) != 1 || bytes.Contains(out, []byte("asistant")) {
+		t.Errorf("one fixable row: %d changes, %v", len(res.Changes), err)
+	}
+}
