@@ -51,6 +51,17 @@ func rewriteObject(obj jsonpos.Value, edit func(k jsonpos.Key, v jsonpos.Value) 
 // quoted returns s as a JSON string literal.
 func quoted(s string) []byte { return jsonpos.AppendQuote(nil, s) }
 
+// decodeString returns the value of the JSON string token raw, for a fix
+// made from a row's text when it is applied.
+func decodeString(raw []byte) (string, error) {
+	var p jsonpos.Parser
+	v, err := p.Parse(raw)
+	if err != nil || v.Kind() != jsonpos.String {
+		return "", fmt.Errorf("not a JSON string: %.40q", raw)
+	}
+	return v.Str(), nil
+}
+
 // replaceCategory rewrites the string at the dotted path field of a row
 // from one category to another.
 func replaceCategory(row []byte, field, from, to string) ([]byte, error) {

@@ -1,7 +1,6 @@
 package diagnostics
 
 import (
-	"fmt"
 	"strings"
 	"unicode"
 
@@ -59,10 +58,9 @@ func padded(raw []byte) bool {
 // trimString returns the JSON string token raw with its value's
 // surrounding white space trimmed: Q008's fix.
 func trimString(raw []byte) ([]byte, error) {
-	var p jsonpos.Parser
-	v, err := p.Parse(raw)
-	if err != nil || v.Kind() != jsonpos.String {
-		return nil, fmt.Errorf("not a JSON string: %.40q", raw)
+	text, err := decodeString(raw)
+	if err != nil {
+		return nil, err
 	}
-	return quoted(strings.TrimSpace(v.Str())), nil
+	return quoted(strings.TrimSpace(text)), nil
 }

@@ -37,7 +37,7 @@ func checkDamagedText(c *RowContext) {
 		}
 		var fix *Fix
 		if d.removable && s.value.Kind() == jsonpos.String {
-			fix = c.Splice("Remove invisible characters", s.value.Start(), s.value.End(), quoted(stripInvisible(string(s.text))))
+			fix = c.SpliceLater("Remove invisible characters", s.value.Start(), s.value.End(), withoutInvisible)
 		}
 		c.ReportValue("Q012", s.value, fix, "%s contains %s", c.where(&s), d.what)
 	}
@@ -57,6 +57,16 @@ var invisible = map[rune]string{
 	0x2060: "a word joiner (U+2060)",
 	0xFEFF: "a byte order mark (U+FEFF) inside the text",
 	0x00AD: "a soft hyphen (U+00AD)",
+}
+
+// withoutInvisible returns the JSON string token raw without its
+// invisible characters: Q012's fix, made when it is applied.
+func withoutInvisible(raw []byte) ([]byte, error) {
+	text, err := decodeString(raw)
+	if err != nil {
+		return nil, err
+	}
+	return quoted(stripInvisible(text)), nil
 }
 
 func stripInvisible(s string) string {
