@@ -501,7 +501,7 @@ var hexValues = func() (t [256]int8) {
 }()
 
 // Hex4 returns the value of the four hex digits that h starts with (those
-// of a \uXXXX escape), or -1 when h has fewer.
+// of a \uXXXX escape), or -1 when it does not start with four.
 func Hex4(h []byte) rune {
 	if len(h) < 4 {
 		return -1
