@@ -103,19 +103,20 @@ func checkChatTypes(c *RowContext) {
 		case jsonpos.Invalid, jsonpos.Null, jsonpos.String:
 		case jsonpos.Array:
 			for i, part := range m.Content.Elems() {
-				path := c.Path(m) + ".content[" + itoa(i) + "]"
+				// Named only for a finding: most parts have none.
+				path := func() string { return c.Path(m) + ".content[" + itoa(i) + "]" }
 				if part.Kind() != jsonpos.Object {
-					c.ReportValue("C007", part, nil, "%s is %s, not a content part object", path, aKind(part.Kind()))
+					c.ReportValue("C007", part, nil, "%s is %s, not a content part object", path(), aKind(part.Kind()))
 					continue
 				}
 				typ := part.Get("type")
 				if typ.Kind() != jsonpos.String {
-					c.ReportValue("C007", part, nil, `%s has no "type"`, path)
+					c.ReportValue("C007", part, nil, `%s has no "type"`, path())
 					continue
 				}
-				if typ.Str() != "text" {
+				if !typ.StrEqual("text") {
 					if c.Settings.Target == TargetOpenAI && !slices.Contains(openAIPartTypes, typ.Str()) {
-						c.ReportValue("C007", typ, nil, "%s has type %q, which OpenAI fine-tuning does not accept", path, typ.Str())
+						c.ReportValue("C007", typ, nil, "%s has type %q, which OpenAI fine-tuning does not accept", path(), typ.Str())
 					}
 					continue
 				}
@@ -124,11 +125,11 @@ func checkChatTypes(c *RowContext) {
 				case text.Kind() == jsonpos.String:
 				case !text.Exists() && part.Get("value").Kind() == jsonpos.String:
 					valueParts = true
-					c.ReportValue("C007", part.Get("value"), nil, `%s carries its text in "value" (LLaMA-Factory); content parts use "text"`, path)
+					c.ReportValue("C007", part.Get("value"), nil, `%s carries its text in "value" (LLaMA-Factory); content parts use "text"`, path())
 				case !text.Exists():
-					c.ReportValue("C007", part, nil, `%s is a text part without "text"`, path)
+					c.ReportValue("C007", part, nil, `%s is a text part without "text"`, path())
 				default:
-					c.ReportValue("C007", text, nil, "%s.text is %s, not a string", path, aKind(text.Kind()))
+					c.ReportValue("C007", text, nil, "%s.text is %s, not a string", path(), aKind(text.Kind()))
 				}
 			}
 		default:

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ftls-dev/ftls/internal/bytescan/bytescantest"
+	"github.com/ftls-dev/ftls/internal/dataset"
 	"github.com/ftls-dev/ftls/internal/jsonpos"
 )
 
@@ -692,4 +693,33 @@ func TestPadded(t *testing.T) {
 		t.Fatalf("only %d strings were padded: the test tests little", yes)
 	}
 	eachRealString(t, func(v jsonpos.Value) { check(bytes.Clone(v.Raw())) })
+}
+
+// TestContentTextInArena holds the turn text Turns makes of a list of
+// content parts, in the row's arena, to ContentText: the parts' texts
+// ("text", or "value" when there is no "text") joined by newlines, parts
+// without a string text left out, an empty text making no newline of its
+// own.
+func TestContentTextInArena(t *testing.T) {
+	parts := []string{`{"type":"text","text":"Hello"}`, `{"type":"text","text":""}`, `{"type":"text","value":"v é"}`,
+		`{"type":"image_url","image_url":{"url":"x"}}`, `{"type":"text","text":1}`, `{"type":"text","text":"a\nb \u00e9\ud83d\ude00"}`,
+		`{"type":"text","text":"x","value":"y"}`, `"bare"`, `{}`}
+	rng := rand.New(rand.NewPCG(2, 7))
+	s := DefaultSettings()
+	var p jsonpos.Parser
+	for range 3000 {
+		var list []string
+		for range rng.IntN(5) {
+			list = append(list, parts[rng.IntN(len(parts))])
+		}
+		row := `{"messages":[{"role":"user","content":[` + strings.Join(list, ",") + `]},{"role":"assistant","content":"ok"}]}`
+		c := NewRowContext(&dataset.Row{Text: []byte(row)}, &p, s)
+		if len(c.Messages) != 2 {
+			t.Fatalf("%s: %d messages", row, len(c.Messages))
+		}
+		want := ContentText(c.Messages[0].Content)
+		if got := c.contentText(c.Messages[0].Content); string(got) != want || got == nil {
+			t.Fatalf("%s: %q, ContentText %q", row, got, want)
+		}
+	}
 }

@@ -37,7 +37,7 @@ func (c *RowContext) Turns() []Turn {
 			case jsonpos.String:
 				turns = append(turns, Turn{m.role, c.decodeStr(m.Content)})
 			case jsonpos.Array:
-				turns = append(turns, Turn{m.role, []byte(ContentText(m.Content))})
+				turns = append(turns, Turn{m.role, c.contentText(m.Content)})
 			default:
 				turns = append(turns, Turn{Role: m.role})
 			}
@@ -97,6 +97,28 @@ func (c *RowContext) decodeStr(v jsonpos.Value) []byte {
 	}
 	start := len(c.textBuf)
 	c.textBuf = v.AppendStr(c.textBuf)
+	return c.textBuf[start:len(c.textBuf):len(c.textBuf)]
+}
+
+// contentText is ContentText made in textBuf, as decodeStr makes a
+// string's text: the parts' texts joined by newlines.
+func (c *RowContext) contentText(v jsonpos.Value) []byte {
+	start := len(c.textBuf)
+	for _, part := range v.Elems() {
+		t := part.Get("text")
+		if !t.Exists() {
+			t = part.Get("value")
+		}
+		if t.Kind() == jsonpos.String {
+			if len(c.textBuf) > start {
+				c.textBuf = append(c.textBuf, '\n')
+			}
+			c.textBuf = t.AppendStr(c.textBuf)
+		}
+	}
+	if len(c.textBuf) == start {
+		return []byte{} // as ContentText's "" would be
+	}
 	return c.textBuf[start:len(c.textBuf):len(c.textBuf)]
 }
 
