@@ -43,8 +43,13 @@ func ToChat(row jsonpos.Value, f Format) ([]byte, error) {
 // CanConvert returns the error ToChat would return for row, without
 // encoding the converted row: the check runs on every row of a file.
 func CanConvert(row jsonpos.Value, f Format) error {
-	if f == Alpaca {
+	switch f {
+	case Alpaca:
 		return alpacaConvertible(row)
+	case ShareGPT:
+		return shareGPTConvertible(row)
+	case PromptCompletion:
+		return promptCompletionConvertible(row)
 	}
 	_, _, err := toMessages(row, f)
 	return err
@@ -92,13 +97,31 @@ func encodeChat(row jsonpos.Value, msgs []chatMessage, consumed []string) []byte
 	return append(out, '}')
 }
 
-func fromShareGPT(row jsonpos.Value) ([]chatMessage, []string, error) {
+// shareGPTConvertible returns why a ShareGPT row cannot be converted, or
+// nil: the checks of fromShareGPT without its copy of every text.
+func shareGPTConvertible(row jsonpos.Value) error {
 	conv := row.Get("conversations")
 	if conv.Kind() != jsonpos.Array || conv.Len() == 0 {
-		return nil, nil, fmt.Errorf("conversations is not a non-empty list, so the row %w", ErrNotConvertible)
+		return fmt.Errorf("conversations is not a non-empty list, so the row %w", ErrNotConvertible)
 	}
 	if tools := row.Get("tools"); tools.Exists() {
-		return nil, nil, fmt.Errorf("rows with tools %w", ErrNotConvertible)
+		return fmt.Errorf("rows with tools %w", ErrNotConvertible)
+	}
+	for i, turn := range conv.Elems() {
+		from, value := turn.Get("from"), turn.Get("value")
+		if from.Kind() != jsonpos.String || value.Kind() != jsonpos.String {
+			return fmt.Errorf("conversations[%d] lacks a string from or value, so the row %w", i, ErrNotConvertible)
+		}
+		if _, ok := ShareGPTRoles[strings.ToLower(from.Str())]; !ok {
+			return fmt.Errorf("conversations[%d].from %q has no chat role, so the row %w", i, from.Str(), ErrNotConvertible)
+		}
+	}
+	return nil
+}
+
+func fromShareGPT(row jsonpos.Value) ([]chatMessage, []string, error) {
+	if err := shareGPTConvertible(row); err != nil {
+		return nil, nil, err
 	}
 	var msgs []chatMessage
 	consumed := []string{"conversations"}
@@ -106,16 +129,9 @@ func fromShareGPT(row jsonpos.Value) ([]chatMessage, []string, error) {
 		msgs = append(msgs, chatMessage{"system", sys.Str()})
 		consumed = append(consumed, "system")
 	}
-	for i, turn := range conv.Elems() {
-		from, value := turn.Get("from"), turn.Get("value")
-		if from.Kind() != jsonpos.String || value.Kind() != jsonpos.String {
-			return nil, nil, fmt.Errorf("conversations[%d] lacks a string from or value, so the row %w", i, ErrNotConvertible)
-		}
-		role, ok := ShareGPTRoles[strings.ToLower(from.Str())]
-		if !ok {
-			return nil, nil, fmt.Errorf("conversations[%d].from %q has no chat role, so the row %w", i, from.Str(), ErrNotConvertible)
-		}
-		msgs = append(msgs, chatMessage{role, value.Str()})
+	for _, turn := range row.Get("conversations").Elems() {
+		role := ShareGPTRoles[strings.ToLower(turn.Get("from").Str())]
+		msgs = append(msgs, chatMessage{role, turn.Get("value").Str()})
 	}
 	return msgs, consumed, nil
 }
@@ -169,11 +185,20 @@ func fromAlpaca(row jsonpos.Value) ([]chatMessage, []string, error) {
 	return msgs, consumed, nil
 }
 
-func fromPromptCompletion(row jsonpos.Value) ([]chatMessage, []string, error) {
-	p, c := row.Get("prompt"), row.Get("completion")
-	if p.Kind() != jsonpos.String || c.Kind() != jsonpos.String {
-		return nil, nil, fmt.Errorf("prompt and completion must be strings, so the row %w", ErrNotConvertible)
+// promptCompletionConvertible returns why a prompt/completion row cannot
+// be converted, or nil.
+func promptCompletionConvertible(row jsonpos.Value) error {
+	if row.Get("prompt").Kind() != jsonpos.String || row.Get("completion").Kind() != jsonpos.String {
+		return fmt.Errorf("prompt and completion must be strings, so the row %w", ErrNotConvertible)
 	}
+	return nil
+}
+
+func fromPromptCompletion(row jsonpos.Value) ([]chatMessage, []string, error) {
+	if err := promptCompletionConvertible(row); err != nil {
+		return nil, nil, err
+	}
+	p, c := row.Get("prompt"), row.Get("completion")
 	return []chatMessage{{"user", p.Str()}, {"assistant", c.Str()}}, []string{"prompt", "completion"}, nil
 }
 
