@@ -24,9 +24,8 @@ func init() {
 
 func checkChatMLTokens(c *RowContext) {
 	if c.Format == dataset.ChatMLText {
-		text := c.Root.Get("text")
-		if _, err := dataset.ParseChatML(text.Str()); err != nil {
-			c.ReportValue("C017", text, nil, "raw ChatML text is malformed: %v", err)
+		if _, err := c.chatMLTurns(); err != nil {
+			c.ReportValue("C017", c.Root.Get("text"), nil, "raw ChatML text is malformed: %v", err)
 		}
 		return
 	}

@@ -43,6 +43,11 @@ type RowContext struct {
 	textBuf []byte // the decoded texts with escapes (see decodeStr), kept by Reset
 	// categories holds the category strings seen, kept by Reset.
 	categories map[string]string
+	// chatML is a ChatML text row's "text" cut into turns, once for the
+	// rules and the summary that read it (see chatMLTurns).
+	chatML     []dataset.ChatMLTurn
+	chatMLErr  error
+	chatMLDone bool
 	// spans, computed once for the content rules (see spans).
 	spanList, spanBuf []span
 	spansDone         bool

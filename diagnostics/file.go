@@ -113,7 +113,12 @@ func (c *RowContext) Info() RowInfo {
 		if c.Settings.Review != nil {
 			ex.Review = c.ReviewSum()
 		}
-		if c.Format != dataset.Chat && c.Settings.Severity("C016") != Off {
+		switch {
+		case c.Format == dataset.Chat || c.Settings.Severity("C016") == Off:
+		case c.Format == dataset.ChatMLText:
+			_, err := c.chatMLTurns() // what CanConvert would parse again
+			info.Convertible = err == nil
+		default:
 			info.Convertible = dataset.CanConvert(c.Root, c.Format) == nil
 		}
 	}

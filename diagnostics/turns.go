@@ -73,9 +73,9 @@ func (c *RowContext) Turns() []Turn {
 		add("user", c.Root.Get("prompt"))
 		add("assistant", c.Root.Get("completion"))
 	case dataset.ChatMLText:
-		if segs, err := dataset.ParseChatML(c.Root.Get("text").Str()); err == nil {
+		if segs, err := c.chatMLTurns(); err == nil {
 			for _, s := range segs {
-				turns = append(turns, Turn{s.Role, []byte(s.Content)})
+				turns = append(turns, Turn{s.Role, c.keepText(s.Content)})
 			}
 		}
 	}
@@ -84,6 +84,26 @@ func (c *RowContext) Turns() []Turn {
 	}
 	c.turns, c.turnBuf = turns, turns
 	return turns
+}
+
+// chatMLTurns returns the turns of a ChatML text row's "text", parsed
+// once for Turns, C016 and C017.
+func (c *RowContext) chatMLTurns() ([]dataset.ChatMLTurn, error) {
+	if !c.chatMLDone {
+		c.chatMLDone = true
+		c.chatML, c.chatMLErr = dataset.ParseChatML(c.Root.Get("text").Str())
+	}
+	return c.chatML, c.chatMLErr
+}
+
+// keepText returns s as bytes kept in textBuf, as decodeStr keeps a text.
+func (c *RowContext) keepText(s string) []byte {
+	if s == "" {
+		return []byte{}
+	}
+	start := len(c.textBuf)
+	c.textBuf = append(c.textBuf, s...)
+	return c.textBuf[start:len(c.textBuf):len(c.textBuf)]
 }
 
 // decodeStr returns the text of the string v (nil for other kinds):
