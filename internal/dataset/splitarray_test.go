@@ -1,8 +1,10 @@
 package dataset
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ftls-dev/ftls/internal/jsonpos"
@@ -88,4 +90,36 @@ func FuzzSplitArray(f *testing.F) {
 		f.Add([]byte(in))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) { checkSplit(t, data) })
+}
+
+// BenchmarkSplitArray finds the rows of an indented array of 5,000 chat
+// rows; ReadArray, the parse of the whole file, is the reference.
+func BenchmarkSplitArray(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteString("[\n")
+	for i := range 5000 {
+		if i > 0 {
+			sb.WriteString(",\n")
+		}
+		fmt.Fprintf(&sb, "  {\n    \"messages\": [\n      {\"role\": \"user\", \"content\": \"Question %d: what does \\\"[x]\\\" mean {in} JSON?\"},\n      {\"role\": \"assistant\", \"content\": \"%s\"}\n    ]\n  }",
+			i, strings.Repeat("An answer with a \\\"quote\\\" and [brackets]. ", 40))
+	}
+	sb.WriteString("\n]\n")
+	data := []byte(sb.String())
+	b.Run("split", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			if _, _, ok := SplitArray(data); !ok {
+				b.Fatal("not split")
+			}
+		}
+	})
+	b.Run("ReadArray", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			if _, _, err := ReadArray(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

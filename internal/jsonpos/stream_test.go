@@ -2,6 +2,7 @@ package jsonpos
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -176,5 +177,31 @@ func TestMoveDown(t *testing.T) {
 				t.Fatalf("run of %d bytes moved %d down: got %v, want %v", n, gap, got, want)
 			}
 		}
+	}
+}
+
+// BenchmarkStrEscaped decodes text as Python's json.dumps writes it by
+// default: every character outside ASCII a \uXXXX escape (here Chinese,
+// with spaces and a little ASCII between).
+func BenchmarkStrEscaped(b *testing.B) {
+	var sb strings.Builder
+	sb.WriteByte('"')
+	for i := 0; sb.Len() < 64<<10; i++ {
+		fmt.Fprintf(&sb, `\u%04x\u%04x\u%04x `, 0x4e00+i%2000, 0x4e00+(i*7)%2000, 0x3001+i%3)
+		if i%9 == 0 {
+			sb.WriteString(`GPT-4 \n`)
+		}
+	}
+	sb.WriteByte('"')
+	src := []byte(sb.String())
+	var p Parser
+	v, err := p.Parse(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	buf := make([]byte, 0, len(src))
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		buf = v.AppendStr(buf[:0])
 	}
 }
