@@ -3,6 +3,8 @@ package diagnostics
 import (
 	"bytes"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -11,6 +13,7 @@ import (
 	"github.com/ftls-dev/ftls/internal/bytescan/bytescantest"
 	"github.com/ftls-dev/ftls/internal/dataset"
 	"github.com/ftls-dev/ftls/internal/jsonpos"
+	"github.com/ftls-dev/ftls/internal/tokens"
 )
 
 // plainBoilerplate is findBoilerplate stated plainly: lower-case the
@@ -720,6 +723,73 @@ func TestContentTextInArena(t *testing.T) {
 		want := ContentText(c.Messages[0].Content)
 		if got := c.contentText(c.Messages[0].Content); string(got) != want || got == nil {
 			t.Fatalf("%s: %q, ContentText %q", row, got, want)
+		}
+	}
+}
+
+// TestSourceBound holds Q001's bound from the source to the one from the
+// decoded texts it spares: never below it, on random chat and ShareGPT
+// rows of escapes, content parts, names, tool calls and tools, and on
+// every row of the real datasets.
+func TestSourceBound(t *testing.T) {
+	texts := []string{`"a"`, `""`, `"\\\\"`, `"\\n\\t\\\""`, `"\\u00e9\\u4e2d\\ud83d\\ude00"`, `"é中😀"`, `"x\\\\n"`, `"\\\\\\\\\\\\"`}
+	text := func(rng *rand.Rand) string {
+		var b strings.Builder
+		b.WriteByte('"')
+		for range rng.IntN(6) {
+			t := texts[rng.IntN(len(texts))]
+			b.WriteString(t[1 : len(t)-1])
+		}
+		b.WriteByte('"')
+		return b.String()
+	}
+	rng := rand.New(rand.NewPCG(6, 1))
+	s := DefaultSettings()
+	var p jsonpos.Parser
+	check := func(row string) {
+		c := NewRowContext(&dataset.Row{Text: []byte(row)}, &p, s)
+		if c.ParseErr != nil || c.Format != dataset.Chat && c.Format != dataset.ShareGPT {
+			return
+		}
+		if got, want := sourceBound(c), tokens.UpperBound(TokenMessages(c)); got < want {
+			t.Fatalf("%s: bound %d from the source, %d from the texts", row, got, want)
+		}
+	}
+	for range 20000 {
+		var msgs []string
+		for range 1 + rng.IntN(4) {
+			switch rng.IntN(4) {
+			case 0:
+				msgs = append(msgs, `{"role":"user","content":[{"type":"text","text":`+text(rng)+`},{"type":"text","text":`+text(rng)+`},{"type":"text","value":`+text(rng)+`}]}`)
+			case 1:
+				msgs = append(msgs, `{"role":"assistant","name":`+text(rng)+`,"tool_calls":[{"id":"c","type":"function","function":{"name":`+text(rng)+`,"arguments":`+text(rng)+`}}]}`)
+			default:
+				msgs = append(msgs, `{"role":"assistant","content":`+text(rng)+`}`)
+			}
+		}
+		check(`{"messages":[` + strings.Join(msgs, ",") + `]}`)
+		check(`{"messages":[` + strings.Join(msgs, ",") + `],"tools":[{"type":"function","function":{"name":` + text(rng) + `}}]}`)
+		check(`{"conversations":[{"from":"human","value":` + text(rng) + `},{"from":"gpt","value":` + text(rng) + `}]}`)
+	}
+	// Where escaped backslashes are most of the text, the bound is tight:
+	// a backslash less of it subtracted for each would fall below.
+	for _, body := range []string{strings.Repeat(`\\`, 2000), strings.Repeat(`\\\n`, 1000), strings.Repeat(`\u4e2d`, 500)} {
+		check(`{"messages":[{"role":"user","content":"` + body + `"},{"role":"assistant","content":"` + body + `"}]}`)
+	}
+	files, _ := filepath.Glob(filepath.Join("..", "..", "shared", "datasets", "*.json*"))
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rows, _, err := dataset.ReadArray(data); err == nil {
+			for _, r := range rows {
+				check(string(r.Text))
+			}
+			continue
+		}
+		for line := range bytes.Lines(data) {
+			check(string(bytes.TrimRight(line, "\r\n")))
 		}
 	}
 }

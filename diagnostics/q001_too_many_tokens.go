@@ -1,6 +1,9 @@
 package diagnostics
 
 import (
+	"bytes"
+
+	"github.com/ftls-dev/ftls/internal/dataset"
 	"github.com/ftls-dev/ftls/internal/jsonpos"
 	"github.com/ftls-dev/ftls/internal/tokens"
 )
@@ -30,6 +33,9 @@ func checkTokenLimit(c *RowContext) {
 	if len(c.Row.Text) <= limit {
 		return
 	}
+	if (c.Format == dataset.Chat || c.Format == dataset.ShareGPT) && sourceBound(c) <= limit {
+		return // a row of escaped code, longer in bytes than in text
+	}
 	msgs := TokenMessages(c)
 	if tokens.UpperBound(msgs) <= limit {
 		return
@@ -40,4 +46,24 @@ func checkTokenLimit(c *RowContext) {
 	}
 	c.ReportRow("Q001", nil, "example has %s tokens, over the %s-token limit of %s; it would be truncated from the end, losing its last turns",
 		thousands(n), thousands(limit), c.Settings.Model)
+}
+
+// sourceBound is at least tokens.UpperBound(TokenMessages(c)) for a chat or
+// ShareGPT row, from the messages' source alone, without decoding them: a
+// decoded text is no longer than its source less half its backslashes (an
+// escape holds one or two and shortens the text by a byte or more), and
+// every text TokenMessages takes from a message lies in its source.
+func sourceBound(c *RowContext) int {
+	n := tokens.ReplyPriming
+	for _, m := range c.Messages {
+		raw := m.Value.Raw()
+		n += tokens.TokensPerMessage + tokens.TokensPerName + len(m.RoleName()) + len(raw) - bytes.Count(raw, []byte{'\\'})/2
+		if m.Content.Kind() == jsonpos.Array {
+			n += m.Content.Len() // the newlines between the parts' texts
+		}
+	}
+	if tools := c.Root.Get("tools"); tools.Exists() {
+		n += tokens.TokensPerMessage + len("system") + len(tools.Raw())
+	}
+	return n
 }
