@@ -8,7 +8,6 @@ package diagnostics
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/ftls-dev/ftls/internal/dataset"
 	"github.com/ftls-dev/ftls/internal/jsonpos"
@@ -58,22 +57,29 @@ func ContentText(v jsonpos.Value) string {
 	case jsonpos.String:
 		return v.Str()
 	case jsonpos.Array:
-		var b strings.Builder
-		for _, part := range v.Elems() {
-			t := part.Get("text")
-			if !t.Exists() {
-				t = part.Get("value")
-			}
-			if t.Kind() == jsonpos.String {
-				if b.Len() > 0 {
-					b.WriteByte('\n')
-				}
-				b.WriteString(t.Str())
-			}
-		}
-		return b.String()
+		return string(appendPartsText(nil, v))
 	}
 	return ""
+}
+
+// appendPartsText appends to dst the texts of a list of content parts
+// ("text", or "value" when there is no "text"), joined by newlines; parts
+// without a string text are left out.
+func appendPartsText(dst []byte, v jsonpos.Value) []byte {
+	start := len(dst)
+	for _, part := range v.Elems() {
+		t := part.Get("text")
+		if !t.Exists() {
+			t = part.Get("value")
+		}
+		if t.Kind() == jsonpos.String {
+			if len(dst) > start {
+				dst = append(dst, '\n')
+			}
+			dst = t.AppendStr(dst)
+		}
+	}
+	return dst
 }
 
 func thousands(n int) string {

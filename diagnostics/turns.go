@@ -120,22 +120,11 @@ func (c *RowContext) decodeStr(v jsonpos.Value) []byte {
 	return c.textBuf[start:len(c.textBuf):len(c.textBuf)]
 }
 
-// contentText is ContentText made in textBuf, as decodeStr makes a
-// string's text: the parts' texts joined by newlines.
+// contentText is ContentText of a list of parts made in textBuf, as
+// decodeStr makes a string's text.
 func (c *RowContext) contentText(v jsonpos.Value) []byte {
 	start := len(c.textBuf)
-	for _, part := range v.Elems() {
-		t := part.Get("text")
-		if !t.Exists() {
-			t = part.Get("value")
-		}
-		if t.Kind() == jsonpos.String {
-			if len(c.textBuf) > start {
-				c.textBuf = append(c.textBuf, '\n')
-			}
-			c.textBuf = t.AppendStr(c.textBuf)
-		}
-	}
+	c.textBuf = appendPartsText(c.textBuf, v)
 	if len(c.textBuf) == start {
 		return []byte{} // as ContentText's "" would be
 	}
