@@ -304,3 +304,77 @@ func TestServeFixAllStale(t *testing.T) {
 		t.Error("nothing was fixed")
 	}
 }
+
+// TestServeFixAllArray plays an editor on a JSON array file, which the
+// engine checks and fixes a batch of rows per worker: the fix-all edit,
+// applied to the editor's text, gives exactly the bytes of the same rows
+// fixed as JSON Lines, in the array's layout; and a single finding's quick
+// fix (a fix made when it is applied) changes only its own row.
+func TestServeFixAllArray(t *testing.T) {
+	var rows []string
+	for i := range 1500 {
+		role, pad := "assistant", ""
+		if i%7 == 0 {
+			role = "asistant"
+		}
+		if i%5 == 0 {
+			pad = "  "
+		}
+		rows = append(rows, fmt.Sprintf(`{"messages": [{"role": "user", "content": "%sQuestion %d, é 中文 😀"}, {"role": %q, "content": "Answer %d.\n"}]}`, pad, i, role, i))
+	}
+	array := "[\n  " + strings.Join(rows, ",\n  ") + "\n]\n"
+	opts := engine.Options{Settings: diagnostics.DefaultSettings()}
+	fixedRows, _, err := engine.FixBytes(context.Background(), []byte(strings.Join(rows, "\n")+"\n"), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "[\n  " + strings.Join(strings.Split(strings.TrimSuffix(string(fixedRows), "\n"), "\n"), ",\n  ") + "\n]\n"
+	if want == array || strings.Contains(want, "asistant") {
+		t.Fatal("the rows should have fixes")
+	}
+
+	c := startServer(t)
+	c.initialize(nil, false)
+	// A .json file the editor calls JSON Lines (the server checks .jsonl
+	// and .ndjson paths and the jsonl language id).
+	uri := pathURI(filepath.Join(t.TempDir(), "train.json"))
+	d := c.open(uri, "jsonl", array)
+	got := c.waitFull(uri, 1)
+
+	// One quick fix: a padded text, trimmed in its own row only.
+	var q008 *protocol.Diagnostic
+	for i := range got {
+		if got[i].Code == "Q008" && got[i].Range.Start.Line == 6 && strings.Contains(got[i].Message, "messages[0]") {
+			q008 = &got[i]
+		}
+	}
+	if q008 == nil {
+		t.Fatal("no Q008 on the user's text of line 7")
+	}
+	var actions []protocol.CodeAction
+	c.mustCall("textDocument/codeAction", map[string]any{
+		"textDocument": protocol.TextDocumentIdentifier{URI: uri}, "range": q008.Range,
+		"context": map[string]any{"diagnostics": []protocol.Diagnostic{*q008}, "only": []string{"quickfix"}},
+	}, &actions)
+	if len(actions) != 1 || actions[0].Edit == nil {
+		t.Fatalf("quick fixes: %+v", actions)
+	}
+	one := applyEdits(d.text, actions[0].Edit.DocumentChanges[0].Edits)
+	if wantOne := strings.Replace(array, `"  Question 5,`, `"Question 5,`, 1); one != wantOne {
+		t.Fatalf("the quick fix changed more than its text, at byte %d", firstDiff(one, wantOne))
+	}
+
+	// Fix all, applied as the editor applies it.
+	c.mustCall("textDocument/codeAction", map[string]any{
+		"textDocument": protocol.TextDocumentIdentifier{URI: uri}, "range": protocol.Range{},
+		"context": map[string]any{"diagnostics": []any{}, "only": []string{kindFixAll}},
+	}, &actions)
+	if len(actions) != 1 || actions[0].Edit == nil {
+		t.Fatalf("fix-all actions: %+v", actions)
+	}
+	edits := actions[0].Edit.DocumentChanges[0].Edits
+	checkEditShape(t, "array", d.text, edits)
+	if all := applyEdits(d.text, edits); all != want {
+		t.Fatalf("fix all on the array differs from the rows fixed as JSON Lines at byte %d", firstDiff(all, want))
+	}
+}
